@@ -1,0 +1,86 @@
+/* ndisconf/api/base.h: Windows base types mapped for a Linux LP64 host.
+ *
+ * Spec section 0.3 (and OQ-36): Windows x64 is LLP64, Linux x86-64 is LP64,
+ * so ULONG is uint32_t here (never `unsigned long`), and handles and
+ * ULONG_PTR are pointer-sized. Every struct in this API is laid out with
+ * these rules and static_assert-ed against the spec's x64 tables, so driver
+ * code written for Windows sees the same sizes and offsets.
+ *
+ * Include <ndis.h>, not this file. */
+#ifndef NDISCONF_API_BASE_H_
+#define NDISCONF_API_BASE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define NDIS_EXTERN_C_BEGIN extern "C" {
+#define NDIS_EXTERN_C_END }
+#define NDIS_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define NDIS_EXTERN_C_BEGIN
+#define NDIS_EXTERN_C_END
+#define NDIS_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+/* SAL-style parameter annotations are documentation only. */
+#ifndef IN
+#define IN
+#endif
+#ifndef OUT
+#define OUT
+#endif
+#ifndef OPTIONAL
+#define OPTIONAL
+#endif
+
+#define VOID void
+typedef void* PVOID;
+typedef uint8_t UCHAR, *PUCHAR;
+typedef uint16_t USHORT, *PUSHORT;
+typedef uint32_t ULONG, *PULONG;
+typedef uint32_t UINT, *PUINT;
+typedef int32_t LONG;
+typedef uint64_t ULONG64, ULONGLONG;
+typedef int64_t LONGLONG;
+typedef uintptr_t ULONG_PTR, *PULONG_PTR;
+typedef uint8_t BOOLEAN;
+typedef uint16_t WCHAR, *PWCHAR, *PWSTR;
+typedef char CHAR, *PCHAR;
+typedef int64_t NDIS_PHYSICAL_ADDRESS; /* LARGE_INTEGER-sized. */
+
+#ifndef TRUE
+#define TRUE ((BOOLEAN)1)
+#endif
+#ifndef FALSE
+#define FALSE ((BOOLEAN)0)
+#endif
+
+/* NDIS core typedefs (spec 4.1 "Typedefs"). */
+typedef PVOID NDIS_HANDLE, *PNDIS_HANDLE;
+typedef int NDIS_STATUS, *PNDIS_STATUS;
+typedef ULONG NDIS_OID, *PNDIS_OID;
+typedef ULONG NDIS_AF, *PNDIS_AF;
+
+/* Interrupt request levels. The model tracks the current IRQL of the
+ * running code path; NDIS_CURRENT_IRQL() reads it (WDK: KeGetCurrentIrql). */
+typedef UCHAR KIRQL, *PKIRQL;
+#define PASSIVE_LEVEL 0
+#define APC_LEVEL 1
+#define DISPATCH_LEVEL 2
+
+/* Counted UTF-16 string (UNICODE_STRING = NDIS_STRING). Length and
+ * MaximumLength are in bytes. */
+typedef struct _UNICODE_STRING {
+  USHORT Length;
+  USHORT MaximumLength;
+  PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING, NDIS_STRING, *PNDIS_STRING;
+NDIS_STATIC_ASSERT(sizeof(UNICODE_STRING) == 16, "UNICODE_STRING x64 size");
+
+/* The model's stand-ins for I/O-manager objects. Drivers only pass
+ * pointers to them through; their contents are private to the host. */
+typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
+typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
+
+#endif /* NDISCONF_API_BASE_H_ */

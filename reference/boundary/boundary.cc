@@ -1,0 +1,662 @@
+// The API boundary: run state, crossing records, and the C entry points of
+// <ndis.h>, each of which records the call, forwards it to the active host
+// and records the return.
+#include "ndisconf/boundary/boundary.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ndisconf {
+
+Boundary& Boundary::Get() {
+  static Boundary boundary;
+  return boundary;
+}
+
+void Boundary::BeginRun(NdisHost* host) {
+  host_ = host;
+  drivers_.clear();
+  sinks_.clear();
+  actors_.clear();
+  next_index_ = 0;
+}
+
+void Boundary::EndRun() {
+  host_ = nullptr;
+  sinks_.clear();
+  actors_.clear();
+}
+
+ActorId Boundary::DeclareDriver(std::string name) {
+  const ActorId id = static_cast<ActorId>(drivers_.size() + 1);
+  drivers_.push_back(DriverInfo{id, std::move(name)});
+  return id;
+}
+
+void Boundary::AddSink(EventSink* sink) { sinks_.push_back(sink); }
+
+void Boundary::RemoveSink(EventSink* sink) {
+  sinks_.erase(std::remove(sinks_.begin(), sinks_.end(), sink), sinks_.end());
+}
+
+void Boundary::Emit(Event& e) {
+  e.index = next_index_++;
+  e.irql = host_ != nullptr ? host_->CurrentIrql() : PASSIVE_LEVEL;
+  for (EventSink* sink : sinks_) sink->OnEvent(e);
+}
+
+Crossing::Crossing(Fn fn, ActorId actor) {
+  event_.fn = fn;
+  event_.actor = actor;
+}
+
+Crossing& Crossing::Slot(uint64_t v) {
+  // The schema (fn.cc) never needs more than kMaxArgs slots; a builder that
+  // overflows is a bug in this library, and the extra value is dropped
+  // rather than written out of bounds.
+  if (event_.arg_count < Event::kMaxArgs) event_.arg[event_.arg_count++] = v;
+  return *this;
+}
+
+Crossing& Crossing::Handle(const void* h) { return Slot(reinterpret_cast<uintptr_t>(h)); }
+Crossing& Crossing::Status(NDIS_STATUS s) { return Slot(static_cast<uint32_t>(s)); }
+Crossing& Crossing::Ulong(uint64_t v) { return Slot(v); }
+Crossing& Crossing::Mask(uint64_t v) { return Slot(v); }
+
+Crossing& Crossing::Af(const CO_ADDRESS_FAMILY* af) {
+  if (af == nullptr) return Slot(kNullSlot).Slot(kNullSlot).Slot(kNullSlot);
+  return Slot(af->AddressFamily).Slot(af->MajorVersion).Slot(af->MinorVersion);
+}
+
+Crossing& Crossing::Sap(const CO_SAP* sap) {
+  if (sap == nullptr) return Slot(kNullSlot).Slot(kNullSlot);
+  Slot(sap->SapType).Slot(sap->SapLength);
+  const size_t n = std::min<size_t>(sap->SapLength, Event::kMaxBlob);
+  std::memcpy(event_.blob, sap->Sap, n);
+  event_.blob_len = static_cast<uint16_t>(n);
+  return *this;
+}
+
+Crossing& Crossing::Header(const NDIS_OBJECT_HEADER* h) {
+  if (h == nullptr) return Slot(kNullSlot);
+  return Slot(PackHeader(h->Type, h->Revision, h->Size));
+}
+
+void Crossing::Call() {
+  event_.phase = Phase::kCall;
+  Boundary& b = Boundary::Get();
+  b.Emit(event_);
+  if (SpecOf(event_.fn).direction == Direction::kUp) {
+    b.PushActor(event_.actor);
+    pushed_ = true;
+  }
+}
+
+Crossing& Crossing::Return(NDIS_STATUS status) {
+  if (pushed_) {
+    Boundary::Get().PopActor();
+    pushed_ = false;
+  }
+  event_.phase = Phase::kReturn;
+  event_.status = status;
+  event_.arg_count = 0;
+  event_.blob_len = 0;
+  return *this;
+}
+
+void Crossing::Done() { Boundary::Get().Emit(event_); }
+
+}  // namespace ndisconf
+
+// ---------------------------------------------------------------------------
+// C entry points.
+// ---------------------------------------------------------------------------
+
+namespace {
+
+using ndisconf::Boundary;
+using ndisconf::Crossing;
+using ndisconf::Fn;
+
+ndisconf::NdisHost* Host() { return Boundary::Get().host(); }
+ndisconf::ActorId Caller() { return Boundary::Get().CurrentActor(); }
+
+// Reads the pointer-sized member at `offset` of a caller's structure, but
+// only if the structure's own Header.Size says it is there: a driver that
+// declares a short structure may have allocated only that much.
+bool MemberPresent(const NDIS_OBJECT_HEADER* h, size_t offset, size_t limit) {
+  return offset + sizeof(void*) <= std::min<size_t>(h->Size, limit);
+}
+
+template <typename T>
+uint64_t HandlerMask(const T* s, size_t first_offset, size_t count) {
+  uint64_t mask = 0;
+  const auto* base = reinterpret_cast<const unsigned char*>(s);
+  for (size_t i = 0; i < count; ++i) {
+    const size_t off = first_offset + i * sizeof(void*);
+    if (!MemberPresent(&s->Header, off, sizeof(T))) break;
+    void* p;
+    std::memcpy(&p, base + off, sizeof(p));
+    if (p != nullptr) mask |= uint64_t{1} << i;
+  }
+  return mask;
+}
+
+// Which handlers of an optional-handlers structure are non-NULL, bit i for
+// the i-th handler in member order (the structure is chosen by Header.Type).
+uint64_t OptionalHandlerMask(const NDIS_DRIVER_OPTIONAL_HANDLERS* o) {
+  if (o == nullptr) return 0;
+  switch (o->Header.Type) {
+    case NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS:
+      return HandlerMask(reinterpret_cast<const NDIS_CO_CLIENT_OPTIONAL_HANDLERS*>(o),
+                         offsetof(NDIS_CO_CLIENT_OPTIONAL_HANDLERS, ClCreateVcHandler), 19);
+    case NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS:
+      return HandlerMask(reinterpret_cast<const NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS*>(o),
+                         offsetof(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS, CmCreateVcHandler), 17);
+    case NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS:
+      return HandlerMask(reinterpret_cast<const NDIS_PROTOCOL_CO_CHARACTERISTICS*>(o),
+                         offsetof(NDIS_PROTOCOL_CO_CHARACTERISTICS, CoStatusHandlerEx), 4);
+    case NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS:
+      return HandlerMask(reinterpret_cast<const NDIS_MINIPORT_CO_CHARACTERISTICS*>(o),
+                         offsetof(NDIS_MINIPORT_CO_CHARACTERISTICS, CoCreateVcHandler), 6);
+    default:
+      return 0;
+  }
+}
+
+const void* Deref(const PNDIS_HANDLE p) { return p != nullptr ? *p : nullptr; }
+
+}  // namespace
+
+extern "C" {
+
+// A call made with no active host: the run is over or never began.
+#define NDISCONF_REQUIRE_HOST(ret) \
+  if (Host() == nullptr) return ret
+
+NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
+                                       PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Chars,
+                                       PNDIS_HANDLE NdisProtocolHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisRegisterProtocolDriver, Caller());
+  c.Handle(ProtocolDriverContext)
+      .Header(Chars != nullptr ? &Chars->Header : nullptr)
+      .Mask(Chars != nullptr ? HandlerMask(Chars,
+                                           offsetof(NDIS_PROTOCOL_DRIVER_CHARACTERISTICS,
+                                                    SetOptionsHandler),
+                                           11)
+                             : 0);
+  c.Call();
+  const NDIS_STATUS s =
+      Host()->NdisRegisterProtocolDriver(ProtocolDriverContext, Chars, NdisProtocolHandle);
+  c.Return(s).Handle(Deref(NdisProtocolHandle)).Done();
+  return s;
+}
+
+VOID NdisDeregisterProtocolDriver(NDIS_HANDLE NdisProtocolHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisDeregisterProtocolDriver, Caller());
+  c.Handle(NdisProtocolHandle).Call();
+  Host()->NdisDeregisterProtocolDriver(NdisProtocolHandle);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
+                                        NDIS_HANDLE MiniportDriverContext,
+                                        PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars,
+                                        PNDIS_HANDLE NdisMiniportDriverHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisMRegisterMiniportDriver, Caller());
+  c.Handle(DriverObject)
+      .Handle(MiniportDriverContext)
+      .Header(Chars != nullptr ? &Chars->Header : nullptr)
+      .Mask(Chars != nullptr ? HandlerMask(Chars,
+                                           offsetof(NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
+                                                    SetOptionsHandler),
+                                           15)
+                             : 0);
+  c.Call();
+  const NDIS_STATUS s = Host()->NdisMRegisterMiniportDriver(DriverObject, RegistryPath,
+                                                            MiniportDriverContext, Chars,
+                                                            NdisMiniportDriverHandle);
+  c.Return(s).Handle(Deref(NdisMiniportDriverHandle)).Done();
+  return s;
+}
+
+VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisMDeregisterMiniportDriver, Caller());
+  c.Handle(NdisMiniportDriverHandle).Call();
+  Host()->NdisMDeregisterMiniportDriver(NdisMiniportDriverHandle);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisSetOptionalHandlers(NDIS_HANDLE NdisDriverHandle,
+                                    PNDIS_DRIVER_OPTIONAL_HANDLERS OptionalHandlers) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisSetOptionalHandlers, Caller());
+  c.Handle(NdisDriverHandle)
+      .Header(OptionalHandlers != nullptr ? &OptionalHandlers->Header : nullptr)
+      .Mask(OptionalHandlerMask(OptionalHandlers));
+  c.Call();
+  const NDIS_STATUS s = Host()->NdisSetOptionalHandlers(NdisDriverHandle, OptionalHandlers);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
+                                       PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisMSetMiniportAttributes, Caller());
+  c.Handle(NdisMiniportHandle)
+      .Header(MiniportAttributes != nullptr ? &MiniportAttributes->RegistrationAttributes.Header
+                                            : nullptr)
+      .Handle(MiniportAttributes != nullptr
+                  ? MiniportAttributes->RegistrationAttributes.MiniportAdapterContext
+                  : nullptr);
+  c.Call();
+  const NDIS_STATUS s = Host()->NdisMSetMiniportAttributes(NdisMiniportHandle, MiniportAttributes);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisOpenAdapterEx(NDIS_HANDLE NdisProtocolHandle, NDIS_HANDLE ProtocolBindingContext,
+                              PNDIS_OPEN_PARAMETERS OpenParameters, NDIS_HANDLE BindContext,
+                              PNDIS_HANDLE NdisBindingHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisOpenAdapterEx, Caller());
+  c.Handle(NdisProtocolHandle).Handle(ProtocolBindingContext).Handle(BindContext).Call();
+  const NDIS_STATUS s = Host()->NdisOpenAdapterEx(NdisProtocolHandle, ProtocolBindingContext,
+                                                  OpenParameters, BindContext, NdisBindingHandle);
+  c.Return(s).Handle(Deref(NdisBindingHandle)).Done();
+  return s;
+}
+
+VOID NdisCompleteBindAdapterEx(NDIS_HANDLE BindAdapterContext, NDIS_STATUS Status) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCompleteBindAdapterEx, Caller());
+  c.Handle(BindAdapterContext).Status(Status).Call();
+  Host()->NdisCompleteBindAdapterEx(BindAdapterContext, Status);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisCloseAdapterEx(NDIS_HANDLE NdisBindingHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisCloseAdapterEx, Caller());
+  c.Handle(NdisBindingHandle).Call();
+  const NDIS_STATUS s = Host()->NdisCloseAdapterEx(NdisBindingHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+VOID NdisCompleteUnbindAdapterEx(NDIS_HANDLE UnbindContext) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCompleteUnbindAdapterEx, Caller());
+  c.Handle(UnbindContext).Call();
+  Host()->NdisCompleteUnbindAdapterEx(UnbindContext);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisUnbindAdapter(NDIS_HANDLE NdisBindingHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisUnbindAdapter, Caller());
+  c.Handle(NdisBindingHandle).Call();
+  const NDIS_STATUS s = Host()->NdisUnbindAdapter(NdisBindingHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_HANDLE NdisAllocateIoWorkItem(NDIS_HANDLE NdisObjectHandle) {
+  NDISCONF_REQUIRE_HOST(nullptr);
+  Crossing c(Fn::NdisAllocateIoWorkItem, Caller());
+  c.Handle(NdisObjectHandle).Call();
+  NDIS_HANDLE h = Host()->NdisAllocateIoWorkItem(NdisObjectHandle);
+  c.Return().Handle(h).Done();
+  return h;
+}
+
+VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUTINE Routine,
+                         PVOID WorkItemContext) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisQueueIoWorkItem, Caller());
+  c.Handle(NdisIoWorkItemHandle)
+      .Handle(reinterpret_cast<const void*>(Routine))
+      .Handle(WorkItemContext)
+      .Call();
+  Host()->NdisQueueIoWorkItem(NdisIoWorkItemHandle, Routine, WorkItemContext);
+  c.Return().Done();
+}
+
+VOID NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisFreeIoWorkItem, Caller());
+  c.Handle(NdisIoWorkItemHandle).Call();
+  Host()->NdisFreeIoWorkItem(NdisIoWorkItemHandle);
+  c.Return().Done();
+}
+
+VOID NdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisAllocateSpinLock(SpinLock);
+}
+VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisFreeSpinLock(SpinLock);
+}
+VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisAcquireSpinLock(SpinLock);
+}
+VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisReleaseSpinLock(SpinLock);
+}
+VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisDprAcquireSpinLock(SpinLock);
+}
+VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisDprReleaseSpinLock(SpinLock);
+}
+KIRQL NdisGetCurrentIrql(VOID) {
+  NDISCONF_REQUIRE_HOST(PASSIVE_LEVEL);
+  return Host()->CurrentIrql();
+}
+PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag,
+                                        EX_POOL_PRIORITY Priority) {
+  NDISCONF_REQUIRE_HOST(nullptr);
+  return Host()->NdisAllocateMemoryWithTagPriority(NdisHandle, Length, Tag, Priority);
+}
+VOID NdisFreeMemoryWithTagPriority(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, ULONG Tag) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisFreeMemoryWithTagPriority(NdisHandle, VirtualAddress, Tag);
+}
+
+NDIS_STATUS NdisCmRegisterAddressFamilyEx(NDIS_HANDLE NdisBindingHandle,
+                                          PCO_ADDRESS_FAMILY AddressFamily) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisCmRegisterAddressFamilyEx, Caller());
+  c.Handle(NdisBindingHandle).Af(AddressFamily).Call();
+  const NDIS_STATUS s = Host()->NdisCmRegisterAddressFamilyEx(NdisBindingHandle, AddressFamily);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisMCmRegisterAddressFamilyEx(NDIS_HANDLE MiniportAdapterHandle,
+                                           PCO_ADDRESS_FAMILY AddressFamily) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisMCmRegisterAddressFamilyEx, Caller());
+  c.Handle(MiniportAdapterHandle).Af(AddressFamily).Call();
+  const NDIS_STATUS s = Host()->NdisMCmRegisterAddressFamilyEx(MiniportAdapterHandle, AddressFamily);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisClOpenAddressFamilyEx(NDIS_HANDLE NdisBindingHandle,
+                                      PCO_ADDRESS_FAMILY AddressFamily,
+                                      NDIS_HANDLE ClientAfContext, PNDIS_HANDLE NdisAfHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisClOpenAddressFamilyEx, Caller());
+  c.Handle(NdisBindingHandle).Af(AddressFamily).Handle(ClientAfContext).Call();
+  const NDIS_STATUS s = Host()->NdisClOpenAddressFamilyEx(NdisBindingHandle, AddressFamily,
+                                                          ClientAfContext, NdisAfHandle);
+  c.Return(s).Handle(Deref(NdisAfHandle)).Done();
+  return s;
+}
+
+VOID NdisCmOpenAddressFamilyComplete(NDIS_STATUS Status, NDIS_HANDLE NdisAfHandle,
+                                     NDIS_HANDLE CallMgrAfContext) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCmOpenAddressFamilyComplete, Caller());
+  c.Status(Status).Handle(NdisAfHandle).Handle(CallMgrAfContext).Call();
+  Host()->NdisCmOpenAddressFamilyComplete(Status, NdisAfHandle, CallMgrAfContext);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisClCloseAddressFamily(NDIS_HANDLE NdisAfHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisClCloseAddressFamily, Caller());
+  c.Handle(NdisAfHandle).Call();
+  const NDIS_STATUS s = Host()->NdisClCloseAddressFamily(NdisAfHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+VOID NdisCmCloseAddressFamilyComplete(NDIS_STATUS Status, NDIS_HANDLE NdisAfHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCmCloseAddressFamilyComplete, Caller());
+  c.Status(Status).Handle(NdisAfHandle).Call();
+  Host()->NdisCmCloseAddressFamilyComplete(Status, NdisAfHandle);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisCmNotifyCloseAddressFamily(NDIS_HANDLE NdisAfHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisCmNotifyCloseAddressFamily, Caller());
+  c.Handle(NdisAfHandle).Call();
+  const NDIS_STATUS s = Host()->NdisCmNotifyCloseAddressFamily(NdisAfHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+VOID NdisClNotifyCloseAddressFamilyComplete(NDIS_HANDLE NdisAfHandle, NDIS_STATUS Status) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisClNotifyCloseAddressFamilyComplete, Caller());
+  c.Handle(NdisAfHandle).Status(Status).Call();
+  Host()->NdisClNotifyCloseAddressFamilyComplete(NdisAfHandle, Status);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisClRegisterSap(NDIS_HANDLE NdisAfHandle, NDIS_HANDLE ProtocolSapContext,
+                              PCO_SAP Sap, PNDIS_HANDLE NdisSapHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisClRegisterSap, Caller());
+  c.Handle(NdisAfHandle).Handle(ProtocolSapContext).Sap(Sap).Call();
+  const NDIS_STATUS s =
+      Host()->NdisClRegisterSap(NdisAfHandle, ProtocolSapContext, Sap, NdisSapHandle);
+  c.Return(s).Handle(Deref(NdisSapHandle)).Done();
+  return s;
+}
+
+VOID NdisCmRegisterSapComplete(NDIS_STATUS Status, NDIS_HANDLE NdisSapHandle,
+                               NDIS_HANDLE CallMgrSapContext) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCmRegisterSapComplete, Caller());
+  c.Status(Status).Handle(NdisSapHandle).Handle(CallMgrSapContext).Call();
+  Host()->NdisCmRegisterSapComplete(Status, NdisSapHandle, CallMgrSapContext);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisClDeregisterSap(NDIS_HANDLE NdisSapHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisClDeregisterSap, Caller());
+  c.Handle(NdisSapHandle).Call();
+  const NDIS_STATUS s = Host()->NdisClDeregisterSap(NdisSapHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+VOID NdisCmDeregisterSapComplete(NDIS_STATUS Status, NDIS_HANDLE NdisSapHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCmDeregisterSapComplete, Caller());
+  c.Status(Status).Handle(NdisSapHandle).Call();
+  Host()->NdisCmDeregisterSapComplete(Status, NdisSapHandle);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisCoCreateVc(NDIS_HANDLE NdisBindingHandle, NDIS_HANDLE NdisAfHandle,
+                           NDIS_HANDLE ProtocolVcContext, PNDIS_HANDLE NdisVcHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisCoCreateVc, Caller());
+  c.Handle(NdisBindingHandle)
+      .Handle(NdisAfHandle)
+      .Handle(ProtocolVcContext)
+      .Handle(Deref(NdisVcHandle))
+      .Call();
+  const NDIS_STATUS s =
+      Host()->NdisCoCreateVc(NdisBindingHandle, NdisAfHandle, ProtocolVcContext, NdisVcHandle);
+  c.Return(s).Handle(Deref(NdisVcHandle)).Done();
+  return s;
+}
+
+NDIS_STATUS NdisCoDeleteVc(NDIS_HANDLE NdisVcHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisCoDeleteVc, Caller());
+  c.Handle(NdisVcHandle).Call();
+  const NDIS_STATUS s = Host()->NdisCoDeleteVc(NdisVcHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisMCmCreateVc(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE NdisAfHandle,
+                            NDIS_HANDLE MiniportVcContext, PNDIS_HANDLE NdisVcHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisMCmCreateVc, Caller());
+  c.Handle(MiniportAdapterHandle)
+      .Handle(NdisAfHandle)
+      .Handle(MiniportVcContext)
+      .Handle(Deref(NdisVcHandle))
+      .Call();
+  const NDIS_STATUS s =
+      Host()->NdisMCmCreateVc(MiniportAdapterHandle, NdisAfHandle, MiniportVcContext, NdisVcHandle);
+  c.Return(s).Handle(Deref(NdisVcHandle)).Done();
+  return s;
+}
+
+NDIS_STATUS NdisMCmDeleteVc(NDIS_HANDLE NdisVcHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisMCmDeleteVc, Caller());
+  c.Handle(NdisVcHandle).Call();
+  const NDIS_STATUS s = Host()->NdisMCmDeleteVc(NdisVcHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisClMakeCall(NDIS_HANDLE NdisVcHandle, PCO_CALL_PARAMETERS CallParameters,
+                           NDIS_HANDLE ProtocolPartyContext, PNDIS_HANDLE NdisPartyHandle) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisClMakeCall, Caller());
+  c.Handle(NdisVcHandle).Handle(CallParameters).Handle(ProtocolPartyContext).Call();
+  const NDIS_STATUS s =
+      Host()->NdisClMakeCall(NdisVcHandle, CallParameters, ProtocolPartyContext, NdisPartyHandle);
+  c.Return(s).Handle(Deref(NdisPartyHandle)).Done();
+  return s;
+}
+
+VOID NdisCmMakeCallComplete(NDIS_STATUS Status, NDIS_HANDLE NdisVcHandle,
+                            NDIS_HANDLE NdisPartyHandle, NDIS_HANDLE CallMgrPartyContext,
+                            PCO_CALL_PARAMETERS CallParameters) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCmMakeCallComplete, Caller());
+  c.Status(Status)
+      .Handle(NdisVcHandle)
+      .Handle(NdisPartyHandle)
+      .Handle(CallMgrPartyContext)
+      .Handle(CallParameters)
+      .Call();
+  Host()->NdisCmMakeCallComplete(Status, NdisVcHandle, NdisPartyHandle, CallMgrPartyContext,
+                                 CallParameters);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisClCloseCall(NDIS_HANDLE NdisVcHandle, NDIS_HANDLE NdisPartyHandle, PVOID Buffer,
+                            UINT Size) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisClCloseCall, Caller());
+  c.Handle(NdisVcHandle).Handle(NdisPartyHandle).Ulong(Size).Call();
+  const NDIS_STATUS s = Host()->NdisClCloseCall(NdisVcHandle, NdisPartyHandle, Buffer, Size);
+  c.Return(s).Done();
+  return s;
+}
+
+VOID NdisCmCloseCallComplete(NDIS_STATUS Status, NDIS_HANDLE NdisVcHandle,
+                             NDIS_HANDLE NdisPartyHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCmCloseCallComplete, Caller());
+  c.Status(Status).Handle(NdisVcHandle).Handle(NdisPartyHandle).Call();
+  Host()->NdisCmCloseCallComplete(Status, NdisVcHandle, NdisPartyHandle);
+  c.Return().Done();
+}
+
+#define NDISCONF_VC_CALL(fn, ...)                                   \
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);             \
+  Crossing c(Fn::fn, Caller());                                     \
+  c.Handle(NdisVcHandle);                                           \
+  __VA_ARGS__;                                                      \
+  c.Call();                                                         \
+  const NDIS_STATUS s = Host()->fn
+
+NDIS_STATUS NdisCmActivateVc(NDIS_HANDLE NdisVcHandle, PCO_CALL_PARAMETERS CallParameters) {
+  NDISCONF_VC_CALL(NdisCmActivateVc, c.Handle(CallParameters))(NdisVcHandle, CallParameters);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisMCmActivateVc(NDIS_HANDLE NdisVcHandle, PCO_CALL_PARAMETERS CallParameters) {
+  NDISCONF_VC_CALL(NdisMCmActivateVc, c.Handle(CallParameters))(NdisVcHandle, CallParameters);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisCmDeactivateVc(NDIS_HANDLE NdisVcHandle) {
+  NDISCONF_VC_CALL(NdisCmDeactivateVc, (void)0)(NdisVcHandle);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS NdisMCmDeactivateVc(NDIS_HANDLE NdisVcHandle) {
+  NDISCONF_VC_CALL(NdisMCmDeactivateVc, (void)0)(NdisVcHandle);
+  c.Return(s).Done();
+  return s;
+}
+#undef NDISCONF_VC_CALL
+
+VOID NdisMCoActivateVcComplete(NDIS_STATUS Status, NDIS_HANDLE NdisVcHandle,
+                               PCO_CALL_PARAMETERS CallParameters) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisMCoActivateVcComplete, Caller());
+  c.Status(Status).Handle(NdisVcHandle).Handle(CallParameters).Call();
+  Host()->NdisMCoActivateVcComplete(Status, NdisVcHandle, CallParameters);
+  c.Return().Done();
+}
+
+VOID NdisMCoDeactivateVcComplete(NDIS_STATUS Status, NDIS_HANDLE NdisVcHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisMCoDeactivateVcComplete, Caller());
+  c.Status(Status).Handle(NdisVcHandle).Call();
+  Host()->NdisMCoDeactivateVcComplete(Status, NdisVcHandle);
+  c.Return().Done();
+}
+
+NDIS_STATUS NdisCmDispatchIncomingCall(NDIS_HANDLE NdisSapHandle, NDIS_HANDLE NdisVcHandle,
+                                       PCO_CALL_PARAMETERS CallParameters) {
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
+  Crossing c(Fn::NdisCmDispatchIncomingCall, Caller());
+  c.Handle(NdisSapHandle).Handle(NdisVcHandle).Handle(CallParameters).Call();
+  const NDIS_STATUS s =
+      Host()->NdisCmDispatchIncomingCall(NdisSapHandle, NdisVcHandle, CallParameters);
+  c.Return(s).Done();
+  return s;
+}
+
+VOID NdisClIncomingCallComplete(NDIS_STATUS Status, NDIS_HANDLE NdisVcHandle,
+                                PCO_CALL_PARAMETERS CallParameters) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisClIncomingCallComplete, Caller());
+  c.Status(Status).Handle(NdisVcHandle).Handle(CallParameters).Call();
+  Host()->NdisClIncomingCallComplete(Status, NdisVcHandle, CallParameters);
+  c.Return().Done();
+}
+
+VOID NdisCmDispatchCallConnected(NDIS_HANDLE NdisVcHandle) {
+  NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisCmDispatchCallConnected, Caller());
+  c.Handle(NdisVcHandle).Call();
+  Host()->NdisCmDispatchCallConnected(NdisVcHandle);
+  c.Return().Done();
+}
+
+#undef NDISCONF_REQUIRE_HOST
+
+}  // extern "C"
