@@ -31,6 +31,9 @@ class Boundary {
   // NDIS_STATUS_ADAPTER_NOT_READY (or do nothing, for VOID functions).
   void EndRun();
   NdisHost* host() const { return host_; }
+  // Replaces the active host without resetting the run (a decorator, such
+  // as a seeded-bug variant, interposes itself in front of the model).
+  void SetHost(NdisHost* host) { host_ = host; }
 
   // Declares a driver of this run; returns its actor id (1, 2, ...).
   ActorId DeclareDriver(std::string name);
