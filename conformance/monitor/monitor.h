@@ -1,0 +1,134 @@
+// ndisconf/conformance/monitor/monitor.h: the rule monitor (the oracle).
+//
+// The Monitor watches the event stream of one run (or a recorded trace) and
+// reports every broken CoNDIS address-family rule it can observe: the (D)
+// obligations of drivers, and the (R) behaviours of NDIS that show up in
+// the events (spec sections 2 and 5). It keeps its own shadow state, built
+// from events only, so it checks the reference model, a third party's NDIS
+// host, a third party's driver or a trace file alike. It depends on the
+// event vocabulary and the API types, never on the model.
+//
+// Events are untrusted input: unknown handles, unbalanced calls and
+// returns and malformed events are reported (rules MON-xxx) or ignored,
+// never asserted on. Single-threaded; OnEvent does no allocation in the
+// steady state except when a new object (binding, AF, SAP, VC) appears or
+// a violation is reported.
+#ifndef NDISCONF_CONFORMANCE_MONITOR_MONITOR_H_
+#define NDISCONF_CONFORMANCE_MONITOR_MONITOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndisconf/boundary/event.h"
+
+namespace ndisconf::monitor {
+
+// Behaviours the spec leaves open (section 6) that change what is legal.
+// Defaults are the spec's recommended defaults and mirror
+// ndisconf::ndis::Settings where both exist.
+struct Profile {
+  // OQ-06 / AF-057: close with SAPs or VCs still on the AF.
+  enum class CloseWithChildren : uint8_t {
+    kCmDecides,   // default: NDIS forwards to ProtocolCmCloseAf
+    kNdisChecks,  // NDIS fails the close itself, without calling the CM
+  };
+  CloseWithChildren close_with_children = CloseWithChildren::kCmDecides;
+  // OQ-07: after a failed close the client may retry with the same handle.
+  // false flags the retry as a use after close (AF-056).
+  bool accept_close_retry = true;
+  // OQ-03 / AF-020: true accepts ProtocolCoAfRegisterNotify delivered while
+  // the registering CM is still inside ProtocolBindAdapterEx (or the MCM
+  // inside MiniportInitializeEx). Default false: notification is deferred.
+  bool notify_during_register = false;
+  // OQ-11: accept a CM handler structure of Size 136 (the WDK7 size macro,
+  // without CmNotifyCloseAfCompleteHandler). false requires 144.
+  bool accept_cm_handler_size_136 = true;
+  // OQ-12: NDIS passes the NdisAfHandle (true) instead of CallMgrAfContext
+  // (default) as the first argument of an MCM's ProtocolCoCreateVc.
+  bool mcm_create_vc_gets_af_handle = false;
+  // OQ-13: order of MiniportCoCreateVc and the peer's ProtocolCoCreateVc
+  // inside NdisCoCreateVc.
+  enum class VcCallbackOrder : uint8_t { kEither, kMiniportFirst, kPeerFirst };
+  VcCallbackOrder create_vc_order = VcCallbackOrder::kEither;
+  // AF-030: the client opens an AF only from ProtocolCoAfRegisterNotify.
+  // false relaxes the check (a client that opens later, e.g. from a work
+  // item, is not flagged).
+  bool require_open_from_notify = true;
+  // Strict mode: also flag the SHOULD-level and DERIVED obligations that
+  // the default profile tolerates (AF-056 on a repeated close, AF-089 on
+  // a repeated deregistration, AF-061/062 notify-close outside unbind/halt, AF-133 MCM
+  // miniport VC handlers present).
+  bool strict = false;
+};
+
+// Sets one Profile field from text, as trace_check's --profile-key=value:
+//   close_with_children=cm-decides|ndis-checks
+//   create_vc_order=either|miniport-first|peer-first
+//   accept_close_retry, notify_during_register, accept_cm_handler_size_136,
+//   mcm_create_vc_gets_af_handle, require_open_from_notify, strict = true|false
+// Returns false and sets *error on an unknown key or a bad value.
+bool SetProfileKey(Profile& profile, std::string_view key, std::string_view value,
+                   std::string* error);
+
+// One check the monitor performs: the rule it discharges, a short stable
+// name, and a one-line description (marked (R) for an NDIS behaviour, (D)
+// for a driver obligation).
+struct CheckInfo {
+  std::string_view rule;
+  std::string_view check;
+  std::string_view description;
+};
+
+struct Violation {
+  std::string rule;     // e.g. "AF-034"
+  std::string check;    // CheckInfo::check
+  std::string message;  // what was observed
+  uint64_t event_index = 0;  // Event::index of the event that showed it
+  uint64_t object = 0;       // handle value concerned (0 if none)
+  std::string state;         // shadow state of that object, if any
+};
+
+class Monitor : public EventSink {
+ public:
+  explicit Monitor(Profile profile = Profile{});
+  ~Monitor() override;
+  Monitor(const Monitor&) = delete;
+  Monitor& operator=(const Monitor&) = delete;
+
+  // Every check, in rule order. Stable for the life of the process.
+  static const std::vector<CheckInfo>& Checks();
+
+  // Optional: the drivers of the run. Once declared, an event whose actor
+  // is not among them is reported (MON-003).
+  void DeclareDrivers(const std::vector<DriverInfo>& drivers);
+
+  void OnEvent(const Event& event) override;
+
+  // End-of-run (quiesce) checks: pending ledgers that were never
+  // completed, completions NDIS still owes, calls that never returned.
+  // Call once after the last event; calling it again does nothing.
+  void Finish();
+
+  const std::vector<Violation>& violations() const;
+  // True if some violation cites `rule` (e.g. "AF-120").
+  bool Violated(std::string_view rule) const;
+  const Profile& profile() const;
+  // Number of events seen.
+  uint64_t event_count() const;
+
+  // Caps the number of violations stored (later ones are counted only).
+  void set_max_violations(size_t n);
+  uint64_t suppressed_violations() const;
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace ndisconf::monitor
+
+#endif  // NDISCONF_CONFORMANCE_MONITOR_MONITOR_H_

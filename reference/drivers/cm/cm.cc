@@ -1,0 +1,269 @@
+// Implementation of ndisconf/drivers/cm.h: the protocol-driver half of the
+// reference stand-alone call manager. The call-manager handlers are CmCore's.
+#include "ndisconf/drivers/cm.h"
+
+#include "ndisconf/drivers/names.h"
+
+namespace ndisconf::drivers {
+
+namespace {
+CmPort* PortOf(NDIS_HANDLE binding_ctx) { return static_cast<CmPort*>(binding_ctx); }
+CallManager* OwnerOf(NDIS_HANDLE binding_ctx) {
+  return static_cast<CallManager*>(PortOf(binding_ctx)->owner);
+}
+}  // namespace
+
+CallManager::CallManager(Config config, std::string name)
+    : CmCore(std::move(name), config), cm_config_(std::move(config)) {}
+
+CallManager::~CallManager() = default;
+
+// ---------------------------------------------------------------------------
+// Registration.
+
+NDIS_PROTOCOL_DRIVER_CHARACTERISTICS CallManager::MakeProtocolCharacteristics() {
+  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c;
+  NdisZeroMemory(&c, sizeof(c));
+  c.Header.Type = NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS;
+  c.Header.Revision = NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1;
+  c.Header.Size = NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1;
+  c.MajorNdisVersion = 6;
+  c.MinorNdisVersion = 0;
+  c.MajorDriverVersion = 1;
+  c.SetOptionsHandler = &SetOptionsThunk;
+  c.BindAdapterHandlerEx = &BindAdapterThunk;
+  c.UnbindAdapterHandlerEx = &UnbindAdapterThunk;
+  c.OpenAdapterCompleteHandlerEx = &OpenAdapterCompleteThunk;
+  c.CloseAdapterCompleteHandlerEx = &CloseAdapterCompleteThunk;
+  c.NetPnPEventHandler = &NetPnPEventThunk;
+  c.UninstallHandler = &UninstallThunk;
+  c.OidRequestCompleteHandler = &OidRequestCompleteThunk;
+  c.StatusHandlerEx = &StatusExThunk;
+  c.ReceiveNetBufferListsHandler = &ReceiveThunk;
+  c.SendNetBufferListsCompleteHandler = &SendCompleteThunk;
+  return c;
+}
+
+NDIS_PROTOCOL_CO_CHARACTERISTICS CallManager::MakeCoCharacteristics() {
+  NDIS_PROTOCOL_CO_CHARACTERISTICS c;
+  NdisZeroMemory(&c, sizeof(c));
+  c.Header.Type = NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS;
+  c.Header.Revision = NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1;
+  c.Header.Size = NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1;
+  c.CoStatusHandlerEx = &CoStatusExThunk;
+  // AF-023: a stand-alone CM registers a CoAfRegisterNotify that just returns.
+  c.CoAfRegisterNotifyHandler = &CoAfRegisterNotifyThunk;
+  c.CoReceiveNetBufferListsHandler = &CoReceiveThunk;
+  c.CoSendNetBufferListsCompleteHandler = &CoSendCompleteThunk;
+  return c;
+}
+
+void CallManager::FillProtocolCharacteristics(NDIS_PROTOCOL_DRIVER_CHARACTERISTICS* chars) {
+  *chars = MakeProtocolCharacteristics();
+}
+
+void CallManager::FillCoCharacteristics(NDIS_PROTOCOL_CO_CHARACTERISTICS* chars) {
+  *chars = MakeCoCharacteristics();
+}
+
+NDIS_STATUS CallManager::DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING) {
+  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS chars;
+  FillProtocolCharacteristics(&chars);
+  chars.Name = MakeNdisString(name(), name_buffer_);
+  // ProtocolDriverContext = this: the only way from SetOptions / Bind back here.
+  return NdisRegisterProtocolDriver(this, &chars, &protocol_handle_);
+}
+
+NDIS_STATUS CallManager::OnSetOptions(NDIS_HANDLE ndis_driver_handle) {
+  // AF-137: every CoNDIS protocol registers its CO characteristics.
+  NDIS_PROTOCOL_CO_CHARACTERISTICS co;
+  FillCoCharacteristics(&co);
+  NDIS_STATUS s =
+      NdisSetOptionalHandlers(ndis_driver_handle, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
+  if (s != NDIS_STATUS_SUCCESS) return s;
+  // AF-131: the call-manager handlers, every member set.
+  NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS cm;
+  FillCmHandlers(&cm);
+  return NdisSetOptionalHandlers(ndis_driver_handle,
+                                 reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&cm));
+}
+
+// ---------------------------------------------------------------------------
+// Binding.
+
+NDIS_STATUS CallManager::OnBindAdapter(NDIS_HANDLE bind_context, PNDIS_BIND_PARAMETERS params) {
+  CmPort& port = NewPort();
+  port.bind_context = bind_context;
+  NDIS_OPEN_PARAMETERS open;
+  NdisZeroMemory(&open, sizeof(open));
+  open.Header.Type = NDIS_OBJECT_TYPE_OPEN_PARAMETERS;
+  open.Header.Revision = NDIS_OPEN_PARAMETERS_REVISION_1;
+  open.Header.Size = NDIS_SIZEOF_OPEN_PARAMETERS_REVISION_1;
+  open.AdapterName = params != nullptr ? params->AdapterName : nullptr;
+  open.MediumArray = cm_config_.media.data();
+  open.MediumArraySize = static_cast<UINT>(cm_config_.media.size());
+  open.SelectedMediumIndex = &port.selected_medium;
+  // ProtocolBindingContext = the port.
+  NDIS_STATUS s = NdisOpenAdapterEx(protocol_handle_, &port, &open, bind_context, &port.ndis_handle);
+  if (s == NDIS_STATUS_PENDING) return NDIS_STATUS_PENDING;  // OnOpenAdapterComplete goes on
+  if (s != NDIS_STATUS_SUCCESS) {
+    port.state = CmPort::State::kDown;
+    return s;
+  }
+  RegisterAfs(port);
+  return NDIS_STATUS_SUCCESS;
+}
+
+void CallManager::OnOpenAdapterComplete(CmPort& port, NDIS_STATUS status) {
+  if (status == NDIS_STATUS_SUCCESS) {
+    RegisterAfs(port);
+  } else {
+    port.state = CmPort::State::kDown;
+  }
+  NdisCompleteBindAdapterEx(port.bind_context, status);
+}
+
+void CallManager::RegisterAfs(CmPort& port) {
+  port.state = CmPort::State::kRunning;
+  // AF-001: from ProtocolBindAdapterEx, once the binding is open; AF-002:
+  // on every binding; AF-003: each configured AF.
+  port.register_status.clear();
+  for (const CO_ADDRESS_FAMILY& configured : config_.afs) {
+    CO_ADDRESS_FAMILY af = configured;
+    NDIS_STATUS s = NdisCmRegisterAddressFamilyEx(port.ndis_handle, &af);
+    port.register_status.push_back(s);
+    log_.Add({"own:NdisCmRegisterAddressFamilyEx", s, port.ndis_handle, nullptr, nullptr,
+              af.AddressFamily});
+  }
+}
+
+NDIS_STATUS CallManager::OnUnbindAdapter(NDIS_HANDLE unbind_context, CmPort& port) {
+  // AF-122: an unbind cannot be refused. AF-061 / AF-121: notify-close
+  // every AF opened on this binding's registrations, wait for all of them,
+  // then close the binding.
+  port.unbind_context = unbind_context;
+  port.shutdown_inline = true;
+  StartShutdown(port);
+  port.shutdown_inline = false;
+  return port.state == CmPort::State::kDown ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
+}
+
+void CallManager::OnPortQuiet(CmPort& port) {
+  port.state = CmPort::State::kClosing;
+  // AF-123: the binding handle is not used after this call.
+  NDIS_STATUS s = NdisCloseAdapterEx(port.ndis_handle);
+  log_.Add({"own:NdisCloseAdapterEx", s, port.ndis_handle});
+  if (s != NDIS_STATUS_PENDING) FinishUnbind(port);
+}
+
+void CallManager::OnCloseAdapterComplete(CmPort& port) {
+  if (port.state == CmPort::State::kClosing) FinishUnbind(port);
+}
+
+void CallManager::FinishUnbind(CmPort& port) {
+  port.state = CmPort::State::kDown;
+  // AF-122: an unbind that returned PENDING is completed here.
+  if (!port.shutdown_inline) NdisCompleteUnbindAdapterEx(port.unbind_context);
+}
+
+// ---------------------------------------------------------------------------
+// Edge: the stand-alone CM uses the NdisCm* / NdisCo* forms (AF-009).
+
+NDIS_STATUS CallManager::EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) {
+  // AF-101: the AF handle of the SAP's AF, on this CM's binding.
+  return NdisCoCreateVc(af.port->ndis_handle, af.ndis_af, &vc, ndis_vc);
+}
+NDIS_STATUS CallManager::EdgeDeleteVc(CmVc& vc) { return NdisCoDeleteVc(vc.ndis_vc); }
+NDIS_STATUS CallManager::EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) {
+  return NdisCmActivateVc(vc.ndis_vc, params);
+}
+NDIS_STATUS CallManager::EdgeDeactivateVc(CmVc& vc) { return NdisCmDeactivateVc(vc.ndis_vc); }
+void CallManager::EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) {
+  NdisCmOpenAddressFamilyComplete(status, af.ndis_af,
+                                  status == NDIS_STATUS_SUCCESS ? &af : nullptr);
+}
+void CallManager::EdgeCloseAfComplete(CmAf& af) {
+  NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, af.ndis_af);
+}
+void CallManager::EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) {
+  NdisCmRegisterSapComplete(status, sap.ndis_sap, status == NDIS_STATUS_SUCCESS ? &sap : nullptr);
+}
+void CallManager::EdgeDeregisterSapComplete(CmSap& sap) {
+  NdisCmDeregisterSapComplete(NDIS_STATUS_SUCCESS, sap.ndis_sap);
+}
+void CallManager::EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) {
+  NdisCmMakeCallComplete(status, vc.ndis_vc, nullptr, nullptr, vc.params);
+}
+void CallManager::EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) {
+  NdisCmCloseCallComplete(status, vc.ndis_vc, nullptr);
+}
+NDIS_STATUS CallManager::EdgeDispatchIncomingCall(CmVc& vc) {
+  NDIS_STATUS s = NdisCmDispatchIncomingCall(vc.sap->ndis_sap, vc.ndis_vc, &vc.own_params);
+  log_.Add({"own:NdisCmDispatchIncomingCall", s, vc.sap->ndis_sap, vc.ndis_vc});
+  return s;
+}
+void CallManager::EdgeDispatchCallConnected(CmVc& vc) { NdisCmDispatchCallConnected(vc.ndis_vc); }
+NDIS_STATUS CallManager::EdgeNotifyCloseAf(CmAf& af) {
+  NDIS_STATUS s = NdisCmNotifyCloseAddressFamily(af.ndis_af);
+  log_.Add({"own:NdisCmNotifyCloseAddressFamily", s, af.ndis_af});
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Static thunks.
+
+NDIS_STATUS CallManager::SetOptionsThunk(NDIS_HANDLE ndis_driver_handle, NDIS_HANDLE driver_ctx) {
+  CallManager* self = static_cast<CallManager*>(driver_ctx);
+  NDIS_STATUS s = self->OnSetOptions(ndis_driver_handle);
+  self->log_.Add({"ProtocolSetOptions", s, ndis_driver_handle});
+  return s;
+}
+
+NDIS_STATUS CallManager::BindAdapterThunk(NDIS_HANDLE driver_ctx, NDIS_HANDLE bind_context,
+                                          PNDIS_BIND_PARAMETERS params) {
+  CallManager* self = static_cast<CallManager*>(driver_ctx);
+  self->log_.Add({"ProtocolBindAdapterEx", NDIS_STATUS_SUCCESS, bind_context});
+  NDIS_STATUS s = self->OnBindAdapter(bind_context, params);
+  self->log_.Add({"ProtocolBindAdapterEx:ret", s, bind_context});
+  return s;
+}
+
+NDIS_STATUS CallManager::UnbindAdapterThunk(NDIS_HANDLE unbind_context, NDIS_HANDLE binding_ctx) {
+  CallManager* self = OwnerOf(binding_ctx);
+  self->log_.Add({"ProtocolUnbindAdapterEx", NDIS_STATUS_SUCCESS, unbind_context, binding_ctx});
+  NDIS_STATUS s = self->OnUnbindAdapter(unbind_context, *PortOf(binding_ctx));
+  self->log_.Add({"ProtocolUnbindAdapterEx:ret", s, unbind_context, binding_ctx});
+  return s;
+}
+
+VOID CallManager::OpenAdapterCompleteThunk(NDIS_HANDLE binding_ctx, NDIS_STATUS status) {
+  CallManager* self = OwnerOf(binding_ctx);
+  self->log_.Add({"ProtocolOpenAdapterCompleteEx", status, binding_ctx});
+  self->OnOpenAdapterComplete(*PortOf(binding_ctx), status);
+}
+
+VOID CallManager::CloseAdapterCompleteThunk(NDIS_HANDLE binding_ctx) {
+  CallManager* self = OwnerOf(binding_ctx);
+  self->log_.Add({"ProtocolCloseAdapterCompleteEx", NDIS_STATUS_SUCCESS, binding_ctx});
+  self->OnCloseAdapterComplete(*PortOf(binding_ctx));
+}
+
+NDIS_STATUS CallManager::NetPnPEventThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
+VOID CallManager::UninstallThunk(VOID) {}
+VOID CallManager::OidRequestCompleteThunk(NDIS_HANDLE, PVOID, NDIS_STATUS) {}
+VOID CallManager::StatusExThunk(NDIS_HANDLE, PVOID) {}
+VOID CallManager::ReceiveThunk(NDIS_HANDLE, PVOID, ULONG, ULONG, ULONG) {}
+VOID CallManager::SendCompleteThunk(NDIS_HANDLE, PVOID, ULONG) {}
+VOID CallManager::CoStatusExThunk(NDIS_HANDLE, NDIS_HANDLE, PVOID) {}
+
+VOID CallManager::CoAfRegisterNotifyThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_FAMILY af) {
+  // AF-023: a stand-alone CM is not a client; it just returns (OQ-04 says
+  // NDIS may still call it). Recorded so tests can see whether NDIS did.
+  OwnerOf(binding_ctx)->log_.Add({"ProtocolCoAfRegisterNotify", NDIS_STATUS_SUCCESS, binding_ctx,
+                                  nullptr, nullptr, af != nullptr ? af->AddressFamily : 0});
+}
+
+VOID CallManager::CoReceiveThunk(NDIS_HANDLE, NDIS_HANDLE, PNET_BUFFER_LIST, ULONG, ULONG) {}
+VOID CallManager::CoSendCompleteThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG) {}
+
+}  // namespace ndisconf::drivers

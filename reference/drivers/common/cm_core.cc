@@ -1,0 +1,687 @@
+// Implementation of ndisconf/drivers/cm_core.h: the call-manager state
+// machine shared by the stand-alone CM and the MCM.
+#include "ndisconf/drivers/cm_core.h"
+
+#include <algorithm>
+
+namespace ndisconf::drivers {
+
+const char* ToString(CmAfState s) {
+  switch (s) {
+    case CmAfState::kOpening: return "OPENING";
+    case CmAfState::kOpen: return "OPEN";
+    case CmAfState::kClosing: return "CLOSING";
+    case CmAfState::kClosed: return "CLOSED";
+    case CmAfState::kFailed: return "FAILED";
+  }
+  return "?";
+}
+
+const char* ToString(CmSapState s) {
+  switch (s) {
+    case CmSapState::kRegistering: return "REGISTERING";
+    case CmSapState::kRegistered: return "REGISTERED";
+    case CmSapState::kDeregistering: return "DEREGISTERING";
+    case CmSapState::kDeregistered: return "DEREGISTERED";
+    case CmSapState::kFailed: return "FAILED";
+  }
+  return "?";
+}
+
+const char* ToString(CmVcState s) {
+  switch (s) {
+    case CmVcState::kCreated: return "CREATED";
+    case CmVcState::kActivating: return "ACTIVATING";
+    case CmVcState::kActive: return "ACTIVE";
+    case CmVcState::kDeactivating: return "DEACTIVATING";
+    case CmVcState::kInactive: return "INACTIVE";
+    case CmVcState::kDeleted: return "DELETED";
+  }
+  return "?";
+}
+
+CmCore::CmCore(std::string name, Config config)
+    : Driver(std::move(name)), config_(std::move(config)) {}
+
+CmCore::~CmCore() = default;
+
+std::vector<CmAf*> CmCore::AfsOf(const CmPort& port) const {
+  std::vector<CmAf*> out;
+  for (const auto& af : afs_) {
+    if (af->port == &port) out.push_back(af.get());
+  }
+  return out;
+}
+
+CmPort& CmCore::NewPort() {
+  auto port = std::make_unique<CmPort>();
+  port->owner = this;
+  port->index = ports_.size();
+  ports_.push_back(std::move(port));
+  return *ports_.back();
+}
+
+bool CmCore::Later(CmPort& port, std::function<void()> fn) {
+  return deferrer_.Defer(port.ndis_handle, std::move(fn));
+}
+
+// ---------------------------------------------------------------------------
+// Handler table (AF-131: every member set; unsupported ones return
+// NDIS_STATUS_NOT_SUPPORTED).
+
+NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS CmCore::MakeCmHandlers() {
+  NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS h;
+  NdisZeroMemory(&h, sizeof(h));
+  h.Header.Type = NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS;
+  h.Header.Revision = NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1;
+  // The full size, so that CmNotifyCloseAfCompleteHandler is inside the
+  // structure NDIS reads (OQ-11; AF-069 makes it required).
+  h.Header.Size = sizeof(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS);
+  h.CmCreateVcHandler = &CoCreateVcThunk;
+  h.CmDeleteVcHandler = &CoDeleteVcThunk;
+  h.CmOpenAfHandler = &CmOpenAfThunk;
+  h.CmCloseAfHandler = &CmCloseAfThunk;
+  h.CmRegisterSapHandler = &CmRegisterSapThunk;
+  h.CmDeregisterSapHandler = &CmDeregisterSapThunk;
+  h.CmMakeCallHandler = &CmMakeCallThunk;
+  h.CmCloseCallHandler = &CmCloseCallThunk;
+  h.CmIncomingCallCompleteHandler = &CmIncomingCallCompleteThunk;
+  h.CmAddPartyHandler = &CmAddPartyThunk;
+  h.CmDropPartyHandler = &CmDropPartyThunk;
+  h.CmActivateVcCompleteHandler = &CmActivateVcCompleteThunk;
+  h.CmDeactivateVcCompleteHandler = &CmDeactivateVcCompleteThunk;
+  h.CmModifyCallQoSHandler = &CmModifyQosThunk;
+  h.CmOidRequestHandler = &CoOidRequestThunk;
+  h.CmOidRequestCompleteHandler = &CoOidRequestCompleteThunk;
+  h.CmNotifyCloseAfCompleteHandler = &CmNotifyCloseAfCompleteThunk;
+  return h;
+}
+
+void CmCore::FillCmHandlers(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS* handlers) {
+  *handlers = MakeCmHandlers();
+}
+
+// ---------------------------------------------------------------------------
+// Open / close AF.
+
+NDIS_STATUS CmCore::OnOpenAf(CmPort& port, PCO_ADDRESS_FAMILY family, NDIS_HANDLE ndis_af,
+                             PNDIS_HANDLE call_mgr_af_context) {
+  // AF-032: no new opens on a binding / adapter that is shutting down.
+  if (port.state != CmPort::State::kRunning || family == nullptr) return NDIS_STATUS_FAILURE;
+  // AF-033: the CM checks that the client passed an AF it serves here.
+  bool served = false;
+  for (size_t i = 0; i < config_.afs.size(); ++i) {
+    served |= config_.afs[i].AddressFamily == family->AddressFamily &&
+              i < port.register_status.size() && port.register_status[i] == NDIS_STATUS_SUCCESS;
+  }
+  if (!served) return NDIS_STATUS_FAILURE;
+
+  auto owned = std::make_unique<CmAf>();
+  CmAf& af = *owned;
+  af.owner = this;
+  af.port = &port;
+  af.index = afs_.size();
+  af.af = *family;
+  af.ndis_af = ndis_af;  // AF-033: store the NDIS-supplied handle
+  afs_.push_back(std::move(owned));
+
+  const OpPolicy& policy = config_.open_af;
+  if (!policy.pends()) {
+    if (policy.status != NDIS_STATUS_SUCCESS) {
+      // AF-036: after a failed open the handle is no longer ours.
+      af.state = CmAfState::kFailed;
+      af.ndis_af = nullptr;
+      return policy.status;
+    }
+    af.state = CmAfState::kOpen;
+    *call_mgr_af_context = &af;
+    return NDIS_STATUS_SUCCESS;
+  }
+  // AF-034: pended, so Ndis(M)CmOpenAddressFamilyComplete follows exactly once.
+  CmAf* afp = &af;
+  NDIS_STATUS final_status = policy.status;
+  if (!Later(port, [this, afp, final_status] { FinishOpen(*afp, final_status); })) {
+    af.state = CmAfState::kFailed;
+    af.ndis_af = nullptr;
+    return NDIS_STATUS_RESOURCES;  // AF-033: nothing held after RESOURCES
+  }
+  *call_mgr_af_context = &af;
+  return NDIS_STATUS_PENDING;
+}
+
+void CmCore::FinishOpen(CmAf& af, NDIS_STATUS status) {
+  // The state changes before the completion call: the client may register
+  // SAPs from its ProtocolClOpenAfCompleteEx (AF-080), which reaches us
+  // before the completion call returns.
+  af.state = status == NDIS_STATUS_SUCCESS ? CmAfState::kOpen : CmAfState::kFailed;
+  EdgeOpenAfComplete(status, af);
+  if (status != NDIS_STATUS_SUCCESS) {
+    af.ndis_af = nullptr;  // AF-036
+    AdvanceShutdown(*af.port);
+    return;
+  }
+  // The binding / adapter began shutting down while this open was pending:
+  // notify-close it now (AF-061, AF-062).
+  if (af.port->state == CmPort::State::kShuttingDown && af.state == CmAfState::kOpen &&
+      af.notify == CmNotify::kNone) {
+    NotifyClose(af);
+    AdvanceShutdown(*af.port);
+  }
+}
+
+bool CmCore::HasChildren(const CmAf& af) const {
+  for (const auto& sap : saps_) {
+    if (sap->af != &af) continue;
+    if (sap->state == CmSapState::kRegistering || sap->state == CmSapState::kRegistered ||
+        sap->state == CmSapState::kDeregistering) {
+      return true;
+    }
+  }
+  for (const auto& vc : vcs_) {
+    if (vc->af == &af && vc->state != CmVcState::kDeleted) return true;
+  }
+  return false;
+}
+
+NDIS_STATUS CmCore::OnCloseAf(CmAf& af) {
+  if (af.state != CmAfState::kOpen) return NDIS_STATUS_FAILURE;
+  if (HasChildren(af)) {
+    // AF-052: with SAPs or VCs left, either refuse or (preferred) pend
+    // until the client has removed them.
+    if (config_.close_with_children == CloseWithChildren::kNotAccepted) {
+      return NDIS_STATUS_NOT_ACCEPTED;
+    }
+    af.state = CmAfState::kClosing;
+    af.close_waiting_for_children = true;
+    return NDIS_STATUS_PENDING;
+  }
+  const OpPolicy& policy = config_.close_af;
+  if (policy.status != NDIS_STATUS_SUCCESS && !policy.pends()) return policy.status;
+  if (policy.pends()) {
+    af.state = CmAfState::kClosing;
+    CmAf* afp = &af;
+    if (Later(*af.port, [this, afp] { CompleteClose(*afp); })) return NDIS_STATUS_PENDING;
+    // No work item: close synchronously instead.
+  }
+  af.state = CmAfState::kClosed;  // AF-052: per-open resources released
+  AdvanceShutdown(*af.port);
+  return NDIS_STATUS_SUCCESS;
+}
+
+void CmCore::MaybeFinishClose(CmAf& af) {
+  if (!af.close_waiting_for_children || HasChildren(af)) return;
+  af.close_waiting_for_children = false;
+  CmAf* afp = &af;
+  if (!Later(*af.port, [this, afp] { CompleteClose(*afp); })) CompleteClose(af);
+}
+
+void CmCore::CompleteClose(CmAf& af) {
+  af.state = CmAfState::kClosed;
+  // AF-053: the status of a close completion is always SUCCESS. AF-055: the
+  // handle is no longer ours once this is called.
+  EdgeCloseAfComplete(af);
+  AdvanceShutdown(*af.port);
+}
+
+// ---------------------------------------------------------------------------
+// SAPs.
+
+bool CmCore::SapRecognised(const CO_SAP* sap) const {
+  if (sap == nullptr) return false;
+  if (config_.sap_types.empty()) return true;
+  return std::find(config_.sap_types.begin(), config_.sap_types.end(), sap->SapType) !=
+         config_.sap_types.end();
+}
+
+bool CmCore::SapInUse(const CmPort& port, const SapBuffer& sap) const {
+  for (const auto& other : saps_) {
+    if (other->af->port != &port) continue;
+    if (other->state != CmSapState::kRegistering && other->state != CmSapState::kRegistered &&
+        other->state != CmSapState::kDeregistering) {
+      continue;
+    }
+    if (other->sap.SameAs(sap)) return true;
+  }
+  return false;
+}
+
+NDIS_STATUS CmCore::OnRegisterSap(CmAf& af, PCO_SAP sap, NDIS_HANDLE ndis_sap,
+                                  PNDIS_HANDLE call_mgr_sap_context) {
+  if (af.state != CmAfState::kOpen) return NDIS_STATUS_FAILURE;
+  // AF-082 / OQ-16: an unrecognised SAP, or one already registered (by any
+  // client of this adapter), fails with NDIS_STATUS_INVALID_DATA.
+  if (!SapRecognised(sap)) return NDIS_STATUS_INVALID_DATA;
+  SapBuffer copy = SapBuffer::CopyOf(sap);
+  if (SapInUse(*af.port, copy)) return NDIS_STATUS_INVALID_DATA;
+
+  auto owned = std::make_unique<CmSap>();
+  CmSap& s = *owned;
+  s.af = &af;
+  s.index = saps_.size();
+  s.ndis_sap = ndis_sap;  // AF-081: the CM stores the NDIS-supplied handle
+  s.sap = std::move(copy);
+  saps_.push_back(std::move(owned));
+
+  const OpPolicy& policy = config_.register_sap;
+  if (!policy.pends()) {
+    if (policy.status != NDIS_STATUS_SUCCESS) {
+      s.state = CmSapState::kFailed;
+      s.ndis_sap = nullptr;
+      return policy.status;
+    }
+    s.state = CmSapState::kRegistered;
+    *call_mgr_sap_context = &s;
+    return NDIS_STATUS_SUCCESS;
+  }
+  CmSap* sp = &s;
+  NDIS_STATUS final_status = policy.status;
+  bool queued = Later(*af.port, [this, sp, final_status] {
+    if (sp->state != CmSapState::kRegistering) return;
+    sp->state = final_status == NDIS_STATUS_SUCCESS ? CmSapState::kRegistered : CmSapState::kFailed;
+    // AF-083: complete with a status other than PENDING.
+    EdgeRegisterSapComplete(final_status, *sp);
+    if (final_status != NDIS_STATUS_SUCCESS) {
+      sp->ndis_sap = nullptr;  // AF-085
+      MaybeFinishClose(*sp->af);
+    }
+  });
+  if (!queued) {
+    s.state = CmSapState::kFailed;
+    s.ndis_sap = nullptr;
+    return NDIS_STATUS_RESOURCES;
+  }
+  *call_mgr_sap_context = &s;
+  return NDIS_STATUS_PENDING;
+}
+
+NDIS_STATUS CmCore::OnDeregisterSap(CmSap& sap) {
+  if (sap.state != CmSapState::kRegistered) return NDIS_STATUS_FAILURE;
+  // AF-090: free the per-SAP state; SUCCESS, or PENDING and a completion
+  // with NDIS_STATUS_SUCCESS.
+  if (config_.deregister_sap.pends()) {
+    sap.state = CmSapState::kDeregistering;
+    CmSap* sp = &sap;
+    bool queued = Later(*sap.af->port, [this, sp] {
+      sp->state = CmSapState::kDeregistered;
+      EdgeDeregisterSapComplete(*sp);  // the handle is invalid for us afterwards
+      MaybeFinishClose(*sp->af);
+    });
+    if (queued) return NDIS_STATUS_PENDING;
+  }
+  sap.state = CmSapState::kDeregistered;
+  MaybeFinishClose(*sap.af);
+  return NDIS_STATUS_SUCCESS;
+}
+
+// ---------------------------------------------------------------------------
+// VCs created by the client (the CM is the peer, AF-103).
+
+NDIS_STATUS CmCore::OnCreateVc(CmAf* af, NDIS_HANDLE ndis_vc, PNDIS_HANDLE vc_context) {
+  auto owned = std::make_unique<CmVc>();
+  CmVc& vc = *owned;
+  vc.owner = this;
+  vc.af = af;
+  vc.index = vcs_.size();
+  vc.ndis_vc = ndis_vc;
+  vcs_.push_back(std::move(owned));
+  // AF-104: never PENDING.
+  if (config_.create_vc_status != NDIS_STATUS_SUCCESS) {
+    vc.state = CmVcState::kDeleted;
+    return config_.create_vc_status;
+  }
+  *vc_context = &vc;
+  return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS CmCore::OnDeleteVc(CmVc& vc) {
+  // AF-108: the peer may refuse; NOT_ACCEPTED while a call is up.
+  if (vc.state == CmVcState::kActive || vc.state == CmVcState::kActivating ||
+      vc.state == CmVcState::kDeactivating) {
+    return NDIS_STATUS_NOT_ACCEPTED;
+  }
+  if (config_.delete_vc_status != NDIS_STATUS_SUCCESS) return config_.delete_vc_status;
+  vc.state = CmVcState::kDeleted;
+  if (vc.af != nullptr) MaybeFinishClose(*vc.af);
+  return NDIS_STATUS_SUCCESS;
+}
+
+// ---------------------------------------------------------------------------
+// Calls: a make-call activates the VC on the miniport, a close-call
+// deactivates it (AF-106 needs a deactivated VC before deletion).
+
+NDIS_STATUS CmCore::OnMakeCall(CmVc& vc, PCO_CALL_PARAMETERS params) {
+  if (vc.state != CmVcState::kCreated && vc.state != CmVcState::kInactive) {
+    return NDIS_STATUS_FAILURE;
+  }
+  const OpPolicy& policy = config_.make_call;
+  CmVc* vp = &vc;
+  if (policy.status != NDIS_STATUS_SUCCESS) {
+    // Injected failure: the call is refused before anything is activated.
+    NDIS_STATUS s = policy.status;
+    if (policy.pends() && Later(*vc.af->port, [this, vp, s] { EdgeMakeCallComplete(s, *vp); })) {
+      return NDIS_STATUS_PENDING;
+    }
+    return s;
+  }
+  vc.op = CmVcOp::kMakeCall;
+  vc.params = params;
+  vc.state = CmVcState::kActivating;
+  NDIS_STATUS s = EdgeActivateVc(vc, params);
+  if (s == NDIS_STATUS_PENDING) return NDIS_STATUS_PENDING;  // OnActivateVcComplete goes on
+  vc.op = CmVcOp::kNone;
+  vc.call_status = s;
+  if (s != NDIS_STATUS_SUCCESS) {
+    vc.state = CmVcState::kCreated;
+    return s;
+  }
+  vc.state = CmVcState::kActive;
+  if (policy.pends() &&
+      Later(*vc.af->port, [this, vp] { EdgeMakeCallComplete(NDIS_STATUS_SUCCESS, *vp); })) {
+    return NDIS_STATUS_PENDING;
+  }
+  return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS CmCore::OnCloseCall(CmVc& vc) {
+  if (vc.state != CmVcState::kActive) return NDIS_STATUS_FAILURE;
+  const OpPolicy& policy = config_.close_call;
+  if (policy.status != NDIS_STATUS_SUCCESS && !policy.pends()) return policy.status;
+  vc.op = CmVcOp::kCloseCall;
+  vc.state = CmVcState::kDeactivating;
+  NDIS_STATUS s = EdgeDeactivateVc(vc);
+  if (s == NDIS_STATUS_PENDING) return NDIS_STATUS_PENDING;  // OnDeactivateVcComplete goes on
+  vc.op = CmVcOp::kNone;
+  vc.state = CmVcState::kInactive;
+  CmVc* vp = &vc;
+  if (policy.pends()) {
+    bool queued = Later(*vc.af->port, [this, vp] {
+      EdgeCloseCallComplete(NDIS_STATUS_SUCCESS, *vp);
+      if (vp->cm_created) DeleteOwnVc(*vp);
+    });
+    if (queued) return NDIS_STATUS_PENDING;
+  }
+  // The VC this CM created for an incoming call is deleted by the CM
+  // (AF-105), after the close-call has returned to the client.
+  if (vc.cm_created && !Later(*vc.af->port, [this, vp] { DeleteOwnVc(*vp); })) DeleteOwnVc(vc);
+  return NDIS_STATUS_SUCCESS;
+}
+
+void CmCore::AfterActivate(CmVc& vc, NDIS_STATUS status) {
+  CmVcOp op = vc.op;
+  vc.call_status = status;
+  if (status != NDIS_STATUS_SUCCESS) {
+    vc.state = CmVcState::kCreated;
+    vc.op = CmVcOp::kNone;
+    if (op == CmVcOp::kMakeCall) EdgeMakeCallComplete(status, vc);
+    if (op == CmVcOp::kIncomingCall) DeleteOwnVc(vc);
+    return;
+  }
+  vc.state = CmVcState::kActive;
+  if (op == CmVcOp::kMakeCall) {
+    vc.op = CmVcOp::kNone;
+    EdgeMakeCallComplete(NDIS_STATUS_SUCCESS, vc);
+    return;
+  }
+  if (op != CmVcOp::kIncomingCall) return;
+  // The VC is active: offer the call on the SAP (AF-093).
+  NDIS_STATUS s = EdgeDispatchIncomingCall(vc);
+  if (s == NDIS_STATUS_PENDING) return;  // ProtocolCmIncomingCallComplete goes on
+  OnIncomingCallComplete(s, vc, &vc.own_params);
+}
+
+void CmCore::AfterDeactivate(CmVc& vc, NDIS_STATUS status) {
+  CmVcOp op = vc.op;
+  vc.op = CmVcOp::kNone;
+  vc.state = CmVcState::kInactive;
+  if (op == CmVcOp::kCloseCall) EdgeCloseCallComplete(NDIS_STATUS_SUCCESS, vc);
+  if (vc.cm_created) DeleteOwnVc(vc);
+}
+
+void CmCore::DeleteOwnVc(CmVc& vc) {
+  if (vc.state == CmVcState::kDeleted) return;
+  NDIS_STATUS s = EdgeDeleteVc(vc);
+  log_.Add({"own:DeleteVc", s, vc.ndis_vc});
+  if (s == NDIS_STATUS_SUCCESS) {
+    vc.state = CmVcState::kDeleted;
+    if (vc.af != nullptr) MaybeFinishClose(*vc.af);
+  }
+}
+
+int CmCore::DispatchIncomingCall(size_t sap_index) {
+  if (sap_index >= saps_.size()) return -1;
+  CmSap& sap = *saps_[sap_index];
+  // AF-086: the SAP may still be registering.
+  if (sap.state != CmSapState::kRegistering && sap.state != CmSapState::kRegistered) return -1;
+  CmAf& af = *sap.af;
+  if (af.state != CmAfState::kOpen) return -1;
+
+  auto owned = std::make_unique<CmVc>();
+  CmVc& vc = *owned;
+  vc.owner = this;
+  vc.af = &af;
+  vc.index = vcs_.size();
+  vc.cm_created = true;
+  vc.sap = &sap;
+  vcs_.push_back(std::move(owned));
+
+  // AF-100: *NdisVcHandle is NULL on entry. AF-101: the AF handle saved in
+  // the per-AF state reached from the SAP.
+  NDIS_HANDLE ndis_vc = nullptr;
+  NDIS_STATUS s = EdgeCreateVc(af, vc, &ndis_vc);
+  log_.Add({"own:CreateVc", s, ndis_vc});
+  if (s != NDIS_STATUS_SUCCESS) {
+    vc.state = CmVcState::kDeleted;
+    MaybeFinishClose(af);
+    return -1;
+  }
+  vc.ndis_vc = ndis_vc;
+  vc.op = CmVcOp::kIncomingCall;
+  vc.state = CmVcState::kActivating;
+  vc.params = &vc.own_params;
+  s = EdgeActivateVc(vc, &vc.own_params);
+  if (s != NDIS_STATUS_PENDING) AfterActivate(vc, s);
+  return static_cast<int>(vc.index);
+}
+
+void CmCore::OnIncomingCallComplete(NDIS_STATUS status, CmVc& vc, PCO_CALL_PARAMETERS) {
+  if (vc.op != CmVcOp::kIncomingCall) return;
+  vc.call_status = status;
+  if (status == NDIS_STATUS_SUCCESS) {
+    vc.op = CmVcOp::kNone;
+    EdgeDispatchCallConnected(vc);
+    return;
+  }
+  // Rejected: take the VC down and delete it (this CM created it, AF-105).
+  vc.state = CmVcState::kDeactivating;
+  NDIS_STATUS s = EdgeDeactivateVc(vc);
+  if (s != NDIS_STATUS_PENDING) AfterDeactivate(vc, s);
+}
+
+void CmCore::OnActivateVcComplete(NDIS_STATUS status, CmVc& vc, PCO_CALL_PARAMETERS) {
+  if (vc.state != CmVcState::kActivating) return;  // late or duplicate: ignore
+  AfterActivate(vc, status);
+}
+
+void CmCore::OnDeactivateVcComplete(NDIS_STATUS status, CmVc& vc) {
+  if (vc.state != CmVcState::kDeactivating) return;
+  AfterDeactivate(vc, status);
+}
+
+// ---------------------------------------------------------------------------
+// Notify-close and shutdown (AF-061, AF-062, AF-067, AF-121).
+
+void CmCore::NotifyClose(CmAf& af) {
+  af.notify = CmNotify::kInProgress;
+  NDIS_STATUS s = EdgeNotifyCloseAf(af);
+  if (af.notify != CmNotify::kInProgress) return;  // completed re-entrantly
+  if (s == NDIS_STATUS_PENDING) {
+    af.notify = CmNotify::kPending;  // ProtocolCmNotifyCloseAfComplete follows (AF-067)
+  } else {
+    af.notify = CmNotify::kDone;
+    af.notify_status = s;
+  }
+}
+
+void CmCore::OnNotifyCloseAfComplete(CmAf& af, NDIS_STATUS status) {
+  if (af.notify != CmNotify::kPending && af.notify != CmNotify::kInProgress) return;
+  af.notify = CmNotify::kDone;
+  af.notify_status = status;
+  AdvanceShutdown(*af.port);
+}
+
+void CmCore::StartShutdown(CmPort& port) {
+  port.state = CmPort::State::kShuttingDown;
+  for (CmAf* af : AfsOf(port)) {
+    if (af->state == CmAfState::kOpen && af->notify == CmNotify::kNone) NotifyClose(*af);
+  }
+  AdvanceShutdown(port);
+}
+
+void CmCore::AdvanceShutdown(CmPort& port) {
+  if (port.state != CmPort::State::kShuttingDown || port.shutdown_finished) return;
+  for (CmAf* af : AfsOf(port)) {
+    switch (af->state) {
+      case CmAfState::kOpening:  // our own open completion is still queued
+      case CmAfState::kClosing:  // our own close completion is still due
+        return;
+      case CmAfState::kOpen:
+        // Open after the client answered the notify-close: it refused (an
+        // error status, AF-068) and nothing more can be done from here.
+        if (af->notify != CmNotify::kDone) return;
+        break;
+      case CmAfState::kClosed:
+        if (af->notify == CmNotify::kInProgress || af->notify == CmNotify::kPending) return;
+        break;
+      case CmAfState::kFailed:
+        break;
+    }
+  }
+  port.shutdown_finished = true;
+  OnPortQuiet(port);
+}
+
+// ---------------------------------------------------------------------------
+// Static thunks: cast the context NDIS passed back, record, dispatch.
+
+NDIS_STATUS CmCore::CoCreateVcThunk(NDIS_HANDLE af_ctx, NDIS_HANDLE ndis_vc, PNDIS_HANDLE out) {
+  CmAf* af = static_cast<CmAf*>(af_ctx);
+  CmCore* self = af->owner;
+  NDIS_STATUS s = self->OnCreateVc(af, ndis_vc, out);
+  self->log_.Add({"ProtocolCoCreateVc", s, af_ctx, ndis_vc, out != nullptr ? *out : nullptr});
+  return s;
+}
+
+NDIS_STATUS CmCore::CoDeleteVcThunk(NDIS_HANDLE vc_ctx) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  NDIS_STATUS s = vc->owner->OnDeleteVc(*vc);
+  vc->owner->log_.Add({"ProtocolCoDeleteVc", s, vc_ctx});
+  return s;
+}
+
+NDIS_STATUS CmCore::CmOpenAfThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_FAMILY af,
+                                  NDIS_HANDLE ndis_af, PNDIS_HANDLE out) {
+  CmPort* port = static_cast<CmPort*>(binding_ctx);
+  CmCore* self = port->owner;
+  NDIS_STATUS s = self->OnOpenAf(*port, af, ndis_af, out);
+  self->log_.Add({"ProtocolCmOpenAf", s, binding_ctx, ndis_af, out != nullptr ? *out : nullptr,
+                  af != nullptr ? af->AddressFamily : 0});
+  return s;
+}
+
+NDIS_STATUS CmCore::CmCloseAfThunk(NDIS_HANDLE af_ctx) {
+  CmAf* af = static_cast<CmAf*>(af_ctx);
+  CmCore* self = af->owner;
+  self->log_.Add({"ProtocolCmCloseAf", NDIS_STATUS_SUCCESS, af_ctx});
+  NDIS_STATUS s = self->OnCloseAf(*af);
+  self->log_.Add({"ProtocolCmCloseAf:ret", s, af_ctx});
+  return s;
+}
+
+NDIS_STATUS CmCore::CmRegisterSapThunk(NDIS_HANDLE af_ctx, PCO_SAP sap, NDIS_HANDLE ndis_sap,
+                                       PNDIS_HANDLE out) {
+  CmAf* af = static_cast<CmAf*>(af_ctx);
+  CmCore* self = af->owner;
+  NDIS_STATUS s = self->OnRegisterSap(*af, sap, ndis_sap, out);
+  self->log_.Add({"ProtocolCmRegisterSap", s, af_ctx, ndis_sap, out != nullptr ? *out : nullptr,
+                  sap != nullptr ? sap->SapType : 0});
+  return s;
+}
+
+NDIS_STATUS CmCore::CmDeregisterSapThunk(NDIS_HANDLE sap_ctx) {
+  CmSap* sap = static_cast<CmSap*>(sap_ctx);
+  CmCore* self = sap->af->owner;
+  NDIS_STATUS s = self->OnDeregisterSap(*sap);
+  self->log_.Add({"ProtocolCmDeregisterSap", s, sap_ctx});
+  return s;
+}
+
+NDIS_STATUS CmCore::CmMakeCallThunk(NDIS_HANDLE vc_ctx, PCO_CALL_PARAMETERS params,
+                                    NDIS_HANDLE party, PNDIS_HANDLE party_ctx) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  CmCore* self = vc->owner;
+  self->log_.Add({"ProtocolCmMakeCall", NDIS_STATUS_SUCCESS, vc_ctx, party});
+  // Point-to-multipoint parties are out of scope.
+  if (party != nullptr) return NDIS_STATUS_NOT_SUPPORTED;
+  NDIS_STATUS s = self->OnMakeCall(*vc, params);
+  self->log_.Add({"ProtocolCmMakeCall:ret", s, vc_ctx});
+  return s;
+}
+
+NDIS_STATUS CmCore::CmCloseCallThunk(NDIS_HANDLE vc_ctx, NDIS_HANDLE, PVOID, UINT) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  CmCore* self = vc->owner;
+  self->log_.Add({"ProtocolCmCloseCall", NDIS_STATUS_SUCCESS, vc_ctx});
+  NDIS_STATUS s = self->OnCloseCall(*vc);
+  self->log_.Add({"ProtocolCmCloseCall:ret", s, vc_ctx});
+  return s;
+}
+
+VOID CmCore::CmIncomingCallCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx,
+                                         PCO_CALL_PARAMETERS params) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  vc->owner->log_.Add({"ProtocolCmIncomingCallComplete", status, vc_ctx});
+  vc->owner->OnIncomingCallComplete(status, *vc, params);
+}
+
+NDIS_STATUS CmCore::CmAddPartyThunk(NDIS_HANDLE, PCO_CALL_PARAMETERS, NDIS_HANDLE,
+                                    PNDIS_HANDLE) {
+  return NDIS_STATUS_NOT_SUPPORTED;  // AF-131: present, unsupported
+}
+
+NDIS_STATUS CmCore::CmDropPartyThunk(NDIS_HANDLE, PVOID, UINT) {
+  return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+VOID CmCore::CmActivateVcCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx,
+                                       PCO_CALL_PARAMETERS params) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  vc->owner->log_.Add({"ProtocolCmActivateVcComplete", status, vc_ctx});
+  vc->owner->OnActivateVcComplete(status, *vc, params);
+}
+
+VOID CmCore::CmDeactivateVcCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  vc->owner->log_.Add({"ProtocolCmDeactivateVcComplete", status, vc_ctx});
+  vc->owner->OnDeactivateVcComplete(status, *vc);
+}
+
+NDIS_STATUS CmCore::CmModifyQosThunk(NDIS_HANDLE, PCO_CALL_PARAMETERS) {
+  return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+NDIS_STATUS CmCore::CoOidRequestThunk(NDIS_HANDLE, NDIS_HANDLE, NDIS_HANDLE, PNDIS_OID_REQUEST) {
+  return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+VOID CmCore::CoOidRequestCompleteThunk(NDIS_HANDLE, NDIS_HANDLE, NDIS_HANDLE, PNDIS_OID_REQUEST,
+                                       NDIS_STATUS) {
+  // This driver issues no CO OID requests, so there is nothing to complete.
+}
+
+VOID CmCore::CmNotifyCloseAfCompleteThunk(NDIS_HANDLE af_ctx, NDIS_STATUS status) {
+  CmAf* af = static_cast<CmAf*>(af_ctx);
+  af->owner->log_.Add({"ProtocolCmNotifyCloseAfComplete", status, af_ctx});
+  af->owner->OnNotifyCloseAfComplete(*af, status);
+}
+
+}  // namespace ndisconf::drivers

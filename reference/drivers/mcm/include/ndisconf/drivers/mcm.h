@@ -1,0 +1,103 @@
+// ndisconf/drivers/mcm.h: the reference MCM (miniport call manager).
+//
+// A CoNDIS miniport with integrated call-manager functions. From
+// MiniportInitializeEx it sets its attributes and registers each configured
+// AF with NdisMCmRegisterAddressFamilyEx (AF-007, OQ-01: once per AF per
+// adapter). Its call-manager handlers are CmCore's, reached through the
+// NdisMCm* call family (AF-009, AF-110). MiniportHaltEx notify-closes every
+// open AF (AF-062, S6).
+//
+// Registration: NDIS_MINIPORT_CO_CHARACTERISTICS with CoCreateVc/CoDeleteVc
+// NULL (AF-133) and NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS with every member
+// set, including a ProtocolCoOidRequest separate from MiniportCoOidRequest
+// (AF-131, AF-134).
+//
+// Limitation: MiniportHaltEx cannot wait. If a client pends its
+// notify-close, the halt returns with that AF still closing; halt_left_open()
+// reports it (see the final report / AF-062).
+#ifndef NDISCONF_DRIVERS_MCM_H_
+#define NDISCONF_DRIVERS_MCM_H_
+
+#include <ndis.h>
+
+#include <string>
+#include <vector>
+
+#include "ndisconf/drivers/cm_core.h"
+
+namespace ndisconf::drivers {
+
+struct McmConfig : CmConfig {
+  McmConfig() { afs = {{CO_ADDRESS_FAMILY_TAPI_PROXY, 1, 0}}; }
+  // MiniportInitializeEx's result (after registering, when SUCCESS).
+  NDIS_STATUS initialize_status = NDIS_STATUS_SUCCESS;
+};
+
+class Mcm : public CmCore {
+ public:
+  using Config = McmConfig;
+
+  explicit Mcm(Config config = {}, std::string name = "mcm");
+  ~Mcm() override;
+
+  NDIS_STATUS DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING registry_path) override;
+
+  NDIS_HANDLE miniport_driver_handle() const { return driver_handle_; }
+  // True if a MiniportHaltEx returned while some AF on that adapter was not
+  // yet closed (a client pended its notify-close).
+  bool halt_left_open() const { return halt_left_open_; }
+
+  static NDIS_MINIPORT_DRIVER_CHARACTERISTICS MakeMiniportCharacteristics();
+  static NDIS_MINIPORT_CO_CHARACTERISTICS MakeMiniportCoCharacteristics();
+  virtual void FillMiniportCharacteristics(NDIS_MINIPORT_DRIVER_CHARACTERISTICS* chars);
+  virtual void FillMiniportCoCharacteristics(NDIS_MINIPORT_CO_CHARACTERISTICS* chars);
+
+  virtual NDIS_STATUS OnSetOptions(NDIS_HANDLE ndis_driver_handle);
+  virtual NDIS_STATUS OnInitialize(NDIS_HANDLE miniport_adapter_handle);
+  virtual void OnHalt(CmPort& adapter, NDIS_HALT_ACTION action);
+
+ protected:
+  NDIS_STATUS EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) override;
+  NDIS_STATUS EdgeDeleteVc(CmVc& vc) override;
+  NDIS_STATUS EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) override;
+  NDIS_STATUS EdgeDeactivateVc(CmVc& vc) override;
+  void EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) override;
+  void EdgeCloseAfComplete(CmAf& af) override;
+  void EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) override;
+  void EdgeDeregisterSapComplete(CmSap& sap) override;
+  void EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) override;
+  void EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) override;
+  NDIS_STATUS EdgeDispatchIncomingCall(CmVc& vc) override;
+  void EdgeDispatchCallConnected(CmVc& vc) override;
+  NDIS_STATUS EdgeNotifyCloseAf(CmAf& af) override;
+  void OnPortQuiet(CmPort& port) override;
+
+ private:
+  static NDIS_STATUS SetOptionsThunk(NDIS_HANDLE, NDIS_HANDLE);
+  static NDIS_STATUS InitializeThunk(NDIS_HANDLE, NDIS_HANDLE, PNDIS_MINIPORT_INIT_PARAMETERS);
+  static VOID HaltThunk(NDIS_HANDLE, NDIS_HALT_ACTION);
+  static VOID UnloadThunk(PDRIVER_OBJECT);
+  static NDIS_STATUS PauseThunk(NDIS_HANDLE, PVOID);
+  static NDIS_STATUS RestartThunk(NDIS_HANDLE, PVOID);
+  static NDIS_STATUS OidRequestThunk(NDIS_HANDLE, PVOID);
+  static VOID SendThunk(NDIS_HANDLE, PVOID, ULONG, ULONG);
+  static VOID ReturnThunk(NDIS_HANDLE, PVOID, ULONG);
+  static VOID CancelSendThunk(NDIS_HANDLE, PVOID);
+  static BOOLEAN CheckForHangThunk(NDIS_HANDLE);
+  static NDIS_STATUS ResetThunk(NDIS_HANDLE, BOOLEAN*);
+  static VOID DevicePnPThunk(NDIS_HANDLE, PVOID);
+  static VOID ShutdownThunk(NDIS_HANDLE, ULONG);
+  static VOID CancelOidThunk(NDIS_HANDLE, PVOID);
+  static NDIS_STATUS CoActivateVcThunk(NDIS_HANDLE, PCO_CALL_PARAMETERS);
+  static NDIS_STATUS CoDeactivateVcThunk(NDIS_HANDLE);
+  static VOID CoSendThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG);
+  static NDIS_STATUS CoOidRequestThunk(NDIS_HANDLE, NDIS_HANDLE, PNDIS_OID_REQUEST);
+
+  Config mcm_config_;
+  NDIS_HANDLE driver_handle_ = nullptr;
+  bool halt_left_open_ = false;
+};
+
+}  // namespace ndisconf::drivers
+
+#endif  // NDISCONF_DRIVERS_MCM_H_

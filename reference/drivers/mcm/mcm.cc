@@ -1,0 +1,241 @@
+// Implementation of ndisconf/drivers/mcm.h: the miniport half of the
+// reference MCM. The call-manager handlers are CmCore's.
+#include "ndisconf/drivers/mcm.h"
+
+namespace ndisconf::drivers {
+
+namespace {
+CmPort* AdapterOf(NDIS_HANDLE adapter_ctx) { return static_cast<CmPort*>(adapter_ctx); }
+Mcm* OwnerOf(NDIS_HANDLE adapter_ctx) { return static_cast<Mcm*>(AdapterOf(adapter_ctx)->owner); }
+}  // namespace
+
+Mcm::Mcm(Config config, std::string name)
+    : CmCore(std::move(name), config), mcm_config_(std::move(config)) {}
+
+Mcm::~Mcm() = default;
+
+NDIS_MINIPORT_DRIVER_CHARACTERISTICS Mcm::MakeMiniportCharacteristics() {
+  NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
+  NdisZeroMemory(&c, sizeof(c));
+  c.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
+  c.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
+  c.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
+  c.MajorNdisVersion = 6;
+  c.MinorNdisVersion = 0;
+  c.MajorDriverVersion = 1;
+  c.SetOptionsHandler = &SetOptionsThunk;
+  c.InitializeHandlerEx = &InitializeThunk;
+  c.HaltHandlerEx = &HaltThunk;
+  c.UnloadHandler = &UnloadThunk;
+  c.PauseHandler = &PauseThunk;
+  c.RestartHandler = &RestartThunk;
+  c.OidRequestHandler = &OidRequestThunk;
+  c.SendNetBufferListsHandler = &SendThunk;
+  c.ReturnNetBufferListsHandler = &ReturnThunk;
+  c.CancelSendHandler = &CancelSendThunk;
+  c.CheckForHangHandlerEx = &CheckForHangThunk;
+  c.ResetHandlerEx = &ResetThunk;
+  c.DevicePnPEventNotifyHandler = &DevicePnPThunk;
+  c.ShutdownHandlerEx = &ShutdownThunk;
+  c.CancelOidRequestHandler = &CancelOidThunk;
+  return c;
+}
+
+NDIS_MINIPORT_CO_CHARACTERISTICS Mcm::MakeMiniportCoCharacteristics() {
+  NDIS_MINIPORT_CO_CHARACTERISTICS c;
+  NdisZeroMemory(&c, sizeof(c));
+  c.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS;
+  c.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1;
+  c.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1;
+  // AF-133: an MCM's VCs are created through its ProtocolCoCreateVc /
+  // ProtocolCoDeleteVc; the miniport members stay NULL.
+  c.CoCreateVcHandler = nullptr;
+  c.CoDeleteVcHandler = nullptr;
+  c.CoActivateVcHandler = &CoActivateVcThunk;
+  c.CoDeactivateVcHandler = &CoDeactivateVcThunk;
+  c.CoSendNetBufferListsHandler = &CoSendThunk;
+  // AF-134: not the same function as the CmOidRequestHandler.
+  c.CoOidRequestHandler = &CoOidRequestThunk;
+  return c;
+}
+
+void Mcm::FillMiniportCharacteristics(NDIS_MINIPORT_DRIVER_CHARACTERISTICS* chars) {
+  *chars = MakeMiniportCharacteristics();
+}
+
+void Mcm::FillMiniportCoCharacteristics(NDIS_MINIPORT_CO_CHARACTERISTICS* chars) {
+  *chars = MakeMiniportCoCharacteristics();
+}
+
+NDIS_STATUS Mcm::DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING registry_path) {
+  NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars;
+  FillMiniportCharacteristics(&chars);
+  // MiniportDriverContext = this.
+  return NdisMRegisterMiniportDriver(driver_object, registry_path, this, &chars, &driver_handle_);
+}
+
+NDIS_STATUS Mcm::OnSetOptions(NDIS_HANDLE ndis_driver_handle) {
+  NDIS_MINIPORT_CO_CHARACTERISTICS co;
+  FillMiniportCoCharacteristics(&co);
+  NDIS_STATUS s =
+      NdisSetOptionalHandlers(ndis_driver_handle, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
+  if (s != NDIS_STATUS_SUCCESS) return s;
+  // AF-131: an MCM registers its CM handlers from MiniportSetOptions.
+  NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS cm;
+  FillCmHandlers(&cm);
+  return NdisSetOptionalHandlers(ndis_driver_handle,
+                                 reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&cm));
+}
+
+NDIS_STATUS Mcm::OnInitialize(NDIS_HANDLE miniport_adapter_handle) {
+  CmPort& adapter = NewPort();
+  adapter.ndis_handle = miniport_adapter_handle;
+  // MiniportAdapterContext = the port (also the CallMgrBindingContext NDIS
+  // passes to ProtocolCmOpenAf for an MCM, AF-031).
+  NDIS_MINIPORT_ADAPTER_ATTRIBUTES attrs;
+  NdisZeroMemory(&attrs, sizeof(attrs));
+  attrs.RegistrationAttributes.Header.Type =
+      NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+  attrs.RegistrationAttributes.Header.Revision =
+      NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+  attrs.RegistrationAttributes.Header.Size = sizeof(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES);
+  attrs.RegistrationAttributes.MiniportAdapterContext = &adapter;
+  attrs.RegistrationAttributes.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_DESERIALIZE;
+  NDIS_STATUS s = NdisMSetMiniportAttributes(miniport_adapter_handle, &attrs);
+  if (s != NDIS_STATUS_SUCCESS) {
+    adapter.state = CmPort::State::kDown;
+    return s;
+  }
+  if (mcm_config_.initialize_status != NDIS_STATUS_SUCCESS) {
+    adapter.state = CmPort::State::kDown;
+    return mcm_config_.initialize_status;
+  }
+  adapter.state = CmPort::State::kRunning;
+  // AF-007: from MiniportInitializeEx, once per configured AF (OQ-01).
+  for (const CO_ADDRESS_FAMILY& configured : config_.afs) {
+    CO_ADDRESS_FAMILY af = configured;
+    NDIS_STATUS r = NdisMCmRegisterAddressFamilyEx(miniport_adapter_handle, &af);
+    adapter.register_status.push_back(r);
+    log_.Add({"own:NdisMCmRegisterAddressFamilyEx", r, miniport_adapter_handle, nullptr, nullptr,
+              af.AddressFamily});
+  }
+  return NDIS_STATUS_SUCCESS;
+}
+
+void Mcm::OnHalt(CmPort& adapter, NDIS_HALT_ACTION) {
+  // AF-062 / S6: notify-close every open AF from MiniportHaltEx.
+  adapter.shutdown_inline = true;
+  StartShutdown(adapter);
+  adapter.shutdown_inline = false;
+  if (!adapter.shutdown_finished) halt_left_open_ = true;
+  adapter.state = CmPort::State::kDown;
+}
+
+void Mcm::OnPortQuiet(CmPort&) {
+  // Nothing to close: the adapter goes away when MiniportHaltEx returns.
+}
+
+// ---------------------------------------------------------------------------
+// Edge: the NdisMCm* forms (AF-009, AF-110).
+
+NDIS_STATUS Mcm::EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) {
+  return NdisMCmCreateVc(af.port->ndis_handle, af.ndis_af, &vc, ndis_vc);
+}
+NDIS_STATUS Mcm::EdgeDeleteVc(CmVc& vc) { return NdisMCmDeleteVc(vc.ndis_vc); }
+NDIS_STATUS Mcm::EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) {
+  return NdisMCmActivateVc(vc.ndis_vc, params);
+}
+NDIS_STATUS Mcm::EdgeDeactivateVc(CmVc& vc) { return NdisMCmDeactivateVc(vc.ndis_vc); }
+void Mcm::EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) {
+  NdisMCmOpenAddressFamilyComplete(status, af.ndis_af,
+                                   status == NDIS_STATUS_SUCCESS ? &af : nullptr);
+}
+void Mcm::EdgeCloseAfComplete(CmAf& af) {
+  NdisMCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, af.ndis_af);
+}
+void Mcm::EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) {
+  NdisMCmRegisterSapComplete(status, sap.ndis_sap, status == NDIS_STATUS_SUCCESS ? &sap : nullptr);
+}
+void Mcm::EdgeDeregisterSapComplete(CmSap& sap) {
+  NdisMCmDeregisterSapComplete(NDIS_STATUS_SUCCESS, sap.ndis_sap);
+}
+void Mcm::EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) {
+  NdisMCmMakeCallComplete(status, vc.ndis_vc, nullptr, nullptr, vc.params);
+}
+void Mcm::EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) {
+  NdisMCmCloseCallComplete(status, vc.ndis_vc, nullptr);
+}
+NDIS_STATUS Mcm::EdgeDispatchIncomingCall(CmVc& vc) {
+  NDIS_STATUS s = NdisMCmDispatchIncomingCall(vc.sap->ndis_sap, vc.ndis_vc, &vc.own_params);
+  log_.Add({"own:NdisMCmDispatchIncomingCall", s, vc.sap->ndis_sap, vc.ndis_vc});
+  return s;
+}
+void Mcm::EdgeDispatchCallConnected(CmVc& vc) { NdisMCmDispatchCallConnected(vc.ndis_vc); }
+NDIS_STATUS Mcm::EdgeNotifyCloseAf(CmAf& af) {
+  NDIS_STATUS s = NdisMCmNotifyCloseAddressFamily(af.ndis_af);
+  log_.Add({"own:NdisMCmNotifyCloseAddressFamily", s, af.ndis_af});
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Static thunks.
+
+NDIS_STATUS Mcm::SetOptionsThunk(NDIS_HANDLE ndis_driver_handle, NDIS_HANDLE driver_ctx) {
+  Mcm* self = static_cast<Mcm*>(driver_ctx);
+  NDIS_STATUS s = self->OnSetOptions(ndis_driver_handle);
+  self->log_.Add({"MiniportSetOptions", s, ndis_driver_handle});
+  return s;
+}
+
+NDIS_STATUS Mcm::InitializeThunk(NDIS_HANDLE miniport_adapter_handle, NDIS_HANDLE driver_ctx,
+                                 PNDIS_MINIPORT_INIT_PARAMETERS) {
+  Mcm* self = static_cast<Mcm*>(driver_ctx);
+  self->log_.Add({"MiniportInitializeEx", NDIS_STATUS_SUCCESS, miniport_adapter_handle});
+  NDIS_STATUS s = self->OnInitialize(miniport_adapter_handle);
+  self->log_.Add({"MiniportInitializeEx:ret", s, miniport_adapter_handle});
+  return s;
+}
+
+VOID Mcm::HaltThunk(NDIS_HANDLE adapter_ctx, NDIS_HALT_ACTION action) {
+  Mcm* self = OwnerOf(adapter_ctx);
+  self->log_.Add({"MiniportHaltEx", NDIS_STATUS_SUCCESS, adapter_ctx, nullptr, nullptr,
+                  static_cast<uint64_t>(action)});
+  self->OnHalt(*AdapterOf(adapter_ctx), action);
+  self->log_.Add({"MiniportHaltEx:ret", NDIS_STATUS_SUCCESS, adapter_ctx});
+}
+
+VOID Mcm::UnloadThunk(PDRIVER_OBJECT) {}
+NDIS_STATUS Mcm::PauseThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
+NDIS_STATUS Mcm::RestartThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
+NDIS_STATUS Mcm::OidRequestThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_NOT_SUPPORTED; }
+VOID Mcm::SendThunk(NDIS_HANDLE, PVOID, ULONG, ULONG) {}
+VOID Mcm::ReturnThunk(NDIS_HANDLE, PVOID, ULONG) {}
+VOID Mcm::CancelSendThunk(NDIS_HANDLE, PVOID) {}
+BOOLEAN Mcm::CheckForHangThunk(NDIS_HANDLE) { return FALSE; }
+NDIS_STATUS Mcm::ResetThunk(NDIS_HANDLE, BOOLEAN* addressing_reset) {
+  if (addressing_reset != nullptr) *addressing_reset = FALSE;
+  return NDIS_STATUS_SUCCESS;
+}
+VOID Mcm::DevicePnPThunk(NDIS_HANDLE, PVOID) {}
+VOID Mcm::ShutdownThunk(NDIS_HANDLE, ULONG) {}
+VOID Mcm::CancelOidThunk(NDIS_HANDLE, PVOID) {}
+
+// NDIS does not route VC activation of an MCM's VCs through these (the MCM
+// activates its own VCs with NdisMCmActivateVc); they exist because the CO
+// characteristics carry them, and record any call for tests.
+NDIS_STATUS Mcm::CoActivateVcThunk(NDIS_HANDLE vc_ctx, PCO_CALL_PARAMETERS) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  vc->owner->mutable_log().Add({"MiniportCoActivateVc", NDIS_STATUS_SUCCESS, vc_ctx});
+  return NDIS_STATUS_SUCCESS;
+}
+NDIS_STATUS Mcm::CoDeactivateVcThunk(NDIS_HANDLE vc_ctx) {
+  CmVc* vc = static_cast<CmVc*>(vc_ctx);
+  vc->owner->mutable_log().Add({"MiniportCoDeactivateVc", NDIS_STATUS_SUCCESS, vc_ctx});
+  return NDIS_STATUS_SUCCESS;
+}
+VOID Mcm::CoSendThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG) {}
+NDIS_STATUS Mcm::CoOidRequestThunk(NDIS_HANDLE, NDIS_HANDLE, PNDIS_OID_REQUEST) {
+  return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+}  // namespace ndisconf::drivers

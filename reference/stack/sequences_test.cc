@@ -1,0 +1,321 @@
+// The spec's Appendix A sequences S1-S8, played end to end against the
+// reference NDIS model with the reference drivers; each test asserts the
+// callbacks, statuses and arguments the drivers observed.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "ndisconf/stack/stack.h"
+
+namespace ndisconf::stack {
+namespace {
+
+using drivers::ClAfState;
+using drivers::CmAfState;
+using drivers::CmPort;
+using drivers::ClBinding;
+using drivers::OpPolicy;
+using drivers::SapSpec;
+
+CmTopologyParts PartsWith(CallManager::Config cm, Client::Config cl = {},
+                          Comp::Config mp = {}) {
+  CmTopologyParts p;
+  p.cm = [cm] { return std::make_unique<CallManager>(cm); };
+  p.client = [cl] { return std::make_unique<Client>(cl); };
+  p.miniport = [mp] { return std::make_unique<Comp>(mp); };
+  return p;
+}
+
+// S1 (AF-001, AF-020, AF-031, AF-039).
+TEST(Sequences, S1CmRegistersClientOpensSynchronously) {
+  Stack s;
+  CmTopology t = BuildCmTopology(s);
+  s.Settle();
+  const auto& cm = t.cm->log();
+  ASSERT_EQ(cm.Count("own:NdisCmRegisterAddressFamilyEx"), 1u);
+  EXPECT_EQ(cm.Last("own:NdisCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm.Last("own:NdisCmRegisterAddressFamilyEx")->value, CO_ADDRESS_FAMILY_Q2931);
+
+  const auto& cl = t.client->log();
+  ASSERT_EQ(cl.Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(cl.Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(cl.Count("own:NdisClOpenAddressFamilyEx"), 1u);
+  EXPECT_EQ(cl.Last("own:NdisClOpenAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
+  // AF-039: no NDIS-originated completion after a synchronous open.
+  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);
+
+  ASSERT_EQ(t.client->afs().size(), 1u);
+  const auto& caf = *t.client->afs()[0];
+  EXPECT_EQ(caf.state, ClAfState::kOpen);
+  ASSERT_NE(caf.ndis_af, nullptr);
+
+  ASSERT_EQ(cm.Count("ProtocolCmOpenAf"), 1u);
+  const auto* open = cm.Last("ProtocolCmOpenAf");
+  EXPECT_EQ(open->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(open->a, t.cm->ports()[0].get());  // CallMgrBindingContext
+  EXPECT_EQ(open->b, caf.ndis_af);            // AF-031: the same NdisAfHandle
+  EXPECT_EQ(open->c, t.cm->afs()[0].get());   // CallMgrAfContext
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kOpen);
+  // OQ-04 default: the registering CM's own binding is not notified.
+  EXPECT_EQ(cm.Count("ProtocolCoAfRegisterNotify"), 0u);
+}
+
+// S2 (AF-034..038).
+TEST(Sequences, S2OpenPendedCompletesToClient) {
+  CallManager::Config cmc;
+  cmc.open_af = OpPolicy::Pending();
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith(cmc));
+  s.Settle();
+  const auto& cl = t.client->log();
+  EXPECT_EQ(cl.Last("own:NdisClOpenAddressFamilyEx")->status, NDIS_STATUS_PENDING);
+  ASSERT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 1u);
+  const auto* done = cl.Last("ProtocolClOpenAfCompleteEx");
+  EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(done->a, t.client->afs()[0].get());
+  EXPECT_EQ(done->b, t.cm->afs()[0]->ndis_af);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  EXPECT_EQ(t.client->afs()[0]->ndis_af, t.cm->afs()[0]->ndis_af);
+}
+
+TEST(Sequences, S2OpenPendedFailureGivesNullHandle) {
+  CallManager::Config cmc;
+  cmc.open_af = OpPolicy::Pending(NDIS_STATUS_RESOURCES);
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith(cmc));
+  s.Settle();
+  const auto* done = t.client->log().Last("ProtocolClOpenAfCompleteEx");
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->status, NDIS_STATUS_RESOURCES);
+  EXPECT_EQ(done->b, nullptr);  // AF-037: NULL unless SUCCESS
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kFailed);
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kFailed);
+}
+
+// S3 (AF-007, AF-020, AF-031): the MCM's MiniportAdapterContext is the
+// CallMgrBindingContext.
+TEST(Sequences, S3McmRegistersFromInitializeClientOpens) {
+  Stack s;
+  McmTopology t = BuildMcmTopology(s);
+  s.Settle();
+  const auto& mcm = t.mcm->log();
+  ASSERT_EQ(mcm.Count("own:NdisMCmRegisterAddressFamilyEx"), 1u);
+  EXPECT_EQ(mcm.Last("own:NdisMCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(mcm.Last("own:NdisMCmRegisterAddressFamilyEx")->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
+  ASSERT_EQ(mcm.Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(mcm.Last("ProtocolCmOpenAf")->a, t.mcm->ports()[0].get());
+  EXPECT_EQ(mcm.Last("ProtocolCmOpenAf")->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
+  ASSERT_EQ(t.client->afs().size(), 1u);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  EXPECT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
+}
+
+// S4 (AF-050..058, AF-088..091, AF-103..107).
+TEST(Sequences, S4ClientClosesAfWithSapAndVc) {
+  CallManager::Config cmc;
+  cmc.deregister_sap = OpPolicy::Pending();
+  cmc.close_af = OpPolicy::Pending();
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith(cmc));
+  s.Settle();
+  Client& cl = *t.client;
+  size_t sap = 0, vc = 0;
+  EXPECT_EQ(s.As(t.client_id, [&] { return cl.RegisterSap(0, {1, {1, 2, 3}}, &sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(s.As(t.client_id, [&] { return cl.CreateVc(0, &vc); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 1u);
+  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 1u);
+  EXPECT_EQ(t.cm->log().Last("ProtocolCoCreateVc")->a, t.cm->afs()[0].get());
+  EXPECT_EQ(t.cm->log().Last("ProtocolCoCreateVc")->b, cl.vcs()[vc]->ndis_vc);
+
+  NDIS_STATUS mc = s.As(t.client_id, [&] { return cl.MakeCall(vc); });
+  s.Settle();
+  EXPECT_TRUE(mc == NDIS_STATUS_SUCCESS || mc == NDIS_STATUS_PENDING) << mc;
+  EXPECT_EQ(cl.vcs()[vc]->state, drivers::ClVcState::kActive);
+  EXPECT_EQ(t.miniport->log().Count("MiniportCoActivateVc"), 1u);
+  NDIS_STATUS cc = s.As(t.client_id, [&] { return cl.CloseCall(vc); });
+  s.Settle();
+  EXPECT_TRUE(cc == NDIS_STATUS_SUCCESS || cc == NDIS_STATUS_PENDING) << cc;
+  EXPECT_EQ(cl.vcs()[vc]->state, drivers::ClVcState::kInactive);
+  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeactivateVc"), 1u);
+
+  EXPECT_EQ(s.As(t.client_id, [&] { return cl.DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 1u);
+
+  EXPECT_EQ(s.As(t.client_id, [&] { return cl.DeregisterSap(sap); }), NDIS_STATUS_PENDING);
+  s.Settle();
+  ASSERT_EQ(cl.log().Count("ProtocolClDeregisterSapComplete"), 1u);
+  EXPECT_EQ(cl.log().Last("ProtocolClDeregisterSapComplete")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.log().Last("ProtocolClDeregisterSapComplete")->a, cl.saps()[sap].get());
+
+  EXPECT_EQ(s.As(t.client_id, [&] { return cl.CloseAf(0); }), NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(t.cm->log().Last("ProtocolCmCloseAf")->a, t.cm->afs()[0].get());
+  s.Settle();
+  ASSERT_EQ(cl.log().Count("ProtocolClCloseAfComplete"), 1u);
+  EXPECT_EQ(cl.log().Last("ProtocolClCloseAfComplete")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.log().Last("ProtocolClCloseAfComplete")->a, cl.afs()[0].get());
+  EXPECT_EQ(cl.afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
+}
+
+// S5 (AF-061..067, AF-122): CM unbinds with the AF open; the client pends.
+TEST(Sequences, S5CmUnbindNotifyClosePended) {
+  Client::Config clc;
+  clc.notify_close = OpPolicy::Pending();
+  clc.saps_after_open = {SapSpec{1, {7}}};
+  clc.vcs_after_open = 1;
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith({}, clc));
+  s.Settle();
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_TRUE(s.model().UnbindProtocol(t.cm_id, t.adapter));
+  s.Settle();
+  const auto& cm = t.cm->log();
+  const auto& cl = t.client->log();
+  ASSERT_EQ(cm.Count("own:NdisCmNotifyCloseAddressFamily"), 1u);
+  EXPECT_EQ(cm.Last("own:NdisCmNotifyCloseAddressFamily")->status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cl.Last("ProtocolClNotifyCloseAf:ret")->status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cl.Last("ProtocolClNotifyCloseAf")->a, t.client->afs()[0].get());
+  EXPECT_EQ(cl.Count("own:NdisClDeregisterSap"), 1u);
+  EXPECT_EQ(cl.Count("own:NdisCoDeleteVc"), 1u);
+  EXPECT_EQ(cl.Last("own:NdisClNotifyCloseAddressFamilyComplete")->status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(cm.Last("ProtocolCmNotifyCloseAfComplete")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm.Last("ProtocolCmNotifyCloseAfComplete")->a, t.cm->afs()[0].get());
+  EXPECT_EQ(cm.Last("ProtocolUnbindAdapterEx:ret")->status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cm.Last("own:NdisCloseAdapterEx")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->ports()[0]->state, CmPort::State::kDown);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
+}
+
+TEST(Sequences, S5CmUnbindNotifyCloseSynchronous) {
+  Stack s;
+  CmTopology t = BuildCmTopology(s);
+  s.Settle();
+  ASSERT_TRUE(s.model().UnbindProtocol(t.cm_id, t.adapter));
+  s.Settle();
+  const auto& cm = t.cm->log();
+  EXPECT_EQ(cm.Last("own:NdisCmNotifyCloseAddressFamily")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->log().Last("ProtocolClNotifyCloseAf:ret")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 0u);  // OQ-10
+  EXPECT_EQ(cm.Last("ProtocolUnbindAdapterEx:ret")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+}
+
+// S6 (AF-062).
+TEST(Sequences, S6McmHaltNotifyClosesOpenAf) {
+  Stack s;
+  McmTopology t = BuildMcmTopology(s);
+  s.Settle();
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_TRUE(s.model().HaltAdapter(t.adapter));
+  s.Settle();
+  const auto& mcm = t.mcm->log();
+  ASSERT_EQ(mcm.Count("own:NdisMCmNotifyCloseAddressFamily"), 1u);
+  EXPECT_EQ(mcm.Last("own:NdisMCmNotifyCloseAddressFamily")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.mcm->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_FALSE(t.mcm->halt_left_open());
+}
+
+// S7 (AF-120).
+TEST(Sequences, S7ClientUnbindsFirstClosesEveryAf) {
+  Client::Config clc;
+  clc.saps_after_open = {SapSpec{1, {9}}};
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith({}, clc));
+  s.Settle();
+  ASSERT_TRUE(s.model().UnbindProtocol(t.client_id, t.adapter));
+  s.Settle();
+  const auto& cl = t.client->log();
+  EXPECT_EQ(cl.Count("own:NdisClDeregisterSap"), 1u);
+  EXPECT_EQ(cl.Last("own:NdisClCloseAddressFamily")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.Last("own:NdisCloseAdapterEx")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+}
+
+// S8 (AF-086, AF-093, AF-101).
+TEST(Sequences, S8IncomingCallWhileSapRegistrationPending) {
+  CallManager::Config cmc;
+  cmc.register_sap = OpPolicy::Pending();
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith(cmc));
+  s.Settle();
+  Client& cl = *t.client;
+  EXPECT_EQ(s.As(t.client_id, [&] { return cl.RegisterSap(0, {1, {4, 2}}); }),
+            NDIS_STATUS_PENDING);
+  int vc = s.As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
+  ASSERT_GE(vc, 0);
+  EXPECT_EQ(t.cm->log().Last("own:CreateVc")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 1u);
+  ASSERT_EQ(cl.log().Count("ProtocolCoCreateVc"), 1u);
+  EXPECT_EQ(cl.log().Last("ProtocolCoCreateVc")->a, cl.afs()[0].get());
+  ASSERT_EQ(cl.log().Count("ProtocolClIncomingCall"), 1u);
+  EXPECT_EQ(cl.log().Last("ProtocolClIncomingCall")->a, cl.saps()[0].get());
+  EXPECT_EQ(cl.log().Last("ProtocolClIncomingCall")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.log().Count("ProtocolClRegisterSapComplete"), 0u);
+  s.Settle();
+  ASSERT_EQ(cl.log().Count("ProtocolClRegisterSapComplete"), 1u);
+  EXPECT_EQ(cl.log().Last("ProtocolClRegisterSapComplete")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.saps()[0]->ndis_sap, t.cm->saps()[0]->ndis_sap);
+  EXPECT_EQ(cl.log().Count("ProtocolClCallConnected"), 1u);
+}
+
+// AF-004: a second CM registering the same AF on the same adapter fails.
+TEST(Rules, Af004SecondCmSameAfSameAdapterFails) {
+  Stack s;
+  TwoCmTopology t = BuildTwoCmTopology(s);
+  s.Settle();
+  EXPECT_EQ(t.cm1->log().Last("own:NdisCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm2->log().Last("own:NdisCmRegisterAddressFamilyEx")->status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.client->afs().size(), 1u);
+}
+
+// AF-082 / OQ-16: a duplicate SAP gets NDIS_STATUS_INVALID_DATA.
+TEST(Rules, Af082DuplicateSapFromSecondClientInvalidData) {
+  Stack s;
+  TwoClientTopology t = BuildTwoClientTopology(s);
+  s.Settle();
+  SapSpec sap{1, {5, 5}};
+  EXPECT_EQ(s.As(t.client1_id, [&] { return t.client1->RegisterSap(0, sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(s.As(t.client2_id, [&] { return t.client2->RegisterSap(0, sap); }),
+            NDIS_STATUS_INVALID_DATA);
+  EXPECT_EQ(t.cm->log().Last("ProtocolCmRegisterSap")->status, NDIS_STATUS_INVALID_DATA);
+}
+
+// AF-052: the NOT_ACCEPTED mode refuses a close with a SAP left.
+TEST(Rules, Af052CloseWithSapNotAcceptedKeepsAfOpen) {
+  CallManager::Config cmc;
+  cmc.close_with_children = drivers::CloseWithChildren::kNotAccepted;
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith(cmc));
+  s.Settle();
+  EXPECT_EQ(s.As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {1}}); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(s.As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_NOT_ACCEPTED);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kOpen);
+}
+
+// AF-026: a client that refuses the AF does not open it.
+TEST(Rules, Af026RefusingClientOpensNothing) {
+  Client::Config clc;
+  clc.accept = {CO_ADDRESS_FAMILY_TAPI};
+  Stack s;
+  CmTopology t = BuildCmTopology(s, PartsWith({}, clc));
+  s.Settle();
+  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_TRUE(t.client->afs().empty());
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 0u);
+}
+
+}  // namespace
+}  // namespace ndisconf::stack
