@@ -1,0 +1,118 @@
+#include "conformance/framework/fixture.h"
+
+#include <algorithm>
+
+#include "ndisconf/boundary/boundary.h"
+
+namespace ndisconf::conformance {
+
+monitor::Profile ProfileFor(const ndis::Settings& s) {
+  monitor::Profile p;
+  p.close_with_children = s.close_with_children == ndis::Settings::CloseWithChildren::kNdisChecks
+                              ? monitor::Profile::CloseWithChildren::kNdisChecks
+                              : monitor::Profile::CloseWithChildren::kCmDecides;
+  p.accept_close_retry = s.accept_close_retry;
+  p.notify_during_register = s.notify_during_register;
+  p.mcm_create_vc_gets_af_handle = s.mcm_create_vc_gets_af_handle;
+  p.create_vc_order = s.create_vc_peer_first ? monitor::Profile::VcCallbackOrder::kPeerFirst
+                                             : monitor::Profile::VcCallbackOrder::kMiniportFirst;
+  return p;
+}
+
+stack::Stack& ConformanceTest::NewStack(const ndis::Settings& settings, ndis::Chooser* chooser) {
+  // One run per test: a second call would split the trace in two.
+  EXPECT_EQ(stack_, nullptr) << "NewStack called twice in one test";
+  monitor_ = std::make_unique<monitor::Monitor>(ProfileFor(settings));
+  stack_ = std::make_unique<stack::Stack>(settings, chooser);
+  if (impl().host) {
+    host_ = impl().host(stack_->model());
+    Boundary::Get().SetHost(host_.get());
+  }
+  Boundary::Get().AddSink(monitor_.get());
+  events_.events.clear();
+  Boundary::Get().AddSink(&events_);
+  return *stack_;
+}
+
+std::unique_ptr<drivers::CallManager> ConformanceTest::MakeCm(
+    const drivers::CallManagerConfig& c) {
+  return impl().cm ? impl().cm(c) : std::make_unique<drivers::CallManager>(c);
+}
+std::unique_ptr<drivers::Client> ConformanceTest::MakeClient(const drivers::ClientConfig& c) {
+  return impl().client ? impl().client(c) : std::make_unique<drivers::Client>(c);
+}
+std::unique_ptr<drivers::Mcm> ConformanceTest::MakeMcm(const drivers::McmConfig& c) {
+  return impl().mcm ? impl().mcm(c) : std::make_unique<drivers::Mcm>(c);
+}
+std::unique_ptr<drivers::Comp> ConformanceTest::MakeMiniport(const drivers::CompConfig& c) {
+  return impl().miniport ? impl().miniport(c) : std::make_unique<drivers::Comp>(c);
+}
+
+stack::CmTopology ConformanceTest::CmTopology(const drivers::CallManagerConfig& cm,
+                                              const drivers::ClientConfig& client,
+                                              const ndis::Settings& settings,
+                                              const drivers::CompConfig& miniport) {
+  stack::Stack& s = NewStack(settings);
+  stack::CmTopologyParts parts;
+  parts.cm = [&] { return MakeCm(cm); };
+  parts.client = [&] { return MakeClient(client); };
+  parts.miniport = [&] { return MakeMiniport(miniport); };
+  return stack::BuildCmTopology(s, parts);
+}
+
+stack::McmTopology ConformanceTest::McmTopology(const drivers::McmConfig& mcm,
+                                                const drivers::ClientConfig& client,
+                                                const ndis::Settings& settings) {
+  stack::Stack& s = NewStack(settings);
+  stack::McmTopologyParts parts;
+  parts.mcm = [&] { return MakeMcm(mcm); };
+  parts.client = [&] { return MakeClient(client); };
+  return stack::BuildMcmTopology(s, parts);
+}
+
+void ConformanceTest::TearDown() {
+  if (stack_ == nullptr) return;
+  // Let deferred work finish so that end-of-run checks see a quiet system.
+  stack_->Settle();
+  monitor_->Finish();
+  const std::string test = CurrentTestName();
+  std::set<std::string> seen;
+  for (const monitor::Violation& v : monitor_->violations()) {
+    if (expected_.count(v.rule) != 0) {
+      seen.insert(v.rule);
+      continue;
+    }
+    Recorder::Get().AddFinding(test, Finding{v.rule, v.check, v.event_index, v.message});
+    ADD_FAILURE() << "monitor: " << v.rule << " [" << v.check << "] at event #" << v.event_index
+                  << ": " << v.message;
+  }
+  for (const std::string& rule : expected_) {
+    if (seen.count(rule) == 0) {
+      ADD_FAILURE() << "the monitor did not report the expected violation of " << rule;
+    }
+  }
+  if (HasFailure()) {
+    // The last part of the run, to show what led to the failure.
+    const std::string text = TraceText();
+    size_t start = text.size(), lines = 0;
+    while (start > 0 && lines < 60) {
+      if (text[--start] == '\n') ++lines;
+    }
+    std::cerr << "---- trace (last " << lines << " events) ----\n"
+              << text.substr(start) << "---- end of trace ----\n";
+  }
+  // The model's run ends before the drivers go (Stack's own order); the
+  // sinks are detached with it.
+  stack_.reset();
+  host_.reset();
+  monitor_.reset();
+}
+
+std::string ConformanceTest::TraceText() const {
+  trace::Trace t;
+  t.drivers = trace::CanonicalDrivers(Boundary::Get().drivers());
+  t.events = events_.events;
+  return trace::FormatTrace(t);
+}
+
+}  // namespace ndisconf::conformance

@@ -1,0 +1,92 @@
+// conformance/framework/fixture.h: the base of every conformance test.
+//
+// A ConformanceTest is parameterized by the implementation under test. It
+// builds stacks from that implementation's components (so a seeded-bug
+// variant is exercised by every test), attaches the rule monitor to the
+// boundary for the whole run, and at TearDown checks the monitor: every
+// violation the test did not declare with ExpectViolation fails the test and
+// is recorded as a finding for the per-rule report.
+#ifndef NDISCONF_CONFORMANCE_FRAMEWORK_FIXTURE_H_
+#define NDISCONF_CONFORMANCE_FRAMEWORK_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "conformance/framework/implementation.h"
+#include "conformance/framework/recorder.h"
+#include "conformance/monitor/monitor.h"
+#include "conformance/trace/trace.h"
+#include "ndisconf/stack/stack.h"
+
+namespace ndisconf::conformance {
+
+// The monitor profile that matches a model configuration: what the model is
+// told to do, the monitor is told to accept.
+monitor::Profile ProfileFor(const ndis::Settings& settings);
+
+class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
+ protected:
+  const Implementation& impl() const { return *GetParam(); }
+
+  // Creates the run: the model with `settings` (and the implementation's
+  // host in front of it), the monitor with a matching profile, and a trace
+  // recorder. One stack per test. The stack is destroyed at TearDown.
+  stack::Stack& NewStack(const ndis::Settings& settings = {}, ndis::Chooser* chooser = nullptr);
+  stack::Stack& stack() { return *stack_; }
+  ndis::Model& model() { return stack_->model(); }
+  monitor::Monitor& monitor() { return *monitor_; }
+
+  // Components from the implementation under test.
+  std::unique_ptr<drivers::CallManager> MakeCm(const drivers::CallManagerConfig& config = {});
+  std::unique_ptr<drivers::Client> MakeClient(const drivers::ClientConfig& config = {});
+  std::unique_ptr<drivers::Mcm> MakeMcm(const drivers::McmConfig& config = {});
+  std::unique_ptr<drivers::Comp> MakeMiniport(const drivers::CompConfig& config = {});
+
+  // The spec's topologies (Appendix A), built from the implementation's
+  // components with the given configurations; calls NewStack(settings).
+  stack::CmTopology CmTopology(const drivers::CallManagerConfig& cm = {},
+                               const drivers::ClientConfig& client = {},
+                               const ndis::Settings& settings = {},
+                               const drivers::CompConfig& miniport = {});
+  stack::McmTopology McmTopology(const drivers::McmConfig& mcm = {},
+                                 const drivers::ClientConfig& client = {},
+                                 const ndis::Settings& settings = {});
+
+  // The test provokes a violation of `rule` on purpose (e.g. a stub driver
+  // that breaks it, to see what NDIS does); TearDown then requires the
+  // monitor to have reported it, and does not count it as a finding.
+  void ExpectViolation(const std::string& rule) { expected_.insert(rule); }
+
+  // The run so far as trace text (printed when a test fails).
+  std::string TraceText() const;
+
+  void TearDown() override;
+
+ private:
+  std::unique_ptr<monitor::Monitor> monitor_;
+  std::unique_ptr<stack::Stack> stack_;
+  std::unique_ptr<NdisHost> host_;
+  // Keeps the run's events, for the trace printed when a test fails.
+  class EventLog : public EventSink {
+   public:
+    void OnEvent(const Event& e) override { events.push_back(e); }
+    std::vector<Event> events;
+  };
+  EventLog events_;
+  std::set<std::string> expected_;
+};
+
+}  // namespace ndisconf::conformance
+
+// Instantiates a conformance suite over the selected implementations.
+#define NDISCONF_INSTANTIATE(Suite)                                                     \
+  INSTANTIATE_TEST_SUITE_P(                                                             \
+      Impl, Suite,                                                                      \
+      ::testing::ValuesIn(::ndisconf::conformance::SelectedImplementations()),          \
+      [](const ::testing::TestParamInfo<const ::ndisconf::conformance::Implementation*>& \
+             info) { return ::ndisconf::conformance::ImplementationParamName(info.param); })
+
+#endif  // NDISCONF_CONFORMANCE_FRAMEWORK_FIXTURE_H_

@@ -1,0 +1,67 @@
+// conformance/framework/implementation.h: the implementations under test.
+//
+// An Implementation names a complete stack: an NDIS host and the drivers
+// (call manager, MCM, client, CoNDIS miniport). The reference stack is one;
+// each seeded-bug variant replaces one component with a copy that breaks one
+// documented rule; a third party plugs its own in the same way (see
+// CONTRIBUTING.md). The conformance suites are TEST_Ps instantiated over
+// SelectedImplementations(): under `bazel test` that is every real (not
+// seeded-bug) implementation; the main job selects exactly one.
+#ifndef NDISCONF_CONFORMANCE_FRAMEWORK_IMPLEMENTATION_H_
+#define NDISCONF_CONFORMANCE_FRAMEWORK_IMPLEMENTATION_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ndisconf/boundary/host.h"
+#include "ndisconf/drivers/client.h"
+#include "ndisconf/drivers/cm.h"
+#include "ndisconf/drivers/comp.h"
+#include "ndisconf/drivers/mcm.h"
+#include "ndisconf/ndis/model.h"
+
+namespace ndisconf::conformance {
+
+struct Implementation {
+  std::string name;         // "reference", "bug-cm-open-complete-twice", ...
+  std::string description;  // one line
+  // The rule a seeded-bug variant breaks (the suite must FAIL it); empty for
+  // a real implementation.
+  std::string seeded_rule;
+
+  // Component factories; an empty function means the reference component.
+  // Each gets the configuration the test asks for.
+  std::function<std::unique_ptr<drivers::CallManager>(const drivers::CallManagerConfig&)> cm;
+  std::function<std::unique_ptr<drivers::Client>(const drivers::ClientConfig&)> client;
+  std::function<std::unique_ptr<drivers::Mcm>(const drivers::McmConfig&)> mcm;
+  std::function<std::unique_ptr<drivers::Comp>(const drivers::CompConfig&)> miniport;
+  // Interposes a host in front of the model (an NDIS-side variant); the
+  // returned host forwards to the model it is given. Empty: the model.
+  std::function<std::unique_ptr<NdisHost>(ndis::Model&)> host;
+};
+
+// Adds an implementation to the registry (at static-initialization time, via
+// a RegisterImplementation object). Names must be unique.
+class RegisterImplementation {
+ public:
+  explicit RegisterImplementation(Implementation impl);
+};
+
+// Every registered implementation, in name order, the reference first.
+std::vector<const Implementation*> AllImplementations();
+const Implementation* FindImplementation(const std::string& name);
+
+// Restricts the suites to one implementation (the main job, before
+// InitGoogleTest). Without a call, every real implementation is selected.
+void SelectImplementation(const Implementation* impl);
+std::vector<const Implementation*> SelectedImplementations();
+
+// GoogleTest parameter-name generator: the implementation's name with '-'
+// mapped to '_' (GoogleTest names allow only alphanumerics and '_').
+std::string ImplementationParamName(const Implementation* impl);
+
+}  // namespace ndisconf::conformance
+
+#endif  // NDISCONF_CONFORMANCE_FRAMEWORK_IMPLEMENTATION_H_

@@ -1,0 +1,73 @@
+// conformance/framework/recorder.h: what each conformance test checked and
+// what it found, for the per-rule report.
+//
+// A test cites the rules it checks (NDISCONF_RULES) and may declare itself
+// not applicable to the implementation under test (NDISCONF_NOT_APPLICABLE).
+// The fixture reports the monitor's unexpected findings here at TearDown.
+// The main job (tools/ndisconf) reads the record after the run and turns it
+// into verdicts; `bazel test` ignores it but sees the same citations as
+// test properties in its XML output.
+#ifndef NDISCONF_CONFORMANCE_FRAMEWORK_RECORDER_H_
+#define NDISCONF_CONFORMANCE_FRAMEWORK_RECORDER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ndisconf::conformance {
+
+// A monitor violation that the test did not expect.
+struct Finding {
+  std::string rule;
+  std::string check;
+  uint64_t event_index = 0;
+  std::string message;
+};
+
+struct TestRecord {
+  std::vector<std::string> rules;  // cited rule IDs, in citation order
+  bool not_applicable = false;
+  std::string not_applicable_reason;
+  std::vector<Finding> findings;
+};
+
+class Recorder {
+ public:
+  static Recorder& Get();
+
+  // Keyed by the full test name "Suite.Test/param".
+  void Cite(const std::string& test, std::string_view rule);
+  void NotApplicable(const std::string& test, std::string reason);
+  void AddFinding(const std::string& test, Finding finding);
+
+  const std::map<std::string, TestRecord>& records() const { return records_; }
+  void Clear() { records_.clear(); }
+
+ private:
+  std::map<std::string, TestRecord> records_;
+};
+
+// Full name of the running GoogleTest test ("Suite.Test/param").
+std::string CurrentTestName();
+
+// Cites the rules the current test checks. Records them and sets the test
+// property "ndisconf_rules".
+void CiteRules(std::initializer_list<std::string_view> rules);
+
+}  // namespace ndisconf::conformance
+
+// Usage, first statement of a test body:  NDISCONF_RULES("AF-031", "AF-039");
+#define NDISCONF_RULES(...) ::ndisconf::conformance::CiteRules({__VA_ARGS__})
+
+// Marks the current test not applicable to the implementation under test
+// (e.g. an MCM-only rule on an implementation without an MCM) and skips it.
+#define NDISCONF_NOT_APPLICABLE(reason)                                              \
+  do {                                                                               \
+    ::ndisconf::conformance::Recorder::Get().NotApplicable(                          \
+        ::ndisconf::conformance::CurrentTestName(), (reason));                       \
+    GTEST_SKIP() << "not applicable: " << (reason);                                  \
+  } while (0)
+
+#endif  // NDISCONF_CONFORMANCE_FRAMEWORK_RECORDER_H_

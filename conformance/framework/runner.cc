@@ -1,0 +1,280 @@
+#include "conformance/framework/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "conformance/framework/implementation.h"
+#include "conformance/framework/recorder.h"
+#include "conformance/monitor/monitor.h"
+#include "ndisconf/catalog/catalog.h"
+#include "ndisconf/report/report.h"
+
+namespace ndisconf::conformance {
+namespace {
+
+constexpr char kUsage[] = R"(ndisconf: run the conformance suite against an NDIS implementation and
+print a per-rule verdict table.
+
+Usage: ndisconf [options] [gtest flags]
+
+Options:
+  --impl=NAME          implementation under test (default: reference); see --list
+  --list               list the implementations (the reference and its seeded-bug
+                       variants) and exit
+  --rules=P[,P...]     rule prefixes to report (default: AF)
+  --out=DIR            write DIR/<impl>.json (report) and DIR/<impl>.junit.xml;
+                       default under `bazel run`: <workspace>/out/ndisconf
+  --json=FILE          write the JSON report to FILE
+  --junit=FILE         write the JUnit XML report to FILE
+  --coverage=FILE      write the markdown rule-coverage report to FILE: for each
+                       rule, the tests and monitor checks that cover it, or the
+                       recorded reason it is not covered
+  --expect-fail=RULE   exit 0 only if RULE's verdict is FAIL (used to prove that
+                       the suite rejects a seeded-bug variant with the right rule)
+  --verbose            print every test as it runs (default: failures only)
+  --help               this text
+
+Verdicts: PASS (a test checked the rule and passed, and the monitor reported no
+violation of it), FAIL (a citing test failed, or the monitor reported a
+violation; the failing event is shown), NOT_APPLICABLE (the implementation does
+not implement what the rule is about), INCONCLUSIVE (no test checks the rule;
+the catalog's reason is shown).
+
+Exit status: 0 if no rule FAILs (with --expect-fail: if RULE FAILs); 1
+otherwise; 2 on a usage or I/O error. Other flags go to GoogleTest (e.g.
+--gtest_filter=*OpenAf*).
+)";
+
+struct Options {
+  std::string impl = "reference";
+  std::vector<std::string> prefixes = {"AF"};
+  std::string out_dir, json, junit, coverage, expect_fail;
+  bool list = false, verbose = false, help = false;
+};
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> parts;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+// Consumes our own flags from argv, leaving the rest (argv[0] and gtest's).
+bool ParseOptions(int* argc, char** argv, Options* o, std::string* error) {
+  int kept = 1;
+  for (int i = 1; i < *argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name, std::string* dst) {
+      const std::string prefix = std::string(name) + "=";
+      if (arg.rfind(prefix, 0) != 0) return false;
+      *dst = arg.substr(prefix.size());
+      return true;
+    };
+    std::string rules;
+    if (value("--impl", &o->impl) || value("--out", &o->out_dir) || value("--json", &o->json) ||
+        value("--junit", &o->junit) || value("--coverage", &o->coverage) ||
+        value("--expect-fail", &o->expect_fail)) {
+      continue;
+    }
+    if (value("--rules", &rules)) {
+      o->prefixes = SplitCommas(rules);
+      continue;
+    }
+    if (arg == "--list") { o->list = true; continue; }
+    if (arg == "--verbose") { o->verbose = true; continue; }
+    if (arg == "--help" || arg == "-h") { o->help = true; continue; }
+    if (arg.rfind("--gtest_", 0) != 0 && arg.rfind("--", 0) == 0) {
+      *error = "unknown option " + arg + " (see --help)";
+      return false;
+    }
+    argv[kept++] = argv[i];
+  }
+  *argc = kept;
+  return true;
+}
+
+// Collects each test's result as GoogleTest reports it.
+class OutcomeListener : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestPartResult(const ::testing::TestPartResult& part) override {
+    if (part.failed() && first_failure_.empty()) {
+      first_failure_ = std::string(part.file_name() ? part.file_name() : "?") + ":" +
+                       std::to_string(part.line_number()) + ": " + part.summary();
+    }
+  }
+  void OnTestStart(const ::testing::TestInfo&) override { first_failure_.clear(); }
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    report::TestOutcome o;
+    o.name = std::string(info.test_suite_name()) + "." + info.name();
+    const ::testing::TestResult* r = info.result();
+    if (r->Skipped()) {
+      o.result = report::TestOutcome::kSkipped;
+    } else if (r->Failed()) {
+      o.result = report::TestOutcome::kFailed;
+      o.message = first_failure_;
+      // Keep the table readable: the first line of the failure only.
+      if (auto nl = o.message.find('\n'); nl != std::string::npos) o.message.resize(nl);
+    }
+    outcomes_.push_back(std::move(o));
+  }
+  std::vector<report::TestOutcome>& outcomes() { return outcomes_; }
+
+ private:
+  std::string first_failure_;
+  std::vector<report::TestOutcome> outcomes_;
+};
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  const std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "ndisconf: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunnerMain(int argc, char** argv) {
+  Options o;
+  std::string error;
+  if (!ParseOptions(&argc, argv, &o, &error)) {
+    std::cerr << "ndisconf: " << error << "\n";
+    return 2;
+  }
+  if (o.help) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (o.list) {
+    for (const Implementation* impl : AllImplementations()) {
+      std::cout << impl->name << "\t"
+                << (impl->seeded_rule.empty() ? "" : "[seeded bug: " + impl->seeded_rule + "] ")
+                << impl->description << "\n";
+    }
+    return 0;
+  }
+  const Implementation* impl = FindImplementation(o.impl);
+  if (impl == nullptr) {
+    std::cerr << "ndisconf: unknown implementation '" << o.impl << "' (see --list)\n";
+    return 2;
+  }
+  if (!o.expect_fail.empty() && catalog::FindRule(o.expect_fail) == nullptr) {
+    std::cerr << "ndisconf: --expect-fail: unknown rule '" << o.expect_fail << "'\n";
+    return 2;
+  }
+  SelectImplementation(impl);
+
+  ::testing::InitGoogleTest(&argc, argv);
+  if (!o.verbose) GTEST_FLAG_SET(brief, true);
+  auto* listener = new OutcomeListener;  // owned by GoogleTest
+  ::testing::UnitTest::GetInstance()->listeners().Append(listener);
+  Recorder::Get().Clear();
+  (void)RUN_ALL_TESTS();  // failures are reported per rule below
+
+  // Merge what the tests recorded (citations, not-applicable, findings).
+  std::vector<report::TestOutcome>& outcomes = listener->outcomes();
+  report::RuleIndex tests_per_rule;
+  for (report::TestOutcome& out : outcomes) {
+    auto it = Recorder::Get().records().find(out.name);
+    if (it == Recorder::Get().records().end()) continue;
+    const TestRecord& rec = it->second;
+    out.rules = rec.rules;
+    if (rec.not_applicable) {
+      out.result = report::TestOutcome::kNotApplicable;
+      out.message = rec.not_applicable_reason;
+    }
+    for (const Finding& f : rec.findings) {
+      out.findings.push_back({f.rule, f.check, f.event_index, f.message});
+    }
+    for (const std::string& r : rec.rules) tests_per_rule[r].push_back(out.name);
+  }
+
+  const std::vector<catalog::Rule>& rules = catalog::Catalog();
+  const std::vector<report::RuleVerdict> verdicts =
+      report::ComputeVerdicts(rules, outcomes, o.prefixes);
+
+  std::cout << "\nndisconf: implementation '" << impl->name << "' ("
+            << impl->description << "), " << outcomes.size() << " tests\n\n";
+  report::PrintTable(std::cout, verdicts);
+
+  // Findings on checks that are not catalog rules (the monitor's own
+  // consistency checks), shown separately rather than dropped.
+  for (const std::string& id : report::UnknownRuleIds(rules, outcomes)) {
+    std::cout << "note: finding or citation for '" << id << "', which is not a catalog rule\n";
+  }
+
+  std::string out_dir = o.out_dir;
+  if (out_dir.empty()) {
+    if (const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY")) {
+      out_dir = std::string(ws) + "/out/ndisconf";
+    }
+  }
+  std::string json = o.json, junit = o.junit;
+  if (!out_dir.empty()) {
+    if (json.empty()) json = out_dir + "/" + impl->name + ".json";
+    if (junit.empty()) junit = out_dir + "/" + impl->name + ".junit.xml";
+  }
+  bool io_ok = true;
+  if (!json.empty()) {
+    std::ostringstream s;
+    report::WriteJson(s, verdicts,
+                      {{"tool", "ndisconf"},
+                       {"implementation", impl->name},
+                       {"description", impl->description},
+                       {"tests", std::to_string(outcomes.size())}});
+    io_ok &= WriteFile(json, s.str());
+    if (io_ok) std::cout << "wrote " << json << "\n";
+  }
+  if (!junit.empty()) {
+    std::ostringstream s;
+    report::WriteJUnit(s, verdicts);
+    io_ok &= WriteFile(junit, s.str());
+    if (io_ok) std::cout << "wrote " << junit << "\n";
+  }
+  if (!o.coverage.empty()) {
+    report::RuleIndex checks_per_rule;
+    for (const monitor::CheckInfo& c : monitor::Monitor::Checks()) {
+      checks_per_rule[std::string(c.rule)].push_back(std::string(c.check));
+    }
+    std::ostringstream s;
+    report::WriteCoverage(s, rules, tests_per_rule, checks_per_rule);
+    io_ok &= WriteFile(o.coverage, s.str());
+    if (io_ok) std::cout << "wrote " << o.coverage << "\n";
+  }
+  if (!io_ok) return 2;
+
+  const report::Counts counts = report::CountVerdicts(verdicts);
+  if (!o.expect_fail.empty()) {
+    for (const report::RuleVerdict& v : verdicts) {
+      if (v.rule->id != o.expect_fail) continue;
+      const bool caught = v.verdict == report::Verdict::kFail;
+      std::cout << "\nexpected " << o.expect_fail << " to FAIL on '" << impl->name << "': "
+                << (caught ? "it does" : std::string("it is ") + report::VerdictName(v.verdict))
+                << "\n";
+      return caught ? 0 : 1;
+    }
+    std::cout << "\n--expect-fail=" << o.expect_fail << " is outside --rules\n";
+    return 2;
+  }
+  return counts.fail == 0 ? 0 : 1;
+}
+
+}  // namespace ndisconf::conformance
