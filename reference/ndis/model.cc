@@ -1,0 +1,419 @@
+// The reference NDIS model: run lifetime, the harness-facing scheduler,
+// IRQL and spin-lock tracking, driver memory, driver work items, and the
+// shared helpers (rejections, handle diagnostics, fault injection).
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "model_impl.h"
+
+namespace ndisconf::ndis {
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+std::string Hex(const void* p) { return Hex(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p))); }
+
+std::string StatusText(NDIS_STATUS s) {
+  switch (s) {
+    case NDIS_STATUS_SUCCESS: return "SUCCESS";
+    case NDIS_STATUS_PENDING: return "PENDING";
+    case NDIS_STATUS_FAILURE: return "FAILURE";
+    case NDIS_STATUS_RESOURCES: return "RESOURCES";
+    case NDIS_STATUS_NOT_ACCEPTED: return "NOT_ACCEPTED";
+    case NDIS_STATUS_CLOSING: return "CLOSING";
+    case NDIS_STATUS_INVALID_PARAMETER: return "INVALID_PARAMETER";
+    case NDIS_STATUS_BAD_CHARACTERISTICS: return "BAD_CHARACTERISTICS";
+    default: return Hex(static_cast<uint32_t>(s));
+  }
+}
+
+Model::Impl::Impl(Settings s, Chooser* c)
+    : settings(s), chooser(c != nullptr ? c : &fifo), codec(s.handle_seed) {}
+
+Model::Impl::~Impl() {
+  // Driver memory not freed by its driver: the model owns the pool.
+  for (auto& [p, n] : driver_memory) std::free(const_cast<void*>(p));
+}
+
+void Model::Impl::Reject(std::string_view fn, NDIS_STATUS status, std::string reason) {
+  // The index of the latest event: for a rejection at the top of an NDIS
+  // function, the call event of that function.
+  const uint64_t n = Boundary::Get().event_count();
+  rejections.push_back(Rejection{n == 0 ? 0 : n - 1, std::string(fn), status, std::move(reason)});
+}
+
+bool Model::Impl::Allocate() {
+  // AF-005 / AF-006 / AF-032 / AF-102: allocation failure -> RESOURCES.
+  ++allocation_calls;
+  if (settings.fail_allocation_at != 0 && allocation_calls == settings.fail_allocation_at) {
+    return false;
+  }
+  ++allocations;
+  return true;
+}
+
+std::string Model::Impl::PassiveViolation() const {
+  if (!settings.enforce_passive_irql || irql == PASSIVE_LEVEL) return {};
+  return "called at IRQL " + std::to_string(irql) + "; this function requires PASSIVE_LEVEL";
+}
+
+std::string Model::Impl::BadHandle(std::string_view param, HandleKind expected, const void* value,
+                                   LookupError error) const {
+  std::string s(param);
+  switch (error) {
+    case LookupError::kNone:
+      return s + " " + Hex(value) + " is live";
+    case LookupError::kNull:
+      return "NULL " + s;
+    case LookupError::kStale:
+      return "stale " + s + " " + Hex(value) + " (its object was closed, deleted or withdrawn)";
+    case LookupError::kUnknown:
+      return "unknown " + s + " " + Hex(value);
+    case LookupError::kWrongKind: {
+      // Say which kind it is only if it really is a live handle of that kind.
+      const uint64_t v = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(value));
+      const char* live = nullptr;
+      if (drivers.Find(v)) live = HandleKindName(HandleKind::kDriver);
+      if (adapters.Find(v)) live = HandleKindName(HandleKind::kAdapter);
+      if (bindings.Find(v)) live = HandleKindName(HandleKind::kBinding);
+      if (bind_ctxs.Find(v)) live = HandleKindName(HandleKind::kBindContext);
+      if (unbind_ctxs.Find(v)) live = HandleKindName(HandleKind::kUnbindContext);
+      if (afs.Find(v)) live = HandleKindName(HandleKind::kAf);
+      if (saps.Find(v)) live = HandleKindName(HandleKind::kSap);
+      if (vcs.Find(v)) live = HandleKindName(HandleKind::kVc);
+      if (work_items.Find(v)) live = HandleKindName(HandleKind::kWorkItem);
+      if (live != nullptr) return s + " " + Hex(value) + " is a " + live + ", not a " + HandleKindName(expected);
+      return "unknown " + s + " " + Hex(value);
+    }
+  }
+  return s;
+}
+
+// ---- Scheduler. ----
+
+void Model::Impl::Queue(WorkKind kind, std::string what, std::function<void()> fn) {
+  queue.push_back(Work{next_work_id++, kind, std::move(what), std::move(fn)});
+}
+
+void Model::Impl::DeliverAtPassive(WorkKind kind, std::string what, std::function<void()> fn) {
+  if (irql > PASSIVE_LEVEL) {
+    // AF-037 (DERIVED deferral): the caller may complete at DISPATCH_LEVEL
+    // but the callback runs at PASSIVE_LEVEL, so it becomes a work item.
+    if (settings.defer_dispatch_completions) {
+      Queue(kind, std::move(what), std::move(fn));
+    } else {
+      fn();
+    }
+    return;
+  }
+  if (chooser->RunInline(kind)) {
+    fn();
+  } else {
+    Queue(kind, std::move(what), std::move(fn));
+  }
+}
+
+bool Model::Impl::RunOne() {
+  if (queue.empty()) return false;
+  std::vector<WorkInfo> ready;
+  ready.reserve(queue.size());
+  for (const Work& w : queue) ready.push_back(WorkInfo{w.id, w.kind, w.what});
+  const size_t pick = chooser->Pick(ready) % ready.size();
+  Work w = std::move(queue[pick]);
+  queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(pick));
+  // A work item runs in a fresh system thread: PASSIVE_LEVEL, whatever the
+  // IRQL of the code that queued it.
+  const KIRQL saved = irql;
+  irql = PASSIVE_LEVEL;
+  ++work_items_run;
+  w.run();
+  irql = saved;
+  return true;
+}
+
+Driver* Model::Impl::ProtocolByActor(ActorId actor) const {
+  for (const auto& d : all_drivers) {
+    if (d->actor == actor && !d->is_miniport && !d->deregistered) return d.get();
+  }
+  return nullptr;
+}
+
+Driver* Model::Impl::MiniportByActor(ActorId actor) const {
+  for (const auto& d : all_drivers) {
+    if (d->actor == actor && d->is_miniport && !d->deregistered) return d.get();
+  }
+  return nullptr;
+}
+
+Adapter* Model::Impl::AdapterById(AdapterId id) const {
+  if (id == 0 || id > all_adapters.size()) return nullptr;
+  return all_adapters[id - 1].get();
+}
+
+Binding* Model::Impl::BindingOf(const Driver* protocol, const Adapter* adapter) const {
+  if (adapter == nullptr) return nullptr;
+  for (Binding* b : adapter->bindings) {
+    if (b->protocol == protocol && b->state != Binding::State::kClosed) return b;
+  }
+  return nullptr;
+}
+
+// ---- Model: construction and the harness side. ----
+
+Model::Model(Settings settings, Chooser* chooser)
+    : impl_(std::make_unique<Impl>(settings, chooser)) {
+  Boundary::Get().BeginRun(this);
+}
+
+Model::~Model() {
+  Boundary& b = Boundary::Get();
+  // End the run only if it is still ours (directly or through a decorator
+  // that interposed itself with SetHost).
+  if (b.host() != nullptr) b.EndRun();
+}
+
+ActorId Model::LoadDriver(std::string name, DriverEntryFn entry, NDIS_STATUS* entry_status) {
+  const ActorId actor = Boundary::Get().DeclareDriver(std::move(name));
+  impl_->driver_objects.push_back(std::make_unique<char>('d'));
+  auto* object = reinterpret_cast<PDRIVER_OBJECT>(impl_->driver_objects.back().get());
+  static UNICODE_STRING registry_path{};
+  NDIS_STATUS s = NDIS_STATUS_FAILURE;
+  if (entry) {
+    ScopedActor as(actor);
+    s = entry(object, &registry_path);
+  }
+  if (entry_status != nullptr) *entry_status = s;
+  return actor;
+}
+
+AdapterId Model::AddAdapter(ActorId miniport, std::string name, NDIS_MEDIUM medium,
+                            NDIS_STATUS* init_status) {
+  return impl_->AddAdapter(miniport, std::move(name), medium, init_status);
+}
+
+NDIS_STATUS Model::BindProtocol(ActorId protocol, AdapterId adapter) {
+  Driver* p = impl_->ProtocolByActor(protocol);
+  Adapter* a = impl_->AdapterById(adapter);
+  if (p == nullptr || a == nullptr || a->state != Adapter::State::kRunning) {
+    return impl_->Fail("BindProtocol", NDIS_STATUS_ADAPTER_NOT_FOUND,
+                       "no registered protocol " + std::to_string(protocol) +
+                           " or no running adapter " + std::to_string(adapter));
+  }
+  if (impl_->BindingOf(p, a) != nullptr) {
+    return impl_->Fail("BindProtocol", NDIS_STATUS_FAILURE, "protocol already bound to adapter");
+  }
+  return impl_->Bind(p, a);
+}
+
+bool Model::UnbindProtocol(ActorId protocol, AdapterId adapter) {
+  Driver* p = impl_->ProtocolByActor(protocol);
+  Binding* b = impl_->BindingOf(p, impl_->AdapterById(adapter));
+  if (p == nullptr || b == nullptr || b->state != Binding::State::kBound) return false;
+  return impl_->StartUnbind(b);
+}
+
+bool Model::HaltAdapter(AdapterId adapter) {
+  Adapter* a = impl_->AdapterById(adapter);
+  if (a == nullptr || a->state != Adapter::State::kRunning) return false;
+  return impl_->Halt(a);
+}
+
+bool Model::IsBound(ActorId protocol, AdapterId adapter) const {
+  Binding* b = impl_->BindingOf(impl_->ProtocolByActor(protocol), impl_->AdapterById(adapter));
+  return b != nullptr && b->state == Binding::State::kBound;
+}
+
+bool Model::RunOne() { return impl_->RunOne(); }
+
+size_t Model::RunUntilIdle(size_t limit) {
+  size_t n = 0;
+  while (n < limit && impl_->RunOne()) ++n;
+  return n;
+}
+
+std::vector<WorkInfo> Model::PendingWork() const {
+  std::vector<WorkInfo> out;
+  for (const Impl::Work& w : impl_->queue) out.push_back(WorkInfo{w.id, w.kind, w.what});
+  return out;
+}
+
+const Settings& Model::settings() const { return impl_->settings; }
+const std::vector<Rejection>& Model::rejections() const { return impl_->rejections; }
+
+ModelStats Model::stats() const {
+  ModelStats s;
+  s.allocations = impl_->allocations;
+  s.live_objects = impl_->drivers.live() + impl_->adapters.live() + impl_->bindings.live() +
+                   impl_->bind_ctxs.live() + impl_->unbind_ctxs.live() + impl_->afs.live() +
+                   impl_->saps.live() + impl_->vcs.live() + impl_->work_items.live();
+  for (const auto& r : impl_->all_registrations) {
+    if (!r->withdrawn) ++s.live_objects;
+  }
+  s.driver_bytes_live = impl_->driver_bytes_live;
+  s.work_items_run = impl_->work_items_run;
+  return s;
+}
+
+// ---- IRQL, spin locks, memory. ----
+
+KIRQL Model::CurrentIrql() { return impl_->irql; }
+
+VOID Model::NdisAllocateSpinLock(PNDIS_SPIN_LOCK lock) {
+  if (lock == nullptr) return impl_->Reject("NdisAllocateSpinLock", NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");
+  impl_->locks[lock] = SpinLockState{};
+}
+
+VOID Model::NdisFreeSpinLock(PNDIS_SPIN_LOCK lock) {
+  auto it = impl_->locks.find(lock);
+  if (it == impl_->locks.end()) {
+    return impl_->Reject("NdisFreeSpinLock", NDIS_STATUS_INVALID_PARAMETER,
+                         "SpinLock " + Hex(lock) + " was never allocated");
+  }
+  if (it->second.held) {
+    return impl_->Reject("NdisFreeSpinLock", NDIS_STATUS_FAILURE,
+                         "SpinLock " + Hex(lock) + " freed while held");
+  }
+  impl_->locks.erase(it);
+}
+
+void Model::Impl::AcquireLock(PNDIS_SPIN_LOCK lock, bool dpr) {
+  Impl& m = *this;
+  const char* fn = dpr ? "NdisDprAcquireSpinLock" : "NdisAcquireSpinLock";
+  if (lock == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");
+  auto it = m.locks.find(lock);
+  if (it == m.locks.end()) {
+    m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER,
+             "SpinLock " + Hex(lock) + " was never allocated (treated as allocated)");
+    it = m.locks.emplace(lock, SpinLockState{}).first;
+  }
+  if (it->second.held) {
+    // On a real machine this deadlocks; here it is refused.
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "SpinLock " + Hex(lock) + " already held");
+  }
+  if (dpr && m.irql < DISPATCH_LEVEL) {
+    m.Reject(fn, NDIS_STATUS_FAILURE, "called below DISPATCH_LEVEL (IRQL not raised)");
+  }
+  it->second.held = true;
+  it->second.old_irql = m.irql;
+  if (!dpr) m.irql = DISPATCH_LEVEL;
+}
+
+void Model::Impl::ReleaseLock(PNDIS_SPIN_LOCK lock, bool dpr) {
+  Impl& m = *this;
+  const char* fn = dpr ? "NdisDprReleaseSpinLock" : "NdisReleaseSpinLock";
+  auto it = m.locks.find(lock);
+  if (lock == nullptr || it == m.locks.end() || !it->second.held) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "SpinLock " + Hex(lock) + " is not held");
+  }
+  it->second.held = false;
+  if (!dpr) m.irql = it->second.old_irql;
+}
+
+VOID Model::NdisAcquireSpinLock(PNDIS_SPIN_LOCK lock) { impl_->AcquireLock(lock, false); }
+VOID Model::NdisReleaseSpinLock(PNDIS_SPIN_LOCK lock) { impl_->ReleaseLock(lock, false); }
+VOID Model::NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK lock) { impl_->AcquireLock(lock, true); }
+VOID Model::NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK lock) { impl_->ReleaseLock(lock, true); }
+
+PVOID Model::NdisAllocateMemoryWithTagPriority(NDIS_HANDLE, UINT length, ULONG, EX_POOL_PRIORITY) {
+  Impl& m = *impl_;
+  ++m.driver_allocation_calls;
+  if (m.settings.fail_driver_allocation_at != 0 &&
+      m.driver_allocation_calls == m.settings.fail_driver_allocation_at) {
+    return nullptr;  // injected failure: NULL, as the pool does when exhausted
+  }
+  if (length == 0) {
+    m.Reject("NdisAllocateMemoryWithTagPriority", NDIS_STATUS_INVALID_PARAMETER, "Length 0");
+    return nullptr;
+  }
+  void* p = std::calloc(1, length);
+  if (p == nullptr) return nullptr;
+  m.driver_memory[p] = length;
+  m.driver_bytes_live += length;
+  return p;
+}
+
+VOID Model::NdisFreeMemoryWithTagPriority(NDIS_HANDLE, PVOID address, ULONG) {
+  Impl& m = *impl_;
+  auto it = m.driver_memory.find(address);
+  if (it == m.driver_memory.end()) {
+    return m.Reject("NdisFreeMemoryWithTagPriority", NDIS_STATUS_INVALID_PARAMETER,
+                    "VirtualAddress " + Hex(address) + " was not allocated by NDIS (or freed twice)");
+  }
+  m.driver_bytes_live -= it->second;
+  m.driver_memory.erase(it);
+  std::free(address);
+}
+
+// ---- Driver work items. IRQL <= DISPATCH_LEVEL; the routine runs at PASSIVE. ----
+
+NDIS_HANDLE Model::NdisAllocateIoWorkItem(NDIS_HANDLE object) {
+  Impl& m = *impl_;
+  const uint64_t v = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(object));
+  Driver* owner = nullptr;
+  if (Driver* d = m.drivers.Find(v)) owner = d;
+  if (Adapter* a = m.adapters.Find(v)) owner = a->miniport;
+  if (Binding* b = m.bindings.Find(v)) owner = b->protocol;
+  if (owner == nullptr) {
+    m.Reject("NdisAllocateIoWorkItem", NDIS_STATUS_INVALID_PARAMETER,
+             "NdisObjectHandle " + Hex(object) +
+                 " is not a live driver, miniport adapter or binding handle");
+    return nullptr;
+  }
+  if (!m.Allocate()) {
+    m.Reject("NdisAllocateIoWorkItem", NDIS_STATUS_RESOURCES, "injected allocation failure");
+    return nullptr;
+  }
+  m.all_work_items.push_back(std::make_unique<WorkItem>());
+  WorkItem* w = m.all_work_items.back().get();
+  w->owner = owner;
+  w->handle = m.work_items.Insert(w);
+  return w->handle.ndis();
+}
+
+VOID Model::NdisQueueIoWorkItem(NDIS_HANDLE item, NDIS_IO_WORKITEM_ROUTINE routine, PVOID context) {
+  Impl& m = *impl_;
+  std::string why;
+  WorkItem* w = m.Resolve(m.work_items, item, "NdisIoWorkItemHandle", &why);
+  if (w == nullptr) return m.Reject("NdisQueueIoWorkItem", NDIS_STATUS_INVALID_PARAMETER, why);
+  if (routine == nullptr) {
+    return m.Reject("NdisQueueIoWorkItem", NDIS_STATUS_INVALID_PARAMETER, "NULL Routine");
+  }
+  if (w->queued) {
+    return m.Reject("NdisQueueIoWorkItem", NDIS_STATUS_FAILURE,
+                    "work item " + Hex(item) + " is already queued (not queued twice)");
+  }
+  w->queued = true;
+  w->routine = routine;
+  w->context = context;
+  const WorkItemHandle h = w->handle;
+  m.Queue(WorkKind::kDriverWorkItem, "NdisIoWorkItemRoutine(" + Hex(h.value) + ")", [&m, h] {
+    WorkItem* wi = m.work_items.Find(h);
+    if (wi == nullptr || !wi->queued) return;
+    // Cleared before the routine runs, so the routine may queue it again.
+    wi->queued = false;
+    Crossing c(Fn::NdisIoWorkItemRoutine, wi->owner->actor);
+    c.Handle(wi->context).Handle(h.ndis());
+    c.Call();
+    wi->routine(wi->context, h.ndis());
+    c.Return().Done();
+  });
+}
+
+VOID Model::NdisFreeIoWorkItem(NDIS_HANDLE item) {
+  Impl& m = *impl_;
+  std::string why;
+  WorkItem* w = m.Resolve(m.work_items, item, "NdisIoWorkItemHandle", &why);
+  if (w == nullptr) return m.Reject("NdisFreeIoWorkItem", NDIS_STATUS_INVALID_PARAMETER, why);
+  if (w->queued) {
+    // Freeing a queued item would free what the system thread is about to
+    // run: refused, the item stays queued and still runs.
+    return m.Reject("NdisFreeIoWorkItem", NDIS_STATUS_FAILURE,
+                    "work item " + Hex(item) + " is queued; free refused");
+  }
+  m.work_items.Release(w->handle);
+}
+
+}  // namespace ndisconf::ndis

@@ -1,0 +1,382 @@
+// model_impl.h: the private state of the reference NDIS model and the
+// declarations shared by its implementation files (model.cc: run, scheduler,
+// IRQL, memory, work items; registration.cc: drivers, adapters, bindings;
+// af.cc: AF registration, open, close, notify-close; sap.cc: SAPs; vc.cc:
+// VCs and the minimal call path).
+//
+// Object lifetime: every object the model creates stays allocated until the
+// Model is destroyed; closing or deleting an object only releases its
+// handle. A driver that holds on to a stale handle therefore gets a lookup
+// failure (a Rejection), never freed memory, and a callback that re-enters
+// the model can never pull an object out from under the code that called it.
+#ifndef NDISCONF_NDIS_MODEL_IMPL_H_
+#define NDISCONF_NDIS_MODEL_IMPL_H_
+
+#include <ndis.h>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndisconf/boundary/boundary.h"
+#include "ndisconf/ndis/handles.h"
+#include "ndisconf/ndis/model.h"
+
+namespace ndisconf::ndis {
+
+struct Adapter;
+struct Binding;
+struct Registration;
+struct AfOpen;
+struct Sap;
+struct Vc;
+
+// A registered protocol or miniport driver (one per registration call; an
+// intermediate driver that registers both is two Drivers with one actor).
+struct Driver {
+  DriverHandle handle;
+  ActorId actor = kNoActor;
+  bool is_miniport = false;
+  bool deregistered = false;
+  bool in_set_options = false;
+  NDIS_HANDLE driver_context = nullptr;
+  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS protocol{};
+  NDIS_MINIPORT_DRIVER_CHARACTERISTICS miniport{};
+  // Optional handlers given through NdisSetOptionalHandlers (AF-130..137).
+  bool has_co_chars = false;
+  NDIS_PROTOCOL_CO_CHARACTERISTICS co{};
+  bool has_client = false;
+  NDIS_CO_CLIENT_OPTIONAL_HANDLERS cl{};
+  bool has_cm = false;
+  NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS cm{};
+  bool cm_has_notify_complete = false;  // OQ-11: Size reached the member
+  bool has_mp_co = false;
+  NDIS_MINIPORT_CO_CHARACTERISTICS mco{};
+
+  bool IsCoProtocol() const { return !is_miniport && has_co_chars; }
+  bool IsCoClient() const { return IsCoProtocol() && has_client; }
+  bool IsCm() const { return IsCoProtocol() && has_cm; }
+  bool IsCoMiniport() const { return is_miniport && has_mp_co; }
+  bool IsMcm() const { return IsCoMiniport() && has_cm; }
+};
+
+struct Adapter {
+  enum class State : uint8_t { kInitializing, kRunning, kHalting, kHalted, kFailed };
+  AdapterId id = 0;
+  AdapterHandle handle;
+  Driver* miniport = nullptr;
+  std::string name;
+  std::u16string name16;
+  UNICODE_STRING uname{};
+  NDIS_MEDIUM medium = NdisMedium802_3;
+  NDIS_HANDLE context = nullptr;  // MiniportAdapterContext
+  bool context_set = false;
+  State state = State::kInitializing;
+  std::vector<Binding*> bindings;           // every binding ever made, in order
+  std::vector<Registration*> registrations; // every AF registration, in order
+};
+
+// An AF registration: (adapter, CO_ADDRESS_FAMILY, CMx) (spec 2.3).
+struct Registration {
+  uint64_t id = 0;
+  Adapter* adapter = nullptr;
+  CO_ADDRESS_FAMILY af{};
+  Driver* cm = nullptr;             // the CM or MCM driver
+  Binding* cm_binding = nullptr;    // NULL for an MCM
+  bool announced = false;           // clients may be notified (AF-020)
+  bool displaced = false;           // OQ-02 policy A: withdrawn for new opens
+  bool withdrawn = false;           // R9 / R10
+  bool Active() const { return !displaced && !withdrawn; }
+  bool IsMcm() const { return cm_binding == nullptr; }
+};
+
+struct BindCtx {
+  BindContextHandle handle;
+  Driver* protocol = nullptr;
+  Adapter* adapter = nullptr;
+  Binding* binding = nullptr;  // set by NdisOpenAdapterEx
+  NDIS_BIND_PARAMETERS params{};
+  bool in_call = false;
+  bool returned_pending = false;
+  std::optional<NDIS_STATUS> early_completion;  // NdisCompleteBindAdapterEx inside the call
+  bool done = false;
+};
+
+struct UnbindCtx {
+  UnbindContextHandle handle;
+  Binding* binding = nullptr;
+  bool in_call = false;
+  bool early_completion = false;
+  bool done = false;
+};
+
+struct Binding {
+  enum class State : uint8_t { kOpened, kBound, kUnbinding, kClosed };
+  BindingHandle handle;
+  Driver* protocol = nullptr;
+  Adapter* adapter = nullptr;
+  NDIS_HANDLE context = nullptr;  // ProtocolBindingContext
+  State state = State::kOpened;
+  bool paused = false;
+  BindCtx* bind = nullptr;
+  UnbindCtx* unbind = nullptr;
+  std::set<uint64_t> notified;  // registration ids already notified (AF-020/021)
+  std::vector<AfOpen*> afs;     // AF instances this (client) binding opened
+};
+
+// An open AF instance (spec 2.4), named by NdisAfHandle.
+struct AfOpen {
+  enum class State : uint8_t { kOpening, kOpen, kClosing, kClosed, kFailed };
+  AfHandle handle;
+  Registration* reg = nullptr;
+  Driver* client = nullptr;
+  Binding* client_binding = nullptr;
+  Driver* cm = nullptr;
+  NDIS_HANDLE cm_binding_context = nullptr;  // CM's ProtocolBindingContext or MCM's adapter context
+  NDIS_HANDLE client_ctx = nullptr;          // ClientAfContext
+  NDIS_HANDLE cm_ctx = nullptr;              // CallMgrAfContext
+  State state = State::kOpening;
+
+  // Open (O1-O7).
+  bool in_open_call = false;
+  std::optional<std::pair<NDIS_STATUS, NDIS_HANDLE>> early_open_complete;
+  // Close (C1-C6).
+  bool in_close_call = false;
+  std::optional<NDIS_STATUS> early_close_complete;
+  bool close_failed_once = false;  // OQ-07
+  // Notify-close (N1-N7). notify_pending is the NOTIFYING flag of 2.4.
+  bool notify_pending = false;
+  bool in_notify_call = false;
+  bool notify_owes_cm_complete = false;  // NotifyClose returned PENDING
+  std::optional<NDIS_STATUS> notify_client_status;  // the client's final status
+  // AF-059: ProtocolClCloseAfComplete held until ProtocolClNotifyCloseAf returns.
+  std::optional<NDIS_STATUS> held_close_complete;
+
+  std::vector<Sap*> saps;
+  std::vector<Vc*> vcs;
+};
+
+// A SAP (spec 2.5), named by NdisSapHandle.
+struct Sap {
+  enum class State : uint8_t { kRegistering, kRegistered, kDeregistering, kDeregistered, kFailed };
+  SapHandle handle;
+  AfOpen* af = nullptr;
+  NDIS_HANDLE client_ctx = nullptr;  // ProtocolSapContext
+  NDIS_HANDLE cm_ctx = nullptr;      // CallMgrSapContext
+  PCO_SAP sap = nullptr;             // the client's buffer, passed through
+  State state = State::kRegistering;
+  bool in_register_call = false;
+  std::optional<std::pair<NDIS_STATUS, NDIS_HANDLE>> early_register_complete;
+  bool in_deregister_call = false;
+  std::optional<NDIS_STATUS> early_deregister_complete;
+  bool released_with_af = false;  // the AF closed under it (S13, AF-091)
+};
+
+// A VC (spec 2.6), named by NdisVcHandle.
+struct Vc {
+  enum class Creator : uint8_t { kClient, kCm, kMcm };
+  enum class Activation : uint8_t { kCreated, kActivating, kActive, kDeactivating, kDeactivated };
+  enum class Call : uint8_t {
+    kIdle, kMaking, kConnected, kClosing, kIncomingOffered, kIncomingAccepted,
+  };
+  VcHandle handle;
+  Creator creator = Creator::kClient;
+  Driver* creator_driver = nullptr;
+  Adapter* adapter = nullptr;
+  AfOpen* af = nullptr;  // NULL for a CM signalling VC
+  bool deleted = false;
+  // Contexts: the creator's (ProtocolVcContext / MiniportVcContext for an
+  // MCM), the peer's (from its ProtocolCoCreateVc), the miniport's.
+  NDIS_HANDLE creator_ctx = nullptr;
+  Driver* peer = nullptr;
+  NDIS_HANDLE peer_ctx = nullptr;
+  bool peer_created = false;
+  bool miniport_created = false;
+  NDIS_HANDLE miniport_ctx = nullptr;
+  Activation activation = Activation::kCreated;
+  Activation activation_before = Activation::kCreated;  // restored if activation fails
+  Call call = Call::kIdle;
+  bool peer_is_cm = false;  // the peer is the AF's call manager (client-created VC)
+  Sap* incoming_sap = nullptr;
+  // A driver may complete from inside the call it is completing (before
+  // returning PENDING); such a completion is applied once the call returns.
+  bool in_call_op = false;  // inside ProtocolCm{Make,Close}Call / ProtocolClIncomingCall
+  std::optional<std::pair<NDIS_STATUS, PCO_CALL_PARAMETERS>> early_call_complete;
+  bool in_miniport_op = false;  // inside MiniportCo{Activate,Deactivate}Vc
+  std::optional<std::pair<NDIS_STATUS, PCO_CALL_PARAMETERS>> early_miniport_complete;
+};
+
+struct WorkItem {
+  WorkItemHandle handle;
+  Driver* owner = nullptr;
+  bool queued = false;
+  NDIS_IO_WORKITEM_ROUTINE routine = nullptr;
+  PVOID context = nullptr;
+};
+
+struct SpinLockState {
+  bool held = false;
+  KIRQL old_irql = PASSIVE_LEVEL;
+};
+
+struct Model::Impl {
+  Impl(Settings s, Chooser* c);
+  ~Impl();
+
+  // ---- Shared helpers (model.cc). ----
+  void Reject(std::string_view fn, NDIS_STATUS status, std::string reason);
+  [[nodiscard]] NDIS_STATUS Fail(std::string_view fn, NDIS_STATUS status, std::string reason) {
+    Reject(fn, status, std::move(reason));
+    return status;
+  }
+  // Counts one allocation of NDIS tracking state; false = injected failure.
+  [[nodiscard]] bool Allocate();
+  // Returns a non-empty reason if the IRQL forbids a PASSIVE-only function.
+  [[nodiscard]] std::string PassiveViolation() const;
+  // Describes why a handle failed lookup, for a Rejection reason.
+  std::string BadHandle(std::string_view param, HandleKind expected, const void* value,
+                        LookupError error) const;
+  template <HandleKind K, typename T>
+  T* Resolve(const HandleTable<K, T>& table, const void* value, std::string_view param,
+             std::string* why) const {
+    auto r = table.Lookup(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(value)));
+    if (r.object == nullptr) *why = BadHandle(param, K, value, r.error);
+    return r.object;
+  }
+
+  // Spin locks (IRQL tracking).
+  void AcquireLock(PNDIS_SPIN_LOCK lock, bool dpr);
+  void ReleaseLock(PNDIS_SPIN_LOCK lock, bool dpr);
+
+  // Scheduler.
+  void Queue(WorkKind kind, std::string what, std::function<void()> fn);
+  // A delivery the spec requires at PASSIVE_LEVEL (AF-024, AF-037): queued
+  // if the current IRQL is above PASSIVE (unless the settings say
+  // otherwise); at PASSIVE the Chooser's RunInline decides.
+  void DeliverAtPassive(WorkKind kind, std::string what, std::function<void()> fn);
+  bool RunOne();
+
+  Driver* ProtocolByActor(ActorId actor) const;
+  Driver* MiniportByActor(ActorId actor) const;
+  Adapter* AdapterById(AdapterId id) const;
+  Binding* BindingOf(const Driver* protocol, const Adapter* adapter) const;
+
+  // ---- Registration and binding (registration.cc). ----
+  [[nodiscard]] NDIS_STATUS CallSetOptions(Driver* d);
+  [[nodiscard]] NDIS_STATUS CheckCoConsistency(const Driver* d, std::string* why) const;
+  AdapterId AddAdapter(ActorId miniport, std::string name, NDIS_MEDIUM medium,
+                       NDIS_STATUS* init_status);
+  NDIS_STATUS Bind(Driver* protocol, Adapter* adapter);
+  void FinishBind(BindCtx* ctx, NDIS_STATUS status);
+  bool StartUnbind(Binding* b);
+  void FinishUnbind(UnbindCtx* u);
+  bool Halt(Adapter* a);
+  // Closes a binding: handle invalid, CM registrations withdrawn (AF-123, R9).
+  void CloseBinding(Binding* b, std::string_view fn);
+  // Announces registrations owned by a binding / adapter and notifies
+  // clients (AF-020, AF-021).
+  void OnBindingBound(Binding* b);
+  void Announce(Registration* r);
+  void QueueNotify(Binding* client, Registration* r);
+
+  // ---- AFs (af.cc). ----
+  void DeliverOpenComplete(AfOpen* af, NDIS_STATUS status);
+  void CompleteOpen(AfOpen* af, NDIS_STATUS status, NDIS_HANDLE cm_ctx);
+  void CompleteClose(AfOpen* af, NDIS_STATUS status);
+  void DeliverCloseComplete(AfOpen* af, NDIS_STATUS status);
+  void FinishNotifyIfReady(AfOpen* af);
+  void ReleaseAfIfDone(AfOpen* af);
+  void CallCmNotifyCloseAfComplete(AfOpen* af, NDIS_STATUS status);
+  void OnAfClosed(AfOpen* af);
+  [[nodiscard]] NDIS_STATUS PendingNotifyResult(AfOpen* af);
+
+  // ---- SAPs (sap.cc). ----
+  void CompleteRegisterSap(Sap* sap, NDIS_STATUS status, NDIS_HANDLE cm_ctx);
+  void CompleteDeregisterSap(Sap* sap, NDIS_STATUS status);
+
+  // ---- VCs (vc.cc). ----
+  NDIS_HANDLE ClientVcCtx(const Vc* vc) const;
+  NDIS_HANDLE CmVcCtx(const Vc* vc) const;
+  Driver* ClientOf(const Vc* vc) const;
+  Driver* CmOf(const Vc* vc) const;
+  [[nodiscard]] NDIS_STATUS CallPeerCreateVc(Vc* vc, Driver* peer, NDIS_HANDLE af_ctx);
+  [[nodiscard]] NDIS_STATUS CallPeerDeleteVc(Vc* vc);
+  [[nodiscard]] NDIS_STATUS CallMiniportCreateVc(Vc* vc);
+  [[nodiscard]] NDIS_STATUS CallMiniportDeleteVc(Vc* vc);
+  void DestroyVc(Vc* vc);
+  void RollbackVc(Vc* vc);
+  void CompleteMakeCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params);
+  void CompleteCloseCall(Vc* vc, NDIS_STATUS status);
+  void CompleteIncomingCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params);
+  void CompleteActivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params);
+  void CompleteDeactivate(Vc* vc, NDIS_STATUS status);
+  [[nodiscard]] NDIS_STATUS CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool with_miniport,
+                                           std::string_view fn);
+
+  // ---- State. ----
+  Settings settings;
+  FifoChooser fifo;
+  Chooser* chooser;
+  HandleCodec codec;
+  std::vector<Rejection> rejections;
+
+  HandleTable<HandleKind::kDriver, Driver> drivers{&codec};
+  HandleTable<HandleKind::kAdapter, Adapter> adapters{&codec};
+  HandleTable<HandleKind::kBinding, Binding> bindings{&codec};
+  HandleTable<HandleKind::kBindContext, BindCtx> bind_ctxs{&codec};
+  HandleTable<HandleKind::kUnbindContext, UnbindCtx> unbind_ctxs{&codec};
+  HandleTable<HandleKind::kAf, AfOpen> afs{&codec};
+  HandleTable<HandleKind::kSap, Sap> saps{&codec};
+  HandleTable<HandleKind::kVc, Vc> vcs{&codec};
+  HandleTable<HandleKind::kWorkItem, WorkItem> work_items{&codec};
+
+  // Owners of every object ever created (see the file comment).
+  std::vector<std::unique_ptr<Driver>> all_drivers;
+  std::vector<std::unique_ptr<Adapter>> all_adapters;
+  std::vector<std::unique_ptr<Binding>> all_bindings;
+  std::vector<std::unique_ptr<BindCtx>> all_bind_ctxs;
+  std::vector<std::unique_ptr<UnbindCtx>> all_unbind_ctxs;
+  std::vector<std::unique_ptr<Registration>> all_registrations;
+  std::vector<std::unique_ptr<AfOpen>> all_afs;
+  std::vector<std::unique_ptr<Sap>> all_saps;
+  std::vector<std::unique_ptr<Vc>> all_vcs;
+  std::vector<std::unique_ptr<WorkItem>> all_work_items;
+  std::vector<std::unique_ptr<char>> driver_objects;  // opaque DRIVER_OBJECT stand-ins
+
+  struct Work {
+    uint64_t id;
+    WorkKind kind;
+    std::string what;
+    std::function<void()> run;
+  };
+  std::deque<Work> queue;
+  uint64_t next_work_id = 1;
+  uint64_t next_registration_id = 1;
+
+  KIRQL irql = PASSIVE_LEVEL;
+  std::map<const void*, SpinLockState> locks;
+  std::map<const void*, size_t> driver_memory;
+  uint64_t driver_bytes_live = 0;
+  uint64_t driver_allocation_calls = 0;
+  uint64_t allocation_calls = 0;
+  uint64_t allocations = 0;
+  uint64_t work_items_run = 0;
+};
+
+// "0x..." for a handle or pointer value.
+std::string Hex(const void* p);
+std::string Hex(uint64_t v);
+std::string StatusText(NDIS_STATUS s);
+
+inline bool IsPending(NDIS_STATUS s) { return s == NDIS_STATUS_PENDING; }
+
+}  // namespace ndisconf::ndis
+
+#endif  // NDISCONF_NDIS_MODEL_IMPL_H_

@@ -1,0 +1,763 @@
+// Driver registration (NdisRegisterProtocolDriver, NdisMRegisterMiniportDriver,
+// NdisSetOptionalHandlers), miniport adapters (MiniportInitializeEx,
+// NdisMSetMiniportAttributes, halt) and protocol bindings (bind, open, unbind,
+// close) of the reference NDIS model: spec 2.1, 2.2, 5.8, 5.9.
+#include <cstring>
+
+#include "model_impl.h"
+
+namespace ndisconf::ndis {
+namespace {
+
+constexpr uint16_t kSizeProtocolCo = sizeof(NDIS_PROTOCOL_CO_CHARACTERISTICS);
+constexpr uint16_t kSizeClient = NDIS_SIZEOF_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1;
+constexpr uint16_t kSizeCmMacro = NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1;
+constexpr uint16_t kSizeCmFull = sizeof(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS);
+constexpr uint16_t kSizeMiniportCo = sizeof(NDIS_MINIPORT_CO_CHARACTERISTICS);
+
+std::string HeaderText(const NDIS_OBJECT_HEADER& h) {
+  return "Type " + Hex(h.Type) + " Revision " + std::to_string(h.Revision) + " Size " +
+         std::to_string(h.Size);
+}
+
+// The i-th handler pointer of an optional-handler structure is NULL.
+// `first` is the offset of the first handler; reads stop at `size` bytes.
+int FirstNullHandler(const void* s, size_t first, size_t count) {
+  const auto* base = static_cast<const unsigned char*>(s);
+  for (size_t i = 0; i < count; ++i) {
+    void* p;
+    std::memcpy(&p, base + first + i * sizeof(void*), sizeof(p));
+    if (p == nullptr) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool SameFunction(const void* a, const void* b) { return a != nullptr && a == b; }
+
+template <typename F>
+const void* Fp(F f) {
+  return reinterpret_cast<const void*>(f);
+}
+
+}  // namespace
+
+// ---- Driver registration. PASSIVE_LEVEL (DriverEntry). ----
+
+NDIS_STATUS Model::Impl::CallSetOptions(Driver* d) {
+  SET_OPTIONS_HANDLER handler =
+      d->is_miniport ? d->miniport.SetOptionsHandler : d->protocol.SetOptionsHandler;
+  if (handler == nullptr) return NDIS_STATUS_SUCCESS;
+  Crossing c(d->is_miniport ? Fn::MiniportSetOptions : Fn::ProtocolSetOptions, d->actor);
+  c.Handle(d->handle.ndis()).Handle(d->driver_context);
+  c.Call();
+  d->in_set_options = true;
+  const NDIS_STATUS s = handler(d->handle.ndis(), d->driver_context);
+  d->in_set_options = false;
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS Model::Impl::CheckCoConsistency(const Driver* d, std::string* why) const {
+  if (!d->is_miniport) {
+    // AF-137: every CoNDIS protocol passes NDIS_PROTOCOL_CO_CHARACTERISTICS.
+    if ((d->has_client || d->has_cm) && !d->has_co_chars) {
+      *why = "AF-137: CoNDIS optional handlers without NDIS_PROTOCOL_CO_CHARACTERISTICS";
+      return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    return NDIS_STATUS_SUCCESS;
+  }
+  if (d->has_cm && !d->has_mp_co) {
+    *why = "call-manager handlers on a miniport without NDIS_MINIPORT_CO_CHARACTERISTICS";
+    return NDIS_STATUS_BAD_CHARACTERISTICS;
+  }
+  if (d->has_mp_co && !d->has_cm) {
+    // A CoNDIS miniport that is not an MCM: NDIS calls these for its VCs.
+    const NDIS_MINIPORT_CO_CHARACTERISTICS& c = d->mco;
+    if (!c.CoCreateVcHandler || !c.CoDeleteVcHandler || !c.CoActivateVcHandler ||
+        !c.CoDeactivateVcHandler) {
+      *why = "CoNDIS miniport without Co{Create,Delete,Activate,Deactivate}VcHandler";
+      return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+  }
+  if (d->IsMcm() && SameFunction(Fp(d->cm.CmOidRequestHandler), Fp(d->mco.CoOidRequestHandler))) {
+    *why = "AF-134: CmOidRequestHandler is the miniport's CoOidRequestHandler";
+    return NDIS_STATUS_BAD_CHARACTERISTICS;
+  }
+  return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS Model::NdisRegisterProtocolDriver(NDIS_HANDLE context,
+                                              PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS chars,
+                                              PNDIS_HANDLE out) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisRegisterProtocolDriver";
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisProtocolHandle");
+  *out = nullptr;
+  if (chars == nullptr) {
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL ProtocolCharacteristics");
+  }
+  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
+  const NDIS_OBJECT_HEADER& h = chars->Header;
+  if (h.Type != NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS ||
+      h.Revision != NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1 ||
+      h.Size < NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1) {
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+                  "OQ-18: malformed protocol characteristics header (" + HeaderText(h) + ")");
+  }
+  if (chars->MajorNdisVersion != 6) {
+    return m.Fail(fn, NDIS_STATUS_BAD_VERSION,
+                  "MajorNdisVersion " + std::to_string(chars->MajorNdisVersion) +
+                      " (the model implements NDIS 6)");
+  }
+  // The handlers the model calls on every protocol (OQ-18 status).
+  if (!chars->BindAdapterHandlerEx || !chars->UnbindAdapterHandlerEx ||
+      !chars->OpenAdapterCompleteHandlerEx || !chars->CloseAdapterCompleteHandlerEx) {
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+                  "OQ-18: missing required handler (BindAdapterHandlerEx, UnbindAdapterHandlerEx, "
+                  "OpenAdapterCompleteHandlerEx or CloseAdapterCompleteHandlerEx)");
+  }
+  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  m.all_drivers.push_back(std::make_unique<Driver>());
+  Driver* d = m.all_drivers.back().get();
+  d->actor = Boundary::Get().CurrentActor();
+  d->driver_context = context;
+  d->protocol = *chars;
+  d->handle = m.drivers.Insert(d);
+  NDIS_STATUS s = m.CallSetOptions(d);
+  std::string why;
+  if (s == NDIS_STATUS_SUCCESS) {
+    s = m.CheckCoConsistency(d, &why);
+    if (s != NDIS_STATUS_SUCCESS) m.Reject(fn, s, why);
+  }
+  if (s != NDIS_STATUS_SUCCESS) {
+    d->deregistered = true;
+    m.drivers.Release(d->handle);
+    return s;
+  }
+  *out = d->handle.ndis();
+  return NDIS_STATUS_SUCCESS;
+}
+
+VOID Model::NdisDeregisterProtocolDriver(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  std::string why;
+  Driver* d = m.Resolve(m.drivers, handle, "NdisProtocolHandle", &why);
+  if (d == nullptr || d->is_miniport) {
+    return m.Reject("NdisDeregisterProtocolDriver", NDIS_STATUS_FAILURE,
+                    d == nullptr ? why : "handle names a miniport driver");
+  }
+  // NDIS unbinds the protocol from every adapter first.
+  for (const auto& a : m.all_adapters) {
+    Binding* b = m.BindingOf(d, a.get());
+    if (b != nullptr && b->state == Binding::State::kBound) m.StartUnbind(b);
+  }
+  d->deregistered = true;
+  m.drivers.Release(d->handle);
+}
+
+NDIS_STATUS Model::NdisMRegisterMiniportDriver(PDRIVER_OBJECT, PUNICODE_STRING, NDIS_HANDLE context,
+                                               PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
+                                               PNDIS_HANDLE out) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMRegisterMiniportDriver";
+  if (out == nullptr) {
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisMiniportDriverHandle");
+  }
+  *out = nullptr;
+  if (chars == nullptr) {
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL MiniportDriverCharacteristics");
+  }
+  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
+  const NDIS_OBJECT_HEADER& h = chars->Header;
+  if (h.Type != NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS ||
+      h.Revision != NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1 ||
+      h.Size < NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1) {
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+                  "OQ-18: malformed miniport characteristics header (" + HeaderText(h) + ")");
+  }
+  if (chars->MajorNdisVersion != 6) {
+    return m.Fail(fn, NDIS_STATUS_BAD_VERSION,
+                  "MajorNdisVersion " + std::to_string(chars->MajorNdisVersion) +
+                      " (the model implements NDIS 6)");
+  }
+  if (!chars->InitializeHandlerEx || !chars->HaltHandlerEx) {
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+                  "OQ-18: missing InitializeHandlerEx or HaltHandlerEx");
+  }
+  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  m.all_drivers.push_back(std::make_unique<Driver>());
+  Driver* d = m.all_drivers.back().get();
+  d->actor = Boundary::Get().CurrentActor();
+  d->is_miniport = true;
+  d->driver_context = context;
+  d->miniport = *chars;
+  d->handle = m.drivers.Insert(d);
+  NDIS_STATUS s = m.CallSetOptions(d);
+  std::string why;
+  if (s == NDIS_STATUS_SUCCESS) {
+    s = m.CheckCoConsistency(d, &why);
+    if (s != NDIS_STATUS_SUCCESS) m.Reject(fn, s, why);
+  }
+  if (s != NDIS_STATUS_SUCCESS) {
+    d->deregistered = true;
+    m.drivers.Release(d->handle);
+    return s;
+  }
+  *out = d->handle.ndis();
+  return NDIS_STATUS_SUCCESS;
+}
+
+VOID Model::NdisMDeregisterMiniportDriver(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  std::string why;
+  Driver* d = m.Resolve(m.drivers, handle, "NdisMiniportDriverHandle", &why);
+  if (d == nullptr || !d->is_miniport) {
+    return m.Reject("NdisMDeregisterMiniportDriver", NDIS_STATUS_FAILURE,
+                    d == nullptr ? why : "handle names a protocol driver");
+  }
+  for (const auto& a : m.all_adapters) {
+    if (a->miniport == d && a->state == Adapter::State::kRunning) m.Halt(a.get());
+  }
+  d->deregistered = true;
+  m.drivers.Release(d->handle);
+}
+
+NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTIONAL_HANDLERS opt) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisSetOptionalHandlers";
+  std::string why;
+  Driver* d = m.Resolve(m.drivers, handle, "NdisDriverHandle", &why);
+  if (d == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (!d->in_set_options) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  "AF-131/AF-137: only from ProtocolSetOptions / MiniportSetOptions");
+  }
+  if (opt == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL OptionalHandlers");
+  const NDIS_OBJECT_HEADER h = opt->Header;
+  auto bad = [&](std::string what) {
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS, "OQ-18: " + what + " (" + HeaderText(h) + ")");
+  };
+  auto once = [&](bool already, const char* what) -> bool {
+    if (already) m.Reject(fn, NDIS_STATUS_FAILURE, std::string(what) + " already registered");
+    return already;
+  };
+  switch (h.Type) {
+    case NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS: {
+      // AF-136: 0x90 / 1 / 40 on x64.
+      if (d->is_miniport) return bad("NDIS_PROTOCOL_CO_CHARACTERISTICS from a miniport");
+      if (h.Revision != NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1 || h.Size < kSizeProtocolCo) {
+        return bad("AF-136: malformed NDIS_PROTOCOL_CO_CHARACTERISTICS header");
+      }
+      NDIS_PROTOCOL_CO_CHARACTERISTICS c;
+      std::memcpy(&c, opt, sizeof(c));
+      // AF-023: every CoNDIS protocol has a ProtocolCoAfRegisterNotify.
+      if (c.CoAfRegisterNotifyHandler == nullptr) {
+        return bad("AF-023: NULL CoAfRegisterNotifyHandler");
+      }
+      if (once(d->has_co_chars, "NDIS_PROTOCOL_CO_CHARACTERISTICS")) return NDIS_STATUS_FAILURE;
+      d->co = c;
+      d->has_co_chars = true;
+      return NDIS_STATUS_SUCCESS;
+    }
+    case NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS: {
+      // AF-136: 0xA6 / 1 / 160; AF-130: every ClXxx member is set.
+      if (d->is_miniport) return bad("NDIS_CO_CLIENT_OPTIONAL_HANDLERS from a miniport");
+      if (h.Revision != NDIS_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1 || h.Size < kSizeClient) {
+        return bad("AF-136: malformed NDIS_CO_CLIENT_OPTIONAL_HANDLERS header");
+      }
+      NDIS_CO_CLIENT_OPTIONAL_HANDLERS c;
+      std::memcpy(&c, opt, sizeof(c));
+      const int missing =
+          FirstNullHandler(&c, offsetof(NDIS_CO_CLIENT_OPTIONAL_HANDLERS, ClCreateVcHandler), 19);
+      if (missing >= 0) {
+        return bad("AF-130: client handler #" + std::to_string(missing + 1) + " is NULL");
+      }
+      if (once(d->has_client, "NDIS_CO_CLIENT_OPTIONAL_HANDLERS")) return NDIS_STATUS_FAILURE;
+      d->cl = c;
+      d->has_client = true;
+      return NDIS_STATUS_SUCCESS;
+    }
+    case NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS: {
+      // AF-136 with OQ-11: Size >= 136 (the WDK7 macro) is accepted; the
+      // notify-close-complete member is read only if Size reaches it.
+      if (h.Revision != NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1 || h.Size < kSizeCmMacro) {
+        return bad("AF-136: malformed NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS header");
+      }
+      NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS c{};
+      const bool full = h.Size >= kSizeCmFull;
+      std::memcpy(&c, opt, full ? kSizeCmFull : kSizeCmMacro);
+      // AF-131 / AF-133: every CmXxx member (incl. CmCreateVc/DeleteVc for an MCM).
+      const int missing = FirstNullHandler(
+          &c, offsetof(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS, CmCreateVcHandler), full ? 17 : 16);
+      if (missing >= 0) {
+        return bad("AF-131: call-manager handler #" + std::to_string(missing + 1) + " is NULL");
+      }
+      // AF-134: an MCM's CmOidRequestHandler is not its MiniportCoOidRequest.
+      if (d->is_miniport && d->has_mp_co &&
+          SameFunction(Fp(c.CmOidRequestHandler), Fp(d->mco.CoOidRequestHandler))) {
+        return bad("AF-134: CmOidRequestHandler equals the miniport's CoOidRequestHandler");
+      }
+      if (once(d->has_cm, "NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS")) return NDIS_STATUS_FAILURE;
+      d->cm = c;
+      d->has_cm = true;
+      d->cm_has_notify_complete = full;
+      return NDIS_STATUS_SUCCESS;
+    }
+    case NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS: {
+      // AF-136: 0x91 / 1 / 56.
+      if (!d->is_miniport) return bad("NDIS_MINIPORT_CO_CHARACTERISTICS from a protocol");
+      if (h.Revision != NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1 || h.Size < kSizeMiniportCo) {
+        return bad("AF-136: malformed NDIS_MINIPORT_CO_CHARACTERISTICS header");
+      }
+      NDIS_MINIPORT_CO_CHARACTERISTICS c;
+      std::memcpy(&c, opt, sizeof(c));
+      if (d->has_cm && SameFunction(Fp(d->cm.CmOidRequestHandler), Fp(c.CoOidRequestHandler))) {
+        return bad("AF-134: CoOidRequestHandler equals the MCM's CmOidRequestHandler");
+      }
+      if (once(d->has_mp_co, "NDIS_MINIPORT_CO_CHARACTERISTICS")) return NDIS_STATUS_FAILURE;
+      d->mco = c;
+      d->has_mp_co = true;
+      return NDIS_STATUS_SUCCESS;
+    }
+    default:
+      return bad("unknown optional-handler object type");
+  }
+}
+
+// ---- Adapters. ----
+
+NDIS_STATUS Model::NdisMSetMiniportAttributes(NDIS_HANDLE handle,
+                                              PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attrs) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMSetMiniportAttributes";
+  std::string why;
+  Adapter* a = m.Resolve(m.adapters, handle, "NdisMiniportHandle", &why);
+  if (a == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (a->state != Adapter::State::kInitializing) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "only from MiniportInitializeEx");
+  }
+  if (attrs == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL MiniportAttributes");
+  const NDIS_OBJECT_HEADER& h = attrs->RegistrationAttributes.Header;
+  if (h.Type != NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES ||
+      h.Revision < NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 ||
+      h.Size < sizeof(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES)) {
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
+                  "malformed registration attributes header (" + HeaderText(h) + ")");
+  }
+  a->context = attrs->RegistrationAttributes.MiniportAdapterContext;
+  a->context_set = true;
+  return NDIS_STATUS_SUCCESS;
+}
+
+AdapterId Model::Impl::AddAdapter(ActorId actor, std::string name, NDIS_MEDIUM medium,
+                                  NDIS_STATUS* init_status) {
+  auto report = [&](NDIS_STATUS s) {
+    if (init_status != nullptr) *init_status = s;
+  };
+  Driver* mp = MiniportByActor(actor);
+  if (mp == nullptr) {
+    Reject("AddAdapter", NDIS_STATUS_ADAPTER_NOT_FOUND,
+           "actor " + std::to_string(actor) + " has no registered miniport driver");
+    report(NDIS_STATUS_ADAPTER_NOT_FOUND);
+    return 0;
+  }
+  if (!Allocate()) {
+    Reject("AddAdapter", NDIS_STATUS_RESOURCES, "injected allocation failure");
+    report(NDIS_STATUS_RESOURCES);
+    return 0;
+  }
+  all_adapters.push_back(std::make_unique<Adapter>());
+  Adapter* a = all_adapters.back().get();
+  a->id = static_cast<AdapterId>(all_adapters.size());
+  a->miniport = mp;
+  a->name = std::move(name);
+  a->name16.assign(a->name.begin(), a->name.end());
+  a->uname.Length = static_cast<USHORT>(a->name16.size() * 2);
+  a->uname.MaximumLength = a->uname.Length;
+  a->uname.Buffer = reinterpret_cast<PWSTR>(a->name16.data());
+  a->medium = medium;
+  a->handle = adapters.Insert(a);
+
+  NDIS_MINIPORT_INIT_PARAMETERS params{};
+  params.Header = {NDIS_OBJECT_TYPE_DEFAULT, 1, sizeof(params)};
+  params.IfIndex = a->id;
+  Crossing c(Fn::MiniportInitializeEx, mp->actor);
+  c.Handle(a->handle.ndis()).Handle(mp->driver_context);
+  c.Call();
+  NDIS_STATUS s = mp->miniport.InitializeHandlerEx(a->handle.ndis(), mp->driver_context, &params);
+  c.Return(s).Done();
+  if (s == NDIS_STATUS_PENDING) {
+    Reject("MiniportInitializeEx", NDIS_STATUS_FAILURE,
+           "MiniportInitializeEx cannot pend in NDIS 6; initialization failed");
+    s = NDIS_STATUS_FAILURE;
+  } else if (s == NDIS_STATUS_SUCCESS && !a->context_set) {
+    Reject("MiniportInitializeEx", NDIS_STATUS_FAILURE,
+           "returned SUCCESS without NdisMSetMiniportAttributes; initialization failed");
+    s = NDIS_STATUS_FAILURE;
+  }
+  if (s != NDIS_STATUS_SUCCESS) {
+    a->state = Adapter::State::kFailed;
+    for (Registration* r : a->registrations) r->withdrawn = true;
+    adapters.Release(a->handle);
+    report(s);
+    return a->id;
+  }
+  a->state = Adapter::State::kRunning;
+  // M3 / AF-020: the MCM's registrations are announced now; clients are
+  // bound next and each is notified once its bind completes (AF-021).
+  for (Registration* r : a->registrations) {
+    if (r->Active() && !r->announced) Announce(r);
+  }
+  for (const auto& d : all_drivers) {
+    if (d->is_miniport || d->deregistered) continue;
+    if (a->state != Adapter::State::kRunning) break;
+    if (BindingOf(d.get(), a) == nullptr) (void)Bind(d.get(), a);
+  }
+  report(NDIS_STATUS_SUCCESS);
+  return a->id;
+}
+
+bool Model::Impl::Halt(Adapter* a) {
+  auto unbind_all = [&] {
+    const std::vector<Binding*> list = a->bindings;  // StartUnbind may not add, but be safe
+    for (Binding* b : list) {
+      if (b->state == Binding::State::kBound) StartUnbind(b);
+    }
+  };
+  if (!settings.halt_before_unbind) unbind_all();
+  a->state = Adapter::State::kHalting;
+  Crossing c(Fn::MiniportHaltEx, a->miniport->actor);
+  c.Handle(a->context).Ulong(NdisHaltDeviceDisabled);
+  c.Call();
+  a->miniport->miniport.HaltHandlerEx(a->context, NdisHaltDeviceDisabled);
+  c.Return().Done();
+  // R10 (DERIVED): the MCM's registrations end with the halt.
+  for (Registration* r : a->registrations) {
+    if (!r->IsMcm() || r->withdrawn) continue;
+    r->withdrawn = true;
+    size_t open = 0;
+    for (const auto& af : all_afs) {
+      if (af->reg == r && (af->state == AfOpen::State::kOpen || af->state == AfOpen::State::kOpening ||
+                           af->state == AfOpen::State::kClosing)) {
+        ++open;
+      }
+    }
+    if (open > 0) {
+      Reject("MiniportHaltEx", NDIS_STATUS_SUCCESS,
+             "AF-062: MiniportHaltEx returned with " + std::to_string(open) +
+                 " AF instance(s) of its registration still open");
+    }
+  }
+  if (settings.halt_before_unbind) unbind_all();
+  a->state = Adapter::State::kHalted;
+  adapters.Release(a->handle);
+  return true;
+}
+
+// ---- Bindings. ----
+
+NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
+  if (!Allocate()) return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
+  all_bind_ctxs.push_back(std::make_unique<BindCtx>());
+  BindCtx* ctx = all_bind_ctxs.back().get();
+  ctx->protocol = p;
+  ctx->adapter = a;
+  ctx->handle = bind_ctxs.Insert(ctx);
+  NDIS_BIND_PARAMETERS& bp = ctx->params;
+  bp.Header = {NDIS_OBJECT_TYPE_BIND_PARAMETERS, NDIS_BIND_PARAMETERS_REVISION_1,
+               static_cast<USHORT>(sizeof(NDIS_BIND_PARAMETERS))};
+  bp.AdapterName = &a->uname;
+  bp.MediaType = a->medium;
+  bp.MtuSize = 1500;
+
+  ctx->in_call = true;
+  Crossing c(Fn::ProtocolBindAdapterEx, p->actor);
+  c.Handle(p->driver_context).Handle(ctx->handle.ndis()).Ulong(static_cast<uint32_t>(a->medium));
+  c.Call();
+  const NDIS_STATUS s = p->protocol.BindAdapterHandlerEx(p->driver_context, ctx->handle.ndis(), &bp);
+  c.Return(s).Done();
+  ctx->in_call = false;
+  if (s == NDIS_STATUS_PENDING) {
+    ctx->returned_pending = true;
+    if (!ctx->early_completion) return NDIS_STATUS_PENDING;
+    const NDIS_STATUS done = *ctx->early_completion;
+    FinishBind(ctx, done);
+    return done;
+  }
+  if (ctx->early_completion) {
+    Reject("NdisCompleteBindAdapterEx", NDIS_STATUS_FAILURE,
+           "completion of a bind that did not return PENDING (ignored)");
+  }
+  FinishBind(ctx, s);
+  return s;
+}
+
+void Model::Impl::FinishBind(BindCtx* ctx, NDIS_STATUS status) {
+  ctx->done = true;
+  bind_ctxs.Release(ctx->handle);
+  Binding* b = ctx->binding;
+  if (b == nullptr || b->state == Binding::State::kClosed) return;
+  b->bind = nullptr;
+  if (status == NDIS_STATUS_SUCCESS) {
+    b->state = Binding::State::kBound;
+    OnBindingBound(b);
+    return;
+  }
+  Reject("ProtocolBindAdapterEx", status,
+         "bind failed with its binding still open; NDIS closes the binding");
+  CloseBinding(b, "ProtocolBindAdapterEx");
+}
+
+NDIS_STATUS Model::NdisOpenAdapterEx(NDIS_HANDLE protocol_handle, NDIS_HANDLE binding_context,
+                                     PNDIS_OPEN_PARAMETERS open, NDIS_HANDLE bind_context,
+                                     PNDIS_HANDLE out) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisOpenAdapterEx";
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisBindingHandle");
+  *out = nullptr;
+  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
+  std::string why;
+  Driver* p = m.Resolve(m.drivers, protocol_handle, "NdisProtocolHandle", &why);
+  if (p == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (p->is_miniport) return m.Fail(fn, NDIS_STATUS_FAILURE, "NdisProtocolHandle names a miniport");
+  BindCtx* ctx = m.Resolve(m.bind_ctxs, bind_context, "BindContext", &why);
+  if (ctx == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (ctx->protocol != p) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "BindContext belongs to another protocol's bind");
+  }
+  if (ctx->binding != nullptr) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "this bind already opened the adapter");
+  }
+  if (open == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL OpenParameters");
+  if (open->Header.Type != NDIS_OBJECT_TYPE_OPEN_PARAMETERS) {
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
+                  "OpenParameters header " + HeaderText(open->Header));
+  }
+  if (open->MediumArray == nullptr || open->MediumArraySize == 0) {
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "empty MediumArray");
+  }
+  Adapter* a = ctx->adapter;
+  if (a->state != Adapter::State::kRunning) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "adapter is not running");
+  }
+  // Media arrays are small; cap the scan so a garbage size cannot run away.
+  const UINT n = open->MediumArraySize < 64 ? open->MediumArraySize : 64;
+  UINT index = n;
+  for (UINT i = 0; i < n; ++i) {
+    if (open->MediumArray[i] == a->medium) {
+      index = i;
+      break;
+    }
+  }
+  if (index == n) {
+    return m.Fail(fn, NDIS_STATUS_UNSUPPORTED_MEDIA, "adapter medium not in MediumArray");
+  }
+  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (open->SelectedMediumIndex != nullptr) *open->SelectedMediumIndex = index;
+  m.all_bindings.push_back(std::make_unique<Binding>());
+  Binding* b = m.all_bindings.back().get();
+  b->protocol = p;
+  b->adapter = a;
+  b->context = binding_context;
+  b->bind = ctx;
+  b->handle = m.bindings.Insert(b);
+  ctx->binding = b;
+  a->bindings.push_back(b);
+  *out = b->handle.ndis();
+  return NDIS_STATUS_SUCCESS;
+}
+
+VOID Model::NdisCompleteBindAdapterEx(NDIS_HANDLE bind_context, NDIS_STATUS status) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCompleteBindAdapterEx";
+  std::string why;
+  BindCtx* ctx = m.Resolve(m.bind_ctxs, bind_context, "BindAdapterContext", &why);
+  if (ctx == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (status == NDIS_STATUS_PENDING) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+  }
+  if (ctx->in_call) {
+    if (ctx->early_completion) return m.Reject(fn, NDIS_STATUS_FAILURE, "bind completed twice");
+    ctx->early_completion = status;
+    return;
+  }
+  m.FinishBind(ctx, status);
+}
+
+bool Model::Impl::StartUnbind(Binding* b) {
+  // AF-122: NDIS pauses the binding, then calls ProtocolUnbindAdapterEx,
+  // which cannot fail.
+  b->paused = true;
+  b->state = Binding::State::kUnbinding;
+  all_unbind_ctxs.push_back(std::make_unique<UnbindCtx>());
+  UnbindCtx* u = all_unbind_ctxs.back().get();
+  u->binding = b;
+  u->handle = unbind_ctxs.Insert(u);
+  b->unbind = u;
+  u->in_call = true;
+  Crossing c(Fn::ProtocolUnbindAdapterEx, b->protocol->actor);
+  c.Handle(u->handle.ndis()).Handle(b->context);
+  c.Call();
+  const NDIS_STATUS s = b->protocol->protocol.UnbindAdapterHandlerEx(u->handle.ndis(), b->context);
+  c.Return(s).Done();
+  u->in_call = false;
+  if (s == NDIS_STATUS_PENDING && !u->early_completion) return true;
+  if (s != NDIS_STATUS_SUCCESS && s != NDIS_STATUS_PENDING) {
+    Reject("ProtocolUnbindAdapterEx", s, "AF-122: an unbind cannot fail; treated as SUCCESS");
+  }
+  FinishUnbind(u);
+  return true;
+}
+
+void Model::Impl::FinishUnbind(UnbindCtx* u) {
+  u->done = true;
+  unbind_ctxs.Release(u->handle);
+  Binding* b = u->binding;
+  b->unbind = nullptr;
+  if (b->state != Binding::State::kClosed) {
+    Reject("ProtocolUnbindAdapterEx", NDIS_STATUS_SUCCESS,
+           "AF-122: unbind completed without NdisCloseAdapterEx; NDIS closes the binding");
+    CloseBinding(b, "ProtocolUnbindAdapterEx");
+  }
+}
+
+VOID Model::NdisCompleteUnbindAdapterEx(NDIS_HANDLE unbind_context) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCompleteUnbindAdapterEx";
+  std::string why;
+  UnbindCtx* u = m.Resolve(m.unbind_ctxs, unbind_context, "UnbindContext", &why);
+  if (u == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (u->in_call) {
+    if (u->early_completion) return m.Reject(fn, NDIS_STATUS_FAILURE, "unbind completed twice");
+    u->early_completion = true;
+    return;
+  }
+  m.FinishUnbind(u);
+}
+
+void Model::Impl::CloseBinding(Binding* b, std::string_view fn) {
+  // AF-123: the binding handle is invalid from the moment of the close.
+  bindings.Release(b->handle);
+  b->state = Binding::State::kClosed;
+  // X1 / AF-120 is the client's obligation; the model keeps the AF
+  // instances usable (their handles stay valid) and records the violation.
+  size_t open = 0;
+  for (AfOpen* af : b->afs) {
+    if (af->state == AfOpen::State::kOpen || af->state == AfOpen::State::kOpening ||
+        af->state == AfOpen::State::kClosing) {
+      ++open;
+    }
+  }
+  if (open > 0) {
+    Reject(fn, NDIS_STATUS_SUCCESS,
+           "AF-120: binding " + Hex(b->handle.value) + " closed with " + std::to_string(open) +
+               " AF instance(s) still open or opening");
+  }
+  // R9 (DERIVED): a CM's registrations end with its binding.
+  for (Registration* r : b->adapter->registrations) {
+    if (r->cm_binding != b || r->withdrawn) continue;
+    r->withdrawn = true;
+    size_t live = 0;
+    for (const auto& af : all_afs) {
+      if (af->reg == r && (af->state == AfOpen::State::kOpen || af->state == AfOpen::State::kOpening ||
+                           af->state == AfOpen::State::kClosing)) {
+        ++live;
+      }
+    }
+    if (live > 0) {
+      Reject(fn, NDIS_STATUS_SUCCESS,
+             "AF-061: call manager binding closed with " + std::to_string(live) +
+                 " AF instance(s) of its registration still open");
+    }
+  }
+}
+
+NDIS_STATUS Model::NdisCloseAdapterEx(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  std::string why;
+  Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
+  if (b == nullptr) return m.Fail("NdisCloseAdapterEx", NDIS_STATUS_FAILURE, why);
+  // The close completes synchronously in the model, so
+  // ProtocolCloseAdapterCompleteEx is never called.
+  m.CloseBinding(b, "NdisCloseAdapterEx");
+  return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS Model::NdisUnbindAdapter(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisUnbindAdapter";
+  std::string why;
+  Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
+  if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (b->state != Binding::State::kBound) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "binding is not bound (bind pending or unbind started)");
+  }
+  // AF-126: a work item calls ProtocolUnbindAdapterEx (or, by setting, the
+  // unbind runs before this returns). A second request while one is queued
+  // is harmless: the queued item finds the unbind already started.
+  if (m.settings.unbind_synchronously) {
+    m.StartUnbind(b);
+    return NDIS_STATUS_SUCCESS;
+  }
+  const BindingHandle h = b->handle;
+  m.Queue(WorkKind::kUnbind, "ProtocolUnbindAdapterEx(" + Hex(h.value) + ")", [&m, h] {
+    Binding* bb = m.bindings.Find(h);
+    if (bb != nullptr && bb->state == Binding::State::kBound) m.StartUnbind(bb);
+  });
+  return NDIS_STATUS_SUCCESS;
+}
+
+// ---- AF register notification delivery (AF-020..AF-025, OQ-03, OQ-04). ----
+
+void Model::Impl::OnBindingBound(Binding* b) {
+  Adapter* a = b->adapter;
+  // B4: registrations this CM made inside its bind are announced now.
+  for (Registration* r : a->registrations) {
+    if (r->cm_binding == b && r->Active() && !r->announced) Announce(r);
+  }
+  // AF-021: a client that binds later is told about every registration.
+  if (b->protocol->IsCoClient()) {
+    for (Registration* r : a->registrations) {
+      if (r->announced && r->Active()) QueueNotify(b, r);
+    }
+  }
+}
+
+void Model::Impl::Announce(Registration* r) {
+  r->announced = true;
+  const std::vector<Binding*> list = r->adapter->bindings;
+  for (Binding* b : list) {
+    if (b->state == Binding::State::kBound && b->protocol->IsCoClient()) QueueNotify(b, r);
+  }
+}
+
+void Model::Impl::QueueNotify(Binding* b, Registration* r) {
+  // OQ-04: the registering CM's own binding is not notified by default.
+  if (r->cm_binding == b && !settings.notify_registering_binding) return;
+  // AF-020: exactly one notification per (client binding, registration).
+  if (!b->notified.insert(r->id).second) return;
+  auto run = [b, r] {
+    // The client may have begun unbinding, or the registration may have
+    // been withdrawn, since the notification was queued.
+    if (b->state != Binding::State::kBound || !r->Active()) return;
+    // AF-025: the client gets NDIS's copy of the registered AF (content
+    // equality), so one client's edits are not seen by the next.
+    CO_ADDRESS_FAMILY copy = r->af;
+    Crossing c(Fn::ProtocolCoAfRegisterNotify, b->protocol->actor);
+    c.Handle(b->context).Af(&copy);
+    c.Call();
+    b->protocol->co.CoAfRegisterNotifyHandler(b->context, &copy);
+    c.Return().Done();
+  };
+  if (settings.notify_during_register) {
+    run();
+    return;
+  }
+  // AF-024: ProtocolCoAfRegisterNotify runs at PASSIVE_LEVEL.
+  DeliverAtPassive(WorkKind::kAfRegisterNotify,
+                   "ProtocolCoAfRegisterNotify(binding " + Hex(b->handle.value) + ", af " +
+                       Hex(r->af.AddressFamily) + ")",
+                   run);
+}
+
+}  // namespace ndisconf::ndis

@@ -1,0 +1,733 @@
+// VCs in the reference NDIS model (spec 2.6, AF-100..AF-111, OQ-12..OQ-15)
+// and the minimal call path that activates and deactivates them
+// (make/close call, activate/deactivate, incoming call, call connected).
+#include "model_impl.h"
+
+namespace ndisconf::ndis {
+
+using VcAct = Vc::Activation;
+using VcCall = Vc::Call;
+
+Driver* Model::Impl::ClientOf(const Vc* vc) const { return vc->af ? vc->af->client : nullptr; }
+
+Driver* Model::Impl::CmOf(const Vc* vc) const {
+  return vc->af ? vc->af->cm : vc->creator_driver;  // signalling VC: its CM creator
+}
+
+NDIS_HANDLE Model::Impl::ClientVcCtx(const Vc* vc) const {
+  return vc->creator == Vc::Creator::kClient ? vc->creator_ctx : vc->peer_ctx;
+}
+
+NDIS_HANDLE Model::Impl::CmVcCtx(const Vc* vc) const {
+  // A CM's own VC: its ProtocolVcContext; an MCM's: the MiniportVcContext it
+  // gave NdisMCmCreateVc; a client's VC: what the CM's ProtocolCoCreateVc set.
+  return vc->creator == Vc::Creator::kClient ? vc->peer_ctx : vc->creator_ctx;
+}
+
+NDIS_STATUS Model::Impl::CallPeerCreateVc(Vc* vc, Driver* peer, NDIS_HANDLE af_ctx) {
+  Crossing c(Fn::ProtocolCoCreateVc, peer->actor);
+  c.Handle(af_ctx).Handle(vc->handle.ndis());
+  c.Call();
+  NDIS_HANDLE ctx = nullptr;
+  CO_CREATE_VC_HANDLER h = vc->peer_is_cm ? peer->cm.CmCreateVcHandler : peer->cl.ClCreateVcHandler;
+  const NDIS_STATUS s = h(af_ctx, vc->handle.ndis(), &ctx);
+  c.Return(s).Handle(ctx).Done();
+  vc->peer_ctx = ctx;
+  return s;
+}
+
+NDIS_STATUS Model::Impl::CallPeerDeleteVc(Vc* vc) {
+  Driver* peer = vc->peer;
+  Crossing c(Fn::ProtocolCoDeleteVc, peer->actor);
+  c.Handle(vc->peer_ctx);
+  c.Call();
+  CO_DELETE_VC_HANDLER h = vc->peer_is_cm ? peer->cm.CmDeleteVcHandler : peer->cl.ClDeleteVcHandler;
+  const NDIS_STATUS s = h(vc->peer_ctx);
+  c.Return(s).Done();
+  return s;
+}
+
+NDIS_STATUS Model::Impl::CallMiniportCreateVc(Vc* vc) {
+  Driver* mp = vc->adapter->miniport;
+  Crossing c(Fn::MiniportCoCreateVc, mp->actor);
+  c.Handle(vc->adapter->context).Handle(vc->handle.ndis());
+  c.Call();
+  NDIS_HANDLE ctx = nullptr;
+  const NDIS_STATUS s = mp->mco.CoCreateVcHandler(vc->adapter->context, vc->handle.ndis(), &ctx);
+  c.Return(s).Handle(ctx).Done();
+  vc->miniport_ctx = ctx;
+  return s;
+}
+
+NDIS_STATUS Model::Impl::CallMiniportDeleteVc(Vc* vc) {
+  Driver* mp = vc->adapter->miniport;
+  Crossing c(Fn::MiniportCoDeleteVc, mp->actor);
+  c.Handle(vc->miniport_ctx);
+  c.Call();
+  const NDIS_STATUS s = mp->mco.CoDeleteVcHandler(vc->miniport_ctx);
+  c.Return(s).Done();
+  return s;
+}
+
+void Model::Impl::RollbackVc(Vc* vc) {
+  // Statuses are not interesting here: the VC is going away either way.
+  if (vc->peer_created) {
+    vc->peer_created = false;
+    (void)CallPeerDeleteVc(vc);
+  }
+  if (vc->miniport_created) {
+    vc->miniport_created = false;
+    (void)CallMiniportDeleteVc(vc);
+  }
+}
+
+void Model::Impl::DestroyVc(Vc* vc) {
+  vc->deleted = true;
+  vcs.Release(vc->handle);  // AF-107: invalid once deletion returns
+}
+
+NDIS_STATUS Model::Impl::CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool with_miniport,
+                                        std::string_view fn) {
+  // AF-103: synchronous; peer and miniport get the same NdisVcHandle.
+  // OQ-13: miniport first by default; a failure rolls back what was made.
+  auto miniport_step = [&]() -> NDIS_STATUS {
+    if (!with_miniport) return NDIS_STATUS_SUCCESS;
+    const NDIS_STATUS s = CallMiniportCreateVc(vc);
+    if (s == NDIS_STATUS_SUCCESS) {
+      vc->miniport_created = true;
+      return s;
+    }
+    if (s == NDIS_STATUS_PENDING) {
+      // AF-104: cannot pend; the VC is unusable and NDIS deletes it.
+      vc->miniport_created = true;
+      Reject(fn, NDIS_STATUS_FAILURE, "AF-104: MiniportCoCreateVc returned PENDING; VC deleted");
+      return NDIS_STATUS_FAILURE;
+    }
+    return s;
+  };
+  auto peer_step = [&]() -> NDIS_STATUS {
+    if (vc->peer == nullptr) return NDIS_STATUS_SUCCESS;
+    const NDIS_STATUS s = CallPeerCreateVc(vc, vc->peer, peer_af_ctx);
+    if (s == NDIS_STATUS_SUCCESS) {
+      vc->peer_created = true;
+      return s;
+    }
+    if (s == NDIS_STATUS_PENDING) {
+      // AF-104: the VC is unusable; NDIS calls the peer to delete it and
+      // the create fails (DERIVED status FAILURE).
+      vc->peer_created = true;
+      Reject(fn, NDIS_STATUS_FAILURE, "AF-104: ProtocolCoCreateVc returned PENDING; VC deleted");
+      return NDIS_STATUS_FAILURE;
+    }
+    return s;  // V1p: the peer's status
+  };
+  NDIS_STATUS s = settings.create_vc_peer_first ? peer_step() : miniport_step();
+  if (s == NDIS_STATUS_SUCCESS) s = settings.create_vc_peer_first ? miniport_step() : peer_step();
+  if (s != NDIS_STATUS_SUCCESS) RollbackVc(vc);
+  return s;
+}
+
+NDIS_STATUS Model::NdisCoCreateVc(NDIS_HANDLE binding, NDIS_HANDLE af_handle, NDIS_HANDLE vc_ctx,
+                                  PNDIS_HANDLE out) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCoCreateVc";
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisVcHandle");
+  if (*out != nullptr) {  // AF-100 / OQ-15
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
+                  "AF-100: *NdisVcHandle must be NULL on entry (was " + Hex(*out) + ")");
+  }
+  std::string why;
+  Binding* b = m.Resolve(m.bindings, binding, "NdisBindingHandle", &why);
+  if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  Driver* p = b->protocol;
+  if (!p->IsCoProtocol()) return m.Fail(fn, NDIS_STATUS_FAILURE, "the caller is not a CoNDIS protocol");
+  AfOpen* o = nullptr;
+  if (af_handle == nullptr) {
+    if (!p->IsCm()) {
+      return m.Fail(fn, NDIS_STATUS_FAILURE,
+                    "AF-101/AF-102: NULL NdisAfHandle (only a call manager creates signalling VCs)");
+    }
+  } else {
+    o = m.Resolve(m.afs, af_handle, "NdisAfHandle", &why);
+    if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: " + why);
+    if (o->state != AfOpen::State::kOpen) {
+      return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102 / AF-056: the AF is not open");
+    }
+  }
+  Vc::Creator creator = Vc::Creator::kCm;
+  Driver* peer = nullptr;
+  bool peer_is_cm = false;
+  NDIS_HANDLE peer_af_ctx = nullptr;
+  bool with_miniport = true;
+  if (o != nullptr && o->client_binding == b) {
+    // A client's VC: the peer is the CM (or MCM, without a miniport call).
+    creator = Vc::Creator::kClient;
+    peer = o->cm;
+    peer_is_cm = true;
+    with_miniport = !o->reg->IsMcm();
+    // OQ-12: an MCM gets CallMgrAfContext by default.
+    peer_af_ctx = (o->reg->IsMcm() && m.settings.mcm_create_vc_gets_af_handle) ? o->handle.ndis()
+                                                                                 : o->cm_ctx;
+  } else if (o != nullptr && o->reg->cm_binding == b) {
+    // The CM's VC for an incoming call: the peer is the AF's (SAP-owning) client.
+    peer = o->client;
+    peer_af_ctx = o->client_ctx;
+  } else if (o != nullptr) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: the AF is not open on this binding");
+  }
+  Adapter* a = b->adapter;
+  if (with_miniport && (!a->miniport->has_mp_co || a->miniport->mco.CoCreateVcHandler == nullptr ||
+                        a->miniport->mco.CoDeleteVcHandler == nullptr)) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "the underlying miniport has no MiniportCoCreateVc");
+  }
+  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
+  m.all_vcs.push_back(std::make_unique<Vc>());
+  Vc* vc = m.all_vcs.back().get();
+  vc->creator = creator;
+  vc->creator_driver = p;
+  vc->adapter = a;
+  vc->af = o;
+  vc->creator_ctx = vc_ctx;
+  vc->peer = peer;
+  vc->peer_is_cm = peer_is_cm;
+  vc->handle = m.vcs.Insert(vc);
+  const NDIS_STATUS s = m.CreateVcCommon(vc, peer_af_ctx, with_miniport, fn);
+  if (s != NDIS_STATUS_SUCCESS) {
+    m.DestroyVc(vc);
+    return s;
+  }
+  if (o != nullptr) o->vcs.push_back(vc);
+  *out = vc->handle.ndis();
+  return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS Model::NdisMCmCreateVc(NDIS_HANDLE adapter, NDIS_HANDLE af_handle, NDIS_HANDLE mp_ctx,
+                                   PNDIS_HANDLE out) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMCmCreateVc";
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisVcHandle");
+  if (*out != nullptr) {
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
+                  "AF-100: *NdisVcHandle must be NULL on entry (was " + Hex(*out) + ")");
+  }
+  std::string why;
+  Adapter* a = m.Resolve(m.adapters, adapter, "MiniportAdapterHandle", &why);
+  if (a == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (!a->miniport->IsMcm()) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-110: the caller is not an MCM");
+  AfOpen* o = m.Resolve(m.afs, af_handle, "NdisAfHandle", &why);
+  if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: " + why);
+  if (!o->reg->IsMcm() || o->reg->adapter != a) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: the AF is not served by this MCM");
+  }
+  if (o->state != AfOpen::State::kOpen) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: the AF is not open");
+  }
+  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
+  m.all_vcs.push_back(std::make_unique<Vc>());
+  Vc* vc = m.all_vcs.back().get();
+  vc->creator = Vc::Creator::kMcm;
+  vc->creator_driver = a->miniport;
+  vc->adapter = a;
+  vc->af = o;
+  vc->creator_ctx = mp_ctx;
+  vc->peer = o->client;  // V2 / AF-103: the client's ProtocolCoCreateVc only
+  vc->handle = m.vcs.Insert(vc);
+  const NDIS_STATUS s = m.CreateVcCommon(vc, o->client_ctx, /*with_miniport=*/false, fn);
+  if (s != NDIS_STATUS_SUCCESS) {
+    m.DestroyVc(vc);
+    return s;
+  }
+  o->vcs.push_back(vc);
+  *out = vc->handle.ndis();
+  return NDIS_STATUS_SUCCESS;
+}
+
+namespace {
+
+// AF-106: a VC with a call or an activation in progress cannot be deleted.
+[[nodiscard]] NDIS_STATUS DeletableStatus(const Vc* vc, std::string* why) {
+  if (vc->activation == VcAct::kDeactivating) {
+    *why = "AF-106: deactivation of the VC is pending";
+    return NDIS_STATUS_CLOSING;
+  }
+  if (vc->activation == VcAct::kActive || vc->activation == VcAct::kActivating) {
+    *why = "AF-106: the VC is active";
+    return NDIS_STATUS_NOT_ACCEPTED;
+  }
+  if (vc->call != VcCall::kIdle) {
+    *why = "AF-106: a call is outstanding on the VC";
+    return NDIS_STATUS_NOT_ACCEPTED;
+  }
+  return NDIS_STATUS_SUCCESS;
+}
+
+}  // namespace
+
+NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCoDeleteVc";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->creator == Vc::Creator::kMcm) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-110: an MCM's VC is deleted with NdisMCmDeleteVc");
+  }
+  if (Boundary::Get().CurrentActor() != vc->creator_driver->actor) {  // AF-105 / OQ-15
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-105: only the driver that created the VC may delete it");
+  }
+  if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS) return m.Fail(fn, s, why);
+  // V6 / AF-107: the peer, then the miniport.
+  if (vc->peer_created) {
+    const NDIS_STATUS s = m.CallPeerDeleteVc(vc);
+    if (s == NDIS_STATUS_PENDING) {
+      m.Reject(fn, NDIS_STATUS_SUCCESS, "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
+    } else if (s != NDIS_STATUS_SUCCESS) {
+      return s;  // OQ-14 / AF-108: the peer's status; the VC stays
+    }
+    vc->peer_created = false;
+  }
+  if (vc->miniport_created) {
+    const NDIS_STATUS s = m.CallMiniportDeleteVc(vc);
+    if (s != NDIS_STATUS_SUCCESS) {
+      m.Reject(fn, NDIS_STATUS_SUCCESS,
+               "AF-104: MiniportCoDeleteVc returned " + StatusText(s) + "; the VC is deleted regardless");
+    }
+    vc->miniport_created = false;
+  }
+  m.DestroyVc(vc);
+  return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS Model::NdisMCmDeleteVc(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMCmDeleteVc";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->creator != Vc::Creator::kMcm) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-105: the VC was not created with NdisMCmCreateVc");
+  }
+  if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS) return m.Fail(fn, s, why);
+  if (vc->peer_created) {  // V7: the client's ProtocolCoDeleteVc
+    const NDIS_STATUS s = m.CallPeerDeleteVc(vc);
+    if (s == NDIS_STATUS_PENDING) {
+      m.Reject(fn, NDIS_STATUS_SUCCESS, "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
+    } else if (s != NDIS_STATUS_SUCCESS) {
+      return s;  // OQ-14
+    }
+    vc->peer_created = false;
+  }
+  m.DestroyVc(vc);
+  return NDIS_STATUS_SUCCESS;
+}
+
+// ---- Calls. <= DISPATCH_LEVEL. Completions are delivered only after a
+// PENDING return (the AF-039 / OQ-05 pattern, DERIVED for calls). ----
+
+NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params,
+                                  NDIS_HANDLE, PNDIS_HANDLE party_out) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisClMakeCall";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
+  if (vc->af == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "a signalling VC has no client");
+  if (vc->af->state != AfOpen::State::kOpen) return m.Fail(fn, NDIS_STATUS_FAILURE, "the AF is not open");
+  if (vc->call != VcCall::kIdle) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "a call is already in progress on this VC");
+  }
+  if (vc->activation != VcAct::kCreated && vc->activation != VcAct::kDeactivated) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is active or changing activation");
+  }
+  // Point-to-multipoint parties are out of scope: no party handle.
+  if (party_out != nullptr) *party_out = nullptr;
+  Driver* cm = m.CmOf(vc);
+  vc->call = VcCall::kMaking;
+  vc->in_call_op = true;
+  Crossing c(Fn::ProtocolCmMakeCall, cm->actor);
+  c.Handle(m.CmVcCtx(vc)).Handle(params).Handle(nullptr);
+  c.Call();
+  NDIS_HANDLE party_ctx = nullptr;
+  const NDIS_STATUS s = cm->cm.CmMakeCallHandler(m.CmVcCtx(vc), params, nullptr, &party_ctx);
+  c.Return(s).Handle(party_ctx).Done();
+  vc->in_call_op = false;
+  if (s == NDIS_STATUS_PENDING) {
+    if (vc->early_call_complete) {
+      const auto [es, ep] = *vc->early_call_complete;
+      vc->early_call_complete.reset();
+      m.CompleteMakeCall(vc, es, ep);
+    }
+    return s;
+  }
+  if (vc->early_call_complete) {
+    vc->early_call_complete.reset();
+    m.Reject("NdisCmMakeCallComplete", NDIS_STATUS_FAILURE,
+             "completion of a make-call that did not pend (ignored)");
+  }
+  vc->call = s == NDIS_STATUS_SUCCESS ? VcCall::kConnected : VcCall::kIdle;
+  return s;
+}
+
+void Model::Impl::CompleteMakeCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params) {
+  vc->call = status == NDIS_STATUS_SUCCESS ? VcCall::kConnected : VcCall::kIdle;
+  Driver* cl = ClientOf(vc);
+  Crossing c(Fn::ProtocolClMakeCallComplete, cl->actor);
+  c.Status(status).Handle(ClientVcCtx(vc)).Handle(nullptr).Handle(params);
+  c.Call();
+  cl->cl.ClMakeCallCompleteHandler(status, ClientVcCtx(vc), nullptr, params);
+  c.Return().Done();
+}
+
+VOID Model::NdisCmMakeCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE,
+                                   NDIS_HANDLE, PCO_CALL_PARAMETERS params) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCmMakeCallComplete";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->call != VcCall::kMaking) return m.Reject(fn, NDIS_STATUS_FAILURE, "no make-call is pending");
+  if (status == NDIS_STATUS_PENDING) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+  }
+  if (vc->in_call_op) {
+    if (vc->early_call_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    vc->early_call_complete = std::make_pair(status, params);
+    return;
+  }
+  m.CompleteMakeCall(vc, status, params);
+}
+
+NDIS_STATUS Model::NdisClCloseCall(NDIS_HANDLE handle, NDIS_HANDLE, PVOID buffer, UINT size) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisClCloseCall";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->call != VcCall::kConnected && vc->call != VcCall::kIncomingAccepted) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "no connected call on this VC");
+  }
+  Driver* cm = m.CmOf(vc);
+  vc->call = VcCall::kClosing;
+  vc->in_call_op = true;
+  Crossing c(Fn::ProtocolCmCloseCall, cm->actor);
+  c.Handle(m.CmVcCtx(vc)).Handle(nullptr).Ulong(size);
+  c.Call();
+  const NDIS_STATUS s = cm->cm.CmCloseCallHandler(m.CmVcCtx(vc), nullptr, buffer, size);
+  c.Return(s).Done();
+  vc->in_call_op = false;
+  if (s == NDIS_STATUS_PENDING) {
+    if (vc->early_call_complete) {
+      const NDIS_STATUS es = vc->early_call_complete->first;
+      vc->early_call_complete.reset();
+      m.CompleteCloseCall(vc, es);
+    }
+    return s;
+  }
+  if (vc->early_call_complete) {
+    vc->early_call_complete.reset();
+    m.Reject("NdisCmCloseCallComplete", NDIS_STATUS_FAILURE,
+             "completion of a close-call that did not pend (ignored)");
+  }
+  vc->call = s == NDIS_STATUS_SUCCESS ? VcCall::kIdle : VcCall::kConnected;
+  return s;
+}
+
+void Model::Impl::CompleteCloseCall(Vc* vc, NDIS_STATUS status) {
+  vc->call = status == NDIS_STATUS_SUCCESS ? VcCall::kIdle : VcCall::kConnected;
+  Driver* cl = ClientOf(vc);
+  Crossing c(Fn::ProtocolClCloseCallComplete, cl->actor);
+  c.Status(status).Handle(ClientVcCtx(vc)).Handle(nullptr);
+  c.Call();
+  cl->cl.ClCloseCallCompleteHandler(status, ClientVcCtx(vc), nullptr);
+  c.Return().Done();
+}
+
+VOID Model::NdisCmCloseCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCmCloseCallComplete";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->call != VcCall::kClosing) return m.Reject(fn, NDIS_STATUS_FAILURE, "no close-call is pending");
+  if (status == NDIS_STATUS_PENDING) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+  }
+  if (vc->in_call_op) {
+    if (vc->early_call_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    vc->early_call_complete = std::make_pair(status, nullptr);
+    return;
+  }
+  m.CompleteCloseCall(vc, status);
+}
+
+// ---- Activation. ----
+
+namespace {
+
+bool McmVc(const Vc* vc) {
+  return vc->creator == Vc::Creator::kMcm || (vc->af != nullptr && vc->af->reg->IsMcm());
+}
+
+}  // namespace
+
+NDIS_STATUS Model::NdisCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCmActivateVc";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
+  if (McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "an MCM activates with NdisMCmActivateVc");
+  if (!vc->miniport_created) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC has no miniport context");
+  if (vc->activation == VcAct::kActivating || vc->activation == VcAct::kDeactivating) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "an activation change is already pending");
+  }
+  Driver* mp = vc->adapter->miniport;
+  vc->activation_before = vc->activation;
+  vc->activation = VcAct::kActivating;
+  vc->in_miniport_op = true;
+  Crossing c(Fn::MiniportCoActivateVc, mp->actor);
+  c.Handle(vc->miniport_ctx).Handle(params);
+  c.Call();
+  const NDIS_STATUS s = mp->mco.CoActivateVcHandler(vc->miniport_ctx, params);
+  c.Return(s).Done();
+  vc->in_miniport_op = false;
+  if (s == NDIS_STATUS_PENDING) {
+    if (vc->early_miniport_complete) {
+      const auto [es, ep] = *vc->early_miniport_complete;
+      vc->early_miniport_complete.reset();
+      m.CompleteActivate(vc, es, ep);
+    }
+    return s;
+  }
+  if (vc->early_miniport_complete) {
+    vc->early_miniport_complete.reset();
+    m.Reject("NdisMCoActivateVcComplete", NDIS_STATUS_FAILURE,
+             "completion of an activation that did not pend (ignored)");
+  }
+  vc->activation = s == NDIS_STATUS_SUCCESS ? VcAct::kActive : vc->activation_before;
+  return s;
+}
+
+void Model::Impl::CompleteActivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params) {
+  vc->activation = status == NDIS_STATUS_SUCCESS ? VcAct::kActive : vc->activation_before;
+  Driver* cm = CmOf(vc);
+  Crossing c(Fn::ProtocolCmActivateVcComplete, cm->actor);
+  c.Status(status).Handle(CmVcCtx(vc)).Handle(params);
+  c.Call();
+  cm->cm.CmActivateVcCompleteHandler(status, CmVcCtx(vc), params);
+  c.Return().Done();
+}
+
+VOID Model::NdisMCoActivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle,
+                                      PCO_CALL_PARAMETERS params) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMCoActivateVcComplete";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->activation != VcAct::kActivating) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "no activation is pending on this VC");
+  }
+  if (status == NDIS_STATUS_PENDING) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+  }
+  if (vc->in_miniport_op) {
+    if (vc->early_miniport_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    vc->early_miniport_complete = std::make_pair(status, params);
+    return;
+  }
+  m.CompleteActivate(vc, status, params);
+}
+
+NDIS_STATUS Model::NdisCmDeactivateVc(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCmDeactivateVc";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "an MCM deactivates with NdisMCmDeactivateVc");
+  if (vc->activation == VcAct::kDeactivating) {
+    return m.Fail(fn, NDIS_STATUS_CLOSING, "deactivation is already pending");
+  }
+  if (vc->activation != VcAct::kActive) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
+  Driver* mp = vc->adapter->miniport;
+  vc->activation = VcAct::kDeactivating;
+  vc->in_miniport_op = true;
+  Crossing c(Fn::MiniportCoDeactivateVc, mp->actor);
+  c.Handle(vc->miniport_ctx);
+  c.Call();
+  const NDIS_STATUS s = mp->mco.CoDeactivateVcHandler(vc->miniport_ctx);
+  c.Return(s).Done();
+  vc->in_miniport_op = false;
+  if (s == NDIS_STATUS_PENDING) {
+    if (vc->early_miniport_complete) {
+      const NDIS_STATUS es = vc->early_miniport_complete->first;
+      vc->early_miniport_complete.reset();
+      m.CompleteDeactivate(vc, es);
+    }
+    return s;
+  }
+  if (vc->early_miniport_complete) {
+    vc->early_miniport_complete.reset();
+    m.Reject("NdisMCoDeactivateVcComplete", NDIS_STATUS_FAILURE,
+             "completion of a deactivation that did not pend (ignored)");
+  }
+  vc->activation = s == NDIS_STATUS_SUCCESS ? VcAct::kDeactivated : VcAct::kActive;
+  return s;
+}
+
+void Model::Impl::CompleteDeactivate(Vc* vc, NDIS_STATUS status) {
+  vc->activation = status == NDIS_STATUS_SUCCESS ? VcAct::kDeactivated : VcAct::kActive;
+  Driver* cm = CmOf(vc);
+  Crossing c(Fn::ProtocolCmDeactivateVcComplete, cm->actor);
+  c.Status(status).Handle(CmVcCtx(vc));
+  c.Call();
+  cm->cm.CmDeactivateVcCompleteHandler(status, CmVcCtx(vc));
+  c.Return().Done();
+}
+
+VOID Model::NdisMCoDeactivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMCoDeactivateVcComplete";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->activation != VcAct::kDeactivating) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "no deactivation is pending on this VC");
+  }
+  if (status == NDIS_STATUS_PENDING) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+  }
+  if (vc->in_miniport_op) {
+    if (vc->early_miniport_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    vc->early_miniport_complete = std::make_pair(status, nullptr);
+    return;
+  }
+  m.CompleteDeactivate(vc, status);
+}
+
+NDIS_STATUS Model::NdisMCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMCmActivateVc";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
+  if (!McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC does not belong to an MCM");
+  // The MCM activates its own hardware: NDIS only records the state
+  // (AF-132: no ProtocolCmActivateVcComplete to an MCM).
+  vc->activation = VcAct::kActive;
+  return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS Model::NdisMCmDeactivateVc(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisMCmDeactivateVc";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (!McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC does not belong to an MCM");
+  if (vc->activation != VcAct::kActive) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
+  vc->activation = VcAct::kDeactivated;
+  return NDIS_STATUS_SUCCESS;
+}
+
+// ---- Incoming calls (S7, AF-086, AF-093). ----
+
+NDIS_STATUS Model::NdisCmDispatchIncomingCall(NDIS_HANDLE sap_handle, NDIS_HANDLE vc_handle,
+                                              PCO_CALL_PARAMETERS params) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCmDispatchIncomingCall";
+  std::string why;
+  Sap* s = m.Resolve(m.saps, sap_handle, "NdisSapHandle", &why);
+  if (s == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (s->state != Sap::State::kRegistering && s->state != Sap::State::kRegistered) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "S7: the SAP is neither registered nor registering");
+  }
+  Vc* vc = m.Resolve(m.vcs, vc_handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
+  if (vc->af != s->af || vc->creator == Vc::Creator::kClient) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  "AF-093: the VC was not created by the call manager on the SAP's AF");
+  }
+  if (vc->call != VcCall::kIdle) return m.Fail(fn, NDIS_STATUS_FAILURE, "a call is already on this VC");
+  Driver* cl = m.ClientOf(vc);
+  vc->call = VcCall::kIncomingOffered;
+  vc->incoming_sap = s;
+  vc->in_call_op = true;
+  Crossing c(Fn::ProtocolClIncomingCall, cl->actor);
+  c.Handle(s->client_ctx).Handle(m.ClientVcCtx(vc)).Handle(params);
+  c.Call();
+  const NDIS_STATUS st = cl->cl.ClIncomingCallHandler(s->client_ctx, m.ClientVcCtx(vc), params);
+  c.Return(st).Done();
+  vc->in_call_op = false;
+  if (st == NDIS_STATUS_PENDING) {
+    if (vc->early_call_complete) {
+      const auto [es, ep] = *vc->early_call_complete;
+      vc->early_call_complete.reset();
+      m.CompleteIncomingCall(vc, es, ep);
+    }
+    return st;
+  }
+  if (vc->early_call_complete) {
+    vc->early_call_complete.reset();
+    m.Reject("NdisClIncomingCallComplete", NDIS_STATUS_FAILURE,
+             "completion of an incoming call that did not pend (ignored)");
+  }
+  vc->call = st == NDIS_STATUS_SUCCESS ? VcCall::kIncomingAccepted : VcCall::kIdle;
+  return st;
+}
+
+void Model::Impl::CompleteIncomingCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params) {
+  vc->call = status == NDIS_STATUS_SUCCESS ? VcCall::kIncomingAccepted : VcCall::kIdle;
+  Driver* cm = CmOf(vc);
+  Crossing c(Fn::ProtocolCmIncomingCallComplete, cm->actor);
+  c.Status(status).Handle(CmVcCtx(vc)).Handle(params);
+  c.Call();
+  cm->cm.CmIncomingCallCompleteHandler(status, CmVcCtx(vc), params);
+  c.Return().Done();
+}
+
+VOID Model::NdisClIncomingCallComplete(NDIS_STATUS status, NDIS_HANDLE handle,
+                                       PCO_CALL_PARAMETERS params) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisClIncomingCallComplete";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->call != VcCall::kIncomingOffered) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "no incoming call is pending on this VC");
+  }
+  if (status == NDIS_STATUS_PENDING) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+  }
+  if (vc->in_call_op) {
+    if (vc->early_call_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    vc->early_call_complete = std::make_pair(status, params);
+    return;
+  }
+  m.CompleteIncomingCall(vc, status, params);
+}
+
+VOID Model::NdisCmDispatchCallConnected(NDIS_HANDLE handle) {
+  Impl& m = *impl_;
+  constexpr std::string_view fn = "NdisCmDispatchCallConnected";
+  std::string why;
+  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (vc->call != VcCall::kIncomingAccepted) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE, "no accepted incoming call on this VC");
+  }
+  vc->call = VcCall::kConnected;
+  Driver* cl = m.ClientOf(vc);
+  Crossing c(Fn::ProtocolClCallConnected, cl->actor);
+  c.Handle(m.ClientVcCtx(vc));
+  c.Call();
+  cl->cl.ClCallConnectedHandler(m.ClientVcCtx(vc));
+  c.Return().Done();
+}
+
+}  // namespace ndisconf::ndis
