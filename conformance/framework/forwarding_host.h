@@ -74,6 +74,18 @@ class ForwardingHost : public NdisHost {
   VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) override {
     inner_.NdisDprReleaseSpinLock(SpinLock);
   }
+  VOID NdisInitializeEvent(PNDIS_EVENT Event) override {
+    inner_.NdisInitializeEvent(Event);
+  }
+  VOID NdisSetEvent(PNDIS_EVENT Event) override {
+    inner_.NdisSetEvent(Event);
+  }
+  VOID NdisResetEvent(PNDIS_EVENT Event) override {
+    inner_.NdisResetEvent(Event);
+  }
+  BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait) override {
+    return inner_.NdisWaitEvent(Event, MsToWait);
+  }
   PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag, EX_POOL_PRIORITY Priority) override {
     return inner_.NdisAllocateMemoryWithTagPriority(NdisHandle, Length, Tag, Priority);
   }

@@ -359,6 +359,22 @@ VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
   NDISCONF_REQUIRE_HOST();
   Host()->NdisDprReleaseSpinLock(SpinLock);
 }
+VOID NdisInitializeEvent(PNDIS_EVENT Event) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisInitializeEvent(Event);
+}
+VOID NdisSetEvent(PNDIS_EVENT Event) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisSetEvent(Event);
+}
+VOID NdisResetEvent(PNDIS_EVENT Event) {
+  NDISCONF_REQUIRE_HOST();
+  Host()->NdisResetEvent(Event);
+}
+BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait) {
+  NDISCONF_REQUIRE_HOST(FALSE);
+  return Host()->NdisWaitEvent(Event, MsToWait);
+}
 KIRQL NdisGetCurrentIrql(VOID) {
   NDISCONF_REQUIRE_HOST(PASSIVE_LEVEL);
   return Host()->CurrentIrql();

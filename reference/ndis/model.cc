@@ -313,6 +313,64 @@ void Model::Impl::ReleaseLock(PNDIS_SPIN_LOCK lock, bool dpr) {
 }
 
 VOID Model::NdisAcquireSpinLock(PNDIS_SPIN_LOCK lock) { impl_->AcquireLock(lock, false); }
+
+// ---- Events. The state lives in the driver's NDIS_EVENT: Event[0] is the
+// signal, Event[1] a marker that NdisInitializeEvent ran (so a wait on an
+// uninitialized event is caught rather than read as "not signalled").
+namespace {
+constexpr ULONG_PTR kEventMarker = 0x4e44495345564e54ull;  // "NDISEVNT"
+// A wait that keeps finding work (work items re-queueing themselves) still
+// ends: this many steps without the signal is treated as a hang.
+constexpr size_t kMaxWaitSteps = 1'000'000;
+}  // namespace
+
+VOID Model::NdisInitializeEvent(PNDIS_EVENT e) {
+  if (e == nullptr) return impl_->Reject("NdisInitializeEvent", NDIS_STATUS_INVALID_PARAMETER, "NULL Event");
+  e->Event[0] = 0;
+  e->Event[1] = kEventMarker;
+  e->Event[2] = 0;
+}
+
+VOID Model::NdisSetEvent(PNDIS_EVENT e) {
+  if (e == nullptr || e->Event[1] != kEventMarker) {
+    return impl_->Reject("NdisSetEvent", NDIS_STATUS_INVALID_PARAMETER,
+                         e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+  }
+  e->Event[0] = 1;
+}
+
+VOID Model::NdisResetEvent(PNDIS_EVENT e) {
+  if (e == nullptr || e->Event[1] != kEventMarker) {
+    return impl_->Reject("NdisResetEvent", NDIS_STATUS_INVALID_PARAMETER,
+                         e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+  }
+  e->Event[0] = 0;
+}
+
+BOOLEAN Model::NdisWaitEvent(PNDIS_EVENT e, UINT ms_to_wait) {
+  if (e == nullptr || e->Event[1] != kEventMarker) {
+    impl_->Reject("NdisWaitEvent", NDIS_STATUS_INVALID_PARAMETER,
+                  e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+    return FALSE;
+  }
+  if (impl_->irql != PASSIVE_LEVEL) {
+    impl_->Reject("NdisWaitEvent", NDIS_STATUS_FAILURE, "wait above PASSIVE_LEVEL");
+    return FALSE;
+  }
+  // While this driver "blocks", the rest of the system runs: the scheduler
+  // (the run's Chooser) picks ready work until something signals the event.
+  for (size_t steps = 0; e->Event[0] == 0; ++steps) {
+    if (steps == kMaxWaitSteps || !impl_->RunOne()) {
+      impl_->Reject("NdisWaitEvent", NDIS_STATUS_FAILURE,
+                    ms_to_wait == 0
+                        ? "infinite wait with no ready work that could signal the event (a hang on Windows)"
+                        : "timed out: no ready work signalled the event");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 VOID Model::NdisReleaseSpinLock(PNDIS_SPIN_LOCK lock) { impl_->ReleaseLock(lock, false); }
 VOID Model::NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK lock) { impl_->AcquireLock(lock, true); }
 VOID Model::NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK lock) { impl_->ReleaseLock(lock, true); }

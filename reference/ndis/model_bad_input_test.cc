@@ -272,3 +272,44 @@ TEST(Run, CallsAfterModelDestroyedGetAdapterNotReady) {
 
 }  // namespace
 }  // namespace ndisconf::ndis
+
+namespace ndisconf::ndis {
+namespace {
+
+// NdisWaitEvent in a model without threads: it returns TRUE at once for a
+// signalled event, and FALSE (recorded) when nothing ready could signal it.
+TEST(ModelEvents, WaitOnSignalledEventReturnsTrueWithoutRunningWork) {
+  Model model;
+  NDIS_EVENT e;
+  NdisInitializeEvent(&e);
+  NdisSetEvent(&e);
+  EXPECT_EQ(NdisWaitEvent(&e, 0), TRUE);
+  EXPECT_TRUE(model.rejections().empty());
+}
+
+TEST(ModelEvents, WaitWithNothingToRunReturnsFalseAndRecordsHang) {
+  Model model;
+  NDIS_EVENT e;
+  NdisInitializeEvent(&e);
+  EXPECT_EQ(NdisWaitEvent(&e, 0), FALSE);
+  ASSERT_EQ(model.rejections().size(), 1u);
+  EXPECT_EQ(model.rejections()[0].function, "NdisWaitEvent");
+  EXPECT_NE(model.rejections()[0].reason.find("infinite wait"), std::string::npos);
+  NdisResetEvent(&e);
+  EXPECT_EQ(NdisWaitEvent(&e, 10), FALSE);
+  EXPECT_NE(model.rejections().back().reason.find("timed out"), std::string::npos);
+}
+
+TEST(ModelEvents, UninitializedOrNullEventIsRejectedNotRead) {
+  Model model;
+  NDIS_EVENT e{};
+  EXPECT_EQ(NdisWaitEvent(&e, 0), FALSE);
+  NdisSetEvent(nullptr);
+  ASSERT_EQ(model.rejections().size(), 2u);
+  EXPECT_EQ(model.rejections()[0].status, NDIS_STATUS_INVALID_PARAMETER);
+  EXPECT_NE(model.rejections()[0].reason.find("not initialized"), std::string::npos);
+  EXPECT_EQ(model.rejections()[1].reason, "NULL Event");
+}
+
+}  // namespace
+}  // namespace ndisconf::ndis

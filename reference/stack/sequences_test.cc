@@ -222,6 +222,33 @@ TEST(Sequences, S6McmHaltNotifyClosesOpenAf) {
   EXPECT_FALSE(t.mcm->halt_left_open());
 }
 
+// S6 with the client pending its notify-close: MiniportHaltEx waits
+// (NdisWaitEvent) while the scheduler runs the client's deferred tear-down,
+// and returns only once the AF is closed (AF-062, AF-065, AF-067).
+TEST(Sequences, S6McmHaltWaitsForPendedNotifyClose) {
+  McmTopologyParts parts;
+  parts.client = [] {
+    Client::Config clc;
+    clc.notify_close = OpPolicy::Pending();
+    return std::make_unique<Client>(clc);
+  };
+  Stack s;
+  McmTopology t = BuildMcmTopology(s, parts);
+  s.Settle();
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_TRUE(s.model().HaltAdapter(t.adapter));
+  const auto& mcm = t.mcm->log();
+  ASSERT_EQ(mcm.Count("own:NdisMCmNotifyCloseAddressFamily"), 1u);
+  EXPECT_EQ(mcm.Last("own:NdisMCmNotifyCloseAddressFamily")->status, NDIS_STATUS_PENDING);
+  // Already closed when HaltAdapter returned: the halt waited for it.
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.mcm->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_EQ(mcm.Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(mcm.Last("ProtocolCmNotifyCloseAfComplete")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_FALSE(t.mcm->halt_left_open());
+  EXPECT_TRUE(s.model().rejections().empty());
+}
+
 // S7 (AF-120).
 TEST(Sequences, S7ClientUnbindsFirstClosesEveryAf) {
   Client::Config clc;

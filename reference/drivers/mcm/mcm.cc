@@ -123,16 +123,24 @@ NDIS_STATUS Mcm::OnInitialize(NDIS_HANDLE miniport_adapter_handle) {
 }
 
 void Mcm::OnHalt(CmPort& adapter, NDIS_HALT_ACTION) {
-  // AF-062 / S6: notify-close every open AF from MiniportHaltEx.
+  // AF-062 / S6: notify-close every open AF from MiniportHaltEx, and do not
+  // return until all of them are closed: MiniportHaltEx runs at PASSIVE_LEVEL
+  // and may block, so a client that pends its notify-close is waited for.
+  NdisInitializeEvent(&halt_quiet_);
   adapter.shutdown_inline = true;
   StartShutdown(adapter);
   adapter.shutdown_inline = false;
-  if (!adapter.shutdown_finished) halt_left_open_ = true;
+  if (!adapter.shutdown_finished && !NdisWaitEvent(&halt_quiet_, 0)) {
+    // Nothing left that could finish the close (a client that never
+    // completes its notify-close): the halt gives up rather than hang.
+    halt_left_open_ = true;
+  }
   adapter.state = CmPort::State::kDown;
 }
 
 void Mcm::OnPortQuiet(CmPort&) {
-  // Nothing to close: the adapter goes away when MiniportHaltEx returns.
+  // Every AF is closed: a halt waiting for that may return.
+  NdisSetEvent(&halt_quiet_);
 }
 
 // ---------------------------------------------------------------------------

@@ -297,6 +297,24 @@ VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock);
 VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock);
 VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock);
 
+/* ---- Events (NDIS_EVENT over a KEVENT, 24 bytes on x64). A wait is the
+ * one place a driver blocks: in the model, NdisWaitEvent runs other ready
+ * work through the scheduler until the event is signalled, which is what
+ * other threads would do meanwhile on Windows. PASSIVE_LEVEL for the wait;
+ * set/reset at <= DISPATCH_LEVEL. ---- */
+typedef struct _NDIS_EVENT {
+  ULONG_PTR Event[3];
+} NDIS_EVENT, *PNDIS_EVENT;
+NDIS_STATIC_ASSERT(sizeof(NDIS_EVENT) == 24, "NDIS_EVENT (KEVENT) x64 size");
+VOID NdisInitializeEvent(PNDIS_EVENT Event);
+VOID NdisSetEvent(PNDIS_EVENT Event);
+VOID NdisResetEvent(PNDIS_EVENT Event);
+/* Returns TRUE once the event is signalled; FALSE if MsToWait elapsed first.
+ * The model has no clock: it returns FALSE when no other work is ready that
+ * could signal the event (for any MsToWait, 0 = "forever" included, which
+ * on Windows would hang), and records that as a Rejection. */
+BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait);
+
 /* The IRQL of the running code path (WDK: KeGetCurrentIrql). */
 KIRQL NdisGetCurrentIrql(VOID);
 #define NDIS_CURRENT_IRQL() NdisGetCurrentIrql()

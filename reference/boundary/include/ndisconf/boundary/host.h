@@ -60,6 +60,10 @@ class NdisHost {
   virtual VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) = 0;
   virtual VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) = 0;
   virtual VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) = 0;
+  virtual VOID NdisInitializeEvent(PNDIS_EVENT Event) = 0;
+  virtual VOID NdisSetEvent(PNDIS_EVENT Event) = 0;
+  virtual VOID NdisResetEvent(PNDIS_EVENT Event) = 0;
+  virtual BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait) = 0;
   virtual PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag,
                                                   EX_POOL_PRIORITY Priority) = 0;
   virtual VOID NdisFreeMemoryWithTagPriority(NDIS_HANDLE NdisHandle, PVOID VirtualAddress,

@@ -126,6 +126,10 @@ class Model : public NdisHost {
   VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK) override;
   VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK) override;
   VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK) override;
+  VOID NdisInitializeEvent(PNDIS_EVENT) override;
+  VOID NdisSetEvent(PNDIS_EVENT) override;
+  VOID NdisResetEvent(PNDIS_EVENT) override;
+  BOOLEAN NdisWaitEvent(PNDIS_EVENT, UINT) override;
   PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE, UINT, ULONG, EX_POOL_PRIORITY) override;
   VOID NdisFreeMemoryWithTagPriority(NDIS_HANDLE, PVOID, ULONG) override;
   NDIS_STATUS NdisCmRegisterAddressFamilyEx(NDIS_HANDLE, PCO_ADDRESS_FAMILY) override;

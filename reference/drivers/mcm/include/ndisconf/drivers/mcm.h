@@ -12,9 +12,9 @@
 // set, including a ProtocolCoOidRequest separate from MiniportCoOidRequest
 // (AF-131, AF-134).
 //
-// Limitation: MiniportHaltEx cannot wait. If a client pends its
-// notify-close, the halt returns with that AF still closing; halt_left_open()
-// reports it (see the final report / AF-062).
+// MiniportHaltEx waits (NdisWaitEvent) for clients that pend their
+// notify-close; halt_left_open() reports a halt that had to give up because
+// nothing could complete the close.
 #ifndef NDISCONF_DRIVERS_MCM_H_
 #define NDISCONF_DRIVERS_MCM_H_
 
@@ -44,7 +44,7 @@ class Mcm : public CmCore {
 
   NDIS_HANDLE miniport_driver_handle() const { return driver_handle_; }
   // True if a MiniportHaltEx returned while some AF on that adapter was not
-  // yet closed (a client pended its notify-close).
+  // yet closed (its wait found nothing that could complete the close).
   bool halt_left_open() const { return halt_left_open_; }
 
   static NDIS_MINIPORT_DRIVER_CHARACTERISTICS MakeMiniportCharacteristics();
@@ -96,6 +96,7 @@ class Mcm : public CmCore {
   Config mcm_config_;
   NDIS_HANDLE driver_handle_ = nullptr;
   bool halt_left_open_ = false;
+  NDIS_EVENT halt_quiet_{};  // signalled when every AF of a halting adapter is closed
 };
 
 }  // namespace ndisconf::drivers
