@@ -8,5 +8,7 @@
 #include "ndisconf/api/status.h"
 #include "ndisconf/api/driver.h"
 #include "ndisconf/api/condis.h"
+#include "ndisconf/api/ndis5.h"
+#include "ndisconf/api/wan.h"
 
 #endif /* NDISCONF_NDIS_H_ */

@@ -44,7 +44,7 @@ typedef int32_t LONG;
 typedef uint64_t ULONG64, ULONGLONG;
 typedef int64_t LONGLONG;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR;
-typedef uint8_t BOOLEAN;
+typedef uint8_t BOOLEAN, *PBOOLEAN;
 typedef uint16_t WCHAR, *PWCHAR, *PWSTR;
 typedef char CHAR, *PCHAR;
 typedef int64_t NDIS_PHYSICAL_ADDRESS; /* LARGE_INTEGER-sized. */
