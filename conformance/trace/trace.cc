@@ -142,6 +142,8 @@ class Parser {
     return true;
   }
   bool Value(Event& e, const ArgSpec& spec, std::string_view v, size_t col);
+  // Decodes hex digits into the event's blob (one blob per event).
+  bool HexBytes(Event& e, std::string_view hex, size_t col, const std::string& what);
   bool HeaderLine(const std::vector<Token>& toks);
   bool DriverLine(const std::vector<Token>& toks);
   bool EventLine(const std::vector<Token>& toks);
@@ -152,6 +154,28 @@ class Parser {
   Trace trace_;
   bool have_header_ = false;
 };
+
+bool Parser::HexBytes(Event& e, std::string_view hex, size_t col, const std::string& what) {
+  if (hex.size() % 2 != 0) return Fail(col, what + " bytes have an odd number of hex digits");
+  if (hex.size() / 2 > Event::kMaxBlob)
+    return Fail(col, what + " bytes are " + std::to_string(hex.size() / 2) + " long; at most " +
+                         std::to_string(Event::kMaxBlob) + " are allowed");
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int b = 0;
+    for (size_t j = 0; j < 2; ++j) {
+      const char c = hex[i + j];
+      int d;
+      if (c >= '0' && c <= '9') d = c - '0';
+      else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      else return Fail(col, what + " bytes contain '" + std::string(1, c) + "', not a hex digit");
+      b = b * 16 + d;
+    }
+    e.blob[i / 2] = static_cast<uint8_t>(b);
+  }
+  e.blob_len = static_cast<uint16_t>(hex.size() / 2);
+  return true;
+}
 
 bool Parser::Value(Event& e, const ArgSpec& spec, std::string_view v, size_t col) {
   const std::string what = "argument '" + std::string(spec.name) + "'";
@@ -206,26 +230,18 @@ bool Parser::Value(Event& e, const ArgSpec& spec, std::string_view v, size_t col
       uint64_t type, len;
       if (!Number(Token{}, p[0], col, what + " SapType", kNull, &type)) return false;
       if (!Number(Token{}, p[1], col, what + " SapLength", kNull, &len)) return false;
-      std::string_view hex = p[2];
-      if (hex.size() % 2 != 0) return Fail(col, what + " bytes have an odd number of hex digits");
-      if (hex.size() / 2 > Event::kMaxBlob)
-        return Fail(col, what + " bytes are " + std::to_string(hex.size() / 2) + " long; at most " +
-                             std::to_string(Event::kMaxBlob) + " are allowed");
-      for (size_t i = 0; i < hex.size(); i += 2) {
-        int b = 0;
-        for (size_t j = 0; j < 2; ++j) {
-          const char c = hex[i + j];
-          int d;
-          if (c >= '0' && c <= '9') d = c - '0';
-          else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-          else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-          else return Fail(col, what + " bytes contain '" + std::string(1, c) + "', not a hex digit");
-          b = b * 16 + d;
-        }
-        e.blob[i / 2] = static_cast<uint8_t>(b);
-      }
-      e.blob_len = static_cast<uint16_t>(hex.size() / 2);
+      if (!HexBytes(e, p[2], col, what)) return false;
       return Slot(e, type) && Slot(e, len);
+    }
+    case ArgKind::kBuffer: {
+      // {length,hexbytes}: the length the caller gave, then the bytes the
+      // boundary captured (none for a NULL buffer, at most kMaxBlob).
+      std::string_view p[2];
+      if (!Braced(v, col, 2, what, p)) return false;
+      uint64_t len;
+      if (!Number(Token{}, p[0], col, what + " length", 0xffffffffull, &len)) return false;
+      if (!HexBytes(e, p[1], col, what)) return false;
+      return Slot(e, len);
     }
   }
   return Fail(col, "unknown argument kind");
@@ -399,6 +415,18 @@ std::variant<Trace, ParseError> Parser::Run() {
 
 std::variant<Trace, ParseError> Parse(std::string_view text) { return Parser(text).Run(); }
 
+namespace {
+// The event's captured bytes as lower-case hex.
+void AppendBlob(std::string& out, const Event& e) {
+  static const char kDigits[] = "0123456789abcdef";
+  const size_t n = std::min<size_t>(e.blob_len, Event::kMaxBlob);
+  for (size_t k = 0; k < n; ++k) {
+    out += kDigits[e.blob[k] >> 4];
+    out += kDigits[e.blob[k] & 15];
+  }
+}
+}  // namespace
+
 std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) {
   std::string out;
   out.reserve(160);
@@ -487,12 +515,15 @@ std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) 
         out += ',';
         AppendDec(out, len);
         out += ',';
-        static const char kDigits[] = "0123456789abcdef";
-        const size_t n = std::min<size_t>(e.blob_len, Event::kMaxBlob);
-        for (size_t k = 0; k < n; ++k) {
-          out += kDigits[e.blob[k] >> 4];
-          out += kDigits[e.blob[k] & 15];
-        }
+        AppendBlob(out, e);
+        out += '}';
+        break;
+      }
+      case ArgKind::kBuffer: {
+        out += '{';
+        AppendDec(out, next());
+        out += ',';
+        AppendBlob(out, e);
         out += '}';
         break;
       }

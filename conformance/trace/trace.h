@@ -17,6 +17,8 @@
 //   CO_ADDRESS_FAMILY    {0x<family>,<major>,<minor>}   or null
 //   CO_SAP               {0x<type>,<length>,<hex bytes>} or null (bytes <= 256)
 //   NDIS_OBJECT_HEADER   {0x<type>,<revision>,<size>}    or null
+//   buffer               {<length>,<hex bytes>}  length as the caller gave it; the
+//                        bytes captured (none for NULL; at most 256)
 // Numbers inside braces may be decimal or 0x hex. `#` starts a comment;
 // blank lines are ignored. Driver lines come before the first event.
 // Canonical text (what FormatTrace writes) round-trips exactly.
