@@ -1,0 +1,475 @@
+// Conformance: the client closing an address family (spec 5.4; state table
+// 2.4 rows C1-C6; sequence S4; open questions OQ-05, OQ-06, OQ-07, OQ-10).
+//
+// (R) rules drive the stack and assert what NDIS does; (D) rules check the
+// implementation's driver (monitor clean) and a driver broken on purpose,
+// defined below, that the monitor must report under that rule.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <stdexcept>
+#include <string_view>
+
+#include "conformance/framework/fixture.h"
+
+namespace ndisconf::conformance {
+namespace {
+
+using drivers::CallManager;
+using drivers::ClAf;
+using drivers::ClAfState;
+using drivers::Client;
+using drivers::CmAf;
+using drivers::CmAfState;
+using drivers::OpPolicy;
+using drivers::SapSpec;
+
+// The last entry named `fn` in a driver's log; a missing one fails the test
+// (by exception, which GoogleTest reports) instead of crashing the binary
+// when an implementation under test never made that call.
+const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
+  const drivers::Observed* o = log.Last(fn);
+  if (o == nullptr) throw std::runtime_error("no " + std::string(fn) + " in the driver's log");
+  return *o;
+}
+
+const ndis::Rejection* FindRejection(const ndis::Model& m, std::string_view fn,
+                                     std::string_view part) {
+  const ndis::Rejection* found = nullptr;
+  for (const ndis::Rejection& r : m.rejections()) {
+    if (r.function == fn && r.reason.find(part) != std::string::npos) found = &r;
+  }
+  return found;
+}
+
+// Broken on purpose: completes a pended close with NDIS_STATUS_FAILURE.
+class CmCompletesCloseWithFailure : public CallManager {
+ public:
+  using CallManager::CallManager;
+
+ protected:
+  void EdgeCloseAfComplete(CmAf& af) override {
+    NdisCmCloseAddressFamilyComplete(NDIS_STATUS_FAILURE, af.ndis_af);
+  }
+};
+
+// Broken on purpose: pends the close and never completes it.
+class CmNeverCompletesClose : public CallManager {
+ public:
+  using CallManager::CallManager;
+
+ protected:
+  void EdgeCloseAfComplete(CmAf&) override {}
+};
+
+// Broken on purpose: keeps using the NdisAfHandle after completing the close.
+class CmUsesHandleAfterClose : public CallManager {
+ public:
+  using CallManager::CallManager;
+  NDIS_STATUS stale_status = NDIS_STATUS_SUCCESS;
+
+ protected:
+  void EdgeCloseAfComplete(CmAf& af) override {
+    NDIS_HANDLE h = af.ndis_af;
+    CallManager::EdgeCloseAfComplete(af);
+    stale_status = NdisCmNotifyCloseAddressFamily(h);
+  }
+};
+
+// A client that, inside ProtocolClNotifyCloseAf and after its own handling
+// (which closes the AF), lets a test hook run other work, as if the CM's
+// completion ran on another processor while the client is still inside.
+class ClientRunsHookInNotify : public Client {
+ public:
+  using Client::Client;
+  std::function<void()> in_notify;
+  NDIS_STATUS OnNotifyCloseAf(ClAf& af) override {
+    const NDIS_STATUS s = Client::OnNotifyCloseAf(af);
+    if (in_notify) in_notify();
+    return s;
+  }
+};
+
+class CloseAf : public ConformanceTest {
+ protected:
+  stack::CmTopology Build(stack::Factory<CallManager> cm, stack::Factory<Client> client,
+                          const ndis::Settings& settings = {}) {
+    stack::Stack& s = NewStack(settings);
+    stack::CmTopologyParts parts;
+    parts.cm = cm ? cm : [this] { return MakeCm(); };
+    parts.client = client ? client : [this] { return MakeClient(); };
+    parts.miniport = [this] { return MakeMiniport(); };
+    return stack::BuildCmTopology(s, parts);
+  }
+  NDIS_STATUS ClientCloses(const stack::CmTopology& t, size_t af = 0) {
+    return stack().As(t.client_id, [&] { return t.client->CloseAf(af); });
+  }
+};
+
+// ---- C1/C2: synchronous close. ----
+
+TEST_P(CloseAf, SyncCloseReachesCmWithItsContextAndGetsNoCompletion) {
+  NDISCONF_RULES("AF-051", "AF-060");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  ASSERT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf").a, t.cm->afs().at(0).get());  // CallMgrAfContext
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf:ret").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);  // AF-060
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
+}
+
+TEST_P(CloseAf, McmSyncCloseReachesMcmAndGetsNoCompletion) {
+  NDISCONF_RULES("AF-051", "AF-060");
+  stack::McmTopology t = McmTopology();
+  stack().Settle();
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  ASSERT_EQ(t.mcm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(Last(t.mcm->log(), "ProtocolCmCloseAf").a, t.mcm->afs().at(0).get());
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+}
+
+// ---- C3/C5: pended close. ----
+
+TEST_P(CloseAf, PendedCloseCompletesToClientWithSuccess) {
+  NDISCONF_RULES("AF-052", "AF-053", "AF-054", "AF-055");
+  drivers::CallManagerConfig cm;
+  cm.close_af = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm);
+  stack().Settle();
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  stack().Settle();
+  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
+  const auto* done = t.client->log().Last("ProtocolClCloseAfComplete");
+  EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(done->a, t.client->afs().at(0).get());  // ClientAfContext
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
+  EXPECT_EQ(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", ""), nullptr);
+  // The monitor checks the CM completed once with SUCCESS and did not use
+  // the handle afterwards.
+}
+
+TEST_P(CloseAf, PendedCloseNeverCompletedIsReported) {
+  NDISCONF_RULES("AF-053");
+  ExpectViolation("AF-053");
+  drivers::CallManagerConfig config;
+  config.close_af = OpPolicy::Pending();
+  stack::CmTopology t =
+      Build([&] { return std::make_unique<CmNeverCompletesClose>(config); }, nullptr);
+  stack().Settle();
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
+  stack().Settle();
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+}
+
+TEST_P(CloseAf, CloseCompletedWithFailureIsPassedOnAndReported) {
+  NDISCONF_RULES("AF-053", "AF-054");
+  ExpectViolation("AF-053");
+  drivers::CallManagerConfig config;
+  config.close_af = OpPolicy::Pending();
+  stack::CmTopology t =
+      Build([&] { return std::make_unique<CmCompletesCloseWithFailure>(config); }, nullptr);
+  stack().Settle();
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
+  stack().Settle();
+  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);  // OQ-07: still open
+  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete",
+                          "AF-053: Status must be NDIS_STATUS_SUCCESS"),
+            nullptr);
+}
+
+TEST_P(CloseAf, CmUsingHandleAfterCloseCompleteIsRefusedAndReported) {
+  NDISCONF_RULES("AF-055");
+  ExpectViolation("AF-055");
+  drivers::CallManagerConfig config;
+  config.close_af = OpPolicy::Pending();
+  CmUsesHandleAfterClose* cm = nullptr;
+  stack::CmTopology t = Build(
+      [&] {
+        auto c = std::make_unique<CmUsesHandleAfterClose>(config);
+        cm = c.get();
+        return c;
+      },
+      nullptr);
+  stack().Settle();
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
+  stack().Settle();
+  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm->stale_status, NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+}
+
+TEST_P(CloseAf, CloseCompleteForAfNotClosingIsRefusedAndReported) {
+  NDISCONF_RULES("AF-053");
+  ExpectViolation("AF-053");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  const NDIS_HANDLE h = t.cm->afs().at(0)->ndis_af;
+  stack().As(t.cm_id, [&] { NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, h); });
+  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "AF-053: no close is pending"),
+            nullptr);
+  stack().As(t.cm_id, [&] { NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, nullptr); });
+  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "NULL NdisAfHandle"), nullptr);
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);  // the AF was left open
+}
+
+// ---- AF-050 / AF-052 / AF-057 and OQ-06: close with SAPs. ----
+
+TEST_P(CloseAf, ImplementationClientTearsDownBeforeClosing) {
+  NDISCONF_RULES("AF-050");
+  drivers::ClientConfig cl;
+  cl.saps_after_open = {SapSpec{1, {2}}};
+  cl.vcs_after_open = 1;
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  stack().As(t.client_id, [&] { t.client->TearDownAf(0); });
+  stack().Settle();
+  const std::vector<std::string> names = t.client->log().Names();
+  size_t dereg = names.size(), del = names.size(), close = names.size();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "own:NdisClDeregisterSap") dereg = i;
+    if (names[i] == "own:NdisCoDeleteVc") del = i;
+    if (names[i] == "own:NdisClCloseAddressFamily") close = i;
+  }
+  ASSERT_LT(close, names.size());
+  EXPECT_LT(dereg, close);
+  EXPECT_LT(del, close);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
+}
+
+TEST_P(CloseAf, CloseWithSapPendsUntilSapDeregisteredThenSucceeds) {
+  NDISCONF_RULES("AF-050", "AF-052", "AF-054");
+  ExpectViolation("AF-050");  // closing with a SAP left, on purpose
+  stack::CmTopology t = Build([] { return std::make_unique<CallManager>(); }, nullptr);
+  stack().Settle();
+  size_t sap = 0;
+  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);  // the preferred CM behaviour
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf:ret").status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  stack().Settle();
+  // Completed once the SAP is gone (the model releases it with the AF).
+  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
+  (void)sap;
+}
+
+TEST_P(CloseAf, CloseWithSapNotAcceptedKeepsAfOpenAndRetrySucceeds) {
+  NDISCONF_RULES("AF-052", "AF-056");
+  ExpectViolation("AF-050");  // closing with a SAP left, on purpose
+  drivers::CallManagerConfig config;
+  config.close_with_children = drivers::CloseWithChildren::kNotAccepted;
+  stack::CmTopology t = Build([&] { return std::make_unique<CallManager>(config); }, nullptr);
+  stack().Settle();
+  size_t sap = 0;
+  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_NOT_ACCEPTED);
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+  // OQ-07 default: the AF stays open; the same handle still works.
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 2u);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
+}
+
+TEST_P(CloseAf, RetryAfterRefusedCloseFailsWhenRetryIsNotAccepted) {
+  NDISCONF_RULES("AF-056");
+  ExpectViolation("AF-050");
+  ExpectViolation("AF-056");
+  drivers::CallManagerConfig config;
+  config.close_with_children = drivers::CloseWithChildren::kNotAccepted;
+  ndis::Settings settings;
+  settings.accept_close_retry = false;  // OQ-07 strict
+  stack::CmTopology t =
+      Build([&] { return std::make_unique<CallManager>(config); }, nullptr, settings);
+  stack().Settle();
+  size_t sap = 0;
+  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_NOT_ACCEPTED);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "OQ-07 (strict)"), nullptr);
+}
+
+TEST_P(CloseAf, CloseWithSapUnderNdisChecksFailsWithoutReachingCm) {
+  NDISCONF_RULES("AF-057");
+  ExpectViolation("AF-050");
+  ndis::Settings settings;
+  settings.close_with_children = ndis::Settings::CloseWithChildren::kNdisChecks;
+  stack::CmTopology t = Build(nullptr, nullptr, settings);
+  stack().Settle();
+  size_t sap = 0;
+  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);  // returned synchronously
+  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "C1a / AF-057"), nullptr);
+  // Once the SAP is gone the close goes through.
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+}
+
+TEST_P(CloseAf, CloseWithVcUnderNdisChecksFails) {
+  NDISCONF_RULES("AF-057");
+  ExpectViolation("AF-050");
+  ndis::Settings settings;
+  settings.close_with_children = ndis::Settings::CloseWithChildren::kNdisChecks;
+  stack::CmTopology t = Build(nullptr, nullptr, settings);
+  stack().Settle();
+  size_t vc = 0;
+  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0, &vc); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "0 SAP(s) and 1 VC(s)"), nullptr);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
+}
+
+// ---- C6 / AF-057: a second close. ----
+
+TEST_P(CloseAf, DoubleCloseGetsFailure) {
+  NDISCONF_RULES("AF-057");
+  drivers::CallManagerConfig cm;
+  cm.close_af = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm);
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(h); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "C6 / AF-057"), nullptr);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  stack().Settle();
+  // The first close still completes, once, with SUCCESS.
+  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+}
+
+TEST_P(CloseAf, CloseOfClosedAfGetsFailureAndIsReported) {
+  NDISCONF_RULES("AF-057");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(h); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+}
+
+// ---- AF-056: the client's handle is dead once it closed. ----
+
+TEST_P(CloseAf, ImplementationClientStopsUsingHandleAfterClose) {
+  NDISCONF_RULES("AF-056");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
+  // Its own upper edge refuses without calling NDIS.
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {1}}); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.client->log().Count("own:NdisClRegisterSap"), 0u);
+  EXPECT_EQ(t.client->log().Count("own:NdisCoCreateVc"), 0u);
+}
+
+TEST_P(CloseAf, SapRegistrationOnClosedAfFailsAndIsReported) {
+  NDISCONF_RULES("AF-056");
+  ExpectViolation("AF-056");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
+  drivers::SapBuffer sap(1, {6});
+  NDIS_HANDLE sh = nullptr;
+  int ctx = 0;
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClRegisterSap(h, &ctx, sap.get(), &sh); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(sh, nullptr);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
+}
+
+TEST_P(CloseAf, NullOrWrongKindHandleToCloseGetsFailure) {
+  NDISCONF_RULES("AF-056");
+  ExpectViolation("AF-056");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(nullptr); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "NULL NdisAfHandle"), nullptr);
+  const NDIS_HANDLE binding = t.client->bindings().at(0)->ndis_binding;
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(binding); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "is a NdisBindingHandle"), nullptr);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+}
+
+// ---- NDIS side of "do not block waiting for the close" (OQ-10). ----
+
+TEST_P(CloseAf, CloseCompletedWhileClientInNotifyIsDeliveredAfterItReturns) {
+  NDISCONF_RULES("AF-059");
+  drivers::CallManagerConfig config;
+  config.close_af = OpPolicy::Pending();
+  ClientRunsHookInNotify* client = nullptr;
+  stack::CmTopology t = Build([&] { return std::make_unique<CallManager>(config); },
+                              [&] {
+                                auto c = std::make_unique<ClientRunsHookInNotify>();
+                                client = c.get();
+                                return c;
+                              });
+  stack().Settle();
+  size_t inside = 99;
+  client->in_notify = [&] {
+    // The CM's close completion runs while the client is still inside.
+    while (t.cm->afs().at(0)->state != CmAfState::kClosed && model().RunOne()) {
+    }
+    inside = client->log().Count("ProtocolClCloseAfComplete");
+  };
+  const NDIS_HANDLE h = t.cm->afs().at(0)->ndis_af;
+  stack().As(t.cm_id, [&] { return NdisCmNotifyCloseAddressFamily(h); });
+  EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
+  EXPECT_EQ(inside, 0u);  // held while ProtocolClNotifyCloseAf ran
+  ASSERT_EQ(client->log().Count("ProtocolClCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  // ...and delivered right after it returned.
+  const std::vector<std::string> names = client->log().Names();
+  size_t ret = names.size(), done = names.size();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "ProtocolClNotifyCloseAf:ret") ret = i;
+    if (names[i] == "ProtocolClCloseAfComplete") done = i;
+  }
+  EXPECT_LT(ret, done);
+  stack().Settle();
+  EXPECT_EQ(client->afs().at(0)->state, ClAfState::kClosed);
+}
+
+NDISCONF_INSTANTIATE(CloseAf);
+
+}  // namespace
+}  // namespace ndisconf::conformance

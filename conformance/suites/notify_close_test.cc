@@ -1,0 +1,452 @@
+// Conformance: the call manager asking the client to close (notify-close,
+// spec 5.5; state table 2.4 rows N1-N7; sequences S5, S6; open questions
+// OQ-08, OQ-09, OQ-10, OQ-11).
+//
+// (R) rules drive the stack and assert what NDIS does; (D) rules check the
+// implementation's driver (monitor clean) and a driver broken on purpose,
+// defined below, that the monitor must report under that rule.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "conformance/framework/fixture.h"
+
+namespace ndisconf::conformance {
+namespace {
+
+using drivers::CallManager;
+using drivers::ClAf;
+using drivers::ClAfState;
+using drivers::Client;
+using drivers::CmAfState;
+using drivers::CmPort;
+using drivers::Mcm;
+using drivers::OpPolicy;
+
+// The last entry named `fn` in a driver's log; a missing one fails the test
+// (by exception, which GoogleTest reports) instead of crashing the binary
+// when an implementation under test never made that call.
+const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
+  const drivers::Observed* o = log.Last(fn);
+  if (o == nullptr) throw std::runtime_error("no " + std::string(fn) + " in the driver's log");
+  return *o;
+}
+
+const ndis::Rejection* FindRejection(const ndis::Model& m, std::string_view fn,
+                                     std::string_view part) {
+  const ndis::Rejection* found = nullptr;
+  for (const ndis::Rejection& r : m.rejections()) {
+    if (r.function == fn && r.reason.find(part) != std::string::npos) found = &r;
+  }
+  return found;
+}
+
+// Index of the first entry named `fn` in `names`, or names.size().
+size_t IndexOf(const std::vector<std::string>& names, std::string_view fn) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == fn) return i;
+  }
+  return names.size();
+}
+
+// Broken on purpose: a CM that closes its binding on unbind without
+// notify-closing the AFs opened on it.
+class CmUnbindsWithoutNotifyClose : public CallManager {
+ public:
+  using CallManager::CallManager;
+  NDIS_STATUS OnUnbindAdapter(NDIS_HANDLE, CmPort& port) override {
+    port.state = CmPort::State::kDown;
+    return NdisCloseAdapterEx(port.ndis_handle);
+  }
+};
+
+// Broken on purpose: an MCM whose MiniportHaltEx leaves its AFs open.
+class McmHaltsWithoutNotifyClose : public Mcm {
+ public:
+  using Mcm::Mcm;
+  void OnHalt(CmPort&, NDIS_HALT_ACTION) override {}
+};
+
+// Broken on purpose: pends the notify-close and never completes it.
+class ClientNeverCompletesNotify : public Client {
+ public:
+  using Client::Client;
+  NDIS_STATUS OnNotifyCloseAf(ClAf&) override { return NDIS_STATUS_PENDING; }
+};
+
+// Broken on purpose: says SUCCESS to a notify-close without closing the AF.
+class ClientIgnoresNotify : public Client {
+ public:
+  using Client::Client;
+  NDIS_STATUS OnNotifyCloseAf(ClAf&) override { return NDIS_STATUS_SUCCESS; }
+};
+
+// Closes the AF from ProtocolClNotifyCloseAf and returns SUCCESS at once,
+// even though the CM pended the close (OQ-10).
+class ClientClosesAndReturnsSuccess : public Client {
+ public:
+  using Client::Client;
+  NDIS_STATUS close_status = NDIS_STATUS_SUCCESS;
+  NDIS_STATUS OnNotifyCloseAf(ClAf& af) override {
+    close_status = CloseAf(af.index);
+    return NDIS_STATUS_SUCCESS;
+  }
+};
+
+// A call manager whose handler table leaves CmNotifyCloseAfCompleteHandler
+// NULL.
+class CmWithoutNotifyCompleteHandler : public CallManager {
+ public:
+  using CallManager::CallManager;
+  void FillCmHandlers(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS* h) override {
+    CallManager::FillCmHandlers(h);
+    h->CmNotifyCloseAfCompleteHandler = nullptr;
+  }
+};
+
+class NotifyCloseAf : public ConformanceTest {
+ protected:
+  stack::CmTopology Build(stack::Factory<CallManager> cm, stack::Factory<Client> client,
+                          const ndis::Settings& settings = {}) {
+    stack::Stack& s = NewStack(settings);
+    stack::CmTopologyParts parts;
+    parts.cm = cm ? cm : [this] { return MakeCm(); };
+    parts.client = client ? client : [this] { return MakeClient(); };
+    parts.miniport = [this] { return MakeMiniport(); };
+    return stack::BuildCmTopology(s, parts);
+  }
+  // The CM asks NDIS to notify-close AF `h` now (as from its unbind).
+  NDIS_STATUS CmNotifies(const stack::CmTopology& t, NDIS_HANDLE h) {
+    return stack().As(t.cm_id, [&] { return NdisCmNotifyCloseAddressFamily(h); });
+  }
+};
+
+// ---- S5: a CM unbinding. ----
+
+TEST_P(NotifyCloseAf, CmUnbindNotifyClosesAfSynchronouslyWithoutCmCompletion) {
+  NDISCONF_RULES("AF-061", "AF-063", "AF-064", "AF-067", "AF-068");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ClAf* af = t.client->afs().at(0).get();
+  ASSERT_EQ(af->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  const auto& cm = t.cm->log();
+  const auto& cl = t.client->log();
+  ASSERT_EQ(cm.Count("own:NdisCmNotifyCloseAddressFamily"), 1u);
+  EXPECT_EQ(Last(cm, "own:NdisCmNotifyCloseAddressFamily").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last(cm, "own:NdisCmNotifyCloseAddressFamily").a, af->ndis_af);
+  // AF-061: from the unbind, before the binding is closed.
+  const std::vector<std::string> names = cm.Names();
+  EXPECT_LT(IndexOf(names, "ProtocolUnbindAdapterEx"),
+            IndexOf(names, "own:NdisCmNotifyCloseAddressFamily"));
+  EXPECT_LT(IndexOf(names, "own:NdisCmNotifyCloseAddressFamily"),
+            IndexOf(names, "own:NdisCloseAdapterEx"));
+  // AF-063: the client that holds the AF, with its ClientAfContext.
+  ASSERT_EQ(cl.Count("ProtocolClNotifyCloseAf"), 1u);
+  EXPECT_EQ(Last(cl, "ProtocolClNotifyCloseAf").a, af);
+  // AF-064: it closed the AF before returning SUCCESS.
+  EXPECT_EQ(Last(cl, "ProtocolClNotifyCloseAf:ret").status, NDIS_STATUS_SUCCESS);
+  EXPECT_LT(IndexOf(cl.Names(), "own:NdisClCloseAddressFamily"),
+            IndexOf(cl.Names(), "ProtocolClNotifyCloseAf:ret"));
+  EXPECT_EQ(af->state, ClAfState::kClosed);
+  // AF-067 / OQ-10: no CM completion on the synchronous path.
+  EXPECT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
+TEST_P(NotifyCloseAf, CmClosingBindingWithAfOpenIsReported) {
+  NDISCONF_RULES("AF-061");
+  ExpectViolation("AF-061");
+  stack::CmTopology t =
+      Build([] { return std::make_unique<CmUnbindsWithoutNotifyClose>(); }, nullptr);
+  stack().Settle();
+  ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+}
+
+// ---- S6: an MCM halting. ----
+
+TEST_P(NotifyCloseAf, McmHaltNotifyClosesEveryOpenAf) {
+  NDISCONF_RULES("AF-062", "AF-063");
+  stack::McmTopology t = McmTopology();
+  stack().Settle();
+  ClAf* af = t.client->afs().at(0).get();
+  ASSERT_EQ(af->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().HaltAdapter(t.adapter));
+  stack().Settle();
+  const auto& mcm = t.mcm->log();
+  ASSERT_EQ(mcm.Count("own:NdisMCmNotifyCloseAddressFamily"), 1u);
+  EXPECT_EQ(Last(mcm, "own:NdisMCmNotifyCloseAddressFamily").status, NDIS_STATUS_SUCCESS);
+  const std::vector<std::string> names = mcm.Names();
+  EXPECT_LT(IndexOf(names, "MiniportHaltEx"), IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"));
+  EXPECT_LT(IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"), IndexOf(names, "MiniportHaltEx:ret"));
+  ASSERT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolClNotifyCloseAf").a, af);
+  EXPECT_EQ(af->state, ClAfState::kClosed);
+  EXPECT_EQ(t.mcm->afs().at(0)->state, CmAfState::kClosed);
+}
+
+TEST_P(NotifyCloseAf, McmHaltingWithoutNotifyCloseIsReported) {
+  NDISCONF_RULES("AF-062");
+  ExpectViolation("AF-062");
+  stack::Stack& s = NewStack();
+  stack::McmTopologyParts parts;
+  parts.mcm = [] { return std::make_unique<McmHaltsWithoutNotifyClose>(); };
+  parts.client = [this] { return MakeClient(); };
+  stack::McmTopology t = stack::BuildMcmTopology(s, parts);
+  s.Settle();
+  ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().HaltAdapter(t.adapter));
+  s.Settle();
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+}
+
+// ---- N4/N5: the client pends. ----
+
+TEST_P(NotifyCloseAf, PendedNotifyCloseCompletesToCmWithClientStatusOnce) {
+  NDISCONF_RULES("AF-063", "AF-065", "AF-066", "AF-067", "AF-068");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  cl.saps_after_open = {drivers::SapSpec{1, {7}}};
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  ClAf* af = t.client->afs().at(0).get();
+  const NDIS_HANDLE h = af->ndis_af;
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  const auto& cm = t.cm->log();
+  EXPECT_EQ(Last(cm, "own:NdisCmNotifyCloseAddressFamily").status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolClNotifyCloseAf:ret").status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  stack().Settle();
+  // AF-065/066: the client tore down, closed, then completed with the
+  // (already closed) AF's handle; NDIS accepted it.
+  const auto& log = t.client->log();
+  ASSERT_EQ(log.Count("own:NdisClNotifyCloseAddressFamilyComplete"), 1u);
+  EXPECT_EQ(Last(log, "own:NdisClNotifyCloseAddressFamilyComplete").b, h);
+  EXPECT_EQ(Last(log, "own:NdisClNotifyCloseAddressFamilyComplete").status, NDIS_STATUS_SUCCESS);
+  EXPECT_LT(IndexOf(log.Names(), "own:NdisClCloseAddressFamily"),
+            IndexOf(log.Names(), "own:NdisClNotifyCloseAddressFamilyComplete"));
+  EXPECT_EQ(FindRejection(model(), "NdisClNotifyCloseAddressFamilyComplete", ""), nullptr);
+  // AF-067: exactly one CM completion, with the CM's context and the client's status.
+  ASSERT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(cm, "ProtocolCmNotifyCloseAfComplete").a, t.cm->afs().at(0).get());
+  EXPECT_EQ(Last(cm, "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(af->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
+TEST_P(NotifyCloseAf, PendedNotifyCompletedWithErrorPassesErrorToCm) {
+  NDISCONF_RULES("AF-067");
+  class ClientCompletesNotifyWithError : public Client {
+   public:
+    using Client::Client;
+    NDIS_STATUS OnNotifyCloseAf(ClAf&) override { return NDIS_STATUS_PENDING; }
+  };
+  ClientCompletesNotifyWithError* client = nullptr;
+  stack::CmTopology t = Build(nullptr, [&] {
+    auto c = std::make_unique<ClientCompletesNotifyWithError>();
+    client = c.get();
+    return c;
+  });
+  stack().Settle();
+  const NDIS_HANDLE h = client->afs().at(0)->ndis_af;
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
+  // The client refuses, late: the AF stays open.
+  stack().As(t.client_id,
+             [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_NOT_ACCEPTED); });
+  stack().Settle();
+  ASSERT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_NOT_ACCEPTED);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
+}
+
+TEST_P(NotifyCloseAf, NotifyCompleteAfterTombstoneReleasedIsRefused) {
+  NDISCONF_RULES("AF-065", "AF-066");
+  ExpectViolation("AF-065");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
+  stack().Settle();
+  ASSERT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 1u);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
+  // A second completion: the tombstone is gone, NDIS refuses the handle.
+  stack().As(t.client_id, [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_SUCCESS); });
+  EXPECT_NE(FindRejection(model(), "NdisClNotifyCloseAddressFamilyComplete", "stale NdisAfHandle"),
+            nullptr);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+}
+
+TEST_P(NotifyCloseAf, ClientNeverCompletingPendedNotifyIsReported) {
+  NDISCONF_RULES("AF-065");
+  ExpectViolation("AF-065");
+  stack::CmTopology t =
+      Build(nullptr, [] { return std::make_unique<ClientNeverCompletesNotify>(); });
+  stack().Settle();
+  EXPECT_EQ(CmNotifies(t, t.client->afs().at(0)->ndis_af), NDIS_STATUS_PENDING);
+  stack().Settle();
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+}
+
+TEST_P(NotifyCloseAf, NotifyCompleteWithPendingStatusIsRefused) {
+  NDISCONF_RULES("AF-065");
+  ExpectViolation("AF-065");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
+  stack().As(t.client_id, [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_PENDING); });
+  EXPECT_NE(FindRejection(model(), "NdisClNotifyCloseAddressFamilyComplete",
+                          "Status NDIS_STATUS_PENDING"),
+            nullptr);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  stack().Settle();  // the client's real completion follows
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+}
+
+// ---- AF-064: SUCCESS means closed. ----
+
+TEST_P(NotifyCloseAf, SuccessWithoutClosingIsRefusedAndReported) {
+  NDISCONF_RULES("AF-064", "AF-068");
+  ExpectViolation("AF-064");
+  stack::CmTopology t = Build(nullptr, [] { return std::make_unique<ClientIgnoresNotify>(); });
+  stack().Settle();
+  EXPECT_EQ(CmNotifies(t, t.client->afs().at(0)->ndis_af), NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
+                          "AF-064: ProtocolClNotifyCloseAf returned SUCCESS but the AF is still open"),
+            nullptr);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+}
+
+TEST_P(NotifyCloseAf, SyncSuccessWhileCmClosePendingReturnsPendingThenCompletes) {
+  NDISCONF_RULES("AF-064", "AF-067", "AF-068");
+  drivers::CallManagerConfig config;
+  config.close_af = OpPolicy::Pending();
+  ClientClosesAndReturnsSuccess* client = nullptr;
+  stack::CmTopology t = Build([&] { return std::make_unique<CallManager>(config); },
+                              [&] {
+                                auto c = std::make_unique<ClientClosesAndReturnsSuccess>();
+                                client = c.get();
+                                return c;
+                              });
+  stack().Settle();
+  EXPECT_EQ(CmNotifies(t, client->afs().at(0)->ndis_af), NDIS_STATUS_PENDING);  // OQ-10
+  EXPECT_EQ(client->close_status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  stack().Settle();
+  ASSERT_EQ(client->log().Count("ProtocolClCloseAfComplete"), 1u);
+  ASSERT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(client->afs().at(0)->state, ClAfState::kClosed);
+}
+
+// ---- N6 / AF-068: the client's error. ----
+
+TEST_P(NotifyCloseAf, ClientErrorIsReturnedAndAfStaysOpen) {
+  NDISCONF_RULES("AF-068");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Sync(NDIS_STATUS_NOT_ACCEPTED);
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  EXPECT_EQ(CmNotifies(t, t.client->afs().at(0)->ndis_af), NDIS_STATUS_NOT_ACCEPTED);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
+}
+
+// ---- N7 / OQ-09: races. ----
+
+TEST_P(NotifyCloseAf, NotifyCloseWhileOpenPendingFails) {
+  NDISCONF_RULES("AF-068");
+  drivers::CallManagerConfig cm;
+  cm.open_af = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm);
+  // Run until the client's open has pended, but not the CM's completion.
+  while (t.client->log().Count("own:NdisClOpenAddressFamilyEx") == 0 && model().RunOne()) {
+  }
+  ASSERT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_PENDING);
+  const NDIS_HANDLE h = Last(t.cm->log(), "ProtocolCmOpenAf").b;
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "OQ-09: the open of this AF is still pending"),
+            nullptr);
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  stack().Settle();
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);  // the open completes normally
+}
+
+TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
+  NDISCONF_RULES("AF-068");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "OQ-09: a notify-close is already in progress"),
+            nullptr);
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
+  stack().Settle();
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+}
+
+TEST_P(NotifyCloseAf, NotifyCloseWhileClientClosingPendsUntilCloseCompletes) {
+  NDISCONF_RULES("AF-067", "AF-068");
+  drivers::CallManagerConfig cm;
+  cm.close_af = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm);
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_PENDING);
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);  // not asked again
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  stack().Settle();
+  const std::vector<std::string> names = t.client->log().Names();
+  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
+  ASSERT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+}
+
+TEST_P(NotifyCloseAf, NotifyCloseOfClosedOrBogusHandleFails) {
+  NDISCONF_RULES("AF-055", "AF-068");
+  ExpectViolation("AF-055");  // the CM uses a handle whose close completed, on purpose
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_EQ(CmNotifies(t, nullptr), NDIS_STATUS_FAILURE);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "NULL NdisAfHandle"), nullptr);
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+}
+
+// ---- AF-069: the CM's notify-close completion handler is required. ----
+
+TEST_P(NotifyCloseAf, CmWithoutNotifyCompleteHandlerIsRefused) {
+  NDISCONF_RULES("AF-069");
+  stack::Stack& s = NewStack();
+  NDIS_STATUS entry = NDIS_STATUS_SUCCESS;
+  CallManager& cm = s.Load(std::make_unique<CmWithoutNotifyCompleteHandler>(), nullptr, &entry);
+  ASSERT_EQ(cm.log().Count("ProtocolSetOptions"), 1u);
+  EXPECT_EQ(Last(cm.log(), "ProtocolSetOptions").status, NDIS_STATUS_BAD_CHARACTERISTICS);
+  EXPECT_NE(FindRejection(model(), "NdisSetOptionalHandlers", "call-manager handler #17 is NULL"),
+            nullptr);
+}
+
+NDISCONF_INSTANTIATE(NotifyCloseAf);
+
+}  // namespace
+}  // namespace ndisconf::conformance

@@ -1,0 +1,442 @@
+// Conformance: unbind and halt with address families open (spec 5.8;
+// binding table 2.1 B5-B9, adapter table 2.2 M4-M6; sequences S5, S6, S7).
+#include <gtest/gtest.h>
+#include <ndis.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/framework/fixture.h"
+
+namespace ndisconf::conformance {
+namespace {
+
+// The last entry named `fn` in `log`; a test failure (not a crash) and an
+// empty entry if there is none, so that a broken implementation fails the
+// test instead of ending the run.
+const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
+  static const drivers::Observed kNone{"<none>"};
+  const drivers::Observed* o = log.Last(fn);
+  if (o == nullptr) {
+    ADD_FAILURE() << "no " << fn << " entry in the call log";
+    return kNone;
+  }
+  return *o;
+}
+
+
+using drivers::ClAfState;
+using drivers::ClBinding;
+using drivers::CmAfState;
+using drivers::CmPort;
+using drivers::OpPolicy;
+using drivers::SapSpec;
+
+const SapSpec kSap{1, {0x61, 0x62}};
+
+// Position of the first entry named `fn` in `names` (names.size() if none).
+size_t IndexOf(const std::vector<std::string>& names, std::string_view fn) {
+  return static_cast<size_t>(std::find(names.begin(), names.end(), fn) - names.begin());
+}
+
+class UnbindHalt : public ConformanceTest {
+ protected:
+  bool Rejected(std::string_view fn, std::string_view text) {
+    return std::any_of(model().rejections().begin(), model().rejections().end(),
+                       [&](const ndis::Rejection& r) {
+                         return r.function == fn && r.reason.find(text) != std::string::npos;
+                       });
+  }
+  // CM topology with the implementation's CM and miniport and `client`.
+  stack::CmTopology WithClient(std::unique_ptr<drivers::Client> client) {
+    stack::Stack& s = NewStack();
+    stack::CmTopologyParts parts;
+    parts.cm = [&] { return MakeCm(); };
+    parts.client = [&] { return std::move(client); };
+    parts.miniport = [&] { return MakeMiniport(); };
+    return stack::BuildCmTopology(s, parts);
+  }
+  stack::CmTopology WithCm(std::unique_ptr<drivers::CallManager> cm) {
+    stack::Stack& s = NewStack();
+    stack::CmTopologyParts parts;
+    parts.cm = [&] { return std::move(cm); };
+    parts.client = [&] { return MakeClient(); };
+    parts.miniport = [&] { return MakeMiniport(); };
+    return stack::BuildCmTopology(s, parts);
+  }
+};
+
+// A client whose ProtocolUnbindAdapterEx closes the binding at once,
+// leaving its AF open (breaks AF-120).
+class CloseAdapterFirstClient : public drivers::Client {
+ public:
+  using Client::Client;
+  NDIS_STATUS OnUnbindAdapter(NDIS_HANDLE, ClBinding& b) override {
+    b.state = ClBinding::State::kClosing;
+    (void)NdisCloseAdapterEx(b.ndis_binding);
+    b.state = ClBinding::State::kDown;
+    return NDIS_STATUS_SUCCESS;
+  }
+};
+
+// A client that does the right unbind work but reports FAILURE (breaks
+// AF-122: an unbind cannot be refused).
+class RefusingUnbindClient : public drivers::Client {
+ public:
+  using Client::Client;
+  NDIS_STATUS OnUnbindAdapter(NDIS_HANDLE ctx, ClBinding& b) override {
+    const NDIS_STATUS s = Client::OnUnbindAdapter(ctx, b);
+    return s == NDIS_STATUS_SUCCESS ? NDIS_STATUS_FAILURE : s;
+  }
+};
+
+// A CM whose ProtocolUnbindAdapterEx closes its binding without
+// notify-closing the AFs opened on its registration (breaks AF-121).
+class NoNotifyCloseCm : public drivers::CallManager {
+ public:
+  using CallManager::CallManager;
+  NDIS_STATUS OnUnbindAdapter(NDIS_HANDLE, CmPort& port) override {
+    port.state = CmPort::State::kClosing;
+    (void)NdisCloseAdapterEx(port.ndis_handle);
+    port.state = CmPort::State::kDown;
+    return NDIS_STATUS_SUCCESS;
+  }
+};
+
+// ---- The client unbinds (S7, B5-B9). ----
+
+TEST_P(UnbindHalt, ClientUnbindClosesEveryAfBeforeCloseAdapter) {
+  NDISCONF_RULES("AF-120", "AF-122");
+  drivers::ClientConfig cl;
+  cl.saps_after_open = {kSap};
+  cl.vcs_after_open = 1;
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  const auto names = t.client->log().Names();
+  const size_t close_af = IndexOf(names, "own:NdisClCloseAddressFamily");
+  const size_t close_adapter = IndexOf(names, "own:NdisCloseAdapterEx");
+  ASSERT_LT(close_af, names.size());
+  ASSERT_LT(close_adapter, names.size());
+  EXPECT_LT(IndexOf(names, "own:NdisCoDeleteVc"), close_af);
+  EXPECT_LT(IndexOf(names, "own:NdisClDeregisterSap"), close_af);
+  EXPECT_LT(close_af, close_adapter);
+  EXPECT_EQ(Last(t.client->log(), "own:NdisClCloseAddressFamily").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last(t.client->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+  EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
+  EXPECT_FALSE(Rejected("NdisCloseAdapterEx", "AF-120"));
+}
+
+TEST_P(UnbindHalt, PendedUnbindCompletesWithNdisCompleteUnbindAdapterEx) {
+  NDISCONF_RULES("AF-122");
+  drivers::CallManagerConfig cm;
+  cm.close_af = OpPolicy::Pending();  // the client's AF close pends, so must its unbind
+  stack::CmTopology t = CmTopology(cm);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));  // unbinding already
+  stack().Settle();
+  EXPECT_EQ(Last(t.client->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  // The completion was accepted: NDIS did not have to close it itself.
+  EXPECT_FALSE(Rejected("ProtocolUnbindAdapterEx", "AF-122"));
+  EXPECT_FALSE(Rejected("NdisCompleteUnbindAdapterEx", ""));
+}
+
+TEST_P(UnbindHalt, UnbindCannotBeRefused) {
+  NDISCONF_RULES("AF-122", "AF-123");
+  stack::CmTopology t = WithClient(std::make_unique<RefusingUnbindClient>());
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_FAILURE);
+  // NDIS goes on as for SUCCESS: the binding is gone.
+  EXPECT_TRUE(Rejected("ProtocolUnbindAdapterEx", "AF-122"));
+  EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
+  EXPECT_EQ(stack().As(t.client_id, [&] {
+              return NdisUnbindAdapter(t.client->bindings()[0]->ndis_binding);
+            }),
+            NDIS_STATUS_FAILURE);
+  ExpectViolation("AF-122");
+  ExpectViolation("AF-123");
+}
+
+TEST_P(UnbindHalt, ClientClosingBindingWithAfOpenIsFlagged) {
+  NDISCONF_RULES("AF-120");
+  stack::CmTopology t = WithClient(std::make_unique<CloseAdapterFirstClient>());
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(t.client->log().Count("own:NdisClCloseAddressFamily"), 0u);
+  EXPECT_TRUE(Rejected("NdisCloseAdapterEx", "AF-120"));
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  ExpectViolation("AF-120");
+}
+
+TEST_P(UnbindHalt, ClosedBindingHandleIsInvalid) {
+  NDISCONF_RULES("AF-123");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  const NDIS_HANDLE b = t.cm->ports()[0]->ndis_handle;
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  ASSERT_EQ(Last(t.cm->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
+  // Any NdisXxx call with the closed handle is refused (and flagged).
+  NDIS_HANDLE vh = nullptr;
+  EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisCoCreateVc(b, nullptr, nullptr, &vh); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(vh, nullptr);
+  EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisCloseAdapterEx(b); }), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
+  EXPECT_TRUE(Rejected("NdisCoCreateVc", "NdisBindingHandle"));
+  EXPECT_TRUE(Rejected("NdisCloseAdapterEx", "NdisBindingHandle"));
+  ExpectViolation("AF-123");
+}
+
+TEST_P(UnbindHalt, ReferenceProtocolsDoNotUseBindingAfterClose) {
+  NDISCONF_RULES("AF-123");
+  // Both protocols unbind with work still open (SAP, VC, pended closes);
+  // neither uses its binding handle after NdisCloseAdapterEx (the monitor
+  // checks every call).
+  drivers::ClientConfig cl;
+  cl.saps_after_open = {kSap};
+  cl.vcs_after_open = 1;
+  cl.notify_close = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  const auto cm_names = t.cm->log().Names();
+  const auto cl_names = t.client->log().Names();
+  ASSERT_LT(IndexOf(cm_names, "own:NdisCloseAdapterEx"), cm_names.size());
+  ASSERT_LT(IndexOf(cl_names, "own:NdisCloseAdapterEx"), cl_names.size());
+  for (size_t i = IndexOf(cm_names, "own:NdisCloseAdapterEx") + 1; i < cm_names.size(); ++i) {
+    EXPECT_NE(cm_names[i].rfind("own:", 0), 0u) << cm_names[i];
+  }
+  for (size_t i = IndexOf(cl_names, "own:NdisCloseAdapterEx") + 1; i < cl_names.size(); ++i) {
+    EXPECT_NE(cl_names[i].rfind("own:", 0), 0u) << cl_names[i];
+  }
+}
+
+// ---- NdisUnbindAdapter (AF-126). ----
+
+TEST_P(UnbindHalt, NdisUnbindAdapterRunsUnbindFromWorkItem) {
+  NDISCONF_RULES("AF-126");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  const NDIS_HANDLE b = t.client->bindings()[0]->ndis_binding;
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_SUCCESS);
+  // Queued, not yet run.
+  EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 0u);
+  const auto work = model().PendingWork();
+  EXPECT_TRUE(std::any_of(work.begin(), work.end(),
+                          [](const ndis::WorkInfo& w) { return w.kind == ndis::WorkKind::kUnbind; }));
+  stack().Settle();
+  ASSERT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx").b, t.client->bindings()[0].get());
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
+}
+
+TEST_P(UnbindHalt, SynchronousUnbindPolicyUnbindsBeforeNdisUnbindAdapterReturns) {
+  NDISCONF_RULES("AF-126", "AF-123");
+  ndis::Settings settings;
+  settings.unbind_synchronously = true;
+  stack::CmTopology t = CmTopology({}, {}, settings);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  const NDIS_HANDLE b = t.client->bindings()[0]->ndis_binding;
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+  // The handle is invalid once NdisUnbindAdapter has returned.
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_FAILURE);
+  stack().Settle();
+  EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
+  ExpectViolation("AF-123");
+}
+
+TEST_P(UnbindHalt, NdisUnbindAdapterWithBadHandleGetsFailure) {
+  NDISCONF_RULES("AF-126");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  const NDIS_HANDLE af = t.client->afs()[0]->ndis_af;
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(nullptr); }), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(af); }), NDIS_STATUS_FAILURE);
+  stack().Settle();
+  EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 0u);
+  EXPECT_TRUE(model().IsBound(t.client_id, t.adapter));
+}
+
+// ---- Re-bind (AF-124). ----
+
+TEST_P(UnbindHalt, CmRebindRenotifiesClientOncePerAf) {
+  NDISCONF_RULES("AF-124");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(model().BindProtocol(t.cm_id, t.adapter), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  EXPECT_EQ(t.cm->log().Count("own:NdisCmRegisterAddressFamilyEx"), 2u);
+  EXPECT_EQ(Last(t.cm->log(), "own:NdisCmRegisterAddressFamilyEx").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 2u);
+  EXPECT_EQ(Last(t.client->log(), "ProtocolCoAfRegisterNotify").value, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(t.client->afs().size(), 2u);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kOpen);
+  EXPECT_NE(t.client->afs()[1]->ndis_af, t.client->afs()[0]->ndis_af);
+}
+
+TEST_P(UnbindHalt, ClientRebindRenotifiesOncePerAf) {
+  NDISCONF_RULES("AF-124");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(model().BindProtocol(t.client_id, t.adapter), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 2u);
+  ASSERT_EQ(t.client->afs().size(), 2u);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kOpen);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 2u);
+}
+
+// ---- The CM unbinds (S5, AF-121). ----
+
+TEST_P(UnbindHalt, CmUnbindNotifyClosesAfsBeforeClosingBinding) {
+  NDISCONF_RULES("AF-121", "AF-122");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  const auto names = t.cm->log().Names();
+  const size_t notify = IndexOf(names, "own:NdisCmNotifyCloseAddressFamily");
+  const size_t close = IndexOf(names, "own:NdisCloseAdapterEx");
+  ASSERT_LT(notify, names.size());
+  ASSERT_LT(close, names.size());
+  EXPECT_LT(notify, close);
+  EXPECT_EQ(Last(t.cm->log(), "own:NdisCmNotifyCloseAddressFamily").a, t.client->afs()[0]->ndis_af);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->ports()[0]->state, CmPort::State::kDown);
+}
+
+TEST_P(UnbindHalt, CmUnbindPendedUntilClientFinishesNotifyClose) {
+  NDISCONF_RULES("AF-121", "AF-122");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  cl.saps_after_open = {kSap};
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.cm->log().Count("own:NdisCloseAdapterEx"), 0u);
+  stack().Settle();
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(Last(t.cm->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->ports()[0]->state, CmPort::State::kDown);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_FALSE(Rejected("ProtocolUnbindAdapterEx", "AF-122"));
+}
+
+TEST_P(UnbindHalt, CmClosingBindingWithoutNotifyCloseIsFlagged) {
+  NDISCONF_RULES("AF-121");
+  stack::CmTopology t = WithCm(std::make_unique<NoNotifyCloseCm>());
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(t.cm->log().Count("own:NdisCmNotifyCloseAddressFamily"), 0u);
+  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  EXPECT_TRUE(Rejected("NdisCloseAdapterEx", "AF-061"));
+  ExpectViolation("AF-061");  // the monitor's check for AF-121 (= AF-061)
+}
+
+// ---- Halt (S6, M4-M6, AF-125). ----
+
+TEST_P(UnbindHalt, McmHaltNotifyClosesAfsAndGetsNoRequestsAfter) {
+  NDISCONF_RULES("AF-125");
+  drivers::ClientConfig cl;
+  cl.saps_after_open = {kSap};
+  cl.vcs_after_open = 1;
+  stack::McmTopology t = McmTopology({}, cl);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().HaltAdapter(t.adapter));
+  stack().Settle();
+  const auto names = t.mcm->log().Names();
+  ASSERT_EQ(t.mcm->log().Count("MiniportHaltEx"), 1u);
+  const size_t halt = IndexOf(names, "MiniportHaltEx");
+  const size_t halt_ret = IndexOf(names, "MiniportHaltEx:ret");
+  const size_t notify = IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily");
+  ASSERT_LT(halt_ret, names.size());
+  // The MCM notify-closed its AF from inside MiniportHaltEx...
+  EXPECT_LT(halt, notify);
+  EXPECT_LT(notify, halt_ret);
+  EXPECT_EQ(t.mcm->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_FALSE(t.mcm->halt_left_open());
+  // ... and NDIS called nothing of it after the halt returned.
+  EXPECT_EQ(halt_ret + 1, names.size()) << names.back();
+  EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
+  EXPECT_FALSE(model().HaltAdapter(t.adapter));  // halted once
+}
+
+TEST_P(UnbindHalt, UnbindBeforeHaltPolicyHaltsWithNothingOpen) {
+  NDISCONF_RULES("AF-120", "AF-125");
+  ndis::Settings settings;
+  settings.halt_before_unbind = false;
+  stack::McmTopology t = McmTopology({}, {}, settings);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  ASSERT_TRUE(model().HaltAdapter(t.adapter));
+  stack().Settle();
+  const auto cl = t.client->log().Names();
+  const auto mcm = t.mcm->log().Names();
+  EXPECT_LT(IndexOf(cl, "own:NdisClCloseAddressFamily"), IndexOf(cl, "own:NdisCloseAdapterEx"));
+  EXPECT_EQ(t.mcm->log().Count("MiniportHaltEx"), 1u);
+  // The client closed its AF during its unbind, so the halt had none open.
+  EXPECT_EQ(t.mcm->log().Count("own:NdisMCmNotifyCloseAddressFamily"), 0u);
+  EXPECT_LT(IndexOf(mcm, "ProtocolCmCloseAf"), IndexOf(mcm, "MiniportHaltEx"));
+  EXPECT_EQ(IndexOf(mcm, "MiniportHaltEx:ret") + 1, mcm.size());
+}
+
+NDISCONF_INSTANTIATE(UnbindHalt);
+
+}  // namespace
+}  // namespace ndisconf::conformance
