@@ -192,6 +192,11 @@ struct Sap {
   bool reg_owed = false, reg_complete_owed = false;
   bool dereg_owed = false, dereg_complete_owed = false;
   bool counted = false;  // counted in Af::saps
+  // S13 / AF-091: NDIS released the SAP with its AF (the client closed the
+  // AF with it registered); the client's later NdisClDeregisterSap is legal
+  // and NDIS answers it with FAILURE.
+  bool released_with_af = false;
+  bool client_done = false;  // the client has made that one deregistration
 };
 
 struct Vc {
@@ -417,6 +422,17 @@ struct Monitor::State {
       }
     }
   }
+  // The innermost Ndis(M)CmRegisterAddressFamilyEx of `actor` for AF `type`
+  // that has not returned yet, or nullptr.
+  const Frame* RegisterInProgress(ActorId actor, uint64_t type) const {
+    for (size_t i = stack.size(); i-- > 0;) {
+      const Frame& s = stack[i];
+      if ((s.fn == Fn::NdisCmRegisterAddressFamilyEx || s.fn == Fn::NdisMCmRegisterAddressFamilyEx) &&
+          s.actor == actor && s.arg[1] == type)
+        return &s;
+    }
+    return nullptr;
+  }
   // Was the AF type registered live anywhere?
   const Reg* AnyReg(uint64_t type) const {
     for (const Reg& r : regs)
@@ -583,6 +599,14 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       f.obj_known = bd && bd->state != BState::kClosed && bd->state != BState::kClosing;
       break;
     }
+    case Fn::NdisUnbindAdapter: {
+      // AF-123 / AF-126: the handle is invalid once the binding is closed.
+      if (const Binding* bd = FindBinding(a[0]);
+          bd && (bd->state == BState::kClosing || bd->state == BState::kClosed))
+        Report(k123, e, a[0], "NdisUnbindAdapter on a closed binding handle",
+               bd->state == BState::kClosing ? "CLOSING" : "CLOSED");
+      break;
+    }
     case Fn::ProtocolCloseAdapterCompleteEx: {
       const uint64_t b = BindingByCtx(e.actor, a[0]);
       if (Binding* bd = FindBinding(b); bd && bd->state == BState::kClosing) {
@@ -651,6 +675,14 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
                  it != adapter_by_ctx.end() && reg_by_key.count(Key{it->second, a[1]})) {
         key = it->second;
         mcm = true;
+      } else if (const Frame* r = RegisterInProgress(e.actor, a[1]);
+                 r && profile.notify_during_register &&
+                 (r->arg[0] == b || (adapter_by_ctx.find(a[0]) != adapter_by_ctx.end() &&
+                                     adapter_by_ctx.find(a[0])->second == r->arg[0]))) {
+        // OQ-03 immediate delivery: the client opens from a notification sent
+        // from inside the register call, before that call has returned.
+        key = r->arg[0];
+        mcm = r->fn == Fn::NdisMCmRegisterAddressFamilyEx;
       } else {
         Report(k031Forward, e, h,
                "ProtocolCmOpenAf got CallMgrBindingContext " + Hex(a[0]) +
@@ -1116,8 +1148,14 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       }
       f.obj_known = true;
       f.prior = static_cast<uint8_t>(s->state);
+      if (const Af* af = FindAf(s->af);
+          af && af->Ended() && (s->state == SState::kRegistered || s->state == SState::kRegistering))
+        s->released_with_af = true;
+      f.flag = s->released_with_af && !s->client_done;
       if (s->client != e.actor)
         Report(k089, e, sh, "NdisClDeregisterSap by a driver that did not register this SAP", SStateName(s->state));
+      else if (f.flag)
+        ;  // S13: the SAP went with its AF; NDIS reports FAILURE
       else if (s->state == SState::kDeregistering && profile.strict)
         Report(k089, e, sh, "NdisClDeregisterSap repeated while the deregistration is pending", SStateName(s->state));
       else if (s->state == SState::kDeregistered || s->state == SState::kFailed)
@@ -1128,6 +1166,18 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       CheckHandler(e, true, 5);
       Frame* p = Parent(Fn::NdisClDeregisterSap);
       if (!p) {
+        // S13 / AF-052: inside a close the CM pended, NDIS itself releases
+        // the SAPs the client left on that AF.
+        if (const Frame* c = Parent(Fn::NdisClCloseAddressFamily)) {
+          for (auto& [sh, s] : saps) {
+            if (s.af != c->obj || s.cm != e.actor || s.cm_ctx != a[0] || s.state != SState::kRegistered) continue;
+            s.released_with_af = true;
+            f.obj = sh;
+            f.obj_known = true;
+            break;
+          }
+          if (f.obj_known) break;
+        }
         Report(k088, e, 0, "ProtocolCmDeregisterSap called outside NdisClDeregisterSap");
         break;
       }
@@ -1159,11 +1209,13 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       if (st != kSuccess)
         Report(k090, e, sh, "NdisCmDeregisterSapComplete with " + St(st) + "; the status must be SUCCESS", SStateName(s->state));
       s->dereg_owed = false;
-      s->dereg_complete_owed = true;
       s->dereg_status = st;
       s->state = SState::kDeregistered;
       s->since = e.index;
-      owed_sap_dereg_complete.push_back(sh);
+      if (!s->released_with_af) {  // NDIS's own release owes the client nothing
+        s->dereg_complete_owed = true;
+        owed_sap_dereg_complete.push_back(sh);
+      }
       if (s->counted) {
         if (Af* af = FindAf(s->af); af && af->saps > 0) --af->saps;
         s->counted = false;
@@ -1487,7 +1539,14 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       const AState prior = static_cast<AState>(f.prior);
       if (f.cb_called) {
         int32_t want = f.cb_status;
-        if (f.cb_status == kSuccess && !af->Ended()) want = kPending;  // OQ-10
+        // OQ-10: SUCCESS only once CLOSED; PENDING while the client's close
+        // is still pending. A client that said SUCCESS without closing at
+        // all broke AF-064 (reported there); NDIS may then fail the call or
+        // wait (PENDING): the spec leaves it open.
+        const bool lied = f.cb_status == kSuccess && !af->Ended() &&
+                          af->state != AState::kClosing && !af->client_closed;
+        if (f.cb_status == kSuccess && !af->Ended()) want = kPending;
+        if (lied && st == kFailure) want = kFailure;
         if (st != want)
           Report(k068, e, h, "NdisCmNotifyCloseAddressFamily returned " + St(st) + ", expected " + St(want) +
                                  " (ProtocolClNotifyCloseAf returned " + St(f.cb_status) + ", AF " + AfDesc(*af) + ")",
@@ -1501,7 +1560,18 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
                                (f.flag ? "repeated" : "on an opening AF") + " returned " + St(st) +
                                ", expected FAILURE (OQ-09)", AfDesc(*af));
       }
-      if (st == kPending && f.cb_called) {
+      if (st == kPending && !f.cb_called && !f.flag &&
+          (prior == AState::kClosing || af->client_closed)) {
+        // N7 / OQ-09: the client is already closing; NDIS did not ask it
+        // again and owes the CM its completion once the close completes.
+        af->notify_pending = true;
+        af->client_notify_done = true;
+        af->notify_status = kSuccess;
+        if (af->Ended() && !af->cm_notify_owed) {
+          af->cm_notify_owed = true;
+          owed_cm_notify.push_back(h);
+        }
+      } else if (st == kPending && f.cb_called) {
         af->notify_pending = true;
         // The client finished synchronously but the CM's close is pending (OQ-10):
         // the completion is owed once the close completes.
@@ -1571,6 +1641,29 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
     case Fn::NdisClDeregisterSap: {
       if (!f.obj_known) break;
       const SState prior = static_cast<SState>(f.prior);
+      if (f.flag) {
+        // S13 / AF-091: FAILURE, synchronously or through
+        // ProtocolClDeregisterSapComplete after PENDING; never forwarded.
+        Sap& s = saps[f.obj];
+        if (f.cb_called)
+          Report(k088, e, f.obj, "NDIS forwarded the deregistration of a SAP already released with its AF");
+        if (st == kPending) {
+          s.dereg_complete_owed = true;
+          s.dereg_status = kFailure;
+          s.since = e.index;
+          owed_sap_dereg_complete.push_back(f.obj);
+        } else if (st != kFailure) {
+          Report(k091, e, f.obj, "NdisClDeregisterSap of a SAP released with its AF returned " + St(st) +
+                                     ", expected FAILURE (or PENDING and a FAILURE completion)");
+        }
+        s.client_done = true;
+        if (s.state != SState::kDeregistering) s.state = SState::kDeregistered;
+        if (s.counted) {
+          if (Af* af = FindAf(s.af); af && af->saps > 0) --af->saps;
+          s.counted = false;
+        }
+        break;
+      }
       if (prior == SState::kDeregistering) {
         if (st != kFailure)
           Report(k088, e, f.obj, "a redundant NdisClDeregisterSap returned " + St(st) + ", expected FAILURE");

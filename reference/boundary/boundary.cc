@@ -15,6 +15,7 @@ Boundary& Boundary::Get() {
 
 void Boundary::BeginRun(NdisHost* host) {
   host_ = host;
+  wan_host_ = dynamic_cast<NdisWanHost*>(host);
   drivers_.clear();
   sinks_.clear();
   actors_.clear();
@@ -23,6 +24,7 @@ void Boundary::BeginRun(NdisHost* host) {
 
 void Boundary::EndRun() {
   host_ = nullptr;
+  wan_host_ = nullptr;
   sinks_.clear();
   actors_.clear();
 }
@@ -80,6 +82,15 @@ Crossing& Crossing::Sap(const CO_SAP* sap) {
 Crossing& Crossing::Header(const NDIS_OBJECT_HEADER* h) {
   if (h == nullptr) return Slot(kNullSlot);
   return Slot(PackHeader(h->Type, h->Revision, h->Size));
+}
+
+Crossing& Crossing::Buffer(const void* p, uint64_t length) {
+  Slot(length);
+  if (p == nullptr) return *this;
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(length, Event::kMaxBlob));
+  std::memcpy(event_.blob, p, n);
+  event_.blob_len = static_cast<uint16_t>(n);
+  return *this;
 }
 
 void Crossing::Call() {

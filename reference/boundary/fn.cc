@@ -14,6 +14,7 @@ constexpr ArgSpec A(std::string_view n) { return {n, K::kAf}; }
 constexpr ArgSpec P(std::string_view n) { return {n, K::kSap}; }
 constexpr ArgSpec R(std::string_view n) { return {n, K::kHeader}; }
 constexpr ArgSpec M(std::string_view n) { return {n, K::kMask}; }
+constexpr ArgSpec B(std::string_view n) { return {n, K::kBuffer}; }
 
 void Set(FnSpec& spec, std::initializer_list<ArgSpec> in, std::initializer_list<ArgSpec> out) {
   size_t n = 0;
@@ -161,6 +162,85 @@ void FillArgs(Fn fn, FnSpec& spec) {
       return Set(spec, {S("Status"), H("CallMgrVcContext"), H("CallParameters")}, {});
     case Fn::NdisCmDispatchCallConnected: return Set(spec, {H("NdisVcHandle")}, {});
     case Fn::ProtocolClCallConnected: return Set(spec, {H("ProtocolVcContext")}, {});
+    // NDIS 5.1 legacy WAN path: docs/wan_events.md is the source of these rows.
+    case Fn::NdisMInitializeWrapper: return Set(spec, {}, {H("NdisWrapperHandle")});
+    case Fn::NdisMRegisterMiniport:
+      return Set(spec, {H("NdisWrapperHandle"), U("Version"), U("Reserved"), M("Handlers"),
+               U("CharacteristicsLength")},
+              {});
+    case Fn::MiniportInitialize:
+      return Set(spec, {H("MiniportAdapterHandle"), H("WrapperConfigurationContext"),
+               U("MediumArraySize")},
+              {U("SelectedMediumIndex")});
+    case Fn::NdisMSetAttributesEx:
+      return Set(spec, {H("MiniportAdapterHandle"), H("MiniportAdapterContext"), U("AttributeFlags")},
+              {});
+    case Fn::MiniportHalt: return Set(spec, {H("MiniportAdapterContext")}, {});
+    case Fn::NdisMRegisterInterrupt: return Set(spec, {H("Interrupt"), H("MiniportAdapterHandle")}, {});
+    case Fn::NdisMDeregisterInterrupt: return Set(spec, {H("Interrupt")}, {});
+    case Fn::MiniportISR:
+      return Set(spec, {H("MiniportAdapterContext")},
+              {U("InterruptRecognized"), U("QueueMiniportHandleInterrupt")});
+    case Fn::MiniportHandleInterrupt: return Set(spec, {H("MiniportAdapterContext")}, {});
+    case Fn::NdisMIndicateStatus:
+      return Set(spec, {H("MiniportHandle"), S("GeneralStatus"), B("StatusBuffer")},
+              {B("StatusBuffer")});
+    case Fn::NdisMIndicateStatusComplete: return Set(spec, {H("MiniportHandle")}, {});
+    case Fn::MiniportQueryInformation:
+      return Set(spec, {H("MiniportAdapterContext"), U("Oid"), B("InformationBuffer")},
+              {U("BytesWritten"), U("BytesNeeded"), B("InformationBuffer")});
+    case Fn::MiniportSetInformation:
+      return Set(spec, {H("MiniportAdapterContext"), U("Oid"), B("InformationBuffer")},
+              {U("BytesRead"), U("BytesNeeded")});
+    case Fn::NdisMQueryInformationComplete:
+      return Set(spec, {H("MiniportAdapterHandle"), S("Status")}, {});
+    case Fn::NdisMSetInformationComplete:
+      return Set(spec, {H("MiniportAdapterHandle"), S("Status")}, {});
+    case Fn::MiniportWanSend:
+      return Set(spec, {H("MiniportAdapterContext"), H("NdisLinkHandle"), H("Packet"), U("Length")},
+              {});
+    case Fn::NdisMWanSendComplete:
+      return Set(spec, {H("MiniportAdapterHandle"), H("Packet"), S("Status")}, {});
+    case Fn::NdisMWanIndicateReceive:
+      return Set(spec, {H("MiniportAdapterHandle"), H("NdisLinkContext"), U("PacketSize")}, {});
+    case Fn::NdisMWanIndicateReceiveComplete:
+      return Set(spec, {H("MiniportAdapterHandle"), H("NdisLinkContext")}, {});
+    case Fn::NdisRegisterProtocol:
+      return Set(spec, {U("Version"), M("Handlers"), U("CharacteristicsLength")},
+              {H("NdisProtocolHandle")});
+    case Fn::NdisDeregisterProtocol: return Set(spec, {H("NdisProtocolHandle")}, {});
+    case Fn::ProtocolBindAdapter: return Set(spec, {H("BindContext"), H("DeviceName")}, {});
+    case Fn::ProtocolUnbindAdapter:
+      return Set(spec, {H("ProtocolBindingContext"), H("UnbindContext")}, {});
+    case Fn::NdisOpenAdapter:
+      return Set(spec, {H("NdisProtocolHandle"), H("ProtocolBindingContext"), U("MediumArraySize")},
+              {H("NdisBindingHandle"), U("SelectedMediumIndex")});
+    case Fn::ProtocolOpenAdapterComplete:
+      return Set(spec, {H("ProtocolBindingContext"), S("Status"), S("OpenErrorStatus")}, {});
+    case Fn::NdisCloseAdapter: return Set(spec, {H("NdisBindingHandle")}, {});
+    case Fn::ProtocolCloseAdapterComplete:
+      return Set(spec, {H("ProtocolBindingContext"), S("Status")}, {});
+    case Fn::NdisCompleteBindAdapter:
+      return Set(spec, {H("BindAdapterContext"), S("Status"), S("OpenStatus")}, {});
+    case Fn::NdisCompleteUnbindAdapter:
+      return Set(spec, {H("UnbindAdapterContext"), S("Status")}, {});
+    case Fn::NdisRequest:
+      return Set(spec, {H("NdisBindingHandle"), U("RequestType"), U("Oid"), B("InformationBuffer")},
+              {U("BytesDone"), U("BytesNeeded"), B("InformationBuffer")});
+    case Fn::ProtocolRequestComplete:
+      return Set(spec, {H("ProtocolBindingContext"), H("NdisRequest"), S("Status"), U("Oid"),
+               B("InformationBuffer")},
+              {});
+    case Fn::ProtocolStatus:
+      return Set(spec, {H("ProtocolBindingContext"), S("GeneralStatus"), B("StatusBuffer")},
+              {B("StatusBuffer")});
+    case Fn::ProtocolStatusComplete: return Set(spec, {H("ProtocolBindingContext")}, {});
+    case Fn::NdisWanSend:
+      return Set(spec, {H("NdisBindingHandle"), H("NdisLinkHandle"), H("Packet"), U("Length")}, {});
+    case Fn::ProtocolWanSendComplete:
+      return Set(spec, {H("ProtocolBindingContext"), H("Packet"), S("Status")}, {});
+    case Fn::ProtocolWanReceive: return Set(spec, {H("NdisLinkContext"), U("PacketSize")}, {});
+    case Fn::ProtocolReceiveComplete: return Set(spec, {H("ProtocolBindingContext")}, {});
     case Fn::kCount: break;
   }
 }

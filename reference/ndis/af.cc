@@ -30,6 +30,10 @@ NDIS_STATUS Model::NdisCmRegisterAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRES
   std::string why;
   Binding* b = m.Resolve(m.bindings, binding, "NdisBindingHandle", &why);
   if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-001: " + why);
+  // AF-001: only the binding's own protocol may register on it.
+  if (b->protocol->actor != Boundary::Get().CurrentActor()) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-001: the NdisBindingHandle belongs to another driver");
+  }
   // R2 / AF-005: the three FAILURE causes.
   if (!b->protocol->IsCm()) {
     return m.Fail(fn, NDIS_STATUS_FAILURE,
@@ -74,6 +78,11 @@ NDIS_STATUS Model::NdisMCmRegisterAddressFamilyEx(NDIS_HANDLE adapter, PCO_ADDRE
   std::string why;
   Adapter* a = m.Resolve(m.adapters, adapter, "MiniportAdapterHandle", &why);
   if (a == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
+  // AF-006: only the adapter's own miniport may register on it.
+  if (a->miniport->actor != Boundary::Get().CurrentActor()) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  "AF-006: the MiniportAdapterHandle belongs to another driver");
+  }
   if (!a->miniport->IsCoMiniport()) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-006: the caller is not a CoNDIS miniport");
   }
@@ -300,6 +309,9 @@ NDIS_STATUS Model::NdisClCloseAddressFamily(NDIS_HANDLE handle) {
       o->early_close_complete.reset();
       m.CompleteClose(o, st);
     }
+    // S13 / AF-091 vs AF-052: SAPs the client left registered are released
+    // at the CM by NDIS, so a close the CM pends until they are gone ends.
+    if (o->state == AfOpen::State::kClosing) m.DeregisterSapsOfClosingAf(o);
     return NDIS_STATUS_PENDING;
   }
   if (o->early_close_complete) {
@@ -437,6 +449,11 @@ NDIS_STATUS Model::NdisCmNotifyCloseAddressFamily(NDIS_HANDLE handle) {
   const NDIS_STATUS s = o->client->cl.ClNotifyCloseAfHandler(o->client_ctx);
   c.Return(s).Done();
   o->in_notify_call = false;
+  // N4: a pended notify-close owes the CM its completion; known before the
+  // held close completion below, which may make the client complete the
+  // notify-close at once.
+  if (s == NDIS_STATUS_PENDING) o->notify_owes_cm_complete = true;
+  o->in_notify_api = true;
   // AF-059: a close completion held during the call is delivered now.
   if (o->held_close_complete) {
     const NDIS_STATUS held = *o->held_close_complete;
@@ -444,11 +461,12 @@ NDIS_STATUS Model::NdisCmNotifyCloseAddressFamily(NDIS_HANDLE handle) {
     m.DeliverCloseComplete(o, held);
   }
   if (s == NDIS_STATUS_PENDING) {  // N4 / AF-065
-    o->notify_owes_cm_complete = true;
     const NDIS_STATUS r = m.PendingNotifyResult(o);
     m.FinishNotifyIfReady(o);  // the client may already have completed
+    o->in_notify_api = false;
     return r;
   }
+  o->in_notify_api = false;
   if (o->notify_client_status) {
     o->notify_client_status.reset();
     m.Reject("NdisClNotifyCloseAddressFamilyComplete", NDIS_STATUS_FAILURE,
@@ -507,7 +525,15 @@ void Model::Impl::FinishNotifyIfReady(AfOpen* o) {
   const bool owes = o->notify_owes_cm_complete;
   o->notify_pending = false;
   o->notify_owes_cm_complete = false;
-  if (owes) CallCmNotifyCloseAfComplete(o, status);  // N5 / AF-067
+  if (owes && o->in_notify_api) {
+    // Still inside Ndis(M)CmNotifyCloseAddressFamily, which has yet to return
+    // PENDING: the CM hears the outcome after that (AF-067).
+    Queue(WorkKind::kDeferredCompletion,
+          "ProtocolCmNotifyCloseAfComplete(" + Hex(o->cm_ctx) + ", " + StatusText(status) + ")",
+          [this, o, status] { CallCmNotifyCloseAfComplete(o, status); });
+  } else if (owes) {
+    CallCmNotifyCloseAfComplete(o, status);  // N5 / AF-067
+  }
   ReleaseAfIfDone(o);
 }
 

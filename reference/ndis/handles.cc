@@ -40,6 +40,7 @@ const char* HandleKindName(HandleKind kind) {
     case HandleKind::kSap: return "NdisSapHandle";
     case HandleKind::kVc: return "NdisVcHandle";
     case HandleKind::kWorkItem: return "NdisIoWorkItemHandle";
+    case HandleKind::kWrapper: return "NdisWrapperHandle";
   }
   return "handle";
 }

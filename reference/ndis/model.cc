@@ -26,6 +26,11 @@ std::string StatusText(NDIS_STATUS s) {
     case NDIS_STATUS_CLOSING: return "CLOSING";
     case NDIS_STATUS_INVALID_PARAMETER: return "INVALID_PARAMETER";
     case NDIS_STATUS_BAD_CHARACTERISTICS: return "BAD_CHARACTERISTICS";
+    case NDIS_STATUS_BAD_VERSION: return "BAD_VERSION";
+    case NDIS_STATUS_NOT_SUPPORTED: return "NOT_SUPPORTED";
+    case NDIS_STATUS_UNSUPPORTED_MEDIA: return "UNSUPPORTED_MEDIA";
+    case NDIS_STATUS_ADAPTER_NOT_FOUND: return "ADAPTER_NOT_FOUND";
+    case NDIS_STATUS_ADAPTER_NOT_READY: return "ADAPTER_NOT_READY";
     default: return Hex(static_cast<uint32_t>(s));
   }
 }
@@ -85,6 +90,7 @@ std::string Model::Impl::BadHandle(std::string_view param, HandleKind expected, 
       if (saps.Find(v)) live = HandleKindName(HandleKind::kSap);
       if (vcs.Find(v)) live = HandleKindName(HandleKind::kVc);
       if (work_items.Find(v)) live = HandleKindName(HandleKind::kWorkItem);
+      if (wrappers.Find(v)) live = HandleKindName(HandleKind::kWrapper);
       if (live != nullptr) return s + " " + Hex(value) + " is a " + live + ", not a " + HandleKindName(expected);
       return "unknown " + s + " " + Hex(value);
     }
@@ -248,7 +254,8 @@ ModelStats Model::stats() const {
   s.allocations = impl_->allocations;
   s.live_objects = impl_->drivers.live() + impl_->adapters.live() + impl_->bindings.live() +
                    impl_->bind_ctxs.live() + impl_->unbind_ctxs.live() + impl_->afs.live() +
-                   impl_->saps.live() + impl_->vcs.live() + impl_->work_items.live();
+                   impl_->saps.live() + impl_->vcs.live() + impl_->work_items.live() +
+                   impl_->wrappers.live();
   for (const auto& r : impl_->all_registrations) {
     if (!r->withdrawn) ++s.live_objects;
   }
@@ -298,6 +305,7 @@ void Model::Impl::AcquireLock(PNDIS_SPIN_LOCK lock, bool dpr) {
   }
   it->second.held = true;
   it->second.old_irql = m.irql;
+  it->second.holder = Boundary::Get().CurrentActor();
   if (!dpr) m.irql = DISPATCH_LEVEL;
 }
 

@@ -59,12 +59,32 @@ struct Driver {
   bool cm_has_notify_complete = false;  // OQ-11: Size reached the member
   bool has_mp_co = false;
   NDIS_MINIPORT_CO_CHARACTERISTICS mco{};
+  // NDIS 5.1 legacy drivers (ndis5.cc): NdisMRegisterMiniport /
+  // NdisRegisterProtocol. A WAN miniport registered with NDIS_USE_WAN_WRAPPER.
+  bool ndis5 = false;
+  bool wan = false;
+  NDIS_MINIPORT_CHARACTERISTICS mp5{};
+  NDIS_PROTOCOL_CHARACTERISTICS pr5{};
 
   bool IsCoProtocol() const { return !is_miniport && has_co_chars; }
   bool IsCoClient() const { return IsCoProtocol() && has_client; }
   bool IsCm() const { return IsCoProtocol() && has_cm; }
   bool IsCoMiniport() const { return is_miniport && has_mp_co; }
   bool IsMcm() const { return IsCoMiniport() && has_cm; }
+};
+
+// An NDIS 5 request (NdisRequest) on its way to or in a miniport.
+struct Request5 {
+  Binding* binding = nullptr;
+  PNDIS_REQUEST request = nullptr;  // the protocol's, passed by reference
+  bool queued = false;              // NdisRequest returned PENDING for it
+};
+
+// An NDIS 5 WAN send the miniport has not completed (keyed by packet).
+struct WanSend {
+  Binding* binding = nullptr;
+  bool in_call = false;     // inside MiniportWanSend
+  bool completed = false;   // NdisMWanSendComplete seen during the call
 };
 
 struct Adapter {
@@ -81,6 +101,38 @@ struct Adapter {
   State state = State::kInitializing;
   std::vector<Binding*> bindings;           // every binding ever made, in order
   std::vector<Registration*> registrations; // every AF registration, in order
+
+  // ---- NDIS 5 miniport adapters (ndis5.cc). ----
+  bool ndis5 = false;
+  bool deserialized = false;  // NDIS_ATTRIBUTE_DESERIALIZE (OQ-27)
+  char config_token = 0;      // its address is the WrapperConfigurationContext
+  NDIS_MEDIUM medium_array[1]{};
+  // Interrupt (NdisMRegisterInterrupt) and the code running in it.
+  PNDIS_MINIPORT_INTERRUPT interrupt = nullptr;
+  bool request_isr = true;
+  uint64_t interrupt_generation = 0;  // a DPC queued under an older one is dropped
+  bool dpc_queued = false;
+  bool in_isr = false;
+  bool in_halt = false;
+  // Status bracket (spec 2.9): bindings given ProtocolStatus since the last
+  // NdisMIndicateStatusComplete, in order (WAN-011).
+  std::vector<Binding*> status_notified;
+  // Receive bracket: bindings given a WAN receive since the last complete.
+  std::vector<Binding*> receive_notified;
+  // Requests: one in the miniport at a time (NDIS serializes them).
+  std::optional<Request5> active_request;
+  bool request_in_call = false;                 // inside MiniportQuery/SetInformation
+  std::optional<NDIS_STATUS> early_request_complete;
+  std::deque<Request5> request_queue;
+  bool pumping = false;
+  std::map<const void*, WanSend> wan_sends;     // by PNDIS_WAN_PACKET
+};
+
+// NdisMInitializeWrapper's NdisWrapperHandle: one per NDIS 5 miniport driver.
+struct Wrapper {
+  WrapperHandle handle;
+  ActorId actor = kNoActor;
+  Driver* driver = nullptr;  // set by NdisMRegisterMiniport
 };
 
 // An AF registration: (adapter, CO_ADDRESS_FAMILY, CMx) (spec 2.3).
@@ -99,6 +151,7 @@ struct Registration {
 
 struct BindCtx {
   BindContextHandle handle;
+  bool ndis5 = false;  // ProtocolBindAdapter / NdisCompleteBindAdapter
   Driver* protocol = nullptr;
   Adapter* adapter = nullptr;
   Binding* binding = nullptr;  // set by NdisOpenAdapterEx
@@ -154,6 +207,10 @@ struct AfOpen {
   // Notify-close (N1-N7). notify_pending is the NOTIFYING flag of 2.4.
   bool notify_pending = false;
   bool in_notify_call = false;
+  // Inside Ndis(M)CmNotifyCloseAddressFamily after the client returned: a
+  // ProtocolCmNotifyCloseAfComplete due now is queued, so that the CM hears
+  // it only after the call has returned PENDING (AF-067).
+  bool in_notify_api = false;
   bool notify_owes_cm_complete = false;  // NotifyClose returned PENDING
   std::optional<NDIS_STATUS> notify_client_status;  // the client's final status
   // AF-059: ProtocolClCloseAfComplete held until ProtocolClNotifyCloseAf returns.
@@ -177,6 +234,7 @@ struct Sap {
   bool in_deregister_call = false;
   std::optional<NDIS_STATUS> early_deregister_complete;
   bool released_with_af = false;  // the AF closed under it (S13, AF-091)
+  bool released_by_ndis = false;  // NDIS deregistered it at the CM for a pended close (S13)
 };
 
 // A VC (spec 2.6), named by NdisVcHandle.
@@ -224,6 +282,7 @@ struct WorkItem {
 struct SpinLockState {
   bool held = false;
   KIRQL old_irql = PASSIVE_LEVEL;
+  ActorId holder = kNoActor;  // the driver whose code acquired it (WAN-003 reasons)
 };
 
 struct Model::Impl {
@@ -286,6 +345,35 @@ struct Model::Impl {
   void Announce(Registration* r);
   void QueueNotify(Binding* client, Registration* r);
 
+  // ---- NDIS 5.1 legacy WAN path (ndis5.cc). ----
+  // OQ-19: true (after recording a Rejection) if the profile refuses `fn`.
+  [[nodiscard]] bool RefusedByProfile(std::string_view fn, NDIS_STATUS status);
+  void InitializeAdapter5(Adapter* a, NDIS_STATUS* init_status);
+  NDIS_STATUS Bind5(Driver* protocol, Adapter* adapter);
+  void StartUnbind5(Binding* b, UnbindCtx* u);
+  void Halt5(Adapter* a);
+  // Resolves an NDIS 5 miniport adapter handle for `fn`; NULL (Rejection
+  // recorded) if it is unknown, stale, NDIS 6 (OQ-19) or not usable.
+  Adapter* Adapter5(std::string_view fn, NDIS_HANDLE handle, NDIS_STATUS status);
+  // WAN-002/003/004: empty if the calling context may indicate to `a`.
+  std::string IndicationContextViolation(const Adapter* a) const;
+  NDIS_STATUS CallMiniportRequest(Adapter* a, const Request5& r);
+  void CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, std::string_view fn);
+  void DeliverRequestComplete(const Request5& r, NDIS_STATUS status);
+  void PumpRequests(Adapter* a);
+  // Runs `fn` at DISPATCH_LEVEL at least (NDIS 5 miniport handlers).
+  template <typename F>
+  auto AtDispatch(F fn) {
+    const KIRQL saved = irql;
+    if (irql < DISPATCH_LEVEL) irql = DISPATCH_LEVEL;
+    struct Restore {
+      KIRQL& irql;
+      KIRQL saved;
+      ~Restore() { irql = saved; }
+    } restore{irql, saved};
+    return fn();
+  }
+
   // ---- AFs (af.cc). ----
   void DeliverOpenComplete(AfOpen* af, NDIS_STATUS status);
   void CompleteOpen(AfOpen* af, NDIS_STATUS status, NDIS_HANDLE cm_ctx);
@@ -300,6 +388,9 @@ struct Model::Impl {
   // ---- SAPs (sap.cc). ----
   void CompleteRegisterSap(Sap* sap, NDIS_STATUS status, NDIS_HANDLE cm_ctx);
   void CompleteDeregisterSap(Sap* sap, NDIS_STATUS status);
+  // S13 / AF-091 / AF-052: releases at the CM the SAPs still registered on an
+  // AF whose close the CM pended.
+  void DeregisterSapsOfClosingAf(AfOpen* af);
 
   // ---- VCs (vc.cc). ----
   NDIS_HANDLE ClientVcCtx(const Vc* vc) const;
@@ -336,6 +427,7 @@ struct Model::Impl {
   HandleTable<HandleKind::kSap, Sap> saps{&codec};
   HandleTable<HandleKind::kVc, Vc> vcs{&codec};
   HandleTable<HandleKind::kWorkItem, WorkItem> work_items{&codec};
+  HandleTable<HandleKind::kWrapper, Wrapper> wrappers{&codec};
 
   // Owners of every object ever created (see the file comment).
   std::vector<std::unique_ptr<Driver>> all_drivers;
@@ -348,6 +440,9 @@ struct Model::Impl {
   std::vector<std::unique_ptr<Sap>> all_saps;
   std::vector<std::unique_ptr<Vc>> all_vcs;
   std::vector<std::unique_ptr<WorkItem>> all_work_items;
+  std::vector<std::unique_ptr<Wrapper>> all_wrappers;
+  // Registered NDIS 5 interrupts, by the miniport's NDIS_MINIPORT_INTERRUPT.
+  std::map<const void*, Adapter*> interrupts;
   std::vector<std::unique_ptr<char>> driver_objects;  // opaque DRIVER_OBJECT stand-ins
 
   struct Work {

@@ -377,6 +377,11 @@ AdapterId Model::Impl::AddAdapter(ActorId actor, std::string name, NDIS_MEDIUM m
   a->uname.Buffer = reinterpret_cast<PWSTR>(a->name16.data());
   a->medium = medium;
   a->handle = adapters.Insert(a);
+  if (mp->ndis5) {
+    // NDIS 5 miniport: MiniportInitialize / NdisMSetAttributesEx (ndis5.cc).
+    InitializeAdapter5(a, init_status);
+    return a->id;
+  }
 
   NDIS_MINIPORT_INIT_PARAMETERS params{};
   params.Header = {NDIS_OBJECT_TYPE_DEFAULT, 1, sizeof(params)};
@@ -426,11 +431,15 @@ bool Model::Impl::Halt(Adapter* a) {
   };
   if (!settings.halt_before_unbind) unbind_all();
   a->state = Adapter::State::kHalting;
-  Crossing c(Fn::MiniportHaltEx, a->miniport->actor);
-  c.Handle(a->context).Ulong(NdisHaltDeviceDisabled);
-  c.Call();
-  a->miniport->miniport.HaltHandlerEx(a->context, NdisHaltDeviceDisabled);
-  c.Return().Done();
+  if (a->ndis5) {
+    Halt5(a);  // MiniportHalt (ndis5.cc)
+  } else {
+    Crossing c(Fn::MiniportHaltEx, a->miniport->actor);
+    c.Handle(a->context).Ulong(NdisHaltDeviceDisabled);
+    c.Call();
+    a->miniport->miniport.HaltHandlerEx(a->context, NdisHaltDeviceDisabled);
+    c.Return().Done();
+  }
   // R10 (DERIVED): the MCM's registrations end with the halt.
   for (Registration* r : a->registrations) {
     if (!r->IsMcm() || r->withdrawn) continue;
@@ -457,6 +466,7 @@ bool Model::Impl::Halt(Adapter* a) {
 // ---- Bindings. ----
 
 NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
+  if (p->ndis5) return Bind5(p, a);  // ProtocolBindAdapter (ndis5.cc)
   if (!Allocate()) return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
   all_bind_ctxs.push_back(std::make_unique<BindCtx>());
   BindCtx* ctx = all_bind_ctxs.back().get();
@@ -525,6 +535,10 @@ NDIS_STATUS Model::NdisOpenAdapterEx(NDIS_HANDLE protocol_handle, NDIS_HANDLE bi
   if (ctx->protocol != p) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "BindContext belongs to another protocol's bind");
   }
+  if (ctx->ndis5) {
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  "BindContext is an NDIS 5 ProtocolBindAdapter's; NDIS 5 protocols use NdisOpenAdapter");
+  }
   if (ctx->binding != nullptr) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "this bind already opened the adapter");
   }
@@ -573,6 +587,10 @@ VOID Model::NdisCompleteBindAdapterEx(NDIS_HANDLE bind_context, NDIS_STATUS stat
   std::string why;
   BindCtx* ctx = m.Resolve(m.bind_ctxs, bind_context, "BindAdapterContext", &why);
   if (ctx == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (ctx->ndis5) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    "BindAdapterContext of an NDIS 5 bind; use NdisCompleteBindAdapter");
+  }
   if (status == NDIS_STATUS_PENDING) {
     return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
   }
@@ -594,6 +612,10 @@ bool Model::Impl::StartUnbind(Binding* b) {
   u->binding = b;
   u->handle = unbind_ctxs.Insert(u);
   b->unbind = u;
+  if (b->protocol->ndis5) {
+    StartUnbind5(b, u);  // ProtocolUnbindAdapter (ndis5.cc)
+    return true;
+  }
   u->in_call = true;
   Crossing c(Fn::ProtocolUnbindAdapterEx, b->protocol->actor);
   c.Handle(u->handle.ndis()).Handle(b->context);
@@ -627,6 +649,10 @@ VOID Model::NdisCompleteUnbindAdapterEx(NDIS_HANDLE unbind_context) {
   std::string why;
   UnbindCtx* u = m.Resolve(m.unbind_ctxs, unbind_context, "UnbindContext", &why);
   if (u == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
+  if (u->binding->protocol->ndis5) {
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    "UnbindContext of an NDIS 5 unbind; use NdisCompleteUnbindAdapter");
+  }
   if (u->in_call) {
     if (u->early_completion) return m.Reject(fn, NDIS_STATUS_FAILURE, "unbind completed twice");
     u->early_completion = true;
@@ -677,6 +703,10 @@ NDIS_STATUS Model::NdisCloseAdapterEx(NDIS_HANDLE handle) {
   std::string why;
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
   if (b == nullptr) return m.Fail("NdisCloseAdapterEx", NDIS_STATUS_FAILURE, why);
+  if (b->protocol->ndis5) {
+    return m.Fail("NdisCloseAdapterEx", NDIS_STATUS_FAILURE,
+                  "binding of an NDIS 5 protocol; it closes with NdisCloseAdapter");
+  }
   // The close completes synchronously in the model, so
   // ProtocolCloseAdapterCompleteEx is never called.
   m.CloseBinding(b, "NdisCloseAdapterEx");
@@ -727,7 +757,11 @@ void Model::Impl::Announce(Registration* r) {
   r->announced = true;
   const std::vector<Binding*> list = r->adapter->bindings;
   for (Binding* b : list) {
-    if (b->state == Binding::State::kBound && b->protocol->IsCoClient()) QueueNotify(b, r);
+    // OQ-04: the registering CM's own binding only if the settings say so.
+    const bool own = b == r->cm_binding && settings.notify_registering_binding;
+    if (b->state == Binding::State::kBound && (b->protocol->IsCoClient() || own)) {
+      QueueNotify(b, r);
+    }
   }
 }
 

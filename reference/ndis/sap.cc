@@ -165,6 +165,13 @@ NDIS_STATUS Model::NdisClDeregisterSap(NDIS_HANDLE handle) {
 }
 
 void Model::Impl::CompleteDeregisterSap(Sap* s, NDIS_STATUS status) {
+  if (s->released_by_ndis) {
+    // NDIS asked for this deregistration itself (DeregisterSapsOfClosingAf):
+    // the client is not told. The handle stays resolvable so that the
+    // client's own NdisClDeregisterSap later takes the S13 path.
+    s->state = status == NDIS_STATUS_SUCCESS ? Sap::State::kDeregistered : Sap::State::kRegistered;
+    return;
+  }
   if (status == NDIS_STATUS_SUCCESS) {  // S11
     s->state = Sap::State::kDeregistered;
     saps.Release(s->handle);
@@ -177,6 +184,49 @@ void Model::Impl::CompleteDeregisterSap(Sap* s, NDIS_STATUS status) {
   c.Call();
   cl->cl.ClDeregisterSapCompleteHandler(status, s->client_ctx);
   c.Return().Done();
+}
+
+void Model::Impl::DeregisterSapsOfClosingAf(AfOpen* o) {
+  // The client closed the AF with SAPs still registered and the CM pended
+  // the close (AF-052's preferred mode: PENDING until the SAPs are gone).
+  // The client will not deregister them (its AF handle is already invalid
+  // for it, AF-056), so NDIS does, at the CM: ProtocolCmDeregisterSap for
+  // each. The SAP counts as released with its AF (S13 / AF-091): a later
+  // NdisClDeregisterSap reports FAILURE. This resolves the spec tension
+  // between S13 and AF-052 (lead's decision).
+  const std::vector<Sap*> list = o->saps;
+  for (Sap* s : list) {
+    if (s->state != Sap::State::kRegistered || o->state != AfOpen::State::kClosing) continue;
+    s->released_with_af = true;
+    s->released_by_ndis = true;
+    s->state = Sap::State::kDeregistering;
+    s->in_deregister_call = true;
+    Driver* cm = o->cm;
+    Crossing c(Fn::ProtocolCmDeregisterSap, cm->actor);
+    c.Handle(s->cm_ctx);
+    c.Call();
+    const NDIS_STATUS st = cm->cm.CmDeregisterSapHandler(s->cm_ctx);
+    c.Return(st).Done();
+    s->in_deregister_call = false;
+    if (st == NDIS_STATUS_PENDING) {  // NdisCmDeregisterSapComplete follows (AF-090)
+      if (s->early_deregister_complete) {
+        const NDIS_STATUS es = *s->early_deregister_complete;
+        s->early_deregister_complete.reset();
+        CompleteDeregisterSap(s, es);
+      }
+      continue;
+    }
+    if (s->early_deregister_complete) {
+      s->early_deregister_complete.reset();
+      Reject("NdisCmDeregisterSapComplete", NDIS_STATUS_FAILURE,
+             "AF-090: completion of a deregistration that did not pend (ignored)");
+    }
+    if (st != NDIS_STATUS_SUCCESS) {
+      Reject("ProtocolCmDeregisterSap", st,
+             "AF-090: ProtocolCmDeregisterSap must return SUCCESS or PENDING; the SAP stays");
+    }
+    s->state = st == NDIS_STATUS_SUCCESS ? Sap::State::kDeregistered : Sap::State::kRegistered;
+  }
 }
 
 VOID Model::NdisCmDeregisterSapComplete(NDIS_STATUS status, NDIS_HANDLE handle) {

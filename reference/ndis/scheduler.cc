@@ -9,6 +9,7 @@ const char* WorkKindName(WorkKind kind) {
     case WorkKind::kDeferredCompletion: return "DeferredCompletion";
     case WorkKind::kUnbind: return "Unbind";
     case WorkKind::kDriverWorkItem: return "DriverWorkItem";
+    case WorkKind::kDpc: return "Dpc";
   }
   return "?";
 }

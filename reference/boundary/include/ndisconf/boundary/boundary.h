@@ -16,6 +16,7 @@
 
 #include "ndisconf/boundary/event.h"
 #include "ndisconf/boundary/host.h"
+#include "ndisconf/boundary/wan_host.h"
 
 namespace ndisconf {
 
@@ -25,7 +26,9 @@ class Boundary {
   static Boundary& Get();
 
   // Starts a new run on `host` (not owned; must outlive the run). Clears
-  // drivers, sinks, the actor stack and the event index.
+  // drivers, sinks, the actor stack and the event index. The WAN host (the
+  // NDIS 5.1 functions of ndis5.h) becomes dynamic_cast<NdisWanHost*>(host):
+  // NULL if the host does not implement the legacy WAN path.
   void BeginRun(NdisHost* host);
   // Ends the run: no host is active afterwards; API calls then fail with
   // NDIS_STATUS_ADAPTER_NOT_READY (or do nothing, for VOID functions).
@@ -33,7 +36,14 @@ class Boundary {
   NdisHost* host() const { return host_; }
   // Replaces the active host without resetting the run (a decorator, such
   // as a seeded-bug variant, interposes itself in front of the model).
+  // Leaves the WAN host alone.
   void SetHost(NdisHost* host) { host_ = host; }
+  // The host of the NDIS 5.1 functions (ndis5.h); NULL = those functions
+  // return / write NDIS_STATUS_ADAPTER_NOT_READY (VOID ones do nothing).
+  NdisWanHost* wan_host() const { return wan_host_; }
+  // Replaces the WAN host without resetting the run (a WAN-side seeded-bug
+  // variant interposes itself in front of the model). Not owned.
+  void SetWanHost(NdisWanHost* host) { wan_host_ = host; }
 
   // Declares a driver of this run; returns its actor id (1, 2, ...).
   ActorId DeclareDriver(std::string name);
@@ -55,6 +65,7 @@ class Boundary {
 
  private:
   NdisHost* host_ = nullptr;
+  NdisWanHost* wan_host_ = nullptr;
   std::vector<DriverInfo> drivers_;
   std::vector<EventSink*> sinks_;
   std::vector<ActorId> actors_;
@@ -97,6 +108,10 @@ class Crossing {
   // Sap (the bytes a call manager would read). NULL records as all-ones.
   Crossing& Sap(const CO_SAP* sap);
   Crossing& Header(const NDIS_OBJECT_HEADER* h);  // NULL records as all-ones
+  // A kBuffer argument: one slot with `length` (the caller's claim), and the
+  // first min(length, Event::kMaxBlob) bytes of `p` in the blob; no bytes if
+  // `p` is NULL. Reads no more than that many bytes of `p`.
+  Crossing& Buffer(const void* p, uint64_t length);
 
   void Call();
   Crossing& Return(NDIS_STATUS status = NDIS_STATUS_SUCCESS);

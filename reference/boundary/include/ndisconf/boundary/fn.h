@@ -105,7 +105,46 @@ namespace ndisconf {
   X(NdisClIncomingCallComplete, kDown, false)                   \
   X(ProtocolCmIncomingCallComplete, kUp, false)                 \
   X(NdisCmDispatchCallConnected, kDown, false)                  \
-  X(ProtocolClCallConnected, kUp, false)
+  X(ProtocolClCallConnected, kUp, false)                        \
+  /* 78: NDIS 5.1 legacy WAN path (docs/wan_events.md) */       \
+  X(NdisMInitializeWrapper, kDown, false)                       \
+  X(NdisMRegisterMiniport, kDown, true)                         \
+  X(MiniportInitialize, kUp, true)                              \
+  X(NdisMSetAttributesEx, kDown, false)                         \
+  X(MiniportHalt, kUp, false)                                   \
+  X(NdisMRegisterInterrupt, kDown, true)                        \
+  X(NdisMDeregisterInterrupt, kDown, false)                     \
+  X(MiniportISR, kUp, false)                                    \
+  X(MiniportHandleInterrupt, kUp, false)                        \
+  X(NdisMIndicateStatus, kDown, false)                          \
+  X(NdisMIndicateStatusComplete, kDown, false)                  \
+  X(MiniportQueryInformation, kUp, true)                        \
+  X(MiniportSetInformation, kUp, true)                          \
+  X(NdisMQueryInformationComplete, kDown, false)                \
+  X(NdisMSetInformationComplete, kDown, false)                  \
+  X(MiniportWanSend, kUp, true)                                 \
+  X(NdisMWanSendComplete, kDown, false)                         \
+  X(NdisMWanIndicateReceive, kDown, true)                       \
+  X(NdisMWanIndicateReceiveComplete, kDown, false)              \
+  X(NdisRegisterProtocol, kDown, true)                          \
+  X(NdisDeregisterProtocol, kDown, true)                        \
+  X(ProtocolBindAdapter, kUp, true)                             \
+  X(ProtocolUnbindAdapter, kUp, true)                           \
+  X(NdisOpenAdapter, kDown, true)                               \
+  X(ProtocolOpenAdapterComplete, kUp, false)                    \
+  X(NdisCloseAdapter, kDown, true)                              \
+  X(ProtocolCloseAdapterComplete, kUp, false)                   \
+  X(NdisCompleteBindAdapter, kDown, false)                      \
+  X(NdisCompleteUnbindAdapter, kDown, false)                    \
+  X(NdisRequest, kDown, true)                                   \
+  X(ProtocolRequestComplete, kUp, false)                        \
+  X(ProtocolStatus, kUp, false)                                 \
+  X(ProtocolStatusComplete, kUp, false)                         \
+  X(NdisWanSend, kDown, true)                                   \
+  X(ProtocolWanSendComplete, kUp, false)                        \
+  X(ProtocolWanReceive, kUp, true)                              \
+  /* 114 */                                                     \
+  X(ProtocolReceiveComplete, kUp, false)
 
 enum class Direction : uint8_t { kDown, kUp };
 
@@ -127,6 +166,10 @@ enum class ArgKind : uint8_t {
   kHeader,   // NDIS_OBJECT_HEADER packed Type<<24 | Revision<<16 | Size
   kMask,     // bit set (e.g. which handlers are non-NULL), printed 0x...
   kIrql,     // KIRQL
+  // A caller-given buffer: one slot with the length the caller claims, and
+  // the first min(length, Event::kMaxBlob) bytes in the event blob (none if
+  // the pointer is NULL). At most one kBuffer argument per event.
+  kBuffer,
 };
 
 // Number of Event::arg slots an argument of this kind uses.
@@ -150,7 +193,7 @@ struct FnSpec {
   ArgSpec in[kMaxArgSpecs];
   size_t in_count;
   // Values recorded on the return event (out parameters, after the status).
-  ArgSpec out[2];
+  ArgSpec out[3];
   size_t out_count;
 };
 

@@ -40,8 +40,9 @@ enum class HandleKind : uint8_t {
   kSap,            // NdisSapHandle
   kVc,             // NdisVcHandle
   kWorkItem,       // NdisIoWorkItemHandle
+  kWrapper,        // NdisWrapperHandle (NDIS 5 NdisMInitializeWrapper)
 };
-inline constexpr int kHandleKindLast = static_cast<int>(HandleKind::kWorkItem);
+inline constexpr int kHandleKindLast = static_cast<int>(HandleKind::kWrapper);
 
 // "NdisAfHandle", "NdisVcHandle", ... (the parameter name drivers know).
 const char* HandleKindName(HandleKind kind);
@@ -90,6 +91,7 @@ using AfHandle = Handle<HandleKind::kAf>;
 using SapHandle = Handle<HandleKind::kSap>;
 using VcHandle = Handle<HandleKind::kVc>;
 using WorkItemHandle = Handle<HandleKind::kWorkItem>;
+using WrapperHandle = Handle<HandleKind::kWrapper>;
 
 // Why a lookup failed.
 enum class LookupError : uint8_t {

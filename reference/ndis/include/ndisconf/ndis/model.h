@@ -25,6 +25,7 @@
 
 #include "ndisconf/boundary/event.h"
 #include "ndisconf/boundary/host.h"
+#include "ndisconf/boundary/wan_host.h"
 #include "ndisconf/ndis/scheduler.h"
 #include "ndisconf/ndis/settings.h"
 
@@ -51,7 +52,9 @@ struct ModelStats {
   uint64_t work_items_run = 0;
 };
 
-class Model : public NdisHost {
+// Model is also the NdisWanHost of its run: the NDIS 5.1 legacy WAN path
+// (ndis5.h; spec 1.2, 2.7, 2.9, 3.9; Settings::wan_profile, OQ-19).
+class Model : public NdisHost, public NdisWanHost {
  public:
   explicit Model(Settings settings = {}, Chooser* chooser = nullptr);
   ~Model() override;
@@ -68,6 +71,11 @@ class Model : public NdisHost {
   // NDIS calls MiniportInitializeEx; if that succeeds, every registered
   // protocol is bound (ProtocolBindAdapterEx) and AF notifications follow as
   // the settings say. *init_status gets MiniportInitializeEx's status.
+  // For an NDIS 5 miniport (NdisMRegisterMiniport) NDIS calls
+  // MiniportInitialize with a one-entry MediumArray holding `medium` (the
+  // only medium the hardware offers) and binds NDIS 5 protocols through
+  // ProtocolBindAdapter; both kinds of protocol are offered every adapter
+  // and open it only if they accept its medium.
   AdapterId AddAdapter(ActorId miniport, std::string name, NDIS_MEDIUM medium,
                        NDIS_STATUS* init_status = nullptr);
 
@@ -88,6 +96,16 @@ class Model : public NdisHost {
   // Removes an adapter: MiniportHaltEx and unbinding of its protocols, in
   // the order settings().halt_before_unbind gives.
   bool HaltAdapter(AdapterId adapter);
+
+  // The hardware's interrupt line of an NDIS 5 adapter: NDIS calls
+  // MiniportISR at device IRQL (kDeviceIrql); if it recognizes the interrupt
+  // and asks for it, MiniportHandleInterrupt is queued as a WorkKind::kDpc
+  // work item that runs at DISPATCH_LEVEL (once, however many interrupts
+  // arrive before it runs). With RequestIsr FALSE in NdisMRegisterInterrupt
+  // the DPC is queued directly. An adapter without a registered interrupt,
+  // or not running, gets a Rejection (a spurious interrupt) and nothing runs.
+  void RaiseInterrupt(AdapterId adapter);
+  static constexpr KIRQL kDeviceIrql = 5;
 
   // Runs one ready work item chosen by the Chooser. false if none is ready.
   bool RunOne();
@@ -163,6 +181,31 @@ class Model : public NdisHost {
   NDIS_STATUS NdisCmDispatchIncomingCall(NDIS_HANDLE, NDIS_HANDLE, PCO_CALL_PARAMETERS) override;
   VOID NdisClIncomingCallComplete(NDIS_STATUS, NDIS_HANDLE, PCO_CALL_PARAMETERS) override;
   VOID NdisCmDispatchCallConnected(NDIS_HANDLE) override;
+
+  // ---- NdisWanHost: the NDIS 5.1 functions (ndis5.h). ----
+  VOID NdisMInitializeWrapper(PNDIS_HANDLE, PVOID, PVOID, PVOID) override;
+  NDIS_STATUS NdisMRegisterMiniport(NDIS_HANDLE, PNDIS_MINIPORT_CHARACTERISTICS, UINT) override;
+  VOID NdisMSetAttributesEx(NDIS_HANDLE, NDIS_HANDLE, UINT, ULONG, NDIS_INTERFACE_TYPE) override;
+  NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT, NDIS_HANDLE, UINT, UINT, BOOLEAN,
+                                     BOOLEAN, NDIS_INTERRUPT_MODE) override;
+  VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT) override;
+  VOID NdisMIndicateStatus(NDIS_HANDLE, NDIS_STATUS, PVOID, UINT) override;
+  VOID NdisMIndicateStatusComplete(NDIS_HANDLE) override;
+  VOID NdisMQueryInformationComplete(NDIS_HANDLE, NDIS_STATUS) override;
+  VOID NdisMSetInformationComplete(NDIS_HANDLE, NDIS_STATUS) override;
+  VOID NdisMWanSendComplete(NDIS_HANDLE, PNDIS_WAN_PACKET, NDIS_STATUS) override;
+  VOID NdisMWanIndicateReceive(PNDIS_STATUS, NDIS_HANDLE, NDIS_HANDLE, PUCHAR, ULONG) override;
+  VOID NdisMWanIndicateReceiveComplete(NDIS_HANDLE, NDIS_HANDLE) override;
+  VOID NdisRegisterProtocol(PNDIS_STATUS, PNDIS_HANDLE, PNDIS_PROTOCOL_CHARACTERISTICS,
+                            UINT) override;
+  VOID NdisDeregisterProtocol(PNDIS_STATUS, NDIS_HANDLE) override;
+  VOID NdisOpenAdapter(PNDIS_STATUS, PNDIS_STATUS, PNDIS_HANDLE, PUINT, PNDIS_MEDIUM, UINT,
+                       NDIS_HANDLE, NDIS_HANDLE, PNDIS_STRING, UINT, PVOID) override;
+  VOID NdisCloseAdapter(PNDIS_STATUS, NDIS_HANDLE) override;
+  VOID NdisCompleteBindAdapter(NDIS_HANDLE, NDIS_STATUS, NDIS_STATUS) override;
+  VOID NdisCompleteUnbindAdapter(NDIS_HANDLE, NDIS_STATUS) override;
+  VOID NdisRequest(PNDIS_STATUS, NDIS_HANDLE, PNDIS_REQUEST) override;
+  VOID NdisWanSend(PNDIS_STATUS, NDIS_HANDLE, NDIS_HANDLE, PNDIS_WAN_PACKET) override;
 
  private:
   struct Impl;

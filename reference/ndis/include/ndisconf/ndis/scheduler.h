@@ -3,7 +3,8 @@
 // The model has no threads and no clock. Everything that real NDIS would do
 // later (a deferred ProtocolCoAfRegisterNotify, a completion deferred to
 // PASSIVE_LEVEL, the unbind work item of NdisUnbindAdapter, a driver's
-// NdisQueueIoWorkItem) becomes a pending work item. A Chooser, supplied by
+// NdisQueueIoWorkItem, an NDIS 5 miniport's MiniportHandleInterrupt DPC)
+// becomes a pending work item. A Chooser, supplied by
 // the caller, decides which ready item runs next and whether a deferrable
 // delivery runs inline: conformance tests script it; fuzzers derive it from
 // their input.
@@ -23,6 +24,7 @@ enum class WorkKind : uint8_t {
   kDeferredCompletion, // a Cl*Complete / Cm*Complete callback deferred to PASSIVE (AF-037)
   kUnbind,             // ProtocolUnbindAdapterEx queued by NdisUnbindAdapter (AF-126)
   kDriverWorkItem,     // a driver's NdisQueueIoWorkItem routine
+  kDpc,                // MiniportHandleInterrupt queued by MiniportISR; runs at DISPATCH_LEVEL
 };
 
 const char* WorkKindName(WorkKind kind);
