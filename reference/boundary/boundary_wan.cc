@@ -56,6 +56,14 @@ uint64_t Version(const void* s, size_t length) {
   return (uint64_t{b[0]} << 8) | b[1];
 }
 
+// RequestType as the caller stored it: a value outside the enum's range is
+// read as the number it is, never as an enum (which would be undefined).
+uint32_t RequestType(const NDIS_REQUEST* r) {
+  uint32_t t;
+  std::memcpy(&t, &r->RequestType, sizeof(t));
+  return t;
+}
+
 uint64_t MiniportMask(const NDIS_MINIPORT_CHARACTERISTICS* c, UINT length) {
   if (c == nullptr) return 0;
   const size_t n = std::min<size_t>(length, sizeof(*c));
@@ -282,7 +290,7 @@ VOID NdisRequest(PNDIS_STATUS Status, NDIS_HANDLE NdisBindingHandle, PNDIS_REQUE
   const auto* q = NdisRequest != nullptr ? &NdisRequest->DATA.QUERY_INFORMATION : nullptr;
   Crossing c(Fn::NdisRequest, Caller());
   c.Handle(NdisBindingHandle)
-      .Ulong(NdisRequest != nullptr ? static_cast<uint64_t>(NdisRequest->RequestType) : kNullSlot)
+      .Ulong(NdisRequest != nullptr ? RequestType(NdisRequest) : kNullSlot)
       .Ulong(q != nullptr ? q->Oid : kNullSlot)
       .Buffer(q != nullptr ? q->InformationBuffer : nullptr,
               q != nullptr ? q->InformationBufferLength : 0)

@@ -15,6 +15,7 @@
 #include <ndis.h>
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -471,6 +472,19 @@ std::string Hex(uint64_t v);
 std::string StatusText(NDIS_STATUS s);
 
 inline bool IsPending(NDIS_STATUS s) { return s == NDIS_STATUS_PENDING; }
+
+// NDIS_REQUEST.RequestType as the protocol stored it, as a number: a value
+// outside the enum is bad input, and reading it as the enum would be
+// undefined behaviour.
+inline uint32_t RawRequestType(const NDIS_REQUEST* r) {
+  static_assert(sizeof(r->RequestType) == sizeof(uint32_t));
+  uint32_t t;
+  std::memcpy(&t, &r->RequestType, sizeof(t));
+  return t;
+}
+inline bool IsSetRequest(const NDIS_REQUEST* r) {
+  return RawRequestType(r) == static_cast<uint32_t>(NdisRequestSetInformation);
+}
 
 }  // namespace ndisconf::ndis
 

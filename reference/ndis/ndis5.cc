@@ -637,7 +637,10 @@ VOID Model::NdisOpenAdapter(PNDIS_STATUS status, PNDIS_STATUS open_error, PNDIS_
   const UINT n = media_count < 64 ? media_count : 64;
   UINT index = n;
   for (UINT i = 0; i < n; ++i) {
-    if (media[i] == a->medium) {
+    // Compared as numbers: a garbage entry is not a valid NDIS_MEDIUM.
+    uint32_t medium;
+    std::memcpy(&medium, &media[i], sizeof(medium));
+    if (medium == static_cast<uint32_t>(a->medium)) {
       index = i;
       break;
     }
@@ -760,7 +763,7 @@ NDIS_STATUS Model::Impl::CallMiniportRequest(Adapter* a, const Request5& r) {
   // Miniport request handlers run at DISPATCH_LEVEL.
   const NDIS_STATUS s = AtDispatch([&] {
     NDIS_STATUS st;
-    if (q->RequestType == NdisRequestSetInformation) {
+    if (IsSetRequest(q)) {
       auto& d = q->DATA.SET_INFORMATION;
       Crossing c(Fn::MiniportSetInformation, mp->actor);
       c.Handle(a->context).Ulong(d.Oid).Buffer(d.InformationBuffer, d.InformationBufferLength);
@@ -787,8 +790,7 @@ NDIS_STATUS Model::Impl::CallMiniportRequest(Adapter* a, const Request5& r) {
   });
   a->request_in_call = false;
   if (s != NDIS_STATUS_PENDING && a->early_request_complete) {
-    Reject(q->RequestType == NdisRequestSetInformation ? "NdisMSetInformationComplete"
-                                                       : "NdisMQueryInformationComplete",
+    Reject(IsSetRequest(q) ? "NdisMSetInformationComplete" : "NdisMQueryInformationComplete",
            NDIS_STATUS_FAILURE, "completion of a request that did not return PENDING (ignored)");
     a->early_request_complete.reset();
   }
@@ -845,7 +847,7 @@ void Model::Impl::CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, st
   if (!a->active_request) {
     return Reject(fn, NDIS_STATUS_FAILURE, "no request is outstanding at the miniport");
   }
-  const bool is_query = a->active_request->request->RequestType != NdisRequestSetInformation;
+  const bool is_query = !IsSetRequest(a->active_request->request);
   if (is_query != query) {
     return Reject(fn, NDIS_STATUS_FAILURE,
                   is_query ? "the outstanding request is a query (NdisMQueryInformationComplete)"
@@ -885,11 +887,10 @@ VOID Model::NdisRequest(PNDIS_STATUS status, NDIS_HANDLE handle, PNDIS_REQUEST r
     return fail(NDIS_STATUS_FAILURE, "binding of an NDIS 6 protocol (NdisOidRequest is not modelled)");
   }
   if (request == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL NdisRequest");
-  const NDIS_REQUEST_TYPE type = request->RequestType;
+  const uint32_t type = RawRequestType(request);
   if (type != NdisRequestQueryInformation && type != NdisRequestSetInformation &&
       type != NdisRequestQueryStatistics) {
-    return fail(NDIS_STATUS_INVALID_PARAMETER,
-                "unknown RequestType " + std::to_string(static_cast<int>(type)));
+    return fail(NDIS_STATUS_INVALID_PARAMETER, "unknown RequestType " + std::to_string(type));
   }
   if (m.irql > DISPATCH_LEVEL) {
     return fail(NDIS_STATUS_FAILURE,

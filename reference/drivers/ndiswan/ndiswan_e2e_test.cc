@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <memory>
 
 #include "ndisconf/drivers/ndiswan.h"
@@ -52,6 +53,13 @@ class WanE2e : public ::testing::TestWithParam<E2eParams> {
     lower_ = stack_.AddAdapter(wmp_id_, "WMP0", NdisMediumWan, &init);
     ASSERT_EQ(init, NDIS_STATUS_SUCCESS);
     stack_.Settle();
+  }
+
+  void TearDown() override {
+    // No driver in the chain broke an NDIS rule the model checks.
+    for (const ndis::Rejection& r : stack_.model().rejections()) {
+      ADD_FAILURE() << "model rejection: " << r.function << ": " << r.reason;
+    }
   }
 
   // Lets `ticks` of NIC time pass, running NDIS's queued work after each.
@@ -141,6 +149,12 @@ TEST_P(WanE2e, W1OutboundCallLinesUpThenConnectsAndSendsStayInWindow) {
   ASSERT_FALSE(ndiswan_->forwarded().empty());
   EXPECT_TRUE(ndiswan_->forwarded().back().to_protocols);
   EXPECT_TRUE(ndiswan_->config_manager_log().empty());
+  // wanproto's OID_WAN_GET_INFO to NDISWAN's virtual miniport, sync or pended.
+  ASSERT_EQ(proto_->bindings().size(), 1u);
+  EXPECT_EQ(proto_->bindings()[0]->wan_info_status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(proto_->bindings()[0]->wan_info.MaxTransmit, ndiswan_->config().upper_max_transmit);
+  EXPECT_EQ(proto_->log().Count("ProtocolRequestComplete"),
+            GetParam().upper_requests.pends() ? 1u : 0u);
 
   // Sends: more than the window, all eventually complete; never more than
   // the window outstanding in the miniport (WAN-031).
@@ -282,6 +296,55 @@ TEST_P(WanE2e, SpeedChangeIsAnUpdateLineUpForwardedToTheProtocol) {
   EXPECT_EQ(pl->link_speed, 1280u);
   EXPECT_EQ(pl->line_ups, 2u);
   EXPECT_EQ(ndiswan_->counters().rejected_total(), 0u);
+}
+
+// Indications a WMP should never make, pushed through the model's
+// NdisMIndicateStatus: NDISWAN (not NDIS) rejects each with its reason,
+// forwards nothing, and the link and the protocol above are unchanged.
+TEST_P(WanE2e, BadIndicationsThroughTheModelAreRejectedByNdiswanNotForwarded) {
+  //= spec#WAN-100 type=test
+  //= spec#WAN-101 type=test
+  //= spec#OQ-25 type=test
+  // The harness indicates at PASSIVE_LEVEL, which only a deserialized
+  // miniport may do (WAN-004); the model refuses it for a serialized one.
+  if (!GetParam().deserialized) GTEST_SKIP() << "needs a deserialized WMP";
+  HTAPI_LINE line = 0;
+  HTAPI_CALL call = 0;
+  ConnectOutbound(&line, &call);
+  const Link* link = OnlyUpLink();
+  ASSERT_NE(link, nullptr);
+  const wan::Counters before = ndiswan_->counters();
+  const size_t forwarded = ndiswan_->forwarded().size();
+  const uint64_t proto_indications = proto_->counters().indications;
+  NDIS_HANDLE mh = wmp_->adapter(0).handle;
+  NDIS_MAC_LINE_DOWN stranger{reinterpret_cast<NDIS_HANDLE>(0x5157)};
+  NDIS_MAC_FRAGMENT frag{link->context.handle(), WAN_ERROR_CRC};
+  NDIS_MAC_LINE_UP forged;
+  std::memset(&forged, 0, sizeof(forged));
+  forged.NdisLinkContext = reinterpret_cast<NDIS_HANDLE>(0xBAD);
+  stack_.As(wmp_id_, [&] {
+    NdisMIndicateStatus(mh, NDIS_STATUS_WAN_LINE_DOWN, &stranger, sizeof(stranger));
+    NdisMIndicateStatus(mh, NDIS_STATUS_WAN_FRAGMENT, &frag, 8);  // a LINE_DOWN's size
+    NdisMIndicateStatus(mh, NDIS_STATUS_WAN_LINE_UP, &forged, sizeof(forged));
+    NdisMIndicateStatus(mh, NDIS_STATUS_WAN_LINE_UP, nullptr, sizeof(NDIS_MAC_LINE_UP));
+    NdisMIndicateStatusComplete(mh);
+    return 0;
+  });
+  stack_.Settle();
+  const wan::Counters& c = ndiswan_->counters();
+  EXPECT_EQ(c.Rejected(wan::Reason::kUnknownLink), before.Rejected(wan::Reason::kUnknownLink) + 1);
+  EXPECT_EQ(c.Rejected(wan::Reason::kShortBuffer), before.Rejected(wan::Reason::kShortBuffer) + 1);
+  EXPECT_EQ(c.Rejected(wan::Reason::kUnknownContext),
+            before.Rejected(wan::Reason::kUnknownContext) + 1);
+  EXPECT_EQ(c.Rejected(wan::Reason::kNullBuffer), before.Rejected(wan::Reason::kNullBuffer) + 1);
+  EXPECT_EQ(c.rejected_total(), before.rejected_total() + 4);
+  EXPECT_EQ(c.fragments, before.fragments);
+  EXPECT_EQ(link->fragments, 0u);
+  EXPECT_EQ(link->state, LinkState::kUp);
+  EXPECT_EQ(forged.NdisLinkContext, reinterpret_cast<NDIS_HANDLE>(0xBAD));  // untouched
+  EXPECT_EQ(ndiswan_->forwarded().size(), forwarded);
+  EXPECT_EQ(proto_->counters().indications, proto_indications);
+  EXPECT_EQ(proto_->mode(), TimerMode::kNormal);
 }
 
 void PrintTo(const E2eParams& p, std::ostream* os) {
