@@ -558,7 +558,11 @@ NDIS_STATUS Model::NdisOpenAdapterEx(NDIS_HANDLE protocol_handle, NDIS_HANDLE bi
   const UINT n = open->MediumArraySize < 64 ? open->MediumArraySize : 64;
   UINT index = n;
   for (UINT i = 0; i < n; ++i) {
-    if (open->MediumArray[i] == a->medium) {
+    // Read the entry as the 4-byte integer it is: a caller's value outside
+    // the NDIS_MEDIUM enumerators must not be loaded as the enum type.
+    uint32_t entry;
+    std::memcpy(&entry, &open->MediumArray[i], sizeof(entry));
+    if (entry == static_cast<uint32_t>(a->medium)) {
       index = i;
       break;
     }
