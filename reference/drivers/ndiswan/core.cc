@@ -150,7 +150,8 @@ Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
   if (size < kLineUpSize) return Reject(binding, st, Reason::kShortBuffer, size, 0);
   const auto up = ReadAt<NDIS_MAC_LINE_UP>(buffer);
   const uintptr_t ctx = reinterpret_cast<uintptr_t>(up.NdisLinkContext);
-  const ULONG quality = static_cast<ULONG>(up.Quality);
+  // Read as ULONG: an out-of-range value in an enum object would be UB.
+  const ULONG quality = ReadAt<ULONG>(buffer, offsetof(NDIS_MAC_LINE_UP, Quality));
 
   // OQ-22: Quality is carried through uninterpreted unless `strict`.
   const bool quality_ok = quality <= static_cast<ULONG>(NdisWanReliable);

@@ -717,7 +717,10 @@ void Ndiswan::Forward(const wan::Outcome& o) {
       up.LinkSpeed = link.link_speed;
       const wan::AdapterInfo* info = core_.adapter(link.binding);
       up.MaximumTotalSize = info != nullptr ? info->max_frame_size : 0;
-      up.Quality = static_cast<NDIS_WAN_QUALITY>(link.quality);
+      // Carried through uninterpreted (OQ-22); stored as bytes, since a value
+      // outside the enum's range must not live in an enum object.
+      std::memcpy(reinterpret_cast<uint8_t*>(&up) + offsetof(NDIS_WAN_LINE_UP, Quality),
+                  &link.quality, sizeof(ULONG));
       up.SendWindow = static_cast<USHORT>(std::min<ULONG>(link.send_window, 0xFFFF));
       link.upper.ToBytes(up.RemoteAddress);
       std::memcpy(up.LocalAddress, link.local_address, 6);

@@ -30,7 +30,9 @@ NDIS_MAC_LINE_UP LineUp(uintptr_t link_handle, uintptr_t context = 0, ULONG spee
   NDIS_MAC_LINE_UP up;
   std::memset(&up, 0, sizeof(up));
   up.LinkSpeed = speed;
-  up.Quality = static_cast<NDIS_WAN_QUALITY>(quality);
+  // Through bytes: an out-of-range value must not be formed as an enum.
+  std::memcpy(reinterpret_cast<uint8_t*>(&up) + offsetof(NDIS_MAC_LINE_UP, Quality), &quality,
+              sizeof(quality));
   up.SendWindow = window;
   up.ConnectionWrapperID = H(cwid);
   up.NdisLinkHandle = H(link_handle);

@@ -347,6 +347,52 @@ TEST_P(WanE2e, BadIndicationsThroughTheModelAreRejectedByNdiswanNotForwarded) {
   EXPECT_EQ(proto_->mode(), TimerMode::kNormal);
 }
 
+// WAN-007: with no virtual adapter for protocols to bind to, NDISWAN hands
+// each forwarded indication to the configuration-manager sink.
+TEST(WanE2eNoProtocol, LineUpAndLineDownGoToTheConfigurationManager) {
+  //= spec#WAN-007 type=test
+  nic::SoftNicConfig nc;
+  nc.channel_count = 1;
+  auto soft = nic::SoftNic::Create(nc);
+  ASSERT_NE(soft, nullptr);
+  stack::Stack stack;
+  ActorId nw_id = kNoActor, wmp_id = kNoActor;
+  Ndiswan& nw = stack.Load(std::make_unique<Ndiswan>(), &nw_id);
+  ndis::AdapterId lower = 0;
+  WmpConfig mc;
+  mc.nics = {soft.get()};
+  mc.raise_interrupt = [&](NDIS_HANDLE) { stack.model().RaiseInterrupt(lower); };
+  stack.Load(std::make_unique<Wmp>(mc), &wmp_id);
+  lower = stack.AddAdapter(wmp_id, "WMP0", NdisMediumWan);
+  stack.Settle();
+  auto as = [&](auto f) {
+    NDIS_STATUS s = stack.As(nw_id, f);
+    stack.Settle();
+    return s;
+  };
+  auto pump = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      soft->Advance(1);
+      stack.Settle();
+    }
+  };
+  HTAPI_LINE line = 0;
+  HTAPI_CALL call = 0;
+  ASSERT_NE(as([&] { return nw.ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
+  ASSERT_EQ(as([&] { return nw.Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
+  ASSERT_NE(as([&] { return nw.MakeCall(line, "1", &call); }), NDIS_STATUS_FAILURE);
+  pump(10);
+  ASSERT_NE(as([&] { return nw.GetCallId(call); }), NDIS_STATUS_FAILURE);
+  pump(2);
+  ASSERT_EQ(soft->InjectRemoteHangUp(nic::ChannelId{0}), nic::OpStatus::kOk);
+  pump(3);
+  ASSERT_EQ(nw.config_manager_log().size(), 2u);
+  EXPECT_EQ(nw.config_manager_log()[0].status, NDIS_STATUS_WAN_LINE_UP);
+  EXPECT_EQ(nw.config_manager_log()[1].status, NDIS_STATUS_WAN_LINE_DOWN);
+  EXPECT_FALSE(nw.config_manager_log()[0].to_protocols);
+  EXPECT_EQ(nw.counters().rejected_total(), 0u);
+}
+
 void PrintTo(const E2eParams& p, std::ostream* os) {
   *os << (p.upper_requests.pends() ? "upper-pending" : "upper-sync") << "/"
       << (p.get_id == GetIdCompletion::kPending ? "getid-pending" : "getid-sync");

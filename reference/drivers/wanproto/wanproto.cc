@@ -249,7 +249,8 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
     ind.link = wan::UpperLinkId::FromBytes(up.RemoteAddress);
     ind.link_speed = up.LinkSpeed;
     ind.send_window = up.SendWindow;
-    ind.quality = static_cast<ULONG>(up.Quality);
+    std::memcpy(&ind.quality, static_cast<const uint8_t*>(buffer) + offsetof(NDIS_WAN_LINE_UP, Quality),
+                sizeof(ULONG));  // not through the enum: the value is untrusted
     ind.max_total_size = up.MaximumTotalSize;
     ind.protocol_type = up.ProtocolType;
     indications_.push_back(ind);

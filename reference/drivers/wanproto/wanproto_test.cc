@@ -51,6 +51,12 @@ class WanProtoTest : public ::testing::Test {
     up.ProtocolType = 0x0800;
     return up;
   }
+  NDIS_WAN_FRAGMENT Frag(wan::UpperLinkId id) {
+    NDIS_WAN_FRAGMENT f;
+    std::memset(&f, 0, sizeof(f));
+    id.ToBytes(f.RemoteAddress);
+    return f;
+  }
   NDIS_WAN_LINE_DOWN Down(wan::UpperLinkId id) {
     NDIS_WAN_LINE_DOWN d;
     std::memset(&d, 0, sizeof(d));
@@ -122,7 +128,7 @@ TEST_F(WanProtoTest, FragmentSendsANotificationOnTheLinkAtOnce) {
   //= spec#WAN-054 type=test
   NDIS_WAN_LINE_UP up = LineUp(id_);
   Indicate(NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up));
-  NDIS_WAN_FRAGMENT frag = Down(id_);
+  NDIS_WAN_FRAGMENT frag = Frag(id_);
   Indicate(NDIS_STATUS_WAN_FRAGMENT, &frag, sizeof(frag));
   const WpLink* l = proto_->link(id_);
   EXPECT_EQ(l->fragments, 1u);
@@ -173,7 +179,7 @@ TEST_F(WanProtoTest, SeveralIndicationsInOneBracketThenOneComplete) {
   //= spec#WAN-010 type=test
   //= spec#WAN-012 type=test
   NDIS_WAN_LINE_UP up = LineUp(id_);
-  NDIS_WAN_FRAGMENT frag = Down(id_);
+  NDIS_WAN_FRAGMENT frag = Frag(id_);
   Indicate(NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up), /*complete=*/false);
   Indicate(NDIS_STATUS_WAN_FRAGMENT, &frag, sizeof(frag), /*complete=*/false);
   EXPECT_EQ(proto_->counters().status_completes, 0u);
