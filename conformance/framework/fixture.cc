@@ -28,6 +28,10 @@ stack::Stack& ConformanceTest::NewStack(const ndis::Settings& settings, ndis::Ch
     host_ = impl().host(stack_->model());
     Boundary::Get().SetHost(host_.get());
   }
+  if (impl().wan_host) {
+    wan_host_ = impl().wan_host(stack_->model());
+    Boundary::Get().SetWanHost(wan_host_.get());
+  }
   Boundary::Get().AddSink(monitor_.get());
   events_.events.clear();
   Boundary::Get().AddSink(&events_);
@@ -70,6 +74,29 @@ stack::McmTopology ConformanceTest::McmTopology(const drivers::McmConfig& mcm,
   return stack::BuildMcmTopology(s, parts);
 }
 
+stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
+                                                const drivers::NdiswanConfig& ndiswan,
+                                                const drivers::WanProtoConfig& proto,
+                                                const nic::SoftNicConfig& nic,
+                                                const ndis::Settings& settings) {
+  stack::Stack& s = NewStack(settings);
+  stack::WanTopologyParts parts;
+  parts.nic = nic;
+  parts.wmp = [&](nic::Nic& n, std::function<void(NDIS_HANDLE)> raise) {
+    drivers::WmpConfig c = wmp;
+    c.nics = {&n};
+    c.raise_interrupt = std::move(raise);
+    return impl().wmp ? impl().wmp(c) : std::make_unique<drivers::Wmp>(c);
+  };
+  parts.ndiswan = [&] {
+    return impl().ndiswan ? impl().ndiswan(ndiswan) : std::make_unique<drivers::Ndiswan>(ndiswan);
+  };
+  parts.proto = [&] {
+    return impl().wanproto ? impl().wanproto(proto) : std::make_unique<drivers::WanProto>(proto);
+  };
+  return stack::BuildWanTopology(s, parts);
+}
+
 void ConformanceTest::TearDown() {
   if (stack_ == nullptr) return;
   // Let deferred work finish so that end-of-run checks see a quiet system.
@@ -105,6 +132,7 @@ void ConformanceTest::TearDown() {
   // sinks are detached with it.
   stack_.reset();
   host_.reset();
+  wan_host_.reset();
   monitor_.reset();
 }
 

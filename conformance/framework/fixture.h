@@ -20,6 +20,7 @@
 #include "conformance/monitor/monitor.h"
 #include "conformance/trace/trace.h"
 #include "ndisconf/stack/stack.h"
+#include "ndisconf/stack/wan_stack.h"
 
 namespace ndisconf::conformance {
 
@@ -55,6 +56,17 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
                                  const drivers::ClientConfig& client = {},
                                  const ndis::Settings& settings = {});
 
+  // The NDIS WAN topology (W1-W3) from the implementation's WMP, NDISWAN
+  // and protocol: `wmp.nics` and `wmp.raise_interrupt` are filled in (the
+  // software NIC from `nic`). Calls NewStack(settings).
+  stack::WanTopology WanTopology(const drivers::WmpConfig& wmp = {},
+                                 const drivers::NdiswanConfig& ndiswan = {},
+                                 const drivers::WanProtoConfig& proto = {},
+                                 const nic::SoftNicConfig& nic = {},
+                                 const ndis::Settings& settings = {});
+  // Lets NIC time pass, running NDIS's queued work after each tick.
+  void Pump(const stack::WanTopology& t, nic::Ticks ticks) { stack::Pump(*stack_, *t.nic, ticks); }
+
   // The test provokes a violation of `rule` on purpose (e.g. a stub driver
   // that breaks it, to see what NDIS does); TearDown then requires the
   // monitor to have reported it, and does not count it as a finding.
@@ -69,6 +81,7 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   std::unique_ptr<monitor::Monitor> monitor_;
   std::unique_ptr<stack::Stack> stack_;
   std::unique_ptr<NdisHost> host_;
+  std::unique_ptr<NdisWanHost> wan_host_;
   // Keeps the run's events, for the trace printed when a test fails.
   class EventLog : public EventSink {
    public:

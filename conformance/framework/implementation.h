@@ -16,10 +16,14 @@
 #include <vector>
 
 #include "ndisconf/boundary/host.h"
+#include "ndisconf/boundary/wan_host.h"
 #include "ndisconf/drivers/client.h"
 #include "ndisconf/drivers/cm.h"
 #include "ndisconf/drivers/comp.h"
 #include "ndisconf/drivers/mcm.h"
+#include "ndisconf/drivers/ndiswan.h"
+#include "ndisconf/drivers/wanproto.h"
+#include "ndisconf/drivers/wmp.h"
 #include "ndisconf/ndis/model.h"
 
 namespace ndisconf::conformance {
@@ -40,6 +44,14 @@ struct Implementation {
   // Interposes a host in front of the model (an NDIS-side variant); the
   // returned host forwards to the model it is given. Empty: the model.
   std::function<std::unique_ptr<NdisHost>(ndis::Model&)> host;
+
+  // The NDIS WAN path: the WAN miniport (over the NIC it is given), NDISWAN
+  // and the protocol above it; and a WAN host in front of the model's NDIS
+  // 5.1 WAN functions. Empty: the reference's.
+  std::function<std::unique_ptr<drivers::Wmp>(const drivers::WmpConfig&)> wmp;
+  std::function<std::unique_ptr<drivers::Ndiswan>(const drivers::NdiswanConfig&)> ndiswan;
+  std::function<std::unique_ptr<drivers::WanProto>(const drivers::WanProtoConfig&)> wanproto;
+  std::function<std::unique_ptr<NdisWanHost>(ndis::Model&)> wan_host;
 };
 
 // Adds an implementation to the registry (at static-initialization time, via

@@ -83,9 +83,19 @@ class Stack {
   // items) until none is ready.
   size_t Settle() { return model_->RunUntilIdle(); }
 
+  // Keeps `thing` (hardware the drivers use, such as a NIC model) alive for
+  // the Stack's lifetime; it is destroyed after the drivers.
+  template <class T>
+  T& Own(std::unique_ptr<T> thing) {
+    T& ref = *thing;
+    owned_.push_back(std::shared_ptr<T>(std::move(thing)));
+    return ref;
+  }
+
  private:
   ActorId LoadDriver(std::unique_ptr<drivers::Driver> driver, NDIS_STATUS* entry_status);
 
+  std::vector<std::shared_ptr<void>> owned_;  // declared first: destroyed last
   std::vector<std::pair<ActorId, std::unique_ptr<drivers::Driver>>> drivers_;
   std::unique_ptr<ndis::Model> model_;  // declared last: destroyed first
 };
