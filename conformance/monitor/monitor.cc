@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "conformance/monitor/checks.inc"
+#include "conformance/monitor/wan_monitor.h"
 
 namespace ndisconf::monitor {
 namespace {
@@ -266,6 +267,12 @@ bool IsUp(Fn fn) { return SpecOf(fn).direction == Direction::kUp; }
 
 struct Monitor::State {
   Profile profile;
+  std::unique_ptr<wan::WanMonitor> wan;  // the NDIS 5.1 WAN checks (wan_checks.cc)
+  static void WanReport(void* ctx, uint16_t c, uint64_t index, uint64_t object, std::string message,
+                        std::string state) {
+    static_cast<State*>(ctx)->Report(static_cast<Check>(c), index, object, std::move(message),
+                                     std::move(state));
+  }
   std::vector<Violation> violations;
   size_t max_violations = 100000;
   uint64_t suppressed = 0;
@@ -498,6 +505,7 @@ void Monitor::State::OnEvent(const Event& e) {
                std::to_string(e.arg_count) + " argument slots; the schema has " +
                std::to_string(want));
   }
+  wan->OnEvent(e, a);
   if (e.phase == Phase::kCall) {
     OnCall(e, a);
     return;
@@ -2272,6 +2280,7 @@ void Monitor::State::Finish() {
       Report(k137, 0, 0, "protocol driver (actor " + std::to_string(id) +
                              ") registered CO client/call-manager handlers but no NDIS_PROTOCOL_CO_CHARACTERISTICS");
   }
+  wan->Finish();
   // Hash-map order is not meaningful: sort the quiesce reports.
   std::sort(violations.begin() + static_cast<std::ptrdiff_t>(first), violations.end(),
             [](const Violation& x, const Violation& y) {
@@ -2286,7 +2295,10 @@ void Monitor::State::Finish() {
 // Public surface
 // ---------------------------------------------------------------------------
 
-Monitor::Monitor(Profile profile) : s_(std::make_unique<State>()) { s_->profile = profile; }
+Monitor::Monitor(Profile profile) : s_(std::make_unique<State>()) {
+  s_->profile = profile;
+  s_->wan = std::make_unique<wan::WanMonitor>(&s_->profile, &State::WanReport, s_.get());
+}
 Monitor::~Monitor() = default;
 
 const std::vector<CheckInfo>& Monitor::Checks() {
@@ -2353,6 +2365,20 @@ bool SetProfileKey(Profile& p, std::string_view key, std::string_view value, std
   if (key == "mcm_create_vc_gets_af_handle") return boolean(p.mcm_create_vc_gets_af_handle);
   if (key == "require_open_from_notify") return boolean(p.require_open_from_notify);
   if (key == "strict") return boolean(p.strict);
+  if (key == "wan_version_scope") {
+    if (value == "ndis51-legacy") p.wan_version_scope = Profile::WanVersionScope::kNdis51Legacy;
+    else if (value == "ndis4") p.wan_version_scope = Profile::WanVersionScope::kNdis4Only;
+    else {
+      if (error) *error = "wan_version_scope takes ndis51-legacy or ndis4, not '" + std::string(value) + "'";
+      return false;
+    }
+    return true;
+  }
+  if (key == "wan_strict_quality") return boolean(p.wan_strict_quality);
+  if (key == "wan_report_unknown_link_context") return boolean(p.wan_report_unknown_link_context);
+  if (key == "wan_line_down_before_close_call") return boolean(p.wan_line_down_before_close_call);
+  if (key == "wan_tapi_event_ulong_params") return boolean(p.wan_tapi_event_ulong_params);
+  if (key == "wan_links_down_at_finish") return boolean(p.wan_links_down_at_finish);
   if (error) *error = "unknown profile key '" + std::string(key) + "'";
   return false;
 }

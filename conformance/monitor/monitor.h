@@ -1,7 +1,8 @@
 // ndisconf/conformance/monitor/monitor.h: the rule monitor (the oracle).
 //
 // The Monitor watches the event stream of one run (or a recorded trace) and
-// reports every broken CoNDIS address-family rule it can observe: the (D)
+// reports every broken CoNDIS address-family rule and NDIS 5.1 WAN
+// status-indication rule (wan_checks.cc) it can observe: the (D)
 // obligations of drivers, and the (R) behaviours of NDIS that show up in
 // the events (spec sections 2 and 5). It keeps its own shadow state, built
 // from events only, so it checks the reference model, a third party's NDIS
@@ -62,6 +63,32 @@ struct Profile {
   // a repeated deregistration, AF-061/062 notify-close outside unbind/halt, AF-133 MCM
   // miniport VC handlers present).
   bool strict = false;
+
+  // ---- NDIS 5.1 WAN (spec 5.11-5.18; wan_checks.cc) ----
+  // OQ-19: the version scope of the NDIS WAN status codes. Default: the
+  // "NDIS 5.1 legacy WAN" profile (5.x WAN miniports may use them).
+  // kNdis4Only flags a miniport registered as NDIS 5.x that indicates
+  // NDIS_STATUS_WAN_* / TAPI_INDICATION (WAN-095, wan-version-scope).
+  enum class WanVersionScope : uint8_t { kNdis51Legacy, kNdis4Only };
+  WanVersionScope wan_version_scope = WanVersionScope::kNdis51Legacy;
+  // OQ-22: NDIS_MAC_LINE_UP.Quality is carried uninterpreted by default;
+  // true (or strict) flags values outside 0..2 (WAN-030).
+  bool wan_strict_quality = false;
+  // OQ-25 / WAN-101: a line-down, fragment, later line-up or receive with an
+  // NdisLinkContext that no line-up established is counted and ignored by
+  // default; true (or strict) reports it (WAN-025). A context whose link
+  // went down is always reported (WAN-043).
+  bool wan_report_unknown_link_context = false;
+  // OQ-28: either order of line-down and IDLE/DISCONNECTED is accepted;
+  // true (or strict) requires a call's link to be down before its
+  // OID_TAPI_CLOSE_CALL completes (WAN-040).
+  bool wan_line_down_before_close_call = false;
+  // WAN-102 / OQ-20: decode NDIS_TAPI_EVENT with ULONG params (the
+  // mingw/NT4 layout, 32 bytes on x64) instead of ULONG_PTR (48).
+  bool wan_tapi_event_ulong_params = false;
+  // WAN-040: a link still up when the run ends may be legitimately up, so
+  // it is not reported by default; true (or strict) reports it.
+  bool wan_links_down_at_finish = false;
 };
 
 // Sets one Profile field from text, as trace_check's --profile-key=value:
@@ -69,6 +96,10 @@ struct Profile {
 //   create_vc_order=either|miniport-first|peer-first
 //   accept_close_retry, notify_during_register, accept_cm_handler_size_136,
 //   mcm_create_vc_gets_af_handle, require_open_from_notify, strict = true|false
+//   wan_version_scope=ndis51-legacy|ndis4
+//   wan_strict_quality, wan_report_unknown_link_context,
+//   wan_line_down_before_close_call, wan_tapi_event_ulong_params,
+//   wan_links_down_at_finish = true|false
 // Returns false and sets *error on an unknown key or a bad value.
 bool SetProfileKey(Profile& profile, std::string_view key, std::string_view value,
                    std::string* error);

@@ -141,5 +141,48 @@ TEST(SeededViolation, NotifyInsideRegisterReportsAf020ButNotWhenProfileAllowsIt)
   EXPECT_EQ(relaxed.rules, Rules{}) << relaxed.report;
 }
 
+// The NDIS WAN canonical sequences (Appendix A W1-W3) and seeded WAN
+// violations; their events come from conformance/monitor/wan_scenarios.cc.
+INSTANTIATE_TEST_SUITE_P(AppendixAWan, CanonicalSequence,
+                         ::testing::Values("w1_outbound_call.trace", "w2_inbound_call.trace",
+                                           "w3_fragment_and_line_down.trace"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           return n.substr(0, n.find('.'));
+                         });
+
+INSTANTIATE_TEST_SUITE_P(Wan, TestdataFile,
+                         ::testing::Values("w1_outbound_call.trace", "w2_inbound_call.trace",
+                                           "w3_fragment_and_line_down.trace",
+                                           "wv_wan021_get_id_without_line_up.trace",
+                                           "wv_wan022_connected_before_line_up.trace",
+                                           "wv_wan043_fragment_after_line_down.trace"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           return n.substr(0, n.find('.'));
+                         });
+
+TEST(SeededViolation, GetIdWithoutLineUpReportsWan021) {
+  const Outcome o = Replay("wv_wan021_get_id_without_line_up.trace");
+  EXPECT_EQ(o.rules, (Rules{"WAN-021"})) << o.report;
+}
+
+TEST(SeededViolation, ConnectedBeforeLineUpReportsWan022) {
+  const Outcome o = Replay("wv_wan022_connected_before_line_up.trace");
+  EXPECT_EQ(o.rules, (Rules{"WAN-022"})) << o.report;
+}
+
+TEST(SeededViolation, FragmentAfterLineDownReportsWan043) {
+  const Outcome o = Replay("wv_wan043_fragment_after_line_down.trace");
+  EXPECT_EQ(o.rules, (Rules{"WAN-043"})) << o.report;
+}
+
+TEST(SeededViolation, W3IsCleanInStrictModeToo) {
+  monitor::Profile p;
+  p.strict = true;
+  const Outcome o = Replay("w3_fragment_and_line_down.trace", p);
+  EXPECT_EQ(o.rules, Rules{}) << o.report;
+}
+
 }  // namespace
 }  // namespace ndisconf::trace
