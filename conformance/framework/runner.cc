@@ -30,7 +30,7 @@ Options:
   --impl=NAME          implementation under test (default: reference); see --list
   --list               list the implementations (the reference and its seeded-bug
                        variants) and exit
-  --rules=P[,P...]     rule prefixes to report (default: AF)
+  --rules=P[,P...]     rule prefixes to report (default: AF,WAN)
   --out=DIR            write DIR/<impl>.json (report) and DIR/<impl>.junit.xml;
                        default under `bazel run`: <workspace>/out/ndisconf
   --json=FILE          write the JSON report to FILE
@@ -56,7 +56,7 @@ otherwise; 2 on a usage or I/O error. Other flags go to GoogleTest (e.g.
 
 struct Options {
   std::string impl = "reference";
-  std::vector<std::string> prefixes = {"AF"};
+  std::vector<std::string> prefixes = {"AF", "WAN"};
   std::string out_dir, json, junit, coverage, expect_fail;
   bool list = false, verbose = false, help = false;
 };
