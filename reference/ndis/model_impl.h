@@ -405,10 +405,34 @@ struct Model::Impl {
   void DestroyVc(Vc* vc);
   void RollbackVc(Vc* vc);
   void CompleteMakeCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params);
-  void CompleteCloseCall(Vc* vc, NDIS_STATUS status);
+  void CompleteCloseCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS unused);
   void CompleteIncomingCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params);
   void CompleteActivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params);
-  void CompleteDeactivate(Vc* vc, NDIS_STATUS status);
+  void CompleteDeactivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS unused);
+
+  // A VC operation NDIS hands to a driver that may pend it and complete it
+  // later with an Ndis*Complete call, possibly from inside the very callback,
+  // before that callback has returned PENDING (then the completion is held
+  // until the return). One VcOp describes each such operation.
+  struct VcOp {
+    std::string_view complete_fn;  // the completion entry point
+    std::string_view not_pending;  // Rejection reason: no such operation is pending
+    std::string_view did_not_pend; // Rejection reason: completed although it did not pend
+    bool Vc::*in_op;               // inside the driver's callback
+    std::optional<std::pair<NDIS_STATUS, PCO_CALL_PARAMETERS>> Vc::*early;  // held completion
+    bool (*pending)(const Vc&);    // the VC state in which a completion is expected
+    void (Impl::*complete)(Vc*, NDIS_STATUS, PCO_CALL_PARAMETERS);  // delivers a completion
+  };
+  // After the driver's callback for `op` returned `s`: leaves the callback
+  // window, delivers a completion held from inside it if `s` is PENDING, or
+  // rejects it if the operation did not pend. Returns true if `s` is PENDING.
+  bool SettleVcOp(const VcOp& op, Vc* vc, NDIS_STATUS s);
+  // The driver's completion call for `op` (handle validated, state checked,
+  // NDIS_STATUS_PENDING refused, held if inside the callback).
+  void AcceptVcCompletion(const VcOp& op, NDIS_STATUS status, NDIS_HANDLE handle,
+                          PCO_CALL_PARAMETERS params);
+  // The operations (defined in vc.cc).
+  static const VcOp kMakeCall, kCloseCall, kActivate, kDeactivate, kIncomingCall;
   [[nodiscard]] NDIS_STATUS CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool with_miniport,
                                            std::string_view fn);
 

@@ -324,6 +324,70 @@ NDIS_STATUS Model::NdisMCmDeleteVc(NDIS_HANDLE handle) {
 // ---- Calls. <= DISPATCH_LEVEL. Completions are delivered only after a
 // PENDING return (the AF-039 / OQ-05 pattern, DERIVED for calls). ----
 
+bool Model::Impl::SettleVcOp(const VcOp& op, Vc* vc, NDIS_STATUS s) {
+  vc->*op.in_op = false;
+  auto& early = vc->*op.early;
+  if (s == NDIS_STATUS_PENDING) {
+    if (early) {
+      const auto [es, ep] = *early;
+      early.reset();
+      (this->*op.complete)(vc, es, ep);
+    }
+    return true;
+  }
+  if (early) {
+    early.reset();
+    Reject(op.complete_fn, NDIS_STATUS_FAILURE, std::string(op.did_not_pend));
+  }
+  return false;
+}
+
+void Model::Impl::AcceptVcCompletion(const VcOp& op, NDIS_STATUS status, NDIS_HANDLE handle,
+                                     PCO_CALL_PARAMETERS params) {
+  std::string why;
+  Vc* vc = Resolve(vcs, handle, "NdisVcHandle", &why);
+  if (vc == nullptr) return Reject(op.complete_fn, NDIS_STATUS_FAILURE, why);
+  if (!op.pending(*vc)) return Reject(op.complete_fn, NDIS_STATUS_FAILURE, std::string(op.not_pending));
+  if (status == NDIS_STATUS_PENDING) {
+    return Reject(op.complete_fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+  }
+  if (vc->*op.in_op) {
+    auto& early = vc->*op.early;
+    if (early) return Reject(op.complete_fn, NDIS_STATUS_FAILURE, "completed twice");
+    early = std::make_pair(status, params);
+    return;
+  }
+  (this->*op.complete)(vc, status, params);
+}
+
+const Model::Impl::VcOp Model::Impl::kMakeCall{
+    "NdisCmMakeCallComplete", "no make-call is pending",
+    "completion of a make-call that did not pend (ignored)", &Vc::in_call_op,
+    &Vc::early_call_complete, [](const Vc& v) { return v.call == VcCall::kMaking; },
+    &Model::Impl::CompleteMakeCall};
+const Model::Impl::VcOp Model::Impl::kCloseCall{
+    "NdisCmCloseCallComplete", "no close-call is pending",
+    "completion of a close-call that did not pend (ignored)", &Vc::in_call_op,
+    &Vc::early_call_complete, [](const Vc& v) { return v.call == VcCall::kClosing; },
+    &Model::Impl::CompleteCloseCall};
+const Model::Impl::VcOp Model::Impl::kActivate{
+    "NdisMCoActivateVcComplete", "no activation is pending on this VC",
+    "completion of an activation that did not pend (ignored)", &Vc::in_miniport_op,
+    &Vc::early_miniport_complete, [](const Vc& v) { return v.activation == VcAct::kActivating; },
+    &Model::Impl::CompleteActivate};
+const Model::Impl::VcOp Model::Impl::kDeactivate{
+    "NdisMCoDeactivateVcComplete", "no deactivation is pending on this VC",
+    "completion of a deactivation that did not pend (ignored)", &Vc::in_miniport_op,
+    &Vc::early_miniport_complete,
+    [](const Vc& v) { return v.activation == VcAct::kDeactivating; },
+    &Model::Impl::CompleteDeactivate};
+const Model::Impl::VcOp Model::Impl::kIncomingCall{
+    "NdisClIncomingCallComplete", "no incoming call is pending on this VC",
+    "completion of an incoming call that did not pend (ignored)", &Vc::in_call_op,
+    &Vc::early_call_complete, [](const Vc& v) { return v.call == VcCall::kIncomingOffered; },
+    &Model::Impl::CompleteIncomingCall};
+
+
 NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params,
                                   NDIS_HANDLE, PNDIS_HANDLE party_out) {
   Impl& m = *impl_;
@@ -351,20 +415,7 @@ NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params
   NDIS_HANDLE party_ctx = nullptr;
   const NDIS_STATUS s = cm->cm.CmMakeCallHandler(m.CmVcCtx(vc), params, nullptr, &party_ctx);
   c.Return(s).Handle(party_ctx).Done();
-  vc->in_call_op = false;
-  if (s == NDIS_STATUS_PENDING) {
-    if (vc->early_call_complete) {
-      const auto [es, ep] = *vc->early_call_complete;
-      vc->early_call_complete.reset();
-      m.CompleteMakeCall(vc, es, ep);
-    }
-    return s;
-  }
-  if (vc->early_call_complete) {
-    vc->early_call_complete.reset();
-    m.Reject("NdisCmMakeCallComplete", NDIS_STATUS_FAILURE,
-             "completion of a make-call that did not pend (ignored)");
-  }
+  if (m.SettleVcOp(Impl::kMakeCall, vc, s)) return s;
   vc->call = s == NDIS_STATUS_SUCCESS ? VcCall::kConnected : VcCall::kIdle;
   return s;
 }
@@ -381,21 +432,7 @@ void Model::Impl::CompleteMakeCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETE
 
 VOID Model::NdisCmMakeCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE,
                                    NDIS_HANDLE, PCO_CALL_PARAMETERS params) {
-  Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmMakeCallComplete";
-  std::string why;
-  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
-  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
-  if (vc->call != VcCall::kMaking) return m.Reject(fn, NDIS_STATUS_FAILURE, "no make-call is pending");
-  if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
-  }
-  if (vc->in_call_op) {
-    if (vc->early_call_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
-    vc->early_call_complete = std::make_pair(status, params);
-    return;
-  }
-  m.CompleteMakeCall(vc, status, params);
+  impl_->AcceptVcCompletion(Impl::kMakeCall, status, handle, params);
 }
 
 NDIS_STATUS Model::NdisClCloseCall(NDIS_HANDLE handle, NDIS_HANDLE, PVOID buffer, UINT size) {
@@ -415,25 +452,12 @@ NDIS_STATUS Model::NdisClCloseCall(NDIS_HANDLE handle, NDIS_HANDLE, PVOID buffer
   c.Call();
   const NDIS_STATUS s = cm->cm.CmCloseCallHandler(m.CmVcCtx(vc), nullptr, buffer, size);
   c.Return(s).Done();
-  vc->in_call_op = false;
-  if (s == NDIS_STATUS_PENDING) {
-    if (vc->early_call_complete) {
-      const NDIS_STATUS es = vc->early_call_complete->first;
-      vc->early_call_complete.reset();
-      m.CompleteCloseCall(vc, es);
-    }
-    return s;
-  }
-  if (vc->early_call_complete) {
-    vc->early_call_complete.reset();
-    m.Reject("NdisCmCloseCallComplete", NDIS_STATUS_FAILURE,
-             "completion of a close-call that did not pend (ignored)");
-  }
+  if (m.SettleVcOp(Impl::kCloseCall, vc, s)) return s;
   vc->call = s == NDIS_STATUS_SUCCESS ? VcCall::kIdle : VcCall::kConnected;
   return s;
 }
 
-void Model::Impl::CompleteCloseCall(Vc* vc, NDIS_STATUS status) {
+void Model::Impl::CompleteCloseCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS) {
   vc->call = status == NDIS_STATUS_SUCCESS ? VcCall::kIdle : VcCall::kConnected;
   Driver* cl = ClientOf(vc);
   Crossing c(Fn::ProtocolClCloseCallComplete, cl->actor);
@@ -444,21 +468,7 @@ void Model::Impl::CompleteCloseCall(Vc* vc, NDIS_STATUS status) {
 }
 
 VOID Model::NdisCmCloseCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE) {
-  Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmCloseCallComplete";
-  std::string why;
-  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
-  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
-  if (vc->call != VcCall::kClosing) return m.Reject(fn, NDIS_STATUS_FAILURE, "no close-call is pending");
-  if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
-  }
-  if (vc->in_call_op) {
-    if (vc->early_call_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
-    vc->early_call_complete = std::make_pair(status, nullptr);
-    return;
-  }
-  m.CompleteCloseCall(vc, status);
+  impl_->AcceptVcCompletion(Impl::kCloseCall, status, handle, nullptr);
 }
 
 // ---- Activation. ----
@@ -492,20 +502,7 @@ NDIS_STATUS Model::NdisCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS para
   c.Call();
   const NDIS_STATUS s = mp->mco.CoActivateVcHandler(vc->miniport_ctx, params);
   c.Return(s).Done();
-  vc->in_miniport_op = false;
-  if (s == NDIS_STATUS_PENDING) {
-    if (vc->early_miniport_complete) {
-      const auto [es, ep] = *vc->early_miniport_complete;
-      vc->early_miniport_complete.reset();
-      m.CompleteActivate(vc, es, ep);
-    }
-    return s;
-  }
-  if (vc->early_miniport_complete) {
-    vc->early_miniport_complete.reset();
-    m.Reject("NdisMCoActivateVcComplete", NDIS_STATUS_FAILURE,
-             "completion of an activation that did not pend (ignored)");
-  }
+  if (m.SettleVcOp(Impl::kActivate, vc, s)) return s;
   vc->activation = s == NDIS_STATUS_SUCCESS ? VcAct::kActive : vc->activation_before;
   return s;
 }
@@ -522,23 +519,7 @@ void Model::Impl::CompleteActivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETE
 
 VOID Model::NdisMCoActivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle,
                                       PCO_CALL_PARAMETERS params) {
-  Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMCoActivateVcComplete";
-  std::string why;
-  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
-  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
-  if (vc->activation != VcAct::kActivating) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "no activation is pending on this VC");
-  }
-  if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
-  }
-  if (vc->in_miniport_op) {
-    if (vc->early_miniport_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
-    vc->early_miniport_complete = std::make_pair(status, params);
-    return;
-  }
-  m.CompleteActivate(vc, status, params);
+  impl_->AcceptVcCompletion(Impl::kActivate, status, handle, params);
 }
 
 NDIS_STATUS Model::NdisCmDeactivateVc(NDIS_HANDLE handle) {
@@ -560,25 +541,12 @@ NDIS_STATUS Model::NdisCmDeactivateVc(NDIS_HANDLE handle) {
   c.Call();
   const NDIS_STATUS s = mp->mco.CoDeactivateVcHandler(vc->miniport_ctx);
   c.Return(s).Done();
-  vc->in_miniport_op = false;
-  if (s == NDIS_STATUS_PENDING) {
-    if (vc->early_miniport_complete) {
-      const NDIS_STATUS es = vc->early_miniport_complete->first;
-      vc->early_miniport_complete.reset();
-      m.CompleteDeactivate(vc, es);
-    }
-    return s;
-  }
-  if (vc->early_miniport_complete) {
-    vc->early_miniport_complete.reset();
-    m.Reject("NdisMCoDeactivateVcComplete", NDIS_STATUS_FAILURE,
-             "completion of a deactivation that did not pend (ignored)");
-  }
+  if (m.SettleVcOp(Impl::kDeactivate, vc, s)) return s;
   vc->activation = s == NDIS_STATUS_SUCCESS ? VcAct::kDeactivated : VcAct::kActive;
   return s;
 }
 
-void Model::Impl::CompleteDeactivate(Vc* vc, NDIS_STATUS status) {
+void Model::Impl::CompleteDeactivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS) {
   vc->activation = status == NDIS_STATUS_SUCCESS ? VcAct::kDeactivated : VcAct::kActive;
   Driver* cm = CmOf(vc);
   Crossing c(Fn::ProtocolCmDeactivateVcComplete, cm->actor);
@@ -589,23 +557,7 @@ void Model::Impl::CompleteDeactivate(Vc* vc, NDIS_STATUS status) {
 }
 
 VOID Model::NdisMCoDeactivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle) {
-  Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMCoDeactivateVcComplete";
-  std::string why;
-  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
-  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
-  if (vc->activation != VcAct::kDeactivating) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "no deactivation is pending on this VC");
-  }
-  if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
-  }
-  if (vc->in_miniport_op) {
-    if (vc->early_miniport_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
-    vc->early_miniport_complete = std::make_pair(status, nullptr);
-    return;
-  }
-  m.CompleteDeactivate(vc, status);
+  impl_->AcceptVcCompletion(Impl::kDeactivate, status, handle, nullptr);
 }
 
 NDIS_STATUS Model::NdisMCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params) {
@@ -663,20 +615,7 @@ NDIS_STATUS Model::NdisCmDispatchIncomingCall(NDIS_HANDLE sap_handle, NDIS_HANDL
   c.Call();
   const NDIS_STATUS st = cl->cl.ClIncomingCallHandler(s->client_ctx, m.ClientVcCtx(vc), params);
   c.Return(st).Done();
-  vc->in_call_op = false;
-  if (st == NDIS_STATUS_PENDING) {
-    if (vc->early_call_complete) {
-      const auto [es, ep] = *vc->early_call_complete;
-      vc->early_call_complete.reset();
-      m.CompleteIncomingCall(vc, es, ep);
-    }
-    return st;
-  }
-  if (vc->early_call_complete) {
-    vc->early_call_complete.reset();
-    m.Reject("NdisClIncomingCallComplete", NDIS_STATUS_FAILURE,
-             "completion of an incoming call that did not pend (ignored)");
-  }
+  if (m.SettleVcOp(Impl::kIncomingCall, vc, st)) return st;
   vc->call = st == NDIS_STATUS_SUCCESS ? VcCall::kIncomingAccepted : VcCall::kIdle;
   return st;
 }
@@ -693,23 +632,7 @@ void Model::Impl::CompleteIncomingCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARA
 
 VOID Model::NdisClIncomingCallComplete(NDIS_STATUS status, NDIS_HANDLE handle,
                                        PCO_CALL_PARAMETERS params) {
-  Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClIncomingCallComplete";
-  std::string why;
-  Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
-  if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
-  if (vc->call != VcCall::kIncomingOffered) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "no incoming call is pending on this VC");
-  }
-  if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
-  }
-  if (vc->in_call_op) {
-    if (vc->early_call_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
-    vc->early_call_complete = std::make_pair(status, params);
-    return;
-  }
-  m.CompleteIncomingCall(vc, status, params);
+  impl_->AcceptVcCompletion(Impl::kIncomingCall, status, handle, params);
 }
 
 VOID Model::NdisCmDispatchCallConnected(NDIS_HANDLE handle) {
