@@ -14,6 +14,7 @@ monitor::Profile ProfileFor(const ndis::Settings& s) {
   p.accept_close_retry = s.accept_close_retry;
   p.notify_during_register = s.notify_during_register;
   p.mcm_create_vc_gets_af_handle = s.mcm_create_vc_gets_af_handle;
+  p.wan_context_violations_refused = s.refuse_wan_context_violations;
   p.create_vc_order = s.create_vc_peer_first ? monitor::Profile::VcCallbackOrder::kPeerFirst
                                              : monitor::Profile::VcCallbackOrder::kMiniportFirst;
   return p;

@@ -2379,6 +2379,7 @@ bool SetProfileKey(Profile& p, std::string_view key, std::string_view value, std
   if (key == "wan_line_down_before_close_call") return boolean(p.wan_line_down_before_close_call);
   if (key == "wan_tapi_event_ulong_params") return boolean(p.wan_tapi_event_ulong_params);
   if (key == "wan_links_down_at_finish") return boolean(p.wan_links_down_at_finish);
+  if (key == "wan_context_violations_refused") return boolean(p.wan_context_violations_refused);
   if (error) *error = "unknown profile key '" + std::string(key) + "'";
   return false;
 }

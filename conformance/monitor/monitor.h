@@ -89,6 +89,12 @@ struct Profile {
   // WAN-040: a link still up when the run ends may be legitimately up, so
   // it is not reported by default; true (or strict) reports it.
   bool wan_links_down_at_finish = false;
+  // WAN-002/003/004: NDIS (the model's Settings::refuse_wan_context_violations)
+  // refuses an indication made from a forbidden context, so an indication
+  // that reached none of the adapter's open bindings was refused, not lost:
+  // it is not a WAN-001 break and opens no status bracket (WAN-010). A spin
+  // lock held (WAN-003) is invisible in the trace, hence this policy.
+  bool wan_context_violations_refused = false;
 };
 
 // Sets one Profile field from text, as trace_check's --profile-key=value:
@@ -99,7 +105,7 @@ struct Profile {
 //   wan_version_scope=ndis51-legacy|ndis4
 //   wan_strict_quality, wan_report_unknown_link_context,
 //   wan_line_down_before_close_call, wan_tapi_event_ulong_params,
-//   wan_links_down_at_finish = true|false
+//   wan_links_down_at_finish, wan_context_violations_refused = true|false
 // Returns false and sets *error on an unknown key or a bad value.
 bool SetProfileKey(Profile& profile, std::string_view key, std::string_view value,
                    std::string* error);

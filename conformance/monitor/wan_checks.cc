@@ -29,6 +29,14 @@ constexpr size_t kFragmentSize = sizeof(NDIS_MAC_FRAGMENT);   // 16
 constexpr size_t kTapiEventSize = sizeof(NDIS_TAPI_EVENT);    // 48
 constexpr size_t kTapiEventCompatSize = 32;                   // ULONG params (WAN-102)
 constexpr size_t kLineUpContextOff = offsetof(NDIS_MAC_LINE_UP, NdisLinkContext);
+// NDISWAN's upper edge (NDIS_WAN_*, passed to protocols bound to its
+// virtual adapter): LocalAddress and DeviceName are IN OUT (WAN-037).
+constexpr size_t kWanLineUpSize = sizeof(NDIS_WAN_LINE_UP);      // 64
+constexpr size_t kWanLineDownSize = sizeof(NDIS_WAN_LINE_DOWN);  // 12
+constexpr size_t kWanFragmentSize = sizeof(NDIS_WAN_FRAGMENT);   // 12
+constexpr size_t kWanLocalOff = offsetof(NDIS_WAN_LINE_UP, LocalAddress);
+constexpr size_t kWanReservedLocal = 2;  // LocalAddress[0..1] belong to NDISWAN
+constexpr size_t kWanDeviceNameOff = offsetof(NDIS_WAN_LINE_UP, DeviceName);
 constexpr size_t kGetIdDeviceIdOff = offsetof(NDIS_TAPI_GET_ID, DeviceID);
 constexpr uint32_t kWanErrorBits = 0x3F;
 constexpr uint32_t kDeserialize = NDIS_ATTRIBUTE_DESERIALIZE;
@@ -230,8 +238,14 @@ struct WFrame {
   uint8_t nnotified;
   bool notified_overflow;
   Key notified[8];
-  // What the indication was about.
+  // What the indication was about. `upper`: the adapter is an intermediate
+  // driver's virtual adapter (NDISWAN's), so the buffer is an NDIS_WAN_*
+  // structure, not an NDIS_MAC_* one.
+  bool upper;
   bool initial_line_up, newcall;
+  // An initial line-up for a handle whose link is up (reported as WAN-025):
+  // NDISWAN may refuse it and leave NdisLinkContext NULL (E-11).
+  bool duplicate_line_up;
   uint64_t up_handle, up_ht_call, newcall_hd_call, newcall_ht_line;
   uint32_t up_window;
   size_t p2_off, p2_size;
@@ -337,6 +351,15 @@ struct WanMonitor::State {
     return nullptr;
   }
   WFrame* Top() { return depth > 0 ? &stack[depth - 1] : nullptr; }
+  // Whether `actor` (a miniport driver) also has an NDIS 5 protocol binding
+  // open below it: an intermediate driver such as NDISWAN, whose virtual
+  // adapter indicates NDIS_WAN_* structures upward rather than a WAN
+  // miniport's NDIS_MAC_* ones.
+  bool BoundBelow(ActorId actor) const {
+    for (const auto& [k, b] : binds)
+      if (k.w == actor && b.open) return true;
+    return false;
+  }
 
   // ---- entry ----
   void OnEvent(const Event& e, const uint64_t* a);
@@ -348,6 +371,8 @@ struct WanMonitor::State {
   void StatusContext(const Event& e, uint64_t mh, const char* what);
   void IndicateCall(const Event& e, const uint64_t* a, WFrame& f);
   void IndicateReturn(const Event& e, const uint64_t* a, WFrame& f);
+  void UpperIndicateCall(const Event& e, WFrame& f);
+  void UpperIndicateReturn(const Event& e, const uint64_t* a, WFrame& f);
   void LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Bytes b, WFrame& f);
   void LinkContextUse(const Event& e, uint64_t mh, uint64_t lc, const char* what);
   void TapiIndication(const Event& e, Adapter& ad, uint64_t mh, Bytes b, WFrame& f);
@@ -385,7 +410,8 @@ void WanMonitor::State::OnEvent(const Event& e, const uint64_t* a) {
     f.blob_len = f.cur_len = 0;
     f.nnotified = 0;
     f.notified_overflow = false;
-    f.initial_line_up = f.newcall = false;
+    f.upper = false;
+    f.initial_line_up = f.newcall = f.duplicate_line_up = false;
     f.up_handle = f.up_ht_call = f.newcall_hd_call = f.newcall_ht_line = 0;
     f.up_window = 0;
     f.p2_off = f.p2_size = 0;
@@ -600,6 +626,10 @@ void WanMonitor::State::IndicateCall(const Event& e, const uint64_t* a, WFrame& 
     ad.bracket_since = e.index;
   }
   if (!IsWanStatus(f.gstatus)) return;
+  if (ad.actor != kNoActor && BoundBelow(ad.actor)) {
+    f.upper = true;
+    return UpperIndicateCall(e, f);
+  }
 
   // WAN-095 / OQ-19: who may indicate WAN status at all.
   auto d = drivers.find(e.actor);
@@ -719,10 +749,12 @@ void WanMonitor::State::LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Byt
   }
 
   // An initial line-up (L2).
-  if (auto h = link_by_handle.find(Key{mh, handle}); h != link_by_handle.end())
+  if (auto h = link_by_handle.find(Key{mh, handle}); h != link_by_handle.end()) {
     Report(kW025, e.index, h->second,
            "line-up with NULL NdisLinkContext for NdisLinkHandle " + Hex(handle) +
                ", whose link is up with context " + Hex(h->second) + " (context not saved)");
+    f.duplicate_line_up = true;
+  }
   uint64_t ht_call = 0;
   if (g != nullptr) {
     if (g->g.decoded && (g->g.select != LINECALLSELECT_CALL || (g->g.call_known && !g->g.calls_for_line_up))) {
@@ -878,13 +910,73 @@ void WanMonitor::State::TapiIndication(const Event& e, Adapter& ad, uint64_t mh,
   }
 }
 
+// NDISWAN's upward indication (WAN-037, WAN-042, WAN-053): the size of the
+// NDIS_WAN_* structure for the status.
+void WanMonitor::State::UpperIndicateCall(const Event& e, WFrame& f) {
+  const Bytes b = View(f.blob, f.blob_len, f.len);
+  switch (f.gstatus) {
+    case NDIS_STATUS_WAN_LINE_UP:
+      if (!b.Has(0, kWanLineUpSize))
+        Report(kW037, e.index, f.adapter,
+               "NDIS_WAN_LINE_UP to protocols with StatusBufferSize " + std::to_string(f.len) +
+                   "; the structure needs 64");
+      return;
+    case NDIS_STATUS_WAN_LINE_DOWN:
+      if (!b.Has(0, kWanLineDownSize))
+        Report(kW042, e.index, f.adapter,
+               "NDIS_WAN_LINE_DOWN to protocols with StatusBufferSize " + std::to_string(f.len) +
+                   "; the structure needs 12");
+      return;
+    case NDIS_STATUS_WAN_FRAGMENT:
+      if (!b.Has(0, kWanFragmentSize))
+        Report(kW053, e.index, f.adapter,
+               "NDIS_WAN_FRAGMENT to protocols with StatusBufferSize " + std::to_string(f.len) +
+                   "; the structure needs 12");
+      return;
+    default: return;
+  }
+}
+
+// After NDISWAN's upward indication: a protocol may write its per-link
+// context into LocalAddress[2..5] and may set DeviceName; nothing else of
+// the structure may change (the reserved LocalAddress bytes included).
+void WanMonitor::State::UpperIndicateReturn(const Event& e, const uint64_t* a, WFrame& f) {
+  const Bytes before = View(f.blob, f.blob_len, f.len);
+  const Bytes after = View(e.blob, e.blob_len, a[0]);
+  const CheckId check = f.gstatus == NDIS_STATUS_WAN_LINE_UP     ? kW037
+                        : f.gstatus == NDIS_STATUS_WAN_LINE_DOWN ? kW042
+                                                                 : kW053;
+  if (a[0] != f.len) {
+    Report(check, e.index, f.adapter,
+           "StatusBufferSize is " + std::to_string(a[0]) + " after NDISWAN's indication, " +
+               std::to_string(f.len) + " before");
+    return;
+  }
+  const bool line_up = f.gstatus == NDIS_STATUS_WAN_LINE_UP;
+  const size_t n = std::min(before.n, after.n);
+  for (size_t i = 0; i < n; ++i) {
+    if (line_up && i >= kWanLocalOff + kWanReservedLocal && i < kWanLocalOff + 6) continue;
+    if (line_up && i >= kWanDeviceNameOff && i < kWanLineUpSize) continue;
+    if (before.p[i] == after.p[i]) continue;
+    const bool reserved = line_up && i >= kWanLocalOff && i < kWanLocalOff + kWanReservedLocal;
+    Report(check, e.index, f.adapter,
+           "byte " + std::to_string(i) + " of NDISWAN's status " + St(f.gstatus) + " changed from " +
+               Hex(before.p[i]) + " to " + Hex(after.p[i]) +
+               (reserved ? " (LocalAddress high-order bytes, reserved to NDISWAN)"
+                         : " (an IN field of the structure)"));
+    return;
+  }
+}
+
 void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame& f) {
   const uint64_t mh = f.adapter;
   const Bytes before = View(f.blob, f.blob_len, f.len);
   const Bytes after = View(e.blob, e.blob_len, a[0]);
-  // WAN-103: only NdisLinkContext of an initial line-up and LINE_NEWCALL's
-  // ulParam2 may change.
-  if (a[0] != f.len) {
+  if (f.upper) {
+    UpperIndicateReturn(e, a, f);
+  } else if (a[0] != f.len) {
+    // WAN-103: only NdisLinkContext of an initial line-up and LINE_NEWCALL's
+    // ulParam2 may change.
     Report(kW103, e.index, mh,
            "StatusBufferSize is " + std::to_string(a[0]) + " after NdisMIndicateStatus, " +
                std::to_string(f.len) + " before");
@@ -909,10 +1001,19 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
     }
   }
   Adapter& ad = AdapterAt(mh);
-  // WAN-001: every open binding to the adapter was notified.
+  // WAN-001: every open binding to the adapter was notified. None notified
+  // although some are open: NDIS refused the call (profile), see
+  // wan_context_violations_refused; the bracket it opened is void.
   if (ad.has_name && !f.notified_overflow) {
+    bool refused = false;
+    if (f.nnotified == 0 && profile->wan_context_violations_refused) {
+      for (const auto& [k, b] : binds)
+        refused |= b.open && b.has_name && b.device_name == ad.device_name;
+      if (refused && ad.bracket_open && ad.bracket_since == f.index && ad.nnotified == 0)
+        ad.bracket_open = false;
+    }
     for (const auto& [k, b] : binds) {
-      if (!b.open || !b.has_name || b.device_name != ad.device_name) continue;
+      if (refused || !b.open || !b.has_name || b.device_name != ad.device_name) continue;
       bool got = false;
       for (uint8_t i = 0; i < f.nnotified; ++i) got |= f.notified[i] == k;
       if (!got)
@@ -923,7 +1024,7 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
   }
   const bool forwarded = f.nnotified > 0;
   if (f.initial_line_up) {
-    if (!after.Has(kLineUpContextOff, 8)) return;
+    if (f.duplicate_line_up || !after.Has(kLineUpContextOff, 8)) return;
     const uint64_t lc = after.U64(kLineUpContextOff);
     if (!forwarded) return;  // nobody bound: no NDISWAN to write a context
     if (lc == 0) {
@@ -1150,7 +1251,9 @@ void WanMonitor::State::TapiRequestStart(const Event& e, Adapter& ad, uint64_t m
     case OID_TAPI_DROP: {
       if (!in.Has(0, 16)) return;
       Call* c = CallByHd(mh, in.U64(8));
-      if (c != nullptr && !c->closed) {
+      // A DROP of a call that is already IDLE changes no state, so it owes
+      // no new LINE_CALLSTATE (WAN-064 indicates changes).
+      if (c != nullptr && !c->closed && c->state != LINECALLSTATE_IDLE) {
         c->idle_since_drop = false;
         c->drop_index = e.index;
       }
@@ -1232,7 +1335,9 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
       } else if (!(ok || status == NDIS_STATUS_TAPI_INVALLINEHANDLE ||
                    status == NDIS_STATUS_TAPI_INVALADDRESSID ||
                    status == NDIS_STATUS_TAPI_INVALCALLHANDLE || status == NDIS_STATUS_TAPI_NODEVICE ||
-                   status == NDIS_STATUS_TAPI_RESOURCEUNAVAIL || status == NDIS_STATUS_FAILURE)) {
+                   status == NDIS_STATUS_TAPI_RESOURCEUNAVAIL || status == NDIS_STATUS_FAILURE ||
+                   // E-08: a buffer that cannot hold the request is refused first.
+                   status == NDIS_STATUS_INVALID_LENGTH || status == NDIS_STATUS_INVALID_DATA)) {
         Report(kW073, e.index, mh, "OID_TAPI_GET_ID " + std::string(pended ? "completed" : "returned") +
                                        " with " + St(status) + ", which is not among its return codes");
       }
@@ -1470,6 +1575,9 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
 void WanMonitor::State::WanSendCall(const Event& e, const uint64_t* a, WFrame& f) {
   const uint64_t mh = HandleByCtx(a[0]);
   f.adapter = mh;
+  // NDISWAN's virtual adapter names links by its own upper ids (E-10); the
+  // NdisLinkHandle rules are about the WAN miniport's links below it.
+  if (BoundBelow(e.actor)) return;
   auto it = link_by_handle.find(Key{mh, a[1]});
   Link* l = it != link_by_handle.end() ? FindLink(it->second) : nullptr;
   if (l == nullptr || !l->up) {

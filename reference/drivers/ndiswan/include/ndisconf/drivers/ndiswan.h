@@ -191,7 +191,8 @@ class Ndiswan : public Driver {
   void OnUnbindAdapter(PNDIS_STATUS status, WanLowerBinding& b, NDIS_HANDLE unbind_context);
   void OnCloseAdapterComplete(WanLowerBinding& b, NDIS_STATUS status);
   void OnRequestComplete(WanLowerBinding& b, PNDIS_REQUEST request, NDIS_STATUS status);
-  void OnStatus(WanLowerBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size);
+  // Virtual so a seeded-bug variant can break one step of it.
+  virtual void OnStatus(WanLowerBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size);
   void OnStatusComplete(WanLowerBinding& b);
   void OnWanSendComplete(WanLowerBinding& b, PNDIS_WAN_PACKET packet, NDIS_STATUS status);
   NDIS_STATUS OnWanReceive(NDIS_HANDLE link_context, PUCHAR packet, ULONG size);

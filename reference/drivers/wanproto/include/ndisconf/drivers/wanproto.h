@@ -144,7 +144,8 @@ class WanProto : public Driver {
   void OnUnbindAdapter(PNDIS_STATUS status, WpBinding& b, NDIS_HANDLE unbind_context);
   void OnCloseAdapterComplete(WpBinding& b, NDIS_STATUS status);
   void OnRequestComplete(WpBinding& b, PNDIS_REQUEST request, NDIS_STATUS status);
-  void OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size);
+  // Virtual so a seeded-bug variant can break one step of it.
+  virtual void OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size);
   void OnStatusComplete(WpBinding& b);
   void OnWanSendComplete(WpBinding& b, PNDIS_WAN_PACKET packet, NDIS_STATUS status);
   NDIS_STATUS OnWanReceive(NDIS_HANDLE link_context, PUCHAR packet, ULONG size);

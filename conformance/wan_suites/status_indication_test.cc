@@ -1,0 +1,229 @@
+// Conformance: NdisMIndicateStatus in general (spec 5.11, 2.9): NDIS hands
+// each indication to every bound protocol unchanged, closes the bracket with
+// ProtocolStatusComplete, and records and refuses indications made from the
+// wrong context (WAN-002/003/004, Settings::refuse_wan_context_violations).
+#include <ndis.h>
+#include <ndiswan.h>
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "conformance/framework/fixture.h"
+
+namespace ndisconf::conformance {
+namespace {
+
+using drivers::Wmp;
+using drivers::WmpAdapter;
+using drivers::WmpConfig;
+
+// How a test-local WMP misbehaves (each breaks one rule).
+enum class Misstep {
+  kIndicateFromIsr,       // WAN-002
+  kIndicateWithLockHeld,  // WAN-003
+  kNeverComplete,         // WAN-010
+  kBatchOfThree,          // legal: three indications, one complete
+};
+
+class MisstepWmp : public Wmp {
+ public:
+  MisstepWmp(WmpConfig c, Misstep m) : Wmp(std::move(c)), m_(m) {}
+  bool armed = false;
+  void OnIsr(WmpAdapter& a, PBOOLEAN recognized, PBOOLEAN queue_dpc) override {
+    Wmp::OnIsr(a, recognized, queue_dpc);
+    if (armed && m_ == Misstep::kIndicateFromIsr) {
+      armed = false;
+      Indicate(a, NDIS_STATUS_MEDIA_BUSY, nullptr, 0);  // the DPC completes the bracket
+    }
+  }
+  void OnHandleInterrupt(WmpAdapter& a) override {
+    if (armed && m_ == Misstep::kIndicateWithLockHeld) {
+      armed = false;
+      NdisAcquireSpinLock(&a.lock);
+      NdisMIndicateStatus(a.handle, NDIS_STATUS_MEDIA_BUSY, nullptr, 0);
+      NdisReleaseSpinLock(&a.lock);
+    }
+    if (armed && m_ == Misstep::kBatchOfThree) {
+      armed = false;
+      for (int i = 0; i < 3; ++i) Indicate(a, NDIS_STATUS_MEDIA_BUSY, nullptr, 0);
+    }
+    Wmp::OnHandleInterrupt(a);
+    if (armed && m_ == Misstep::kNeverComplete) {
+      armed = false;
+      NdisMIndicateStatus(a.handle, NDIS_STATUS_MEDIA_BUSY, nullptr, 0);  // no complete follows
+    }
+  }
+
+ private:
+  Misstep m_;
+};
+
+class StatusIndication : public ConformanceTest {
+ protected:
+  stack::WanTopology Topology(std::function<std::unique_ptr<Wmp>(const WmpConfig&)> make,
+                              WmpConfig wmp = {}) {
+    stack::Stack& s = NewStack();
+    stack::WanTopologyParts parts;
+    parts.wmp = [&](nic::Nic& n, std::function<void(NDIS_HANDLE)> raise) {
+      WmpConfig c = wmp;
+      c.nics = {&n};
+      c.raise_interrupt = std::move(raise);
+      return make(c);
+    };
+    parts.ndiswan = [&] {
+      return impl().ndiswan ? impl().ndiswan({}) : std::make_unique<drivers::Ndiswan>();
+    };
+    parts.proto = [&] {
+      return impl().wanproto ? impl().wanproto({}) : std::make_unique<drivers::WanProto>();
+    };
+    stack::WanTopology t = stack::BuildWanTopology(s, parts);
+    EXPECT_EQ(t.wmp_init_status, NDIS_STATUS_SUCCESS);
+    return t;
+  }
+  stack::WanTopology MisstepTopology(Misstep m) {
+    return Topology([m](const WmpConfig& c) { return std::make_unique<MisstepWmp>(c, m); });
+  }
+  template <class F>
+  NDIS_STATUS AsNdiswan(const stack::WanTopology& t, F&& f) {
+    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
+    stack().Settle();
+    return s;
+  }
+  size_t RejectionsNaming(const std::string& rule) {
+    size_t n = 0;
+    for (const ndis::Rejection& r : model().rejections())
+      n += r.function.find("NdisMIndicateStatus") == 0 && r.reason.find(rule) != std::string::npos;
+    return n;
+  }
+};
+
+TEST_P(StatusIndication, EveryWmpIndicationReachesNdiswanAndEachBracketIsCompleted) {
+  NDISCONF_RULES("WAN-001", "WAN-007", "WAN-010", "WAN-011");
+  stack::WanTopology t = WanTopology();
+  ASSERT_NE(t.nic, nullptr);
+  HTAPI_LINE line = 0;
+  HTAPI_CALL call = 0;
+  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
+  ASSERT_EQ(AsNdiswan(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
+  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
+            NDIS_STATUS_FAILURE);
+  Pump(t, 10);
+  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
+  Pump(t, 2);
+  ASSERT_EQ(t.nic->InjectRemoteHangUp(nic::ChannelId{0}), nic::OpStatus::kOk);
+  Pump(t, 3);
+  const drivers::WmpCounts& w = t.wmp->adapter(0).counts;
+  const drivers::wan::Counters& c = t.ndiswan->counters();
+  // WAN-001: one ProtocolStatus per indication (NDISWAN is the only binding).
+  EXPECT_EQ(c.indications, w.line_up + w.line_down + w.fragment + w.tapi);
+  EXPECT_EQ(c.line_ups, w.line_up);
+  EXPECT_EQ(c.line_downs, w.line_down);
+  // WAN-010 / WAN-011: each of the WMP's completes reached NDISWAN.
+  EXPECT_GE(w.status_complete, 1u);
+  EXPECT_EQ(c.status_completes, w.status_complete);
+  EXPECT_FALSE(t.wmp->adapter(0).bracket_open);
+  // WAN-007: NDISWAN forwarded the line-up and line-down to its protocol.
+  ASSERT_EQ(t.ndiswan->forwarded().size(), 2u);
+  EXPECT_TRUE(t.ndiswan->forwarded()[0].to_protocols);
+  EXPECT_EQ(t.proto->counters().indications, 2u);
+  EXPECT_EQ(t.proto->counters().status_completes, 2u);
+  EXPECT_TRUE(t.ndiswan->config_manager_log().empty());
+}
+
+TEST_P(StatusIndication, IndicationFromMiniportIsrIsRecordedAndNotForwarded) {
+  NDISCONF_RULES("WAN-002", "WAN-004");
+  stack::WanTopology t = MisstepTopology(Misstep::kIndicateFromIsr);
+  ASSERT_NE(t.nic, nullptr);
+  const uint64_t before = t.ndiswan->counters().indications;
+  static_cast<MisstepWmp*>(t.wmp)->armed = true;
+  model().RaiseInterrupt(t.lower);
+  stack().Settle();
+  EXPECT_EQ(RejectionsNaming("WAN-002"), 1u);
+  EXPECT_EQ(t.ndiswan->counters().indications, before);
+  ExpectViolation("WAN-002");
+  // MiniportISR runs at device IRQL, above DISPATCH_LEVEL.
+  ExpectViolation("WAN-004");
+}
+
+TEST_P(StatusIndication, IndicationWithASpinLockHeldIsRecordedAndNotForwarded) {
+  NDISCONF_RULES("WAN-003");
+  stack::WanTopology t = MisstepTopology(Misstep::kIndicateWithLockHeld);
+  ASSERT_NE(t.nic, nullptr);
+  const uint64_t before = t.ndiswan->counters().indications;
+  static_cast<MisstepWmp*>(t.wmp)->armed = true;
+  model().RaiseInterrupt(t.lower);
+  stack().Settle();
+  EXPECT_EQ(RejectionsNaming("WAN-003"), 1u);
+  EXPECT_EQ(t.ndiswan->counters().indications, before);
+}
+
+TEST_P(StatusIndication, SerializedMiniportBelowDispatchLevelIsRecordedAndNotForwarded) {
+  NDISCONF_RULES("WAN-004");
+  stack::WanTopology t = WanTopology();
+  ASSERT_NE(t.nic, nullptr);
+  const uint64_t before = t.ndiswan->counters().indications;
+  NDIS_HANDLE mh = t.wmp->adapter(0).handle;
+  stack().As(t.wmp_id, [&] {  // the harness runs at PASSIVE_LEVEL
+    NdisMIndicateStatus(mh, NDIS_STATUS_MEDIA_BUSY, nullptr, 0);
+    NdisMIndicateStatusComplete(mh);
+    return 0;
+  });
+  stack().Settle();
+  EXPECT_EQ(RejectionsNaming("WAN-004"), 2u);
+  EXPECT_EQ(t.ndiswan->counters().indications, before);
+  ExpectViolation("WAN-004");
+}
+
+TEST_P(StatusIndication, DeserializedMiniportBelowDispatchLevelIsForwarded) {
+  NDISCONF_RULES("WAN-004", "WAN-001");
+  drivers::WmpConfig wc;
+  wc.deserialized = true;
+  stack::WanTopology t = WanTopology(wc);
+  ASSERT_NE(t.nic, nullptr);
+  const drivers::wan::Counters before = t.ndiswan->counters();
+  NDIS_HANDLE mh = t.wmp->adapter(0).handle;
+  stack().As(t.wmp_id, [&] {
+    NdisMIndicateStatus(mh, NDIS_STATUS_MEDIA_BUSY, nullptr, 0);
+    NdisMIndicateStatusComplete(mh);
+    return 0;
+  });
+  stack().Settle();
+  EXPECT_EQ(RejectionsNaming("WAN-004"), 0u);
+  EXPECT_EQ(t.ndiswan->counters().indications, before.indications + 1);
+  EXPECT_EQ(t.ndiswan->counters().other_status, before.other_status + 1);
+  EXPECT_EQ(t.ndiswan->counters().status_completes, before.status_completes + 1);
+}
+
+TEST_P(StatusIndication, OneCompleteMayCloseSeveralIndications) {
+  NDISCONF_RULES("WAN-010", "WAN-011");
+  stack::WanTopology t = MisstepTopology(Misstep::kBatchOfThree);
+  ASSERT_NE(t.nic, nullptr);
+  const drivers::wan::Counters before = t.ndiswan->counters();
+  static_cast<MisstepWmp*>(t.wmp)->armed = true;
+  model().RaiseInterrupt(t.lower);
+  stack().Settle();
+  EXPECT_EQ(t.ndiswan->counters().indications, before.indications + 3);
+  EXPECT_EQ(t.ndiswan->counters().status_completes, before.status_completes + 1);
+  EXPECT_TRUE(model().rejections().empty());
+}
+
+TEST_P(StatusIndication, BracketLeftOpenAtQuiesceIsReported) {
+  NDISCONF_RULES("WAN-010");
+  stack::WanTopology t = MisstepTopology(Misstep::kNeverComplete);
+  ASSERT_NE(t.nic, nullptr);
+  const drivers::wan::Counters before = t.ndiswan->counters();
+  static_cast<MisstepWmp*>(t.wmp)->armed = true;
+  model().RaiseInterrupt(t.lower);
+  stack().Settle();
+  EXPECT_EQ(t.ndiswan->counters().indications, before.indications + 1);
+  EXPECT_EQ(t.ndiswan->counters().status_completes, before.status_completes);
+  ExpectViolation("WAN-010");
+}
+
+NDISCONF_INSTANTIATE(StatusIndication);
+
+}  // namespace
+}  // namespace ndisconf::conformance
