@@ -5,24 +5,33 @@
 
 namespace ndisconf::drivers {
 
+void CallLog::Add(const Observed& o) {
+  PushBounded(entries_, o, kHistory);
+  PerName& p = by_name_[o.fn];
+  ++p.count;
+  p.last = o;
+}
+
 size_t CallLog::Count(std::string_view fn) const {
-  size_t n = 0;
-  for (const Observed& o : entries_) n += (o.fn == fn) ? 1 : 0;
-  return n;
+  auto it = by_name_.find(fn);
+  return it == by_name_.end() ? 0 : it->second.count;
 }
 
 const Observed* CallLog::Last(std::string_view fn) const {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    if (it->fn == fn) return &*it;
-  }
-  return nullptr;
+  auto it = by_name_.find(fn);
+  return it == by_name_.end() ? nullptr : &it->second.last;
 }
 
 std::vector<std::string> CallLog::Names() const {
   std::vector<std::string> names;
   names.reserve(entries_.size());
-  for (const Observed& o : entries_) names.push_back(o.fn);
+  for (const Observed& o : entries_) names.emplace_back(o.fn);
   return names;
+}
+
+void CallLog::Clear() {
+  entries_.clear();
+  by_name_.clear();
 }
 
 bool Deferrer::Defer(NDIS_HANDLE ndis_object, std::function<void()> fn) {

@@ -233,14 +233,14 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
   const bool fragment = general_status == NDIS_STATUS_WAN_FRAGMENT;
   if (!line_up && !line_down && !fragment) {
     ++counters_.ignored;  // WAN-006
-    indications_.push_back(ind);
+    PushBounded(indications_, ind);
     return;
   }
   const UINT need = line_up ? sizeof(NDIS_WAN_LINE_UP)
                             : (line_down ? sizeof(NDIS_WAN_LINE_DOWN) : sizeof(NDIS_WAN_FRAGMENT));
   if (buffer == nullptr || size < need) {
     ++counters_.malformed;
-    indications_.push_back(ind);
+    PushBounded(indications_, ind);
     return;
   }
   ind.decoded = true;
@@ -253,7 +253,7 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
                 sizeof(ULONG));  // not through the enum: the value is untrusted
     ind.max_total_size = up.MaximumTotalSize;
     ind.protocol_type = up.ProtocolType;
-    indications_.push_back(ind);
+    PushBounded(indications_, ind);
     WpLink& link = links_[ind.link.value];
     const bool first = link.line_ups == 0;
     link.id = ind.link;
@@ -279,7 +279,7 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
   // NDIS_WAN_LINE_DOWN and NDIS_WAN_FRAGMENT share their layout.
   auto down = Read<NDIS_WAN_LINE_DOWN>(buffer);
   ind.link = wan::UpperLinkId::FromBytes(down.RemoteAddress);
-  indications_.push_back(ind);
+  PushBounded(indications_, ind);
   auto it = links_.find(ind.link.value);
   if (it == links_.end() || !it->second.up) {
     ++counters_.unknown_link;

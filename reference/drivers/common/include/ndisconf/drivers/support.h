@@ -52,7 +52,7 @@ struct OpPolicy {
 // One observed crossing into (or, for "own completion" records, inside) a
 // driver. Field meaning depends on `fn`; the driver that logs documents it.
 struct Observed {
-  std::string fn;  // e.g. "ProtocolClOpenAfCompleteEx"
+  std::string_view fn;  // e.g. "ProtocolClOpenAfCompleteEx": a literal (static storage)
   NDIS_STATUS status = NDIS_STATUS_SUCCESS;
   NDIS_HANDLE a = nullptr;
   NDIS_HANDLE b = nullptr;
@@ -60,20 +60,40 @@ struct Observed {
   uint64_t value = 0;
 };
 
+// What a driver observed, for tests: exact counts and the last entry of each
+// name for the whole run, and the most recent kHistory entries in order.
+// Bounded, so a long run (a benchmark, a fuzz campaign) neither grows without
+// limit nor allocates per entry once warm.
 class CallLog {
  public:
-  void Add(Observed o) { entries_.push_back(std::move(o)); }
+  static constexpr size_t kHistory = 4096;
+
+  void Add(const Observed& o);
   size_t Count(std::string_view fn) const;
   // The last entry named `fn`, or nullptr.
   const Observed* Last(std::string_view fn) const;
-  // All names, in order (for readable EXPECT_THAT sequence checks).
+  // The names of the retained history, in order (for readable sequence checks).
   std::vector<std::string> Names() const;
+  // The most recent entries (at most kHistory), oldest first.
   const std::vector<Observed>& entries() const { return entries_; }
-  void Clear() { entries_.clear(); }
+  void Clear();
 
  private:
+  struct PerName {
+    size_t count = 0;
+    Observed last;
+  };
   std::vector<Observed> entries_;
+  std::unordered_map<std::string_view, PerName> by_name_;
 };
+
+// Keeps a record vector to its most recent `limit` entries: when it is full,
+// the oldest half goes (amortized O(1) per push).
+template <class T>
+void PushBounded(std::vector<T>& v, T item, size_t limit = CallLog::kHistory) {
+  if (v.size() >= limit) v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(limit / 2));
+  v.push_back(std::move(item));
+}
 
 // Runs closures from NDIS I/O work items. Each Defer allocates a work item
 // on `ndis_object` (a binding or miniport adapter handle), queues it, and

@@ -152,6 +152,7 @@ class Ndiswan : public Driver {
 
   const std::vector<std::unique_ptr<WanLowerBinding>>& bindings() const { return bindings_; }
   const std::vector<WanRequestRecord>& requests() const { return requests_; }
+  // The most recent upward indications (at most CallLog::kHistory), oldest first.
   const std::vector<UpperIndication>& forwarded() const { return forwarded_; }
   const WanLinkSends* sends(wan::LinkContext c) const;
   size_t queued(wan::LinkContext c) const;

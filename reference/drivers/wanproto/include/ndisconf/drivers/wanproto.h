@@ -124,6 +124,7 @@ class WanProto : public Driver {
   const Config& config() const { return config_; }
   const WanProtoCounters& counters() const { return counters_; }
   const std::vector<std::unique_ptr<WpBinding>>& bindings() const { return bindings_; }
+  // The most recent indications seen (at most CallLog::kHistory), oldest first.
   const std::vector<WpIndication>& indications() const { return indications_; }
   const std::map<uint64_t, WpLink>& links() const { return links_; }
   const WpLink* link(wan::UpperLinkId id) const;
