@@ -64,6 +64,19 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
                                  const drivers::WanProtoConfig& proto = {},
                                  const nic::SoftNicConfig& nic = {},
                                  const ndis::Settings& settings = {});
+  // Runs an NDISTAPI request (an upper-edge call on NDISWAN, as a TAPI
+  // application reaches it) as NDISWAN and settles the scheduler. A request
+  // NDISWAN pended yields its final status.
+  template <class F>
+  NDIS_STATUS Tapi(const stack::WanTopology& t, F&& f) {
+    const size_t before = t.ndiswan->requests().size();
+    const NDIS_STATUS s = stack_->As(t.ndiswan_id, std::forward<F>(f));
+    stack_->Settle();
+    if (s == NDIS_STATUS_PENDING && t.ndiswan->requests().size() > before) {
+      return t.ndiswan->requests().back().final_status;
+    }
+    return s;
+  }
   // Lets NIC time pass, running NDIS's queued work after each tick.
   void Pump(const stack::WanTopology& t, nic::Ticks ticks) { stack::Pump(*stack_, *t.nic, ticks); }
 

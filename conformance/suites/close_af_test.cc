@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
 namespace {
@@ -25,24 +26,6 @@ using drivers::CmAf;
 using drivers::CmAfState;
 using drivers::OpPolicy;
 using drivers::SapSpec;
-
-// The last entry named `fn` in a driver's log; a missing one fails the test
-// (by exception, which GoogleTest reports) instead of crashing the binary
-// when an implementation under test never made that call.
-const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
-  const drivers::Observed* o = log.Last(fn);
-  if (o == nullptr) throw std::runtime_error("no " + std::string(fn) + " in the driver's log");
-  return *o;
-}
-
-const ndis::Rejection* FindRejection(const ndis::Model& m, std::string_view fn,
-                                     std::string_view part) {
-  const ndis::Rejection* found = nullptr;
-  for (const ndis::Rejection& r : m.rejections()) {
-    if (r.function == fn && r.reason.find(part) != std::string::npos) found = &r;
-  }
-  return found;
-}
 
 // Broken on purpose: completes a pended close with NDIS_STATUS_FAILURE.
 class CmCompletesCloseWithFailure : public CallManager {

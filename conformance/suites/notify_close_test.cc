@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
 namespace {
@@ -26,24 +27,6 @@ using drivers::CmAfState;
 using drivers::CmPort;
 using drivers::Mcm;
 using drivers::OpPolicy;
-
-// The last entry named `fn` in a driver's log; a missing one fails the test
-// (by exception, which GoogleTest reports) instead of crashing the binary
-// when an implementation under test never made that call.
-const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
-  const drivers::Observed* o = log.Last(fn);
-  if (o == nullptr) throw std::runtime_error("no " + std::string(fn) + " in the driver's log");
-  return *o;
-}
-
-const ndis::Rejection* FindRejection(const ndis::Model& m, std::string_view fn,
-                                     std::string_view part) {
-  const ndis::Rejection* found = nullptr;
-  for (const ndis::Rejection& r : m.rejections()) {
-    if (r.function == fn && r.reason.find(part) != std::string::npos) found = &r;
-  }
-  return found;
-}
 
 // Index of the first entry named `fn` in `names`, or names.size().
 size_t IndexOf(const std::vector<std::string>& names, std::string_view fn) {

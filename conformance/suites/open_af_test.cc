@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
 namespace {
@@ -27,26 +28,6 @@ using drivers::CmAf;
 using drivers::CmAfState;
 using drivers::CmPort;
 using drivers::OpPolicy;
-
-// The last rejection the model recorded for `fn` whose reason contains
-// `part`, or nullptr.
-// The last entry named `fn` in a driver's log; a missing one fails the test
-// (by exception, which GoogleTest reports) instead of crashing the binary
-// when an implementation under test never made that call.
-const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
-  const drivers::Observed* o = log.Last(fn);
-  if (o == nullptr) throw std::runtime_error("no " + std::string(fn) + " in the driver's log");
-  return *o;
-}
-
-const ndis::Rejection* FindRejection(const ndis::Model& m, std::string_view fn,
-                                     std::string_view part) {
-  const ndis::Rejection* found = nullptr;
-  for (const ndis::Rejection& r : m.rejections()) {
-    if (r.function == fn && r.reason.find(part) != std::string::npos) found = &r;
-  }
-  return found;
-}
 
 // A client that runs a test hook from inside ProtocolCoAfRegisterNotify
 // (the one place a client may open an AF, AF-030) before its own open, and

@@ -10,22 +10,10 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
 namespace {
-
-// The last entry named `fn` in `log`; a test failure (not a crash) and an
-// empty entry if there is none, so that a broken implementation fails the
-// test instead of ending the run.
-const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
-  static const drivers::Observed kNone{"<none>"};
-  const drivers::Observed* o = log.Last(fn);
-  if (o == nullptr) {
-    ADD_FAILURE() << "no " << fn << " entry in the call log";
-    return kNone;
-  }
-  return *o;
-}
 
 
 using drivers::ClAfState;

@@ -102,22 +102,15 @@ class BadStatusBuffer : public ConformanceTest {
     stack().Settle();
   }
 
-  template <class F>
-  NDIS_STATUS AsNdiswan(const stack::WanTopology& t, F&& f) {
-    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    return s;
-  }
-
   // W1 steps 2-6: one outbound call with its link up. Returns the link.
   const drivers::wan::Link* Connect(const stack::WanTopology& t, HTAPI_CALL* call) {
     HTAPI_LINE line = 0;
-    EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
-    EXPECT_EQ(AsNdiswan(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-    EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->MakeCall(line, "5551234", call); }),
+    EXPECT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
+    EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
+    EXPECT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", call); }),
               NDIS_STATUS_FAILURE);
     Pump(t, 10);
-    EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_FAILURE);
+    EXPECT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_FAILURE);
     Pump(t, 2);
     return t.ndiswan->core().FindLinkForCall(*call);
   }

@@ -63,17 +63,6 @@ GetIdBuffer MakeGetId(ULONG select, HDRV_LINE hd_line, HDRV_CALL hd_call, const 
 
 class GetId : public ConformanceTest {
  protected:
-  template <class F>
-  NDIS_STATUS Tapi(const stack::WanTopology& t, F&& f) {
-    const size_t before = t.ndiswan->requests().size();
-    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    if (s == NDIS_STATUS_PENDING && t.ndiswan->requests().size() > before) {
-      return t.ndiswan->requests().back().final_status;
-    }
-    return s;
-  }
-
   // OID_TAPI_GET_ID as a query on NDISWAN's lower binding; synchronous.
   NDIS_STATUS Query(const stack::WanTopology& t, GetIdBuffer& b, UINT* needed = nullptr,
                     UINT length_override = 0) {

@@ -47,26 +47,20 @@ class FragmentAfterLineDownWmp : public drivers::Wmp {
 
 class LineDownFragment : public ConformanceTest {
  protected:
-  template <class F>
-  NDIS_STATUS AsNdiswan(const stack::WanTopology& t, F&& f) {
-    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    return s;
-  }
   // One outbound call on line `line_index` with its link up (W1 2-6).
   const Link* Connect(const stack::WanTopology& t, ULONG device, HTAPI_LINE* line,
                       HTAPI_CALL* call) {
     if (t.ndiswan->bindings().empty() || !t.ndiswan->bindings()[0]->provider_up) {
-      EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }),
+      EXPECT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }),
                 NDIS_STATUS_FAILURE);
     }
     if (*line == 0) {
-      EXPECT_EQ(AsNdiswan(t, [&] { return t.ndiswan->Open(0, device, line); }), NDIS_STATUS_SUCCESS);
+      EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, device, line); }), NDIS_STATUS_SUCCESS);
     }
-    EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->MakeCall(*line, "5551234", call); }),
+    EXPECT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(*line, "5551234", call); }),
               NDIS_STATUS_FAILURE);
     Pump(t, 10);
-    EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_FAILURE);
+    EXPECT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_FAILURE);
     Pump(t, 2);
     return t.ndiswan->core().FindLinkForCall(*call);
   }
@@ -201,8 +195,8 @@ TEST_P(LineDownFragment, ReconnectAfterLinkLossLinesUpAgainAndRestoresTimers) {
   Fault(t, nic::FaultKind::kLinkLoss, false);
   Pump(t, 3);
   EXPECT_EQ(t.proto->mode(), TimerMode::kDegraded);
-  EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->Drop(call); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(AsNdiswan(t, [&] { return t.ndiswan->CloseCall(call); }), NDIS_STATUS_SUCCESS);
+  EXPECT_NE(Tapi(t, [&] { return t.ndiswan->Drop(call); }), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->CloseCall(call); }), NDIS_STATUS_SUCCESS);
   Pump(t, 5);
   HTAPI_CALL again = 0;
   const Link* link = Connect(t, 0, &line, &again);

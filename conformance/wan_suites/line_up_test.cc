@@ -42,16 +42,16 @@ class LineUp : public ConformanceTest {
   const drivers::wan::Link* Connect(const stack::WanTopology& t, ULONG device, HTAPI_CALL* call) {
     HTAPI_LINE line = 0;
     if (!t.ndiswan->bindings()[0]->provider_up) {
-      EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }),
+      EXPECT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }),
                 NDIS_STATUS_FAILURE);
     }
-    EXPECT_EQ(AsNdiswan(t, [&] { return t.ndiswan->Open(0, device, &line); }), NDIS_STATUS_SUCCESS);
-    EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->MakeCall(line, "5551234", call); }),
+    EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, device, &line); }), NDIS_STATUS_SUCCESS);
+    EXPECT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", call); }),
               NDIS_STATUS_FAILURE);
     Pump(t, 10);
     // WAN-022: connected at the NIC, but CONNECTED waits for the line-up.
     EXPECT_NE(t.ndiswan->core().FindCall(*call)->state, static_cast<ULONG>(LINECALLSTATE_CONNECTED));
-    EXPECT_NE(AsNdiswan(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_FAILURE);
+    EXPECT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_FAILURE);
     Pump(t, 2);
     return t.ndiswan->core().FindLinkForCall(*call);
   }
@@ -59,12 +59,6 @@ class LineUp : public ConformanceTest {
     for (const auto& l : t.wmp->adapter(0).links)
       if (l.get() == handle) return l.get();
     return nullptr;
-  }
-  template <class F>
-  NDIS_STATUS AsNdiswan(const stack::WanTopology& t, F&& f) {
-    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    return s;
   }
 };
 
@@ -75,13 +69,13 @@ TEST_P(LineUp, InitialLineUpIsMadeBeforeGetIdCompletesAndDeviceIdIsLinkContext) 
   ASSERT_EQ(t.wmp_init_status, NDIS_STATUS_SUCCESS);
   HTAPI_LINE line = 0;
   HTAPI_CALL call = 0;
-  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
-  ASSERT_EQ(AsNdiswan(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
+  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
+  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
+  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
             NDIS_STATUS_FAILURE);
   Pump(t, 10);
   const uint64_t line_ups_before = t.ndiswan->core().counters().line_ups;
-  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
+  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
   Pump(t, 2);
   EXPECT_EQ(t.ndiswan->core().counters().line_ups, line_ups_before + 1);
   EXPECT_EQ(t.ndiswan->get_id_mismatches(), 0u);

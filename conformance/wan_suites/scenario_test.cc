@@ -27,36 +27,25 @@ using drivers::TimerMode;
 
 class WanScenario : public ConformanceTest {
  protected:
-  template <class F>
-  NDIS_STATUS Tapi(F&& f) {
-    const size_t before = t_.ndiswan->requests().size();
-    NDIS_STATUS s = stack().As(t_.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    if (s == NDIS_STATUS_PENDING && t_.ndiswan->requests().size() > before) {
-      return t_.ndiswan->requests().back().final_status;
-    }
-    return s;
-  }
-
   void Build() {
     nic::SoftNicConfig nc;
     nc.channel_count = 1;
     t_ = WanTopology({}, {}, {}, nc);
     ASSERT_NE(t_.nic, nullptr);
     ASSERT_EQ(t_.wmp_init_status, NDIS_STATUS_SUCCESS);
-    ASSERT_EQ(Tapi([&] { return t_.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_SUCCESS);
-    ASSERT_EQ(Tapi([&] { return t_.ndiswan->Open(0, 0, &line_); }), NDIS_STATUS_SUCCESS);
+    ASSERT_EQ(Tapi(t_, [&] { return t_.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_SUCCESS);
+    ASSERT_EQ(Tapi(t_, [&] { return t_.ndiswan->Open(0, 0, &line_); }), NDIS_STATUS_SUCCESS);
   }
 
   // Dial, let the peer answer, GET_ID: returns the new call's link.
   const wan::Link* Dial(HTAPI_CALL* call) {
-    EXPECT_EQ(Tapi([&] { return t_.ndiswan->MakeCall(line_, "5551234", call); }), NDIS_STATUS_SUCCESS);
+    EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->MakeCall(line_, "5551234", call); }), NDIS_STATUS_SUCCESS);
     Pump(t_, 10);
     // Dialled and answered, but no line-up yet: the protocol stays degraded.
     EXPECT_EQ(t_.proto->mode(), TimerMode::kDegraded);
     EXPECT_EQ(t_.proto->timeout(), t_.proto->config().degraded_timeout);
     EXPECT_EQ(t_.proto->retries(), t_.proto->config().degraded_retries);
-    EXPECT_EQ(Tapi([&] { return t_.ndiswan->GetCallId(*call); }), NDIS_STATUS_SUCCESS);
+    EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->GetCallId(*call); }), NDIS_STATUS_SUCCESS);
     Pump(t_, 2);
     return t_.ndiswan->core().FindLinkForCall(*call);
   }
@@ -148,7 +137,7 @@ TEST_P(WanScenario, DialConnectSpeedChangeCrcStormLinkLossAndReconnect) {
   EXPECT_EQ(t_.proto->link(first_upper)->mode, TimerMode::kDegraded);
   EXPECT_EQ(t_.proto->mode(), TimerMode::kDegraded);
   EXPECT_EQ(t_.proto->timeout(), t_.proto->config().degraded_timeout);
-  ASSERT_EQ(Tapi([&] { return t_.ndiswan->CloseCall(call); }), NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(Tapi(t_, [&] { return t_.ndiswan->CloseCall(call); }), NDIS_STATUS_SUCCESS);
 
   // ---- Reconnect: a new call, a new line-up, a new unique NdisLinkContext. ----
   InstallPlan("");
@@ -169,11 +158,11 @@ TEST_P(WanScenario, DialConnectSpeedChangeCrcStormLinkLossAndReconnect) {
   EXPECT_EQ(t_.ndiswan->counters().rejected_total(), 0u);
   EXPECT_EQ(t_.proto->counters().malformed, 0u);
   EXPECT_EQ(t_.proto->counters().unknown_link, 0u);
-  ASSERT_EQ(Tapi([&] { return t_.ndiswan->Drop(again); }), NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(Tapi([&] { return t_.ndiswan->CloseCall(again); }), NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(Tapi(t_, [&] { return t_.ndiswan->Drop(again); }), NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(Tapi(t_, [&] { return t_.ndiswan->CloseCall(again); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t_.ndiswan->counters().line_downs, 2u);
-  EXPECT_EQ(Tapi([&] { return t_.ndiswan->Close(line_); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(Tapi([&] { return t_.ndiswan->ProviderShutdown(0); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->Close(line_); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->ProviderShutdown(0); }), NDIS_STATUS_SUCCESS);
   for (const WanRequestRecord& r : t_.ndiswan->requests()) EXPECT_TRUE(r.completed) << std::hex << r.oid;
 }
 

@@ -86,12 +86,6 @@ class StatusIndication : public ConformanceTest {
   stack::WanTopology MisstepTopology(Misstep m) {
     return Topology([m](const WmpConfig& c) { return std::make_unique<MisstepWmp>(c, m); });
   }
-  template <class F>
-  NDIS_STATUS AsNdiswan(const stack::WanTopology& t, F&& f) {
-    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    return s;
-  }
   size_t RejectionsNaming(const std::string& rule) {
     size_t n = 0;
     for (const ndis::Rejection& r : model().rejections())
@@ -106,12 +100,12 @@ TEST_P(StatusIndication, EveryWmpIndicationReachesNdiswanAndEachBracketIsComplet
   ASSERT_NE(t.nic, nullptr);
   HTAPI_LINE line = 0;
   HTAPI_CALL call = 0;
-  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
-  ASSERT_EQ(AsNdiswan(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
+  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
+  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
+  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
             NDIS_STATUS_FAILURE);
   Pump(t, 10);
-  ASSERT_NE(AsNdiswan(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
+  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
   Pump(t, 2);
   ASSERT_EQ(t.nic->InjectRemoteHangUp(nic::ChannelId{0}), nic::OpStatus::kOk);
   Pump(t, 3);

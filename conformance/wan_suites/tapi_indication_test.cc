@@ -23,17 +23,6 @@ using drivers::WanRequestRecord;
 
 class TapiIndication : public ConformanceTest {
  protected:
-  template <class F>
-  NDIS_STATUS Tapi(const stack::WanTopology& t, F&& f) {
-    const size_t before = t.ndiswan->requests().size();
-    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    if (s == NDIS_STATUS_PENDING && t.ndiswan->requests().size() > before) {
-      return t.ndiswan->requests().back().final_status;
-    }
-    return s;
-  }
-
   stack::WanTopology Topology(const drivers::WmpConfig& wmp = {}) {
     nic::SoftNicConfig nc;
     nc.channel_count = 1;

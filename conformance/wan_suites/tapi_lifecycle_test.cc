@@ -22,19 +22,6 @@ using drivers::WanRequestRecord;
 
 class TapiLifecycle : public ConformanceTest {
  protected:
-  // Runs an NDISTAPI request as NDISWAN and settles; a pended request
-  // yields its final status.
-  template <class F>
-  NDIS_STATUS Tapi(const stack::WanTopology& t, F&& f) {
-    const size_t before = t.ndiswan->requests().size();
-    NDIS_STATUS s = stack().As(t.ndiswan_id, std::forward<F>(f));
-    stack().Settle();
-    if (s == NDIS_STATUS_PENDING && t.ndiswan->requests().size() > before) {
-      return t.ndiswan->requests().back().final_status;
-    }
-    return s;
-  }
-
   // An OID_TAPI_* request NDISWAN's NDISTAPI would not send itself (a
   // stale handle, an optional OID), issued on NDISWAN's lower binding.
   NDIS_STATUS Raw(const stack::WanTopology& t, bool query, NDIS_OID oid, void* buffer, UINT length) {
