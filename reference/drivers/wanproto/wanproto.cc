@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ndisconf/drivers/names.h"
+#include "ndisconf/drivers/ndis5_protocol_thunks.h"
 #include "ndisconf/drivers/wan_slots.h"
 
 namespace ndisconf::drivers {
@@ -13,69 +14,7 @@ using Slots = InstanceSlots<WanProto, 8>;
 
 NDIS_MEDIUM kWanMedium[] = {NdisMediumWan};
 
-WanProto* FromBinding(NDIS_HANDLE ctx, WpBinding** b) {
-  *b = static_cast<WpBinding*>(ctx);
-  return *b != nullptr ? (*b)->owner : nullptr;
-}
-
-VOID OpenAdapterCompleteThunk(NDIS_HANDLE ctx, NDIS_STATUS status, NDIS_STATUS open_error) {
-  WpBinding* b;
-  if (WanProto* d = FromBinding(ctx, &b)) d->OnOpenAdapterComplete(*b, status, open_error);
-}
-VOID CloseAdapterCompleteThunk(NDIS_HANDLE ctx, NDIS_STATUS status) {
-  WpBinding* b;
-  if (WanProto* d = FromBinding(ctx, &b)) d->OnCloseAdapterComplete(*b, status);
-}
-VOID WanSendCompleteThunk(NDIS_HANDLE ctx, PNDIS_WAN_PACKET packet, NDIS_STATUS status) {
-  WpBinding* b;
-  if (WanProto* d = FromBinding(ctx, &b)) d->OnWanSendComplete(*b, packet, status);
-}
-VOID ResetCompleteThunk(NDIS_HANDLE, NDIS_STATUS) {}
-VOID RequestCompleteThunk(NDIS_HANDLE ctx, PNDIS_REQUEST request, NDIS_STATUS status) {
-  WpBinding* b;
-  if (WanProto* d = FromBinding(ctx, &b)) d->OnRequestComplete(*b, request, status);
-}
-VOID ReceiveCompleteThunk(NDIS_HANDLE) {}
-VOID StatusThunk(NDIS_HANDLE ctx, NDIS_STATUS status, PVOID buffer, UINT size) {
-  WpBinding* b;
-  if (WanProto* d = FromBinding(ctx, &b)) d->OnStatus(*b, status, buffer, size);
-}
-VOID StatusCompleteThunk(NDIS_HANDLE ctx) {
-  WpBinding* b;
-  if (WanProto* d = FromBinding(ctx, &b)) d->OnStatusComplete(*b);
-}
-VOID UnbindThunk(PNDIS_STATUS status, NDIS_HANDLE ctx, NDIS_HANDLE unbind_context) {
-  WpBinding* b;
-  if (WanProto* d = FromBinding(ctx, &b)) {
-    d->OnUnbindAdapter(status, *b, unbind_context);
-  } else if (status != nullptr) {
-    *status = NDIS_STATUS_SUCCESS;
-  }
-}
-NDIS_STATUS PnPEventThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
-VOID UnloadThunk(VOID) {}
-
-template <size_t I>
-struct BindThunk {
-  static VOID Fn(PNDIS_STATUS status, NDIS_HANDLE bind_context, PNDIS_STRING name, PVOID, PVOID) {
-    if (WanProto* d = Slots::Get(I)) {
-      d->OnBindAdapter(status, bind_context, name);
-    } else if (status != nullptr) {
-      *status = NDIS_STATUS_FAILURE;
-    }
-  }
-  static constexpr BIND_HANDLER kFn = &Fn;
-};
-template <size_t I>
-struct ReceiveThunk {
-  static NDIS_STATUS Fn(NDIS_HANDLE link_context, PUCHAR packet, ULONG size) {
-    WanProto* d = Slots::Get(I);
-    return d != nullptr ? d->OnWanReceive(link_context, packet, size) : NDIS_STATUS_FAILURE;
-  }
-  static constexpr WAN_RECEIVE_HANDLER kFn = &Fn;
-};
-constexpr auto kBindThunks = Slots::Table<BIND_HANDLER, BindThunk>();
-constexpr auto kReceiveThunks = Slots::Table<WAN_RECEIVE_HANDLER, ReceiveThunk>();
+using ProtocolThunks = Ndis5ProtocolThunks<WanProto, WpBinding, Slots>;
 
 template <class T>
 T Read(const void* buffer) {
@@ -98,23 +37,8 @@ WanProto::~WanProto() { Slots::Release(slot_); }
 NDIS_STATUS WanProto::DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING) {
   if (slot_ == Slots::kNone) return NDIS_STATUS_RESOURCES;
   NDIS_PROTOCOL_CHARACTERISTICS pc;
-  NdisZeroMemory(&pc, sizeof(pc));
-  pc.MajorNdisVersion = 5;
-  pc.MinorNdisVersion = 1;
-  pc.OpenAdapterCompleteHandler = &OpenAdapterCompleteThunk;
-  pc.CloseAdapterCompleteHandler = &CloseAdapterCompleteThunk;
-  pc.WanSendCompleteHandler = &WanSendCompleteThunk;
-  pc.ResetCompleteHandler = &ResetCompleteThunk;
-  pc.RequestCompleteHandler = &RequestCompleteThunk;
-  pc.WanReceiveHandler = kReceiveThunks[slot_];
-  pc.ReceiveCompleteHandler = &ReceiveCompleteThunk;
-  pc.StatusHandler = &StatusThunk;
-  pc.StatusCompleteHandler = &StatusCompleteThunk;
+  ProtocolThunks::Fill(&pc, slot_);
   pc.Name = MakeNdisString(name(), name_buffer_);
-  pc.BindAdapterHandler = kBindThunks[slot_];
-  pc.UnbindAdapterHandler = &UnbindThunk;
-  pc.PnPEventHandler = &PnPEventThunk;
-  pc.UnloadHandler = &UnloadThunk;
   NDIS_STATUS s = NDIS_STATUS_FAILURE;
   NdisRegisterProtocol(&s, &protocol_handle_, &pc, sizeof(pc));
   log_.Add({"own:NdisRegisterProtocol", s, protocol_handle_});
