@@ -1558,10 +1558,16 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
         return;
       }
       const uint64_t dev = out.U64(v + soff);
-      const uint64_t lc = c->lc;
-      if (dev != lc)
+      // A miniport with a data channel per device class (WAN-034, WAN-035)
+      // has several links per call: the DeviceID names one of them (the
+      // channel of the class asked for), not necessarily the newest.
+      const Link* named = FindLink(dev);
+      const bool ok = dev == c->lc || (named != nullptr && named->up && named->adapter == mh &&
+                                       named->ht_call == l->ht_call);
+      if (!ok)
         Report(kW026, e.index, g.hd_call,
-               "OID_TAPI_GET_ID DeviceID " + Hex(dev) + " is not the link's NdisLinkContext " + Hex(lc));
+               "OID_TAPI_GET_ID DeviceID " + Hex(dev) + " is not the NdisLinkContext of an up link of the call (latest " +
+                   Hex(c->lc) + ")");
       return;
     }
     default: return;

@@ -213,6 +213,88 @@ TEST_P(LineUp, InitialLineUpWithANonNullContextIsReportedAndRefused) {
   ExpectViolation("WAN-023");
 }
 
+TEST_P(LineUp, TapiCapableMiniportRegistersWanWrapperAndAnnouncesTapiProvider) {
+  NDISCONF_RULES("WAN-095", "WAN-096");
+  drivers::WmpConfig wc;
+  wc.default_send_window = 3;
+  wc.line_up_send_window = 0;  // the line-up leaves the window to MaxTransmit
+  stack::WanTopology t = WanTopology(wc);
+  ASSERT_NE(t.nic, nullptr);
+  // Registered through the WAN wrapper (NDIS refuses a WAN miniport without
+  // it) and initialized.
+  ASSERT_EQ(t.wmp_init_status, NDIS_STATUS_SUCCESS);
+  ASSERT_NE(t.wmp->log().Last("own:NdisMRegisterMiniport"), nullptr);
+  EXPECT_EQ(t.wmp->log().Last("own:NdisMRegisterMiniport")->status, NDIS_STATUS_SUCCESS);
+  // OID_WAN_GET_INFO announces a TAPI provider and the adapter's default window.
+  ASSERT_EQ(t.ndiswan->bindings().size(), 1u);
+  const drivers::WanLowerBinding& b = *t.ndiswan->bindings()[0];
+  ASSERT_TRUE(b.wan_info_known);
+  EXPECT_NE(b.wan_info.FramingBits & TAPI_PROVIDER, 0u);
+  EXPECT_EQ(b.wan_info.MaxTransmit, 3u);
+  // So NDISWAN registers it as a TAPI provider, and a line-up with
+  // SendWindow 0 gets that default window.
+  HTAPI_CALL call = 0;
+  const drivers::wan::Link* link = Connect(t, 0, &call);
+  EXPECT_TRUE(b.provider_up);
+  ASSERT_NE(link, nullptr);
+  EXPECT_EQ(link->send_window, 3u);
+}
+
+TEST_P(LineUp, GetIdLinesUpOnlyForACallsFirstCallSelectRequest) {
+  NDISCONF_RULES("WAN-034");
+  drivers::WmpConfig wc;
+  wc.data_device_classes = {"ndis", "isdn"};
+  wc.separate_channels_per_class = false;
+  stack::WanTopology t = WanTopology(wc);
+  ASSERT_NE(t.nic, nullptr);
+  HTAPI_CALL call = 0;
+  const drivers::wan::Link* link = Connect(t, 0, &call);
+  ASSERT_NE(link, nullptr);
+  ASSERT_EQ(t.ndiswan->counters().line_ups, 1u);
+  // Not the first GET_ID for the call: no new line-up, same class or not
+  // (this miniport has one data channel per call).
+  EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "ndis"); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "isdn"); }), NDIS_STATUS_SUCCESS);
+  // A line-select GET_ID never lines up.
+  HTAPI_LINE line = t.ndiswan->core().FindCall(call)->ht_line;
+  EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetLineId(line); }), NDIS_STATUS_SUCCESS);
+  Pump(t, 2);
+  EXPECT_EQ(t.ndiswan->counters().line_ups, 1u);
+  EXPECT_EQ(t.ndiswan->get_id_mismatches(), 0u);
+}
+
+TEST_P(LineUp, GetIdForANewDeviceClassLinesUpASeparateChannelWhenSupported) {
+  NDISCONF_RULES("WAN-034");
+  drivers::WmpConfig wc;
+  wc.data_device_classes = {"ndis", "isdn"};
+  wc.separate_channels_per_class = true;
+  stack::WanTopology t = WanTopology(wc);
+  ASSERT_NE(t.nic, nullptr);
+  HTAPI_CALL call = 0;
+  const drivers::wan::Link* first = Connect(t, 0, &call);
+  ASSERT_NE(first, nullptr);
+  const uint64_t first_context = first->context.value;
+  ASSERT_EQ(t.ndiswan->counters().line_ups, 1u);
+  // A class this call has not asked for yet: a second initial line-up, for
+  // a second channel with its own context.
+  EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "isdn"); }), NDIS_STATUS_SUCCESS);
+  Pump(t, 2);
+  EXPECT_EQ(t.ndiswan->counters().line_ups, 2u);
+  size_t up = 0;
+  for (const auto& [c, l] : t.ndiswan->core().links()) {
+    if (l.state == drivers::wan::LinkState::kUp) {
+      ++up;
+      EXPECT_TRUE(l.context.value == first_context || l.context.value != 0);
+    }
+  }
+  EXPECT_EQ(up, 2u);
+  // The same classes again: no further line-up.
+  EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "ndis"); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "isdn"); }), NDIS_STATUS_SUCCESS);
+  Pump(t, 2);
+  EXPECT_EQ(t.ndiswan->counters().line_ups, 2u);
+}
+
 NDISCONF_INSTANTIATE(LineUp);
 
 }  // namespace
