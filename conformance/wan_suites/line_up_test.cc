@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -264,7 +266,7 @@ TEST_P(LineUp, GetIdLinesUpOnlyForACallsFirstCallSelectRequest) {
 }
 
 TEST_P(LineUp, GetIdForANewDeviceClassLinesUpASeparateChannelWhenSupported) {
-  NDISCONF_RULES("WAN-034");
+  NDISCONF_RULES("WAN-034", "WAN-035");
   drivers::WmpConfig wc;
   wc.data_device_classes = {"ndis", "isdn"};
   wc.separate_channels_per_class = true;
@@ -280,14 +282,21 @@ TEST_P(LineUp, GetIdForANewDeviceClassLinesUpASeparateChannelWhenSupported) {
   EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "isdn"); }), NDIS_STATUS_SUCCESS);
   Pump(t, 2);
   EXPECT_EQ(t.ndiswan->counters().line_ups, 2u);
-  size_t up = 0;
+  // One link per channel, each with its own context, both for this call.
+  std::vector<uint64_t> contexts;
   for (const auto& [c, l] : t.ndiswan->core().links()) {
-    if (l.state == drivers::wan::LinkState::kUp) {
-      ++up;
-      EXPECT_TRUE(l.context.value == first_context || l.context.value != 0);
-    }
+    if (l.state != drivers::wan::LinkState::kUp) continue;
+    contexts.push_back(l.context.value);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(l.connection_wrapper_id), call);
   }
-  EXPECT_EQ(up, 2u);
+  ASSERT_EQ(contexts.size(), 2u);
+  EXPECT_NE(contexts[0], 0u);
+  EXPECT_NE(contexts[1], 0u);
+  EXPECT_NE(contexts[0], contexts[1]);
+  EXPECT_TRUE(contexts[0] == first_context || contexts[1] == first_context);
+  // Each class's GET_ID named its own channel's context (NDISWAN checks the
+  // DeviceID against the call's up links).
+  EXPECT_EQ(t.ndiswan->get_id_mismatches(), 0u);
   // The same classes again: no further line-up.
   EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "ndis"); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call, "isdn"); }), NDIS_STATUS_SUCCESS);

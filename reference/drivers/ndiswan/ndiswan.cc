@@ -396,13 +396,16 @@ void Ndiswan::Finish(WanLowerBinding& b, Request& r, NDIS_STATUS status) {
       }
       wan::TapiCall* call = core_.FindCall(r.subject);
       if (call == nullptr) break;
-      // WAN-026: DeviceID must be the NdisLinkContext of the call's line-up.
-      const Link* link = core_.FindLinkForCall(r.subject);
+      // WAN-026: DeviceID must be the NdisLinkContext of a line-up of this
+      // call: with a data channel per device class (WAN-034, WAN-035) a call
+      // has several links, and each class names its own.
       if (inside && vs.ulStringSize >= sizeof(NDIS_HANDLE)) {
         call->ndis_device_id = wan::LinkContext{static_cast<uintptr_t>(value)};
       }
-      if (!call->ndis_device_id.has_value() || link == nullptr ||
-          link->context.value != call->ndis_device_id->value) {
+      const Link* link =
+          call->ndis_device_id.has_value() ? core_.FindLink(*call->ndis_device_id) : nullptr;
+      if (link == nullptr || link->state != LinkState::kUp ||
+          reinterpret_cast<uintptr_t>(link->connection_wrapper_id) != r.subject) {
         ++get_id_mismatches_;
       }
       break;
