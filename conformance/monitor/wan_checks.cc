@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace ndisconf::monitor::wan {
@@ -300,10 +301,36 @@ struct WanMonitor::State {
   bool Strict() const { return profile->strict; }
 
   // ---- lookups ----
-  Adapter& AdapterAt(uint64_t mh) { return adapters[mh]; }
+  // Nearly every WAN event names one of the last two adapters looked up (a
+  // WAN miniport's and, above it, NDISWAN's virtual adapter), so those two
+  // are remembered. Adapters are never erased and map nodes never move, so
+  // the pointers stay valid for the monitor's life.
+  struct AdapterCache {
+    uint64_t mh = 0;
+    Adapter* ad = nullptr;
+  };
+  AdapterCache recent[2];
+  Adapter* Cached(uint64_t mh) {
+    if (recent[0].ad != nullptr && recent[0].mh == mh) return recent[0].ad;
+    if (recent[1].ad != nullptr && recent[1].mh == mh) {
+      std::swap(recent[0], recent[1]);
+      return recent[0].ad;
+    }
+    return nullptr;
+  }
+  Adapter* Remember(uint64_t mh, Adapter* ad) {
+    recent[1] = recent[0];
+    recent[0] = AdapterCache{mh, ad};
+    return ad;
+  }
+  Adapter& AdapterAt(uint64_t mh) {
+    if (Adapter* ad = Cached(mh)) return *ad;
+    return *Remember(mh, &adapters[mh]);
+  }
   Adapter* FindAdapter(uint64_t mh) {
+    if (Adapter* ad = Cached(mh)) return ad;
     auto it = adapters.find(mh);
-    return it == adapters.end() ? nullptr : &it->second;
+    return it == adapters.end() ? nullptr : Remember(mh, &it->second);
   }
   uint64_t HandleByCtx(uint64_t ctx) {
     auto it = adapter_by_ctx.find(ctx);
@@ -592,11 +619,18 @@ void WanMonitor::State::OnReturn(const Event& e, const uint64_t* a, WFrame& f) {
 void WanMonitor::State::StatusContext(const Event& e, uint64_t mh, const char* what) {
   const Adapter* ad = FindAdapter(mh);
   const bool deserialized = ad != nullptr && ad->deserialized;
-  if (Open(Fn::MiniportISR, e.actor) != nullptr)
-    Report(kW002, e.index, mh, std::string(what) + " called from MiniportISR");
-  if (Open(Fn::MiniportHalt, e.actor) != nullptr)
-    Report(kW002, e.index, mh, std::string(what) + " called from MiniportHalt");
-  if (!deserialized && Open(Fn::MiniportInitialize, e.actor) != nullptr)
+  // One pass over the open frames for the three contexts (this runs on
+  // every indication); reported in the same order as three lookups would.
+  bool in_isr = false, in_halt = false, in_init = false;
+  for (size_t i = 0; i < depth; ++i) {
+    if (stack[i].actor != e.actor) continue;
+    in_isr |= stack[i].fn == Fn::MiniportISR;
+    in_halt |= stack[i].fn == Fn::MiniportHalt;
+    in_init |= stack[i].fn == Fn::MiniportInitialize;
+  }
+  if (in_isr) Report(kW002, e.index, mh, std::string(what) + " called from MiniportISR");
+  if (in_halt) Report(kW002, e.index, mh, std::string(what) + " called from MiniportHalt");
+  if (!deserialized && in_init)
     Report(kW002, e.index, mh,
            std::string(what) + " called from MiniportInitialize of a serialized miniport");
   if (e.irql > DISPATCH_LEVEL) {

@@ -416,8 +416,12 @@ VOID Model::NdisMIndicateStatus(NDIS_HANDLE handle, NDIS_STATUS status, PVOID bu
   // back, e.g. NdisLinkContext (WAN-024), is what the miniport sees).
   // Bindings of NDIS 6 protocols get no NDIS 5 status (the model does not
   // translate between the two).
-  const std::vector<Binding*> list = a->bindings;  // a callback may bind or close
-  for (Binding* b : list) {
+  // The bindings present now: a callback may bind or close. a->bindings is
+  // append-only, so its first n entries are that snapshot, read by index
+  // (no copy per indication; the vector may reallocate as it grows).
+  const size_t n = a->bindings.size();
+  for (size_t i = 0; i < n; ++i) {
+    Binding* b = a->bindings[i];
     if (!IsOpen(b) || !b->protocol->ndis5) continue;
     Crossing c(Fn::ProtocolStatus, b->protocol->actor);
     c.Handle(b->context).Status(status).Buffer(buffer, size);
@@ -457,6 +461,12 @@ VOID Model::NdisMIndicateStatusComplete(NDIS_HANDLE handle) {
     c.Call();
     b->protocol->pr5.StatusCompleteHandler(b->context);
     c.Return().Done();
+  }
+  // Hand the list's storage back when no new bracket opened meanwhile, so
+  // the next bracket does not allocate again.
+  if (a->status_notified.empty()) {
+    list.clear();
+    a->status_notified.swap(list);
   }
 }
 

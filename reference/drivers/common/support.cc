@@ -5,9 +5,18 @@
 
 namespace ndisconf::drivers {
 
+CallLog::PerName& CallLog::Slot(std::string_view fn) {
+  const auto addr = reinterpret_cast<uintptr_t>(fn.data());
+  CacheSlot& c = cache_[(addr >> 3 ^ addr >> 9) & (kCacheSlots - 1)];
+  if (c.per != nullptr && c.data == fn.data() && c.size == fn.size()) return *c.per;
+  PerName& p = by_name_[fn];
+  c = CacheSlot{fn.data(), fn.size(), &p};
+  return p;
+}
+
 void CallLog::Add(const Observed& o) {
   PushBounded(entries_, o, kHistory);
-  PerName& p = by_name_[o.fn];
+  PerName& p = Slot(o.fn);
   ++p.count;
   p.last = o;
 }
@@ -32,6 +41,7 @@ std::vector<std::string> CallLog::Names() const {
 void CallLog::Clear() {
   entries_.clear();
   by_name_.clear();
+  for (CacheSlot& c : cache_) c = CacheSlot{};
 }
 
 bool Deferrer::Defer(NDIS_HANDLE ndis_object, std::function<void()> fn) {

@@ -68,6 +68,18 @@ class CallLog {
  public:
   static constexpr size_t kHistory = 4096;
 
+  CallLog() = default;
+  // A copy gets its own empty name cache (the cache points into by_name_).
+  CallLog(const CallLog& o) : entries_(o.entries_), by_name_(o.by_name_) {}
+  CallLog& operator=(const CallLog& o) {
+    if (this != &o) {
+      entries_ = o.entries_;
+      by_name_ = o.by_name_;
+      for (CacheSlot& c : cache_) c = CacheSlot{};
+    }
+    return *this;
+  }
+
   void Add(const Observed& o);
   size_t Count(std::string_view fn) const;
   // The last entry named `fn`, or nullptr.
@@ -83,8 +95,23 @@ class CallLog {
     size_t count = 0;
     Observed last;
   };
+  PerName& Slot(std::string_view fn);
+
   std::vector<Observed> entries_;
   std::unordered_map<std::string_view, PerName> by_name_;
+  // Add runs on every callback, so hashing the name each time shows in the
+  // benchmarks. Names are literals: the same name nearly always arrives with
+  // the same characters' address. This small direct-mapped cache, keyed by
+  // that address and the length, finds the by_name_ entry without hashing
+  // the text; a miss falls back to the map. The map's nodes never move, so
+  // the cached pointers stay valid until Clear() empties both.
+  struct CacheSlot {
+    const char* data = nullptr;
+    size_t size = 0;
+    PerName* per = nullptr;
+  };
+  static constexpr size_t kCacheSlots = 64;  // a power of two
+  CacheSlot cache_[kCacheSlots];
 };
 
 // Keeps a record vector to its most recent `limit` entries: when it is full,
