@@ -1,6 +1,9 @@
 #include "conformance/framework/fixture.h"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 
 #include "ndisconf/boundary/boundary.h"
 
@@ -118,6 +121,17 @@ void ConformanceTest::TearDown() {
     if (seen.count(rule) == 0) {
       ADD_FAILURE() << "the monitor did not report the expected violation of " << rule;
     }
+  }
+  if (const std::string& dir = Recorder::Get().trace_dir(); !dir.empty()) {
+    std::string file = test;
+    for (char& ch : file) {
+      if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    std::ofstream out(dir + "/" + file + ".trace", std::ios::binary);
+    out << TraceText();
+    if (!out) ADD_FAILURE() << "cannot write the trace of " << test << " to " << dir;
   }
   if (HasFailure()) {
     // The last part of the run, to show what led to the failure.

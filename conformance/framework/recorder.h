@@ -45,8 +45,14 @@ class Recorder {
   const std::map<std::string, TestRecord>& records() const { return records_; }
   void Clear() { records_.clear(); }
 
+  // Where each test's event trace is written at TearDown (empty: nowhere),
+  // as <dir>/<test name with non-alphanumerics as '_'>.trace.
+  void set_trace_dir(std::string dir) { trace_dir_ = std::move(dir); }
+  const std::string& trace_dir() const { return trace_dir_; }
+
  private:
   std::map<std::string, TestRecord> records_;
+  std::string trace_dir_;
 };
 
 // Full name of the running GoogleTest test ("Suite.Test/param").

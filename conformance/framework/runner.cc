@@ -35,6 +35,8 @@ Options:
                        default under `bazel run`: <workspace>/out/ndisconf
   --json=FILE          write the JSON report to FILE
   --junit=FILE         write the JUnit XML report to FILE
+  --traces=DIR         record each test's run as a trace file in DIR
+                       (ndisconf-trace 1; check one with //tools/trace_check)
   --coverage=FILE      write the markdown rule-coverage report to FILE: for each
                        rule, the tests and monitor checks that cover it, or the
                        recorded reason it is not covered
@@ -57,7 +59,7 @@ otherwise; 2 on a usage or I/O error. Other flags go to GoogleTest (e.g.
 struct Options {
   std::string impl = "reference";
   std::vector<std::string> prefixes = {"AF", "WAN"};
-  std::string out_dir, json, junit, coverage, expect_fail;
+  std::string out_dir, json, junit, coverage, expect_fail, traces;
   bool list = false, verbose = false, help = false;
 };
 
@@ -85,7 +87,7 @@ bool ParseOptions(int* argc, char** argv, Options* o, std::string* error) {
     std::string rules;
     if (value("--impl", &o->impl) || value("--out", &o->out_dir) || value("--json", &o->json) ||
         value("--junit", &o->junit) || value("--coverage", &o->coverage) ||
-        value("--expect-fail", &o->expect_fail)) {
+        value("--expect-fail", &o->expect_fail) || value("--traces", &o->traces)) {
       continue;
     }
     if (value("--rules", &rules)) {
@@ -187,6 +189,7 @@ int RunnerMain(int argc, char** argv) {
   auto* listener = new OutcomeListener;  // owned by GoogleTest
   ::testing::UnitTest::GetInstance()->listeners().Append(listener);
   Recorder::Get().Clear();
+  Recorder::Get().set_trace_dir(o.traces);
   (void)RUN_ALL_TESTS();  // failures are reported per rule below
 
   // Merge what the tests recorded (citations, not-applicable, findings).
