@@ -246,6 +246,40 @@ struct Frame {
   int32_t peer_status, mini_status;
 };
 
+// The open calls, innermost last. pop() only lowers the count: the
+// popped frame stays intact in place until the next push, so OnReturn reads
+// it there instead of copying it out (nothing is pushed during OnReturn).
+// The storage never shrinks, so a steady-state push does not allocate.
+class FrameStack {
+ public:
+  bool empty() const { return n_ == 0; }
+  size_t size() const { return n_; }
+  Frame& back() { return v_[n_ - 1]; }
+  const Frame& back() const { return v_[n_ - 1]; }
+  Frame& operator[](size_t i) { return v_[i]; }
+  const Frame& operator[](size_t i) const { return v_[i]; }
+  const Frame* begin() const { return v_.data(); }
+  const Frame* end() const { return v_.data() + n_; }
+  void reserve(size_t n) {
+    if (v_.size() < n) v_.resize(n);
+  }
+  // A new top frame, contents unspecified (the caller fills it).
+  Frame& push() {
+    if (n_ == v_.size()) v_.resize(v_.empty() ? 16 : v_.size() * 2);
+    return v_[n_++];
+  }
+  // Pops the top frame and returns it; valid until the next push.
+  Frame& pop() { return v_[--n_]; }
+  // Drops the frames above the first n.
+  void truncate(size_t n) {
+    if (n < n_) n_ = n;
+  }
+
+ private:
+  std::vector<Frame> v_;
+  size_t n_ = 0;
+};
+
 uint64_t BlobHash(const Event& e) {
   uint64_t h = 1469598103934665603ull ^ e.blob_len;
   const size_t n = std::min<size_t>(e.blob_len, Event::kMaxBlob);
@@ -284,7 +318,7 @@ struct Monitor::State {
   bool drivers_declared = false;
   std::vector<bool> declared;
   std::vector<Driver> drivers;
-  std::vector<Frame> stack;
+  FrameStack stack;
 
   HMap<Binding> bindings;
   KMap<uint64_t> binding_by_ctx;  // (actor, ProtocolBindingContext) -> binding handle
@@ -534,11 +568,9 @@ void Monitor::State::OnEvent(const Event& e) {
            "return of " + Name(e.fn) + " skips " + std::to_string(stack.size() - 1 - i) +
                " open call(s), innermost " + Name(stack.back().fn) + " (event " +
                std::to_string(stack.back().index) + "); they are abandoned");
-    stack.resize(i + 1);
+    stack.truncate(i + 1);
   }
-  Frame f = stack.back();
-  stack.pop_back();
-  OnReturn(e, a, f);
+  OnReturn(e, a, stack.pop());
 }
 
 // ---------------------------------------------------------------------------
@@ -546,15 +578,13 @@ void Monitor::State::OnEvent(const Event& e) {
 // ---------------------------------------------------------------------------
 
 void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
-  stack.emplace_back();
-  Frame& f = stack.back();
-  std::memset(&f, 0, sizeof f);
+  Frame& f = stack.push();
+  std::memset(&f, 0, sizeof f);  // the only zeroing: push leaves it as it was
   f.fn = e.fn;
   f.actor = e.actor;
   f.irql = e.irql;
   f.index = e.index;
   std::memcpy(f.arg, a, sizeof f.arg);
-  f.blob_hash = 0;
   if (e.fn == Fn::NdisClRegisterSap || e.fn == Fn::ProtocolCmRegisterSap) f.blob_hash = BlobHash(e);
 
   switch (e.fn) {

@@ -220,22 +220,30 @@ struct Link {
   uint64_t since = 0, fragments = 0;
 };
 
-// One open call of an NDIS 5 function. Buffers are copied only for the
-// functions whose checks compare them.
+// One open call of an NDIS 5 function. A frame is pushed for every WAN call
+// event, so it holds only what is cheap to fill: the common fields are set
+// on every push, the per-function ones only by the function that reads them
+// back (IndicateCall, StatusCompleteCall, WanSendCall); nothing reads a
+// per-function field of a frame of another function. The status buffers of
+// NdisMIndicateStatus live in a side store (IndBuf), not here.
 struct WFrame {
   Fn fn;
   ActorId actor;
   uint8_t irql;
   uint64_t index;
   uint64_t adapter;
-  uint64_t arg[Event::kMaxArgs];
-  // NdisMIndicateStatus: the buffer at the call, and as the next protocol
-  // should see it (a protocol may write NdisLinkContext back, WAN-024).
+  // The first three argument slots: the only ones any check reads back from
+  // a frame (NdisOpenAdapter/NdisCloseAdapter, NdisRequest, MiniportWanSend,
+  // ProtocolBindAdapter, the request handlers).
+  static constexpr size_t kArgs = 3;
+  uint64_t arg[kArgs];
+  // NdisMIndicateStatus: status and claimed size; the buffer is in IndBuf.
   int32_t gstatus;
   uint64_t len;
   uint16_t blob_len, cur_len;
-  uint8_t blob[kBlob];
-  uint8_t cur[kBlob];
+  // No protocol has written the buffer back yet: `cur` is still `blob`, so
+  // it was not copied.
+  bool cur_is_blob;
   uint8_t nnotified;
   bool notified_overflow;
   Key notified[8];
@@ -251,10 +259,18 @@ struct WFrame {
   uint32_t up_window;
   size_t p2_off, p2_size;
   // NdisMIndicateStatusComplete: the bindings it owes ProtocolStatusComplete.
-  uint8_t ndone;
   bool done[8];
   // MiniportWanSend: the link it went to.
   uint64_t send_lc;
+};
+
+// NdisMIndicateStatus's buffers, one per stack position (the frame at
+// stack[i] owns bufs[i]): the buffer at the call, and as the next protocol
+// should see it (a protocol may write NdisLinkContext back, WAN-024). Kept
+// apart so that the frames every call fills stay small.
+struct IndBuf {
+  uint8_t blob[kBlob];
+  uint8_t cur[kBlob];
 };
 
 }  // namespace
@@ -266,7 +282,11 @@ struct WanMonitor::State {
   uint64_t unknown_links = 0;
 
   std::vector<WFrame> stack;
+  std::vector<IndBuf> bufs;  // same size as stack
   size_t depth = 0;
+  IndBuf& Buf(const WFrame& f) { return bufs[static_cast<size_t>(&f - stack.data())]; }
+  // What the next protocol should see of indication frame `f`.
+  const uint8_t* Cur(const WFrame& f) { return f.cur_is_blob ? Buf(f).blob : Buf(f).cur; }
 
   HMap<Driver> drivers;            // by actor
   HMap<Adapter> adapters;          // by MiniportAdapterHandle
@@ -284,6 +304,7 @@ struct WanMonitor::State {
 
   State(const Profile* p, ReportFn r, void* c) : profile(p), report(r), report_ctx(c) {
     stack.resize(32);
+    bufs.resize(32);
     adapters.reserve(16);
     binds.reserve(16);
     lines.reserve(64);
@@ -424,36 +445,34 @@ struct WanMonitor::State {
 void WanMonitor::State::OnEvent(const Event& e, const uint64_t* a) {
   if (!IsWanFn(e.fn)) return;
   if (e.phase == Phase::kCall) {
-    if (depth == stack.size()) stack.resize(stack.size() * 2);
+    if (depth == stack.size()) {
+      stack.resize(stack.size() * 2);
+      bufs.resize(stack.size());
+    }
     WFrame& f = stack[depth++];
     f.fn = e.fn;
     f.actor = e.actor;
     f.irql = e.irql;
     f.index = e.index;
     f.adapter = 0;
-    std::memcpy(f.arg, a, sizeof f.arg);
-    f.gstatus = 0;
-    f.len = 0;
-    f.blob_len = f.cur_len = 0;
-    f.nnotified = 0;
-    f.notified_overflow = false;
-    f.upper = false;
-    f.initial_line_up = f.newcall = f.duplicate_line_up = false;
-    f.up_handle = f.up_ht_call = f.newcall_hd_call = f.newcall_ht_line = 0;
-    f.up_window = 0;
-    f.p2_off = f.p2_size = 0;
-    f.ndone = 0;
-    f.send_lc = 0;
+    // From the event, as `a` reads it (missing slots are 0); not copied
+    // from `a`, which was just written slot by slot: a wide copy of it
+    // stalls on store forwarding.
+    for (size_t k = 0; k < WFrame::kArgs; ++k) f.arg[k] = k < e.arg_count ? e.arg[k] : 0;
     OnCall(e, a, f);
     return;
   }
   if (e.phase != Phase::kReturn) return;  // Monitor reports the shape
   // Match with the innermost open call of the same function and actor;
-  // frames above it are abandoned (Monitor reports MON-001).
-  size_t i = depth;
-  while (i-- > 0)
-    if (stack[i].fn == e.fn && stack[i].actor == e.actor) break;
-  if (i == static_cast<size_t>(-1)) return;
+  // frames above it are abandoned (Monitor reports MON-001). A balanced
+  // run returns from the top frame; only an unbalanced trace searches.
+  size_t i = depth - 1;
+  if (depth == 0 || stack[i].fn != e.fn || stack[i].actor != e.actor) {
+    i = depth;
+    while (i-- > 0)
+      if (stack[i].fn == e.fn && stack[i].actor == e.actor) break;
+    if (i == static_cast<size_t>(-1)) return;
+  }
   depth = i;
   WFrame& f = stack[i];  // stays valid: nothing is pushed before OnReturn ends
   OnReturn(e, a, f);
@@ -649,9 +668,16 @@ void WanMonitor::State::IndicateCall(const Event& e, const uint64_t* a, WFrame& 
   f.gstatus = SlotStatus(a[1]);
   f.len = a[2];
   f.blob_len = static_cast<uint16_t>(std::min<size_t>(e.blob_len, kBlob));
-  std::memcpy(f.blob, e.blob, f.blob_len);
-  std::memcpy(f.cur, e.blob, f.blob_len);
+  std::memcpy(Buf(f).blob, e.blob, f.blob_len);
   f.cur_len = f.blob_len;
+  f.cur_is_blob = true;
+  f.nnotified = 0;
+  f.notified_overflow = false;
+  f.upper = false;
+  f.initial_line_up = f.newcall = f.duplicate_line_up = false;
+  f.up_handle = f.up_ht_call = f.newcall_hd_call = f.newcall_ht_line = 0;
+  f.up_window = 0;
+  f.p2_off = f.p2_size = 0;
   Adapter& ad = AdapterAt(mh);
   if (ad.actor == kNoActor) ad.actor = e.actor;
   StatusContext(e, mh, "NdisMIndicateStatus");
@@ -683,7 +709,7 @@ void WanMonitor::State::IndicateCall(const Event& e, const uint64_t* a, WFrame& 
     }
   }
 
-  const Bytes b = View(f.blob, f.blob_len, f.len);
+  const Bytes b = View(Buf(f).blob, f.blob_len, f.len);
   switch (f.gstatus) {
     case NDIS_STATUS_WAN_LINE_UP:
       if (!b.Has(0, kLineUpSize)) {
@@ -947,7 +973,7 @@ void WanMonitor::State::TapiIndication(const Event& e, Adapter& ad, uint64_t mh,
 // NDISWAN's upward indication (WAN-037, WAN-042, WAN-053): the size of the
 // NDIS_WAN_* structure for the status.
 void WanMonitor::State::UpperIndicateCall(const Event& e, WFrame& f) {
-  const Bytes b = View(f.blob, f.blob_len, f.len);
+  const Bytes b = View(Buf(f).blob, f.blob_len, f.len);
   switch (f.gstatus) {
     case NDIS_STATUS_WAN_LINE_UP:
       if (!b.Has(0, kWanLineUpSize))
@@ -975,7 +1001,7 @@ void WanMonitor::State::UpperIndicateCall(const Event& e, WFrame& f) {
 // context into LocalAddress[2..5] and may set DeviceName; nothing else of
 // the structure may change (the reserved LocalAddress bytes included).
 void WanMonitor::State::UpperIndicateReturn(const Event& e, const uint64_t* a, WFrame& f) {
-  const Bytes before = View(f.blob, f.blob_len, f.len);
+  const Bytes before = View(Buf(f).blob, f.blob_len, f.len);
   const Bytes after = View(e.blob, e.blob_len, a[0]);
   const CheckId check = f.gstatus == NDIS_STATUS_WAN_LINE_UP     ? kW037
                         : f.gstatus == NDIS_STATUS_WAN_LINE_DOWN ? kW042
@@ -1004,7 +1030,7 @@ void WanMonitor::State::UpperIndicateReturn(const Event& e, const uint64_t* a, W
 
 void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame& f) {
   const uint64_t mh = f.adapter;
-  const Bytes before = View(f.blob, f.blob_len, f.len);
+  const Bytes before = View(Buf(f).blob, f.blob_len, f.len);
   const Bytes after = View(e.blob, e.blob_len, a[0]);
   if (f.upper) {
     UpperIndicateReturn(e, a, f);
@@ -1116,7 +1142,7 @@ void WanMonitor::State::ProtocolStatusCall(const Event& e, const uint64_t* a) {
                "; the miniport indicated " + St(ind->gstatus) + " size " + std::to_string(ind->len));
   } else {
     const size_t n = std::min<size_t>(e.blob_len, kBlob);
-    if (n != ind->cur_len || std::memcmp(e.blob, ind->cur, n) != 0)
+    if (n != ind->cur_len || std::memcmp(e.blob, Cur(*ind), n) != 0)
       Report(kW001Forward, e.index, a[0],
              "ProtocolStatus got StatusBuffer bytes other than the miniport's for status " + St(gs));
   }
@@ -1148,7 +1174,8 @@ void WanMonitor::State::ProtocolStatusReturn(const Event& e, const uint64_t* a) 
   (void)a;
   // What this protocol wrote back is what the next one sees.
   ind->cur_len = static_cast<uint16_t>(std::min<size_t>(e.blob_len, kBlob));
-  std::memcpy(ind->cur, e.blob, ind->cur_len);
+  std::memcpy(Buf(*ind).cur, e.blob, ind->cur_len);
+  ind->cur_is_blob = false;
 }
 
 void WanMonitor::State::StatusCompleteCall(const Event& e, WFrame& f) {
@@ -1615,6 +1642,7 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
 void WanMonitor::State::WanSendCall(const Event& e, const uint64_t* a, WFrame& f) {
   const uint64_t mh = HandleByCtx(a[0]);
   f.adapter = mh;
+  f.send_lc = 0;
   // NDISWAN's virtual adapter names links by its own upper ids (E-10); the
   // NdisLinkHandle rules are about the WAN miniport's links below it.
   if (BoundBelow(e.actor)) return;
