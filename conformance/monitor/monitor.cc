@@ -529,9 +529,9 @@ void Monitor::State::OnEvent(const Event& e) {
   }
   // Copy the slots so that a short or overlong event never reads past
   // what it carries: missing slots read as 0.
-  uint64_t a[Event::kMaxArgs] = {};
-  const size_t n = std::min<size_t>(e.arg_count, Event::kMaxArgs);
-  for (size_t i = 0; i < n; ++i) a[i] = e.arg[i];
+  // (A fixed-length masked copy: no per-event memcpy call.)
+  uint64_t a[Event::kMaxArgs];
+  for (size_t i = 0; i < Event::kMaxArgs; ++i) a[i] = i < e.arg_count ? e.arg[i] : 0;
   const size_t want = e.phase == Phase::kCall ? slots_in[fi] : slots_out[fi];
   if (e.arg_count != want) {
     Report(kMonShape, e, 0,
@@ -540,7 +540,20 @@ void Monitor::State::OnEvent(const Event& e) {
                std::to_string(want));
   }
   wan->OnEvent(e, a);
+  // An NDIS 5.1 call still takes a frame here, for MON-001/MON-004 and so
+  // that Parent() sees what is really below a callback, but only its common
+  // fields: every AF check finds frames by function, and no AF function is
+  // an NDIS 5.1 one, so nothing reads the rest of such a frame.
+  const bool ndis5 = wan::IsWanFn(e.fn);
   if (e.phase == Phase::kCall) {
+    if (ndis5) {
+      Frame& f = stack.push();
+      f.fn = e.fn;
+      f.actor = e.actor;
+      f.irql = e.irql;
+      f.index = e.index;
+      return;
+    }
     OnCall(e, a);
     return;
   }
@@ -570,7 +583,8 @@ void Monitor::State::OnEvent(const Event& e) {
                std::to_string(stack.back().index) + "); they are abandoned");
     stack.truncate(i + 1);
   }
-  OnReturn(e, a, stack.pop());
+  Frame& f = stack.pop();
+  if (!ndis5) OnReturn(e, a, f);
 }
 
 // ---------------------------------------------------------------------------

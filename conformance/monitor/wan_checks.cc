@@ -105,7 +105,6 @@ using HMap = std::unordered_map<uint64_t, V, U64Hash>;
 template <typename V>
 using KMap = std::unordered_map<Key, V, KeyHash>;
 
-bool IsWanFn(Fn fn) { return fn >= Fn::NdisMInitializeWrapper && fn < Fn::kCount; }
 bool IsTapiOid(uint32_t oid) { return (oid >> 24) == 0x07; }
 bool IsWanStatus(int32_t s) {
   return s == NDIS_STATUS_WAN_LINE_UP || s == NDIS_STATUS_WAN_LINE_DOWN ||

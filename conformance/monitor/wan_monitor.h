@@ -35,6 +35,11 @@ enum CheckId : uint16_t {
       kCheckIdCount
 };
 
+// The NDIS 5.1 functions (fn.h numbers them after every NDIS 6 one): the
+// only events WanMonitor looks at, and the ones Monitor's AF checks never
+// look inside.
+inline bool IsWanFn(Fn fn) { return fn >= Fn::NdisMInitializeWrapper && fn < Fn::kCount; }
+
 // Receives one violation: the check, the event index that showed it, the
 // handle concerned (0 if none), what was observed and the object's state.
 using ReportFn = void (*)(void* ctx, uint16_t check, uint64_t index, uint64_t object,
