@@ -8,10 +8,7 @@
 
 namespace ndisconf {
 
-Boundary& Boundary::Get() {
-  static Boundary boundary;
-  return boundary;
-}
+constinit Boundary Boundary::instance_;
 
 void Boundary::BeginRun(NdisHost* host) {
   host_ = host;
@@ -41,30 +38,6 @@ void Boundary::RemoveSink(EventSink* sink) {
   sinks_.erase(std::remove(sinks_.begin(), sinks_.end(), sink), sinks_.end());
 }
 
-void Boundary::Emit(Event& e) {
-  e.index = next_index_++;
-  e.irql = host_ != nullptr ? host_->CurrentIrql() : PASSIVE_LEVEL;
-  for (EventSink* sink : sinks_) sink->OnEvent(e);
-}
-
-Crossing::Crossing(Fn fn, ActorId actor) {
-  event_.fn = fn;
-  event_.actor = actor;
-}
-
-Crossing& Crossing::Slot(uint64_t v) {
-  // The schema (fn.cc) never needs more than kMaxArgs slots; a builder that
-  // overflows is a bug in this library, and the extra value is dropped
-  // rather than written out of bounds.
-  if (event_.arg_count < Event::kMaxArgs) event_.arg[event_.arg_count++] = v;
-  return *this;
-}
-
-Crossing& Crossing::Handle(const void* h) { return Slot(reinterpret_cast<uintptr_t>(h)); }
-Crossing& Crossing::Status(NDIS_STATUS s) { return Slot(static_cast<uint32_t>(s)); }
-Crossing& Crossing::Ulong(uint64_t v) { return Slot(v); }
-Crossing& Crossing::Mask(uint64_t v) { return Slot(v); }
-
 Crossing& Crossing::Af(const CO_ADDRESS_FAMILY* af) {
   if (af == nullptr) return Slot(kNullSlot).Slot(kNullSlot).Slot(kNullSlot);
   return Slot(af->AddressFamily).Slot(af->MajorVersion).Slot(af->MinorVersion);
@@ -93,29 +66,6 @@ Crossing& Crossing::Buffer(const void* p, uint64_t length) {
   return *this;
 }
 
-void Crossing::Call() {
-  event_.phase = Phase::kCall;
-  Boundary& b = Boundary::Get();
-  b.Emit(event_);
-  if (SpecOf(event_.fn).direction == Direction::kUp) {
-    b.PushActor(event_.actor);
-    pushed_ = true;
-  }
-}
-
-Crossing& Crossing::Return(NDIS_STATUS status) {
-  if (pushed_) {
-    Boundary::Get().PopActor();
-    pushed_ = false;
-  }
-  event_.phase = Phase::kReturn;
-  event_.status = status;
-  event_.arg_count = 0;
-  event_.blob_len = 0;
-  return *this;
-}
-
-void Crossing::Done() { Boundary::Get().Emit(event_); }
 
 }  // namespace ndisconf
 

@@ -22,8 +22,9 @@ namespace ndisconf {
 
 class Boundary {
  public:
-  // The process-wide boundary.
-  static Boundary& Get();
+  // The process-wide boundary (constant-initialized: usable from any static
+  // initializer, and no guard on the per-crossing path).
+  static Boundary& Get() { return instance_; }
 
   // Starts a new run on `host` (not owned; must outlive the run). Clears
   // drivers, sinks, the actor stack and the event index. The WAN host (the
@@ -61,9 +62,14 @@ class Boundary {
   uint64_t event_count() const { return next_index_; }
 
   // Stamps index and IRQL on `e` and hands it to every sink.
-  void Emit(Event& e);
+  void Emit(Event& e) {
+    e.index = next_index_++;
+    e.irql = host_ != nullptr ? host_->CurrentIrql() : PASSIVE_LEVEL;
+    for (EventSink* sink : sinks_) sink->OnEvent(e);
+  }
 
  private:
+  static Boundary instance_;
   NdisHost* host_ = nullptr;
   NdisWanHost* wan_host_ = nullptr;
   std::vector<DriverInfo> drivers_;
@@ -95,14 +101,17 @@ class ScopedActor {
 //   c.Return(s).Handle(cm_af_ctx).Done();
 class Crossing {
  public:
-  Crossing(Fn fn, ActorId actor);
+  Crossing(Fn fn, ActorId actor) {
+    event_.fn = fn;
+    event_.actor = actor;
+  }
   Crossing(const Crossing&) = delete;
   Crossing& operator=(const Crossing&) = delete;
 
-  Crossing& Handle(const void* h);
-  Crossing& Status(NDIS_STATUS s);
-  Crossing& Ulong(uint64_t v);
-  Crossing& Mask(uint64_t v);
+  Crossing& Handle(const void* h) { return Slot(reinterpret_cast<uintptr_t>(h)); }
+  Crossing& Status(NDIS_STATUS s) { return Slot(static_cast<uint32_t>(s)); }
+  Crossing& Ulong(uint64_t v) { return Slot(v); }
+  Crossing& Mask(uint64_t v) { return Slot(v); }
   Crossing& Af(const CO_ADDRESS_FAMILY* af);   // NULL records as all-ones
   // Records SapType, SapLength and min(SapLength, Event::kMaxBlob) bytes of
   // Sap (the bytes a call manager would read). NULL records as all-ones.
@@ -113,12 +122,36 @@ class Crossing {
   // `p` is NULL. Reads no more than that many bytes of `p`.
   Crossing& Buffer(const void* p, uint64_t length);
 
-  void Call();
-  Crossing& Return(NDIS_STATUS status = NDIS_STATUS_SUCCESS);
-  void Done();
+  void Call() {
+    event_.phase = Phase::kCall;
+    Boundary& b = Boundary::Get();
+    b.Emit(event_);
+    if (DirectionOf(event_.fn) == Direction::kUp) {
+      b.PushActor(event_.actor);
+      pushed_ = true;
+    }
+  }
+  Crossing& Return(NDIS_STATUS status = NDIS_STATUS_SUCCESS) {
+    if (pushed_) {
+      Boundary::Get().PopActor();
+      pushed_ = false;
+    }
+    event_.phase = Phase::kReturn;
+    event_.status = status;
+    event_.arg_count = 0;
+    event_.blob_len = 0;
+    return *this;
+  }
+  void Done() { Boundary::Get().Emit(event_); }
 
  private:
-  Crossing& Slot(uint64_t v);
+  Crossing& Slot(uint64_t v) {
+    // The schema (fn.cc) never needs more than kMaxArgs slots; a builder
+    // that overflows is a bug in this library, and the extra value is
+    // dropped rather than written out of bounds.
+    if (event_.arg_count < Event::kMaxArgs) event_.arg[event_.arg_count++] = v;
+    return *this;
+  }
   Event event_;
   bool pushed_ = false;
 };

@@ -156,6 +156,16 @@ enum class Fn : uint16_t {
 };
 inline constexpr size_t kFnCount = static_cast<size_t>(Fn::kCount);
 
+// Direction of each Fn, by number (SpecOf(fn).direction, without the table
+// lookup: every crossing asks).
+inline constexpr Direction kFnDirection[kFnCount] = {
+#define NDISCONF_FN_DIRECTION(name, dir, ret) Direction::dir,
+    NDISCONF_FN_LIST(NDISCONF_FN_DIRECTION)
+#undef NDISCONF_FN_DIRECTION
+};
+// `fn` must be < Fn::kCount.
+constexpr Direction DirectionOf(Fn fn) { return kFnDirection[static_cast<size_t>(fn)]; }
+
 // How one argument slot is recorded and printed.
 enum class ArgKind : uint8_t {
   kHandle,   // pointer-sized opaque value, printed 0x...
