@@ -64,9 +64,12 @@ TEST_P(Sap, RegisterSapReachesCmWithAfContextAndNdisSapHandle) {
             NDIS_STATUS_SUCCESS);
   const auto& cm = t.cm->log();
   ASSERT_EQ(cm.Count("ProtocolCmRegisterSap"), 2u);
-  const drivers::Observed& first = *std::find_if(
-      cm.entries().begin(), cm.entries().end(),
-      [](const drivers::Observed& o) { return o.fn == "ProtocolCmRegisterSap"; });
+  const auto& entries = cm.entries();
+  const auto it = std::find_if(entries.begin(), entries.end(), [](const drivers::Observed& o) {
+    return o.fn == "ProtocolCmRegisterSap";
+  });
+  ASSERT_NE(it, entries.end());
+  const drivers::Observed& first = *it;
   // CallMgrAfContext, the NDIS-supplied handle and the SAP itself.
   EXPECT_EQ(first.a, t.cm->afs()[0].get());
   EXPECT_EQ(first.value, kSap.type);

@@ -5,20 +5,10 @@
 
 namespace ndisconf::drivers {
 
-CallLog::PerName& CallLog::Slot(std::string_view fn) {
-  const auto addr = reinterpret_cast<uintptr_t>(fn.data());
-  CacheSlot& c = cache_[(addr >> 3 ^ addr >> 9) & (kCacheSlots - 1)];
-  if (c.per != nullptr && c.data == fn.data() && c.size == fn.size()) return *c.per;
+CallLog::PerName& CallLog::SlotMiss(std::string_view fn, CacheSlot& c) {
   PerName& p = by_name_[fn];
   c = CacheSlot{fn.data(), fn.size(), &p};
   return p;
-}
-
-void CallLog::Add(const Observed& o) {
-  PushBounded(entries_, o, kHistory);
-  PerName& p = Slot(o.fn);
-  ++p.count;
-  p.last = o;
 }
 
 size_t CallLog::Count(std::string_view fn) const {

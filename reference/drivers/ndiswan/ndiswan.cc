@@ -696,7 +696,7 @@ void Ndiswan::IndicateUp(UpperIndication ind, PVOID buffer, UINT size) {
     NdisMIndicateStatus(upper_adapter_, ind.status, buffer, size);
     NdisMIndicateStatusComplete(upper_adapter_);  // WAN-010 on NDISWAN's own adapter
   }
-  PushBounded(forwarded_, ind);
+  forwarded_.push_back(ind);
   if (upper_adapter_ == nullptr || config_.always_notify_config_manager) {
     if (config_manager_ != nullptr) {
       config_manager_->OnWanIndication(ind);

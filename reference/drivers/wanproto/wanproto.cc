@@ -157,14 +157,14 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
   const bool fragment = general_status == NDIS_STATUS_WAN_FRAGMENT;
   if (!line_up && !line_down && !fragment) {
     ++counters_.ignored;  // WAN-006
-    PushBounded(indications_, ind);
+    indications_.push_back(ind);
     return;
   }
   const UINT need = line_up ? sizeof(NDIS_WAN_LINE_UP)
                             : (line_down ? sizeof(NDIS_WAN_LINE_DOWN) : sizeof(NDIS_WAN_FRAGMENT));
   if (buffer == nullptr || size < need) {
     ++counters_.malformed;
-    PushBounded(indications_, ind);
+    indications_.push_back(ind);
     return;
   }
   ind.decoded = true;
@@ -177,7 +177,7 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
                 sizeof(ULONG));  // not through the enum: the value is untrusted
     ind.max_total_size = up.MaximumTotalSize;
     ind.protocol_type = up.ProtocolType;
-    PushBounded(indications_, ind);
+    indications_.push_back(ind);
     WpLink& link = links_[ind.link.value];
     const bool first = link.line_ups == 0;
     link.id = ind.link;
@@ -203,7 +203,7 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
   // NDIS_WAN_LINE_DOWN and NDIS_WAN_FRAGMENT share their layout.
   auto down = Read<NDIS_WAN_LINE_DOWN>(buffer);
   ind.link = wan::UpperLinkId::FromBytes(down.RemoteAddress);
-  PushBounded(indications_, ind);
+  indications_.push_back(ind);
   auto it = links_.find(ind.link.value);
   if (it == links_.end() || !it->second.up) {
     ++counters_.unknown_link;

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,10 +61,80 @@ struct Observed {
   uint64_t value = 0;
 };
 
+// The most recent `Capacity` items of a stream, oldest first, for tests to
+// read. Grows to Capacity items, then each push overwrites the oldest, so a
+// long run (a benchmark, a fuzz campaign) has bounded memory and, once
+// full, neither allocates nor moves items. Indexing, front(), back() and
+// iteration are oldest first; a reference stays valid until the next push.
+template <class T, size_t Capacity = 4096>
+class History {
+  static_assert(Capacity > 0);
+
+ public:
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+    const_iterator() = default;
+    const_iterator(const History* h, size_t i) : h_(h), i_(i) {}
+    reference operator*() const { return (*h_)[i_]; }
+    pointer operator->() const { return &(*h_)[i_]; }
+    const_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator old = *this;
+      ++i_;
+      return old;
+    }
+    bool operator==(const const_iterator& o) const { return h_ == o.h_ && i_ == o.i_; }
+    bool operator!=(const const_iterator& o) const { return !(*this == o); }
+
+   private:
+    const History* h_ = nullptr;
+    size_t i_ = 0;
+  };
+
+  static constexpr size_t capacity() { return Capacity; }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  // The i-th oldest item retained; i < size().
+  const T& operator[](size_t i) const {
+    size_t j = head_ + i;
+    if (j >= items_.size()) j -= items_.size();
+    return items_[j];
+  }
+  const T& front() const { return (*this)[0]; }
+  const T& back() const { return (*this)[items_.size() - 1]; }
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, items_.size()); }
+
+  void push_back(T item) {
+    if (items_.size() < Capacity) return Grow(std::move(item));
+    items_[head_] = std::move(item);
+    head_ = head_ + 1 == Capacity ? 0 : head_ + 1;
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+
+ private:
+  // Out of line: the steady state (full) is the path worth inlining.
+  [[gnu::noinline]] void Grow(T item) { items_.push_back(std::move(item)); }
+
+  std::vector<T> items_;
+  size_t head_ = 0;  // the oldest item, once full (0 until then)
+};
+
 // What a driver observed, for tests: exact counts and the last entry of each
 // name for the whole run, and the most recent kHistory entries in order.
-// Bounded, so a long run (a benchmark, a fuzz campaign) neither grows without
-// limit nor allocates per entry once warm.
+// Bounded (a History), so a long run neither grows without limit nor
+// allocates once warm.
 class CallLog {
  public:
   static constexpr size_t kHistory = 4096;
@@ -80,14 +151,22 @@ class CallLog {
     return *this;
   }
 
-  void Add(const Observed& o);
+  // Always inline: the caller's Observed is then built straight into the
+  // history and the per-name slot (an out-of-line Add reads it back with
+  // wider loads than the stores that built it, and stalls on every call).
+  [[gnu::always_inline]] void Add(const Observed& o) {
+    entries_.push_back(o);
+    PerName& p = Slot(o.fn);
+    ++p.count;
+    p.last = o;
+  }
   size_t Count(std::string_view fn) const;
   // The last entry named `fn`, or nullptr.
   const Observed* Last(std::string_view fn) const;
   // The names of the retained history, in order (for readable sequence checks).
   std::vector<std::string> Names() const;
   // The most recent entries (at most kHistory), oldest first.
-  const std::vector<Observed>& entries() const { return entries_; }
+  const History<Observed, kHistory>& entries() const { return entries_; }
   void Clear();
 
  private:
@@ -95,10 +174,6 @@ class CallLog {
     size_t count = 0;
     Observed last;
   };
-  PerName& Slot(std::string_view fn);
-
-  std::vector<Observed> entries_;
-  std::unordered_map<std::string_view, PerName> by_name_;
   // Add runs on every callback, so hashing the name each time shows in the
   // benchmarks. Names are literals: the same name nearly always arrives with
   // the same characters' address. This small direct-mapped cache, keyed by
@@ -111,16 +186,19 @@ class CallLog {
     PerName* per = nullptr;
   };
   static constexpr size_t kCacheSlots = 64;  // a power of two
+
+  PerName& Slot(std::string_view fn) {
+    const auto addr = reinterpret_cast<uintptr_t>(fn.data());
+    CacheSlot& c = cache_[(addr >> 3 ^ addr >> 9) & (kCacheSlots - 1)];
+    if (c.per != nullptr && c.data == fn.data() && c.size == fn.size()) return *c.per;
+    return SlotMiss(fn, c);
+  }
+  PerName& SlotMiss(std::string_view fn, CacheSlot& c);
+
+  History<Observed, kHistory> entries_;
+  std::unordered_map<std::string_view, PerName> by_name_;
   CacheSlot cache_[kCacheSlots];
 };
-
-// Keeps a record vector to its most recent `limit` entries: when it is full,
-// the oldest half goes (amortized O(1) per push).
-template <class T>
-void PushBounded(std::vector<T>& v, T item, size_t limit = CallLog::kHistory) {
-  if (v.size() >= limit) v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(limit / 2));
-  v.push_back(std::move(item));
-}
 
 // Runs closures from NDIS I/O work items. Each Defer allocates a work item
 // on `ndis_object` (a binding or miniport adapter handle), queues it, and

@@ -153,7 +153,7 @@ class Ndiswan : public Driver {
   const std::vector<std::unique_ptr<WanLowerBinding>>& bindings() const { return bindings_; }
   const std::vector<WanRequestRecord>& requests() const { return requests_; }
   // The most recent upward indications (at most CallLog::kHistory), oldest first.
-  const std::vector<UpperIndication>& forwarded() const { return forwarded_; }
+  const History<UpperIndication>& forwarded() const { return forwarded_; }
   const WanLinkSends* sends(wan::LinkContext c) const;
   size_t queued(wan::LinkContext c) const;
 
@@ -234,7 +234,7 @@ class Ndiswan : public Driver {
   std::vector<std::unique_ptr<WanLowerBinding>> bindings_;
   std::map<PNDIS_REQUEST, std::unique_ptr<Request>> in_flight_;
   std::vector<WanRequestRecord> requests_;
-  std::vector<UpperIndication> forwarded_;
+  History<UpperIndication> forwarded_;
   std::vector<UpperIndication> cm_log_;
   std::vector<wan::TapiEvent> tapi_log_;
   WanConfigManager* config_manager_ = nullptr;

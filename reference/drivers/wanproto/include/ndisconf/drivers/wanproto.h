@@ -125,7 +125,7 @@ class WanProto : public Driver {
   const WanProtoCounters& counters() const { return counters_; }
   const std::vector<std::unique_ptr<WpBinding>>& bindings() const { return bindings_; }
   // The most recent indications seen (at most CallLog::kHistory), oldest first.
-  const std::vector<WpIndication>& indications() const { return indications_; }
+  const History<WpIndication>& indications() const { return indications_; }
   const std::map<uint64_t, WpLink>& links() const { return links_; }
   const WpLink* link(wan::UpperLinkId id) const;
   // Mode used for new connection attempts: kNormal iff some link is UP.
@@ -168,7 +168,7 @@ class WanProto : public Driver {
   std::vector<WCHAR> name_buffer_;
   std::vector<std::unique_ptr<WpBinding>> bindings_;
   std::map<uint64_t, WpLink> links_;
-  std::vector<WpIndication> indications_;
+  History<WpIndication> indications_;
   WanProtoCounters counters_;
   std::map<PNDIS_WAN_PACKET, std::unique_ptr<Packet>> packets_;
   int in_status_complete_ = 0;
