@@ -584,53 +584,55 @@ std::string FaultPlanToText(const FaultPlan& plan) {
   return out;
 }
 
+std::optional<std::string> ValidateFault(const ScheduledFault& f, uint32_t channel_count) {
+  auto range = [](const char* name, uint64_t v, uint64_t lo, uint64_t hi) {
+    return std::string(name) + " " + std::to_string(v) + " out of range [" + std::to_string(lo) +
+           ", " + std::to_string(hi) + "]";
+  };
+  if (static_cast<size_t>(f.kind) >= kFaultKindCount) {
+    return "unknown kind " + std::to_string(static_cast<int>(f.kind));
+  }
+  if (channel_count == 0 || f.channel.value >= channel_count) {
+    return range("channel", f.channel.value, 0, channel_count == 0 ? 0 : channel_count - 1);
+  }
+  switch (f.kind) {
+    case FaultKind::kFlap:
+      if (f.flap_down_ticks < 1 || f.flap_down_ticks > kMaxFlapTicks) {
+        return range("down", f.flap_down_ticks, 1, kMaxFlapTicks);
+      }
+      break;
+    case FaultKind::kSpeedChange:
+      if (f.speed_bps < 1 || f.speed_bps > kMaxSpeedBps) {
+        return range("bps", f.speed_bps, 1, kMaxSpeedBps);
+      }
+      break;
+    case FaultKind::kPartialFrame:
+      if (f.partial_keep > kMaxPartialKeep) {
+        return range("keep", f.partial_keep, 0, kMaxPartialKeep);
+      }
+      if (f.partial_errors.bits == 0 || (f.partial_errors.bits & ~FrameErrors::kAll) != 0) {
+        return "errors " + Hex(f.partial_errors.bits) + " not a nonzero subset of 0x3f";
+      }
+      break;
+    case FaultKind::kReset:
+      if (f.reset_ticks > kMaxResetTicks) {
+        return range("ticks", f.reset_ticks, 0, kMaxResetTicks);
+      }
+      break;
+    default:
+      break;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan, uint32_t channel_count) {
   if (plan.faults.size() > kMaxScheduledFaults) {
     return "too many faults (" + std::to_string(plan.faults.size()) + ", at most " +
            std::to_string(kMaxScheduledFaults) + ")";
   }
-  auto bad = [](size_t i, const std::string& what) {
-    return "fault " + std::to_string(i) + ": " + what;
-  };
-  auto range = [](const char* name, uint64_t v, uint64_t lo, uint64_t hi) {
-    return std::string(name) + " " + std::to_string(v) + " out of range [" + std::to_string(lo) +
-           ", " + std::to_string(hi) + "]";
-  };
   for (size_t i = 0; i < plan.faults.size(); ++i) {
-    const ScheduledFault& f = plan.faults[i];
-    if (static_cast<size_t>(f.kind) >= kFaultKindCount) {
-      return bad(i, "unknown kind " + std::to_string(static_cast<int>(f.kind)));
-    }
-    if (channel_count == 0 || f.channel.value >= channel_count) {
-      return bad(i,
-                 range("channel", f.channel.value, 0, channel_count == 0 ? 0 : channel_count - 1));
-    }
-    switch (f.kind) {
-      case FaultKind::kFlap:
-        if (f.flap_down_ticks < 1 || f.flap_down_ticks > kMaxFlapTicks) {
-          return bad(i, range("down", f.flap_down_ticks, 1, kMaxFlapTicks));
-        }
-        break;
-      case FaultKind::kSpeedChange:
-        if (f.speed_bps < 1 || f.speed_bps > kMaxSpeedBps) {
-          return bad(i, range("bps", f.speed_bps, 1, kMaxSpeedBps));
-        }
-        break;
-      case FaultKind::kPartialFrame:
-        if (f.partial_keep > kMaxPartialKeep) {
-          return bad(i, range("keep", f.partial_keep, 0, kMaxPartialKeep));
-        }
-        if (f.partial_errors.bits == 0 || (f.partial_errors.bits & ~FrameErrors::kAll) != 0) {
-          return bad(i, "errors " + Hex(f.partial_errors.bits) + " not a nonzero subset of 0x3f");
-        }
-        break;
-      case FaultKind::kReset:
-        if (f.reset_ticks > kMaxResetTicks) {
-          return bad(i, range("ticks", f.reset_ticks, 0, kMaxResetTicks));
-        }
-        break;
-      default:
-        break;
+    if (auto e = ValidateFault(plan.faults[i], channel_count)) {
+      return "fault " + std::to_string(i) + ": " + *e;
     }
   }
   if (plan.random) {

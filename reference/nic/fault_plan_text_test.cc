@@ -214,5 +214,17 @@ TEST(FaultPlanText, ValidateNamesTheFirstBadFault) {
             "random: range flap [5, 4] not within [1, 1000000000] or min > max");
 }
 
+TEST(FaultPlanText, ValidateFaultChecksOneFaultWithoutAPrefix) {
+  ScheduledFault f;
+  f.kind = FaultKind::kSpeedChange;
+  f.speed_bps = 0;
+  EXPECT_EQ(ValidateFault(f, 2), "bps 0 out of range [1, " + std::to_string(kMaxSpeedBps) + "]");
+  f.speed_bps = 64000;
+  EXPECT_EQ(ValidateFault(f, 2), std::nullopt);
+  f.channel = ChannelId{2};
+  EXPECT_EQ(ValidateFault(f, 2), "channel 2 out of range [0, 1]");
+  EXPECT_EQ(ValidateFault(f, 0), "channel 2 out of range [0, 0]");
+}
+
 }  // namespace
 }  // namespace ndisconf::nic

@@ -594,9 +594,7 @@ bool SoftNic::SetFaultPlan(const FaultPlan& plan, std::string* error) {
 
 OpStatus SoftNic::InjectFault(const ScheduledFault& fault) {
   if (Find(fault.channel) == nullptr) return OpStatus::kInvalidChannel;
-  FaultPlan one;
-  one.faults.push_back(fault);
-  if (ValidateFaultPlan(one, channel_count())) return OpStatus::kInvalidArgument;
+  if (ValidateFault(fault, channel_count())) return OpStatus::kInvalidArgument;
   ApplyFault(fault);
   UpdateInterrupt();
   return OpStatus::kOk;

@@ -185,6 +185,10 @@ std::string FaultPlanToText(const FaultPlan& plan);
 // every parameter in the bounds above. nullopt if valid, else a message
 // naming the first bad fault ("fault 3: channel 9 out of range [0, 3]").
 std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan, uint32_t channel_count);
+// The same checks for one fault; the message has no "fault N: " prefix.
+// Allocates nothing when the fault is valid (SoftNic::InjectFault runs it
+// on every injected fault).
+std::optional<std::string> ValidateFault(const ScheduledFault& fault, uint32_t channel_count);
 
 // The faults sorted (stably) by at_tick: the order in which they fire.
 FaultPlan CanonicalFaultPlan(const FaultPlan& plan);
