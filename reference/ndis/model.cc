@@ -270,7 +270,11 @@ KIRQL Model::CurrentIrql() { return impl_->irql; }
 
 VOID Model::NdisAllocateSpinLock(PNDIS_SPIN_LOCK lock) {
   if (lock == nullptr) return impl_->Reject("NdisAllocateSpinLock", NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");
-  impl_->locks[lock] = SpinLockState{};
+  // Re-initializing a held lock releases it (as overwriting the kernel
+  // structure would).
+  auto [it, inserted] = impl_->locks.try_emplace(lock);
+  if (!inserted && it->second.held) --impl_->held_locks;
+  it->second = SpinLockState{};
 }
 
 VOID Model::NdisFreeSpinLock(PNDIS_SPIN_LOCK lock) {
@@ -304,6 +308,7 @@ void Model::Impl::AcquireLock(PNDIS_SPIN_LOCK lock, bool dpr) {
     m.Reject(fn, NDIS_STATUS_FAILURE, "called below DISPATCH_LEVEL (IRQL not raised)");
   }
   it->second.held = true;
+  ++m.held_locks;
   it->second.old_irql = m.irql;
   it->second.holder = Boundary::Get().CurrentActor();
   if (!dpr) m.irql = DISPATCH_LEVEL;
@@ -317,6 +322,7 @@ void Model::Impl::ReleaseLock(PNDIS_SPIN_LOCK lock, bool dpr) {
     return m.Reject(fn, NDIS_STATUS_FAILURE, "SpinLock " + Hex(lock) + " is not held");
   }
   it->second.held = false;
+  --m.held_locks;
   if (!dpr) m.irql = it->second.old_irql;
 }
 

@@ -482,6 +482,7 @@ struct Model::Impl {
 
   KIRQL irql = PASSIVE_LEVEL;
   std::map<const void*, SpinLockState> locks;
+  size_t held_locks = 0;  // how many of `locks` are held (WAN-003 checks skip the scan at 0)
   std::map<const void*, size_t> driver_memory;
   uint64_t driver_bytes_live = 0;
   uint64_t driver_allocation_calls = 0;

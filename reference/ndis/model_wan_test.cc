@@ -534,6 +534,38 @@ TEST(WanContext, IndicationWithASpinLockHeldIsRejected) {
   NdisFreeSpinLock(&lock);
 }
 
+TEST(WanContext, OnlyALockStillHeldBlocksAnIndication) {
+  WanStack st;
+  st.Start();
+  NDIS_SPIN_LOCK a, b;
+  NdisAllocateSpinLock(&a);
+  NdisAllocateSpinLock(&b);
+  NDIS_MAC_LINE_DOWN down{};
+  st.FromDpc([&] {
+    // a: acquired and released; b: acquired, then re-initialized (which
+    // leaves it not held). Neither is held at the indication.
+    NdisDprAcquireSpinLock(&a);
+    NdisDprReleaseSpinLock(&a);
+    NdisDprAcquireSpinLock(&b);
+    NdisAllocateSpinLock(&b);
+    NdisMIndicateStatus(st.mh(), NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
+    NdisMIndicateStatusComplete(st.mh());
+  });
+  EXPECT_FALSE(HasRejection(st.model, "WAN-003"));
+  EXPECT_EQ(st.wan.bind().statuses.size(), 1u);
+  // Held again: refused again.
+  st.FromDpc([&] {
+    NdisDprAcquireSpinLock(&b);
+    NdisMIndicateStatus(st.mh(), NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
+    NdisMIndicateStatusComplete(st.mh());
+    NdisDprReleaseSpinLock(&b);
+  });
+  EXPECT_TRUE(HasRejection(st.model, "WAN-003: spin lock"));
+  EXPECT_EQ(st.wan.bind().statuses.size(), 1u);
+  NdisFreeSpinLock(&a);
+  NdisFreeSpinLock(&b);
+}
+
 TEST(WanContext, SerializedMiniportMustIndicateAtDispatchDeserializedAtOrBelow) {
   for (bool deserialized : {false, true}) {
     WanStack st;

@@ -80,11 +80,14 @@ std::string Model::Impl::IndicationContextViolation(const Adapter* a) const {
   if (a->state == Adapter::State::kInitializing && !a->deserialized) {
     return "WAN-002: called from MiniportInitialize of a serialized miniport";
   }
-  // WAN-003: every spin lock released first.
-  for (const auto& [lock, state] : locks) {
-    if (state.held) {
-      return "WAN-003: spin lock " + Hex(lock) + " is held (acquired by driver #" +
-             std::to_string(state.holder) + ")";
+  // WAN-003: every spin lock released first (the count spares the scan
+  // when none is held, the common case).
+  if (held_locks != 0) {
+    for (const auto& [lock, state] : locks) {
+      if (state.held) {
+        return "WAN-003: spin lock " + Hex(lock) + " is held (acquired by driver #" +
+               std::to_string(state.holder) + ")";
+      }
     }
   }
   // WAN-004 / OQ-27: serialized at DISPATCH_LEVEL, deserialized at <= DISPATCH_LEVEL.
