@@ -529,9 +529,12 @@ void Monitor::State::OnEvent(const Event& e) {
   }
   // Copy the slots so that a short or overlong event never reads past
   // what it carries: missing slots read as 0.
-  // (A fixed-length masked copy: no per-event memcpy call.)
+  // A fixed-length, branch-free masked copy: no per-event memcpy call, and
+  // no branch on arg_count (which changes from event to event and was
+  // mispredicted). Event::arg is always fully initialized.
   uint64_t a[Event::kMaxArgs];
-  for (size_t i = 0; i < Event::kMaxArgs; ++i) a[i] = i < e.arg_count ? e.arg[i] : 0;
+  const size_t n = e.arg_count;
+  for (size_t i = 0; i < Event::kMaxArgs; ++i) a[i] = e.arg[i] & (uint64_t{0} - (i < n));
   const size_t want = e.phase == Phase::kCall ? slots_in[fi] : slots_out[fi];
   if (e.arg_count != want) {
     Report(kMonShape, e, 0,
@@ -539,13 +542,15 @@ void Monitor::State::OnEvent(const Event& e) {
                std::to_string(e.arg_count) + " argument slots; the schema has " +
                std::to_string(want));
   }
-  wan->OnEvent(e, a);
+  const bool ndis5 = wan::IsWanFn(e.fn);
+  const Phase phase = e.phase;
+  if (ndis5 && (phase == Phase::kCall || phase == Phase::kReturn))
+    wan->OnEvent(e, phase == Phase::kCall, a);
   // An NDIS 5.1 call still takes a frame here, for MON-001/MON-004 and so
   // that Parent() sees what is really below a callback, but only its common
   // fields: every AF check finds frames by function, and no AF function is
   // an NDIS 5.1 one, so nothing reads the rest of such a frame.
-  const bool ndis5 = wan::IsWanFn(e.fn);
-  if (e.phase == Phase::kCall) {
+  if (phase == Phase::kCall) {
     if (ndis5) {
       Frame& f = stack.push();
       f.fn = e.fn;
@@ -557,7 +562,7 @@ void Monitor::State::OnEvent(const Event& e) {
     OnCall(e, a);
     return;
   }
-  if (e.phase != Phase::kReturn) {
+  if (phase != Phase::kReturn) {
     Report(kMonShape, e, 0, "event phase is neither call nor return; ignored");
     return;
   }

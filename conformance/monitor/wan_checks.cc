@@ -409,7 +409,7 @@ struct WanMonitor::State {
   }
 
   // ---- entry ----
-  void OnEvent(const Event& e, const uint64_t* a);
+  void OnEvent(const Event& e, bool call, const uint64_t* a);
   void OnCall(const Event& e, const uint64_t* a, WFrame& f);
   void OnReturn(const Event& e, const uint64_t* a, WFrame& f);
   void Finish();
@@ -441,9 +441,8 @@ struct WanMonitor::State {
 
 // ---------------------------------------------------------------------------
 
-void WanMonitor::State::OnEvent(const Event& e, const uint64_t* a) {
-  if (!IsWanFn(e.fn)) return;
-  if (e.phase == Phase::kCall) {
+void WanMonitor::State::OnEvent(const Event& e, bool call, const uint64_t* a) {
+  if (call) {
     if (depth == stack.size()) {
       stack.resize(stack.size() * 2);
       bufs.resize(stack.size());
@@ -457,11 +456,11 @@ void WanMonitor::State::OnEvent(const Event& e, const uint64_t* a) {
     // From the event, as `a` reads it (missing slots are 0); not copied
     // from `a`, which was just written slot by slot: a wide copy of it
     // stalls on store forwarding.
-    for (size_t k = 0; k < WFrame::kArgs; ++k) f.arg[k] = k < e.arg_count ? e.arg[k] : 0;
+    const size_t n = e.arg_count;
+    for (size_t k = 0; k < WFrame::kArgs; ++k) f.arg[k] = e.arg[k] & (uint64_t{0} - (k < n));
     OnCall(e, a, f);
     return;
   }
-  if (e.phase != Phase::kReturn) return;  // Monitor reports the shape
   // Match with the innermost open call of the same function and actor;
   // frames above it are abandoned (Monitor reports MON-001). A balanced
   // run returns from the top frame; only an unbalanced trace searches.
@@ -1048,8 +1047,13 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
       skip_off = f.p2_off;
       skip_len = f.p2_size;
     }
+    // Compared as the two ranges around the writable field (memcmp), and
+    // searched byte by byte only when something changed.
     const size_t n = std::min(before.n, after.n);
-    for (size_t i = 0; i < n; ++i) {
+    const size_t cut = std::min(skip_off, n), resume = std::min(skip_off + skip_len, n);
+    const bool same = std::memcmp(before.p, after.p, cut) == 0 &&
+                      std::memcmp(before.p + resume, after.p + resume, n - resume) == 0;
+    for (size_t i = 0; !same && i < n; ++i) {
       if (i >= skip_off && i < skip_off + skip_len) continue;
       if (before.p[i] != after.p[i]) {
         Report(kW103, e.index, mh,
@@ -1690,7 +1694,7 @@ void WanMonitor::State::Finish() {
 WanMonitor::WanMonitor(const Profile* profile, ReportFn report, void* report_ctx)
     : s_(std::make_unique<State>(profile, report, report_ctx)) {}
 WanMonitor::~WanMonitor() = default;
-void WanMonitor::OnEvent(const Event& e, const uint64_t* a) { s_->OnEvent(e, a); }
+void WanMonitor::OnEvent(const Event& e, bool call, const uint64_t* a) { s_->OnEvent(e, call, a); }
 void WanMonitor::Finish() { s_->Finish(); }
 uint64_t WanMonitor::unknown_link_contexts() const { return s_->unknown_links; }
 

@@ -53,10 +53,11 @@ class WanMonitor {
   WanMonitor(const WanMonitor&) = delete;
   WanMonitor& operator=(const WanMonitor&) = delete;
 
-  // Every event, after Monitor's shape checks. `a` holds the event's
-  // argument slots (missing ones read as 0). Events of functions outside
-  // the NDIS 5 vocabulary return at once.
-  void OnEvent(const Event& e, const uint64_t* a);
+  // Every event of an NDIS 5.1 function (IsWanFn) whose phase is a call or
+  // a return, after Monitor's shape checks; Monitor filters out the rest and
+  // passes `call` = (e.phase == Phase::kCall), which it has read already.
+  // `a` holds the event's argument slots (missing ones read as 0).
+  void OnEvent(const Event& e, bool call, const uint64_t* a);
   // End-of-run checks (WAN-010, WAN-040 strict, WAN-062, WAN-085).
   void Finish();
 
