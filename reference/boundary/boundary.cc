@@ -11,7 +11,7 @@ namespace ndisconf {
 constinit Boundary Boundary::instance_;
 
 void Boundary::BeginRun(NdisHost* host) {
-  host_ = host;
+  SetHost(host);
   wan_host_ = dynamic_cast<NdisWanHost*>(host);
   drivers_.clear();
   sinks_.clear();
@@ -20,7 +20,7 @@ void Boundary::BeginRun(NdisHost* host) {
 }
 
 void Boundary::EndRun() {
-  host_ = nullptr;
+  SetHost(nullptr);
   wan_host_ = nullptr;
   sinks_.clear();
   actors_.clear();

@@ -267,6 +267,7 @@ ModelStats Model::stats() const {
 // ---- IRQL, spin locks, memory. ----
 
 KIRQL Model::CurrentIrql() { return impl_->irql; }
+const KIRQL* Model::CurrentIrqlCell() const { return &impl_->irql; }
 
 VOID Model::NdisAllocateSpinLock(PNDIS_SPIN_LOCK lock) {
   if (lock == nullptr) return impl_->Reject("NdisAllocateSpinLock", NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");

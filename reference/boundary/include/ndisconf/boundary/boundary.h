@@ -38,7 +38,10 @@ class Boundary {
   // Replaces the active host without resetting the run (a decorator, such
   // as a seeded-bug variant, interposes itself in front of the model).
   // Leaves the WAN host alone.
-  void SetHost(NdisHost* host) { host_ = host; }
+  void SetHost(NdisHost* host) {
+    host_ = host;
+    irql_cell_ = host != nullptr ? host->CurrentIrqlCell() : nullptr;
+  }
   // The host of the NDIS 5.1 functions (ndis5.h); NULL = those functions
   // return / write NDIS_STATUS_ADAPTER_NOT_READY (VOID ones do nothing).
   NdisWanHost* wan_host() const { return wan_host_; }
@@ -64,13 +67,16 @@ class Boundary {
   // Stamps index and IRQL on `e` and hands it to every sink.
   void Emit(Event& e) {
     e.index = next_index_++;
-    e.irql = host_ != nullptr ? host_->CurrentIrql() : PASSIVE_LEVEL;
+    e.irql = irql_cell_ != nullptr ? *irql_cell_
+             : host_ != nullptr    ? host_->CurrentIrql()
+                                   : PASSIVE_LEVEL;
     for (EventSink* sink : sinks_) sink->OnEvent(e);
   }
 
  private:
   static Boundary instance_;
   NdisHost* host_ = nullptr;
+  const KIRQL* irql_cell_ = nullptr;  // host_->CurrentIrqlCell()
   NdisWanHost* wan_host_ = nullptr;
   std::vector<DriverInfo> drivers_;
   std::vector<EventSink*> sinks_;

@@ -22,6 +22,11 @@ class NdisHost {
 
   // The IRQL of the code path now running (recorded on every event).
   virtual KIRQL CurrentIrql() = 0;
+  // Optional: where the host keeps that IRQL, so the boundary can read it
+  // on every event without a virtual call. A host that returns a cell must
+  // keep *cell equal to CurrentIrql() for as long as it is the active host;
+  // NULL (the default) means "ask CurrentIrql()".
+  virtual const KIRQL* CurrentIrqlCell() const { return nullptr; }
 
   // Registration and binding (ndisconf/api/driver.h).
   virtual NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
