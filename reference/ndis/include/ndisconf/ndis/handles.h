@@ -145,7 +145,7 @@ class HandleTable {
       r.error = LookupError::kNull;
       return r;
     }
-    const HandleCodec::Fields f = codec_->Decode(value);
+    const HandleCodec::Fields f = Decode(value);
     r.decoded_kind = f.kind;
     if (f.kind != static_cast<uint8_t>(K)) {
       r.error = (f.kind >= 1 && f.kind <= kHandleKindLast) ? LookupError::kWrongKind
@@ -173,7 +173,7 @@ class HandleTable {
   // is not live.
   bool Release(Handle<K> h) {
     if (Find(h) == nullptr) return false;
-    const uint32_t slot = codec_->Decode(h.value).slot;
+    const uint32_t slot = Decode(h.value).slot;
     slots_[slot].object = nullptr;
     free_.push_back(slot);
     --live_;
@@ -195,6 +195,18 @@ class HandleTable {
     T* object = nullptr;
     uint32_t generation = 0;  // current (or last) generation of the slot
   };
+  // Decode is a pure function of the value, and drivers name the same
+  // handle many times in a row (every indication of a WAN miniport names
+  // its adapter), so the last answer is kept. Only the decoding is
+  // remembered: the slot and generation checks run on every lookup.
+  HandleCodec::Fields Decode(uint64_t value) const {
+    if (!memo_valid_ || value != memo_value_) {
+      memo_fields_ = codec_->Decode(value);
+      memo_value_ = value;
+      memo_valid_ = true;
+    }
+    return memo_fields_;
+  }
   static uint32_t NextGeneration(uint32_t g) {
     g = (g + 1) & HandleCodec::kGenerationMask;
     return g == 0 ? 1 : g;
@@ -202,6 +214,9 @@ class HandleTable {
   static bool GenerationSeen(const Slot& s, uint32_t g) { return g <= s.generation; }
 
   const HandleCodec* codec_;
+  mutable bool memo_valid_ = false;
+  mutable uint64_t memo_value_ = 0;
+  mutable HandleCodec::Fields memo_fields_{};
   std::vector<Slot> slots_;
   std::deque<uint32_t> free_;
   size_t live_ = 0;
