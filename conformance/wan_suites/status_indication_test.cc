@@ -217,7 +217,63 @@ TEST_P(StatusIndication, BracketLeftOpenAtQuiesceIsReported) {
   ExpectViolation("WAN-010");
 }
 
+// NDISWAN's virtual adapter is a WAN miniport too (WAN-010, WAN-011 there).
+// A batch of three receive errors reaches the protocol as three indications;
+// NdiswanConfig::upper_bracket decides how many ProtocolStatusComplete calls
+// follow: one, when NDISWAN mirrors the miniport's single bracket (the
+// default), or one per indication.
+class NdiswanUpperBracket : public StatusIndication {
+ protected:
+  void Run(drivers::UpperBracket mode, uint64_t expected_completes) {
+    drivers::NdiswanConfig nc;
+    nc.upper_bracket = mode;
+    stack::WanTopology t = WanTopology({}, nc);
+    ASSERT_NE(t.nic, nullptr);
+    HTAPI_LINE line = 0;
+    HTAPI_CALL call = 0;
+    ASSERT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
+    ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
+    ASSERT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
+              NDIS_STATUS_FAILURE);
+    Pump(t, 10);
+    ASSERT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
+    Pump(t, 2);
+    ASSERT_EQ(t.ndiswan->counters().line_ups, 1u);
+    const drivers::WmpCounts& w = t.wmp->adapter(0).counts;
+    const uint64_t fragments = w.fragment, wmp_completes = w.status_complete;
+    const uint64_t up = t.proto->counters().indications;
+    const uint64_t up_completes = t.proto->counters().status_completes;
+    nic::ScheduledFault crc;
+    crc.kind = nic::FaultKind::kCrc;
+    crc.immediate = true;
+    crc.channel = nic::ChannelId{0};
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(t.nic->InjectFault(crc), nic::OpStatus::kOk);
+    stack().Settle();
+    // The WMP: three fragment indications in one bracket.
+    EXPECT_EQ(w.fragment, fragments + 3);
+    EXPECT_EQ(w.status_complete, wmp_completes + 1);
+    // The protocol above NDISWAN: three indications, and the completes the
+    // mode gives; no bracket left open on either adapter (the monitor's
+    // WAN-010 / WAN-011 checks run on both).
+    EXPECT_EQ(t.proto->counters().indications, up + 3);
+    EXPECT_EQ(t.proto->counters().status_completes, up_completes + expected_completes);
+    EXPECT_FALSE(t.wmp->adapter(0).bracket_open);
+  }
+};
+
+TEST_P(NdiswanUpperBracket, MirrorsTheMiniportsBracketByDefault) {
+  NDISCONF_RULES("WAN-010", "WAN-011");
+  EXPECT_EQ(drivers::NdiswanConfig{}.upper_bracket, drivers::UpperBracket::kMirrorLower);
+  Run(drivers::UpperBracket::kMirrorLower, 1);
+}
+
+TEST_P(NdiswanUpperBracket, CompletesEachIndicationWhenConfigured) {
+  NDISCONF_RULES("WAN-010", "WAN-011");
+  Run(drivers::UpperBracket::kPerIndication, 3);
+}
+
 NDISCONF_INSTANTIATE(StatusIndication);
+NDISCONF_INSTANTIATE(NdiswanUpperBracket);
 
 }  // namespace
 }  // namespace ndisconf::conformance

@@ -16,6 +16,13 @@
 //                         monitored events/s (every boundary event the
 //                         monitor checked).
 //
+//   BM_WanIndications/K/0   NDISWAN mirrors the miniport's bracket upward
+//                           (UpperBracket::kMirrorLower, the default): one
+//                           upward NdisMIndicateStatusComplete per batch.
+//   BM_WanIndications/K/1   UpperBracket::kPerIndication: NDISWAN completes
+//                           each upward indication at once (4 more events
+//                           per indication).
+//
 // The protocol's fragment notification (WAN-054) is switched off here: with
 // it on each fragment also costs a send through NDISWAN and the NIC, which is
 // measured by the scenario tests, not by this indication benchmark.
@@ -41,10 +48,15 @@ struct Rig {
   HTAPI_CALL call = 0;
   uint64_t next_speed = 64000;
 
-  Rig() {
+  explicit Rig(drivers::UpperBracket bracket) {
     Boundary::Get().AddSink(&monitor);
     WanTopologyParts parts;
     parts.nic.channel_count = 1;
+    parts.ndiswan = [bracket] {
+      drivers::NdiswanConfig c;
+      c.upper_bracket = bracket;
+      return std::make_unique<Ndiswan>(c);
+    };
     parts.proto = [] {
       drivers::WanProtoConfig c;
       c.notify_on_fragment = false;
@@ -86,7 +98,8 @@ struct Rig {
 
 void BM_WanIndications(benchmark::State& state) {
   const int k = static_cast<int>(state.range(0));
-  Rig rig;
+  Rig rig(state.range(1) == 0 ? drivers::UpperBracket::kMirrorLower
+                              : drivers::UpperBracket::kPerIndication);
   const drivers::WmpCounts& c = rig.t.wmp->adapter(0).counts;
   const uint64_t ind0 = c.line_up + c.line_down + c.fragment + c.tapi;
   const uint64_t up0 = rig.t.proto->counters().indications;
@@ -114,7 +127,7 @@ void BM_WanIndications(benchmark::State& state) {
   state.counters["events/indication"] =
       benchmark::Counter(static_cast<double>(events) / static_cast<double>(indications));
 }
-BENCHMARK(BM_WanIndications)->Arg(1)->Arg(16)->Arg(64);
+BENCHMARK(BM_WanIndications)->ArgsProduct({{1, 16, 64}, {0, 1}});
 
 }  // namespace
 }  // namespace ndisconf::stack

@@ -606,12 +606,19 @@ NDIS_STATUS Ndiswan::CloseCall(HTAPI_CALL ht_call) {
 void Ndiswan::OnStatus(WanLowerBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size) {
   log_.Add({"ProtocolStatus", general_status, b.ndis_binding, buffer, nullptr, size});
   const wan::Outcome o = core_.OnStatus(b.index, general_status, buffer, size);
+  ++in_lower_status_;
   Forward(o);
+  --in_lower_status_;
 }
 
 void Ndiswan::OnStatusComplete(WanLowerBinding& b) {
   log_.Add({"ProtocolStatusComplete", NDIS_STATUS_SUCCESS, b.ndis_binding});
   core_.OnStatusComplete();
+  // kMirrorLower: the lower bracket closed, so does the upper one.
+  if (upper_bracket_open_ && upper_adapter_ != nullptr) {
+    upper_bracket_open_ = false;
+    NdisMIndicateStatusComplete(upper_adapter_);  // WAN-010 on NDISWAN's own adapter
+  }
 }
 
 void Ndiswan::Forward(const wan::Outcome& o) {
@@ -694,7 +701,13 @@ void Ndiswan::IndicateUp(UpperIndication ind, PVOID buffer, UINT size) {
   if (upper_adapter_ != nullptr) {
     ind.to_protocols = true;
     NdisMIndicateStatus(upper_adapter_, ind.status, buffer, size);
-    NdisMIndicateStatusComplete(upper_adapter_);  // WAN-010 on NDISWAN's own adapter
+    // WAN-010 on NDISWAN's own adapter (NdiswanConfig::upper_bracket).
+    if (config_.upper_bracket == UpperBracket::kMirrorLower && in_lower_status_ > 0) {
+      upper_bracket_open_ = true;
+    } else {
+      upper_bracket_open_ = false;
+      NdisMIndicateStatusComplete(upper_adapter_);
+    }
   }
   forwarded_.push_back(ind);
   if (upper_adapter_ == nullptr || config_.always_notify_config_manager) {
@@ -855,6 +868,7 @@ NDIS_STATUS Ndiswan::OnMiniportInitialize(PUINT selected, PNDIS_MEDIUM media, UI
 void Ndiswan::OnMiniportHalt() {
   log_.Add({"MiniportHalt", NDIS_STATUS_SUCCESS, upper_adapter_});
   upper_adapter_ = nullptr;
+  upper_bracket_open_ = false;  // the adapter is gone, and its bracket with it
 }
 
 NDIS_STATUS Ndiswan::OnMiniportQuery(NDIS_OID oid, PVOID buffer, ULONG length, PULONG written,

@@ -18,9 +18,11 @@
 // Upper edge: an NDIS 5.1 WAN-wrapper miniport (NDIS_USE_WAN_WRAPPER) whose
 // virtual adapter (medium NdisMediumWan; the harness adds it under the name
 // in NdiswanConfig::virtual_adapter_name) carries NDIS_WAN_LINE_UP / DOWN /
-// FRAGMENT indications (WAN-037, WAN-042, WAN-053), each followed by
-// NdisMIndicateStatusComplete; before that adapter is initialized, or when
-// configured, they go to a WanConfigManager sink instead (WAN-007).
+// FRAGMENT indications (WAN-037, WAN-042, WAN-053), bracketed by
+// NdisMIndicateStatusComplete as NdiswanConfig::upper_bracket says (by
+// default the lower miniport's bracket is mirrored); before that adapter is
+// initialized, or when configured, they go to a WanConfigManager sink
+// instead (WAN-007).
 // Protocols send with NdisWanSend(binding, UpperLinkId handle, packet); the
 // packet is passed down only on an UP link (WAN-033), with the miniport's
 // NdisLinkHandle (WAN-028), at most SendWindow at a time (WAN-031).
@@ -48,6 +50,21 @@
 
 namespace ndisconf::drivers {
 
+// When NDISWAN calls NdisMIndicateStatusComplete on its virtual adapter
+// (WAN-010 there: one complete may cover several indications, PV:ff553540).
+enum class UpperBracket : uint8_t {
+  // An indication forwarded from inside a lower ProtocolStatus is completed
+  // when the lower miniport's bracket is: NDISWAN's ProtocolStatusComplete
+  // calls NdisMIndicateStatusComplete upward. This is the NDIS 5
+  // intermediate-driver pattern of the DDK's Passthru sample (PtStatus ->
+  // NdisMIndicateStatus, PtStatusComplete -> NdisMIndicateStatusComplete).
+  // An indication NDISWAN makes on its own (the line-downs of an unbind) is
+  // completed at once, and so closes any bracket still open.
+  kMirrorLower,
+  // Every upward indication is followed at once by its own complete.
+  kPerIndication,
+};
+
 struct NdiswanConfig {
   bool strict = false;                                  // OQ-22
   wan::TapiLayout tapi_layout = wan::TapiLayout::kUlongPtr;  // WAN-102
@@ -64,6 +81,7 @@ struct NdiswanConfig {
   USHORT protocol_type = 0x0800;  // NDIS_WAN_LINE_UP.ProtocolType
   // Also hand every forwarded indication to the config-manager sink.
   bool always_notify_config_manager = false;
+  UpperBracket upper_bracket = UpperBracket::kMirrorLower;
 };
 
 // One indication NDISWAN forwarded (to protocols or to the config manager).
@@ -230,6 +248,10 @@ class Ndiswan : public Driver {
   NDIS_STATUS register_protocol_status_ = NDIS_STATUS_FAILURE;
   NDIS_STATUS register_miniport_status_ = NDIS_STATUS_FAILURE;
   NDIS_HANDLE upper_adapter_ = nullptr;
+  // Inside a lower ProtocolStatus (nesting depth), and whether the virtual
+  // adapter has indicated since its last NdisMIndicateStatusComplete.
+  int in_lower_status_ = 0;
+  bool upper_bracket_open_ = false;
   std::vector<WCHAR> name_buffer_;
   std::vector<std::unique_ptr<WanLowerBinding>> bindings_;
   std::map<PNDIS_REQUEST, std::unique_ptr<Request>> in_flight_;
