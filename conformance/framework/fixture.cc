@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -99,6 +100,37 @@ stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
     return impl().wanproto ? impl().wanproto(proto) : std::make_unique<drivers::WanProto>(proto);
   };
   return stack::BuildWanTopology(s, parts);
+}
+
+::testing::AssertionResult ConformanceTest::Connect(const stack::WanTopology& t,
+                                                    HTAPI_CALL* call) {
+  if (t.nic == nullptr || t.ndiswan == nullptr) {
+    return ::testing::AssertionFailure() << "the WAN topology has no NIC or no NDISWAN";
+  }
+  HTAPI_LINE line = 0;
+  // PROVIDER_INITIALIZE, MAKE_CALL and GET_ID may pend (Tapi gives the
+  // final status); only a failure stops the dial.
+  auto failed = [](const char* what, NDIS_STATUS s) {
+    char status[16];
+    std::snprintf(status, sizeof status, "0x%08x", static_cast<uint32_t>(s));
+    return ::testing::AssertionFailure() << what << " returned " << status;
+  };
+  NDIS_STATUS s = Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); });
+  if (s == NDIS_STATUS_FAILURE) return failed("PROVIDER_INITIALIZE", s);
+  s = Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); });
+  if (s != NDIS_STATUS_SUCCESS) return failed("OPEN", s);
+  s = Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", call); });
+  if (s == NDIS_STATUS_FAILURE) return failed("MAKE_CALL", s);
+  Pump(t, 10);
+  const uint64_t line_ups = t.ndiswan->counters().line_ups;
+  s = Tapi(t, [&] { return t.ndiswan->GetCallId(*call); });
+  if (s == NDIS_STATUS_FAILURE) return failed("GET_ID", s);
+  Pump(t, 2);
+  if (t.ndiswan->counters().line_ups != line_ups + 1) {
+    return ::testing::AssertionFailure() << "NDISWAN saw " << t.ndiswan->counters().line_ups - line_ups
+                                         << " initial line-ups around GET_ID, not 1";
+  }
+  return ::testing::AssertionSuccess();
 }
 
 void ConformanceTest::TearDown() {

@@ -79,6 +79,11 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   }
   // Lets NIC time pass, running NDIS's queued work after each tick.
   void Pump(const stack::WanTopology& t, nic::Ticks ticks) { stack::Pump(*stack_, *t.nic, ticks); }
+  // Dials on channel 0 of `t`'s NIC and brings the call's link up, as a
+  // TAPI application would: PROVIDER_INITIALIZE, OPEN, MAKE_CALL, NIC time
+  // to connect, then OID_TAPI_GET_ID (whose line-up NDISWAN must see). A
+  // failure names the step; `*call` is the htCall of the connected call.
+  ::testing::AssertionResult Connect(const stack::WanTopology& t, HTAPI_CALL* call);
 
   // The test provokes a violation of `rule` on purpose (e.g. a stub driver
   // that breaks it, to see what NDIS does); TearDown then requires the

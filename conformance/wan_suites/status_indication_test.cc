@@ -97,16 +97,8 @@ class StatusIndication : public ConformanceTest {
 TEST_P(StatusIndication, EveryWmpIndicationReachesNdiswanAndEachBracketIsCompleted) {
   NDISCONF_RULES("WAN-001", "WAN-007", "WAN-010", "WAN-011");
   stack::WanTopology t = WanTopology();
-  ASSERT_NE(t.nic, nullptr);
-  HTAPI_LINE line = 0;
   HTAPI_CALL call = 0;
-  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
-            NDIS_STATUS_FAILURE);
-  Pump(t, 10);
-  ASSERT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
-  Pump(t, 2);
+  ASSERT_TRUE(Connect(t, &call));
   ASSERT_EQ(t.nic->InjectRemoteHangUp(nic::ChannelId{0}), nic::OpStatus::kOk);
   Pump(t, 3);
   const drivers::WmpCounts& w = t.wmp->adapter(0).counts;
@@ -228,17 +220,8 @@ class NdiswanUpperBracket : public StatusIndication {
     drivers::NdiswanConfig nc;
     nc.upper_bracket = mode;
     stack::WanTopology t = WanTopology({}, nc);
-    ASSERT_NE(t.nic, nullptr);
-    HTAPI_LINE line = 0;
     HTAPI_CALL call = 0;
-    ASSERT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
-    ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-    ASSERT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", &call); }),
-              NDIS_STATUS_FAILURE);
-    Pump(t, 10);
-    ASSERT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_FAILURE);
-    Pump(t, 2);
-    ASSERT_EQ(t.ndiswan->counters().line_ups, 1u);
+    ASSERT_TRUE(Connect(t, &call));
     const drivers::WmpCounts& w = t.wmp->adapter(0).counts;
     const uint64_t fragments = w.fragment, wmp_completes = w.status_complete;
     const uint64_t up = t.proto->counters().indications;
