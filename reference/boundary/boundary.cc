@@ -66,7 +66,6 @@ Crossing& Crossing::Buffer(const void* p, uint64_t length) {
   return *this;
 }
 
-
 }  // namespace ndisconf
 
 // ---------------------------------------------------------------------------
