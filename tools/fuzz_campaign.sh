@@ -33,15 +33,20 @@ bazel build --config=fuzz "//fuzz:${target}_fuzzer" || exit 2
 bin="$(bazel info --config=fuzz bazel-bin 2>/dev/null)/fuzz/${target}_fuzzer"
 [ -x "$bin" ] || { echo "fuzz_campaign: built binary not found" >&2; exit 2; }
 
-out=out/fuzz/$target
+root=$(pwd)
+out=$root/out/fuzz/$target
+corpus=$root/$corpus
 mkdir -p "$out/new" "$out/merged" "$out/artifacts"
 dict=()
-[ -f "fuzz/$target.dict" ] && dict=("-dict=fuzz/$target.dict")
+[ -f "fuzz/$target.dict" ] && dict=("-dict=$root/fuzz/$target.dict")
 
 echo "fuzz_campaign: $target for ${seconds}s with $jobs job(s); corpus $corpus"
 status=0
-"$bin" "$out/new" "$corpus" "${dict[@]}" -max_total_time="$seconds" -jobs="$jobs" \
-  -workers="$jobs" -artifact_prefix="$out/artifacts/" -print_final_stats=1 || status=$?
+# From $out: with -jobs, libFuzzer writes its fuzz-N.log files to the
+# current directory, which must not be the source tree.
+(cd "$out" && "$bin" "$out/new" "$corpus" "${dict[@]}" -max_total_time="$seconds" \
+  -jobs="$jobs" -workers="$jobs" -artifact_prefix="$out/artifacts/" -print_final_stats=1) ||
+  status=$?
 
 # Keep only inputs that add coverage over the committed corpus.
 "$bin" -merge=1 "$out/merged" "$corpus" "$out/new" >/dev/null 2>&1 || true
