@@ -1,0 +1,326 @@
+// Fuzz target: NDIS WAN status indications of any shape, in any order,
+// through the real path (spec 2.7-2.9; issue 3, bad input): a WAN miniport
+// (the reference WMP, scripted from its DPC) -> the model's
+// NdisMIndicateStatus -> NDISWAN -> NdisMIndicateStatus on NDISWAN's virtual
+// adapter -> the protocol above, with the rule monitor watching every
+// crossing. Fuzzed indications mix with real ones from the software NIC
+// (fault injection), NIC time and NDISTAPI requests on a connected call, so
+// the orderings as well as the buffers vary.
+//
+// Must never crash or read out of bounds (ASan/UBSan), and after every input:
+//   - every NdisMIndicateStatus the WMP made reached NDISWAN's ProtocolStatus
+//     exactly once, or the model recorded why it refused it;
+//   - NDISWAN accounted for every indication exactly once: accepted (line-up,
+//     update, line-down, fragment, TAPI event), ignored (other status) or
+//     rejected with a reason; no lost counter;
+//   - every upward indication by NDISWAN reached the protocol once;
+//   - the monitor reported no MON-* self-check (the live boundary only ever
+//     emits well-formed, balanced events; WAN-* findings are expected).
+//
+// Input: a byte n, then n bytes for the model's scheduler (ndis::ByteChooser:
+// which ready work item or DPC runs next, and whether a PASSIVE_LEVEL
+// delivery runs inline; FIFO once they run out), then a sequence of records,
+// each an opcode byte and its operands; a record cut short by the end of the
+// input is dropped. Opcodes (op % 6; append-only):
+//   0 INDICATE sel size_lo size_hi flags payload...
+//       status by sel % 6: LINE_UP, LINE_DOWN, FRAGMENT, TAPI_INDICATION,
+//       MEDIA_CONNECT, or (5) the next 4 bytes, little-endian;
+//       StatusBufferSize = (size_hi << 8 | size_lo) % 1025;
+//       flags bit 0: StatusBuffer NULL (the size is still passed);
+//       flags bit 1: write a live NdisLinkContext (link (flags >> 2) % count)
+//       where the status's structure keeps it; payload: up to
+//       min(size, 64) bytes, the rest of the buffer zero.
+//       Queued; played from the WMP's next DPC.
+//   1 COMPLETE          queue NdisMIndicateStatusComplete
+//   2 FAULT kind arg    inject NIC fault kind % 12 on channel 0, now
+//   3 PUMP n            (n % 8) + 1 ticks of NIC time
+//   4 INTERRUPT         play the queue: interrupt -> ISR -> DPC
+//   5 TAPI which        on the connected call: DROP, CLOSE_CALL, GET_ID,
+//                       or a new MAKE_CALL (which % 4)
+// Opcodes 2-5 play the queue first. The queue is played at the end too.
+#include <ndis.h>
+#include <ndistapi.h>
+#include <ndiswan.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "conformance/monitor/monitor.h"
+#include "ndisconf/boundary/boundary.h"
+#include "ndisconf/ndis/scheduler.h"
+#include "ndisconf/stack/wan_stack.h"
+
+namespace {
+
+using namespace ndisconf;  // NOLINT: a fuzz target's own file
+
+// One queued action of the scripted WMP.
+struct Action {
+  bool complete = false;
+  NDIS_STATUS status = 0;
+  bool null_buffer = false;
+  std::vector<uint8_t> buffer;  // StatusBufferSize bytes
+};
+
+// The reference WMP, which also plays queued actions at the start of its DPC
+// (a serialized miniport's indication context), before its own NIC events.
+class ScriptedWmp : public drivers::Wmp {
+ public:
+  using Wmp::Wmp;
+  std::deque<Action> queue;
+  void OnHandleInterrupt(drivers::WmpAdapter& a) override {
+    while (!queue.empty()) {
+      Action act = std::move(queue.front());
+      queue.pop_front();
+      if (act.complete) {
+        NdisMIndicateStatusComplete(a.handle);
+        continue;
+      }
+      Indicate(a, act.status, act.null_buffer ? nullptr : act.buffer.data(),
+               static_cast<UINT>(act.buffer.size()));
+    }
+    Wmp::OnHandleInterrupt(a);
+  }
+};
+
+// Counts the NdisMIndicateStatus calls each driver makes.
+class IndicationCounter : public EventSink {
+ public:
+  ActorId wmp = kNoActor, ndiswan = kNoActor;
+  uint64_t by_wmp = 0, by_ndiswan = 0;
+  void OnEvent(const Event& e) override {
+    if (e.fn != Fn::NdisMIndicateStatus || e.phase != Phase::kCall) return;
+    by_wmp += e.actor == wmp;
+    by_ndiswan += e.actor == ndiswan;
+  }
+};
+
+class Input {
+ public:
+  Input(const uint8_t* data, size_t size) : p_(data), end_(data + size) {}
+  bool Byte(uint8_t* out) {
+    if (p_ == end_) return false;
+    *out = *p_++;
+    return true;
+  }
+  size_t Take(uint8_t* out, size_t n) {
+    const size_t k = std::min<size_t>(n, static_cast<size_t>(end_ - p_));
+    if (k == 0) return 0;  // `out` may be NULL (an empty buffer's data())
+    std::memcpy(out, p_, k);
+    p_ += k;
+    return k;
+  }
+
+ private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+[[noreturn]] void Fail(const char* what, unsigned long long a, unsigned long long b) {
+  std::fprintf(stderr, "wan_status invariant broken: %s (%llu vs %llu)\n", what, a, b);
+  std::abort();
+}
+
+struct Run {
+  explicit Run(std::span<const uint8_t> schedule) : chooser(schedule), stack({}, &chooser) {}
+  // Declared first: outlive the stack, which detaches the sinks.
+  monitor::Monitor monitor;
+  IndicationCounter counter;
+  ndis::ByteChooser chooser;
+  stack::Stack stack;
+  stack::WanTopology t;
+  ScriptedWmp* wmp = nullptr;
+  HTAPI_LINE line = 0;
+  HTAPI_CALL call = 0;
+
+  bool Build() {
+    Boundary::Get().AddSink(&monitor);
+    Boundary::Get().AddSink(&counter);
+    stack::WanTopologyParts parts;
+    parts.nic.channel_count = 1;
+    parts.wmp = [this](nic::Nic& n, std::function<void(NDIS_HANDLE)> raise) {
+      drivers::WmpConfig c;
+      c.nics = {&n};
+      c.raise_interrupt = std::move(raise);
+      auto w = std::make_unique<ScriptedWmp>(c);
+      wmp = w.get();
+      return w;
+    };
+    t = stack::BuildWanTopology(stack, parts);
+    if (t.nic == nullptr || t.wmp_init_status != NDIS_STATUS_SUCCESS) return false;
+    counter.wmp = t.wmp_id;
+    counter.ndiswan = t.ndiswan_id;
+    Tapi([&] { return t.ndiswan->ProviderInitialize(0, 0); });
+    Tapi([&] { return t.ndiswan->Open(0, 0, &line); });
+    Tapi([&] { return t.ndiswan->MakeCall(line, "1", &call); });
+    stack::Pump(stack, *t.nic, 10);
+    Tapi([&] { return t.ndiswan->GetCallId(call); });
+    stack::Pump(stack, *t.nic, 2);
+    return true;
+  }
+  template <class F>
+  void Tapi(F&& f) {
+    (void)stack.As(t.ndiswan_id, std::forward<F>(f));
+    stack.Settle();
+  }
+  void Play() {
+    if (wmp->queue.empty()) return;
+    stack.model().RaiseInterrupt(t.lower);
+    stack.Settle();
+  }
+  // A live NdisLinkContext of NDISWAN's, or 0 when it has none up.
+  uintptr_t LiveContext(size_t pick) const {
+    std::vector<uintptr_t> up;
+    for (const auto& [c, l] : t.ndiswan->core().links())
+      if (l.state == drivers::wan::LinkState::kUp) up.push_back(c);
+    return up.empty() ? 0 : up[pick % up.size()];
+  }
+
+  bool Indicate(Input& in) {
+    uint8_t sel, lo, hi, flags;
+    if (!in.Byte(&sel) || !in.Byte(&lo) || !in.Byte(&hi) || !in.Byte(&flags)) return false;
+    Action act;
+    size_t context_off = 0;
+    bool has_context = true;
+    switch (sel % 6) {
+      case 0:
+        act.status = NDIS_STATUS_WAN_LINE_UP;
+        context_off = offsetof(NDIS_MAC_LINE_UP, NdisLinkContext);
+        break;
+      case 1: act.status = NDIS_STATUS_WAN_LINE_DOWN; break;  // NdisLinkContext at 0
+      case 2: act.status = NDIS_STATUS_WAN_FRAGMENT; break;   // NdisLinkContext at 0
+      case 3:
+        act.status = NDIS_STATUS_TAPI_INDICATION;
+        has_context = false;
+        break;
+      case 4:
+        act.status = NDIS_STATUS_MEDIA_CONNECT;
+        has_context = false;
+        break;
+      default: {
+        uint8_t s[4];
+        if (in.Take(s, 4) != 4) return false;
+        uint32_t v;
+        std::memcpy(&v, s, 4);
+        act.status = static_cast<NDIS_STATUS>(v);
+        has_context = false;
+        break;
+      }
+    }
+    act.buffer.assign((size_t{hi} << 8 | lo) % 1025, 0);
+    act.null_buffer = (flags & 1) != 0;
+    in.Take(act.buffer.data(), std::min<size_t>(act.buffer.size(), 64));
+    if ((flags & 2) != 0 && has_context && context_off + sizeof(uintptr_t) <= act.buffer.size()) {
+      const uintptr_t lc = LiveContext(flags >> 2);
+      std::memcpy(act.buffer.data() + context_off, &lc, sizeof lc);
+    }
+    wmp->queue.push_back(std::move(act));
+    return true;
+  }
+
+  bool Fault(Input& in) {
+    uint8_t kind, arg;
+    if (!in.Byte(&kind) || !in.Byte(&arg)) return false;
+    Play();
+    nic::ScheduledFault f;
+    f.kind = static_cast<nic::FaultKind>(kind % nic::kFaultKindCount);
+    f.channel = nic::ChannelId{0};
+    f.immediate = true;
+    f.flap_down_ticks = 1 + arg % 8;
+    f.speed_bps = 1000 * (uint64_t{arg} + 1);
+    f.partial_keep = arg;
+    f.partial_errors.bits = 1u << (arg % 6);
+    f.reset_ticks = arg % 8;
+    f.silent = (arg & 1) != 0;
+    (void)t.nic->InjectFault(f);
+    stack.Settle();
+    return true;
+  }
+
+  bool TapiOp(Input& in) {
+    uint8_t which;
+    if (!in.Byte(&which)) return false;
+    Play();
+    switch (which % 4) {
+      case 0: Tapi([&] { return t.ndiswan->Drop(call); }); break;
+      case 1: Tapi([&] { return t.ndiswan->CloseCall(call); }); break;
+      case 2: Tapi([&] { return t.ndiswan->GetCallId(call); }); break;
+      default: Tapi([&] { return t.ndiswan->MakeCall(line, "2", &call); }); break;
+    }
+    return true;
+  }
+
+  void Check() {
+    Play();
+    stack.Settle();
+    monitor.Finish();
+    size_t refused = 0;
+    for (const ndis::Rejection& r : stack.model().rejections())
+      refused += r.function == "NdisMIndicateStatus";
+    const drivers::wan::Counters& c = t.ndiswan->counters();
+    if (c.indications + refused != counter.by_wmp)
+      Fail("WMP indications reaching NDISWAN", c.indications + refused, counter.by_wmp);
+    const uint64_t accounted = c.line_ups + c.line_up_updates + c.line_downs + c.fragments +
+                               c.tapi_events + c.other_status + c.rejected_total();
+    if (accounted != c.indications) Fail("NDISWAN outcomes per indication", accounted, c.indications);
+    if (t.proto->counters().indications != counter.by_ndiswan)
+      Fail("NDISWAN indications reaching the protocol", t.proto->counters().indications,
+           counter.by_ndiswan);
+    for (const monitor::Violation& v : monitor.violations()) {
+      if (v.rule.rfind("MON-", 0) == 0) {
+        std::fprintf(stderr, "monitor self-check %s at event %llu: %s\n", v.rule.c_str(),
+                     static_cast<unsigned long long>(v.event_index), v.message.c_str());
+        std::abort();
+      }
+    }
+  }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const size_t n = size == 0 ? 0 : std::min<size_t>(data[0], size - 1);
+  Run run(std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n));
+  if (!run.Build()) {
+    std::fprintf(stderr, "wan_status: the WAN topology did not build\n");
+    std::abort();
+  }
+  Input in(data + (size == 0 ? 0 : 1 + n), size == 0 ? 0 : size - 1 - n);
+  uint8_t op;
+  bool more = true;
+  while (more && in.Byte(&op)) {
+    switch (op % 6) {
+      case 0: more = run.Indicate(in); break;
+      case 1: {
+        Action complete;
+        complete.complete = true;
+        run.wmp->queue.push_back(std::move(complete));
+        break;
+      }
+      case 2: more = run.Fault(in); break;
+      case 3: {
+        uint8_t n;
+        more = in.Byte(&n);
+        if (more) {
+          run.Play();
+          stack::Pump(run.stack, *run.t.nic, n % 8 + 1);
+        }
+        break;
+      }
+      case 4: run.Play(); break;
+      default: more = run.TapiOp(in); break;
+    }
+  }
+  run.Check();
+  return 0;
+}
