@@ -48,8 +48,11 @@ status=0
   -jobs="$jobs" -workers="$jobs" -artifact_prefix="$out/artifacts/" -print_final_stats=1) ||
   status=$?
 
-# Keep only inputs that add coverage over the committed corpus.
-"$bin" -merge=1 "$out/merged" "$corpus" "$out/new" >/dev/null 2>&1 || true
+# Keep only inputs that add coverage over the committed corpus. (From $out
+# too, with the same artifact prefix: a crash during the merge writes a
+# reproducer like any other.)
+(cd "$out" && "$bin" -merge=1 -artifact_prefix="$out/artifacts/" "$out/merged" "$corpus" \
+  "$out/new" >/dev/null 2>&1) || true
 added=$(find "$out/merged" -type f | wc -l)
 echo "fuzz_campaign: $added input(s) in $out/merged add coverage; review, then copy to $corpus"
 if [ "$status" -ne 0 ] || [ -n "$(ls -A "$out/artifacts" 2>/dev/null)" ]; then
