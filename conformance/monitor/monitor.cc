@@ -546,10 +546,11 @@ void Monitor::State::OnEvent(const Event& e) {
   const Phase phase = e.phase;
   if (ndis5 && (phase == Phase::kCall || phase == Phase::kReturn))
     wan->OnEvent(e, phase == Phase::kCall, a);
-  // An NDIS 5.1 call still takes a frame here, for MON-001/MON-004 and so
-  // that Parent() sees what is really below a callback, but only its common
-  // fields: every AF check finds frames by function, and no AF function is
-  // an NDIS 5.1 one, so nothing reads the rest of such a frame.
+  // A call WanMonitor handles (NDIS 5.1, spin locks) still takes a frame
+  // here, for MON-001/MON-004 and so that Parent() sees what is really below
+  // a callback, but only its common fields: every AF check finds frames by
+  // function, and none looks for one of these functions, so nothing reads
+  // the rest of such a frame.
   if (phase == Phase::kCall) {
     if (ndis5) {
       Frame& f = stack.push();

@@ -122,6 +122,60 @@ TEST(WanStatus, IndicateFromHaltReportsWan002) {
   EXPECT_EQ(o.rules, Rules{"WAN-002"}) << o.report;
 }
 
+// Spin-lock crossings (fn.h 115-120): a lock its caller still holds.
+void Lock(Builder& b, ActorId who, Fn fn, uint64_t lock) {
+  b.Call(who, fn, {lock}, DISPATCH_LEVEL);
+  b.Ret(who, fn, 0, {}, DISPATCH_LEVEL);
+}
+
+size_t Count(const std::vector<Event>& events, const std::string& rule) {
+  Monitor m;
+  for (const Event& e : events) m.OnEvent(e);
+  m.Finish();
+  size_t n = 0;
+  for (const Violation& v : m.violations()) n += v.rule == rule;
+  return n;
+}
+
+//= spec#WAN-003 type=test
+TEST(WanStatus, IndicateWhileHoldingASpinLockReportsWan003) {
+  constexpr uint64_t kLock = 0x5000, kOther = 0x6000;
+  Builder b = W1Builder();
+  Lock(b, kWmp, Fn::NdisAllocateSpinLock, kLock);
+  Lock(b, kNdiswan, Fn::NdisAllocateSpinLock, kOther);
+  // Released before the indication, or held by another driver: clean.
+  Lock(b, kWmp, Fn::NdisDprAcquireSpinLock, kLock);
+  Lock(b, kWmp, Fn::NdisDprReleaseSpinLock, kLock);
+  Lock(b, kNdiswan, Fn::NdisAcquireSpinLock, kOther);
+  b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC));
+  b.Complete();
+  Outcome o = Replay(b.events);
+  EXPECT_EQ(o.rules, Rules{}) << o.report;
+  // Held across the indication and its complete: one report for each.
+  Lock(b, kWmp, Fn::NdisDprAcquireSpinLock, kLock);
+  b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC));
+  b.Complete();
+  Lock(b, kWmp, Fn::NdisDprReleaseSpinLock, kLock);
+  o = Replay(b.events);
+  EXPECT_EQ(o.rules, Rules{"WAN-003"}) << o.report;
+  EXPECT_EQ(Count(b.events, "WAN-003"), 2u) << o.report;
+}
+
+TEST(WanStatus, ReinitializedOrFreedSpinLockIsNoLongerHeld) {
+  constexpr uint64_t kLock = 0x5000, kFreed = 0x7000;
+  Builder b = W1Builder();
+  Lock(b, kWmp, Fn::NdisAllocateSpinLock, kLock);
+  Lock(b, kWmp, Fn::NdisAllocateSpinLock, kFreed);
+  Lock(b, kWmp, Fn::NdisAcquireSpinLock, kLock);
+  Lock(b, kWmp, Fn::NdisAllocateSpinLock, kLock);  // re-initialized while held
+  Lock(b, kWmp, Fn::NdisAcquireSpinLock, kFreed);
+  Lock(b, kWmp, Fn::NdisFreeSpinLock, kFreed);     // freed while held
+  b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC));
+  b.Complete();
+  const Outcome o = Replay(b.events);
+  EXPECT_EQ(o.rules, Rules{}) << o.report;
+}
+
 TEST(WanStatus, SerializedIndicateAtPassiveReportsWan004) {
   Builder b = W1Builder();
   b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC), {}, PASSIVE_LEVEL);

@@ -300,6 +300,15 @@ struct WanMonitor::State {
   KMap<uint64_t> link_by_handle;   // (adapter, NdisLinkHandle) -> context, up links
   HMap<uint64_t> sends;            // pended packet -> context
   std::vector<uint64_t> awaiting;  // adapters whose pended query owes its buffer
+  // Spin locks (WAN-003), by the NDIS_SPIN_LOCK's address: held or not, by
+  // whom since when; and how many each actor holds.
+  struct SpinLock {
+    bool held = false;
+    ActorId holder = kNoActor;
+    uint64_t since = 0;
+  };
+  HMap<SpinLock> spin_locks;
+  std::vector<uint32_t> locks_held;  // by actor
 
   State(const Profile* p, ReportFn r, void* c) : profile(p), report(r), report_ctx(c) {
     stack.resize(32);
@@ -406,6 +415,49 @@ struct WanMonitor::State {
     for (const auto& [k, b] : binds)
       if (k.w == actor && b.open) return true;
     return false;
+  }
+
+  // ---- spin locks ----
+  uint32_t& HeldBy(ActorId actor) {
+    if (actor >= locks_held.size()) locks_held.resize(static_cast<size_t>(actor) + 1);
+    return locks_held[actor];
+  }
+  void Unhold(SpinLock& l) {
+    if (!l.held) return;
+    l.held = false;
+    --HeldBy(l.holder);
+  }
+  void SpinLockCall(const Event& e, uint64_t lock) {
+    switch (e.fn) {
+      case Fn::NdisAllocateSpinLock: {
+        SpinLock& l = spin_locks[lock];
+        Unhold(l);  // re-initialized: whatever it was, it is free now
+        l = SpinLock{};
+        break;
+      }
+      case Fn::NdisFreeSpinLock: {
+        auto it = spin_locks.find(lock);
+        if (it == spin_locks.end()) break;
+        Unhold(it->second);
+        spin_locks.erase(it);
+        break;
+      }
+      case Fn::NdisAcquireSpinLock:
+      case Fn::NdisDprAcquireSpinLock: {
+        SpinLock& l = spin_locks[lock];
+        if (l.held) break;  // a second acquire would deadlock; the holder keeps it
+        l = SpinLock{true, e.actor, e.index};
+        ++HeldBy(e.actor);
+        break;
+      }
+      case Fn::NdisReleaseSpinLock:
+      case Fn::NdisDprReleaseSpinLock: {
+        auto it = spin_locks.find(lock);
+        if (it != spin_locks.end()) Unhold(it->second);
+        break;
+      }
+      default: break;
+    }
   }
 
   // ---- entry ----
@@ -561,6 +613,12 @@ void WanMonitor::State::OnCall(const Event& e, const uint64_t* a, WFrame& f) {
       break;
     }
     case Fn::ProtocolStatus: ProtocolStatusCall(e, a); break;
+    case Fn::NdisAllocateSpinLock:
+    case Fn::NdisFreeSpinLock:
+    case Fn::NdisAcquireSpinLock:
+    case Fn::NdisReleaseSpinLock:
+    case Fn::NdisDprAcquireSpinLock:
+    case Fn::NdisDprReleaseSpinLock: SpinLockCall(e, a[0]); break;
     case Fn::ProtocolStatusComplete: {
       WFrame* c = depth >= 2 ? &stack[depth - 2] : nullptr;
       if (c == nullptr || c->fn != Fn::NdisMIndicateStatusComplete || c->notified_overflow) break;
@@ -644,6 +702,15 @@ void WanMonitor::State::StatusContext(const Event& e, uint64_t mh, const char* w
     in_isr |= stack[i].fn == Fn::MiniportISR;
     in_halt |= stack[i].fn == Fn::MiniportHalt;
     in_init |= stack[i].fn == Fn::MiniportInitialize;
+  }
+  if (e.actor < locks_held.size() && locks_held[e.actor] > 0) {
+    for (const auto& [lock, l] : spin_locks) {
+      if (!l.held || l.holder != e.actor) continue;
+      Report(kW003, e.index, mh,
+             std::string(what) + " called while the caller holds spin lock " + Hex(lock) +
+                 " (acquired at event " + std::to_string(l.since) + ")");
+      break;
+    }
   }
   if (in_isr) Report(kW002, e.index, mh, std::string(what) + " called from MiniportISR");
   if (in_halt) Report(kW002, e.index, mh, std::string(what) + " called from MiniportHalt");

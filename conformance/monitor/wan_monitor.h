@@ -35,9 +35,9 @@ enum CheckId : uint16_t {
       kCheckIdCount
 };
 
-// The NDIS 5.1 functions (fn.h numbers them after every NDIS 6 one): the
-// only events WanMonitor looks at, and the ones Monitor's AF checks never
-// look inside.
+// The functions WanMonitor looks at, and the ones Monitor's AF checks never
+// look inside: the NDIS 5.1 ones (fn.h numbers them after every NDIS 6 one)
+// and, appended after those, the spin-lock functions (WAN-003).
 inline bool IsWanFn(Fn fn) { return fn >= Fn::NdisMInitializeWrapper && fn < Fn::kCount; }
 
 // Receives one violation: the check, the event index that showed it, the

@@ -297,27 +297,51 @@ VOID NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle) {
 
 VOID NdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock) {
   NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisAllocateSpinLock, Caller());
+  c.Handle(SpinLock);
+  c.Call();
   Host()->NdisAllocateSpinLock(SpinLock);
+  c.Return().Done();
 }
 VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock) {
   NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisFreeSpinLock, Caller());
+  c.Handle(SpinLock);
+  c.Call();
   Host()->NdisFreeSpinLock(SpinLock);
+  c.Return().Done();
 }
 VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
   NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisAcquireSpinLock, Caller());
+  c.Handle(SpinLock);
+  c.Call();
   Host()->NdisAcquireSpinLock(SpinLock);
+  c.Return().Done();
 }
 VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
   NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisReleaseSpinLock, Caller());
+  c.Handle(SpinLock);
+  c.Call();
   Host()->NdisReleaseSpinLock(SpinLock);
+  c.Return().Done();
 }
 VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock) {
   NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisDprAcquireSpinLock, Caller());
+  c.Handle(SpinLock);
+  c.Call();
   Host()->NdisDprAcquireSpinLock(SpinLock);
+  c.Return().Done();
 }
 VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock) {
   NDISCONF_REQUIRE_HOST();
+  Crossing c(Fn::NdisDprReleaseSpinLock, Caller());
+  c.Handle(SpinLock);
+  c.Call();
   Host()->NdisDprReleaseSpinLock(SpinLock);
+  c.Return().Done();
 }
 VOID NdisInitializeEvent(PNDIS_EVENT Event) {
   NDISCONF_REQUIRE_HOST();

@@ -241,6 +241,13 @@ void FillArgs(Fn fn, FnSpec& spec) {
       return Set(spec, {H("ProtocolBindingContext"), H("Packet"), S("Status")}, {});
     case Fn::ProtocolWanReceive: return Set(spec, {H("NdisLinkContext"), U("PacketSize")}, {});
     case Fn::ProtocolReceiveComplete: return Set(spec, {H("ProtocolBindingContext")}, {});
+    // Spin locks: the NDIS_SPIN_LOCK's address names the lock.
+    case Fn::NdisAllocateSpinLock:
+    case Fn::NdisFreeSpinLock:
+    case Fn::NdisAcquireSpinLock:
+    case Fn::NdisReleaseSpinLock:
+    case Fn::NdisDprAcquireSpinLock:
+    case Fn::NdisDprReleaseSpinLock: return Set(spec, {H("SpinLock")}, {});
     case Fn::kCount: break;
   }
 }

@@ -144,7 +144,14 @@ namespace ndisconf {
   X(ProtocolWanSendComplete, kUp, false)                        \
   X(ProtocolWanReceive, kUp, true)                              \
   /* 114 */                                                     \
-  X(ProtocolReceiveComplete, kUp, false)
+  X(ProtocolReceiveComplete, kUp, false)                        \
+  /* 115: spin locks (WAN-003: none held while indicating) */   \
+  X(NdisAllocateSpinLock, kDown, false)                         \
+  X(NdisFreeSpinLock, kDown, false)                             \
+  X(NdisAcquireSpinLock, kDown, false)                          \
+  X(NdisReleaseSpinLock, kDown, false)                          \
+  X(NdisDprAcquireSpinLock, kDown, false)                       \
+  X(NdisDprReleaseSpinLock, kDown, false)
 
 enum class Direction : uint8_t { kDown, kUp };
 
