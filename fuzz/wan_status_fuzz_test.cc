@@ -27,8 +27,10 @@
 //       MEDIA_CONNECT, or (5) the next 4 bytes, little-endian;
 //       StatusBufferSize = (size_hi << 8 | size_lo) % 1025;
 //       flags bit 0: StatusBuffer NULL (the size is still passed);
-//       flags bit 1: write a live NdisLinkContext (link (flags >> 2) % count)
-//       where the status's structure keeps it; payload: up to
+//       flags bit 1: write a live NdisLinkContext (link (flags >> 2 & 3) %
+//       count) where the status's structure keeps it;
+//       flags bit 4: hold the adapter's spin lock across the call (WAN-003:
+//       NDIS records and refuses it); payload: up to
 //       min(size, 64) bytes, the rest of the buffer zero.
 //       Queued; played from the WMP's next DPC.
 //   1 COMPLETE          queue NdisMIndicateStatusComplete
@@ -69,6 +71,7 @@ struct Action {
   bool complete = false;
   NDIS_STATUS status = 0;
   bool null_buffer = false;
+  bool under_lock = false;
   std::vector<uint8_t> buffer;  // StatusBufferSize bytes
 };
 
@@ -86,8 +89,10 @@ class ScriptedWmp : public drivers::Wmp {
         NdisMIndicateStatusComplete(a.handle);
         continue;
       }
+      if (act.under_lock) NdisDprAcquireSpinLock(&a.lock);
       Indicate(a, act.status, act.null_buffer ? nullptr : act.buffer.data(),
                static_cast<UINT>(act.buffer.size()));
+      if (act.under_lock) NdisDprReleaseSpinLock(&a.lock);
     }
     Wmp::OnHandleInterrupt(a);
   }
@@ -219,9 +224,10 @@ struct Run {
     }
     act.buffer.assign((size_t{hi} << 8 | lo) % 1025, 0);
     act.null_buffer = (flags & 1) != 0;
+    act.under_lock = (flags & 0x10) != 0;
     in.Take(act.buffer.data(), std::min<size_t>(act.buffer.size(), 64));
     if ((flags & 2) != 0 && has_context && context_off + sizeof(uintptr_t) <= act.buffer.size()) {
-      const uintptr_t lc = LiveContext(flags >> 2);
+      const uintptr_t lc = LiveContext(flags >> 2 & 3);
       std::memcpy(act.buffer.data() + context_off, &lc, sizeof lc);
     }
     wmp->queue.push_back(std::move(act));

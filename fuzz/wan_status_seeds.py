@@ -11,7 +11,7 @@ import struct
 
 INDICATE, COMPLETE, FAULT, PUMP, INTERRUPT, TAPI = range(6)
 LINE_UP, LINE_DOWN, FRAGMENT, TAPI_IND, MEDIA_CONNECT, RAW = range(6)
-NULL_BUFFER, LIVE_CONTEXT = 1, 2
+NULL_BUFFER, LIVE_CONTEXT, UNDER_LOCK = 1, 2, 0x10
 CRC, SPEED, LINK_LOSS, PARTIAL, RESET, HANG = 3, 2, 0, 9, 10, 11
 DROP, CLOSE_CALL, GET_ID, MAKE_CALL = range(4)
 
@@ -53,6 +53,7 @@ SEEDS = {
         indicate(MEDIA_CONNECT, 0), indicate(RAW, 4, 0, b"abcd", raw=0x40010099),
         indicate(RAW, 0, NULL_BUFFER, raw=0xC0000001),
     ),
+    "fragment_under_spin_lock": batch(fragment(1, flags=LIVE_CONTEXT | UNDER_LOCK), fragment(2)),
     "nic_faults_tapi_and_time": bytes(
         [FAULT, CRC, 0, FAULT, SPEED, 127, PUMP, 3, FAULT, PARTIAL, 5, FAULT, LINK_LOSS, 0, PUMP, 7,
          TAPI, DROP, TAPI, CLOSE_CALL, TAPI, MAKE_CALL, PUMP, 7, PUMP, 7, TAPI, GET_ID, PUMP, 2,
