@@ -156,7 +156,8 @@ INSTANTIATE_TEST_SUITE_P(Wan, TestdataFile,
                                            "w3_fragment_and_line_down.trace",
                                            "wv_wan021_get_id_without_line_up.trace",
                                            "wv_wan022_connected_before_line_up.trace",
-                                           "wv_wan043_fragment_after_line_down.trace"),
+                                           "wv_wan043_fragment_after_line_down.trace",
+                                           "wv_wan003_indicate_under_spin_lock.trace"),
                          [](const auto& info) {
                            std::string n = info.param;
                            return n.substr(0, n.find('.'));
@@ -175,6 +176,14 @@ TEST(SeededViolation, ConnectedBeforeLineUpReportsWan022) {
 TEST(SeededViolation, FragmentAfterLineDownReportsWan043) {
   const Outcome o = Replay("wv_wan043_fragment_after_line_down.trace");
   EXPECT_EQ(o.rules, (Rules{"WAN-043"})) << o.report;
+}
+
+// WAN-003 from a recorded trace alone: the spin-lock crossings say who
+// holds which lock.
+TEST(SeededViolation, IndicateUnderSpinLockReportsWan003) {
+  const Outcome o = Replay("wv_wan003_indicate_under_spin_lock.trace");
+  EXPECT_EQ(o.rules, (Rules{"WAN-003"})) << o.report;
+  EXPECT_NE(o.report.find("spin lock 0x5000 (acquired at event 56)"), std::string::npos) << o.report;
 }
 
 TEST(SeededViolation, W3IsCleanInStrictModeToo) {
