@@ -76,7 +76,9 @@ TEST_P(Encoding, TapiEventShorterThanItsStructIsRefusedWithoutReadingPastTheSize
   EXPECT_EQ(now.tapi_events, before.tapi_events);
   EXPECT_TRUE(t.ndiswan->tapi_events().empty());
   EXPECT_TRUE(t.ndiswan->core().FindLine(line)->open);  // the LINE_CLOSE was not acted on
-  const wan::Rejection& r = t.ndiswan->core().rejections().at(t.ndiswan->core().rejections().size() - 2);
+  const auto& rejections = t.ndiswan->core().rejections();
+  ASSERT_GE(rejections.size(), 2u);
+  const wan::Rejection& r = rejections[rejections.size() - 2];
   EXPECT_EQ(r.reason, wan::Reason::kShortBuffer);
   EXPECT_EQ(r.size, sizeof(NDIS_TAPI_EVENT) - 1);
   ExpectViolation("WAN-060");  // the monitor also holds the miniport to the size

@@ -570,5 +570,19 @@ TEST_F(CoreTest, EverySizeOfGarbageIsAccountedFor) {
   EXPECT_EQ(core_.rejections().size(), c.rejected_total());
 }
 
+TEST_F(CoreTest, RejectionLogKeepsTheMostRecentWhileCountersCountAll) {
+  // A miniport that floods bad indications: the counters stay exact, the
+  // record keeps the most recent rejections only (bounded memory).
+  const uint64_t total = History<Rejection>::capacity() + 100;
+  for (uint64_t i = 0; i < total; ++i) {
+    core_.OnStatus(0, NDIS_STATUS_WAN_LINE_DOWN, nullptr, static_cast<UINT>(i % 64));
+  }
+  EXPECT_EQ(core_.counters().indications, total);
+  EXPECT_EQ(core_.counters().Rejected(Reason::kNullBuffer), total);
+  ASSERT_EQ(core_.rejections().size(), History<Rejection>::capacity());
+  EXPECT_EQ(core_.rejections().front().size, (total - History<Rejection>::capacity()) % 64);
+  EXPECT_EQ(core_.rejections().back().size, (total - 1) % 64);
+}
+
 }  // namespace
 }  // namespace ndisconf::drivers::wan

@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "ndisconf/drivers/history.h"
+
 namespace ndisconf::drivers::wan {
 
 // ---- Strong types for the handles the core hands out or keys on. ----
@@ -261,8 +263,10 @@ class Core {
   const std::map<HTAPI_CALL, TapiCall>& calls() const { return calls_; }
 
   const Counters& counters() const { return counters_; }
-  const std::vector<Rejection>& rejections() const { return rejections_; }
-  const std::vector<WarningRecord>& warnings() const { return warnings_; }
+  // The most recent rejections and warnings (at most 4096 each), oldest
+  // first; the counters count all of them.
+  const History<Rejection>& rejections() const { return rejections_; }
+  const History<WarningRecord>& warnings() const { return warnings_; }
 
  private:
   Outcome Reject(size_t binding, NDIS_STATUS st, Reason r, UINT size, uintptr_t context);
@@ -283,8 +287,8 @@ class Core {
   uint64_t next_call_ = 1;
   uint64_t seq_ = 0;  // index of the indication being processed
   Counters counters_;
-  std::vector<Rejection> rejections_;
-  std::vector<WarningRecord> warnings_;
+  History<Rejection> rejections_;
+  History<WarningRecord> warnings_;
 };
 
 }  // namespace ndisconf::drivers::wan
