@@ -534,6 +534,29 @@ TEST(WanContext, IndicationWithASpinLockHeldIsRejected) {
   NdisFreeSpinLock(&lock);
 }
 
+TEST(WanContext, ALockHeldByAnotherDriverDoesNotBlockTheMiniport) {
+  // WAN-003 is about the miniport's own locks (as the monitor checks it).
+  WanStack st;
+  st.Start();
+  NDIS_SPIN_LOCK lock;
+  NdisAllocateSpinLock(&lock);
+  NDIS_MAC_LINE_DOWN down{};
+  constexpr ActorId kOther = 77;
+  st.FromDpc([&] {
+    {
+      ScopedActor other(kOther);
+      NdisDprAcquireSpinLock(&lock);
+    }
+    NdisMIndicateStatus(st.mh(), NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
+    NdisMIndicateStatusComplete(st.mh());
+    ScopedActor other(kOther);
+    NdisDprReleaseSpinLock(&lock);
+  });
+  EXPECT_FALSE(HasRejection(st.model, "WAN-003"));
+  EXPECT_EQ(st.wan.bind().statuses.size(), 1u);
+  NdisFreeSpinLock(&lock);
+}
+
 TEST(WanContext, OnlyALockStillHeldBlocksAnIndication) {
   WanStack st;
   st.Start();

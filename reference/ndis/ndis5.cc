@@ -80,11 +80,13 @@ std::string Model::Impl::IndicationContextViolation(const Adapter* a) const {
   if (a->state == Adapter::State::kInitializing && !a->deserialized) {
     return "WAN-002: called from MiniportInitialize of a serialized miniport";
   }
-  // WAN-003: every spin lock released first (the count spares the scan
-  // when none is held, the common case).
+  // WAN-003: the caller has released every spin lock it acquired (the
+  // miniport's locks, as the monitor's check reads the rule; the count
+  // spares the scan when none is held, the common case).
   if (held_locks != 0) {
+    const ActorId caller = Boundary::Get().CurrentActor();
     for (const auto& [lock, state] : locks) {
-      if (state.held) {
+      if (state.held && state.holder == caller) {
         return "WAN-003: spin lock " + Hex(lock) + " is held (acquired by driver #" +
                std::to_string(state.holder) + ")";
       }
