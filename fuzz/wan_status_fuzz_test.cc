@@ -202,8 +202,12 @@ struct Run {
         act.status = NDIS_STATUS_WAN_LINE_UP;
         context_off = offsetof(NDIS_MAC_LINE_UP, NdisLinkContext);
         break;
-      case 1: act.status = NDIS_STATUS_WAN_LINE_DOWN; break;  // NdisLinkContext at 0
-      case 2: act.status = NDIS_STATUS_WAN_FRAGMENT; break;   // NdisLinkContext at 0
+      case 1:
+        act.status = NDIS_STATUS_WAN_LINE_DOWN;
+        break;  // NdisLinkContext at 0
+      case 2:
+        act.status = NDIS_STATUS_WAN_FRAGMENT;
+        break;  // NdisLinkContext at 0
       case 3:
         act.status = NDIS_STATUS_TAPI_INDICATION;
         has_context = false;
@@ -258,10 +262,18 @@ struct Run {
     if (!in.Byte(&which)) return false;
     Play();
     switch (which % 4) {
-      case 0: Tapi([&] { return t.ndiswan->Drop(call); }); break;
-      case 1: Tapi([&] { return t.ndiswan->CloseCall(call); }); break;
-      case 2: Tapi([&] { return t.ndiswan->GetCallId(call); }); break;
-      default: Tapi([&] { return t.ndiswan->MakeCall(line, "2", &call); }); break;
+      case 0:
+        Tapi([&] { return t.ndiswan->Drop(call); });
+        break;
+      case 1:
+        Tapi([&] { return t.ndiswan->CloseCall(call); });
+        break;
+      case 2:
+        Tapi([&] { return t.ndiswan->GetCallId(call); });
+        break;
+      default:
+        Tapi([&] { return t.ndiswan->MakeCall(line, "2", &call); });
+        break;
     }
     return true;
   }
@@ -278,7 +290,8 @@ struct Run {
       Fail("WMP indications reaching NDISWAN", c.indications + refused, counter.by_wmp);
     const uint64_t accounted = c.line_ups + c.line_up_updates + c.line_downs + c.fragments +
                                c.tapi_events + c.other_status + c.rejected_total();
-    if (accounted != c.indications) Fail("NDISWAN outcomes per indication", accounted, c.indications);
+    if (accounted != c.indications)
+      Fail("NDISWAN outcomes per indication", accounted, c.indications);
     if (t.proto->counters().indications != counter.by_ndiswan)
       Fail("NDISWAN indications reaching the protocol", t.proto->counters().indications,
            counter.by_ndiswan);
@@ -306,14 +319,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool more = true;
   while (more && in.Byte(&op)) {
     switch (op % 6) {
-      case 0: more = run.Indicate(in); break;
+      case 0:
+        more = run.Indicate(in);
+        break;
       case 1: {
         Action complete;
         complete.complete = true;
         run.wmp->queue.push_back(std::move(complete));
         break;
       }
-      case 2: more = run.Fault(in); break;
+      case 2:
+        more = run.Fault(in);
+        break;
       case 3: {
         uint8_t n;
         more = in.Byte(&n);
@@ -323,8 +340,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         break;
       }
-      case 4: run.Play(); break;
-      default: more = run.TapiOp(in); break;
+      case 4:
+        run.Play();
+        break;
+      default:
+        more = run.TapiOp(in);
+        break;
     }
   }
   run.Check();

@@ -43,8 +43,7 @@ stack::Stack& ConformanceTest::NewStack(const ndis::Settings& settings, ndis::Ch
   return *stack_;
 }
 
-std::unique_ptr<drivers::CallManager> ConformanceTest::MakeCm(
-    const drivers::CallManagerConfig& c) {
+std::unique_ptr<drivers::CallManager> ConformanceTest::MakeCm(const drivers::CallManagerConfig& c) {
   return impl().cm ? impl().cm(c) : std::make_unique<drivers::CallManager>(c);
 }
 std::unique_ptr<drivers::Client> ConformanceTest::MakeClient(const drivers::ClientConfig& c) {
@@ -102,8 +101,7 @@ stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
   return stack::BuildWanTopology(s, parts);
 }
 
-::testing::AssertionResult ConformanceTest::Connect(const stack::WanTopology& t,
-                                                    HTAPI_CALL* call) {
+::testing::AssertionResult ConformanceTest::Connect(const stack::WanTopology& t, HTAPI_CALL* call) {
   if (t.nic == nullptr || t.ndiswan == nullptr) {
     return ::testing::AssertionFailure() << "the WAN topology has no NIC or no NDISWAN";
   }
@@ -127,8 +125,9 @@ stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
   if (s == NDIS_STATUS_FAILURE) return failed("GET_ID", s);
   Pump(t, 2);
   if (t.ndiswan->counters().line_ups != line_ups + 1) {
-    return ::testing::AssertionFailure() << "NDISWAN saw " << t.ndiswan->counters().line_ups - line_ups
-                                         << " initial line-ups around GET_ID, not 1";
+    return ::testing::AssertionFailure()
+           << "NDISWAN saw " << t.ndiswan->counters().line_ups - line_ups
+           << " initial line-ups around GET_ID, not 1";
   }
   return ::testing::AssertionSuccess();
 }

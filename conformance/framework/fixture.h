@@ -113,11 +113,11 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
 }  // namespace ndisconf::conformance
 
 // Instantiates a conformance suite over the selected implementations.
-#define NDISCONF_INSTANTIATE(Suite)                                                     \
-  INSTANTIATE_TEST_SUITE_P(                                                             \
-      Impl, Suite,                                                                      \
-      ::testing::ValuesIn(::ndisconf::conformance::SelectedImplementations()),          \
-      [](const ::testing::TestParamInfo<const ::ndisconf::conformance::Implementation*>& \
-             info) { return ::ndisconf::conformance::ImplementationParamName(info.param); })
+#define NDISCONF_INSTANTIATE(Suite)                                                              \
+  INSTANTIATE_TEST_SUITE_P(                                                                      \
+      Impl, Suite, ::testing::ValuesIn(::ndisconf::conformance::SelectedImplementations()),      \
+      [](const ::testing::TestParamInfo<const ::ndisconf::conformance::Implementation*>& info) { \
+        return ::ndisconf::conformance::ImplementationParamName(info.param);                     \
+      })
 
 #endif  // NDISCONF_CONFORMANCE_FRAMEWORK_FIXTURE_H_

@@ -69,11 +69,11 @@ void CiteRules(std::initializer_list<std::string_view> rules);
 
 // Marks the current test not applicable to the implementation under test
 // (e.g. an MCM-only rule on an implementation without an MCM) and skips it.
-#define NDISCONF_NOT_APPLICABLE(reason)                                              \
-  do {                                                                               \
-    ::ndisconf::conformance::Recorder::Get().NotApplicable(                          \
-        ::ndisconf::conformance::CurrentTestName(), (reason));                       \
-    GTEST_SKIP() << "not applicable: " << (reason);                                  \
+#define NDISCONF_NOT_APPLICABLE(reason)                        \
+  do {                                                         \
+    ::ndisconf::conformance::Recorder::Get().NotApplicable(    \
+        ::ndisconf::conformance::CurrentTestName(), (reason)); \
+    GTEST_SKIP() << "not applicable: " << (reason);            \
   } while (0)
 
 #endif  // NDISCONF_CONFORMANCE_FRAMEWORK_RECORDER_H_

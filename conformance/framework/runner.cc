@@ -94,9 +94,18 @@ bool ParseOptions(int* argc, char** argv, Options* o, std::string* error) {
       o->prefixes = SplitCommas(rules);
       continue;
     }
-    if (arg == "--list") { o->list = true; continue; }
-    if (arg == "--verbose") { o->verbose = true; continue; }
-    if (arg == "--help" || arg == "-h") { o->help = true; continue; }
+    if (arg == "--list") {
+      o->list = true;
+      continue;
+    }
+    if (arg == "--verbose") {
+      o->verbose = true;
+      continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      o->help = true;
+      continue;
+    }
     if (arg.rfind("--gtest_", 0) != 0 && arg.rfind("--", 0) == 0) {
       *error = "unknown option " + arg + " (see --help)";
       return false;
@@ -214,8 +223,8 @@ int RunnerMain(int argc, char** argv) {
   const std::vector<report::RuleVerdict> verdicts =
       report::ComputeVerdicts(rules, outcomes, o.prefixes);
 
-  std::cout << "\nndisconf: implementation '" << impl->name << "' ("
-            << impl->description << "), " << outcomes.size() << " tests\n\n";
+  std::cout << "\nndisconf: implementation '" << impl->name << "' (" << impl->description << "), "
+            << outcomes.size() << " tests\n\n";
   report::PrintTable(std::cout, verdicts);
 
   // Findings on checks that are not catalog rules (the monitor's own

@@ -48,16 +48,26 @@ std::string Hex(uint64_t v) {
 
 std::string St(int32_t s) {
   switch (s) {
-    case NDIS_STATUS_SUCCESS: return "SUCCESS";
-    case NDIS_STATUS_PENDING: return "PENDING";
-    case NDIS_STATUS_FAILURE: return "FAILURE";
-    case NDIS_STATUS_RESOURCES: return "RESOURCES";
-    case NDIS_STATUS_NOT_ACCEPTED: return "NOT_ACCEPTED";
-    case NDIS_STATUS_CLOSING: return "CLOSING";
-    case NDIS_STATUS_INVALID_DATA: return "INVALID_DATA";
-    case NDIS_STATUS_INVALID_PARAMETER: return "INVALID_PARAMETER";
-    case NDIS_STATUS_NOT_SUPPORTED: return "NOT_SUPPORTED";
-    case NDIS_STATUS_BAD_CHARACTERISTICS: return "BAD_CHARACTERISTICS";
+    case NDIS_STATUS_SUCCESS:
+      return "SUCCESS";
+    case NDIS_STATUS_PENDING:
+      return "PENDING";
+    case NDIS_STATUS_FAILURE:
+      return "FAILURE";
+    case NDIS_STATUS_RESOURCES:
+      return "RESOURCES";
+    case NDIS_STATUS_NOT_ACCEPTED:
+      return "NOT_ACCEPTED";
+    case NDIS_STATUS_CLOSING:
+      return "CLOSING";
+    case NDIS_STATUS_INVALID_DATA:
+      return "INVALID_DATA";
+    case NDIS_STATUS_INVALID_PARAMETER:
+      return "INVALID_PARAMETER";
+    case NDIS_STATUS_NOT_SUPPORTED:
+      return "NOT_SUPPORTED";
+    case NDIS_STATUS_BAD_CHARACTERISTICS:
+      return "BAD_CHARACTERISTICS";
     default: {
       char buf[16];
       std::snprintf(buf, sizeof buf, "0x%08x", static_cast<uint32_t>(s));
@@ -135,12 +145,18 @@ struct Reg {
 enum class AState : uint8_t { kCmOpenCall, kOpening, kOpen, kClosing, kClosed, kFailed };
 const char* AStateName(AState s) {
   switch (s) {
-    case AState::kCmOpenCall: return "OPEN-IN-CM";
-    case AState::kOpening: return "OPENING";
-    case AState::kOpen: return "OPEN";
-    case AState::kClosing: return "CLOSING";
-    case AState::kClosed: return "CLOSED";
-    case AState::kFailed: return "FAILED";
+    case AState::kCmOpenCall:
+      return "OPEN-IN-CM";
+    case AState::kOpening:
+      return "OPENING";
+    case AState::kOpen:
+      return "OPEN";
+    case AState::kClosing:
+      return "CLOSING";
+    case AState::kClosed:
+      return "CLOSED";
+    case AState::kFailed:
+      return "FAILED";
   }
   return "?";
 }
@@ -153,33 +169,46 @@ struct Af {
   uint64_t af[3] = {};
   uint64_t since = 0;  // event index of the last state change
   int32_t open_complete_status = 0, close_complete_status = 0, notify_status = 0;
-  bool open_sync = false;           // open returned synchronously
-  bool open_owed = false;           // CM owes NdisCmOpenAddressFamilyComplete
-  bool open_complete_owed = false;  // NDIS owes ProtocolClOpenAfCompleteEx
-  bool close_owed = false;          // CM owes NdisCmCloseAddressFamilyComplete
-  bool close_complete_owed = false; // NDIS owes ProtocolClCloseAfComplete
-  bool close_sync = false;          // close returned synchronously
-  bool close_failed = false;        // a close was refused (OQ-07)
-  bool client_closed = false;       // client called NdisClCloseAddressFamily (not refused)
-  bool cm_done = false;             // handle invalid for the CM
+  bool open_sync = false;            // open returned synchronously
+  bool open_owed = false;            // CM owes NdisCmOpenAddressFamilyComplete
+  bool open_complete_owed = false;   // NDIS owes ProtocolClOpenAfCompleteEx
+  bool close_owed = false;           // CM owes NdisCmCloseAddressFamilyComplete
+  bool close_complete_owed = false;  // NDIS owes ProtocolClCloseAfComplete
+  bool close_sync = false;           // close returned synchronously
+  bool close_failed = false;         // a close was refused (OQ-07)
+  bool client_closed = false;        // client called NdisClCloseAddressFamily (not refused)
+  bool cm_done = false;              // handle invalid for the CM
   bool notify_active = false;
   bool notify_pending = false;      // NotifyClose returned PENDING
   bool client_notify_owed = false;  // client owes NdisClNotifyCloseAddressFamilyComplete
   bool client_notify_done = false;
-  bool cm_notify_owed = false;      // NDIS owes ProtocolCmNotifyCloseAfComplete
+  bool cm_notify_owed = false;  // NDIS owes ProtocolCmNotifyCloseAfComplete
   uint32_t saps = 0, vcs = 0;
   bool Ended() const { return state == AState::kClosed || state == AState::kFailed; }
 };
 
-enum class SState : uint8_t { kCmCall, kRegistering, kRegistered, kFailed, kDeregistering, kDeregistered };
+enum class SState : uint8_t {
+  kCmCall,
+  kRegistering,
+  kRegistered,
+  kFailed,
+  kDeregistering,
+  kDeregistered
+};
 const char* SStateName(SState s) {
   switch (s) {
-    case SState::kCmCall: return "REGISTER-IN-CM";
-    case SState::kRegistering: return "REGISTERING";
-    case SState::kRegistered: return "REGISTERED";
-    case SState::kFailed: return "FAILED";
-    case SState::kDeregistering: return "DEREGISTERING";
-    case SState::kDeregistered: return "DEREGISTERED";
+    case SState::kCmCall:
+      return "REGISTER-IN-CM";
+    case SState::kRegistering:
+      return "REGISTERING";
+    case SState::kRegistered:
+      return "REGISTERED";
+    case SState::kFailed:
+      return "FAILED";
+    case SState::kDeregistering:
+      return "DEREGISTERING";
+    case SState::kDeregistered:
+      return "DEREGISTERED";
   }
   return "?";
 }
@@ -214,10 +243,14 @@ struct Vc {
 enum class Kind : uint8_t { kBinding, kAf, kSap, kVc };
 const char* KindName(Kind k) {
   switch (k) {
-    case Kind::kBinding: return "binding";
-    case Kind::kAf: return "AF";
-    case Kind::kSap: return "SAP";
-    case Kind::kVc: return "VC";
+    case Kind::kBinding:
+      return "binding";
+    case Kind::kAf:
+      return "AF";
+    case Kind::kSap:
+      return "SAP";
+    case Kind::kVc:
+      return "VC";
   }
   return "?";
 }
@@ -229,9 +262,9 @@ struct Frame {
   uint64_t index;
   uint64_t arg[Event::kMaxArgs];
   uint64_t blob_hash;
-  uint64_t obj;        // AF / SAP / VC / binding the call is about
-  uint8_t prior;       // prior state of obj, where it matters
-  bool flag;           // per-function note (e.g. AF had children)
+  uint64_t obj;   // AF / SAP / VC / binding the call is about
+  uint8_t prior;  // prior state of obj, where it matters
+  bool flag;      // per-function note (e.g. AF had children)
   bool obj_known;
   // Forwarded callback (CmOpenAf, CmCloseAf, ClNotifyCloseAf, CmRegisterSap, CmDeregisterSap).
   bool cb_called;
@@ -325,16 +358,16 @@ struct Monitor::State {
   HMap<Adapter> adapters;
   HMap<uint64_t> adapter_by_ctx;  // MiniportAdapterContext -> miniport adapter handle
   std::vector<Reg> regs;
-  KMap<size_t> reg_by_key;        // (key handle, AF type) -> live reg index
+  KMap<size_t> reg_by_key;  // (key handle, AF type) -> live reg index
   HMap<Af> afs;
   KMap<uint64_t> af_by_client_ctx;  // (client, ClientAfContext) -> AF handle
   KMap<uint64_t> af_by_cm_ctx;      // (cm, CallMgrAfContext) -> AF handle
   HMap<Sap> saps;
   KMap<uint64_t> sap_by_client_ctx;  // (client, ProtocolSapContext) -> SAP handle
   HMap<Vc> vcs;
-  KMap<uint64_t> vc_by_ctx;          // (actor, its VC context) -> VC handle
-  HMap<Kind> live;                   // AF-140
-  KMap<uint64_t> unbind_owed;        // (actor, UnbindContext) -> event index
+  KMap<uint64_t> vc_by_ctx;    // (actor, its VC context) -> VC handle
+  HMap<Kind> live;             // AF-140
+  KMap<uint64_t> unbind_owed;  // (actor, UnbindContext) -> event index
 
   // NDIS-owed completions, small: scanned linearly.
   std::vector<uint64_t> owed_open_complete, owed_close_complete, owed_cm_notify;
@@ -468,7 +501,8 @@ struct Monitor::State {
   const Frame* RegisterInProgress(ActorId actor, uint64_t type) const {
     for (size_t i = stack.size(); i-- > 0;) {
       const Frame& s = stack[i];
-      if ((s.fn == Fn::NdisCmRegisterAddressFamilyEx || s.fn == Fn::NdisMCmRegisterAddressFamilyEx) &&
+      if ((s.fn == Fn::NdisCmRegisterAddressFamilyEx ||
+           s.fn == Fn::NdisMCmRegisterAddressFamilyEx) &&
           s.actor == actor && s.arg[1] == type)
         return &s;
     }
@@ -518,8 +552,9 @@ void Monitor::State::OnEvent(const Event& e) {
   ++events;
   const size_t fi = static_cast<size_t>(e.fn);
   if (fi >= kFnCount) {
-    Report(kMonShape, e, 0, "event names function number " + std::to_string(fi) +
-                                ", which is not in the vocabulary; ignored");
+    Report(kMonShape, e, 0,
+           "event names function number " + std::to_string(fi) +
+               ", which is not in the vocabulary; ignored");
     return;
   }
   if (drivers_declared && (e.actor >= declared.size() || !declared[e.actor]) &&
@@ -679,18 +714,26 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
                    Hex(a[0]) + ")");
       break;
     }
-    case Fn::NdisCmRegisterAddressFamilyEx: CmRegisterCall(e, a, false); break;
-    case Fn::NdisMCmRegisterAddressFamilyEx: CmRegisterCall(e, a, true); break;
-    case Fn::ProtocolCoAfRegisterNotify: NotifyCall(e, a); break;
+    case Fn::NdisCmRegisterAddressFamilyEx:
+      CmRegisterCall(e, a, false);
+      break;
+    case Fn::NdisMCmRegisterAddressFamilyEx:
+      CmRegisterCall(e, a, true);
+      break;
+    case Fn::ProtocolCoAfRegisterNotify:
+      NotifyCall(e, a);
+      break;
 
     case Fn::NdisClOpenAddressFamilyEx: {
       if (profile.require_open_from_notify) {
         if (!Innermost(Fn::ProtocolCoAfRegisterNotify, e.actor, true))
-          Report(k030, e, a[0],
-                 "NdisClOpenAddressFamilyEx called outside the client's ProtocolCoAfRegisterNotify");
+          Report(
+              k030, e, a[0],
+              "NdisClOpenAddressFamilyEx called outside the client's ProtocolCoAfRegisterNotify");
         else if (e.irql != PASSIVE_LEVEL)
-          Report(k030, e, a[0], "NdisClOpenAddressFamilyEx called above PASSIVE_LEVEL (irql " +
-                                    std::to_string(e.irql) + ")");
+          Report(k030, e, a[0],
+                 "NdisClOpenAddressFamilyEx called above PASSIVE_LEVEL (irql " +
+                     std::to_string(e.irql) + ")");
       }
       if (Binding* bd = FindBinding(a[0])) {
         if (bd->state == BState::kClosing || bd->state == BState::kClosed)
@@ -709,20 +752,19 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       const uint64_t h = a[4];
       f.obj = h;
       if (!p) {
-        Report(k031Forward, e, h,
-               "ProtocolCmOpenAf called outside any NdisClOpenAddressFamilyEx");
+        Report(k031Forward, e, h, "ProtocolCmOpenAf called outside any NdisClOpenAddressFamilyEx");
         break;
       }
       if (p->cb_called) {
-        Report(k031Forward, e, h, "ProtocolCmOpenAf called twice for one NdisClOpenAddressFamilyEx");
+        Report(k031Forward, e, h,
+               "ProtocolCmOpenAf called twice for one NdisClOpenAddressFamilyEx");
         break;
       }
       if (a[1] != p->arg[1] || a[2] != p->arg[2] || a[3] != p->arg[3])
-        Report(k031Forward, e, h, "ProtocolCmOpenAf got AF {" + Hex(a[1]) + "," +
-                                      std::to_string(a[2]) + "," + std::to_string(a[3]) +
-                                      "} but the client opened {" + Hex(p->arg[1]) + "," +
-                                      std::to_string(p->arg[2]) + "," +
-                                      std::to_string(p->arg[3]) + "}");
+        Report(k031Forward, e, h,
+               "ProtocolCmOpenAf got AF {" + Hex(a[1]) + "," + std::to_string(a[2]) + "," +
+                   std::to_string(a[3]) + "} but the client opened {" + Hex(p->arg[1]) + "," +
+                   std::to_string(p->arg[2]) + "," + std::to_string(p->arg[3]) + "}");
       // Which registration does the CallMgrBindingContext name?
       uint64_t key = 0;
       bool mcm = false;
@@ -778,7 +820,8 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         break;
       }
       if (af->cm != e.actor) {
-        Report(k009, e, h, "NdisCmOpenAddressFamilyComplete by a driver that is not the AF's call manager");
+        Report(k009, e, h,
+               "NdisCmOpenAddressFamilyComplete by a driver that is not the AF's call manager");
         break;
       }
       if (!af->open_owed) {
@@ -786,7 +829,9 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
           Report(k036, e, h, "the call manager uses the NdisAfHandle after its open failed",
                  AfDesc(*af));
         else
-          Report(k034, e, h, "NdisCmOpenAddressFamilyComplete for an open that is not pending (completed twice, or never pended)",
+          Report(k034, e, h,
+                 "NdisCmOpenAddressFamilyComplete for an open that is not pending (completed "
+                 "twice, or never pended)",
                  AfDesc(*af));
         break;
       }
@@ -814,8 +859,9 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       const uint64_t ctx = a[0], h = a[1];
       const int32_t st = SlotStatus(a[2]);
       if (e.irql != PASSIVE_LEVEL)
-        Report(k037, e, h, "ProtocolClOpenAfCompleteEx called at IRQL " + std::to_string(e.irql) +
-                               ", not PASSIVE_LEVEL");
+        Report(k037, e, h,
+               "ProtocolClOpenAfCompleteEx called at IRQL " + std::to_string(e.irql) +
+                   ", not PASSIVE_LEVEL");
       size_t i = 0;
       for (; i < owed_open_complete.size(); ++i) {
         const Af* af = FindAf(owed_open_complete[i]);
@@ -824,11 +870,14 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       if (i == owed_open_complete.size()) {
         const Af* af = FindAf(h);
         if (af && af->open_sync)
-          Report(k039, e, h, "NDIS called ProtocolClOpenAfCompleteEx for an open that returned synchronously",
+          Report(k039, e, h,
+                 "NDIS called ProtocolClOpenAfCompleteEx for an open that returned synchronously",
                  AfDesc(*af));
         else
-          Report(k039, e, h, "NDIS called ProtocolClOpenAfCompleteEx with no pended open completed for ProtocolAfContext " +
-                                 Hex(ctx));
+          Report(k039, e, h,
+                 "NDIS called ProtocolClOpenAfCompleteEx with no pended open completed for "
+                 "ProtocolAfContext " +
+                     Hex(ctx));
         break;
       }
       const uint64_t owed_h = owed_open_complete[i];
@@ -836,14 +885,17 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       Erase(owed_open_complete, i);
       af.open_complete_owed = false;
       if (st != af.open_complete_status)
-        Report(k037, e, owed_h, "ProtocolClOpenAfCompleteEx reports " + St(st) +
-                                    " but the call manager completed with " +
-                                    St(af.open_complete_status));
+        Report(k037, e, owed_h,
+               "ProtocolClOpenAfCompleteEx reports " + St(st) +
+                   " but the call manager completed with " + St(af.open_complete_status));
       if (af.open_complete_status == kSuccess && h != owed_h)
-        Report(k037, e, owed_h, "ProtocolClOpenAfCompleteEx passes NdisAfHandle " + Hex(h) +
-                                    ", not the handle given to ProtocolCmOpenAf");
+        Report(k037, e, owed_h,
+               "ProtocolClOpenAfCompleteEx passes NdisAfHandle " + Hex(h) +
+                   ", not the handle given to ProtocolCmOpenAf");
       if (af.open_complete_status != kSuccess && h != 0)
-        Report(k037, e, owed_h, "ProtocolClOpenAfCompleteEx reports a failure with a non-NULL NdisAfHandle " + Hex(h));
+        Report(
+            k037, e, owed_h,
+            "ProtocolClOpenAfCompleteEx reports a failure with a non-NULL NdisAfHandle " + Hex(h));
       break;
     }
 
@@ -858,7 +910,8 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       f.obj_known = true;
       f.prior = static_cast<uint8_t>(af->state);
       if (af->client != e.actor) {
-        Report(k056, e, h, "NdisClCloseAddressFamily by a driver that did not open this AF", AfDesc(*af));
+        Report(k056, e, h, "NdisClCloseAddressFamily by a driver that did not open this AF",
+               AfDesc(*af));
         break;
       }
       if (af->state == AState::kOpening || af->state == AState::kCmOpenCall) {
@@ -866,12 +919,15 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       } else if (af->state == AState::kClosing || af->client_closed) {
         f.flag = true;  // repeated close
         if (profile.strict)
-          Report(k056, e, h, "NdisClCloseAddressFamily repeated on a handle already being closed", AfDesc(*af));
+          Report(k056, e, h, "NdisClCloseAddressFamily repeated on a handle already being closed",
+                 AfDesc(*af));
       } else if (af->Ended()) {
         Report(k056, e, h, "NdisClCloseAddressFamily on an AF that is already closed", AfDesc(*af));
       } else if (af->state == AState::kOpen) {
         if (af->close_failed && !profile.accept_close_retry)
-          Report(k056, e, h, "NdisClCloseAddressFamily retried after a refused close (OQ-07 retry not accepted by the profile)",
+          Report(k056, e, h,
+                 "NdisClCloseAddressFamily retried after a refused close (OQ-07 retry not accepted "
+                 "by the profile)",
                  AfDesc(*af));
         if (af->saps + af->vcs > 0) {
           f.cb_out = 1;  // had children
@@ -890,12 +946,18 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       if (p) {
         h = p->obj;
         p->cb_called = true;
-        if (p->cb_out == 1 && profile.close_with_children == Profile::CloseWithChildren::kNdisChecks)
-          Report(k057, e, h, "NDIS forwarded the close to ProtocolCmCloseAf although the AF has SAPs/VCs (ndis-checks profile, OQ-06)");
+        if (p->cb_out == 1 &&
+            profile.close_with_children == Profile::CloseWithChildren::kNdisChecks)
+          Report(k057, e, h,
+                 "NDIS forwarded the close to ProtocolCmCloseAf although the AF has SAPs/VCs "
+                 "(ndis-checks profile, OQ-06)");
       } else {
         auto it = af_by_cm_ctx.find(AK(e.actor, a[0]));
         if (it == af_by_cm_ctx.end()) {
-          Report(k051, e, 0, "ProtocolCmCloseAf outside NdisClCloseAddressFamily, with an unknown CallMgrAfContext " + Hex(a[0]));
+          Report(k051, e, 0,
+                 "ProtocolCmCloseAf outside NdisClCloseAddressFamily, with an unknown "
+                 "CallMgrAfContext " +
+                     Hex(a[0]));
           break;
         }
         h = it->second;
@@ -906,10 +968,13 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       if (!af) break;
       f.obj_known = true;
       if (af->cm != e.actor)
-        Report(k051, e, h, "ProtocolCmCloseAf went to a driver that is not the AF's call manager", AfDesc(*af));
-      else if (a[0] != af->cm_ctx)
-        Report(k035, e, h, "ProtocolCmCloseAf got CallMgrAfContext " + Hex(a[0]) + ", expected " + Hex(af->cm_ctx),
+        Report(k051, e, h, "ProtocolCmCloseAf went to a driver that is not the AF's call manager",
                AfDesc(*af));
+      else if (a[0] != af->cm_ctx)
+        Report(
+            k035, e, h,
+            "ProtocolCmCloseAf got CallMgrAfContext " + Hex(a[0]) + ", expected " + Hex(af->cm_ctx),
+            AfDesc(*af));
       break;
     }
     case Fn::NdisCmCloseAddressFamilyComplete: {
@@ -921,16 +986,21 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         break;
       }
       if (af->cm != e.actor) {
-        Report(k009, e, h, "NdisCmCloseAddressFamilyComplete by a driver that is not the AF's call manager", AfDesc(*af));
+        Report(k009, e, h,
+               "NdisCmCloseAddressFamilyComplete by a driver that is not the AF's call manager",
+               AfDesc(*af));
         break;
       }
       if (!af->close_owed) {
-        Report(k053, e, h, "NdisCmCloseAddressFamilyComplete for a close that is not pending (completed twice, or never pended)",
+        Report(k053, e, h,
+               "NdisCmCloseAddressFamilyComplete for a close that is not pending (completed twice, "
+               "or never pended)",
                AfDesc(*af));
         break;
       }
       if (st != kSuccess)
-        Report(k053, e, h, "NdisCmCloseAddressFamilyComplete with " + St(st) + "; the status must be SUCCESS",
+        Report(k053, e, h,
+               "NdisCmCloseAddressFamilyComplete with " + St(st) + "; the status must be SUCCESS",
                AfDesc(*af));
       af->close_owed = false;
       af->close_complete_owed = true;
@@ -952,8 +1022,10 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         if (af && af->client == e.actor && af->client_ctx == a[1]) break;
       }
       if (i == owed_close_complete.size()) {
-        Report(k060, e, 0, "NDIS called ProtocolClCloseAfComplete with no pended close completed for ProtocolAfContext " +
-                               Hex(a[1]) + " (synchronous return, or duplicate)");
+        Report(k060, e, 0,
+               "NDIS called ProtocolClCloseAfComplete with no pended close completed for "
+               "ProtocolAfContext " +
+                   Hex(a[1]) + " (synchronous return, or duplicate)");
         break;
       }
       const uint64_t h = owed_close_complete[i];
@@ -961,8 +1033,9 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       Erase(owed_close_complete, i);
       af.close_complete_owed = false;
       if (st != af.close_complete_status)
-        Report(k054, e, h, "ProtocolClCloseAfComplete reports " + St(st) + " but the call manager completed with " +
-                               St(af.close_complete_status));
+        Report(k054, e, h,
+               "ProtocolClCloseAfComplete reports " + St(st) +
+                   " but the call manager completed with " + St(af.close_complete_status));
       break;
     }
 
@@ -972,25 +1045,32 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       const Driver& d = D(e.actor);
       if (e.irql != PASSIVE_LEVEL)
         Report(d.mcm() ? k062 : k061, e, h,
-               "NdisCmNotifyCloseAddressFamily called at IRQL " + std::to_string(e.irql) + ", not PASSIVE_LEVEL");
+               "NdisCmNotifyCloseAddressFamily called at IRQL " + std::to_string(e.irql) +
+                   ", not PASSIVE_LEVEL");
       if (profile.strict && !Innermost(Fn::ProtocolUnbindAdapterEx, e.actor, true) &&
           !Innermost(Fn::MiniportHaltEx, e.actor, true))
         Report(d.mcm() ? k062 : k061, e, h,
-               "NdisCmNotifyCloseAddressFamily called outside ProtocolUnbindAdapterEx / MiniportHaltEx");
+               "NdisCmNotifyCloseAddressFamily called outside ProtocolUnbindAdapterEx / "
+               "MiniportHaltEx");
       Af* af = FindAf(h);
       if (!af) {
-        Report(k055, e, h, "NdisCmNotifyCloseAddressFamily with an NdisAfHandle NDIS never gave out");
+        Report(k055, e, h,
+               "NdisCmNotifyCloseAddressFamily with an NdisAfHandle NDIS never gave out");
         break;
       }
       f.obj_known = true;
       f.prior = static_cast<uint8_t>(af->state);
       f.flag = af->notify_active;
       if (af->cm != e.actor) {
-        Report(k009, e, h, "NdisCmNotifyCloseAddressFamily by a driver that is not the AF's call manager", AfDesc(*af));
+        Report(k009, e, h,
+               "NdisCmNotifyCloseAddressFamily by a driver that is not the AF's call manager",
+               AfDesc(*af));
       } else if (af->state == AState::kFailed) {
-        Report(k036, e, h, "the call manager uses the NdisAfHandle after its open failed", AfDesc(*af));
+        Report(k036, e, h, "the call manager uses the NdisAfHandle after its open failed",
+               AfDesc(*af));
       } else if (af->cm_done) {
-        Report(k055, e, h, "the call manager uses the NdisAfHandle after the close completed", AfDesc(*af));
+        Report(k055, e, h, "the call manager uses the NdisAfHandle after the close completed",
+               AfDesc(*af));
       }
       break;
     }
@@ -1008,20 +1088,24 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       } else {
         auto it = af_by_client_ctx.find(AK(e.actor, a[0]));
         if (it == af_by_client_ctx.end()) {
-          Report(k063, e, 0, "ProtocolClNotifyCloseAf outside any notify-close, with unknown ClientAfContext " + Hex(a[0]));
+          Report(k063, e, 0,
+                 "ProtocolClNotifyCloseAf outside any notify-close, with unknown ClientAfContext " +
+                     Hex(a[0]));
           break;
         }
         h = it->second;
-        Report(k063, e, h, "ProtocolClNotifyCloseAf called outside Ndis(M)CmNotifyCloseAddressFamily");
+        Report(k063, e, h,
+               "ProtocolClNotifyCloseAf called outside Ndis(M)CmNotifyCloseAddressFamily");
       }
       f.obj = h;
       Af* af = FindAf(h);
       if (!af) break;
       f.obj_known = true;
       if (af->client != e.actor || af->client_ctx != a[0])
-        Report(k043, e, h, "ProtocolClNotifyCloseAf went to actor " + std::to_string(e.actor) + " with context " +
-                               Hex(a[0]) + "; the AF was opened by actor " + std::to_string(af->client) +
-                               " with ClientAfContext " + Hex(af->client_ctx),
+        Report(k043, e, h,
+               "ProtocolClNotifyCloseAf went to actor " + std::to_string(e.actor) +
+                   " with context " + Hex(a[0]) + "; the AF was opened by actor " +
+                   std::to_string(af->client) + " with ClientAfContext " + Hex(af->client_ctx),
                AfDesc(*af));
       af->notify_active = true;
       break;
@@ -1031,16 +1115,20 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       const int32_t st = SlotStatus(a[1]);
       Af* af = FindAf(h);
       if (!af || af->client != e.actor || !af->client_notify_owed) {
-        Report(k065, e, h, "NdisClNotifyCloseAddressFamilyComplete for a notify-close that is not pending (completed twice, or never pended)",
+        Report(k065, e, h,
+               "NdisClNotifyCloseAddressFamilyComplete for a notify-close that is not pending "
+               "(completed twice, or never pended)",
                af ? AfDesc(*af) : std::string());
         break;
       }
       if (st == kPending) {
-        Report(k065, e, h, "NdisClNotifyCloseAddressFamilyComplete with NDIS_STATUS_PENDING", AfDesc(*af));
+        Report(k065, e, h, "NdisClNotifyCloseAddressFamilyComplete with NDIS_STATUS_PENDING",
+               AfDesc(*af));
         break;
       }
       if (st == kSuccess && !af->Ended() && af->state != AState::kClosing && !af->client_closed)
-        Report(k064, e, h, "the client completed notify-close with SUCCESS without closing the AF", AfDesc(*af));
+        Report(k064, e, h, "the client completed notify-close with SUCCESS without closing the AF",
+               AfDesc(*af));
       af->client_notify_owed = false;
       af->client_notify_done = true;
       af->notify_status = st;
@@ -1059,8 +1147,10 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         if (af && af->cm == e.actor && af->cm_ctx == a[0]) break;
       }
       if (i == owed_cm_notify.size()) {
-        Report(k067, e, 0, "NDIS called ProtocolCmNotifyCloseAfComplete with no pended notify-close completed for CallMgrAfContext " +
-                               Hex(a[0]) + " (synchronous path, or duplicate)");
+        Report(k067, e, 0,
+               "NDIS called ProtocolCmNotifyCloseAfComplete with no pended notify-close completed "
+               "for CallMgrAfContext " +
+                   Hex(a[0]) + " (synchronous path, or duplicate)");
         break;
       }
       const uint64_t h = owed_cm_notify[i];
@@ -1069,8 +1159,9 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       af.cm_notify_owed = false;
       af.notify_active = false;
       if (st != af.notify_status)
-        Report(k067, e, h, "ProtocolCmNotifyCloseAfComplete reports " + St(st) + " but the client completed with " +
-                               St(af.notify_status));
+        Report(k067, e, h,
+               "ProtocolCmNotifyCloseAfComplete reports " + St(st) +
+                   " but the client completed with " + St(af.notify_status));
       break;
     }
 
@@ -1109,10 +1200,14 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       Af* af = FindAf(p->obj);
       if (af) {
         if (af->cm != e.actor)
-          Report(k081, e, sh, "ProtocolCmRegisterSap went to a driver that is not the AF's call manager", AfDesc(*af));
+          Report(k081, e, sh,
+                 "ProtocolCmRegisterSap went to a driver that is not the AF's call manager",
+                 AfDesc(*af));
         else if (a[0] != af->cm_ctx)
-          Report(k035, e, p->obj, "ProtocolCmRegisterSap got CallMgrAfContext " + Hex(a[0]) + ", expected " +
-                                      Hex(af->cm_ctx), AfDesc(*af));
+          Report(k035, e, p->obj,
+                 "ProtocolCmRegisterSap got CallMgrAfContext " + Hex(a[0]) + ", expected " +
+                     Hex(af->cm_ctx),
+                 AfDesc(*af));
       }
       if (a[1] != p->arg[2] || a[2] != p->arg[3] || f.blob_hash != p->blob_hash)
         Report(k081, e, sh, "ProtocolCmRegisterSap got a CO_SAP that differs from the client's");
@@ -1136,19 +1231,26 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         break;
       }
       if (s->cm != e.actor) {
-        Report(k009, e, sh, "NdisCmRegisterSapComplete by a driver that is not the SAP's call manager", SStateName(s->state));
+        Report(k009, e, sh,
+               "NdisCmRegisterSapComplete by a driver that is not the SAP's call manager",
+               SStateName(s->state));
         break;
       }
       if (!s->reg_owed) {
         if (s->state == SState::kFailed)
-          Report(k085, e, sh, "the call manager uses the NdisSapHandle after failing its registration", SStateName(s->state));
+          Report(k085, e, sh,
+                 "the call manager uses the NdisSapHandle after failing its registration",
+                 SStateName(s->state));
         else
-          Report(k083, e, sh, "NdisCmRegisterSapComplete for a registration that is not pending (completed twice, or never pended)",
+          Report(k083, e, sh,
+                 "NdisCmRegisterSapComplete for a registration that is not pending (completed "
+                 "twice, or never pended)",
                  SStateName(s->state));
         break;
       }
       if (st == kPending) {
-        Report(k083, e, sh, "NdisCmRegisterSapComplete with NDIS_STATUS_PENDING", SStateName(s->state));
+        Report(k083, e, sh, "NdisCmRegisterSapComplete with NDIS_STATUS_PENDING",
+               SStateName(s->state));
         break;
       }
       s->reg_owed = false;
@@ -1179,8 +1281,10 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         if (s && s->client == e.actor && s->client_ctx == a[1]) break;
       }
       if (i == owed_sap_reg_complete.size()) {
-        Report(k087, e, a[4], "NDIS called ProtocolClRegisterSapComplete with no pended registration completed for ProtocolSapContext " +
-                                  Hex(a[1]) + " (synchronous return, or duplicate)");
+        Report(k087, e, a[4],
+               "NDIS called ProtocolClRegisterSapComplete with no pended registration completed "
+               "for ProtocolSapContext " +
+                   Hex(a[1]) + " (synchronous return, or duplicate)");
         break;
       }
       const uint64_t sh = owed_sap_reg_complete[i];
@@ -1188,12 +1292,16 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       Erase(owed_sap_reg_complete, i);
       s.reg_complete_owed = false;
       if (st != s.reg_status)
-        Report(k084, e, sh, "ProtocolClRegisterSapComplete reports " + St(st) + " but the call manager completed with " +
-                                St(s.reg_status));
+        Report(k084, e, sh,
+               "ProtocolClRegisterSapComplete reports " + St(st) +
+                   " but the call manager completed with " + St(s.reg_status));
       if (s.reg_status == kSuccess && a[4] != sh)
-        Report(k084, e, sh, "ProtocolClRegisterSapComplete passes NdisSapHandle " + Hex(a[4]) + ", expected " + Hex(sh));
+        Report(k084, e, sh,
+               "ProtocolClRegisterSapComplete passes NdisSapHandle " + Hex(a[4]) + ", expected " +
+                   Hex(sh));
       if (s.reg_status != kSuccess && a[4] != 0)
-        Report(k084, e, sh, "ProtocolClRegisterSapComplete reports a failure with a non-NULL NdisSapHandle");
+        Report(k084, e, sh,
+               "ProtocolClRegisterSapComplete reports a failure with a non-NULL NdisSapHandle");
       break;
     }
     case Fn::NdisClDeregisterSap: {
@@ -1207,17 +1315,21 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       f.obj_known = true;
       f.prior = static_cast<uint8_t>(s->state);
       if (const Af* af = FindAf(s->af);
-          af && af->Ended() && (s->state == SState::kRegistered || s->state == SState::kRegistering))
+          af && af->Ended() &&
+          (s->state == SState::kRegistered || s->state == SState::kRegistering))
         s->released_with_af = true;
       f.flag = s->released_with_af && !s->client_done;
       if (s->client != e.actor)
-        Report(k089, e, sh, "NdisClDeregisterSap by a driver that did not register this SAP", SStateName(s->state));
+        Report(k089, e, sh, "NdisClDeregisterSap by a driver that did not register this SAP",
+               SStateName(s->state));
       else if (f.flag)
         ;  // S13: the SAP went with its AF; NDIS reports FAILURE
       else if (s->state == SState::kDeregistering && profile.strict)
-        Report(k089, e, sh, "NdisClDeregisterSap repeated while the deregistration is pending", SStateName(s->state));
+        Report(k089, e, sh, "NdisClDeregisterSap repeated while the deregistration is pending",
+               SStateName(s->state));
       else if (s->state == SState::kDeregistered || s->state == SState::kFailed)
-        Report(k089, e, sh, "NdisClDeregisterSap on a SAP that is no longer registered", SStateName(s->state));
+        Report(k089, e, sh, "NdisClDeregisterSap on a SAP that is no longer registered",
+               SStateName(s->state));
       break;
     }
     case Fn::ProtocolCmDeregisterSap: {
@@ -1228,7 +1340,9 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         // the SAPs the client left on that AF.
         if (const Frame* c = Parent(Fn::NdisClCloseAddressFamily)) {
           for (auto& [sh, s] : saps) {
-            if (s.af != c->obj || s.cm != e.actor || s.cm_ctx != a[0] || s.state != SState::kRegistered) continue;
+            if (s.af != c->obj || s.cm != e.actor || s.cm_ctx != a[0] ||
+                s.state != SState::kRegistered)
+              continue;
             s.released_with_af = true;
             f.obj = sh;
             f.obj_known = true;
@@ -1245,11 +1359,15 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       if (!s) break;
       f.obj_known = true;
       if (s->cm != e.actor || s->cm_ctx != a[0])
-        Report(k088, e, p->obj, "ProtocolCmDeregisterSap got actor " + std::to_string(e.actor) + " context " + Hex(a[0]) +
-                                    "; the SAP's call manager is actor " + std::to_string(s->cm) + " with CallMgrSapContext " +
-                                    Hex(s->cm_ctx), SStateName(s->state));
+        Report(k088, e, p->obj,
+               "ProtocolCmDeregisterSap got actor " + std::to_string(e.actor) + " context " +
+                   Hex(a[0]) + "; the SAP's call manager is actor " + std::to_string(s->cm) +
+                   " with CallMgrSapContext " + Hex(s->cm_ctx),
+               SStateName(s->state));
       if (static_cast<SState>(p->prior) == SState::kDeregistering)
-        Report(k088, e, p->obj, "NDIS forwarded a redundant NdisClDeregisterSap to the call manager", SStateName(s->state));
+        Report(k088, e, p->obj,
+               "NDIS forwarded a redundant NdisClDeregisterSap to the call manager",
+               SStateName(s->state));
       break;
     }
     case Fn::NdisCmDeregisterSapComplete: {
@@ -1258,14 +1376,19 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       Sap* s = FindSap(sh);
       if (!s || !s->dereg_owed || s->cm != e.actor) {
         if (s && s->cm != e.actor)
-          Report(k009, e, sh, "NdisCmDeregisterSapComplete by a driver that is not the SAP's call manager", SStateName(s->state));
+          Report(k009, e, sh,
+                 "NdisCmDeregisterSapComplete by a driver that is not the SAP's call manager",
+                 SStateName(s->state));
         else
-          Report(k090, e, sh, "NdisCmDeregisterSapComplete for a deregistration that is not pending",
+          Report(k090, e, sh,
+                 "NdisCmDeregisterSapComplete for a deregistration that is not pending",
                  s ? SStateName(s->state) : "");
         break;
       }
       if (st != kSuccess)
-        Report(k090, e, sh, "NdisCmDeregisterSapComplete with " + St(st) + "; the status must be SUCCESS", SStateName(s->state));
+        Report(k090, e, sh,
+               "NdisCmDeregisterSapComplete with " + St(st) + "; the status must be SUCCESS",
+               SStateName(s->state));
       s->dereg_owed = false;
       s->dereg_status = st;
       s->state = SState::kDeregistered;
@@ -1291,8 +1414,10 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         if (s && s->client == e.actor && s->client_ctx == a[1]) break;
       }
       if (i == owed_sap_dereg_complete.size()) {
-        Report(k091, e, 0, "NDIS called ProtocolClDeregisterSapComplete with no pended deregistration completed for ProtocolSapContext " +
-                               Hex(a[1]));
+        Report(k091, e, 0,
+               "NDIS called ProtocolClDeregisterSapComplete with no pended deregistration "
+               "completed for ProtocolSapContext " +
+                   Hex(a[1]));
         break;
       }
       const uint64_t sh = owed_sap_dereg_complete[i];
@@ -1300,19 +1425,25 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       Erase(owed_sap_dereg_complete, i);
       s.dereg_complete_owed = false;
       if (st != s.dereg_status)
-        Report(k091, e, sh, "ProtocolClDeregisterSapComplete reports " + St(st) + " but the call manager completed with " +
-                                St(s.dereg_status));
+        Report(k091, e, sh,
+               "ProtocolClDeregisterSapComplete reports " + St(st) +
+                   " but the call manager completed with " + St(s.dereg_status));
       break;
     }
     case Fn::NdisCmDispatchIncomingCall: {
       const uint64_t sh = a[0];
       if (Sap* s = FindSap(sh)) {
         if (s->cm != e.actor)
-          Report(k009, e, sh, "NdisCmDispatchIncomingCall on a SAP of another call manager", SStateName(s->state));
+          Report(k009, e, sh, "NdisCmDispatchIncomingCall on a SAP of another call manager",
+                 SStateName(s->state));
         else if (s->state == SState::kFailed)
-          Report(k085, e, sh, "the call manager uses the NdisSapHandle after failing its registration", SStateName(s->state));
+          Report(k085, e, sh,
+                 "the call manager uses the NdisSapHandle after failing its registration",
+                 SStateName(s->state));
         else if (s->state == SState::kDeregistered)
-          Report(k090, e, sh, "the call manager uses the NdisSapHandle after its deregistration completed", SStateName(s->state));
+          Report(k090, e, sh,
+                 "the call manager uses the NdisSapHandle after its deregistration completed",
+                 SStateName(s->state));
       }
       if (Vc* v = FindVc(a[1])) {
         if (!v->live)
@@ -1328,22 +1459,40 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
         // A SAP still registering may receive calls (AF-086).
         bool pending = false;
         for (const auto& [sh, s] : saps)
-          if (s.client == e.actor && s.client_ctx == a[0] && s.state == SState::kRegistering) pending = true;
+          if (s.client == e.actor && s.client_ctx == a[0] && s.state == SState::kRegistering)
+            pending = true;
         if (!pending)
-          Report(k084, e, 0, "ProtocolClIncomingCall names ProtocolSapContext " + Hex(a[0]) +
-                                 ", which is not a registered SAP of this client");
+          Report(k084, e, 0,
+                 "ProtocolClIncomingCall names ProtocolSapContext " + Hex(a[0]) +
+                     ", which is not a registered SAP of this client");
       }
       break;
     }
 
-    case Fn::NdisCoCreateVc: CreateVcCall(e, a, false); break;
-    case Fn::NdisMCmCreateVc: CreateVcCall(e, a, true); break;
-    case Fn::NdisCoDeleteVc: DeleteVcCall(e, a, false); break;
-    case Fn::NdisMCmDeleteVc: DeleteVcCall(e, a, true); break;
-    case Fn::ProtocolCoCreateVc: VcCallbackCall(e, a, true, true); break;
-    case Fn::MiniportCoCreateVc: VcCallbackCall(e, a, false, true); break;
-    case Fn::ProtocolCoDeleteVc: VcCallbackCall(e, a, true, false); break;
-    case Fn::MiniportCoDeleteVc: VcCallbackCall(e, a, false, false); break;
+    case Fn::NdisCoCreateVc:
+      CreateVcCall(e, a, false);
+      break;
+    case Fn::NdisMCmCreateVc:
+      CreateVcCall(e, a, true);
+      break;
+    case Fn::NdisCoDeleteVc:
+      DeleteVcCall(e, a, false);
+      break;
+    case Fn::NdisMCmDeleteVc:
+      DeleteVcCall(e, a, true);
+      break;
+    case Fn::ProtocolCoCreateVc:
+      VcCallbackCall(e, a, true, true);
+      break;
+    case Fn::MiniportCoCreateVc:
+      VcCallbackCall(e, a, false, true);
+      break;
+    case Fn::ProtocolCoDeleteVc:
+      VcCallbackCall(e, a, true, false);
+      break;
+    case Fn::MiniportCoDeleteVc:
+      VcCallbackCall(e, a, false, false);
+      break;
 
     case Fn::NdisMCoActivateVcComplete: {
       if (Vc* v = FindVc(a[1]); v && v->live) v->active = SlotStatus(a[0]) == kSuccess;
@@ -1389,11 +1538,14 @@ void Monitor::State::OnCall(const Event& e, const uint64_t* a) {
       break;
     }
     case Fn::NdisClIncomingCallComplete: {
-      if (Vc* v = FindVc(a[1]); v && v->live && SlotStatus(a[0]) != kSuccess) v->call_active = false;
+      if (Vc* v = FindVc(a[1]); v && v->live && SlotStatus(a[0]) != kSuccess)
+        v->call_active = false;
       break;
     }
-    case Fn::NdisCmDispatchCallConnected: break;
-    default: break;
+    case Fn::NdisCmDispatchCallConnected:
+      break;
+    default:
+      break;
   }
 }
 
@@ -1410,7 +1562,9 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
     case Fn::NdisMRegisterMiniportDriver:
       if (st == kSuccess) D(e.actor).miniport = true;
       break;
-    case Fn::NdisSetOptionalHandlers: SetOptionalHandlersReturn(e, f); break;
+    case Fn::NdisSetOptionalHandlers:
+      SetOptionalHandlersReturn(e, f);
+      break;
     case Fn::NdisMSetMiniportAttributes: {
       if (st != kSuccess) break;
       auto it = adapters.find(f.arg[0]);
@@ -1432,9 +1586,9 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       if (!f.obj_known) break;
       const uint64_t mh = f.obj;
       for (const auto& [h, af] : afs) {
-        if (af.cm_is_mcm && af.cm_key == mh && !af.Ended() &&
-            !(af.state == AState::kClosing))
-          Report(k062, e, h, "MiniportHaltEx returned with the AF still open", AStateName(af.state));
+        if (af.cm_is_mcm && af.cm_key == mh && !af.Ended() && !(af.state == AState::kClosing))
+          Report(k062, e, h, "MiniportHaltEx returned with the AF still open",
+                 AStateName(af.state));
       }
       WithdrawRegs(mh);
       if (auto it = adapters.find(mh); it != adapters.end()) it->second.halted = true;
@@ -1449,7 +1603,8 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       bd.actor = e.actor;
       bd.ctx = f.arg[1];
       bd.state = st == kSuccess ? BState::kOpen : BState::kOpening;
-      if (const Frame* bf = Innermost(Fn::ProtocolBindAdapterEx, e.actor, false)) bd.bind_call = bf->index;
+      if (const Frame* bf = Innermost(Fn::ProtocolBindAdapterEx, e.actor, false))
+        bd.bind_call = bf->index;
       binding_by_ctx[AK(e.actor, bd.ctx)] = b;
       break;
     }
@@ -1472,32 +1627,45 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       } else if (st == kSuccess) {
         const Binding* bd = FindBinding(b);
         if (bd && (bd->state == BState::kOpen || bd->state == BState::kOpening))
-          Report(k122, e, b, "ProtocolUnbindAdapterEx returned SUCCESS without closing the binding (NdisCloseAdapterEx)");
+          Report(k122, e, b,
+                 "ProtocolUnbindAdapterEx returned SUCCESS without closing the binding "
+                 "(NdisCloseAdapterEx)");
       } else {
-        Report(k122, e, b, "ProtocolUnbindAdapterEx returned " + St(st) + "; an unbind cannot fail (SUCCESS or PENDING)");
+        Report(k122, e, b,
+               "ProtocolUnbindAdapterEx returned " + St(st) +
+                   "; an unbind cannot fail (SUCCESS or PENDING)");
       }
       break;
     }
-    case Fn::NdisCmRegisterAddressFamilyEx: CmRegisterReturn(e, f, false); break;
-    case Fn::NdisMCmRegisterAddressFamilyEx: CmRegisterReturn(e, f, true); break;
+    case Fn::NdisCmRegisterAddressFamilyEx:
+      CmRegisterReturn(e, f, false);
+      break;
+    case Fn::NdisMCmRegisterAddressFamilyEx:
+      CmRegisterReturn(e, f, true);
+      break;
 
     case Fn::NdisClOpenAddressFamilyEx: {
       if (!f.cb_called) {
         if (st == kSuccess || st == kPending)
-          Report(k031Forward, e, a[0], "NdisClOpenAddressFamilyEx returned " + St(st) +
-                                           " without calling the call manager's ProtocolCmOpenAf");
+          Report(k031Forward, e, a[0],
+                 "NdisClOpenAddressFamilyEx returned " + St(st) +
+                     " without calling the call manager's ProtocolCmOpenAf");
         break;
       }
       const uint64_t h = f.cb_obj;
       Af* af = FindAf(h);
       if (!af) break;
       if (st != f.cb_status)
-        Report(k033, e, h, "NdisClOpenAddressFamilyEx returned " + St(st) + " but ProtocolCmOpenAf returned " +
-                               St(f.cb_status), AfDesc(*af));
+        Report(k033, e, h,
+               "NdisClOpenAddressFamilyEx returned " + St(st) + " but ProtocolCmOpenAf returned " +
+                   St(f.cb_status),
+               AfDesc(*af));
       if (st == kSuccess) {
         if (a[0] != h)
-          Report(k031Handle, e, h, "NdisClOpenAddressFamilyEx gave the client NdisAfHandle " + Hex(a[0]) +
-                                       ", but ProtocolCmOpenAf got " + Hex(h), AfDesc(*af));
+          Report(k031Handle, e, h,
+                 "NdisClOpenAddressFamilyEx gave the client NdisAfHandle " + Hex(a[0]) +
+                     ", but ProtocolCmOpenAf got " + Hex(h),
+                 AfDesc(*af));
         af->open_sync = true;
         af_by_client_ctx[AK(af->client, af->client_ctx)] = h;
       } else if (st == kPending) {
@@ -1534,19 +1702,24 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       const AState prior = static_cast<AState>(f.prior);
       if (f.flag) {  // repeated close while closing
         if (st != kFailure)
-          Report(k057, e, h, "a repeated NdisClCloseAddressFamily returned " + St(st) + ", expected FAILURE", AfDesc(*af));
+          Report(k057, e, h,
+                 "a repeated NdisClCloseAddressFamily returned " + St(st) + ", expected FAILURE",
+                 AfDesc(*af));
         break;
       }
       if (prior == AState::kClosed || prior == AState::kFailed) {
         if (st == kSuccess || st == kPending)
-          Report(k057, e, h, "NdisClCloseAddressFamily on a closed AF returned " + St(st), AfDesc(*af));
+          Report(k057, e, h, "NdisClCloseAddressFamily on a closed AF returned " + St(st),
+                 AfDesc(*af));
         break;
       }
       if (prior != AState::kOpen) break;
       if (f.cb_out == 1 && profile.close_with_children == Profile::CloseWithChildren::kNdisChecks) {
         if (st != kFailure)
-          Report(k057, e, h, "NdisClCloseAddressFamily with SAPs/VCs returned " + St(st) +
-                                 ", expected FAILURE (ndis-checks profile, OQ-06)", AfDesc(*af));
+          Report(k057, e, h,
+                 "NdisClCloseAddressFamily with SAPs/VCs returned " + St(st) +
+                     ", expected FAILURE (ndis-checks profile, OQ-06)",
+                 AfDesc(*af));
         if (st == kFailure) {
           af->close_failed = true;
           break;
@@ -1554,15 +1727,19 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       }
       if (!f.cb_called) {
         if (st == kSuccess || st == kPending)
-          Report(k051, e, h, "NdisClCloseAddressFamily returned " + St(st) + " without calling ProtocolCmCloseAf",
-                 AfDesc(*af));
+          Report(
+              k051, e, h,
+              "NdisClCloseAddressFamily returned " + St(st) + " without calling ProtocolCmCloseAf",
+              AfDesc(*af));
         else
           af->close_failed = true;
         break;
       }
       if (st != f.cb_status)
-        Report(k051, e, h, "NdisClCloseAddressFamily returned " + St(st) + " but ProtocolCmCloseAf returned " +
-                               St(f.cb_status), AfDesc(*af));
+        Report(k051, e, h,
+               "NdisClCloseAddressFamily returned " + St(st) + " but ProtocolCmCloseAf returned " +
+                   St(f.cb_status),
+               AfDesc(*af));
       if (f.cb_status == kSuccess || f.cb_status == kPending) {
         af->client_closed = true;
         if (f.cb_status == kSuccess) af->close_sync = true;
@@ -1575,7 +1752,9 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       Frame* p = TopIs(Fn::NdisClCloseAddressFamily);
       if (p && p->obj == f.obj) p->cb_status = st;
       if (st != kSuccess && st != kPending && st != kNotAccepted)
-        Report(k052, e, f.obj, "ProtocolCmCloseAf returned " + St(st) + "; allowed: SUCCESS, PENDING, NOT_ACCEPTED");
+        Report(
+            k052, e, f.obj,
+            "ProtocolCmCloseAf returned " + St(st) + "; allowed: SUCCESS, PENDING, NOT_ACCEPTED");
       Af* af = FindAf(f.obj);
       if (!af || !f.obj_known || af->cm != e.actor || af->Ended()) break;
       if (st == kSuccess) {
@@ -1606,17 +1785,23 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
         if (f.cb_status == kSuccess && !af->Ended()) want = kPending;
         if (lied && st == kFailure) want = kFailure;
         if (st != want)
-          Report(k068, e, h, "NdisCmNotifyCloseAddressFamily returned " + St(st) + ", expected " + St(want) +
-                                 " (ProtocolClNotifyCloseAf returned " + St(f.cb_status) + ", AF " + AfDesc(*af) + ")",
+          Report(k068, e, h,
+                 "NdisCmNotifyCloseAddressFamily returned " + St(st) + ", expected " + St(want) +
+                     " (ProtocolClNotifyCloseAf returned " + St(f.cb_status) + ", AF " +
+                     AfDesc(*af) + ")",
                  AfDesc(*af));
       } else if (prior == AState::kOpen && !f.flag && !af->client_closed) {
         if (st == kSuccess || st == kPending)
-          Report(k063, e, h, "NdisCmNotifyCloseAddressFamily returned " + St(st) +
-                                 " without calling the client's ProtocolClNotifyCloseAf", AfDesc(*af));
+          Report(k063, e, h,
+                 "NdisCmNotifyCloseAddressFamily returned " + St(st) +
+                     " without calling the client's ProtocolClNotifyCloseAf",
+                 AfDesc(*af));
       } else if ((prior == AState::kOpening || f.flag) && st != kFailure) {
-        Report(k068, e, h, std::string("NdisCmNotifyCloseAddressFamily ") +
-                               (f.flag ? "repeated" : "on an opening AF") + " returned " + St(st) +
-                               ", expected FAILURE (OQ-09)", AfDesc(*af));
+        Report(k068, e, h,
+               std::string("NdisCmNotifyCloseAddressFamily ") +
+                   (f.flag ? "repeated" : "on an opening AF") + " returned " + St(st) +
+                   ", expected FAILURE (OQ-09)",
+               AfDesc(*af));
       }
       if (st == kPending && !f.cb_called && !f.flag &&
           (prior == AState::kClosing || af->client_closed)) {
@@ -1650,7 +1835,8 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       if (!af || !f.obj_known) break;
       if (st == kSuccess) {
         if (!af->Ended() && af->state != AState::kClosing)
-          Report(k064, e, f.obj, "ProtocolClNotifyCloseAf returned SUCCESS without closing the AF", AfDesc(*af));
+          Report(k064, e, f.obj, "ProtocolClNotifyCloseAf returned SUCCESS without closing the AF",
+                 AfDesc(*af));
       } else if (st == kPending) {
         af->client_notify_owed = true;
         af->since = e.index;
@@ -1661,15 +1847,18 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
     case Fn::NdisClRegisterSap: {
       if (!f.cb_called) {
         if (st == kSuccess || st == kPending)
-          Report(k081, e, f.obj, "NdisClRegisterSap returned " + St(st) + " without calling ProtocolCmRegisterSap");
+          Report(k081, e, f.obj,
+                 "NdisClRegisterSap returned " + St(st) + " without calling ProtocolCmRegisterSap");
         break;
       }
       if (st != f.cb_status)
-        Report(k081, e, f.cb_obj, "NdisClRegisterSap returned " + St(st) + " but ProtocolCmRegisterSap returned " +
-                                      St(f.cb_status));
+        Report(k081, e, f.cb_obj,
+               "NdisClRegisterSap returned " + St(st) + " but ProtocolCmRegisterSap returned " +
+                   St(f.cb_status));
       if (st == kSuccess && a[0] != f.cb_obj)
-        Report(k081, e, f.cb_obj, "NdisClRegisterSap gave the client NdisSapHandle " + Hex(a[0]) + ", but ProtocolCmRegisterSap got " +
-                                      Hex(f.cb_obj));
+        Report(k081, e, f.cb_obj,
+               "NdisClRegisterSap gave the client NdisSapHandle " + Hex(a[0]) +
+                   ", but ProtocolCmRegisterSap got " + Hex(f.cb_obj));
       if (st == kSuccess) {
         if (Sap* s = FindSap(f.cb_obj); s && s->state == SState::kRegistered)
           sap_by_client_ctx[AK(s->client, s->client_ctx)] = f.cb_obj;
@@ -1704,15 +1893,17 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
         // ProtocolClDeregisterSapComplete after PENDING; never forwarded.
         Sap& s = saps[f.obj];
         if (f.cb_called)
-          Report(k088, e, f.obj, "NDIS forwarded the deregistration of a SAP already released with its AF");
+          Report(k088, e, f.obj,
+                 "NDIS forwarded the deregistration of a SAP already released with its AF");
         if (st == kPending) {
           s.dereg_complete_owed = true;
           s.dereg_status = kFailure;
           s.since = e.index;
           owed_sap_dereg_complete.push_back(f.obj);
         } else if (st != kFailure) {
-          Report(k091, e, f.obj, "NdisClDeregisterSap of a SAP released with its AF returned " + St(st) +
-                                     ", expected FAILURE (or PENDING and a FAILURE completion)");
+          Report(k091, e, f.obj,
+                 "NdisClDeregisterSap of a SAP released with its AF returned " + St(st) +
+                     ", expected FAILURE (or PENDING and a FAILURE completion)");
         }
         s.client_done = true;
         if (s.state != SState::kDeregistering) s.state = SState::kDeregistered;
@@ -1724,18 +1915,22 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       }
       if (prior == SState::kDeregistering) {
         if (st != kFailure)
-          Report(k088, e, f.obj, "a redundant NdisClDeregisterSap returned " + St(st) + ", expected FAILURE");
+          Report(k088, e, f.obj,
+                 "a redundant NdisClDeregisterSap returned " + St(st) + ", expected FAILURE");
         break;
       }
       if (prior != SState::kRegistered) break;
       if (!f.cb_called) {
         if (st == kSuccess || st == kPending)
-          Report(k088, e, f.obj, "NdisClDeregisterSap returned " + St(st) + " without calling ProtocolCmDeregisterSap");
+          Report(k088, e, f.obj,
+                 "NdisClDeregisterSap returned " + St(st) +
+                     " without calling ProtocolCmDeregisterSap");
         break;
       }
       if (st != f.cb_status)
-        Report(k088, e, f.obj, "NdisClDeregisterSap returned " + St(st) + " but ProtocolCmDeregisterSap returned " +
-                                   St(f.cb_status));
+        Report(k088, e, f.obj,
+               "NdisClDeregisterSap returned " + St(st) + " but ProtocolCmDeregisterSap returned " +
+                   St(f.cb_status));
       break;
     }
     case Fn::ProtocolCmDeregisterSap: {
@@ -1757,24 +1952,42 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
         s->since = e.index;
         s->dereg_owed = true;
       } else {
-        Report(k090, e, f.obj, "ProtocolCmDeregisterSap returned " + St(st) + "; it must return SUCCESS or PENDING",
+        Report(k090, e, f.obj,
+               "ProtocolCmDeregisterSap returned " + St(st) + "; it must return SUCCESS or PENDING",
                SStateName(s->state));
       }
       break;
     }
 
-    case Fn::NdisCoCreateVc: CreateVcReturn(e, a, f, false); break;
-    case Fn::NdisMCmCreateVc: CreateVcReturn(e, a, f, true); break;
-    case Fn::NdisCoDeleteVc: DeleteVcReturn(e, f, false); break;
-    case Fn::NdisMCmDeleteVc: DeleteVcReturn(e, f, true); break;
-    case Fn::ProtocolCoCreateVc: VcCallbackReturn(e, a, f, true, true); break;
-    case Fn::MiniportCoCreateVc: VcCallbackReturn(e, a, f, false, true); break;
-    case Fn::ProtocolCoDeleteVc: VcCallbackReturn(e, a, f, true, false); break;
-    case Fn::MiniportCoDeleteVc: VcCallbackReturn(e, a, f, false, false); break;
+    case Fn::NdisCoCreateVc:
+      CreateVcReturn(e, a, f, false);
+      break;
+    case Fn::NdisMCmCreateVc:
+      CreateVcReturn(e, a, f, true);
+      break;
+    case Fn::NdisCoDeleteVc:
+      DeleteVcReturn(e, f, false);
+      break;
+    case Fn::NdisMCmDeleteVc:
+      DeleteVcReturn(e, f, true);
+      break;
+    case Fn::ProtocolCoCreateVc:
+      VcCallbackReturn(e, a, f, true, true);
+      break;
+    case Fn::MiniportCoCreateVc:
+      VcCallbackReturn(e, a, f, false, true);
+      break;
+    case Fn::ProtocolCoDeleteVc:
+      VcCallbackReturn(e, a, f, true, false);
+      break;
+    case Fn::MiniportCoDeleteVc:
+      VcCallbackReturn(e, a, f, false, false);
+      break;
 
     case Fn::NdisCmActivateVc:
     case Fn::NdisMCmActivateVc:
-      if (Vc* v = FindVc(f.arg[0]); v && v->live && (st == kSuccess || st == kPending)) v->active = true;
+      if (Vc* v = FindVc(f.arg[0]); v && v->live && (st == kSuccess || st == kPending))
+        v->active = true;
       break;
     case Fn::NdisCmDeactivateVc:
     case Fn::NdisMCmDeactivateVc:
@@ -1784,12 +1997,14 @@ void Monitor::State::OnReturn(const Event& e, const uint64_t* a, Frame& f) {
       }
       break;
     case Fn::NdisClMakeCall:
-      if (Vc* v = FindVc(f.arg[0]); v && v->live && (st == kSuccess || st == kPending)) v->call_active = true;
+      if (Vc* v = FindVc(f.arg[0]); v && v->live && (st == kSuccess || st == kPending))
+        v->call_active = true;
       break;
     case Fn::NdisClCloseCall:
       if (Vc* v = FindVc(f.arg[0]); v && v->live && st == kSuccess) v->call_active = false;
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -1842,11 +2057,13 @@ void Monitor::State::SetOptionalHandlersReturn(const Event& e, const Frame& f) {
   const bool header_ok = rev == 1 && size_ok;
   const bool handlers_ok = (mask & required) == required;
   if (st == kSuccess && !header_ok)
-    Report(k136, e, 0, std::string("NdisSetOptionalHandlers accepted ") + what + " with Revision " +
-                           std::to_string(rev) + " and Size " + std::to_string(size));
+    Report(k136, e, 0,
+           std::string("NdisSetOptionalHandlers accepted ") + what + " with Revision " +
+               std::to_string(rev) + " and Size " + std::to_string(size));
   if (st == kSuccess && header_ok && !handlers_ok)
-    Report(handler_check, e, 0, std::string("NdisSetOptionalHandlers accepted ") + what +
-                                    " with NULL handler(s): missing mask " + Hex(required & ~mask));
+    Report(handler_check, e, 0,
+           std::string("NdisSetOptionalHandlers accepted ") + what +
+               " with NULL handler(s): missing mask " + Hex(required & ~mask));
   if (st != kSuccess) return;
   Driver& d = D(e.actor);
   switch (type) {
@@ -1866,7 +2083,8 @@ void Monitor::State::SetOptionalHandlersReturn(const Event& e, const Frame& f) {
     case NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS:
       d.mini_co = true;
       if (profile.strict && d.cm && (mask & 3))
-        Report(k133, e, 0, "a miniport call manager supplies MiniportCoCreateVc/DeleteVc; they should be NULL");
+        Report(k133, e, 0,
+               "a miniport call manager supplies MiniportCoCreateVc/DeleteVc; they should be NULL");
       break;
   }
 }
@@ -1880,23 +2098,28 @@ void Monitor::State::CmRegisterCall(const Event& e, const uint64_t* a, bool mcm)
     f.prior = bf ? 1 : 0;
     f.cb_obj = bf ? bf->index : kNone;
     if (e.irql != PASSIVE_LEVEL)
-      Report(k001Context, e, a[0], "NdisCmRegisterAddressFamilyEx called at IRQL " + std::to_string(e.irql));
+      Report(k001Context, e, a[0],
+             "NdisCmRegisterAddressFamilyEx called at IRQL " + std::to_string(e.irql));
     if (!bf)
-      Report(k001Context, e, a[0], "NdisCmRegisterAddressFamilyEx called outside the CM's ProtocolBindAdapterEx");
+      Report(k001Context, e, a[0],
+             "NdisCmRegisterAddressFamilyEx called outside the CM's ProtocolBindAdapterEx");
     else if (bd && bd->actor == e.actor && bd->bind_call != bf->index)
-      Report(k001Context, e, a[0], "NdisCmRegisterAddressFamilyEx on a binding not opened by this ProtocolBindAdapterEx");
+      Report(k001Context, e, a[0],
+             "NdisCmRegisterAddressFamilyEx on a binding not opened by this ProtocolBindAdapterEx");
     if (bd && (bd->state == BState::kClosing || bd->state == BState::kClosed))
       Report(k123, e, a[0], "NdisCmRegisterAddressFamilyEx on a closed binding handle");
   } else {
     const Frame* init = Innermost(Fn::MiniportInitializeEx, e.actor, true);
     f.cb_obj = init ? init->index : kNone;
     if (e.irql != PASSIVE_LEVEL)
-      Report(k007, e, a[0], "NdisMCmRegisterAddressFamilyEx called at IRQL " + std::to_string(e.irql));
+      Report(k007, e, a[0],
+             "NdisMCmRegisterAddressFamilyEx called at IRQL " + std::to_string(e.irql));
     if (!init)
       Report(k007, e, a[0], "NdisMCmRegisterAddressFamilyEx called outside MiniportInitializeEx");
     else if (init->arg[0] != a[0])
-      Report(k007, e, a[0], "NdisMCmRegisterAddressFamilyEx names adapter " + Hex(a[0]) +
-                                 " from the MiniportInitializeEx of adapter " + Hex(init->arg[0]));
+      Report(k007, e, a[0],
+             "NdisMCmRegisterAddressFamilyEx names adapter " + Hex(a[0]) +
+                 " from the MiniportInitializeEx of adapter " + Hex(init->arg[0]));
     auto it = adapters.find(a[0]);
     f.obj_known = it != adapters.end() && !it->second.halted && it->second.actor == e.actor;
   }
@@ -1909,18 +2132,25 @@ void Monitor::State::CmRegisterReturn(const Event& e, const Frame& f, bool mcm) 
   const bool dup = reg_by_key.count(Key{key, type}) > 0;
   if (!mcm) {
     if (!f.obj_known && st == kSuccess)
-      Report(k001Status, e, key, "NdisCmRegisterAddressFamilyEx succeeded on a binding handle that is not an open binding of the caller");
+      Report(k001Status, e, key,
+             "NdisCmRegisterAddressFamilyEx succeeded on a binding handle that is not an open "
+             "binding of the caller");
     if (!(d.proto_co || d.cm) && st == kSuccess)
-      Report(k005, e, key, "NdisCmRegisterAddressFamilyEx succeeded for a driver that registered no CO protocol or call-manager handlers");
+      Report(k005, e, key,
+             "NdisCmRegisterAddressFamilyEx succeeded for a driver that registered no CO protocol "
+             "or call-manager handlers");
   } else {
     if (!(d.miniport && (d.mini_co || d.cm)) && st == kSuccess)
-      Report(k006, e, key, "NdisMCmRegisterAddressFamilyEx succeeded for a driver that is not a CO miniport");
+      Report(k006, e, key,
+             "NdisMCmRegisterAddressFamilyEx succeeded for a driver that is not a CO miniport");
     if (!f.obj_known && st == kSuccess)
-      Report(k006, e, key, "NdisMCmRegisterAddressFamilyEx succeeded for an unknown or halted adapter handle");
+      Report(k006, e, key,
+             "NdisMCmRegisterAddressFamilyEx succeeded for an unknown or halted adapter handle");
   }
   if (dup && st != kFailure)
-    Report(mcm ? k006 : k004, e, key, "a second registration of AF " + Hex(type) + " on the same " +
-                                          (mcm ? "adapter" : "binding") + " returned " + St(st) + ", expected FAILURE");
+    Report(mcm ? k006 : k004, e, key,
+           "a second registration of AF " + Hex(type) + " on the same " +
+               (mcm ? "adapter" : "binding") + " returned " + St(st) + ", expected FAILURE");
   if (st != kSuccess || dup) return;
   Reg r;
   r.key = key;
@@ -1937,7 +2167,9 @@ void Monitor::State::CmRegisterReturn(const Event& e, const Frame& f, bool mcm) 
 void Monitor::State::NotifyCall(const Event& e, const uint64_t* a) {
   const Driver& d = D(e.actor);
   if (d.proto_co && !(d.proto_co_mask & 2))
-    Report(k023, e, 0, "NDIS called ProtocolCoAfRegisterNotify of a protocol whose CoAfRegisterNotifyHandler is NULL");
+    Report(k023, e, 0,
+           "NDIS called ProtocolCoAfRegisterNotify of a protocol whose CoAfRegisterNotifyHandler "
+           "is NULL");
   if (e.irql != PASSIVE_LEVEL)
     Report(k024, e, 0, "ProtocolCoAfRegisterNotify called at IRQL " + std::to_string(e.irql));
   const uint64_t type = a[1];
@@ -1952,17 +2184,22 @@ void Monitor::State::NotifyCall(const Event& e, const uint64_t* a) {
   }
   if (in_register) {
     if (!profile.notify_during_register)
-      Report(k020Timing, e, 0, "ProtocolCoAfRegisterNotify for AF " + Hex(type) +
-                                   " delivered from inside the call manager's register call");
+      Report(k020Timing, e, 0,
+             "ProtocolCoAfRegisterNotify for AF " + Hex(type) +
+                 " delivered from inside the call manager's register call");
   } else if (!any) {
-    Report(k020Registered, e, 0, "ProtocolCoAfRegisterNotify for AF " + Hex(type) + ", which no call manager has registered");
+    Report(k020Registered, e, 0,
+           "ProtocolCoAfRegisterNotify for AF " + Hex(type) +
+               ", which no call manager has registered");
   } else {
     bool same = false;
     for (const Reg& r : regs)
       if (r.live && r.af[0] == type && r.af[1] == a[2] && r.af[2] == a[3]) same = true;
     if (!same)
-      Report(k025, e, 0, "ProtocolCoAfRegisterNotify passes AF {" + Hex(type) + "," + std::to_string(a[2]) + "," +
-                             std::to_string(a[3]) + "}, which differs from every registration of that type");
+      Report(k025, e, 0,
+             "ProtocolCoAfRegisterNotify passes AF {" + Hex(type) + "," + std::to_string(a[2]) +
+                 "," + std::to_string(a[3]) +
+                 "}, which differs from every registration of that type");
   }
   if (!profile.notify_during_register) {
     for (size_t i = 0; i + 1 < stack.size(); ++i) {
@@ -1970,10 +2207,11 @@ void Monitor::State::NotifyCall(const Event& e, const uint64_t* a) {
       if (s.fn != Fn::ProtocolBindAdapterEx && s.fn != Fn::MiniportInitializeEx) continue;
       for (const Reg& r : regs) {
         if (r.live && r.af[0] == type && r.in_call == s.index) {
-          Report(k020Timing, e, r.key, "ProtocolCoAfRegisterNotify delivered while the registering " +
-                                           std::string(r.mcm ? "MCM is still in MiniportInitializeEx"
-                                                             : "CM is still in ProtocolBindAdapterEx") +
-                                           " (event " + std::to_string(s.index) + ")");
+          Report(k020Timing, e, r.key,
+                 "ProtocolCoAfRegisterNotify delivered while the registering " +
+                     std::string(r.mcm ? "MCM is still in MiniportInitializeEx"
+                                       : "CM is still in ProtocolBindAdapterEx") +
+                     " (event " + std::to_string(s.index) + ")");
           i = stack.size();
           break;
         }
@@ -1983,12 +2221,15 @@ void Monitor::State::NotifyCall(const Event& e, const uint64_t* a) {
   const uint64_t b = BindingByCtx(e.actor, a[0]);
   const Binding* bd = FindBinding(b);
   if (!bd || bd->state != BState::kOpen) {
-    Report(k021, e, b, "ProtocolCoAfRegisterNotify for ProtocolBindingContext " + Hex(a[0]) +
-                           ", which names no open binding of this driver");
+    Report(k021, e, b,
+           "ProtocolCoAfRegisterNotify for ProtocolBindingContext " + Hex(a[0]) +
+               ", which names no open binding of this driver");
   } else if (bd->bind_call != kNone) {
     for (size_t i = 0; i + 1 < stack.size(); ++i)
       if (stack[i].fn == Fn::ProtocolBindAdapterEx && stack[i].index == bd->bind_call) {
-        Report(k021, e, b, "ProtocolCoAfRegisterNotify delivered before the client's ProtocolBindAdapterEx returned");
+        Report(k021, e, b,
+               "ProtocolCoAfRegisterNotify delivered before the client's ProtocolBindAdapterEx "
+               "returned");
         break;
       }
   }
@@ -2033,11 +2274,14 @@ void Monitor::State::CreateVcCall(const Event& e, const uint64_t* a, bool mcm) {
       Report(k056, e, h, Name(e.fn) + " with an AF handle the client already closed", AfDesc(*af));
   } else if (af->cm == e.actor) {
     if (af->state == AState::kFailed)
-      Report(k036, e, h, "the call manager uses the NdisAfHandle after its open failed", AfDesc(*af));
+      Report(k036, e, h, "the call manager uses the NdisAfHandle after its open failed",
+             AfDesc(*af));
     else if (af->cm_done)
-      Report(k055, e, h, "the call manager uses the NdisAfHandle after the close completed", AfDesc(*af));
+      Report(k055, e, h, "the call manager uses the NdisAfHandle after the close completed",
+             AfDesc(*af));
   } else {
-    Report(k101, e, h, Name(e.fn) + " with an AF handle the caller neither opened nor serves", AfDesc(*af));
+    Report(k101, e, h, Name(e.fn) + " with an AF handle the caller neither opened nor serves",
+           AfDesc(*af));
   }
 }
 
@@ -2053,14 +2297,16 @@ void Monitor::State::VcCallbackCall(const Event& e, const uint64_t* a, bool peer
       return;
     }
     if (peer) {
-      if (p->peer_called) Report(k103, e, a[1], "ProtocolCoCreateVc called twice for one VC creation");
+      if (p->peer_called)
+        Report(k103, e, a[1], "ProtocolCoCreateVc called twice for one VC creation");
       p->peer_called = true;
       p->peer_actor = e.actor;
       p->peer_in = a[0];
       p->peer_vc = a[1];
       if (!p->first_cb) p->first_cb = 2;
     } else {
-      if (p->mini_called) Report(k103, e, a[1], "MiniportCoCreateVc called twice for one VC creation");
+      if (p->mini_called)
+        Report(k103, e, a[1], "MiniportCoCreateVc called twice for one VC creation");
       p->mini_called = true;
       p->mini_actor = e.actor;
       p->mini_in = a[0];
@@ -2070,32 +2316,40 @@ void Monitor::State::VcCallbackCall(const Event& e, const uint64_t* a, bool peer
     return;
   }
   // Deletion: inside a delete, or a rollback inside a create (AF-104, OQ-13).
-  Frame* p = Parent(Fn::NdisCoDeleteVc, Fn::NdisMCmDeleteVc, Fn::NdisCoCreateVc, Fn::NdisMCmCreateVc);
+  Frame* p =
+      Parent(Fn::NdisCoDeleteVc, Fn::NdisMCmDeleteVc, Fn::NdisCoCreateVc, Fn::NdisMCmCreateVc);
   if (!p) {
     Report(k107, e, 0, Name(e.fn) + " called outside VC deletion or creation rollback");
     return;
   }
   self.obj = p->obj;
   if (p->fn == Fn::NdisCoCreateVc || p->fn == Fn::NdisMCmCreateVc) {
-    if (peer) p->peer_deleted = true; else p->mini_deleted = true;
+    if (peer)
+      p->peer_deleted = true;
+    else
+      p->mini_deleted = true;
     return;
   }
   if (peer) {
-    if (p->peer_called) Report(k107, e, p->arg[0], "ProtocolCoDeleteVc called twice for one deletion");
+    if (p->peer_called)
+      Report(k107, e, p->arg[0], "ProtocolCoDeleteVc called twice for one deletion");
     p->peer_called = true;
     p->peer_actor = e.actor;
     p->peer_in = a[0];
   } else {
-    if (p->mini_called) Report(k107, e, p->arg[0], "MiniportCoDeleteVc called twice for one deletion");
+    if (p->mini_called)
+      Report(k107, e, p->arg[0], "MiniportCoDeleteVc called twice for one deletion");
     p->mini_called = true;
     p->mini_actor = e.actor;
     p->mini_in = a[0];
   }
 }
 
-void Monitor::State::VcCallbackReturn(const Event& e, const uint64_t* a, const Frame& f, bool peer, bool create) {
+void Monitor::State::VcCallbackReturn(const Event& e, const uint64_t* a, const Frame& f, bool peer,
+                                      bool create) {
   if (e.status == kPending)
-    Report(k104, e, f.arg[create ? 1 : 0], Name(e.fn) + " returned NDIS_STATUS_PENDING, which it must never do");
+    Report(k104, e, f.arg[create ? 1 : 0],
+           Name(e.fn) + " returned NDIS_STATUS_PENDING, which it must never do");
   Frame* p = create ? TopIs(Fn::NdisCoCreateVc, Fn::NdisMCmCreateVc)
                     : TopIs(Fn::NdisCoDeleteVc, Fn::NdisMCmDeleteVc);
   if (!p) return;
@@ -2115,7 +2369,8 @@ void Monitor::State::CreateVcReturn(const Event& e, const uint64_t* a, const Fra
   Af* af = h ? FindAf(h) : nullptr;
   if (h != 0 && !f.obj_known) {
     if (st == kSuccess)
-      Report(k102, e, h, Name(e.fn) + " succeeded with an unknown, pending or closed NdisAfHandle " + Hex(h),
+      Report(k102, e, h,
+             Name(e.fn) + " succeeded with an unknown, pending or closed NdisAfHandle " + Hex(h),
              af ? AfDesc(*af) : std::string("unknown"));
     return;
   }
@@ -2123,14 +2378,18 @@ void Monitor::State::CreateVcReturn(const Event& e, const uint64_t* a, const Fra
     if (st == kSuccess)
       Report(k104, e, vh, Name(e.fn) + " succeeded although ProtocolCoCreateVc returned PENDING");
     if (!f.peer_deleted)
-      Report(k104, e, vh, "ProtocolCoCreateVc returned PENDING and NDIS did not call ProtocolCoDeleteVc for it");
+      Report(k104, e, vh,
+             "ProtocolCoCreateVc returned PENDING and NDIS did not call ProtocolCoDeleteVc for it");
   }
   if (st != kSuccess) {
-    if (f.mini_called && f.mini_status == kSuccess && f.peer_called && f.peer_status != kSuccess && !f.mini_deleted)
-      Report(k103, e, f.mini_vc, "the peer failed the VC but NDIS did not roll back MiniportCoCreateVc (OQ-13)");
+    if (f.mini_called && f.mini_status == kSuccess && f.peer_called && f.peer_status != kSuccess &&
+        !f.mini_deleted)
+      Report(k103, e, f.mini_vc,
+             "the peer failed the VC but NDIS did not roll back MiniportCoCreateVc (OQ-13)");
     return;
   }
-  if ((f.peer_called && f.peer_status != kSuccess) || (f.mini_called && f.mini_status != kSuccess)) {
+  if ((f.peer_called && f.peer_status != kSuccess) ||
+      (f.mini_called && f.mini_status != kSuccess)) {
     Report(k102, e, vh, Name(e.fn) + " succeeded although a create-VC callback failed");
     return;
   }
@@ -2148,16 +2407,24 @@ void Monitor::State::CreateVcReturn(const Event& e, const uint64_t* a, const Fra
   if (want_mini && !f.mini_called)
     Report(k103, e, vh, Name(e.fn) + " succeeded without calling MiniportCoCreateVc");
   if (!want_mini && f.mini_called)
-    Report(k103, e, vh, Name(e.fn) + " called MiniportCoCreateVc although the AF's call manager is an MCM");
+    Report(k103, e, vh,
+           Name(e.fn) + " called MiniportCoCreateVc although the AF's call manager is an MCM");
   if (f.peer_called && f.peer_vc != vh)
-    Report(k103, e, vh, "ProtocolCoCreateVc got NdisVcHandle " + Hex(f.peer_vc) + ", the creator got " + Hex(vh));
+    Report(
+        k103, e, vh,
+        "ProtocolCoCreateVc got NdisVcHandle " + Hex(f.peer_vc) + ", the creator got " + Hex(vh));
   if (f.mini_called && f.mini_vc != vh)
-    Report(k103, e, vh, "MiniportCoCreateVc got NdisVcHandle " + Hex(f.mini_vc) + ", the creator got " + Hex(vh));
+    Report(
+        k103, e, vh,
+        "MiniportCoCreateVc got NdisVcHandle " + Hex(f.mini_vc) + ", the creator got " + Hex(vh));
   if (f.peer_called && f.mini_called) {
     if (profile.create_vc_order == Profile::VcCallbackOrder::kMiniportFirst && f.first_cb != 1)
-      Report(k103, e, vh, "the peer's ProtocolCoCreateVc ran before MiniportCoCreateVc (profile: miniport-first)");
+      Report(
+          k103, e, vh,
+          "the peer's ProtocolCoCreateVc ran before MiniportCoCreateVc (profile: miniport-first)");
     if (profile.create_vc_order == Profile::VcCallbackOrder::kPeerFirst && f.first_cb != 2)
-      Report(k103, e, vh, "MiniportCoCreateVc ran before the peer's ProtocolCoCreateVc (profile: peer-first)");
+      Report(k103, e, vh,
+             "MiniportCoCreateVc ran before the peer's ProtocolCoCreateVc (profile: peer-first)");
   }
   // The peer's per-AF context (AF-111, OQ-12).
   if (af && f.peer_called) {
@@ -2171,10 +2438,13 @@ void Monitor::State::CreateVcReturn(const Event& e, const uint64_t* a, const Fra
       want_ctx = af->client_ctx;
     }
     if (f.peer_actor != want_actor)
-      Report(k103, e, vh, "ProtocolCoCreateVc went to actor " + std::to_string(f.peer_actor) + ", expected actor " +
-                              std::to_string(want_actor));
+      Report(k103, e, vh,
+             "ProtocolCoCreateVc went to actor " + std::to_string(f.peer_actor) +
+                 ", expected actor " + std::to_string(want_actor));
     else if (f.peer_in != want_ctx)
-      Report(k111, e, vh, "ProtocolCoCreateVc got per-AF context " + Hex(f.peer_in) + ", expected " + Hex(want_ctx));
+      Report(k111, e, vh,
+             "ProtocolCoCreateVc got per-AF context " + Hex(f.peer_in) + ", expected " +
+                 Hex(want_ctx));
   }
   AddLive(e, vh, Kind::kVc);
   Vc& v = vcs[vh];
@@ -2200,7 +2470,8 @@ void Monitor::State::DeleteVcCall(const Event& e, const uint64_t* a, bool mcm) {
   f.obj = vh;
   const Driver& d = D(e.actor);
   if (!mcm && d.mcm())
-    Report(k110, e, vh, "a miniport call manager calls NdisCoDeleteVc; it must use NdisMCmDeleteVc");
+    Report(k110, e, vh,
+           "a miniport call manager calls NdisCoDeleteVc; it must use NdisMCmDeleteVc");
   if (mcm && !d.miniport)
     Report(k110, e, vh, "a protocol driver calls NdisMCmDeleteVc; it must use NdisCoDeleteVc");
   Vc* v = FindVc(vh);
@@ -2215,10 +2486,10 @@ void Monitor::State::DeleteVcCall(const Event& e, const uint64_t* a, bool mcm) {
   f.obj_known = true;
   f.prior = static_cast<uint8_t>((v->active ? 1 : 0) | (v->deactivating ? 2 : 0));
   if (v->creator != e.actor)
-    Report(k105, e, vh, Name(e.fn) + " by actor " + std::to_string(e.actor) + "; the VC was created by actor " +
-                            std::to_string(v->creator));
-  if (v->call_active)
-    Report(k106, e, vh, Name(e.fn) + " while a call is still active on the VC");
+    Report(k105, e, vh,
+           Name(e.fn) + " by actor " + std::to_string(e.actor) + "; the VC was created by actor " +
+               std::to_string(v->creator));
+  if (v->call_active) Report(k106, e, vh, Name(e.fn) + " while a call is still active on the VC");
 }
 
 void Monitor::State::DeleteVcReturn(const Event& e, const Frame& f, bool mcm) {
@@ -2229,32 +2500,39 @@ void Monitor::State::DeleteVcReturn(const Event& e, const Frame& f, bool mcm) {
   if (!v || !v->live) return;
   if (f.prior & 2) {
     if (st != kClosingStatus)
-      Report(k106, e, vh, Name(e.fn) + " of a deactivating VC returned " + St(st) + ", expected CLOSING");
+      Report(k106, e, vh,
+             Name(e.fn) + " of a deactivating VC returned " + St(st) + ", expected CLOSING");
     return;
   }
   if (f.prior & 1) {
     if (st != kNotAccepted)
-      Report(k106, e, vh, Name(e.fn) + " of an active VC returned " + St(st) + ", expected NOT_ACCEPTED");
+      Report(k106, e, vh,
+             Name(e.fn) + " of an active VC returned " + St(st) + ", expected NOT_ACCEPTED");
     return;
   }
   if (f.peer_called && f.peer_status != kSuccess) {
     if (st == kSuccess)
-      Report(k107, e, vh, Name(e.fn) + " returned SUCCESS although ProtocolCoDeleteVc failed with " +
-                              St(f.peer_status) + " (OQ-14)");
+      Report(k107, e, vh,
+             Name(e.fn) + " returned SUCCESS although ProtocolCoDeleteVc failed with " +
+                 St(f.peer_status) + " (OQ-14)");
     return;
   }
   if (st != kSuccess) return;
   if (v->has_peer && !f.peer_called)
     Report(k107, e, vh, Name(e.fn) + " succeeded without calling the peer's ProtocolCoDeleteVc");
   if (v->has_peer && f.peer_called && (f.peer_actor != v->peer || f.peer_in != v->peer_ctx))
-    Report(k107, e, vh, "ProtocolCoDeleteVc got actor " + std::to_string(f.peer_actor) + " context " + Hex(f.peer_in) +
-                            ", expected actor " + std::to_string(v->peer) + " context " + Hex(v->peer_ctx));
+    Report(k107, e, vh,
+           "ProtocolCoDeleteVc got actor " + std::to_string(f.peer_actor) + " context " +
+               Hex(f.peer_in) + ", expected actor " + std::to_string(v->peer) + " context " +
+               Hex(v->peer_ctx));
   if (v->has_mini && !f.mini_called)
     Report(k107, e, vh, Name(e.fn) + " succeeded without calling MiniportCoDeleteVc");
   if (v->has_mini && f.mini_called && f.mini_in != v->mini_ctx)
-    Report(k107, e, vh, "MiniportCoDeleteVc got context " + Hex(f.mini_in) + ", expected " + Hex(v->mini_ctx));
+    Report(k107, e, vh,
+           "MiniportCoDeleteVc got context " + Hex(f.mini_in) + ", expected " + Hex(v->mini_ctx));
   if (!v->has_mini && f.mini_called)
-    Report(k107, e, vh, Name(e.fn) + " called MiniportCoDeleteVc for a VC that had no miniport context");
+    Report(k107, e, vh,
+           Name(e.fn) + " called MiniportCoDeleteVc for a VC that had no miniport context");
   (void)mcm;
   v->live = false;
   vc_by_ctx.erase(AK(v->creator, v->creator_ctx));
@@ -2271,11 +2549,14 @@ void Monitor::State::BindingClosedChecks(const Event& e, uint64_t b, ActorId act
   for (const auto& [h, af] : afs) {
     if (af.Ended()) continue;
     if (af.client == actor && af.client_binding == b && !af.client_closed)
-      Report(k120, e, h, "the client closed its binding (NdisCloseAdapterEx) with the AF still " +
-                             std::string(af.state == AState::kOpening ? "opening" : "open"),
+      Report(k120, e, h,
+             "the client closed its binding (NdisCloseAdapterEx) with the AF still " +
+                 std::string(af.state == AState::kOpening ? "opening" : "open"),
              AfDesc(af));
     if (!af.cm_is_mcm && af.cm == actor && af.cm_key == b)
-      Report(k061, e, h, "the call manager closed its binding (NdisCloseAdapterEx) with an AF on its registration not closed",
+      Report(k061, e, h,
+             "the call manager closed its binding (NdisCloseAdapterEx) with an AF on its "
+             "registration not closed",
              AfDesc(af));
   }
 }
@@ -2289,46 +2570,68 @@ void Monitor::State::Finish() {
   finished = true;
   const size_t first = violations.size();
   for (const Frame& fr : stack)
-    Report(kMonOpenAtFinish, fr.index, 0, Name(fr.fn) + " (actor " + std::to_string(fr.actor) + ") never returned");
+    Report(kMonOpenAtFinish, fr.index, 0,
+           Name(fr.fn) + " (actor " + std::to_string(fr.actor) + ") never returned");
   for (const auto& [h, af] : afs) {
     if (af.open_owed)
-      Report(k034Ledger, af.since, h, "ProtocolCmOpenAf returned PENDING and the call manager never called NdisCmOpenAddressFamilyComplete",
+      Report(k034Ledger, af.since, h,
+             "ProtocolCmOpenAf returned PENDING and the call manager never called "
+             "NdisCmOpenAddressFamilyComplete",
              AfDesc(af));
     if (af.open_complete_owed)
-      Report(k037Owed, af.since, h, "the open was completed but NDIS never called ProtocolClOpenAfCompleteEx", AfDesc(af));
+      Report(k037Owed, af.since, h,
+             "the open was completed but NDIS never called ProtocolClOpenAfCompleteEx", AfDesc(af));
     if (af.close_owed)
-      Report(k053Ledger, af.since, h, "ProtocolCmCloseAf returned PENDING and the call manager never called NdisCmCloseAddressFamilyComplete",
+      Report(k053Ledger, af.since, h,
+             "ProtocolCmCloseAf returned PENDING and the call manager never called "
+             "NdisCmCloseAddressFamilyComplete",
              AfDesc(af));
     if (af.close_complete_owed)
-      Report(k054, af.since, h, "the close was completed but NDIS never called ProtocolClCloseAfComplete", AfDesc(af));
+      Report(k054, af.since, h,
+             "the close was completed but NDIS never called ProtocolClCloseAfComplete", AfDesc(af));
     if (af.client_notify_owed)
-      Report(k065Ledger, af.since, h, "ProtocolClNotifyCloseAf returned PENDING and the client never called NdisClNotifyCloseAddressFamilyComplete",
+      Report(k065Ledger, af.since, h,
+             "ProtocolClNotifyCloseAf returned PENDING and the client never called "
+             "NdisClNotifyCloseAddressFamilyComplete",
              AfDesc(af));
     if (af.cm_notify_owed)
-      Report(k067Owed, af.since, h, "the notify-close was completed but NDIS never called ProtocolCmNotifyCloseAfComplete",
+      Report(k067Owed, af.since, h,
+             "the notify-close was completed but NDIS never called ProtocolCmNotifyCloseAfComplete",
              AfDesc(af));
   }
   for (const auto& [h, s] : saps) {
     if (s.reg_owed)
-      Report(k083Ledger, s.since, h, "ProtocolCmRegisterSap returned PENDING and the call manager never called NdisCmRegisterSapComplete",
+      Report(k083Ledger, s.since, h,
+             "ProtocolCmRegisterSap returned PENDING and the call manager never called "
+             "NdisCmRegisterSapComplete",
              SStateName(s.state));
     if (s.reg_complete_owed)
-      Report(k084, s.since, h, "the SAP registration was completed but NDIS never called ProtocolClRegisterSapComplete",
-             SStateName(s.state));
+      Report(
+          k084, s.since, h,
+          "the SAP registration was completed but NDIS never called ProtocolClRegisterSapComplete",
+          SStateName(s.state));
     if (s.dereg_owed)
-      Report(k090Ledger, s.since, h, "ProtocolCmDeregisterSap returned PENDING and the call manager never called NdisCmDeregisterSapComplete",
+      Report(k090Ledger, s.since, h,
+             "ProtocolCmDeregisterSap returned PENDING and the call manager never called "
+             "NdisCmDeregisterSapComplete",
              SStateName(s.state));
     if (s.dereg_complete_owed)
-      Report(k091, s.since, h, "the SAP deregistration was completed but NDIS never called ProtocolClDeregisterSapComplete",
+      Report(k091, s.since, h,
+             "the SAP deregistration was completed but NDIS never called "
+             "ProtocolClDeregisterSapComplete",
              SStateName(s.state));
   }
   for (const auto& [k, idx] : unbind_owed)
-    Report(k122, idx, k.v, "ProtocolUnbindAdapterEx returned PENDING and the protocol never called NdisCompleteUnbindAdapterEx");
+    Report(k122, idx, k.v,
+           "ProtocolUnbindAdapterEx returned PENDING and the protocol never called "
+           "NdisCompleteUnbindAdapterEx");
   for (size_t id = 0; id < drivers.size(); ++id) {
     const Driver& d = drivers[id];
     if (d.protocol && (d.client || (d.cm && !d.miniport)) && !d.proto_co)
-      Report(k137, 0, 0, "protocol driver (actor " + std::to_string(id) +
-                             ") registered CO client/call-manager handlers but no NDIS_PROTOCOL_CO_CHARACTERISTICS");
+      Report(k137, 0, 0,
+             "protocol driver (actor " + std::to_string(id) +
+                 ") registered CO client/call-manager handlers but no "
+                 "NDIS_PROTOCOL_CO_CHARACTERISTICS");
   }
   wan->Finish();
   // Hash-map order is not meaningful: sort the quiesce reports.
@@ -2387,24 +2690,35 @@ bool SetProfileKey(Profile& p, std::string_view key, std::string_view value, std
       field = false;
       return true;
     }
-    if (error) *error = "profile key '" + std::string(key) + "' takes true or false, not '" + std::string(value) + "'";
+    if (error)
+      *error = "profile key '" + std::string(key) + "' takes true or false, not '" +
+               std::string(value) + "'";
     return false;
   };
   if (key == "close_with_children") {
-    if (value == "cm-decides") p.close_with_children = Profile::CloseWithChildren::kCmDecides;
-    else if (value == "ndis-checks") p.close_with_children = Profile::CloseWithChildren::kNdisChecks;
+    if (value == "cm-decides")
+      p.close_with_children = Profile::CloseWithChildren::kCmDecides;
+    else if (value == "ndis-checks")
+      p.close_with_children = Profile::CloseWithChildren::kNdisChecks;
     else {
-      if (error) *error = "close_with_children takes cm-decides or ndis-checks, not '" + std::string(value) + "'";
+      if (error)
+        *error =
+            "close_with_children takes cm-decides or ndis-checks, not '" + std::string(value) + "'";
       return false;
     }
     return true;
   }
   if (key == "create_vc_order") {
-    if (value == "either") p.create_vc_order = Profile::VcCallbackOrder::kEither;
-    else if (value == "miniport-first") p.create_vc_order = Profile::VcCallbackOrder::kMiniportFirst;
-    else if (value == "peer-first") p.create_vc_order = Profile::VcCallbackOrder::kPeerFirst;
+    if (value == "either")
+      p.create_vc_order = Profile::VcCallbackOrder::kEither;
+    else if (value == "miniport-first")
+      p.create_vc_order = Profile::VcCallbackOrder::kMiniportFirst;
+    else if (value == "peer-first")
+      p.create_vc_order = Profile::VcCallbackOrder::kPeerFirst;
     else {
-      if (error) *error = "create_vc_order takes either, miniport-first or peer-first, not '" + std::string(value) + "'";
+      if (error)
+        *error = "create_vc_order takes either, miniport-first or peer-first, not '" +
+                 std::string(value) + "'";
       return false;
     }
     return true;
@@ -2416,10 +2730,13 @@ bool SetProfileKey(Profile& p, std::string_view key, std::string_view value, std
   if (key == "require_open_from_notify") return boolean(p.require_open_from_notify);
   if (key == "strict") return boolean(p.strict);
   if (key == "wan_version_scope") {
-    if (value == "ndis51-legacy") p.wan_version_scope = Profile::WanVersionScope::kNdis51Legacy;
-    else if (value == "ndis4") p.wan_version_scope = Profile::WanVersionScope::kNdis4Only;
+    if (value == "ndis51-legacy")
+      p.wan_version_scope = Profile::WanVersionScope::kNdis51Legacy;
+    else if (value == "ndis4")
+      p.wan_version_scope = Profile::WanVersionScope::kNdis4Only;
     else {
-      if (error) *error = "wan_version_scope takes ndis51-legacy or ndis4, not '" + std::string(value) + "'";
+      if (error)
+        *error = "wan_version_scope takes ndis51-legacy or ndis4, not '" + std::string(value) + "'";
       return false;
     }
     return true;

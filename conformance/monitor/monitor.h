@@ -120,9 +120,9 @@ struct CheckInfo {
 };
 
 struct Violation {
-  std::string rule;     // e.g. "AF-034"
-  std::string check;    // CheckInfo::check
-  std::string message;  // what was observed
+  std::string rule;          // e.g. "AF-034"
+  std::string check;         // CheckInfo::check
+  std::string message;       // what was observed
   uint64_t event_index = 0;  // Event::index of the event that showed it
   uint64_t object = 0;       // handle value concerned (0 if none)
   std::string state;         // shadow state of that object, if any

@@ -22,14 +22,16 @@ constexpr uint64_t kAfType = 1;
 class Trail {
  public:
   explicit Trail(Profile p = {}) : m_(p) {}
-  Trail& Call(ActorId a, Fn fn, std::initializer_list<uint64_t> args, uint8_t irql = PASSIVE_LEVEL) {
+  Trail& Call(ActorId a, Fn fn, std::initializer_list<uint64_t> args,
+              uint8_t irql = PASSIVE_LEVEL) {
     return Emit(a, fn, Phase::kCall, 0, args, irql);
   }
-  Trail& Ret(ActorId a, Fn fn, int32_t status = NDIS_STATUS_SUCCESS, std::initializer_list<uint64_t> out = {},
-           uint8_t irql = PASSIVE_LEVEL) {
+  Trail& Ret(ActorId a, Fn fn, int32_t status = NDIS_STATUS_SUCCESS,
+             std::initializer_list<uint64_t> out = {}, uint8_t irql = PASSIVE_LEVEL) {
     return Emit(a, fn, Phase::kReturn, status, out, irql);
   }
-  Trail& Emit(ActorId a, Fn fn, Phase ph, int32_t status, std::initializer_list<uint64_t> args, uint8_t irql) {
+  Trail& Emit(ActorId a, Fn fn, Phase ph, int32_t status, std::initializer_list<uint64_t> args,
+              uint8_t irql) {
     Event e;
     e.index = next_++;
     e.fn = fn;
@@ -61,9 +63,12 @@ class Trail {
   uint64_t next_ = 0;
 };
 
-uint64_t Hdr(unsigned type, unsigned rev, unsigned size) { return (uint64_t{type} << 24) | (rev << 16) | size; }
+uint64_t Hdr(unsigned type, unsigned rev, unsigned size) {
+  return (uint64_t{type} << 24) | (rev << 16) | size;
+}
 
-void Handlers(Trail& r, ActorId a, unsigned type, unsigned size, uint64_t mask, int32_t st = NDIS_STATUS_SUCCESS) {
+void Handlers(Trail& r, ActorId a, unsigned type, unsigned size, uint64_t mask,
+              int32_t st = NDIS_STATUS_SUCCESS) {
   r.Call(a, Fn::ProtocolSetOptions, {0x1000u + a, 0});
   r.Call(a, Fn::NdisSetOptionalHandlers, {0x1000u + a, Hdr(type, 1, size), mask});
   r.Ret(a, Fn::NdisSetOptionalHandlers, st);
@@ -77,21 +82,26 @@ void BindAll(Trail& r) {
   Handlers(r, kCl, 0x90, 40, 0xf);
   Handlers(r, kCl, 0xa6, 160, 0x7ffff);
   r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc1, 0});
-  r.Call(kCm, Fn::NdisOpenAdapterEx, {0x1001, 0xcb1, 0xbc1}).Ret(kCm, Fn::NdisOpenAdapterEx, 0, {0xb001});
-  r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, kAfType, 1, 0}).Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
+  r.Call(kCm, Fn::NdisOpenAdapterEx, {0x1001, 0xcb1, 0xbc1})
+      .Ret(kCm, Fn::NdisOpenAdapterEx, 0, {0xb001});
+  r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, kAfType, 1, 0})
+      .Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
   r.Ret(kCm, Fn::ProtocolBindAdapterEx);
   r.Call(kCl, Fn::ProtocolBindAdapterEx, {0xd0, 0xbc2, 0});
-  r.Call(kCl, Fn::NdisOpenAdapterEx, {0x2001, 0xdb1, 0xbc2}).Ret(kCl, Fn::NdisOpenAdapterEx, 0, {0xb002});
+  r.Call(kCl, Fn::NdisOpenAdapterEx, {0x2001, 0xdb1, 0xbc2})
+      .Ret(kCl, Fn::NdisOpenAdapterEx, 0, {0xb002});
   r.Ret(kCl, Fn::ProtocolBindAdapterEx);
 }
 
 // Open AF 0xaf01 from the notify with the CM's status `cm_status`.
-void Open(Trail& r, int32_t cm_status = NDIS_STATUS_SUCCESS, int32_t ndis_status = NDIS_STATUS_SUCCESS) {
+void Open(Trail& r, int32_t cm_status = NDIS_STATUS_SUCCESS,
+          int32_t ndis_status = NDIS_STATUS_SUCCESS) {
   r.Call(kCl, Fn::ProtocolCoAfRegisterNotify, {0xdb1, kAfType, 1, 0});
   r.Call(kCl, Fn::NdisClOpenAddressFamilyEx, {0xb002, kAfType, 1, 0, 0xa1});
   r.Call(kCm, Fn::ProtocolCmOpenAf, {0xcb1, kAfType, 1, 0, 0xaf01});
   r.Ret(kCm, Fn::ProtocolCmOpenAf, cm_status, {cm_status == NDIS_STATUS_SUCCESS ? 0xca1u : 0u});
-  r.Ret(kCl, Fn::NdisClOpenAddressFamilyEx, ndis_status, {ndis_status == NDIS_STATUS_SUCCESS ? 0xaf01u : 0u});
+  r.Ret(kCl, Fn::NdisClOpenAddressFamilyEx, ndis_status,
+        {ndis_status == NDIS_STATUS_SUCCESS ? 0xaf01u : 0u});
   r.Ret(kCl, Fn::ProtocolCoAfRegisterNotify);
 }
 
@@ -104,9 +114,10 @@ TEST(MonitorChecks, TableCoversTheAfRulesAndHasUniqueNames) {
     EXPECT_FALSE(c.description.empty());
     rules.insert(std::string(c.rule));
   }
-  for (const char* id : {"AF-004", "AF-020", "AF-024", "AF-031", "AF-034", "AF-035", "AF-037", "AF-039",
-                         "AF-053", "AF-057", "AF-060", "AF-065", "AF-083", "AF-090", "AF-103", "AF-104",
-                         "AF-106", "AF-107", "AF-120", "AF-130", "AF-131", "AF-136", "AF-140"})
+  for (const char* id :
+       {"AF-004", "AF-020", "AF-024", "AF-031", "AF-034", "AF-035", "AF-037", "AF-039",
+        "AF-053", "AF-057", "AF-060", "AF-065", "AF-083", "AF-090", "AF-103", "AF-104",
+        "AF-106", "AF-107", "AF-120", "AF-130", "AF-131", "AF-136", "AF-140"})
     EXPECT_TRUE(rules.count(id)) << id;
 }
 
@@ -122,7 +133,8 @@ TEST(MonitorChecks, SecondRegistrationOnSameBindingSucceedingViolatesAf004) {
   BindAll(r);
   r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc3, 0});
   // Same binding, same AF type again, returned SUCCESS.
-  r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, kAfType, 1, 0}).Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
+  r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, kAfType, 1, 0})
+      .Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
   r.Ret(kCm, Fn::ProtocolBindAdapterEx);
   const Rules got = r.Rules();
   EXPECT_TRUE(got.count("AF-004")) << r.Report();
@@ -141,7 +153,8 @@ TEST(MonitorChecks, OpenReturningDifferentHandleViolatesAf031) {
   BindAll(r);
   r.Call(kCl, Fn::ProtocolCoAfRegisterNotify, {0xdb1, kAfType, 1, 0});
   r.Call(kCl, Fn::NdisClOpenAddressFamilyEx, {0xb002, kAfType, 1, 0, 0xa1});
-  r.Call(kCm, Fn::ProtocolCmOpenAf, {0xcb1, kAfType, 1, 0, 0xaf01}).Ret(kCm, Fn::ProtocolCmOpenAf, 0, {0xca1});
+  r.Call(kCm, Fn::ProtocolCmOpenAf, {0xcb1, kAfType, 1, 0, 0xaf01})
+      .Ret(kCm, Fn::ProtocolCmOpenAf, 0, {0xca1});
   r.Ret(kCl, Fn::NdisClOpenAddressFamilyEx, 0, {0xaf99});
   r.Ret(kCl, Fn::ProtocolCoAfRegisterNotify);
   EXPECT_EQ(r.Rules(), (Rules{"AF-031"})) << r.Report();
@@ -151,7 +164,8 @@ TEST(MonitorChecks, OpenCompleteWithPendingStatusViolatesAf034) {
   Trail r;
   BindAll(r);
   Open(r, NDIS_STATUS_PENDING, NDIS_STATUS_PENDING);
-  r.Call(kCm, Fn::NdisCmOpenAddressFamilyComplete, {static_cast<uint32_t>(NDIS_STATUS_PENDING), 0xaf01, 0xca1});
+  r.Call(kCm, Fn::NdisCmOpenAddressFamilyComplete,
+         {static_cast<uint32_t>(NDIS_STATUS_PENDING), 0xaf01, 0xca1});
   r.Ret(kCm, Fn::NdisCmOpenAddressFamilyComplete);
   EXPECT_EQ(r.Rules(), (Rules{"AF-034"})) << r.Report();
 }
@@ -172,8 +186,10 @@ TEST(MonitorChecks, FailedPendedOpenWithNonNullHandleViolatesAf037) {
   BindAll(r);
   Open(r, NDIS_STATUS_PENDING, NDIS_STATUS_PENDING);
   const uint32_t res = static_cast<uint32_t>(NDIS_STATUS_RESOURCES);
-  r.Call(kCm, Fn::NdisCmOpenAddressFamilyComplete, {res, 0xaf01, 0}).Ret(kCm, Fn::NdisCmOpenAddressFamilyComplete);
-  r.Call(kCl, Fn::ProtocolClOpenAfCompleteEx, {0xa1, 0xaf01, res}).Ret(kCl, Fn::ProtocolClOpenAfCompleteEx);
+  r.Call(kCm, Fn::NdisCmOpenAddressFamilyComplete, {res, 0xaf01, 0})
+      .Ret(kCm, Fn::NdisCmOpenAddressFamilyComplete);
+  r.Call(kCl, Fn::ProtocolClOpenAfCompleteEx, {0xa1, 0xaf01, res})
+      .Ret(kCl, Fn::ProtocolClOpenAfCompleteEx);
   EXPECT_EQ(r.Rules(), (Rules{"AF-037"})) << r.Report();
 }
 
@@ -181,7 +197,8 @@ TEST(MonitorChecks, CompletedPendedOpenNeverDeliveredViolatesAf037AtFinish) {
   Trail r;
   BindAll(r);
   Open(r, NDIS_STATUS_PENDING, NDIS_STATUS_PENDING);
-  r.Call(kCm, Fn::NdisCmOpenAddressFamilyComplete, {0, 0xaf01, 0xca1}).Ret(kCm, Fn::NdisCmOpenAddressFamilyComplete);
+  r.Call(kCm, Fn::NdisCmOpenAddressFamilyComplete, {0, 0xaf01, 0xca1})
+      .Ret(kCm, Fn::NdisCmOpenAddressFamilyComplete);
   EXPECT_EQ(r.Rules(), (Rules{"AF-037"})) << r.Report();
   EXPECT_EQ(r.monitor().violations()[0].check, "open-complete-delivered");
 }
@@ -204,7 +221,8 @@ TEST(MonitorChecks, CloseCompleteWithFailureStatusViolatesAf053) {
   r.Call(kCm, Fn::ProtocolCmCloseAf, {0xca1}).Ret(kCm, Fn::ProtocolCmCloseAf, NDIS_STATUS_PENDING);
   r.Ret(kCl, Fn::NdisClCloseAddressFamily, NDIS_STATUS_PENDING);
   const uint32_t fail = static_cast<uint32_t>(NDIS_STATUS_FAILURE);
-  r.Call(kCm, Fn::NdisCmCloseAddressFamilyComplete, {fail, 0xaf01}).Ret(kCm, Fn::NdisCmCloseAddressFamilyComplete);
+  r.Call(kCm, Fn::NdisCmCloseAddressFamilyComplete, {fail, 0xaf01})
+      .Ret(kCm, Fn::NdisCmCloseAddressFamilyComplete);
   r.Call(kCl, Fn::ProtocolClCloseAfComplete, {fail, 0xa1}).Ret(kCl, Fn::ProtocolClCloseAfComplete);
   EXPECT_EQ(r.Rules(), (Rules{"AF-053"})) << r.Report();
 }
@@ -227,10 +245,12 @@ TEST(MonitorChecks, NdisChecksProfileForwardingCloseWithSapViolatesAf057) {
   BindAll(r);
   Open(r);
   r.Call(kCl, Fn::NdisClRegisterSap, {0xaf01, 0x5a1, 0x8000, 0});
-  r.Call(kCm, Fn::ProtocolCmRegisterSap, {0xca1, 0x8000, 0, 0x5a01}).Ret(kCm, Fn::ProtocolCmRegisterSap, 0, {0xc5a1});
+  r.Call(kCm, Fn::ProtocolCmRegisterSap, {0xca1, 0x8000, 0, 0x5a01})
+      .Ret(kCm, Fn::ProtocolCmRegisterSap, 0, {0xc5a1});
   r.Ret(kCl, Fn::NdisClRegisterSap, 0, {0x5a01});
   r.Call(kCl, Fn::NdisClCloseAddressFamily, {0xaf01});
-  r.Call(kCm, Fn::ProtocolCmCloseAf, {0xca1}).Ret(kCm, Fn::ProtocolCmCloseAf, NDIS_STATUS_NOT_ACCEPTED);
+  r.Call(kCm, Fn::ProtocolCmCloseAf, {0xca1})
+      .Ret(kCm, Fn::ProtocolCmCloseAf, NDIS_STATUS_NOT_ACCEPTED);
   r.Ret(kCl, Fn::NdisClCloseAddressFamily, NDIS_STATUS_NOT_ACCEPTED);
   // AF-050 (the client's obligation) and AF-057 (NDIS should have refused).
   EXPECT_EQ(r.Rules(), (Rules{"AF-050", "AF-057"})) << r.Report();
@@ -262,7 +282,8 @@ TEST(MonitorChecks, CmNotifyCompleteOnSyncPathViolatesAf067) {
   r.Ret(kCl, Fn::NdisClCloseAddressFamily);
   r.Ret(kCl, Fn::ProtocolClNotifyCloseAf);
   r.Ret(kCm, Fn::NdisCmNotifyCloseAddressFamily);
-  r.Call(kCm, Fn::ProtocolCmNotifyCloseAfComplete, {0xca1, 0}).Ret(kCm, Fn::ProtocolCmNotifyCloseAfComplete);
+  r.Call(kCm, Fn::ProtocolCmNotifyCloseAfComplete, {0xca1, 0})
+      .Ret(kCm, Fn::ProtocolCmNotifyCloseAfComplete);
   EXPECT_EQ(r.Rules(), (Rules{"AF-067"})) << r.Report();
 }
 
@@ -271,7 +292,8 @@ TEST(MonitorChecks, PendedNotifyNeverCompletedViolatesAf065AtFinish) {
   BindAll(r);
   Open(r);
   r.Call(kCm, Fn::NdisCmNotifyCloseAddressFamily, {0xaf01});
-  r.Call(kCl, Fn::ProtocolClNotifyCloseAf, {0xa1}).Ret(kCl, Fn::ProtocolClNotifyCloseAf, NDIS_STATUS_PENDING);
+  r.Call(kCl, Fn::ProtocolClNotifyCloseAf, {0xa1})
+      .Ret(kCl, Fn::ProtocolClNotifyCloseAf, NDIS_STATUS_PENDING);
   r.Ret(kCm, Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_PENDING);
   EXPECT_EQ(r.Rules(), (Rules{"AF-065"})) << r.Report();
 }
@@ -281,7 +303,8 @@ TEST(MonitorChecks, PendedSapRegistrationNeverCompletedViolatesAf083AtFinish) {
   BindAll(r);
   Open(r);
   r.Call(kCl, Fn::NdisClRegisterSap, {0xaf01, 0x5a1, 0x8000, 0});
-  r.Call(kCm, Fn::ProtocolCmRegisterSap, {0xca1, 0x8000, 0, 0x5a01}).Ret(kCm, Fn::ProtocolCmRegisterSap, NDIS_STATUS_PENDING, {0});
+  r.Call(kCm, Fn::ProtocolCmRegisterSap, {0xca1, 0x8000, 0, 0x5a01})
+      .Ret(kCm, Fn::ProtocolCmRegisterSap, NDIS_STATUS_PENDING, {0});
   r.Ret(kCl, Fn::NdisClRegisterSap, NDIS_STATUS_PENDING, {0});
   EXPECT_EQ(r.Rules(), (Rules{"AF-083"})) << r.Report();
 }
@@ -291,10 +314,12 @@ TEST(MonitorChecks, CmDeregisterSapFailingViolatesAf090) {
   BindAll(r);
   Open(r);
   r.Call(kCl, Fn::NdisClRegisterSap, {0xaf01, 0x5a1, 0x8000, 0});
-  r.Call(kCm, Fn::ProtocolCmRegisterSap, {0xca1, 0x8000, 0, 0x5a01}).Ret(kCm, Fn::ProtocolCmRegisterSap, 0, {0xc5a1});
+  r.Call(kCm, Fn::ProtocolCmRegisterSap, {0xca1, 0x8000, 0, 0x5a01})
+      .Ret(kCm, Fn::ProtocolCmRegisterSap, 0, {0xc5a1});
   r.Ret(kCl, Fn::NdisClRegisterSap, 0, {0x5a01});
   r.Call(kCl, Fn::NdisClDeregisterSap, {0x5a01});
-  r.Call(kCm, Fn::ProtocolCmDeregisterSap, {0xc5a1}).Ret(kCm, Fn::ProtocolCmDeregisterSap, NDIS_STATUS_RESOURCES);
+  r.Call(kCm, Fn::ProtocolCmDeregisterSap, {0xc5a1})
+      .Ret(kCm, Fn::ProtocolCmDeregisterSap, NDIS_STATUS_RESOURCES);
   r.Ret(kCl, Fn::NdisClDeregisterSap, NDIS_STATUS_RESOURCES);
   EXPECT_EQ(r.Rules(), (Rules{"AF-090"})) << r.Report();
 }
@@ -303,8 +328,10 @@ void CreateVc(Trail& r, int32_t peer_status = NDIS_STATUS_SUCCESS, bool delete_o
               int32_t result = NDIS_STATUS_SUCCESS) {
   r.Call(kCl, Fn::NdisCoCreateVc, {0xb002, 0xaf01, 0x7c1, 0});
   r.Call(kMp, Fn::MiniportCoCreateVc, {0xf1, 0x7c01}).Ret(kMp, Fn::MiniportCoCreateVc, 0, {0xf2});
-  r.Call(kCm, Fn::ProtocolCoCreateVc, {0xca1, 0x7c01}).Ret(kCm, Fn::ProtocolCoCreateVc, peer_status, {0xc7c1});
-  if (delete_on_pending) r.Call(kCm, Fn::ProtocolCoDeleteVc, {0xc7c1}).Ret(kCm, Fn::ProtocolCoDeleteVc);
+  r.Call(kCm, Fn::ProtocolCoCreateVc, {0xca1, 0x7c01})
+      .Ret(kCm, Fn::ProtocolCoCreateVc, peer_status, {0xc7c1});
+  if (delete_on_pending)
+    r.Call(kCm, Fn::ProtocolCoDeleteVc, {0xc7c1}).Ret(kCm, Fn::ProtocolCoDeleteVc);
   r.Ret(kCl, Fn::NdisCoCreateVc, result, {result == NDIS_STATUS_SUCCESS ? 0x7c01u : 0u});
 }
 
@@ -335,7 +362,8 @@ TEST(MonitorChecks, CreateVcSkippingMiniportViolatesAf103) {
   BindAll(r);
   Open(r);
   r.Call(kCl, Fn::NdisCoCreateVc, {0xb002, 0xaf01, 0x7c1, 0});
-  r.Call(kCm, Fn::ProtocolCoCreateVc, {0xca1, 0x7c01}).Ret(kCm, Fn::ProtocolCoCreateVc, 0, {0xc7c1});
+  r.Call(kCm, Fn::ProtocolCoCreateVc, {0xca1, 0x7c01})
+      .Ret(kCm, Fn::ProtocolCoCreateVc, 0, {0xc7c1});
   r.Ret(kCl, Fn::NdisCoCreateVc, 0, {0x7c01});
   EXPECT_EQ(r.Rules(), (Rules{"AF-103"})) << r.Report();
 }
@@ -374,7 +402,8 @@ TEST(MonitorChecks, VcHandleCollidingWithLiveAfHandleViolatesAf140) {
   Open(r);
   r.Call(kCl, Fn::NdisCoCreateVc, {0xb002, 0xaf01, 0x7c1, 0});
   r.Call(kMp, Fn::MiniportCoCreateVc, {0xf1, 0xaf01}).Ret(kMp, Fn::MiniportCoCreateVc, 0, {0xf2});
-  r.Call(kCm, Fn::ProtocolCoCreateVc, {0xca1, 0xaf01}).Ret(kCm, Fn::ProtocolCoCreateVc, 0, {0xc7c1});
+  r.Call(kCm, Fn::ProtocolCoCreateVc, {0xca1, 0xaf01})
+      .Ret(kCm, Fn::ProtocolCoCreateVc, 0, {0xc7c1});
   r.Ret(kCl, Fn::NdisCoCreateVc, 0, {0xaf01});
   EXPECT_EQ(r.Rules(), (Rules{"AF-140"})) << r.Report();
 }
@@ -399,7 +428,8 @@ TEST(MonitorChecks, CmHandlerSize136AcceptedByDefaultButNotWhenProfileRequires14
 TEST(MonitorChecks, CmNotifyCompleteToSize136CmViolatesAf131) {
   Trail r;
   Handlers(r, kCm, 0xa5, 136, 0xffff);
-  r.Call(kCm, Fn::ProtocolCmNotifyCloseAfComplete, {0xca1, 0}).Ret(kCm, Fn::ProtocolCmNotifyCloseAfComplete);
+  r.Call(kCm, Fn::ProtocolCmNotifyCloseAfComplete, {0xca1, 0})
+      .Ret(kCm, Fn::ProtocolCmNotifyCloseAfComplete);
   EXPECT_EQ(r.Rules(), (Rules{"AF-067", "AF-131"})) << r.Report();
 }
 
@@ -410,7 +440,8 @@ TEST(MonitorChecks, OpenOutsideNotifyViolatesAf030UnlessRelaxed) {
     Trail r(p);
     BindAll(r);
     r.Call(kCl, Fn::NdisClOpenAddressFamilyEx, {0xb002, kAfType, 1, 0, 0xa1});
-    r.Call(kCm, Fn::ProtocolCmOpenAf, {0xcb1, kAfType, 1, 0, 0xaf01}).Ret(kCm, Fn::ProtocolCmOpenAf, 0, {0xca1});
+    r.Call(kCm, Fn::ProtocolCmOpenAf, {0xcb1, kAfType, 1, 0, 0xaf01})
+        .Ret(kCm, Fn::ProtocolCmOpenAf, 0, {0xca1});
     r.Ret(kCl, Fn::NdisClOpenAddressFamilyEx, 0, {0xaf01});
     EXPECT_EQ(r.Rules(), relaxed ? Rules{} : Rules{"AF-030"}) << r.Report();
   }
@@ -419,7 +450,8 @@ TEST(MonitorChecks, OpenOutsideNotifyViolatesAf030UnlessRelaxed) {
 TEST(MonitorChecks, RegisterOutsideBindViolatesAf001) {
   Trail r;
   BindAll(r);
-  r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, 3, 1, 0}).Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
+  r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, 3, 1, 0})
+      .Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
   EXPECT_EQ(r.Rules(), (Rules{"AF-001"})) << r.Report();
 }
 
@@ -469,7 +501,9 @@ TEST(MonitorRobustness, RandomEventsNeverCrash) {
     e.phase = (next() & 1) ? Phase::kCall : Phase::kReturn;
     e.actor = static_cast<ActorId>(next() % 5);
     e.irql = static_cast<uint8_t>(next() % 3);
-    e.status = (next() & 1) ? 0 : static_cast<int32_t>(next() % 4 == 0 ? NDIS_STATUS_PENDING : NDIS_STATUS_FAILURE);
+    e.status = (next() & 1) ? 0
+                            : static_cast<int32_t>(next() % 4 == 0 ? NDIS_STATUS_PENDING
+                                                                   : NDIS_STATUS_FAILURE);
     e.arg_count = static_cast<uint8_t>(next() % 10);  // may exceed kMaxArgs
     for (auto& a : e.arg) a = next() % 8;
     e.blob_len = static_cast<uint16_t>(next() % 400);  // may exceed kMaxBlob
@@ -508,9 +542,11 @@ TEST(MonitorThroughput, OpenCloseChurn) {
     emit(kCm, Fn::ProtocolCmCloseAf, Phase::kReturn, 0, {});
     emit(kCl, Fn::NdisClCloseAddressFamily, Phase::kReturn, 0, {});
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double n = static_cast<double>(idx - 1000);
-  std::printf("monitor throughput: %.0f events in %.3f s = %.2f M events/s\n", n, secs, n / secs / 1e6);
+  std::printf("monitor throughput: %.0f events in %.3f s = %.2f M events/s\n", n, secs,
+              n / secs / 1e6);
   // Only AF-030 (opens outside the notify) is expected here.
   for (const Violation& v : m.violations()) EXPECT_EQ(v.rule, "AF-030") << v.message;
 }

@@ -32,7 +32,8 @@ Outcome Replay(const std::vector<Event>& events, Profile p = {}) {
   Outcome o;
   for (const Violation& v : m.violations()) {
     o.rules.insert(v.rule);
-    o.report += v.rule + " " + v.check + " @" + std::to_string(v.event_index) + ": " + v.message + "\n";
+    o.report +=
+        v.rule + " " + v.check + " @" + std::to_string(v.event_index) + ": " + v.message + "\n";
   }
   return o;
 }
@@ -84,8 +85,10 @@ TEST(WanCanonical, W1UnderCompatUlongProfileDecodesWithoutFalseReports) {
 TEST(WanStatus, ProtocolStatusWithOtherStatusReportsWan001) {
   Builder b = W1Builder();
   const Buf frag = Fragment(kLc, WAN_ERROR_CRC);
-  b.Call(kWmp, Fn::NdisMIndicateStatus, {kMh, static_cast<uint32_t>(NDIS_STATUS_WAN_FRAGMENT), frag.size()}, 2, &frag);
-  b.Call(kNdiswan, Fn::ProtocolStatus, {kBindCtx, static_cast<uint32_t>(NDIS_STATUS_WAN_LINE_DOWN), frag.size()}, 2, &frag);
+  b.Call(kWmp, Fn::NdisMIndicateStatus,
+         {kMh, static_cast<uint32_t>(NDIS_STATUS_WAN_FRAGMENT), frag.size()}, 2, &frag);
+  b.Call(kNdiswan, Fn::ProtocolStatus,
+         {kBindCtx, static_cast<uint32_t>(NDIS_STATUS_WAN_LINE_DOWN), frag.size()}, 2, &frag);
   b.Ret(kNdiswan, Fn::ProtocolStatus, 0, {frag.size()}, 2, &frag);
   b.Ret(kWmp, Fn::NdisMIndicateStatus, 0, {frag.size()}, 2, &frag);
   b.Complete();
@@ -169,7 +172,7 @@ TEST(WanStatus, ReinitializedOrFreedSpinLockIsNoLongerHeld) {
   Lock(b, kWmp, Fn::NdisAcquireSpinLock, kLock);
   Lock(b, kWmp, Fn::NdisAllocateSpinLock, kLock);  // re-initialized while held
   Lock(b, kWmp, Fn::NdisAcquireSpinLock, kFreed);
-  Lock(b, kWmp, Fn::NdisFreeSpinLock, kFreed);     // freed while held
+  Lock(b, kWmp, Fn::NdisFreeSpinLock, kFreed);  // freed while held
   b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC));
   b.Complete();
   const Outcome o = Replay(b.events);
@@ -252,8 +255,9 @@ TEST(WanLineUp, PendedGetIdWithLineUpBeforeCompletionIsClean) {
   b.Complete();
   b.Call(kWmp, Fn::NdisMQueryInformationComplete, {kMh, NDIS_STATUS_SUCCESS}, DISPATCH_LEVEL);
   const Buf out = GetIdOut(in, kLc);
-  b.Call(kNdiswan, Fn::ProtocolRequestComplete, {kBindCtx, 0x9001, NDIS_STATUS_SUCCESS, OID_TAPI_GET_ID, out.size()},
-         DISPATCH_LEVEL, &out);
+  b.Call(kNdiswan, Fn::ProtocolRequestComplete,
+         {kBindCtx, 0x9001, NDIS_STATUS_SUCCESS, OID_TAPI_GET_ID, out.size()}, DISPATCH_LEVEL,
+         &out);
   b.Ret(kNdiswan, Fn::ProtocolRequestComplete, 0, {}, DISPATCH_LEVEL);
   b.Ret(kWmp, Fn::NdisMQueryInformationComplete, 0, {}, DISPATCH_LEVEL);
   const Outcome o = Replay(b.events);
@@ -451,7 +455,6 @@ TEST(WanTapi, UnknownHtLineOrHtCallReportsWan061) {
 }
 
 TEST(WanTapi, NewCallWithoutCallStateReportsWan062) {
-  
   Builder b;
   b.Setup().OpenLine();
   Buf md = Zeros(24);
@@ -608,7 +611,8 @@ TEST(WanRegistration, Ndis4ProfileFlagsNdis5WanMiniportWan095) {
 
 TEST(WanEncoding, StatusBufferChangedReportsWan103) {
   Builder b = W1Builder();
-  b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC), Fragment(kLc, WAN_ERROR_FRAMING));
+  b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC),
+             Fragment(kLc, WAN_ERROR_FRAMING));
   b.Complete();
   const Outcome o = Replay(b.events);
   // NDISWAN's ProtocolStatus wrote Errors; what the miniport sees changed.

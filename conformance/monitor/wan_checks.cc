@@ -4,8 +4,6 @@
 // Buffers are decoded by x64 offset (static_asserted in ndisconf/api) with
 // a bounds check against both the length the caller claimed and the bytes
 // the event carries; nothing is ever cast from a blob.
-#include "conformance/monitor/wan_monitor.h"
-
 #include <ndis.h>
 #include <ndistapi.h>
 #include <ndiswan.h>
@@ -16,6 +14,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "conformance/monitor/wan_monitor.h"
 
 namespace ndisconf::monitor::wan {
 namespace {
@@ -145,7 +145,7 @@ struct GetId {
   bool class_known = false, ndis = false;
   uint32_t select = 0, class_hash = 0;
   uint64_t hd_line = 0, hd_call = 0;
-  uint64_t ht_call = 0;          // the call hdCall names, 0 if unknown
+  uint64_t ht_call = 0;  // the call hdCall names, 0 if unknown
   bool call_known = false;
   bool calls_for_line_up = false;  // WAN-034 decision table
 };
@@ -200,7 +200,7 @@ struct Line {
 
 struct Call {
   uint64_t adapter = 0, ht_line = 0, hd_call = 0;
-  bool provisional = true;   // MAKE_CALL not completed yet
+  bool provisional = true;  // MAKE_CALL not completed yet
   bool closed = false, closed_by_line = false;
   bool from_newcall = false, saw_callstate = false;
   uint32_t state = 0;
@@ -456,7 +456,8 @@ struct WanMonitor::State {
         if (it != spin_locks.end()) Unhold(it->second);
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -553,14 +554,30 @@ void WanMonitor::State::OnCall(const Event& e, const uint64_t* a, WFrame& f) {
     }
     case Fn::MiniportHalt:
     case Fn::MiniportISR:
-    case Fn::MiniportHandleInterrupt: f.adapter = HandleByCtx(a[0]); break;
-    case Fn::NdisMIndicateStatus: IndicateCall(e, a, f); break;
-    case Fn::NdisMIndicateStatusComplete: StatusCompleteCall(e, f); break;
-    case Fn::MiniportQueryInformation: RequestCall(e, a, true); break;
-    case Fn::MiniportSetInformation: RequestCall(e, a, false); break;
-    case Fn::NdisMQueryInformationComplete: RequestCompleteCall(e, a, true); break;
-    case Fn::NdisMSetInformationComplete: RequestCompleteCall(e, a, false); break;
-    case Fn::MiniportWanSend: WanSendCall(e, a, f); break;
+    case Fn::MiniportHandleInterrupt:
+      f.adapter = HandleByCtx(a[0]);
+      break;
+    case Fn::NdisMIndicateStatus:
+      IndicateCall(e, a, f);
+      break;
+    case Fn::NdisMIndicateStatusComplete:
+      StatusCompleteCall(e, f);
+      break;
+    case Fn::MiniportQueryInformation:
+      RequestCall(e, a, true);
+      break;
+    case Fn::MiniportSetInformation:
+      RequestCall(e, a, false);
+      break;
+    case Fn::NdisMQueryInformationComplete:
+      RequestCompleteCall(e, a, true);
+      break;
+    case Fn::NdisMSetInformationComplete:
+      RequestCompleteCall(e, a, false);
+      break;
+    case Fn::MiniportWanSend:
+      WanSendCall(e, a, f);
+      break;
     case Fn::NdisMWanSendComplete: {
       auto it = sends.find(a[1]);
       if (it == sends.end()) break;
@@ -568,7 +585,9 @@ void WanMonitor::State::OnCall(const Event& e, const uint64_t* a, WFrame& f) {
       sends.erase(it);
       break;
     }
-    case Fn::NdisMWanIndicateReceive: LinkContextUse(e, a[0], a[1], "NdisMWanIndicateReceive"); break;
+    case Fn::NdisMWanIndicateReceive:
+      LinkContextUse(e, a[0], a[1], "NdisMWanIndicateReceive");
+      break;
     case Fn::NdisMWanIndicateReceiveComplete:
       LinkContextUse(e, a[0], a[1], "NdisMWanIndicateReceiveComplete");
       break;
@@ -584,8 +603,10 @@ void WanMonitor::State::OnCall(const Event& e, const uint64_t* a, WFrame& f) {
     case Fn::ProtocolOpenAdapterComplete: {
       auto it = binds.find(Key{a[0], e.actor});
       if (it == binds.end()) break;
-      if (SlotStatus(a[1]) == NDIS_STATUS_SUCCESS) it->second.open = true;
-      else binds.erase(it);
+      if (SlotStatus(a[1]) == NDIS_STATUS_SUCCESS)
+        it->second.open = true;
+      else
+        binds.erase(it);
       break;
     }
     case Fn::ProtocolCloseAdapterComplete: {
@@ -612,13 +633,17 @@ void WanMonitor::State::OnCall(const Event& e, const uint64_t* a, WFrame& f) {
       }
       break;
     }
-    case Fn::ProtocolStatus: ProtocolStatusCall(e, a); break;
+    case Fn::ProtocolStatus:
+      ProtocolStatusCall(e, a);
+      break;
     case Fn::NdisAllocateSpinLock:
     case Fn::NdisFreeSpinLock:
     case Fn::NdisAcquireSpinLock:
     case Fn::NdisReleaseSpinLock:
     case Fn::NdisDprAcquireSpinLock:
-    case Fn::NdisDprReleaseSpinLock: SpinLockCall(e, a[0]); break;
+    case Fn::NdisDprReleaseSpinLock:
+      SpinLockCall(e, a[0]);
+      break;
     case Fn::ProtocolStatusComplete: {
       WFrame* c = depth >= 2 ? &stack[depth - 2] : nullptr;
       if (c == nullptr || c->fn != Fn::NdisMIndicateStatusComplete || c->notified_overflow) break;
@@ -627,14 +652,16 @@ void WanMonitor::State::OnCall(const Event& e, const uint64_t* a, WFrame& f) {
       while (i < c->nnotified && !(c->notified[i] == k)) ++i;
       if (i == c->nnotified)
         Report(kW011, e.index, a[0],
-               "ProtocolStatusComplete to binding " + Hex(a[0]) + ", which no indication of the bracket notified");
+               "ProtocolStatusComplete to binding " + Hex(a[0]) +
+                   ", which no indication of the bracket notified");
       else if (c->done[i])
         Report(kW011, e.index, a[0], "binding " + Hex(a[0]) + " got ProtocolStatusComplete twice");
       else
         c->done[i] = true;
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -643,15 +670,25 @@ void WanMonitor::State::OnReturn(const Event& e, const uint64_t* a, WFrame& f) {
     case Fn::MiniportHalt:
       if (Adapter* ad = FindAdapter(f.adapter)) ad->halted = true;
       break;
-    case Fn::NdisMIndicateStatus: IndicateReturn(e, a, f); break;
-    case Fn::NdisMIndicateStatusComplete: StatusCompleteReturn(e, f); break;
-    case Fn::MiniportQueryInformation: RequestReturn(e, a, true, f); break;
-    case Fn::MiniportSetInformation: RequestReturn(e, a, false, f); break;
+    case Fn::NdisMIndicateStatus:
+      IndicateReturn(e, a, f);
+      break;
+    case Fn::NdisMIndicateStatusComplete:
+      StatusCompleteReturn(e, f);
+      break;
+    case Fn::MiniportQueryInformation:
+      RequestReturn(e, a, true, f);
+      break;
+    case Fn::MiniportSetInformation:
+      RequestReturn(e, a, false, f);
+      break;
     case Fn::MiniportWanSend: {
       Link* l = f.send_lc != 0 ? FindLink(f.send_lc) : nullptr;
       if (l == nullptr) break;
-      if (e.status == NDIS_STATUS_PENDING) sends[f.arg[2]] = f.send_lc;
-      else if (l->outstanding > 0) --l->outstanding;
+      if (e.status == NDIS_STATUS_PENDING)
+        sends[f.arg[2]] = f.send_lc;
+      else if (l->outstanding > 0)
+        --l->outstanding;
       break;
     }
     case Fn::NdisOpenAdapter: {
@@ -680,8 +717,11 @@ void WanMonitor::State::OnReturn(const Event& e, const uint64_t* a, WFrame& f) {
       }
       break;
     }
-    case Fn::ProtocolStatus: ProtocolStatusReturn(e, a); break;
-    default: break;
+    case Fn::ProtocolStatus:
+      ProtocolStatusReturn(e, a);
+      break;
+    default:
+      break;
   }
 }
 
@@ -822,7 +862,8 @@ void WanMonitor::State::IndicateCall(const Event& e, const uint64_t* a, WFrame& 
       return LinkContextUse(e, mh, lc, "fragment");
     }
     case NDIS_STATUS_TAPI_INDICATION: {
-      const size_t need = profile->wan_tapi_event_ulong_params ? kTapiEventCompatSize : kTapiEventSize;
+      const size_t need =
+          profile->wan_tapi_event_ulong_params ? kTapiEventCompatSize : kTapiEventSize;
       if (!b.Has(0, need)) {
         Report(kW060, e.index, mh,
                "NDIS_STATUS_TAPI_INDICATION with StatusBufferSize " + std::to_string(f.len) +
@@ -831,7 +872,8 @@ void WanMonitor::State::IndicateCall(const Event& e, const uint64_t* a, WFrame& 
       }
       return TapiIndication(e, ad, mh, b, f);
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -842,8 +884,9 @@ void WanMonitor::State::LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Byt
   const uint64_t handle = b.U64(offsetof(NDIS_MAC_LINE_UP, NdisLinkHandle));
   const uint64_t lc = b.U64(kLineUpContextOff);
   if ((profile->wan_strict_quality || Strict()) && quality > NdisWanReliable)
-    Report(kW030, e.index, lc, "line-up Quality " + std::to_string(quality) +
-                                   " is not an NDIS_WAN_QUALITY (0..2) (OQ-22 strict)");
+    Report(kW030, e.index, lc,
+           "line-up Quality " + std::to_string(quality) +
+               " is not an NDIS_WAN_QUALITY (0..2) (OQ-22 strict)");
   Req* g = (ad.query.active && ad.query.oid == OID_TAPI_GET_ID) ? &ad.query : nullptr;
 
   if (lc != 0) {
@@ -882,7 +925,8 @@ void WanMonitor::State::LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Byt
   }
   uint64_t ht_call = 0;
   if (g != nullptr) {
-    if (g->g.decoded && (g->g.select != LINECALLSELECT_CALL || (g->g.call_known && !g->g.calls_for_line_up))) {
+    if (g->g.decoded &&
+        (g->g.select != LINECALLSELECT_CALL || (g->g.call_known && !g->g.calls_for_line_up))) {
       Report(kW034, e.index, handle,
              "initial line-up inside an OID_TAPI_GET_ID (ulSelect " + Hex(g->g.select) +
                  ") that does not call for one: not LINECALLSELECT_CALL, or a device class "
@@ -898,7 +942,8 @@ void WanMonitor::State::LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Byt
       Report(kW021, e.index, handle,
              "initial line-up of a TAPI miniport outside OID_TAPI_GET_ID(\"ndis\", CALL)");
     Call* c = FindCall(cwid);
-    if (c != nullptr && !c->closed && c->adapter == mh) ht_call = cwid;
+    if (c != nullptr && !c->closed && c->adapter == mh)
+      ht_call = cwid;
     else if (ad.tapi_seen)
       Report(kW027, e.index, handle,
              "initial line-up ConnectionWrapperID " + Hex(cwid) + " names no live call");
@@ -916,8 +961,8 @@ void WanMonitor::State::LinkContextUse(const Event& e, uint64_t mh, uint64_t lc,
   if (l != nullptr && l->adapter == mh) {
     if (l->up) return;
     Report(kW043, e.index, lc,
-           std::string(what) + " names NdisLinkContext " + Hex(lc) + " after its line-down (event " +
-               std::to_string(l->since) + ")");
+           std::string(what) + " names NdisLinkContext " + Hex(lc) +
+               " after its line-down (event " + std::to_string(l->since) + ")");
     return;
   }
   ++unknown_links;  // OQ-25 / WAN-101
@@ -927,7 +972,8 @@ void WanMonitor::State::LinkContextUse(const Event& e, uint64_t mh, uint64_t lc,
                ", which no line-up of this adapter established (OQ-25)");
 }
 
-void WanMonitor::State::TapiIndication(const Event& e, Adapter& ad, uint64_t mh, Bytes b, WFrame& f) {
+void WanMonitor::State::TapiIndication(const Event& e, Adapter& ad, uint64_t mh, Bytes b,
+                                       WFrame& f) {
   const bool compat = profile->wan_tapi_event_ulong_params;
   const uint64_t ht_line = b.U64(0);
   const uint64_t ht_call = b.U64(8);
@@ -953,8 +999,8 @@ void WanMonitor::State::TapiIndication(const Event& e, Adapter& ad, uint64_t mh,
     Call* c = FindCall(ht_call);
     if (c == nullptr || c->closed || c->adapter != mh || c->ht_line != ht_line) {
       Report(kW061, e.index, ht_call,
-             std::string(name) + " names htCall " + Hex(ht_call) + ", which is not a live call of line " +
-                 Hex(ht_line));
+             std::string(name) + " names htCall " + Hex(ht_call) +
+                 ", which is not a live call of line " + Hex(ht_line));
       return nullptr;
     }
     return c;
@@ -963,8 +1009,8 @@ void WanMonitor::State::TapiIndication(const Event& e, Adapter& ad, uint64_t mh,
     case LINE_NEWCALL: {
       if (ht_call != 0 || p2 != 0 || p3 != 0)
         Report(kW062, e.index, p1,
-               "LINE_NEWCALL with htCall " + Hex(ht_call) + ", ulParam2 " + Hex(p2) + ", ulParam3 " +
-                   Hex(p3) + "; all must be 0");
+               "LINE_NEWCALL with htCall " + Hex(ht_call) + ", ulParam2 " + Hex(p2) +
+                   ", ulParam3 " + Hex(p3) + "; all must be 0");
       if (line->media_modes == 0)
         Report(kW063, e.index, ht_line,
                "LINE_NEWCALL on line " + Hex(ht_line) +
@@ -1009,29 +1055,35 @@ void WanMonitor::State::TapiIndication(const Event& e, Adapter& ad, uint64_t mh,
     }
     case LINE_LINEDEVSTATE: {
       if (ht_call != 0)
-        Report(kW061, e.index, ht_call, "LINE_LINEDEVSTATE carries htCall " + Hex(ht_call) + "; line messages carry 0");
+        Report(kW061, e.index, ht_call,
+               "LINE_LINEDEVSTATE carries htCall " + Hex(ht_call) + "; line messages carry 0");
       const uint64_t off = p1 & ~uint64_t{line->line_states | LINEDEVSTATE_REINIT};
       if (off != 0)
         Report(kW065, e.index, ht_line,
                "LINE_LINEDEVSTATE " + Hex(p1) + " with states " + Hex(off) +
-                   " not enabled by OID_TAPI_SET_STATUS_MESSAGES (enabled " + Hex(line->line_states) + ")");
+                   " not enabled by OID_TAPI_SET_STATUS_MESSAGES (enabled " +
+                   Hex(line->line_states) + ")");
       return;
     }
     case LINE_ADDRESSSTATE: {
       if (ht_call != 0)
-        Report(kW061, e.index, ht_call, "LINE_ADDRESSSTATE carries htCall " + Hex(ht_call) + "; line messages carry 0");
+        Report(kW061, e.index, ht_call,
+               "LINE_ADDRESSSTATE carries htCall " + Hex(ht_call) + "; line messages carry 0");
       const uint64_t off = p2 & ~uint64_t{line->address_states};
       if (off != 0)
         Report(kW065, e.index, ht_line,
                "LINE_ADDRESSSTATE " + Hex(p2) + " with states " + Hex(off) +
-                   " not enabled by OID_TAPI_SET_STATUS_MESSAGES (enabled " + Hex(line->address_states) + ")");
+                   " not enabled by OID_TAPI_SET_STATUS_MESSAGES (enabled " +
+                   Hex(line->address_states) + ")");
       return;
     }
     case LINE_CLOSE:
       if (ht_call != 0)
-        Report(kW061, e.index, ht_call, "LINE_CLOSE carries htCall " + Hex(ht_call) + "; line messages carry 0");
+        Report(kW061, e.index, ht_call,
+               "LINE_CLOSE carries htCall " + Hex(ht_call) + "; line messages carry 0");
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -1058,7 +1110,8 @@ void WanMonitor::State::UpperIndicateCall(const Event& e, WFrame& f) {
                "NDIS_WAN_FRAGMENT to protocols with StatusBufferSize " + std::to_string(f.len) +
                    "; the structure needs 12");
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -1085,8 +1138,8 @@ void WanMonitor::State::UpperIndicateReturn(const Event& e, const uint64_t* a, W
     if (before.p[i] == after.p[i]) continue;
     const bool reserved = line_up && i >= kWanLocalOff && i < kWanLocalOff + kWanReservedLocal;
     Report(check, e.index, f.adapter,
-           "byte " + std::to_string(i) + " of NDISWAN's status " + St(f.gstatus) + " changed from " +
-               Hex(before.p[i]) + " to " + Hex(after.p[i]) +
+           "byte " + std::to_string(i) + " of NDISWAN's status " + St(f.gstatus) +
+               " changed from " + Hex(before.p[i]) + " to " + Hex(after.p[i]) +
                (reserved ? " (LocalAddress high-order bytes, reserved to NDISWAN)"
                          : " (an IN field of the structure)"));
     return;
@@ -1124,8 +1177,9 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
       if (i >= skip_off && i < skip_off + skip_len) continue;
       if (before.p[i] != after.p[i]) {
         Report(kW103, e.index, mh,
-               "StatusBuffer byte " + std::to_string(i) + " of status " + St(f.gstatus) + " changed from " +
-                   Hex(before.p[i]) + " to " + Hex(after.p[i]) + " across NdisMIndicateStatus");
+               "StatusBuffer byte " + std::to_string(i) + " of status " + St(f.gstatus) +
+                   " changed from " + Hex(before.p[i]) + " to " + Hex(after.p[i]) +
+                   " across NdisMIndicateStatus");
         break;
       }
     }
@@ -1148,8 +1202,8 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
       for (uint8_t i = 0; i < f.nnotified; ++i) got |= f.notified[i] == k;
       if (!got)
         Report(kW001Every, e.index, k.v,
-               "binding " + Hex(k.v) + " (actor " + std::to_string(k.w) + ") to the adapter got no ProtocolStatus for status " +
-                   St(f.gstatus));
+               "binding " + Hex(k.v) + " (actor " + std::to_string(k.w) +
+                   ") to the adapter got no ProtocolStatus for status " + St(f.gstatus));
     }
   }
   const bool forwarded = f.nnotified > 0;
@@ -1164,7 +1218,8 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
     }
     if (Link* old = FindLink(lc); old != nullptr && old->up) {
       Report(kW024, e.index, lc,
-             "initial line-up returned NdisLinkContext " + Hex(lc) + ", which a live link already has");
+             "initial line-up returned NdisLinkContext " + Hex(lc) +
+                 ", which a live link already has");
       return;
     }
     Link& l = links[lc];
@@ -1176,7 +1231,8 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
     l.window = f.up_window;
     l.since = e.index;
     link_by_handle[Key{mh, f.up_handle}] = lc;
-    if (Call* c = FindCall(f.up_ht_call); c != nullptr && c->adapter == mh && !c->closed) c->lc = lc;
+    if (Call* c = FindCall(f.up_ht_call); c != nullptr && c->adapter == mh && !c->closed)
+      c->lc = lc;
     if (ad.query.active && ad.query.oid == OID_TAPI_GET_ID) ad.query.line_up_seen = true;
     return;
   }
@@ -1185,7 +1241,8 @@ void WanMonitor::State::IndicateReturn(const Event& e, const uint64_t* a, WFrame
     const uint64_t ht = f.p2_size == 8 ? after.U64(f.p2_off) : after.U32(f.p2_off);
     if (ht == 0) {
       Report(kW062Write, e.index, f.newcall_hd_call,
-             "LINE_NEWCALL for hdCall " + Hex(f.newcall_hd_call) + " returned with ulParam2 (htCall) still 0");
+             "LINE_NEWCALL for hdCall " + Hex(f.newcall_hd_call) +
+                 " returned with ulParam2 (htCall) still 0");
       return;
     }
     Call& c = calls[ht];
@@ -1209,12 +1266,14 @@ void WanMonitor::State::ProtocolStatusCall(const Event& e, const uint64_t* a) {
   if (gs != ind->gstatus || a[2] != ind->len) {
     Report(kW001Forward, e.index, a[0],
            "ProtocolStatus got status " + St(gs) + " size " + std::to_string(a[2]) +
-               "; the miniport indicated " + St(ind->gstatus) + " size " + std::to_string(ind->len));
+               "; the miniport indicated " + St(ind->gstatus) + " size " +
+               std::to_string(ind->len));
   } else {
     const size_t n = std::min<size_t>(e.blob_len, kBlob);
     if (n != ind->cur_len || std::memcmp(e.blob, Cur(*ind), n) != 0)
-      Report(kW001Forward, e.index, a[0],
-             "ProtocolStatus got StatusBuffer bytes other than the miniport's for status " + St(gs));
+      Report(
+          kW001Forward, e.index, a[0],
+          "ProtocolStatus got StatusBuffer bytes other than the miniport's for status " + St(gs));
   }
   for (uint8_t i = 0; i < ind->nnotified; ++i)
     if (ind->notified[i] == k)
@@ -1222,9 +1281,12 @@ void WanMonitor::State::ProtocolStatusCall(const Event& e, const uint64_t* a) {
              "binding " + Hex(a[0]) + " got ProtocolStatus twice for one NdisMIndicateStatus");
   auto b = binds.find(k);
   if (b != binds.end() && b->second.closed)
-    Report(kW001Forward, e.index, a[0], "ProtocolStatus to binding " + Hex(a[0]) + " after it was closed");
-  if (ind->nnotified < 8) ind->notified[ind->nnotified++] = k;
-  else ind->notified_overflow = true;
+    Report(kW001Forward, e.index, a[0],
+           "ProtocolStatus to binding " + Hex(a[0]) + " after it was closed");
+  if (ind->nnotified < 8)
+    ind->notified[ind->nnotified++] = k;
+  else
+    ind->notified_overflow = true;
   Adapter& ad = AdapterAt(ind->adapter);
   if (b != binds.end() && b->second.has_name && !ad.has_name) {
     ad.has_name = true;
@@ -1233,8 +1295,10 @@ void WanMonitor::State::ProtocolStatusCall(const Event& e, const uint64_t* a) {
   bool in_bracket = false;
   for (uint8_t i = 0; i < ad.nnotified; ++i) in_bracket |= ad.notified[i] == k;
   if (!in_bracket) {
-    if (ad.nnotified < 8) ad.notified[ad.nnotified++] = k;
-    else ad.notified_overflow = true;
+    if (ad.nnotified < 8)
+      ad.notified[ad.nnotified++] = k;
+    else
+      ad.notified_overflow = true;
   }
 }
 
@@ -1314,8 +1378,9 @@ void WanMonitor::State::TapiRequestStart(const Event& e, Adapter& ad, uint64_t m
   ad.tapi_seen = true;
   if (ad.wan_info_known && !ad.tapi_provider && !ad.reported_095) {
     ad.reported_095 = true;
-    Report(kW095, e.index, mh,
-           "OID_TAPI_* request to an adapter whose OID_WAN_GET_INFO FramingBits lack TAPI_PROVIDER");
+    Report(
+        kW095, e.index, mh,
+        "OID_TAPI_* request to an adapter whose OID_WAN_GET_INFO FramingBits lack TAPI_PROVIDER");
   }
   const Bytes in = View(r.in, r.in_blob_len, r.in_len);
   switch (r.oid) {
@@ -1390,11 +1455,13 @@ void WanMonitor::State::TapiRequestStart(const Event& e, Adapter& ad, uint64_t m
       }
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
-void WanMonitor::State::RequestReturn(const Event& e, const uint64_t* a, bool query, const WFrame& f) {
+void WanMonitor::State::RequestReturn(const Event& e, const uint64_t* a, bool query,
+                                      const WFrame& f) {
   const uint64_t mh = HandleByCtx(f.arg[0]);
   Adapter* ad = mh != 0 ? FindAdapter(mh) : nullptr;
   if (ad == nullptr) return;
@@ -1405,7 +1472,8 @@ void WanMonitor::State::RequestReturn(const Event& e, const uint64_t* a, bool qu
     return;
   }
   TapiRequestStatus(e, *ad, mh, r, e.status, false);
-  if (query && e.status == NDIS_STATUS_SUCCESS) RequestOutput(e, *ad, mh, r, View(e.blob, e.blob_len, a[2]));
+  if (query && e.status == NDIS_STATUS_SUCCESS)
+    RequestOutput(e, *ad, mh, r, View(e.blob, e.blob_len, a[2]));
   r.active = false;
 }
 
@@ -1419,7 +1487,8 @@ void WanMonitor::State::RequestCompleteCall(const Event& e, const uint64_t* a, b
   r.active = false;
   if (query && status == NDIS_STATUS_SUCCESS) {
     r.awaiting_buffer = true;
-    if (std::find(awaiting.begin(), awaiting.end(), a[0]) == awaiting.end()) awaiting.push_back(a[0]);
+    if (std::find(awaiting.begin(), awaiting.end(), a[0]) == awaiting.end())
+      awaiting.push_back(a[0]);
   }
 }
 
@@ -1447,7 +1516,8 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
   auto stale_call = [&](const Call* c, const char* oid) {
     if (c == nullptr || !c->closed || !ok) return;
     Report(c->closed_by_line ? kW088Stale : kW086Stale, e.index, c->hd_call,
-           std::string(oid) + " on hdCall " + Hex(c->hd_call) + " succeeded after the call was closed" +
+           std::string(oid) + " on hdCall " + Hex(c->hd_call) +
+               " succeeded after the call was closed" +
                (c->closed_by_line ? " with its line" : " by OID_TAPI_CLOSE_CALL"));
   };
   auto stale_line = [&](const Line* l, uint64_t hd, const char* oid) {
@@ -1455,22 +1525,26 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
     Report(kW088Stale, e.index, hd,
            std::string(oid) + " on hdLine " + Hex(hd) + " succeeded after OID_TAPI_CLOSE");
   };
-  if (r.oid != OID_TAPI_GET_ID && IsUnsupported(status) && status != NDIS_STATUS_TAPI_OPERATIONUNAVAIL)
+  if (r.oid != OID_TAPI_GET_ID && IsUnsupported(status) &&
+      status != NDIS_STATUS_TAPI_OPERATIONUNAVAIL)
     Report(kW080, e.index, mh,
            "OID " + Hex(r.oid) + " failed with " + St(status) +
                "; an unsupported TAPI request fails with NDIS_STATUS_TAPI_OPERATIONUNAVAIL");
   switch (r.oid) {
     case OID_TAPI_GET_ID: {
       if (IsUnsupported(status)) {
-        Report(kW070, e.index, mh, "OID_TAPI_GET_ID answered " + St(status) + "; support is mandatory");
+        Report(kW070, e.index, mh,
+               "OID_TAPI_GET_ID answered " + St(status) + "; support is mandatory");
       } else if (!(ok || status == NDIS_STATUS_TAPI_INVALLINEHANDLE ||
                    status == NDIS_STATUS_TAPI_INVALADDRESSID ||
-                   status == NDIS_STATUS_TAPI_INVALCALLHANDLE || status == NDIS_STATUS_TAPI_NODEVICE ||
+                   status == NDIS_STATUS_TAPI_INVALCALLHANDLE ||
+                   status == NDIS_STATUS_TAPI_NODEVICE ||
                    status == NDIS_STATUS_TAPI_RESOURCEUNAVAIL || status == NDIS_STATUS_FAILURE ||
                    // E-08: a buffer that cannot hold the request is refused first.
                    status == NDIS_STATUS_INVALID_LENGTH || status == NDIS_STATUS_INVALID_DATA)) {
-        Report(kW073, e.index, mh, "OID_TAPI_GET_ID " + std::string(pended ? "completed" : "returned") +
-                                       " with " + St(status) + ", which is not among its return codes");
+        Report(kW073, e.index, mh,
+               "OID_TAPI_GET_ID " + std::string(pended ? "completed" : "returned") + " with " +
+                   St(status) + ", which is not among its return codes");
       }
       const GetId& g = r.g;
       if (!g.decoded) return;
@@ -1521,7 +1595,9 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
       if (!in.Has(0, 16)) return;
       const uint64_t hd = in.U64(8);
       Call* c = CallByHd(mh, hd);
-      const char* name = r.oid == OID_TAPI_DROP ? "OID_TAPI_DROP" : r.oid == OID_TAPI_ACCEPT ? "OID_TAPI_ACCEPT" : "OID_TAPI_ANSWER";
+      const char* name = r.oid == OID_TAPI_DROP     ? "OID_TAPI_DROP"
+                         : r.oid == OID_TAPI_ACCEPT ? "OID_TAPI_ACCEPT"
+                                                    : "OID_TAPI_ANSWER";
       stale_call(c, name);
       if (r.oid == OID_TAPI_DROP && ok && c != nullptr && !c->closed && !c->idle_since_drop)
         c->drop_owes_idle = true;
@@ -1535,7 +1611,8 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
       if (c == nullptr) return;
       if (c->closed) return stale_call(c, "OID_TAPI_CLOSE_CALL");
       if (!ok) {
-        Report(kW086Fail, e.index, hd, "OID_TAPI_CLOSE_CALL on live hdCall " + Hex(hd) + " failed with " + St(status));
+        Report(kW086Fail, e.index, hd,
+               "OID_TAPI_CLOSE_CALL on live hdCall " + Hex(hd) + " failed with " + St(status));
         return;
       }
       if (c->drop_owes_idle)
@@ -1543,11 +1620,12 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
                "OID_TAPI_DROP (event " + std::to_string(c->drop_index) + ") of htCall " + Hex(ht) +
                    " was never followed by LINE_CALLSTATE IDLE before CLOSE_CALL");
       if (c->from_newcall && !c->saw_callstate)
-        Report(kW062, e.index, ht, "call " + Hex(ht) + " from LINE_NEWCALL closed without any LINE_CALLSTATE");
+        Report(kW062, e.index, ht,
+               "call " + Hex(ht) + " from LINE_NEWCALL closed without any LINE_CALLSTATE");
       if ((profile->wan_line_down_before_close_call || Strict()) && UpLinkOfCall(*c) != nullptr)
         Report(kW040Close, e.index, c->lc,
-               "OID_TAPI_CLOSE_CALL of htCall " + Hex(ht) + " completed with its link " + Hex(c->lc) +
-                   " still up (OQ-28 strict)");
+               "OID_TAPI_CLOSE_CALL of htCall " + Hex(ht) + " completed with its link " +
+                   Hex(c->lc) + " still up (OQ-28 strict)");
       c->drop_owes_idle = false;
       CloseCall(*c, e.index, false);
       return;
@@ -1560,7 +1638,8 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
       if (l == nullptr) return;
       if (l->closed) return stale_line(l, hd, "OID_TAPI_CLOSE");
       if (!ok) {
-        Report(kW088Fail, e.index, hd, "OID_TAPI_CLOSE on open hdLine " + Hex(hd) + " failed with " + St(status));
+        Report(kW088Fail, e.index, hd,
+               "OID_TAPI_CLOSE on open hdLine " + Hex(hd) + " failed with " + St(status));
         return;
       }
       CloseLine(*l, it->second, e.index);
@@ -1587,7 +1666,8 @@ void WanMonitor::State::TapiRequestStatus(const Event& e, Adapter& ad, uint64_t 
       }
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -1601,7 +1681,8 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
       ad.max_transmit = out.U32(offsetof(NDIS_WAN_INFO, MaxTransmit));
       ad.tapi_provider = (out.U32(offsetof(NDIS_WAN_INFO, FramingBits)) & TAPI_PROVIDER) != 0;
       auto d = drivers.find(ad.actor);
-      if (d != drivers.end() && d->second.registered && !d->second.wan_wrapper && !ad.reported_095) {
+      if (d != drivers.end() && d->second.registered && !d->second.wan_wrapper &&
+          !ad.reported_095) {
         ad.reported_095 = true;
         Report(kW095, e.index, mh,
                "OID_WAN_GET_INFO answered by a miniport registered without NDIS_USE_WAN_WRAPPER");
@@ -1628,8 +1709,8 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
         auto it = line_by_hd.find(Key{mh, hd_line});
         if (it->second != ht_line)
           Report(kW083, e.index, hd_line,
-                 "OID_TAPI_OPEN returned hdLine " + Hex(hd_line) + ", which open line " + Hex(it->second) +
-                     " already has");
+                 "OID_TAPI_OPEN returned hdLine " + Hex(hd_line) + ", which open line " +
+                     Hex(it->second) + " already has");
       }
       Line& l = lines[ht_line];
       l.adapter = mh;
@@ -1650,8 +1731,8 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
       Call* other = CallByHd(mh, hd_call, &other_ht);
       if (other != nullptr && !other->closed && other_ht != ht_call)
         Report(kW084, e.index, hd_call,
-               "OID_TAPI_MAKE_CALL returned hdCall " + Hex(hd_call) + ", which live call " + Hex(other_ht) +
-                   " already has");
+               "OID_TAPI_MAKE_CALL returned hdCall " + Hex(hd_call) + ", which live call " +
+                   Hex(other_ht) + " already has");
       Call& c = calls[ht_call];
       if (c.adapter != mh) {  // the provisional record went missing: rebuild it
         c = Call{};
@@ -1673,7 +1754,8 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
       constexpr size_t v = kGetIdDeviceIdOff;
       if (!out.Has(v, sizeof(VAR_STRING))) {
         if (r.in_len >= v + sizeof(VAR_STRING))
-          Report(kW026, e.index, g.hd_call, "OID_TAPI_GET_ID output carries no DeviceID VAR_STRING");
+          Report(kW026, e.index, g.hd_call,
+                 "OID_TAPI_GET_ID output carries no DeviceID VAR_STRING");
         return;
       }
       const uint32_t total = out.U32(v + offsetof(VAR_STRING, ulTotalSize));
@@ -1682,7 +1764,8 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
       const uint32_t soff = out.U32(v + offsetof(VAR_STRING, ulStringOffset));
       if (ssize == 0 && needed > total) return;  // VARSTRING too small: TAPI convention
       if (ssize < 8 || !out.Has(v + static_cast<size_t>(soff), 8)) {
-        if (v + static_cast<uint64_t>(soff) + 8 > kBlob && r.in_len > kBlob) return;  // not captured
+        if (v + static_cast<uint64_t>(soff) + 8 > kBlob && r.in_len > kBlob)
+          return;  // not captured
         Report(kW026, e.index, g.hd_call,
                "OID_TAPI_GET_ID DeviceID string (size " + std::to_string(ssize) + ", offset " +
                    std::to_string(soff) + ") does not hold a handle inside the buffer");
@@ -1697,11 +1780,13 @@ void WanMonitor::State::RequestOutput(const Event& e, Adapter& ad, uint64_t mh, 
                                        named->ht_call == l->ht_call);
       if (!ok)
         Report(kW026, e.index, g.hd_call,
-               "OID_TAPI_GET_ID DeviceID " + Hex(dev) + " is not the NdisLinkContext of an up link of the call (latest " +
-                   Hex(c->lc) + ")");
+               "OID_TAPI_GET_ID DeviceID " + Hex(dev) +
+                   " is not the NdisLinkContext of an up link of the call (latest " + Hex(c->lc) +
+                   ")");
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -1720,15 +1805,17 @@ void WanMonitor::State::WanSendCall(const Event& e, const uint64_t* a, WFrame& f
   Link* l = it != link_by_handle.end() ? FindLink(it->second) : nullptr;
   if (l == nullptr || !l->up) {
     Report(kW033, e.index, a[1],
-           "MiniportWanSend with NdisLinkHandle " + Hex(a[1]) + ", which is not the handle of a link that is up");
+           "MiniportWanSend with NdisLinkHandle " + Hex(a[1]) +
+               ", which is not the handle of a link that is up");
     return;
   }
   const Adapter* ad = FindAdapter(mh);
   const uint32_t window = l->window != 0 ? l->window : (ad != nullptr ? ad->max_transmit : 0);
   if (window != 0 && l->outstanding + 1 > window)
     Report(kW031, e.index, it->second,
-           "MiniportWanSend makes " + std::to_string(l->outstanding + 1) + " sends outstanding on link " +
-               Hex(it->second) + "; its send window is " + std::to_string(window));
+           "MiniportWanSend makes " + std::to_string(l->outstanding + 1) +
+               " sends outstanding on link " + Hex(it->second) + "; its send window is " +
+               std::to_string(window));
   ++l->outstanding;
   f.send_lc = it->second;
 }
@@ -1741,19 +1828,22 @@ void WanMonitor::State::Finish() {
   for (const auto& [mh, ad] : adapters)
     if (ad.bracket_open)
       Report(kW010, ad.bracket_since, mh,
-             "NdisMIndicateStatus on adapter " + Hex(mh) + " was never followed by NdisMIndicateStatusComplete");
+             "NdisMIndicateStatus on adapter " + Hex(mh) +
+                 " was never followed by NdisMIndicateStatusComplete");
   for (const auto& [ht, c] : calls) {
     if (c.closed) continue;
     if (c.drop_owes_idle)
       Report(kW085, c.drop_index, ht,
              "OID_TAPI_DROP of htCall " + Hex(ht) + " was never followed by LINE_CALLSTATE IDLE");
     if (c.from_newcall && !c.saw_callstate)
-      Report(kW062, c.since, ht, "call " + Hex(ht) + " from LINE_NEWCALL never got a LINE_CALLSTATE");
+      Report(kW062, c.since, ht,
+             "call " + Hex(ht) + " from LINE_NEWCALL never got a LINE_CALLSTATE");
   }
   if (profile->wan_links_down_at_finish || Strict())
     for (const auto& [lc, l] : links)
       if (l.up)
-        Report(kW040Finish, l.since, lc, "link " + Hex(lc) + " is still up at the end of the run (strict)");
+        Report(kW040Finish, l.since, lc,
+               "link " + Hex(lc) + " is still up at the end of the run (strict)");
 }
 
 // ---------------------------------------------------------------------------

@@ -144,8 +144,8 @@ Builder& Builder::Indicate(int32_t general_status, const Buf& before, const Buf&
   Call(kWmp, Fn::NdisMIndicateStatus, {kMh, static_cast<uint32_t>(general_status), before.size()},
        irql, &before);
   if (deliver) {
-    Call(kNdiswan, Fn::ProtocolStatus, {kBindCtx, static_cast<uint32_t>(general_status), before.size()},
-         irql, &before);
+    Call(kNdiswan, Fn::ProtocolStatus,
+         {kBindCtx, static_cast<uint32_t>(general_status), before.size()}, irql, &before);
     Ret(kNdiswan, Fn::ProtocolStatus, 0, {end.size()}, irql, &end);
   }
   Ret(kWmp, Fn::NdisMIndicateStatus, 0, {end.size()}, irql, &end);
@@ -209,9 +209,9 @@ Builder& Builder::GetIdWithLineUp(uint64_t hd_call, uint64_t ht_call, uint64_t h
 Builder W1Builder() {
   Builder b;
   b.Setup();
-  b.OpenLine();                                     // W1 1-3
-  b.MakeCall();                                     // W1 4
-  b.GetIdWithLineUp(kHdCall, kHtCall, kLinkHandle, kLc);  // W1 5
+  b.OpenLine();                                              // W1 1-3
+  b.MakeCall();                                              // W1 4
+  b.GetIdWithLineUp(kHdCall, kHtCall, kLinkHandle, kLc);     // W1 5
   b.Tapi(kHtCall, LINE_CALLSTATE, LINECALLSTATE_CONNECTED);  // W1 6
   // W1 7: two sends within MaxTransmit (2); the first pends.
   b.Call(kWmp, Fn::MiniportWanSend, {kCtx, kLinkHandle, 0x71, 100}, DISPATCH_LEVEL);
@@ -231,7 +231,8 @@ std::vector<Event> W2InboundCall() {
   b.OpenLine();
   Buf md = Zeros(24);
   Put64(md, offsetof(NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION, hdLine), kHdLine);
-  Put32(md, offsetof(NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION, ulMediaModes), LINEMEDIAMODE_DIGITALDATA);
+  Put32(md, offsetof(NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION, ulMediaModes),
+        LINEMEDIAMODE_DIGITALDATA);
   b.Set(OID_TAPI_SET_DEFAULT_MEDIA_DETECTION, md);
   // W2 1: LINE_NEWCALL; NDISTAPI writes htCall into ulParam2.
   b.Indicate(NDIS_STATUS_TAPI_INDICATION, TapiEvent(kHtLine, 0, LINE_NEWCALL, kInHdCall, 0, 0),
@@ -257,7 +258,7 @@ std::vector<Event> W3FragmentAndLineDown() {
   b.Indicate(NDIS_STATUS_WAN_FRAGMENT, frag).Complete();  // W3 1
   Buf down = Zeros(sizeof(NDIS_MAC_LINE_DOWN));
   Put64(down, 0, kLc);
-  b.Indicate(NDIS_STATUS_WAN_LINE_DOWN, down).Complete();  // W3 2
+  b.Indicate(NDIS_STATUS_WAN_LINE_DOWN, down).Complete();                                  // W3 2
   b.Tapi(kHtCall, LINE_CALLSTATE, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);  // W3 3
   Buf drop = Zeros(24);
   Put64(drop, offsetof(NDIS_TAPI_DROP, hdCall), kHdCall);
@@ -268,7 +269,7 @@ std::vector<Event> W3FragmentAndLineDown() {
   b.Set(OID_TAPI_CLOSE_CALL, close_call);  // W3 5
   Buf close = Zeros(sizeof(NDIS_TAPI_CLOSE));
   Put64(close, offsetof(NDIS_TAPI_CLOSE, hdLine), kHdLine);
-  b.Set(OID_TAPI_CLOSE, close);  // W3 6
+  b.Set(OID_TAPI_CLOSE, close);                                                   // W3 6
   b.Set(OID_TAPI_PROVIDER_SHUTDOWN, Zeros(sizeof(NDIS_TAPI_PROVIDER_SHUTDOWN)));  // W3 7
   return b.events;
 }

@@ -115,7 +115,8 @@ class ClientOversizedCoHeader : public Client {
 
 const RegisterImplementation kClientOversizedCoHeader(Implementation{
     .name = "bug-client-oversized-co-header",
-    .description = "client registers NDIS_PROTOCOL_CO_CHARACTERISTICS with a Header.Size beyond the structure",
+    .description =
+        "client registers NDIS_PROTOCOL_CO_CHARACTERISTICS with a Header.Size beyond the structure",
     .seeded_rule = "AF-136",
     .client = [](const ClientConfig& c) { return std::make_unique<ClientOversizedCoHeader>(c); },
 });

@@ -57,9 +57,10 @@ const RegisterImplementation kCmNeverCompletesSapDeregister(Implementation{
     .name = "bug-cm-never-completes-sap-deregister",
     .description = "call manager pends ProtocolCmDeregisterSap and never completes it",
     .seeded_rule = "AF-090",
-    .cm = [](const drivers::CallManagerConfig& c) {
-      return std::make_unique<CmNeverCompletesSapDeregister>(c);
-    },
+    .cm =
+        [](const drivers::CallManagerConfig& c) {
+          return std::make_unique<CmNeverCompletesSapDeregister>(c);
+        },
 });
 
 // AF-120 (client): ProtocolUnbindAdapterEx must close every AF before
@@ -79,9 +80,10 @@ const RegisterImplementation kClientClosesBindingWithAfOpen(Implementation{
     .name = "bug-client-closes-binding-with-af-open",
     .description = "client's ProtocolUnbindAdapterEx closes the binding with its AF still open",
     .seeded_rule = "AF-120",
-    .client = [](const drivers::ClientConfig& c) {
-      return std::make_unique<ClientClosesBindingWithAfOpen>(c);
-    },
+    .client =
+        [](const drivers::ClientConfig& c) {
+          return std::make_unique<ClientClosesBindingWithAfOpen>(c);
+        },
 });
 
 // AF-104 (CoNDIS miniport): MiniportCoCreateVc never returns PENDING. This

@@ -107,9 +107,10 @@ const RegisterImplementation kWanProtoClobbersReservedLocalAddress(Implementatio
     .name = "bug-wanproto-clobbers-reserved-local-address",
     .description = "protocol above NDISWAN overwrites LocalAddress[0..1] of NDIS_WAN_LINE_UP",
     .seeded_rule = "WAN-037",
-    .wanproto = [](const WanProtoConfig& c) {
-      return std::make_unique<WanProtoClobbersReservedLocalAddress>(c);
-    },
+    .wanproto =
+        [](const WanProtoConfig& c) {
+          return std::make_unique<WanProtoClobbersReservedLocalAddress>(c);
+        },
 });
 
 // WAN-011: NdisMIndicateStatusComplete makes NDIS call ProtocolStatusComplete

@@ -57,8 +57,10 @@ class WmpDropWithoutIdle : public Wmp {
                         PULONG done, PULONG needed) override {
     if (oid == OID_TAPI_DROP && buffer != nullptr && length >= sizeof(NDIS_TAPI_DROP)) {
       HDRV_CALL hd = 0;
-      std::memcpy(&hd, static_cast<uint8_t*>(buffer) + offsetof(NDIS_TAPI_DROP, hdCall), sizeof(hd));
-      if (drivers::WmpCall* c = a.FindCall(hd); c != nullptr && a.state == WmpAdapter::State::kRunning) {
+      std::memcpy(&hd, static_cast<uint8_t*>(buffer) + offsetof(NDIS_TAPI_DROP, hdCall),
+                  sizeof(hd));
+      if (drivers::WmpCall* c = a.FindCall(hd);
+          c != nullptr && a.state == WmpAdapter::State::kRunning) {
         if (c->channel) (void)a.nic->HangUp(nic::ChannelId{*c->channel});
         c->channel.reset();
         c->nic_connected = false;
@@ -107,7 +109,8 @@ class WmpGetIdInvalParam : public Wmp {
   NDIS_STATUS OnRequest(WmpAdapter& a, bool query, NDIS_OID oid, PVOID buffer, ULONG length,
                         PULONG done, PULONG needed) override {
     const NDIS_STATUS s = Wmp::OnRequest(a, query, oid, buffer, length, done, needed);
-    if (oid == OID_TAPI_GET_ID && s == NDIS_STATUS_TAPI_INVALCALLHANDLE) return NDIS_STATUS_TAPI_INVALPARAM;
+    if (oid == OID_TAPI_GET_ID && s == NDIS_STATUS_TAPI_INVALCALLHANDLE)
+      return NDIS_STATUS_TAPI_INVALPARAM;
     return s;
   }
 };
@@ -156,8 +159,8 @@ class NdisScribblesTapiPadding : public ForwardingWanHost {
   VOID NdisMIndicateStatus(NDIS_HANDLE mh, NDIS_STATUS status, PVOID buffer, UINT size) override {
     inner_.NdisMIndicateStatus(mh, status, buffer, size);
     constexpr size_t kPad = offsetof(NDIS_TAPI_EVENT, ulMsg) + sizeof(ULONG);  // 20..23 on x64
-    if (status == NDIS_STATUS_TAPI_INDICATION && buffer != nullptr && size >= sizeof(NDIS_TAPI_EVENT) &&
-        kPad + 4 <= offsetof(NDIS_TAPI_EVENT, ulParam1)) {
+    if (status == NDIS_STATUS_TAPI_INDICATION && buffer != nullptr &&
+        size >= sizeof(NDIS_TAPI_EVENT) && kPad + 4 <= offsetof(NDIS_TAPI_EVENT, ulParam1)) {
       std::memset(static_cast<uint8_t*>(buffer) + kPad, 0xFF, 4);
     }
   }

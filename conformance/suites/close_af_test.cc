@@ -8,8 +8,8 @@
 
 #include <functional>
 #include <memory>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "conformance/framework/fixture.h"
@@ -190,7 +190,8 @@ TEST_P(CloseAf, CmUsingHandleAfterCloseCompleteIsRefusedAndReported) {
   stack().Settle();
   EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(cm->stale_status, NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"),
+            nullptr);
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
 }
 
@@ -201,10 +202,12 @@ TEST_P(CloseAf, CloseCompleteForAfNotClosingIsRefusedAndReported) {
   stack().Settle();
   const NDIS_HANDLE h = t.cm->afs().at(0)->ndis_af;
   stack().As(t.cm_id, [&] { NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, h); });
-  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "AF-053: no close is pending"),
-            nullptr);
+  EXPECT_NE(
+      FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "AF-053: no close is pending"),
+      nullptr);
   stack().As(t.cm_id, [&] { NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, nullptr); });
-  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "NULL NdisAfHandle"), nullptr);
+  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "NULL NdisAfHandle"),
+            nullptr);
   EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);  // the AF was left open
 }
@@ -239,7 +242,10 @@ TEST_P(CloseAf, CloseWithSapPendsUntilSapDeregisteredThenSucceeds) {
   stack::CmTopology t = Build([] { return std::make_unique<CallManager>(); }, nullptr);
   stack().Settle();
   size_t sap = 0;
-  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+  ASSERT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return t.client->RegisterSap(0, {1, {4}}, &sap);
+                       }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);  // the preferred CM behaviour
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf:ret").status, NDIS_STATUS_PENDING);
@@ -260,7 +266,10 @@ TEST_P(CloseAf, CloseWithSapNotAcceptedKeepsAfOpenAndRetrySucceeds) {
   stack::CmTopology t = Build([&] { return std::make_unique<CallManager>(config); }, nullptr);
   stack().Settle();
   size_t sap = 0;
-  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+  ASSERT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return t.client->RegisterSap(0, {1, {4}}, &sap);
+                       }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_NOT_ACCEPTED);
   EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
@@ -285,7 +294,10 @@ TEST_P(CloseAf, RetryAfterRefusedCloseFailsWhenRetryIsNotAccepted) {
       Build([&] { return std::make_unique<CallManager>(config); }, nullptr, settings);
   stack().Settle();
   size_t sap = 0;
-  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+  ASSERT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return t.client->RegisterSap(0, {1, {4}}, &sap);
+                       }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_NOT_ACCEPTED);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
@@ -303,7 +315,10 @@ TEST_P(CloseAf, CloseWithSapUnderNdisChecksFailsWithoutReachingCm) {
   stack::CmTopology t = Build(nullptr, nullptr, settings);
   stack().Settle();
   size_t sap = 0;
-  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {4}}, &sap); }),
+  ASSERT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return t.client->RegisterSap(0, {1, {4}}, &sap);
+                       }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
@@ -374,7 +389,10 @@ TEST_P(CloseAf, ImplementationClientStopsUsingHandleAfterClose) {
   stack().Settle();
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
   // Its own upper edge refuses without calling NDIS.
-  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {1}}); }),
+  EXPECT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return t.client->RegisterSap(0, {1, {1}});
+                       }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.client->log().Count("own:NdisClRegisterSap"), 0u);

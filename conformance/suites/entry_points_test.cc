@@ -222,13 +222,17 @@ TEST_P(EntryPoints, OptionalHandlersOutsideSetOptionsAreRefused) {
   NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS handlers = CallManager::MakeCmHandlers();
   NDIS_PROTOCOL_CO_CHARACTERISTICS co = CallManager::MakeCoCharacteristics();
   const NDIS_HANDLE h = cm.protocol_handle();
-  EXPECT_EQ(stack().As(cm, [&] {
-              return NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&handlers));
-            }),
+  EXPECT_EQ(stack().As(cm,
+                       [&] {
+                         return NdisSetOptionalHandlers(
+                             h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&handlers));
+                       }),
             NDIS_STATUS_FAILURE);
-  EXPECT_EQ(stack().As(cm, [&] {
-              return NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
-            }),
+  EXPECT_EQ(stack().As(cm,
+                       [&] {
+                         return NdisSetOptionalHandlers(
+                             h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
+                       }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(CountRejections(model(), "NdisSetOptionalHandlers", NDIS_STATUS_FAILURE, "SetOptions"),
             2u);
@@ -264,13 +268,13 @@ TEST_P(EntryPoints, McmMiniportVcHandlersAreIgnoredForItsCmVcHandlers) {
   cc.vcs_after_open = 1;
   Client& client = stack().Load(MakeClient(cc));
   ActorId id = kNoActor;
-  EditedMcm& mcm = stack().Load(
-      std::make_unique<EditedMcm>("mcm-with-mp-vc", nullptr,
-                                  [](NDIS_MINIPORT_CO_CHARACTERISTICS* c) {
-                                    c->CoCreateVcHandler = StrayCreateVc;
-                                    c->CoDeleteVcHandler = StrayDeleteVc;
-                                  }),
-      &id);
+  EditedMcm& mcm =
+      stack().Load(std::make_unique<EditedMcm>("mcm-with-mp-vc", nullptr,
+                                               [](NDIS_MINIPORT_CO_CHARACTERISTICS* c) {
+                                                 c->CoCreateVcHandler = StrayCreateVc;
+                                                 c->CoDeleteVcHandler = StrayDeleteVc;
+                                               }),
+                   &id);
   stack().AddAdapter(id, "mcm0", NdisMediumCoWan);
   stack().Settle();
   ASSERT_EQ(client.vcs().size(), 1u);
@@ -284,8 +288,12 @@ TEST_P(EntryPoints, McmMiniportVcHandlersAreIgnoredForItsCmVcHandlers) {
 TEST_P(EntryPoints, McmWithoutProtocolCoCreateOrDeleteVcIsRejected) {
   NDISCONF_RULES("AF-133");
   NewStack();
-  auto no_create = [](NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS* h) { h->CmCreateVcHandler = nullptr; };
-  auto no_delete = [](NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS* h) { h->CmDeleteVcHandler = nullptr; };
+  auto no_create = [](NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS* h) {
+    h->CmCreateVcHandler = nullptr;
+  };
+  auto no_delete = [](NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS* h) {
+    h->CmDeleteVcHandler = nullptr;
+  };
   EXPECT_EQ(EntryStatus(std::make_unique<EditedMcm>("mcm-no-create", no_create)),
             NDIS_STATUS_BAD_CHARACTERISTICS);
   EXPECT_EQ(EntryStatus(std::make_unique<EditedMcm>("mcm-no-delete", no_delete)),
@@ -330,7 +338,8 @@ TEST_P(EntryPoints, MalformedClientHandlerHeadersAreRejected) {
       {"rev2", [](NDIS_CO_CLIENT_OPTIONAL_HANDLERS* h) { h->Header.Revision = 2; }},
       {"short", [](NDIS_CO_CLIENT_OPTIONAL_HANDLERS* h) { h->Header.Size -= 1; }},
       {"x86size", [](NDIS_CO_CLIENT_OPTIONAL_HANDLERS* h) { h->Header.Size = 84; }},
-      {"type", [](NDIS_CO_CLIENT_OPTIONAL_HANDLERS* h) { h->Header.Type = NDIS_OBJECT_TYPE_DEFAULT; }},
+      {"type",
+       [](NDIS_CO_CLIENT_OPTIONAL_HANDLERS* h) { h->Header.Type = NDIS_OBJECT_TYPE_DEFAULT; }},
   };
   for (const auto& [name, edit] : cases) {
     EXPECT_EQ(EntryStatus(std::make_unique<EditedClient>("client-" + name, edit)),

@@ -79,13 +79,16 @@ TEST_P(Handles, LiveHandlesAreDistinctAcrossObjectKinds) {
     ASSERT_EQ(cl.afs().size(), 1u) << who;
     ASSERT_EQ(cl.saps().size(), 1u) << who;
     ASSERT_EQ(cl.vcs().size(), 2u) << who;
-    for (const auto& b : cl.bindings()) census.Add(b->ndis_binding, who + "binding " + std::to_string(b->index));
+    for (const auto& b : cl.bindings())
+      census.Add(b->ndis_binding, who + "binding " + std::to_string(b->index));
     for (const auto& a : cl.afs()) census.Add(a->ndis_af, who + "af " + std::to_string(a->index));
-    for (const auto& s : cl.saps()) census.Add(s->ndis_sap, who + "sap " + std::to_string(s->index));
+    for (const auto& s : cl.saps())
+      census.Add(s->ndis_sap, who + "sap " + std::to_string(s->index));
     for (const auto& v : cl.vcs()) census.Add(v->ndis_vc, who + "vc " + std::to_string(v->index));
   }
   const drivers::CallManager& cm = *t.cm;
-  for (const auto& p : cm.ports()) census.Add(p->ndis_handle, "cm binding " + std::to_string(p->index));
+  for (const auto& p : cm.ports())
+    census.Add(p->ndis_handle, "cm binding " + std::to_string(p->index));
   for (const auto& a : t.miniport->adapters()) census.Add(a->ndis_handle, "miniport adapter");
   // The CM sees the same AF, SAP and VC handles as the clients.
   std::set<NDIS_HANDLE> client_afs, cm_afs, client_saps, cm_saps, client_vcs, cm_vcs;

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -168,8 +168,10 @@ TEST_P(NotifyCloseAf, McmHaltNotifyClosesEveryOpenAf) {
   ASSERT_EQ(mcm.Count("own:NdisMCmNotifyCloseAddressFamily"), 1u);
   EXPECT_EQ(Last(mcm, "own:NdisMCmNotifyCloseAddressFamily").status, NDIS_STATUS_SUCCESS);
   const std::vector<std::string> names = mcm.Names();
-  EXPECT_LT(IndexOf(names, "MiniportHaltEx"), IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"));
-  EXPECT_LT(IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"), IndexOf(names, "MiniportHaltEx:ret"));
+  EXPECT_LT(IndexOf(names, "MiniportHaltEx"),
+            IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"));
+  EXPECT_LT(IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"),
+            IndexOf(names, "MiniportHaltEx:ret"));
   ASSERT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
   EXPECT_EQ(Last(t.client->log(), "ProtocolClNotifyCloseAf").a, af);
   EXPECT_EQ(af->state, ClAfState::kClosed);
@@ -306,9 +308,10 @@ TEST_P(NotifyCloseAf, SuccessWithoutClosingIsRefusedAndReported) {
   stack::CmTopology t = Build(nullptr, [] { return std::make_unique<ClientIgnoresNotify>(); });
   stack().Settle();
   EXPECT_EQ(CmNotifies(t, t.client->afs().at(0)->ndis_af), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
-                          "AF-064: ProtocolClNotifyCloseAf returned SUCCESS but the AF is still open"),
-            nullptr);
+  EXPECT_NE(
+      FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
+                    "AF-064: ProtocolClNotifyCloseAf returned SUCCESS but the AF is still open"),
+      nullptr);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
 }
 
@@ -361,7 +364,8 @@ TEST_P(NotifyCloseAf, NotifyCloseWhileOpenPendingFails) {
   ASSERT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_PENDING);
   const NDIS_HANDLE h = Last(t.cm->log(), "ProtocolCmOpenAf").b;
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "OQ-09: the open of this AF is still pending"),
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
+                          "OQ-09: the open of this AF is still pending"),
             nullptr);
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
   stack().Settle();
@@ -377,7 +381,8 @@ TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
   const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "OQ-09: a notify-close is already in progress"),
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
+                          "OQ-09: a notify-close is already in progress"),
             nullptr);
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
   stack().Settle();
@@ -410,7 +415,8 @@ TEST_P(NotifyCloseAf, NotifyCloseOfClosedOrBogusHandleFails) {
   const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"),
+            nullptr);
   EXPECT_EQ(CmNotifies(t, nullptr), NDIS_STATUS_FAILURE);
   EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "NULL NdisAfHandle"), nullptr);
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);

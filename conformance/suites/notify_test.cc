@@ -237,7 +237,8 @@ TEST_P(AfNotify, ProtocolWithoutNotifyHandlerIsRejected) {
   NDIS_STATUS client_entry = NDIS_STATUS_SUCCESS, cm_entry = NDIS_STATUS_SUCCESS;
   Client& client = stack().Load(std::make_unique<NoNotifyClient>(ClientConfig{}, "client-nonotify"),
                                 nullptr, &client_entry);
-  stack().Load(std::make_unique<NoNotifyCm>(CallManagerConfig{}, "cm-nonotify"), nullptr, &cm_entry);
+  stack().Load(std::make_unique<NoNotifyCm>(CallManagerConfig{}, "cm-nonotify"), nullptr,
+               &cm_entry);
   EXPECT_EQ(client_entry, NDIS_STATUS_BAD_CHARACTERISTICS);  // OQ-18
   EXPECT_EQ(cm_entry, NDIS_STATUS_BAD_CHARACTERISTICS);
   EXPECT_TRUE(HasRejection(model(), "NdisSetOptionalHandlers", NDIS_STATUS_BAD_CHARACTERISTICS,

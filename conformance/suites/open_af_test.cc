@@ -8,8 +8,8 @@
 
 #include <functional>
 #include <memory>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -172,7 +172,7 @@ TEST_P(OpenAf, SyncOpenReturnsHandleAndNoCompletionCallback) {
   const auto* open = t.cm->log().Last("ProtocolCmOpenAf");
   ASSERT_NE(open, nullptr);
   EXPECT_EQ(open->b, t.client->afs().at(0)->ndis_af);  // AF-031: same NdisAfHandle
-  EXPECT_EQ(open->a, t.cm->ports().at(0).get());         // CallMgrBindingContext
+  EXPECT_EQ(open->a, t.cm->ports().at(0).get());       // CallMgrBindingContext
 }
 
 TEST_P(OpenAf, PendedOpenCompletesToClientWithHandle) {
@@ -321,8 +321,9 @@ TEST_P(OpenAf, OpenOfUnregisteredAfFailsWithoutReachingCm) {
   // Only the client's real open reached the CM.
   ASSERT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCmOpenAf").value, CO_ADDRESS_FAMILY_Q2931);
-  EXPECT_NE(FindRejection(model(), "NdisClOpenAddressFamilyEx", "AF-032: no call manager registered"),
-            nullptr);
+  EXPECT_NE(
+      FindRejection(model(), "NdisClOpenAddressFamilyEx", "AF-032: no call manager registered"),
+      nullptr);
 }
 
 TEST_P(OpenAf, CmResourcesFailurePropagatesWithoutCompletion) {
@@ -337,7 +338,7 @@ TEST_P(OpenAf, CmResourcesFailurePropagatesWithoutCompletion) {
   const auto& cl = t.client->log();
   EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_RESOURCES);
   EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").b, nullptr);  // no handle
-  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);              // AF-039
+  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);            // AF-039
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kFailed);
 }
 
@@ -375,12 +376,14 @@ TEST_P(OpenAf, NdisAllocationFailureGivesResources) {
   ASSERT_GT(before_open, 0u);
   ndis::Settings settings;
   settings.fail_allocation_at = before_open + 1;
-  stack::CmTopology t = Build(nullptr, [] { return std::make_unique<HookedClient>(); }, settings);
+  stack::CmTopology t = Build(
+      nullptr, [] { return std::make_unique<HookedClient>(); }, settings);
   stack().Settle();
   EXPECT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_RESOURCES);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 0u);
-  EXPECT_NE(FindRejection(model(), "NdisClOpenAddressFamilyEx", "AF-032: injected allocation failure"),
-            nullptr);
+  EXPECT_NE(
+      FindRejection(model(), "NdisClOpenAddressFamilyEx", "AF-032: injected allocation failure"),
+      nullptr);
 }
 
 // ---- AF-034: the pended-open ledger. ----
@@ -434,7 +437,10 @@ TEST_P(OpenAf, PendedOpenContextReachesLaterCmCallbacks) {
   stack::CmTopology t = CmTopology(cm);
   stack().Settle();
   ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
-  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {5}}); }),
+  EXPECT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return t.client->RegisterSap(0, {1, {5}});
+                       }),
             NDIS_STATUS_SUCCESS);
   const auto* reg = t.cm->log().Last("ProtocolCmRegisterSap");
   ASSERT_NE(reg, nullptr);
@@ -476,7 +482,8 @@ TEST_P(OpenAf, CmUsingHandleAfterFailedOpenIsRefusedAndReported) {
       nullptr);
   stack().Settle();
   EXPECT_EQ(cm->stale_status, NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"),
+            nullptr);
 }
 
 // ---- AF-037: the open completion reaches the client at PASSIVE. ----

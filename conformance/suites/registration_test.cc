@@ -24,8 +24,8 @@ using drivers::CallManagerConfig;
 using drivers::ClAfState;
 using drivers::Client;
 using drivers::ClientConfig;
-using drivers::Comp;
 using drivers::CmPort;
+using drivers::Comp;
 using drivers::Mcm;
 using drivers::McmConfig;
 using drivers::OpPolicy;
@@ -81,8 +81,8 @@ class ExtraAfCm : public CallManager {
     if (before_extra) before_extra();
     CO_ADDRESS_FAMILY copy{};
     if (extra_ != nullptr) copy = *extra_;
-    extra_status.push_back(
-        NdisCmRegisterAddressFamilyEx(ports().back()->ndis_handle, extra_ != nullptr ? &copy : nullptr));
+    extra_status.push_back(NdisCmRegisterAddressFamilyEx(ports().back()->ndis_handle,
+                                                         extra_ != nullptr ? &copy : nullptr));
     return s;
   }
   std::function<void()> before_extra;
@@ -95,14 +95,16 @@ class ExtraAfCm : public CallManager {
 // The same for an MCM, from MiniportInitializeEx.
 class ExtraAfMcm : public Mcm {
  public:
-  ExtraAfMcm(McmConfig c, const CO_ADDRESS_FAMILY* extra) : Mcm(std::move(c), "mcm-extra"), extra_(extra) {}
+  ExtraAfMcm(McmConfig c, const CO_ADDRESS_FAMILY* extra)
+      : Mcm(std::move(c), "mcm-extra"), extra_(extra) {}
   NDIS_STATUS OnInitialize(NDIS_HANDLE handle) override {
     NDIS_STATUS s = Mcm::OnInitialize(handle);
     if (s != NDIS_STATUS_SUCCESS) return s;
     if (before_extra) before_extra();
     CO_ADDRESS_FAMILY copy{};
     if (extra_ != nullptr) copy = *extra_;
-    extra_status.push_back(NdisMCmRegisterAddressFamilyEx(handle, extra_ != nullptr ? &copy : nullptr));
+    extra_status.push_back(
+        NdisMCmRegisterAddressFamilyEx(handle, extra_ != nullptr ? &copy : nullptr));
     return s;
   }
   std::function<void()> before_extra;
@@ -233,8 +235,8 @@ TEST_P(AfRegistration, CmRegisteringOnUnknownOrForeignBindingHandleGetsFailure) 
   stack().Settle();
   // Nothing was registered: the client heard of the CM's one AF only.
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_TRUE(Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE,
-                      "another driver"));
+  EXPECT_TRUE(
+      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "another driver"));
   // The calls came from outside ProtocolBindAdapterEx: the monitor says so.
   ExpectViolation("AF-001");
 }
@@ -321,13 +323,13 @@ TEST_P(AfRegistration, SecondCmRegisteringSameAfOnAdapterGetsFailure) {
   parts.cm = [&] { return MakeCm(); };
   parts.client = [&] { return MakeClient(); };
   parts.miniport = [&] { return MakeMiniport(); };
-  stack::TwoCmTopology t =
-      stack::BuildTwoCmTopology(stack(), parts, [&] { return std::make_unique<CallManager>(CallManagerConfig{}, "cm2"); });
+  stack::TwoCmTopology t = stack::BuildTwoCmTopology(
+      stack(), parts, [&] { return std::make_unique<CallManager>(CallManagerConfig{}, "cm2"); });
   stack().Settle();
   EXPECT_EQ(Registered(*t.cm1, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   EXPECT_EQ(Registered(*t.cm2, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_TRUE(Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE,
-                      "already registered"));
+  EXPECT_TRUE(
+      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "already registered"));
   // The client hears of one Q2931 and its open reaches the first CM only.
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
   EXPECT_EQ(t.cm1->log().Count("ProtocolCmOpenAf"), 1u);
@@ -398,8 +400,8 @@ TEST_P(AfRegistration, RegisterByProtocolThatIsNotCoGetsFailure) {
   stack::CmTopology t = CmOver(std::make_unique<NonCoProtocol>(CallManagerConfig{}, "plain"));
   ASSERT_EQ(t.cm->ports().size(), 1u);
   EXPECT_EQ(Registered(*t.cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_TRUE(Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE,
-                      "call manager"));
+  EXPECT_TRUE(
+      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "call manager"));
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 0u);
 }
 
@@ -409,8 +411,7 @@ TEST_P(AfRegistration, RegisterOverMiniportThatIsNotCoGetsFailure) {
       CmOver(MakeCm(), std::make_unique<ConnectionlessMiniport>(drivers::CompConfig{}, "plain-mp"));
   ASSERT_EQ(t.cm->ports().size(), 1u);
   EXPECT_EQ(Registered(*t.cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_TRUE(Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE,
-                      "not CoNDIS"));
+  EXPECT_TRUE(Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "not CoNDIS"));
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 0u);
 }
 
@@ -422,8 +423,8 @@ TEST_P(AfRegistration, RegisterOnBindingBeingClosedGetsFailure) {
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   stack().Settle();
   EXPECT_EQ(cm->unbind_register_status, std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_TRUE(Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE,
-                      "being closed"));
+  EXPECT_TRUE(
+      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "being closed"));
   // The only notification is the one for the registration made in bind.
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
   // Registering outside ProtocolBindAdapterEx is the CM's own breach.
@@ -494,8 +495,7 @@ TEST_P(AfRegistration, McmRegisteringSameAfTwiceOnAdapterGetsFailure) {
   stack().Settle();
   EXPECT_EQ(Registered(*t.mcm, 0),
             (std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS, NDIS_STATUS_FAILURE}));
-  EXPECT_TRUE(Refused(model(), "NdisMCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE,
-                      "duplicate"));
+  EXPECT_TRUE(Refused(model(), "NdisMCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "duplicate"));
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
   EXPECT_EQ(t.mcm->log().Count("ProtocolCmOpenAf"), 1u);
 }
@@ -578,8 +578,10 @@ TEST_P(AfRegistration, McmRegistersFromMiniportInitialize) {
   ASSERT_EQ(log.Count("own:NdisMCmRegisterAddressFamilyEx"), 1u);
   EXPECT_EQ(log.Last("own:NdisMCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(log.Last("own:NdisMCmRegisterAddressFamilyEx")->a, t.mcm->ports()[0]->ndis_handle);
-  EXPECT_LT(IndexOf(log, "MiniportInitializeEx"), IndexOf(log, "own:NdisMCmRegisterAddressFamilyEx"));
-  EXPECT_LT(IndexOf(log, "own:NdisMCmRegisterAddressFamilyEx"), IndexOf(log, "MiniportInitializeEx:ret"));
+  EXPECT_LT(IndexOf(log, "MiniportInitializeEx"),
+            IndexOf(log, "own:NdisMCmRegisterAddressFamilyEx"));
+  EXPECT_LT(IndexOf(log, "own:NdisMCmRegisterAddressFamilyEx"),
+            IndexOf(log, "MiniportInitializeEx:ret"));
 }
 
 TEST_P(AfRegistration, McmRegisteringAfterInitializeIsFlagged) {
@@ -590,8 +592,7 @@ TEST_P(AfRegistration, McmRegisteringAfterInitializeIsFlagged) {
   LateMcm& mcm = stack().Load(std::make_unique<LateMcm>(McmConfig{}, "mcm-late"), &id);
   stack().AddAdapter(id, "mcm0", NdisMediumCoWan);
   stack().Settle();
-  EXPECT_EQ(stack().As(mcm, [&] { return mcm.RegisterLate(); }),
-            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(stack().As(mcm, [&] { return mcm.RegisterLate(); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
   ExpectViolation("AF-007");
 }
@@ -613,8 +614,7 @@ TEST_P(AfRegistration, McmRegisteringAfHeldByCmPreemptsItForNewOpens) {
   ASSERT_EQ(Registered(cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   ASSERT_EQ(cm.log().Count("ProtocolCmOpenAf"), 1u);
 
-  EXPECT_EQ(stack().As(mcm, [&] { return mcm.RegisterLate(); }),
-            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(stack().As(mcm, [&] { return mcm.RegisterLate(); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
   // The existing open on the CM stays.
   ASSERT_GE(client1.afs().size(), 1u);
@@ -648,8 +648,7 @@ TEST_P(AfRegistration, McmRegisteringAfHeldByCmFailsUnderFirstWinsPolicy) {
   LateMcm& mcm = stack().Load(std::make_unique<LateMcm>(McmConfig{}, "mcm-onboard"), &mcm_id);
   const ndis::AdapterId adapter = stack().AddAdapter(mcm_id, "mcm0", NdisMediumCoWan);
   stack().Settle();
-  EXPECT_EQ(stack().As(mcm, [&] { return mcm.RegisterLate(); }),
-            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(stack().As(mcm, [&] { return mcm.RegisterLate(); }), NDIS_STATUS_FAILURE);
   stack().Settle();
   ActorId c2 = kNoActor;
   Client& client2 = stack().Load(std::make_unique<Client>(ClientConfig{}, "client2"), &c2);

@@ -13,7 +13,6 @@
 namespace ndisconf::conformance {
 namespace {
 
-
 using drivers::ClAfState;
 using drivers::ClSapState;
 using drivers::ClVcState;
@@ -150,7 +149,7 @@ TEST_P(Sap, PendedRegistrationCompletesToClientWithHandle) {
   const auto* done = cl.Last("ProtocolClRegisterSapComplete");
   EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(done->a, t.client->saps()[sap].get());  // ProtocolSapContext
-  EXPECT_EQ(done->b, t.cm->saps()[0]->ndis_sap);     // the handle the CM got
+  EXPECT_EQ(done->b, t.cm->saps()[0]->ndis_sap);    // the handle the CM got
   EXPECT_NE(done->b, nullptr);
   EXPECT_EQ(t.cm->saps()[0]->state, CmSapState::kRegistered);
   EXPECT_EQ(t.client->saps()[sap]->state, ClSapState::kRegistered);
@@ -175,9 +174,8 @@ TEST_P(Sap, PendedRegistrationFailureCompletesWithNullHandleAndReleasesIt) {
   // AF-085: once the CM completed with a failure the handle is dead; a CM
   // that dispatches a call on it is refused and flagged.
   drivers::CmCore& cmd = *t.cm;
-  const NDIS_STATUS st = stack().As(t.cm_id, [&] {
-    return NdisCmDispatchIncomingCall(handle, nullptr, nullptr);
-  });
+  const NDIS_STATUS st =
+      stack().As(t.cm_id, [&] { return NdisCmDispatchIncomingCall(handle, nullptr, nullptr); });
   EXPECT_EQ(st, NDIS_STATUS_FAILURE);
   EXPECT_EQ(cmd.saps()[0]->state, CmSapState::kFailed);
   EXPECT_EQ(t.client->log().Count("ProtocolClIncomingCall"), 0u);
@@ -208,7 +206,10 @@ TEST_P(Sap, UnrecognisedSapTypeGetsInvalidData) {
   stack::CmTopology t = CmTopology(cm);
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
-  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, {7, {1}}); }),
+  EXPECT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return t.client->RegisterSap(0, {7, {1}});
+                       }),
             NDIS_STATUS_INVALID_DATA);
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCmRegisterSap").status, NDIS_STATUS_INVALID_DATA);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, kSap); }),
@@ -223,8 +224,7 @@ TEST_P(Sap, IncomingCallWhileSapRegistrationPendingIsDelivered) {
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   drivers::Client& cl = *t.client;
-  ASSERT_EQ(stack().As(t.client_id, [&] { return cl.RegisterSap(0, kSap); }),
-            NDIS_STATUS_PENDING);
+  ASSERT_EQ(stack().As(t.client_id, [&] { return cl.RegisterSap(0, kSap); }), NDIS_STATUS_PENDING);
   const int vc = stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
   ASSERT_GE(vc, 0);
   // AF-093: the CM created the VC (reaching the client's ProtocolCoCreateVc
@@ -428,8 +428,9 @@ TEST_P(Sap, RegisterSapWithNullSapOrNullHandleGetsInvalidParameter) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, nullptr, &out); }),
             NDIS_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(out, nullptr);
-  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, buf.get(), nullptr); }),
-            NDIS_STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(
+      stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, buf.get(), nullptr); }),
+      NDIS_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
   EXPECT_TRUE(Rejected("NdisClRegisterSap", "NULL Sap"));
   EXPECT_TRUE(Rejected("NdisClRegisterSap", "NULL NdisSapHandle"));
@@ -443,13 +444,15 @@ TEST_P(Sap, RegisterSapOnUnknownOrWrongKindAfHandleGetsFailure) {
   drivers::SapBuffer buf(kSap.type, kSap.bytes);
   NDIS_HANDLE out = nullptr;
   const NDIS_HANDLE bogus = reinterpret_cast<NDIS_HANDLE>(0xdead0000);
-  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClRegisterSap(bogus, nullptr, buf.get(), &out); }),
-            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(
+      stack().As(t.client_id, [&] { return NdisClRegisterSap(bogus, nullptr, buf.get(), &out); }),
+      NDIS_STATUS_FAILURE);
   EXPECT_EQ(out, nullptr);
   // A binding handle is not an AF handle.
   const NDIS_HANDLE binding = t.client->bindings()[0]->ndis_binding;
-  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClRegisterSap(binding, nullptr, buf.get(), &out); }),
-            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(
+      stack().As(t.client_id, [&] { return NdisClRegisterSap(binding, nullptr, buf.get(), &out); }),
+      NDIS_STATUS_FAILURE);
   EXPECT_EQ(out, nullptr);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
   ExpectViolation("AF-056");
@@ -464,8 +467,9 @@ TEST_P(Sap, RegisterSapOnClosedAfGetsFailure) {
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
   drivers::SapBuffer buf(kSap.type, kSap.bytes);
   NDIS_HANDLE out = nullptr;
-  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, buf.get(), &out); }),
-            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(
+      stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, buf.get(), &out); }),
+      NDIS_STATUS_FAILURE);
   EXPECT_EQ(out, nullptr);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
   ExpectViolation("AF-056");
@@ -477,11 +481,12 @@ TEST_P(Sap, DeregisterWithUnknownOrWrongKindHandleGetsFailure) {
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   const NDIS_HANDLE af = t.client->afs()[0]->ndis_af;
-  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(nullptr); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(stack().As(t.client_id, [&] {
-              return NdisClDeregisterSap(reinterpret_cast<NDIS_HANDLE>(0xbeef0000));
-            }),
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(nullptr); }),
             NDIS_STATUS_FAILURE);
+  EXPECT_EQ(
+      stack().As(t.client_id,
+                 [&] { return NdisClDeregisterSap(reinterpret_cast<NDIS_HANDLE>(0xbeef0000)); }),
+      NDIS_STATUS_FAILURE);
   // An AF handle is not a SAP handle.
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(af); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 0u);
@@ -512,7 +517,8 @@ TEST_P(Sap, CmSapCompletionsWithBadHandlesAreIgnored) {
   EXPECT_TRUE(Rejected("NdisCmRegisterSapComplete", "AF-083"));
   EXPECT_TRUE(Rejected("NdisCmDeregisterSapComplete", "AF-090"));
   // The SAP is still registered and deregisters normally.
-  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(0); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(0); }),
+            NDIS_STATUS_SUCCESS);
   ExpectViolation("AF-083");
   ExpectViolation("AF-090");
 }

@@ -15,7 +15,6 @@
 namespace ndisconf::conformance {
 namespace {
 
-
 using drivers::ClAfState;
 using drivers::ClBinding;
 using drivers::CmAfState;
@@ -156,9 +155,8 @@ TEST_P(UnbindHalt, UnbindCannotBeRefused) {
   // NDIS goes on as for SUCCESS: the binding is gone.
   EXPECT_TRUE(Rejected("ProtocolUnbindAdapterEx", "AF-122"));
   EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
-  EXPECT_EQ(stack().As(t.client_id, [&] {
-              return NdisUnbindAdapter(t.client->bindings()[0]->ndis_binding);
-            }),
+  EXPECT_EQ(stack().As(t.client_id,
+                       [&] { return NdisUnbindAdapter(t.client->bindings()[0]->ndis_binding); }),
             NDIS_STATUS_FAILURE);
   ExpectViolation("AF-122");
   ExpectViolation("AF-123");
@@ -240,8 +238,9 @@ TEST_P(UnbindHalt, NdisUnbindAdapterRunsUnbindFromWorkItem) {
   // Queued, not yet run.
   EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 0u);
   const auto work = model().PendingWork();
-  EXPECT_TRUE(std::any_of(work.begin(), work.end(),
-                          [](const ndis::WorkInfo& w) { return w.kind == ndis::WorkKind::kUnbind; }));
+  EXPECT_TRUE(std::any_of(work.begin(), work.end(), [](const ndis::WorkInfo& w) {
+    return w.kind == ndis::WorkKind::kUnbind;
+  }));
   stack().Settle();
   ASSERT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
   EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx").b, t.client->bindings()[0].get());
@@ -274,7 +273,8 @@ TEST_P(UnbindHalt, NdisUnbindAdapterWithBadHandleGetsFailure) {
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   const NDIS_HANDLE af = t.client->afs()[0]->ndis_af;
-  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(nullptr); }), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(nullptr); }),
+            NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(af); }), NDIS_STATUS_FAILURE);
   stack().Settle();
   EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 0u);

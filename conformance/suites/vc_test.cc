@@ -17,7 +17,6 @@
 namespace ndisconf::conformance {
 namespace {
 
-
 using drivers::ClVcState;
 using drivers::CmVcState;
 using drivers::OpPolicy;
@@ -152,7 +151,8 @@ TEST_P(Vc, PeerFirstPolicyCallsCmBeforeMiniport) {
   ASSERT_EQ(order_.calls.size(), 2u);
   EXPECT_EQ(order_.calls[0], std::make_pair(Fn::ProtocolCoCreateVc, t.cm_id));
   EXPECT_EQ(order_.calls[1], std::make_pair(Fn::MiniportCoCreateVc, t.miniport_id));
-  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoCreateVc").b, Last(t.cm->log(), "ProtocolCoCreateVc").b);
+  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoCreateVc").b,
+            Last(t.cm->log(), "ProtocolCoCreateVc").b);
 }
 
 TEST_P(Vc, CmCreatedVcReachesSapOwningClientWithClientAfContext) {
@@ -493,7 +493,8 @@ TEST_P(Vc, PeerRefusingDeleteKeepsVc) {
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0, &vc); }),
             NDIS_STATUS_SUCCESS);
   // OQ-14: the peer's status is returned and the VC stays.
-  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_NOT_ACCEPTED);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }),
+            NDIS_STATUS_NOT_ACCEPTED);
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCoDeleteVc").status, NDIS_STATUS_NOT_ACCEPTED);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
   EXPECT_EQ(t.miniport->live_vcs(), 1u);

@@ -30,9 +30,11 @@ void ExpectSameEvents(const std::vector<Event>& a, const std::vector<Event>& b) 
     EXPECT_EQ(a[i].irql, b[i].irql) << "event " << i;
     EXPECT_EQ(a[i].status, b[i].status) << "event " << i;
     ASSERT_EQ(a[i].arg_count, b[i].arg_count) << "event " << i;
-    for (size_t k = 0; k < a[i].arg_count; ++k) EXPECT_EQ(a[i].arg[k], b[i].arg[k]) << "event " << i;
+    for (size_t k = 0; k < a[i].arg_count; ++k)
+      EXPECT_EQ(a[i].arg[k], b[i].arg[k]) << "event " << i;
     ASSERT_EQ(a[i].blob_len, b[i].blob_len) << "event " << i;
-    for (size_t k = 0; k < a[i].blob_len; ++k) EXPECT_EQ(a[i].blob[k], b[i].blob[k]) << "event " << i;
+    for (size_t k = 0; k < a[i].blob_len; ++k)
+      EXPECT_EQ(a[i].blob[k], b[i].blob[k]) << "event " << i;
   }
 }
 
@@ -69,7 +71,11 @@ TEST(RecordReplay, PendedOpenSapVcAndCloseRoundTripWithTheSameVerdict) {
   s.Settle();
   size_t sap = 0, vc = 0;
   drivers::Client& cl = *t.client;
-  EXPECT_EQ(s.As(t.client_id, [&] { return cl.RegisterSap(0, {1, {1, 2}}, &sap); }), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(s.As(t.client_id,
+                 [&] {
+                   return cl.RegisterSap(0, {1, {1, 2}}, &sap);
+                 }),
+            NDIS_STATUS_SUCCESS);
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.CreateVc(0, &vc); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
   s.As(t.client_id, [&] { return cl.DeregisterSap(sap); });

@@ -43,7 +43,8 @@ Outcome Replay(const std::string& name, monitor::Profile profile = {}) {
   Outcome o;
   for (const monitor::Violation& v : m.violations()) {
     o.rules.insert(v.rule);
-    o.report += v.rule + " " + v.check + " @" + std::to_string(v.event_index) + ": " + v.message + "\n";
+    o.report +=
+        v.rule + " " + v.check + " @" + std::to_string(v.event_index) + ": " + v.message + "\n";
   }
   return o;
 }
@@ -86,23 +87,21 @@ TEST_P(TestdataFile, IsCanonicalTextApartFromComments) {
   EXPECT_EQ(FormatTrace(std::get<Trace>(parsed)), text);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, TestdataFile,
-                         ::testing::Values("s1_sync_open.trace", "s2_pended_open.trace",
-                                           "s3_mcm_open.trace", "s4_client_close.trace",
-                                           "s5_cm_unbind_notify_close.trace", "s6_mcm_halt.trace",
-                                           "s7_client_unbind.trace",
-                                           "s8_incoming_call_sap_pending.trace",
-                                           "v_af020_notify_inside_register.trace",
-                                           "v_af034_open_completed_twice.trace",
-                                           "v_af034_open_never_completed.trace",
-                                           "v_af039_complete_after_sync_open.trace",
-                                           "v_af057_double_close_succeeds.trace",
-                                           "v_af120_close_adapter_with_af_open.trace"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           n = n.substr(0, n.find('.'));
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    All, TestdataFile,
+    ::testing::Values("s1_sync_open.trace", "s2_pended_open.trace", "s3_mcm_open.trace",
+                      "s4_client_close.trace", "s5_cm_unbind_notify_close.trace",
+                      "s6_mcm_halt.trace", "s7_client_unbind.trace",
+                      "s8_incoming_call_sap_pending.trace", "v_af020_notify_inside_register.trace",
+                      "v_af034_open_completed_twice.trace", "v_af034_open_never_completed.trace",
+                      "v_af039_complete_after_sync_open.trace",
+                      "v_af057_double_close_succeeds.trace",
+                      "v_af120_close_adapter_with_af_open.trace"),
+    [](const auto& info) {
+      std::string n = info.param;
+      n = n.substr(0, n.find('.'));
+      return n;
+    });
 
 // The canonical-text property above also covers two seeded files; the
 // violation expectations follow.
@@ -183,7 +182,8 @@ TEST(SeededViolation, FragmentAfterLineDownReportsWan043) {
 TEST(SeededViolation, IndicateUnderSpinLockReportsWan003) {
   const Outcome o = Replay("wv_wan003_indicate_under_spin_lock.trace");
   EXPECT_EQ(o.rules, (Rules{"WAN-003"})) << o.report;
-  EXPECT_NE(o.report.find("spin lock 0x5000 (acquired at event 56)"), std::string::npos) << o.report;
+  EXPECT_NE(o.report.find("spin lock 0x5000 (acquired at event 56)"), std::string::npos)
+      << o.report;
 }
 
 TEST(SeededViolation, W3IsCleanInStrictModeToo) {

@@ -26,10 +26,17 @@ void AppendDec(std::string& out, uint64_t v) {
 
 void AppendIrql(std::string& out, uint8_t irql) {
   switch (irql) {
-    case 0: out += "PASSIVE"; return;
-    case 1: out += "APC"; return;
-    case 2: out += "DISPATCH"; return;
-    default: AppendDec(out, irql);
+    case 0:
+      out += "PASSIVE";
+      return;
+    case 1:
+      out += "APC";
+      return;
+    case 2:
+      out += "DISPATCH";
+      return;
+    default:
+      AppendDec(out, irql);
   }
 }
 
@@ -63,7 +70,9 @@ std::vector<Token> Tokenize(std::string_view line) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
     if (i >= line.size() || line[i] == '#') break;
     const size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '#') ++i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' &&
+           line[i] != '#')
+      ++i;
     out.push_back(Token{line.substr(start, i - start), start + 1});
   }
   return out;
@@ -78,10 +87,14 @@ NumErr ParseU64(std::string_view t, uint64_t* out) {
     for (size_t i = 2; i < t.size(); ++i) {
       const char c = t[i];
       uint64_t d;
-      if (c >= '0' && c <= '9') d = static_cast<uint64_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<uint64_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<uint64_t>(c - 'A' + 10);
-      else return NumErr::kBad;
+      if (c >= '0' && c <= '9')
+        d = static_cast<uint64_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = static_cast<uint64_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = static_cast<uint64_t>(c - 'A' + 10);
+      else
+        return NumErr::kBad;
       if (v > (~uint64_t{0} >> 4)) return NumErr::kRange;
       v = v * 16 + d;
     }
@@ -107,33 +120,40 @@ class Parser {
     error_ = ParseError{line_no_, column, std::move(message)};
     return false;
   }
-  bool Number(const Token& t, std::string_view value, size_t col, std::string_view what, uint64_t max,
-              uint64_t* out) {
+  bool Number(const Token& t, std::string_view value, size_t col, std::string_view what,
+              uint64_t max, uint64_t* out) {
     switch (ParseU64(value, out)) {
       case NumErr::kBad:
         return Fail(col, "bad number '" + std::string(value) + "' for " + std::string(what));
       case NumErr::kRange:
-        return Fail(col, "value '" + std::string(value) + "' out of range for " + std::string(what));
-      case NumErr::kOk: break;
+        return Fail(col,
+                    "value '" + std::string(value) + "' out of range for " + std::string(what));
+      case NumErr::kOk:
+        break;
     }
-    if (*out > max) return Fail(col, "value '" + std::string(value) + "' out of range for " + std::string(what));
+    if (*out > max)
+      return Fail(col, "value '" + std::string(value) + "' out of range for " + std::string(what));
     (void)t;
     return true;
   }
   // Splits "{a,b,c}" into exactly n parts; col is the value's column.
-  bool Braced(std::string_view v, size_t col, size_t n, std::string_view what, std::string_view* parts) {
+  bool Braced(std::string_view v, size_t col, size_t n, std::string_view what,
+              std::string_view* parts) {
     if (v.size() < 2 || v.front() != '{' || v.back() != '}')
       return Fail(col, std::string(what) + " must be null or {...}, not '" + std::string(v) + "'");
     std::string_view in = v.substr(1, v.size() - 2);
     size_t k = 0, start = 0;
     for (size_t i = 0; i <= in.size(); ++i) {
       if (i == in.size() || in[i] == ',') {
-        if (k == n) return Fail(col, std::string(what) + " has more than " + std::to_string(n) + " fields");
+        if (k == n)
+          return Fail(col, std::string(what) + " has more than " + std::to_string(n) + " fields");
         parts[k++] = in.substr(start, i - start);
         start = i + 1;
       }
     }
-    if (k != n) return Fail(col, std::string(what) + " has " + std::to_string(k) + " fields; expected " + std::to_string(n));
+    if (k != n)
+      return Fail(col, std::string(what) + " has " + std::to_string(k) + " fields; expected " +
+                           std::to_string(n));
     return true;
   }
   bool Slot(Event& e, uint64_t v) {
@@ -165,10 +185,14 @@ bool Parser::HexBytes(Event& e, std::string_view hex, size_t col, const std::str
     for (size_t j = 0; j < 2; ++j) {
       const char c = hex[i + j];
       int d;
-      if (c >= '0' && c <= '9') d = c - '0';
-      else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-      else return Fail(col, what + " bytes contain '" + std::string(1, c) + "', not a hex digit");
+      if (c >= '0' && c <= '9')
+        d = c - '0';
+      else if (c >= 'a' && c <= 'f')
+        d = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        d = c - 'A' + 10;
+      else
+        return Fail(col, what + " bytes contain '" + std::string(1, c) + "', not a hex digit");
       b = b * 16 + d;
     }
     e.blob[i / 2] = static_cast<uint8_t>(b);
@@ -250,32 +274,39 @@ bool Parser::Value(Event& e, const ArgSpec& spec, std::string_view v, size_t col
 bool Parser::HeaderLine(const std::vector<Token>& toks) {
   if (toks[0].text != kMagic)
     return Fail(toks[0].column, "missing header: the first line must be 'ndisconf-trace 1'");
-  if (toks.size() < 2) return Fail(toks[0].column + kMagic.size(), "missing trace version after 'ndisconf-trace'");
+  if (toks.size() < 2)
+    return Fail(toks[0].column + kMagic.size(), "missing trace version after 'ndisconf-trace'");
   if (toks.size() > 2) return Fail(toks[2].column, "unexpected text after the trace version");
   uint64_t v;
   if (ParseU64(toks[1].text, &v) != NumErr::kOk)
     return Fail(toks[1].column, "bad trace version '" + std::string(toks[1].text) + "'");
   if (v != kTraceVersion)
-    return Fail(toks[1].column, "unsupported trace version " + std::string(toks[1].text) + " (this reader supports 1)");
+    return Fail(toks[1].column, "unsupported trace version " + std::string(toks[1].text) +
+                                    " (this reader supports 1)");
   trace_.version = kTraceVersion;
   have_header_ = true;
   return true;
 }
 
 bool Parser::DriverLine(const std::vector<Token>& toks) {
-  if (!trace_.events.empty()) return Fail(toks[0].column, "driver declaration after the first event");
-  if (toks.size() != 3)
-    return Fail(toks[0].column, "a driver line is 'driver <id> <name>'");
+  if (!trace_.events.empty())
+    return Fail(toks[0].column, "driver declaration after the first event");
+  if (toks.size() != 3) return Fail(toks[0].column, "a driver line is 'driver <id> <name>'");
   uint64_t id;
   if (ParseU64(toks[1].text, &id) != NumErr::kOk || toks[1].text[0] == '0')
-    return Fail(toks[1].column, "bad driver id '" + std::string(toks[1].text) + "' (a decimal from 1 to 65535)");
-  if (id == 0 || id > 0xffff) return Fail(toks[1].column, "driver id " + std::string(toks[1].text) + " out of range 1..65535");
+    return Fail(toks[1].column,
+                "bad driver id '" + std::string(toks[1].text) + "' (a decimal from 1 to 65535)");
+  if (id == 0 || id > 0xffff)
+    return Fail(toks[1].column,
+                "driver id " + std::string(toks[1].text) + " out of range 1..65535");
   if (!ValidName(toks[2].text))
     return Fail(toks[2].column, "bad driver name '" + std::string(toks[2].text) +
                                     "' (a letter or '_', then letters, digits, '_', '.', '-')");
   for (const DriverInfo& d : trace_.drivers) {
-    if (d.id == id) return Fail(toks[1].column, "driver id " + std::to_string(id) + " declared twice");
-    if (d.name == toks[2].text) return Fail(toks[2].column, "driver name '" + d.name + "' declared twice");
+    if (d.id == id)
+      return Fail(toks[1].column, "driver id " + std::to_string(id) + " declared twice");
+    if (d.name == toks[2].text)
+      return Fail(toks[2].column, "driver name '" + d.name + "' declared twice");
   }
   trace_.drivers.push_back(DriverInfo{static_cast<ActorId>(id), std::string(toks[2].text)});
   return true;
@@ -285,18 +316,25 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
   Event e;
   uint64_t index;
   switch (ParseU64(toks[0].text, &index)) {
-    case NumErr::kOk: break;
-    case NumErr::kRange: return Fail(toks[0].column, "event index '" + std::string(toks[0].text) + "' out of range");
+    case NumErr::kOk:
+      break;
+    case NumErr::kRange:
+      return Fail(toks[0].column, "event index '" + std::string(toks[0].text) + "' out of range");
     case NumErr::kBad:
-      return Fail(toks[0].column, "expected an event index, 'driver' or a comment, found '" + std::string(toks[0].text) + "'");
+      return Fail(toks[0].column, "expected an event index, 'driver' or a comment, found '" +
+                                      std::string(toks[0].text) + "'");
   }
   if (toks[0].text.size() > 1 && (toks[0].text[1] == 'x' || toks[0].text[1] == 'X'))
     return Fail(toks[0].column, "event index must be decimal");
   e.index = index;
   if (toks.size() < 2) return Fail(toks[0].column + toks[0].text.size(), "missing 'call' or 'ret'");
-  if (toks[1].text == "call") e.phase = Phase::kCall;
-  else if (toks[1].text == "ret") e.phase = Phase::kReturn;
-  else return Fail(toks[1].column, "expected 'call' or 'ret', found '" + std::string(toks[1].text) + "'");
+  if (toks[1].text == "call")
+    e.phase = Phase::kCall;
+  else if (toks[1].text == "ret")
+    e.phase = Phase::kReturn;
+  else
+    return Fail(toks[1].column,
+                "expected 'call' or 'ret', found '" + std::string(toks[1].text) + "'");
   if (toks.size() < 3) return Fail(toks[1].column + toks[1].text.size(), "missing actor");
   {
     const Token& t = toks[2];
@@ -309,9 +347,11 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
     if (!found) {
       uint64_t id;
       if (!t.text.empty() && t.text[0] >= '0' && t.text[0] <= '9') {
-        if (ParseU64(t.text, &id) != NumErr::kOk || (t.text.size() > 1 && (t.text[1] == 'x' || t.text[1] == 'X')))
+        if (ParseU64(t.text, &id) != NumErr::kOk ||
+            (t.text.size() > 1 && (t.text[1] == 'x' || t.text[1] == 'X')))
           return Fail(t.column, "bad actor id '" + std::string(t.text) + "'");
-        if (id > 0xffff) return Fail(t.column, "actor id '" + std::string(t.text) + "' out of range 0..65535");
+        if (id > 0xffff)
+          return Fail(t.column, "actor id '" + std::string(t.text) + "' out of range 0..65535");
         e.actor = static_cast<ActorId>(id);
       } else {
         return Fail(t.column, "unknown driver '" + std::string(t.text) + "'");
@@ -344,12 +384,14 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
   for (size_t w = 0; w < n; ++w, ++ti) {
     if (ti >= toks.size()) {
       const Token& last = toks.back();
-      return Fail(last.column + last.text.size(), "missing argument '" + std::string(want[w].name) + "' of " + where);
+      return Fail(last.column + last.text.size(),
+                  "missing argument '" + std::string(want[w].name) + "' of " + where);
     }
     const Token& t = toks[ti];
     const size_t eq = t.text.find('=');
     if (eq == std::string_view::npos)
-      return Fail(t.column, "expected '" + std::string(want[w].name) + "=<value>', found '" + std::string(t.text) + "'");
+      return Fail(t.column, "expected '" + std::string(want[w].name) + "=<value>', found '" +
+                                std::string(t.text) + "'");
     const std::string_view name = t.text.substr(0, eq), value = t.text.substr(eq + 1);
     const size_t vcol = t.column + eq + 1;
     if (name != want[w].name) {
@@ -357,16 +399,19 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
       for (size_t k = 0; k < n; ++k)
         if (want[k].name == name) known = true;
       if (known)
-        return Fail(t.column, "argument '" + std::string(name) + "' out of order in " + where + "; expected '" +
-                                  std::string(want[w].name) + "'");
-      return Fail(t.column, "unknown argument '" + std::string(name) + "' for " + where + "; expected '" +
-                                std::string(want[w].name) + "'");
+        return Fail(t.column, "argument '" + std::string(name) + "' out of order in " + where +
+                                  "; expected '" + std::string(want[w].name) + "'");
+      return Fail(t.column, "unknown argument '" + std::string(name) + "' for " + where +
+                                "; expected '" + std::string(want[w].name) + "'");
     }
     if (value.empty()) return Fail(vcol, "empty value for '" + std::string(name) + "'");
     if (want[w].what == 0) {
-      if (value == "PASSIVE") e.irql = 0;
-      else if (value == "APC") e.irql = 1;
-      else if (value == "DISPATCH") e.irql = 2;
+      if (value == "PASSIVE")
+        e.irql = 0;
+      else if (value == "APC")
+        e.irql = 1;
+      else if (value == "DISPATCH")
+        e.irql = 2;
       else {
         uint64_t x;
         if (!Number(t, value, vcol, "irql", 0xff, &x)) return false;
@@ -381,7 +426,8 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
     }
   }
   if (ti < toks.size())
-    return Fail(toks[ti].column, "unexpected extra argument '" + std::string(toks[ti].text) + "' for " + where);
+    return Fail(toks[ti].column,
+                "unexpected extra argument '" + std::string(toks[ti].text) + "' for " + where);
   trace_.events.push_back(e);
   return true;
 }
@@ -400,14 +446,19 @@ std::variant<Trace, ParseError> Parser::Run() {
       continue;
     }
     bool ok;
-    if (!have_header_) ok = HeaderLine(toks);
-    else if (toks[0].text == kMagic) ok = Fail(toks[0].column, "a second 'ndisconf-trace' header");
-    else if (toks[0].text == "driver") ok = DriverLine(toks);
-    else ok = EventLine(toks);
+    if (!have_header_)
+      ok = HeaderLine(toks);
+    else if (toks[0].text == kMagic)
+      ok = Fail(toks[0].column, "a second 'ndisconf-trace' header");
+    else if (toks[0].text == "driver")
+      ok = DriverLine(toks);
+    else
+      ok = EventLine(toks);
     if (!ok) return error_;
     if (end == text_.size()) break;
   }
-  if (!have_header_) return ParseError{1, 1, "missing header: the first line must be 'ndisconf-trace 1'"};
+  if (!have_header_)
+    return ParseError{1, 1, "missing header: the first line must be 'ndisconf-trace 1'"};
   return std::move(trace_);
 }
 
@@ -433,8 +484,10 @@ std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) 
   AppendDec(out, e.index);
   out += e.phase == Phase::kCall ? " call " : " ret ";
   const std::string_view name = ActorName(e.actor, drivers);
-  if (!name.empty()) out += name;
-  else AppendDec(out, e.actor);
+  if (!name.empty())
+    out += name;
+  else
+    AppendDec(out, e.actor);
   out += ' ';
   const size_t fi = static_cast<size_t>(e.fn);
   if (fi >= kFnCount) {
@@ -468,8 +521,10 @@ std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) 
         break;
       case ArgKind::kStatus: {
         const uint64_t v = next();
-        if (v <= 0xffffffffull) out += FormatStatus(static_cast<NDIS_STATUS>(static_cast<uint32_t>(v)));
-        else AppendHex(out, v);
+        if (v <= 0xffffffffull)
+          out += FormatStatus(static_cast<NDIS_STATUS>(static_cast<uint32_t>(v)));
+        else
+          AppendHex(out, v);
         break;
       }
       case ArgKind::kAf: {

@@ -14,16 +14,22 @@ constexpr char kCanonical[] =
     "ndisconf-trace 1\n"
     "driver 1 cm\n"
     "driver 2 cl\n"
-    "0 call cm NdisCmRegisterAddressFamilyEx irql=PASSIVE NdisBindingHandle=0xb001 AddressFamily={0x1,1,0}\n"
+    "0 call cm NdisCmRegisterAddressFamilyEx irql=PASSIVE NdisBindingHandle=0xb001 "
+    "AddressFamily={0x1,1,0}\n"
     "1 ret cm NdisCmRegisterAddressFamilyEx irql=PASSIVE status=SUCCESS\n"
-    "2 call cl NdisClRegisterSap irql=DISPATCH NdisAfHandle=0xaf01 ProtocolSapContext=0x5a1 Sap={0x8000,3,00ff10}\n"
+    "2 call cl NdisClRegisterSap irql=DISPATCH NdisAfHandle=0xaf01 ProtocolSapContext=0x5a1 "
+    "Sap={0x8000,3,00ff10}\n"
     "3 ret cl NdisClRegisterSap irql=DISPATCH status=0x00012345 NdisSapHandle=0x0\n"
-    "4 call 7 NdisSetOptionalHandlers irql=5 NdisDriverHandle=0x1 Header={0xa5,1,136} Handlers=0xffff\n"
+    "4 call 7 NdisSetOptionalHandlers irql=5 NdisDriverHandle=0x1 Header={0xa5,1,136} "
+    "Handlers=0xffff\n"
     "5 ret 7 NdisSetOptionalHandlers irql=APC status=BAD_CHARACTERISTICS\n"
-    "6 call cl NdisClOpenAddressFamilyEx irql=PASSIVE NdisBindingHandle=0xb002 AddressFamily=null ClientAfContext=0x0\n"
+    "6 call cl NdisClOpenAddressFamilyEx irql=PASSIVE NdisBindingHandle=0xb002 AddressFamily=null "
+    "ClientAfContext=0x0\n"
     "7 call cl NdisSetOptionalHandlers irql=PASSIVE NdisDriverHandle=0x1 Header=null Handlers=0x0\n"
-    "8 call cl ProtocolClRegisterSapComplete irql=PASSIVE Status=INVALID_DATA ProtocolSapContext=0x1 Sap=null NdisSapHandle=0x0\n"
-    "9 call cl NdisClRegisterSap irql=PASSIVE NdisAfHandle=0x1 ProtocolSapContext=0x1 Sap={0x1,0,}\n";
+    "8 call cl ProtocolClRegisterSapComplete irql=PASSIVE Status=INVALID_DATA "
+    "ProtocolSapContext=0x1 Sap=null NdisSapHandle=0x0\n"
+    "9 call cl NdisClRegisterSap irql=PASSIVE NdisAfHandle=0x1 ProtocolSapContext=0x1 "
+    "Sap={0x1,0,}\n";
 
 Trace MustParse(std::string_view text) {
   auto r = Parse(text);
@@ -116,46 +122,60 @@ INSTANTIATE_TEST_SUITE_P(
     All, MalformedTrace,
     ::testing::Values(
         BadCase{"Empty", "", 1, 1, "missing header: the first line must be 'ndisconf-trace 1'"},
-        BadCase{"NoHeader", "0 call 1 NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n", 1, 1,
-                "missing header: the first line must be 'ndisconf-trace 1'"},
-        BadCase{"Version2", "ndisconf-trace 2\n", 1, 16, "unsupported trace version 2 (this reader supports 1)"},
+        BadCase{"NoHeader", "0 call 1 NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n", 1,
+                1, "missing header: the first line must be 'ndisconf-trace 1'"},
+        BadCase{"Version2", "ndisconf-trace 2\n", 1, 16,
+                "unsupported trace version 2 (this reader supports 1)"},
         BadCase{"UnknownFunction", H "0 call cm NdisFrobnicate irql=PASSIVE\n", 3, 11,
                 "unknown function 'NdisFrobnicate'"},
-        BadCase{"UnknownDriver", H "0 call zz NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n", 3, 8,
+        BadCase{"UnknownDriver",
+                H "0 call zz NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n", 3, 8,
                 "unknown driver 'zz'"},
-        BadCase{"BadPhase", H "0 enter cm NdisCloseAdapterEx\n", 3, 3, "expected 'call' or 'ret', found 'enter'"},
-        BadCase{"WrongArgName", H "0 call cm NdisCloseAdapterEx irql=PASSIVE Handle=0x1\n", 3, 43,
-                "unknown argument 'Handle' for NdisCloseAdapterEx call; expected 'NdisBindingHandle'"},
+        BadCase{"BadPhase", H "0 enter cm NdisCloseAdapterEx\n", 3, 3,
+                "expected 'call' or 'ret', found 'enter'"},
+        BadCase{
+            "WrongArgName", H "0 call cm NdisCloseAdapterEx irql=PASSIVE Handle=0x1\n", 3, 43,
+            "unknown argument 'Handle' for NdisCloseAdapterEx call; expected 'NdisBindingHandle'"},
         BadCase{"MissingArg", H "0 call cm NdisCloseAdapterEx irql=PASSIVE\n", 3, 42,
                 "missing argument 'NdisBindingHandle' of NdisCloseAdapterEx call"},
-        BadCase{"ExtraArg", H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1 X=0x2\n", 3, 65,
+        BadCase{"ExtraArg",
+                H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1 X=0x2\n", 3, 65,
                 "unexpected extra argument 'X=0x2' for NdisCloseAdapterEx call"},
         BadCase{"MissingStatus", H "0 ret cm NdisCloseAdapterEx irql=PASSIVE\n", 3, 41,
                 "missing argument 'status' of NdisCloseAdapterEx return"},
         BadCase{"OutOfOrder", H "0 ret cm NdisCloseAdapterEx status=SUCCESS irql=PASSIVE\n", 3, 29,
                 "argument 'status' out of order in NdisCloseAdapterEx return; expected 'irql'"},
-        BadCase{"BadNumber", H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0xzz\n", 3, 61,
-                "bad number '0xzz' for argument 'NdisBindingHandle'"},
-        BadCase{"HandleOverflow", H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x10000000000000000\n", 3,
-                61, "value '0x10000000000000000' out of range for argument 'NdisBindingHandle'"},
-        BadCase{"IrqlRange", H "0 call cm NdisCloseAdapterEx irql=256 NdisBindingHandle=0x1\n", 3, 35,
-                "value '256' out of range for irql"},
-        BadCase{"HeaderSizeRange", H "0 call cm NdisSetOptionalHandlers irql=PASSIVE NdisDriverHandle=0x1 Header={0xa5,1,70000} Handlers=0x0\n",
+        BadCase{"BadNumber", H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0xzz\n",
+                3, 61, "bad number '0xzz' for argument 'NdisBindingHandle'"},
+        BadCase{"HandleOverflow",
+                H
+                "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x10000000000000000\n",
+                3, 61, "value '0x10000000000000000' out of range for argument 'NdisBindingHandle'"},
+        BadCase{"IrqlRange", H "0 call cm NdisCloseAdapterEx irql=256 NdisBindingHandle=0x1\n", 3,
+                35, "value '256' out of range for irql"},
+        BadCase{"HeaderSizeRange",
+                H "0 call cm NdisSetOptionalHandlers irql=PASSIVE NdisDriverHandle=0x1 "
+                  "Header={0xa5,1,70000} Handlers=0x0\n",
                 3, 76, "value '70000' out of range for argument 'Header' Size"},
-        BadCase{"AfFieldCount", H "0 call cm NdisCmRegisterAddressFamilyEx irql=PASSIVE NdisBindingHandle=0x1 AddressFamily={0x1,1}\n",
+        BadCase{"AfFieldCount",
+                H "0 call cm NdisCmRegisterAddressFamilyEx irql=PASSIVE NdisBindingHandle=0x1 "
+                  "AddressFamily={0x1,1}\n",
                 3, 90, "argument 'AddressFamily' has 2 fields; expected 3"},
         BadCase{"UnknownStatus", H "0 ret cm NdisCloseAdapterEx irql=PASSIVE status=MAYBE\n", 3, 49,
                 "unknown status 'MAYBE'"},
-        BadCase{"DriverAfterEvent", H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\ndriver 2 cl\n", 4, 1,
-                "driver declaration after the first event"},
+        BadCase{"DriverAfterEvent",
+                H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\ndriver 2 cl\n",
+                4, 1, "driver declaration after the first event"},
         BadCase{"DuplicateDriver", H "driver 1 cl\n", 3, 8, "driver id 1 declared twice"},
-        BadCase{"DriverIdZero", H "driver 0 cl\n", 3, 8, "bad driver id '0' (a decimal from 1 to 65535)"}),
+        BadCase{"DriverIdZero", H "driver 0 cl\n", 3, 8,
+                "bad driver id '0' (a decimal from 1 to 65535)"}),
     [](const auto& info) { return std::string(info.param.name); });
 #undef H
 
 TEST(TraceFormat, SapBytesLongerThanBlobFail) {
   std::string text =
-      "ndisconf-trace 1\n0 call 1 NdisClRegisterSap irql=PASSIVE NdisAfHandle=0x1 ProtocolSapContext=0x1 Sap={0x1,257,";
+      "ndisconf-trace 1\n0 call 1 NdisClRegisterSap irql=PASSIVE NdisAfHandle=0x1 "
+      "ProtocolSapContext=0x1 Sap={0x1,257,";
   text += std::string(514, 'a');
   text += "}\n";
   const ParseError e = MustFail(text);

@@ -8,10 +8,9 @@
 // result, recorded with its reason; counters stay exact; nothing reaches the
 // protocol above unless it is accepted. Each buffer is a heap block of
 // exactly StatusBufferSize bytes, so a read past it fails under ASan.
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndiswan.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <functional>
@@ -183,8 +182,10 @@ TEST_P(BadStatusBuffer, EverySizeFromZeroToPastTheStructureIsJudgedBySizeAlone) 
   RunDpc(t);
   const drivers::wan::Counters& c = t.ndiswan->counters();
   EXPECT_EQ(c.indications, before.indications + keep.size());
-  EXPECT_EQ(c.Rejected(Reason::kShortBuffer), before.Rejected(Reason::kShortBuffer) + short_expected);
-  EXPECT_EQ(c.Rejected(Reason::kUnknownLink), before.Rejected(Reason::kUnknownLink) + unknown_expected);
+  EXPECT_EQ(c.Rejected(Reason::kShortBuffer),
+            before.Rejected(Reason::kShortBuffer) + short_expected);
+  EXPECT_EQ(c.Rejected(Reason::kUnknownLink),
+            before.Rejected(Reason::kUnknownLink) + unknown_expected);
   EXPECT_EQ(c.rejected_total(), before.rejected_total() + short_expected + unknown_expected);
   EXPECT_EQ(c.line_ups, before.line_ups + up_expected);
   EXPECT_EQ(c.fragments, before.fragments);
@@ -357,7 +358,8 @@ TEST_P(BadStatusBuffer, UndefinedOrEmptyErrorBitsAreWarnedYetCountedAndForwarded
   EXPECT_EQ(c.fragments, before.fragments + 2);
   EXPECT_EQ(c.Warned(Warning::kFragmentUndefinedBits),
             before.Warned(Warning::kFragmentUndefinedBits) + 1);
-  EXPECT_EQ(c.Warned(Warning::kFragmentErrorsZero), before.Warned(Warning::kFragmentErrorsZero) + 1);
+  EXPECT_EQ(c.Warned(Warning::kFragmentErrorsZero),
+            before.Warned(Warning::kFragmentErrorsZero) + 1);
   EXPECT_EQ(c.rejected_total(), before.rejected_total());
   EXPECT_EQ(link->fragment_errors_seen, 0x40u | WAN_ERROR_CRC);
   EXPECT_EQ(pl->fragments, 2u);

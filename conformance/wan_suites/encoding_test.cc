@@ -4,11 +4,10 @@
 // decoded with pointer-width parameters (a ULONG compatibility layout on
 // request), and NdisMIndicateStatus writes back nothing but the two fields
 // the spec allows.
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndistapi.h>
 #include <ndiswan.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <memory>
@@ -70,7 +69,8 @@ TEST_P(Encoding, TapiEventShorterThanItsStructIsRefusedWithoutReadingPastTheSize
   Indicate(t, NDIS_STATUS_TAPI_INDICATION, event_bytes.get(), sizeof(NDIS_TAPI_EVENT) - 1);
   Indicate(t, NDIS_STATUS_TAPI_INDICATION, nullptr, sizeof(NDIS_TAPI_EVENT));
   const wan::Counters& now = t.ndiswan->counters();
-  EXPECT_EQ(now.Rejected(wan::Reason::kShortBuffer), before.Rejected(wan::Reason::kShortBuffer) + 1);
+  EXPECT_EQ(now.Rejected(wan::Reason::kShortBuffer),
+            before.Rejected(wan::Reason::kShortBuffer) + 1);
   EXPECT_EQ(now.Rejected(wan::Reason::kNullBuffer), before.Rejected(wan::Reason::kNullBuffer) + 1);
   EXPECT_EQ(now.malformed(), before.malformed() + 2);
   EXPECT_EQ(now.tapi_events, before.tapi_events);
@@ -121,7 +121,8 @@ TEST_P(Encoding, UnknownLinkContextsAreIgnoredCountedAndLeftUnwritten) {
   EXPECT_EQ(rj[rj.size() - 3].context, 0x5157u);
   EXPECT_EQ(rj[rj.size() - 2].context, 0x6262u);
   EXPECT_EQ(rj[rj.size() - 1].context, 0x7373u);
-  for (size_t i = rj.size() - 3; i < rj.size(); ++i) EXPECT_EQ(rj[i].reason, wan::Reason::kUnknownLink);
+  for (size_t i = rj.size() - 3; i < rj.size(); ++i)
+    EXPECT_EQ(rj[i].reason, wan::Reason::kUnknownLink);
   // Refused buffers come back byte for byte as they went in.
   EXPECT_EQ(std::memcmp(&down, &down_copy, sizeof(down)), 0);
   EXPECT_EQ(std::memcmp(&frag, frag_copy, sizeof(frag)), 0);
@@ -131,8 +132,9 @@ TEST_P(Encoding, NewCallWritesOnlyParam2AndTapiParamsArePointerWide) {
   NDISCONF_RULES("WAN-103", "WAN-102");
   stack::WanTopology t = Topology();
   const HTAPI_LINE line = OpenLine(t);
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   NDIS_TAPI_EVENT e;
   std::memset(&e, 0, sizeof(e));
   e.htLine = line;
@@ -186,7 +188,8 @@ TEST_P(Encoding, CompatUlongLayoutDecodes32ByteEventsWhenConfigured) {
     std::memcpy(compat + 20, &hd, sizeof(hd));
     auto heap = std::make_unique<uint8_t[]>(sizeof(compat));
     std::memcpy(heap.get(), compat, sizeof(compat));
-    const wan::Outcome o = core.OnStatus(0, NDIS_STATUS_TAPI_INDICATION, heap.get(), sizeof(compat));
+    const wan::Outcome o =
+        core.OnStatus(0, NDIS_STATUS_TAPI_INDICATION, heap.get(), sizeof(compat));
     if (layout == wan::TapiLayout::kUlongPtr) {
       // Too short for the pointer-width struct: refused, untouched.
       ASSERT_TRUE(o.rejected.has_value());

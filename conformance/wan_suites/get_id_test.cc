@@ -3,10 +3,9 @@
 // DeviceID VAR_STRING, the permitted return codes, and a pended GET_ID.
 // Requests NDISTAPI would not send itself are built byte by byte here and
 // issued on NDISWAN's lower binding.
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndistapi.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
@@ -34,7 +33,8 @@ struct GetIdBuffer {
   std::vector<uint8_t> Body() {
     const VAR_STRING& v = id();
     const size_t base = offsetof(NDIS_TAPI_GET_ID, DeviceID);
-    if (v.ulStringOffset < sizeof(VAR_STRING) || base + v.ulStringOffset + v.ulStringSize > length) {
+    if (v.ulStringOffset < sizeof(VAR_STRING) ||
+        base + v.ulStringOffset + v.ulStringSize > length) {
       return {};
     }
     return std::vector<uint8_t>(data() + base + v.ulStringOffset,
@@ -71,7 +71,8 @@ class GetId : public ConformanceTest {
     req.RequestType = NdisRequestQueryInformation;
     req.DATA.QUERY_INFORMATION.Oid = OID_TAPI_GET_ID;
     req.DATA.QUERY_INFORMATION.InformationBuffer = b.data();
-    req.DATA.QUERY_INFORMATION.InformationBufferLength = length_override ? length_override : b.length;
+    req.DATA.QUERY_INFORMATION.InformationBufferLength =
+        length_override ? length_override : b.length;
     NDIS_STATUS s = NDIS_STATUS_FAILURE;
     NDIS_HANDLE binding = t.ndiswan->bindings().at(0)->ndis_binding;
     stack().As(t.ndiswan_id, [&] {

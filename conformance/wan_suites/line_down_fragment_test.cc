@@ -3,10 +3,9 @@
 // fragments with the matching WAN_ERROR_* bits, counted per link by NDISWAN
 // and forwarded to the protocol; link loss becomes a line-down that degrades
 // the protocol's timers until a reconnect lines up again.
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndiswan.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <functional>
@@ -34,7 +33,8 @@ class FragmentAfterLineDownWmp : public drivers::Wmp {
     Wmp::OnHandleInterrupt(a);
     for (const auto& l : a.links) {
       if (l->up || l->link_context == nullptr) continue;
-      if (std::find(up_before.begin(), up_before.end(), l->link_context) == up_before.end()) continue;
+      if (std::find(up_before.begin(), up_before.end(), l->link_context) == up_before.end())
+        continue;
       stale_ = NDIS_MAC_FRAGMENT{l->link_context, WAN_ERROR_CRC};
       Indicate(a, NDIS_STATUS_WAN_FRAGMENT, &stale_, sizeof(stale_));
       CompleteBracket(a);
@@ -51,8 +51,7 @@ class LineDownFragment : public ConformanceTest {
   const Link* Connect(const stack::WanTopology& t, ULONG device, HTAPI_LINE* line,
                       HTAPI_CALL* call) {
     if (t.ndiswan->bindings().empty() || !t.ndiswan->bindings()[0]->provider_up) {
-      EXPECT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }),
-                NDIS_STATUS_FAILURE);
+      EXPECT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
     }
     if (*line == 0) {
       EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, device, line); }), NDIS_STATUS_SUCCESS);
@@ -88,9 +87,8 @@ TEST_P(LineDownFragment, CrcAndPartialFramesAreFragmentsWithTheirErrorBitsCounte
   ASSERT_NE(link, nullptr);
   const drivers::WpLink* pl = t.proto->link(link->upper);
   ASSERT_NE(pl, nullptr);
-  const uint64_t passed_before = t.ndiswan->sends(link->context)
-                                     ? t.ndiswan->sends(link->context)->passed_down
-                                     : 0;
+  const uint64_t passed_before =
+      t.ndiswan->sends(link->context) ? t.ndiswan->sends(link->context)->passed_down : 0;
 
   Fault(t, nic::FaultKind::kCrc, /*immediate=*/false);
   PeerFrame(t);

@@ -1,15 +1,13 @@
 // Conformance: NDIS WAN line-up indications (spec 5.12; sequence W1).
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndistapi.h>
 #include <ndiswan.h>
 
-#include <gtest/gtest.h>
-
-#include <vector>
-
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "conformance/framework/fixture.h"
 
@@ -44,15 +42,15 @@ class LineUp : public ConformanceTest {
   const drivers::wan::Link* Connect(const stack::WanTopology& t, ULONG device, HTAPI_CALL* call) {
     HTAPI_LINE line = 0;
     if (!t.ndiswan->bindings()[0]->provider_up) {
-      EXPECT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }),
-                NDIS_STATUS_FAILURE);
+      EXPECT_NE(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
     }
     EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, device, &line); }), NDIS_STATUS_SUCCESS);
     EXPECT_NE(Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", call); }),
               NDIS_STATUS_FAILURE);
     Pump(t, 10);
     // WAN-022: connected at the NIC, but CONNECTED waits for the line-up.
-    EXPECT_NE(t.ndiswan->core().FindCall(*call)->state, static_cast<ULONG>(LINECALLSTATE_CONNECTED));
+    EXPECT_NE(t.ndiswan->core().FindCall(*call)->state,
+              static_cast<ULONG>(LINECALLSTATE_CONNECTED));
     EXPECT_NE(Tapi(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_FAILURE);
     Pump(t, 2);
     return t.ndiswan->core().FindLinkForCall(*call);
@@ -150,14 +148,16 @@ TEST_P(LineUp, SendWindowBoundsOutstandingSendsAndZeroMeansMaxTransmit) {
   stack::WanTopology t = WanTopology(wc);
   ASSERT_NE(t.nic, nullptr);
   // No link yet: a send is refused before it reaches the miniport.
-  EXPECT_EQ(stack().As(t.proto_id, [&] { return t.proto->Send(0, drivers::wan::UpperLinkId{0x42}, 10); }),
-            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(
+      stack().As(t.proto_id, [&] { return t.proto->Send(0, drivers::wan::UpperLinkId{0x42}, 10); }),
+      NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.wmp->adapter(0).counts.send_complete, 0u);
   HTAPI_CALL call = 0;
   const drivers::wan::Link* link = Connect(t, 0, &call);
   ASSERT_NE(link, nullptr);
   EXPECT_EQ(link->send_window, 3u);
-  for (int i = 0; i < 9; ++i) stack().As(t.proto_id, [&] { return t.proto->Send(0, link->upper, 40); });
+  for (int i = 0; i < 9; ++i)
+    stack().As(t.proto_id, [&] { return t.proto->Send(0, link->upper, 40); });
   stack().Settle();
   Pump(t, 100);
   const drivers::WanLinkSends* st = t.ndiswan->sends(link->context);

@@ -4,11 +4,10 @@
 // what every layer saw: the miniport's indications, NDISWAN's counters, the
 // protocol's timers (degraded before the line-up and after the line-down,
 // normal while up); the fixture's TearDown requires a clean monitor verdict.
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndistapi.h>
 #include <ndiswan.h>
-
-#include <gtest/gtest.h>
 
 #include <string>
 
@@ -39,7 +38,8 @@ class WanScenario : public ConformanceTest {
 
   // Dial, let the peer answer, GET_ID: returns the new call's link.
   const wan::Link* Dial(HTAPI_CALL* call) {
-    EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->MakeCall(line_, "5551234", call); }), NDIS_STATUS_SUCCESS);
+    EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->MakeCall(line_, "5551234", call); }),
+              NDIS_STATUS_SUCCESS);
     Pump(t_, 10);
     // Dialled and answered, but no line-up yet: the protocol stays degraded.
     EXPECT_EQ(t_.proto->mode(), TimerMode::kDegraded);
@@ -163,7 +163,8 @@ TEST_P(WanScenario, DialConnectSpeedChangeCrcStormLinkLossAndReconnect) {
   EXPECT_EQ(t_.ndiswan->counters().line_downs, 2u);
   EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->Close(line_); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->ProviderShutdown(0); }), NDIS_STATUS_SUCCESS);
-  for (const WanRequestRecord& r : t_.ndiswan->requests()) EXPECT_TRUE(r.completed) << std::hex << r.oid;
+  for (const WanRequestRecord& r : t_.ndiswan->requests())
+    EXPECT_TRUE(r.completed) << std::hex << r.oid;
 }
 
 TEST_P(WanScenario, CrcStormOnInjectedFramesCountsEachFragmentOnceAndNotifiesOnce) {

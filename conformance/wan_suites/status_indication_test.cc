@@ -2,10 +2,9 @@
 // each indication to every bound protocol unchanged, closes the bracket with
 // ProtocolStatusComplete, and records and refuses indications made from the
 // wrong context (WAN-002/003/004, Settings::refuse_wan_context_violations).
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndiswan.h>
-
-#include <gtest/gtest.h>
 
 #include <functional>
 #include <memory>

@@ -3,10 +3,9 @@
 // htCall, media-mode and status-message filtering, REINIT; and TAPI events
 // NDISWAN must refuse (unknown messages and handles), each recorded with
 // its reason and never delivered.
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndistapi.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <vector>
@@ -60,7 +59,8 @@ class TapiIndication : public ConformanceTest {
     stack().Settle();
   }
 
-  static stack::WanTopology BuildWith(stack::Stack& s, std::unique_ptr<drivers::Wmp> (*make)(drivers::WmpConfig)) {
+  static stack::WanTopology BuildWith(stack::Stack& s,
+                                      std::unique_ptr<drivers::Wmp> (*make)(drivers::WmpConfig)) {
     stack::WanTopologyParts parts;
     parts.nic.channel_count = 1;
     parts.wmp = [make](nic::Nic& n, std::function<void(NDIS_HANDLE)> raise) {
@@ -104,8 +104,9 @@ TEST_P(TapiIndication, NewCallGetsNdistapiHtCallInParam2ThenOfferingWithMediaMod
   NDISCONF_RULES("WAN-062");
   stack::WanTopology t = Topology();
   const HTAPI_LINE line = OpenLine(t);
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "4711"), nic::OpStatus::kOk);
   Pump(t, 2);
   const auto& ev = t.ndiswan->tapi_events();
@@ -136,16 +137,18 @@ TEST_P(TapiIndication, IncomingCallIsNotIndicatedWithoutMatchingMediaDetection) 
   Pump(t, 2);
   EXPECT_TRUE(t.ndiswan->tapi_events().empty());
   // Detection for data-modem calls only: a digital-data call is not offered.
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DATAMODEM); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DATAMODEM); }),
+      NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "2", nic::Bearer::kDigitalData),
             nic::OpStatus::kOk);
   Pump(t, 2);
   EXPECT_TRUE(t.ndiswan->tapi_events().empty());
   EXPECT_TRUE(t.ndiswan->core().calls().empty());
   // The latest successful request counts: digital data is now offered.
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "3", nic::Bearer::kDigitalData),
             nic::OpStatus::kOk);
   Pump(t, 2);
@@ -157,8 +160,9 @@ TEST_P(TapiIndication, LineDevStateRingingOnlyWhenEnabledBySetStatusMessages) {
   NDISCONF_RULES("WAN-065");
   stack::WanTopology t = Topology();
   const HTAPI_LINE line = OpenLine(t);
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   auto ringing = [&] {
     size_t n = 0;
     for (const auto& e : t.ndiswan->tapi_events()) {
@@ -311,9 +315,10 @@ class IgnoresMediaDetection : public drivers::Wmp {
 TEST_P(TapiIndication, MonitorFlagsIncomingCallOnOutboundOnlyLine) {
   NDISCONF_RULES("WAN-063");
   if (impl().name != "reference") NDISCONF_NOT_APPLICABLE("uses the reference WMP as a base");
-  stack::WanTopology t = BuildWith(NewStack(), [](drivers::WmpConfig c) -> std::unique_ptr<drivers::Wmp> {
-    return std::make_unique<IgnoresMediaDetection>(c);
-  });
+  stack::WanTopology t =
+      BuildWith(NewStack(), [](drivers::WmpConfig c) -> std::unique_ptr<drivers::Wmp> {
+        return std::make_unique<IgnoresMediaDetection>(c);
+      });
   ASSERT_NE(t.nic, nullptr);
   OpenLine(t);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "1"), nic::OpStatus::kOk);
@@ -340,13 +345,15 @@ class UnfilteredLineStates : public drivers::Wmp {
 TEST_P(TapiIndication, MonitorFlagsLineDevStateNotEnabled) {
   NDISCONF_RULES("WAN-065");
   if (impl().name != "reference") NDISCONF_NOT_APPLICABLE("uses the reference WMP as a base");
-  stack::WanTopology t = BuildWith(NewStack(), [](drivers::WmpConfig c) -> std::unique_ptr<drivers::Wmp> {
-    return std::make_unique<UnfilteredLineStates>(c);
-  });
+  stack::WanTopology t =
+      BuildWith(NewStack(), [](drivers::WmpConfig c) -> std::unique_ptr<drivers::Wmp> {
+        return std::make_unique<UnfilteredLineStates>(c);
+      });
   ASSERT_NE(t.nic, nullptr);
   const HTAPI_LINE line = OpenLine(t);
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "1"), nic::OpStatus::kOk);
   Pump(t, 2);
   ASSERT_FALSE(t.ndiswan->tapi_events().empty());

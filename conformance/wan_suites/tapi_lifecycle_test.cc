@@ -2,10 +2,9 @@
 // miniport (spec 5.17, state machine 2.8), driven through NDISWAN's NDISTAPI
 // edge and, for handles NDISTAPI no longer offers (stale hdCall / hdLine),
 // through raw OID_TAPI_* requests on NDISWAN's binding.
+#include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndistapi.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <vector>
@@ -24,7 +23,8 @@ class TapiLifecycle : public ConformanceTest {
  protected:
   // An OID_TAPI_* request NDISWAN's NDISTAPI would not send itself (a
   // stale handle, an optional OID), issued on NDISWAN's lower binding.
-  NDIS_STATUS Raw(const stack::WanTopology& t, bool query, NDIS_OID oid, void* buffer, UINT length) {
+  NDIS_STATUS Raw(const stack::WanTopology& t, bool query, NDIS_OID oid, void* buffer,
+                  UINT length) {
     NDIS_REQUEST req;
     std::memset(&req, 0, sizeof(req));
     req.RequestType = query ? NdisRequestQueryInformation : NdisRequestSetInformation;
@@ -66,7 +66,8 @@ class TapiLifecycle : public ConformanceTest {
     Pump(t, 10);
     ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(*call); }), NDIS_STATUS_SUCCESS);
     Pump(t, 2);
-    ASSERT_EQ(t.ndiswan->core().FindCall(*call)->state, static_cast<ULONG>(LINECALLSTATE_CONNECTED));
+    ASSERT_EQ(t.ndiswan->core().FindCall(*call)->state,
+              static_cast<ULONG>(LINECALLSTATE_CONNECTED));
   }
 
   // The LINE_CALLSTATE values NDISWAN's TAPI sink got for `call`, in order.
@@ -111,8 +112,9 @@ TEST_P(TapiLifecycle, OpenKeepsHtLineForIndicationsAndReturnsDistinctHdLines) {
   EXPECT_NE(la->hd_line, lb->hd_line);
   // The miniport uses the saved htLine: an incoming call on line 0 is
   // indicated with htLine == a.
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(a, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(a, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "77"), nic::OpStatus::kOk);
   Pump(t, 2);
   ASSERT_FALSE(t.ndiswan->tapi_events().empty());
@@ -213,7 +215,8 @@ TEST_P(TapiLifecycle, RemoteHangUpIndicatesDisconnectedWithHtCallThenCloseCallAl
   EXPECT_EQ(last->param1, static_cast<ULONG_PTR>(LINECALLSTATE_DISCONNECTED));
   EXPECT_EQ(last->param2, static_cast<ULONG_PTR>(LINEDISCONNECTMODE_NORMAL));  // WAN-066 detail
   EXPECT_EQ(last->param3, static_cast<ULONG_PTR>(LINEMEDIAMODE_DIGITALDATA));  // WAN-066 media
-  EXPECT_EQ(t.ndiswan->core().FindCall(call)->state, static_cast<ULONG>(LINECALLSTATE_DISCONNECTED));
+  EXPECT_EQ(t.ndiswan->core().FindCall(call)->state,
+            static_cast<ULONG>(LINECALLSTATE_DISCONNECTED));
   // CLOSE_CALL alone (no DROP) is accepted after a remote disconnect.
   EXPECT_EQ(Tapi(t, [&] { return t.ndiswan->CloseCall(call); }), NDIS_STATUS_SUCCESS);
 }
@@ -269,7 +272,8 @@ TEST_P(TapiLifecycle, UnsupportedTapiRequestsCompleteWithOperationUnavail) {
   Connect(t, &line, &call);
   uint64_t buffer[16] = {};
   // Optional OIDs (section 4.6) the reference miniport does not implement.
-  EXPECT_EQ(Raw(t, false, OID_TAPI_DIAL, buffer, sizeof(buffer)), NDIS_STATUS_TAPI_OPERATIONUNAVAIL);
+  EXPECT_EQ(Raw(t, false, OID_TAPI_DIAL, buffer, sizeof(buffer)),
+            NDIS_STATUS_TAPI_OPERATIONUNAVAIL);
   EXPECT_EQ(Raw(t, false, OID_TAPI_SECURE_CALL, buffer, sizeof(buffer)),
             NDIS_STATUS_TAPI_OPERATIONUNAVAIL);
   EXPECT_EQ(Raw(t, true, OID_TAPI_GET_EXTENSION_ID, buffer, sizeof(buffer)),
@@ -284,8 +288,9 @@ TEST_P(TapiLifecycle, IncomingCallAnsweredWithoutAcceptConnectsAfterLineUp) {
   ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_SUCCESS);
   HTAPI_LINE line = 0;
   ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "4711"), nic::OpStatus::kOk);
   Pump(t, 2);
   ASSERT_EQ(t.ndiswan->core().calls().size(), 1u);
@@ -294,8 +299,7 @@ TEST_P(TapiLifecycle, IncomingCallAnsweredWithoutAcceptConnectsAfterLineUp) {
   Pump(t, 5);
   ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->GetCallId(call); }), NDIS_STATUS_SUCCESS);
   Pump(t, 2);
-  EXPECT_EQ(States(t, call),
-            (std::vector<ULONG>{LINECALLSTATE_OFFERING, LINECALLSTATE_CONNECTED}));
+  EXPECT_EQ(States(t, call), (std::vector<ULONG>{LINECALLSTATE_OFFERING, LINECALLSTATE_CONNECTED}));
 }
 
 TEST_P(TapiLifecycle, UnansweredOfferWithdrawnGoesIdleAndCloseCallFollows) {
@@ -310,8 +314,9 @@ TEST_P(TapiLifecycle, UnansweredOfferWithdrawnGoesIdleAndCloseCallFollows) {
   ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); }), NDIS_STATUS_SUCCESS);
   HTAPI_LINE line = 0;
   ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      Tapi(t, [&] { return t.ndiswan->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA); }),
+      NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.nic->InjectIncomingCall(nic::ChannelId{0}, "4711"), nic::OpStatus::kOk);
   Pump(t, 10);
   ASSERT_EQ(t.ndiswan->core().calls().size(), 1u);
@@ -364,7 +369,8 @@ class DropWithoutIdle : public drivers::Wmp {
                         ULONG length, PULONG done, PULONG needed) override {
     if (oid == OID_TAPI_DROP && buffer != nullptr && length >= sizeof(NDIS_TAPI_DROP)) {
       HDRV_CALL hd = 0;
-      std::memcpy(&hd, static_cast<uint8_t*>(buffer) + offsetof(NDIS_TAPI_DROP, hdCall), sizeof(hd));
+      std::memcpy(&hd, static_cast<uint8_t*>(buffer) + offsetof(NDIS_TAPI_DROP, hdCall),
+                  sizeof(hd));
       if (drivers::WmpCall* c = a.FindCall(hd)) {
         if (c->channel) (void)a.nic->HangUp(nic::ChannelId{*c->channel});
         c->channel.reset();

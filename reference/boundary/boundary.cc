@@ -141,11 +141,10 @@ NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
   Crossing c(Fn::NdisRegisterProtocolDriver, Caller());
   c.Handle(ProtocolDriverContext)
       .Header(Chars != nullptr ? &Chars->Header : nullptr)
-      .Mask(Chars != nullptr ? HandlerMask(Chars,
-                                           offsetof(NDIS_PROTOCOL_DRIVER_CHARACTERISTICS,
-                                                    SetOptionsHandler),
-                                           11)
-                             : 0);
+      .Mask(Chars != nullptr
+                ? HandlerMask(Chars,
+                              offsetof(NDIS_PROTOCOL_DRIVER_CHARACTERISTICS, SetOptionsHandler), 11)
+                : 0);
   c.Call();
   const NDIS_STATUS s =
       Host()->NdisRegisterProtocolDriver(ProtocolDriverContext, Chars, NdisProtocolHandle);
@@ -170,15 +169,13 @@ NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_ST
   c.Handle(DriverObject)
       .Handle(MiniportDriverContext)
       .Header(Chars != nullptr ? &Chars->Header : nullptr)
-      .Mask(Chars != nullptr ? HandlerMask(Chars,
-                                           offsetof(NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
-                                                    SetOptionsHandler),
-                                           15)
-                             : 0);
+      .Mask(Chars != nullptr
+                ? HandlerMask(Chars,
+                              offsetof(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, SetOptionsHandler), 15)
+                : 0);
   c.Call();
-  const NDIS_STATUS s = Host()->NdisMRegisterMiniportDriver(DriverObject, RegistryPath,
-                                                            MiniportDriverContext, Chars,
-                                                            NdisMiniportDriverHandle);
+  const NDIS_STATUS s = Host()->NdisMRegisterMiniportDriver(
+      DriverObject, RegistryPath, MiniportDriverContext, Chars, NdisMiniportDriverHandle);
   c.Return(s).Handle(Deref(NdisMiniportDriverHandle)).Done();
   return s;
 }
@@ -388,14 +385,15 @@ NDIS_STATUS NdisMCmRegisterAddressFamilyEx(NDIS_HANDLE MiniportAdapterHandle,
   NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
   Crossing c(Fn::NdisMCmRegisterAddressFamilyEx, Caller());
   c.Handle(MiniportAdapterHandle).Af(AddressFamily).Call();
-  const NDIS_STATUS s = Host()->NdisMCmRegisterAddressFamilyEx(MiniportAdapterHandle, AddressFamily);
+  const NDIS_STATUS s =
+      Host()->NdisMCmRegisterAddressFamilyEx(MiniportAdapterHandle, AddressFamily);
   c.Return(s).Done();
   return s;
 }
 
 NDIS_STATUS NdisClOpenAddressFamilyEx(NDIS_HANDLE NdisBindingHandle,
-                                      PCO_ADDRESS_FAMILY AddressFamily,
-                                      NDIS_HANDLE ClientAfContext, PNDIS_HANDLE NdisAfHandle) {
+                                      PCO_ADDRESS_FAMILY AddressFamily, NDIS_HANDLE ClientAfContext,
+                                      PNDIS_HANDLE NdisAfHandle) {
   NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
   Crossing c(Fn::NdisClOpenAddressFamilyEx, Caller());
   c.Handle(NdisBindingHandle).Af(AddressFamily).Handle(ClientAfContext).Call();
@@ -448,8 +446,8 @@ VOID NdisClNotifyCloseAddressFamilyComplete(NDIS_HANDLE NdisAfHandle, NDIS_STATU
   c.Return().Done();
 }
 
-NDIS_STATUS NdisClRegisterSap(NDIS_HANDLE NdisAfHandle, NDIS_HANDLE ProtocolSapContext,
-                              PCO_SAP Sap, PNDIS_HANDLE NdisSapHandle) {
+NDIS_STATUS NdisClRegisterSap(NDIS_HANDLE NdisAfHandle, NDIS_HANDLE ProtocolSapContext, PCO_SAP Sap,
+                              PNDIS_HANDLE NdisSapHandle) {
   NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
   Crossing c(Fn::NdisClRegisterSap, Caller());
   c.Handle(NdisAfHandle).Handle(ProtocolSapContext).Sap(Sap).Call();
@@ -579,12 +577,12 @@ VOID NdisCmCloseCallComplete(NDIS_STATUS Status, NDIS_HANDLE NdisVcHandle,
   c.Return().Done();
 }
 
-#define NDISCONF_VC_CALL(fn, ...)                                   \
-  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY);             \
-  Crossing c(Fn::fn, Caller());                                     \
-  c.Handle(NdisVcHandle);                                           \
-  __VA_ARGS__;                                                      \
-  c.Call();                                                         \
+#define NDISCONF_VC_CALL(fn, ...)                       \
+  NDISCONF_REQUIRE_HOST(NDIS_STATUS_ADAPTER_NOT_READY); \
+  Crossing c(Fn::fn, Caller());                         \
+  c.Handle(NdisVcHandle);                               \
+  __VA_ARGS__;                                          \
+  c.Call();                                             \
   const NDIS_STATUS s = Host()->fn
 
 NDIS_STATUS NdisCmActivateVc(NDIS_HANDLE NdisVcHandle, PCO_CALL_PARAMETERS CallParameters) {

@@ -136,8 +136,8 @@ VOID NdisMSetAttributesEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipor
 
 NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt,
                                    NDIS_HANDLE MiniportAdapterHandle, UINT InterruptVector,
-                                   UINT InterruptLevel, BOOLEAN RequestIsr,
-                                   BOOLEAN SharedInterrupt, NDIS_INTERRUPT_MODE InterruptMode) {
+                                   UINT InterruptLevel, BOOLEAN RequestIsr, BOOLEAN SharedInterrupt,
+                                   NDIS_INTERRUPT_MODE InterruptMode) {
   NDISCONF_REQUIRE_WAN_HOST(NDIS_STATUS_ADAPTER_NOT_READY);
   Crossing c(Fn::NdisMRegisterInterrupt, Caller());
   c.Handle(Interrupt).Handle(MiniportAdapterHandle).Call();
@@ -248,10 +248,9 @@ VOID NdisOpenAdapter(PNDIS_STATUS Status, PNDIS_STATUS OpenErrorStatus,
   if (WanHost() == nullptr) return Put(Status, NDIS_STATUS_ADAPTER_NOT_READY);
   Crossing c(Fn::NdisOpenAdapter, Caller());
   c.Handle(NdisProtocolHandle).Handle(ProtocolBindingContext).Ulong(MediumArraySize).Call();
-  WanHost()->NdisOpenAdapter(Status, OpenErrorStatus, NdisBindingHandle, SelectedMediumIndex,
-                             MediumArray, MediumArraySize, NdisProtocolHandle,
-                             ProtocolBindingContext, AdapterName, OpenOptions,
-                             AddressingInformation);
+  WanHost()->NdisOpenAdapter(
+      Status, OpenErrorStatus, NdisBindingHandle, SelectedMediumIndex, MediumArray, MediumArraySize,
+      NdisProtocolHandle, ProtocolBindingContext, AdapterName, OpenOptions, AddressingInformation);
   c.Return(Read(Status))
       .Handle(Deref(NdisBindingHandle))
       .Ulong(SelectedMediumIndex != nullptr ? *SelectedMediumIndex : kNullSlot)

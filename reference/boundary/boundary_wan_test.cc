@@ -1,9 +1,8 @@
 // The NDIS 5.1 WAN entry points at the boundary: behaviour with no WAN host,
 // kBuffer recording (length slot, capped blob, nothing behind NULL), and the
 // buffer recorded again on return as the host left it (WAN-024, WAN-103).
-#include <ndis.h>
-
 #include <gtest/gtest.h>
+#include <ndis.h>
 
 #include <cstring>
 #include <vector>
@@ -105,7 +104,8 @@ TEST(WanBoundaryNoHost, StatusFunctionsReportAdapterNotReadyAndVoidOnesDoNothing
 TEST_F(WanBoundary, IndicateStatusRecordsLengthAndBytesAndTheBufferAfterTheCall) {
   NDIS_MAC_LINE_UP up{};
   up.LinkSpeed = 640;
-  NdisMIndicateStatus(reinterpret_cast<NDIS_HANDLE>(0x10), NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up));
+  NdisMIndicateStatus(reinterpret_cast<NDIS_HANDLE>(0x10), NDIS_STATUS_WAN_LINE_UP, &up,
+                      sizeof(up));
   ASSERT_EQ(sink_.events.size(), 2u);
   const Event& call = sink_.events[0];
   const Event& ret = sink_.events[1];
@@ -127,8 +127,7 @@ TEST_F(WanBoundary, IndicateStatusRecordsLengthAndBytesAndTheBufferAfterTheCall)
 
 TEST_F(WanBoundary, BufferIsCappedAtMaxBlobAndNullRecordsOnlyTheLength) {
   std::vector<unsigned char> big(Event::kMaxBlob + 100, 0xAB);
-  NdisMIndicateStatus(nullptr, NDIS_STATUS_WAN_FRAGMENT, big.data(),
-                      static_cast<UINT>(big.size()));
+  NdisMIndicateStatus(nullptr, NDIS_STATUS_WAN_FRAGMENT, big.data(), static_cast<UINT>(big.size()));
   ASSERT_EQ(sink_.events.size(), 2u);
   EXPECT_EQ(sink_.events[0].arg[2], big.size());
   EXPECT_EQ(sink_.events[0].blob_len, Event::kMaxBlob);

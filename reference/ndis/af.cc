@@ -9,11 +9,16 @@ namespace {
 
 const char* AfStateName(AfOpen::State s) {
   switch (s) {
-    case AfOpen::State::kOpening: return "OPENING";
-    case AfOpen::State::kOpen: return "OPEN";
-    case AfOpen::State::kClosing: return "CLOSING";
-    case AfOpen::State::kClosed: return "CLOSED";
-    case AfOpen::State::kFailed: return "FAILED";
+    case AfOpen::State::kOpening:
+      return "OPENING";
+    case AfOpen::State::kOpen:
+      return "OPEN";
+    case AfOpen::State::kClosing:
+      return "CLOSING";
+    case AfOpen::State::kClosed:
+      return "CLOSED";
+    case AfOpen::State::kFailed:
+      return "FAILED";
   }
   return "?";
 }
@@ -32,7 +37,8 @@ NDIS_STATUS Model::NdisCmRegisterAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRES
   if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-001: " + why);
   // AF-001: only the binding's own protocol may register on it.
   if (b->protocol->actor != Boundary::Get().CurrentActor()) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-001: the NdisBindingHandle belongs to another driver");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  "AF-001: the NdisBindingHandle belongs to another driver");
   }
   // R2 / AF-005: the three FAILURE causes.
   if (!b->protocol->IsCm()) {
@@ -51,11 +57,13 @@ NDIS_STATUS Model::NdisCmRegisterAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRES
   for (Registration* r : a->registrations) {
     if (r->Active() && r->af.AddressFamily == af->AddressFamily) {
       return m.Fail(fn, NDIS_STATUS_FAILURE,
-                    "AF-004: AF " + Hex(af->AddressFamily) + " is already registered on this adapter by " +
+                    "AF-004: AF " + Hex(af->AddressFamily) +
+                        " is already registered on this adapter by " +
                         (r->IsMcm() ? "its MCM" : "a call manager"));
     }
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-005: injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-005: injected allocation failure");
   m.all_registrations.push_back(std::make_unique<Registration>());
   Registration* r = m.all_registrations.back().get();
   r->id = m.next_registration_id++;
@@ -101,12 +109,14 @@ NDIS_STATUS Model::NdisMCmRegisterAddressFamilyEx(NDIS_HANDLE adapter, PCO_ADDRE
                     "AF-006 / R6: duplicate registration of AF " + Hex(af->AddressFamily));
     }
     if (m.settings.mcm_preempt == Settings::McmPreempt::kFirstWins) {
-      return m.Fail(fn, NDIS_STATUS_FAILURE,
-                    "OQ-02 policy B: a call manager already registered AF " + Hex(af->AddressFamily));
+      return m.Fail(
+          fn, NDIS_STATUS_FAILURE,
+          "OQ-02 policy B: a call manager already registered AF " + Hex(af->AddressFamily));
     }
     displaced.push_back(r);
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-006: injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-006: injected allocation failure");
   // R7 / AF-008, OQ-02 policy A: the CM's registration is withdrawn for new
   // opens; its existing open AF instances stay.
   for (Registration* r : displaced) r->displaced = true;
@@ -158,7 +168,8 @@ NDIS_STATUS Model::NdisClOpenAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FA
   if (reg->IsMcm() && reg->adapter->state != Adapter::State::kRunning) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-032: the MCM's adapter is halting");
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-032: injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-032: injected allocation failure");
   m.all_afs.push_back(std::make_unique<AfOpen>());
   AfOpen* o = m.all_afs.back().get();
   o->reg = reg;
@@ -176,7 +187,8 @@ NDIS_STATUS Model::NdisClOpenAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FA
   c.Handle(o->cm_binding_context).Af(af).Handle(o->handle.ndis());
   c.Call();
   NDIS_HANDLE cm_ctx = nullptr;
-  const NDIS_STATUS s = o->cm->cm.CmOpenAfHandler(o->cm_binding_context, af, o->handle.ndis(), &cm_ctx);
+  const NDIS_STATUS s =
+      o->cm->cm.CmOpenAfHandler(o->cm_binding_context, af, o->handle.ndis(), &cm_ctx);
   c.Return(s).Handle(cm_ctx).Done();
   o->in_open_call = false;
 
@@ -190,8 +202,9 @@ NDIS_STATUS Model::NdisClOpenAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FA
   }
   if (o->early_open_complete) {
     o->early_open_complete.reset();
-    m.Reject("NdisCmOpenAddressFamilyComplete", NDIS_STATUS_FAILURE,
-             "AF-034: completion of an open whose ProtocolCmOpenAf did not return PENDING (ignored)");
+    m.Reject(
+        "NdisCmOpenAddressFamilyComplete", NDIS_STATUS_FAILURE,
+        "AF-034: completion of an open whose ProtocolCmOpenAf did not return PENDING (ignored)");
   }
   if (s == NDIS_STATUS_SUCCESS) {  // O2 / AF-039: no NDIS-called completion
     o->state = AfOpen::State::kOpen;
@@ -241,9 +254,9 @@ VOID Model::NdisCmOpenAddressFamilyComplete(NDIS_STATUS status, NDIS_HANDLE hand
   AfOpen* o = m.Resolve(m.afs, handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (o->state != AfOpen::State::kOpening) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    std::string("AF-034: no open is pending on this AF (state ") +
-                        AfStateName(o->state) + ")");
+    return m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        std::string("AF-034: no open is pending on this AF (state ") + AfStateName(o->state) + ")");
   }
   if (status == NDIS_STATUS_PENDING) {  // O7
     return m.Reject(fn, NDIS_STATUS_FAILURE,
@@ -277,8 +290,9 @@ NDIS_STATUS Model::NdisClCloseAddressFamily(NDIS_HANDLE handle) {
       break;
   }
   if (!m.settings.accept_close_retry && o->close_failed_once) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "OQ-07 (strict): the handle became invalid at the first NdisClCloseAddressFamily");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        "OQ-07 (strict): the handle became invalid at the first NdisClCloseAddressFamily");
   }
   if (m.settings.close_with_children == Settings::CloseWithChildren::kNdisChecks) {
     // C1a / OQ-06 ndis-checks: returned synchronously, so no completion.
@@ -316,8 +330,9 @@ NDIS_STATUS Model::NdisClCloseAddressFamily(NDIS_HANDLE handle) {
   }
   if (o->early_close_complete) {
     o->early_close_complete.reset();
-    m.Reject("NdisCmCloseAddressFamilyComplete", NDIS_STATUS_FAILURE,
-             "AF-053: completion of a close whose ProtocolCmCloseAf did not return PENDING (ignored)");
+    m.Reject(
+        "NdisCmCloseAddressFamilyComplete", NDIS_STATUS_FAILURE,
+        "AF-053: completion of a close whose ProtocolCmCloseAf did not return PENDING (ignored)");
   }
   if (s == NDIS_STATUS_SUCCESS) {  // C2 / AF-060: the client completes itself
     o->state = AfOpen::State::kClosed;
@@ -355,7 +370,7 @@ void Model::Impl::CompleteClose(AfOpen* o, NDIS_STATUS status) {
   o->state = AfOpen::State::kClosed;
   OnAfClosed(o);
   DeliverCloseComplete(o, NDIS_STATUS_SUCCESS);  // AF-054
-  FinishNotifyIfReady(o);                          // OQ-10
+  FinishNotifyIfReady(o);                        // OQ-10
   ReleaseAfIfDone(o);
 }
 
@@ -408,7 +423,8 @@ NDIS_STATUS Model::Impl::PendingNotifyResult(AfOpen* o) {
     o->notify_owes_cm_complete = false;
     return Fail("NdisCmNotifyCloseAddressFamily", NDIS_STATUS_FAILURE,
                 "OQ-11 (strict): the call manager registered no CmNotifyCloseAfCompleteHandler "
-                "(Header.Size " + std::to_string(NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1) +
+                "(Header.Size " +
+                    std::to_string(NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1) +
                     ") and the notify-close pended");
   }
   return NDIS_STATUS_PENDING;

@@ -31,27 +31,42 @@ uint64_t UnXorShift(uint64_t y, int s) {
 
 const char* HandleKindName(HandleKind kind) {
   switch (kind) {
-    case HandleKind::kDriver: return "NdisDriverHandle";
-    case HandleKind::kAdapter: return "MiniportAdapterHandle";
-    case HandleKind::kBinding: return "NdisBindingHandle";
-    case HandleKind::kBindContext: return "BindContext";
-    case HandleKind::kUnbindContext: return "UnbindContext";
-    case HandleKind::kAf: return "NdisAfHandle";
-    case HandleKind::kSap: return "NdisSapHandle";
-    case HandleKind::kVc: return "NdisVcHandle";
-    case HandleKind::kWorkItem: return "NdisIoWorkItemHandle";
-    case HandleKind::kWrapper: return "NdisWrapperHandle";
+    case HandleKind::kDriver:
+      return "NdisDriverHandle";
+    case HandleKind::kAdapter:
+      return "MiniportAdapterHandle";
+    case HandleKind::kBinding:
+      return "NdisBindingHandle";
+    case HandleKind::kBindContext:
+      return "BindContext";
+    case HandleKind::kUnbindContext:
+      return "UnbindContext";
+    case HandleKind::kAf:
+      return "NdisAfHandle";
+    case HandleKind::kSap:
+      return "NdisSapHandle";
+    case HandleKind::kVc:
+      return "NdisVcHandle";
+    case HandleKind::kWorkItem:
+      return "NdisIoWorkItemHandle";
+    case HandleKind::kWrapper:
+      return "NdisWrapperHandle";
   }
   return "handle";
 }
 
 const char* LookupErrorName(LookupError error) {
   switch (error) {
-    case LookupError::kNone: return "live";
-    case LookupError::kNull: return "NULL";
-    case LookupError::kWrongKind: return "wrong kind";
-    case LookupError::kStale: return "stale";
-    case LookupError::kUnknown: return "unknown";
+    case LookupError::kNone:
+      return "live";
+    case LookupError::kNull:
+      return "NULL";
+    case LookupError::kWrongKind:
+      return "wrong kind";
+    case LookupError::kStale:
+      return "stale";
+    case LookupError::kUnknown:
+      return "unknown";
   }
   return "?";
 }

@@ -14,24 +14,40 @@ std::string Hex(uint64_t v) {
   std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
   return buf;
 }
-std::string Hex(const void* p) { return Hex(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p))); }
+std::string Hex(const void* p) {
+  return Hex(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)));
+}
 
 std::string StatusText(NDIS_STATUS s) {
   switch (s) {
-    case NDIS_STATUS_SUCCESS: return "SUCCESS";
-    case NDIS_STATUS_PENDING: return "PENDING";
-    case NDIS_STATUS_FAILURE: return "FAILURE";
-    case NDIS_STATUS_RESOURCES: return "RESOURCES";
-    case NDIS_STATUS_NOT_ACCEPTED: return "NOT_ACCEPTED";
-    case NDIS_STATUS_CLOSING: return "CLOSING";
-    case NDIS_STATUS_INVALID_PARAMETER: return "INVALID_PARAMETER";
-    case NDIS_STATUS_BAD_CHARACTERISTICS: return "BAD_CHARACTERISTICS";
-    case NDIS_STATUS_BAD_VERSION: return "BAD_VERSION";
-    case NDIS_STATUS_NOT_SUPPORTED: return "NOT_SUPPORTED";
-    case NDIS_STATUS_UNSUPPORTED_MEDIA: return "UNSUPPORTED_MEDIA";
-    case NDIS_STATUS_ADAPTER_NOT_FOUND: return "ADAPTER_NOT_FOUND";
-    case NDIS_STATUS_ADAPTER_NOT_READY: return "ADAPTER_NOT_READY";
-    default: return Hex(static_cast<uint32_t>(s));
+    case NDIS_STATUS_SUCCESS:
+      return "SUCCESS";
+    case NDIS_STATUS_PENDING:
+      return "PENDING";
+    case NDIS_STATUS_FAILURE:
+      return "FAILURE";
+    case NDIS_STATUS_RESOURCES:
+      return "RESOURCES";
+    case NDIS_STATUS_NOT_ACCEPTED:
+      return "NOT_ACCEPTED";
+    case NDIS_STATUS_CLOSING:
+      return "CLOSING";
+    case NDIS_STATUS_INVALID_PARAMETER:
+      return "INVALID_PARAMETER";
+    case NDIS_STATUS_BAD_CHARACTERISTICS:
+      return "BAD_CHARACTERISTICS";
+    case NDIS_STATUS_BAD_VERSION:
+      return "BAD_VERSION";
+    case NDIS_STATUS_NOT_SUPPORTED:
+      return "NOT_SUPPORTED";
+    case NDIS_STATUS_UNSUPPORTED_MEDIA:
+      return "UNSUPPORTED_MEDIA";
+    case NDIS_STATUS_ADAPTER_NOT_FOUND:
+      return "ADAPTER_NOT_FOUND";
+    case NDIS_STATUS_ADAPTER_NOT_READY:
+      return "ADAPTER_NOT_READY";
+    default:
+      return Hex(static_cast<uint32_t>(s));
   }
 }
 
@@ -91,7 +107,8 @@ std::string Model::Impl::BadHandle(std::string_view param, HandleKind expected, 
       if (vcs.Find(v)) live = HandleKindName(HandleKind::kVc);
       if (work_items.Find(v)) live = HandleKindName(HandleKind::kWorkItem);
       if (wrappers.Find(v)) live = HandleKindName(HandleKind::kWrapper);
-      if (live != nullptr) return s + " " + Hex(value) + " is a " + live + ", not a " + HandleKindName(expected);
+      if (live != nullptr)
+        return s + " " + Hex(value) + " is a " + live + ", not a " + HandleKindName(expected);
       return "unknown " + s + " " + Hex(value);
     }
   }
@@ -270,7 +287,8 @@ KIRQL Model::CurrentIrql() { return impl_->irql; }
 const KIRQL* Model::CurrentIrqlCell() const { return &impl_->irql; }
 
 VOID Model::NdisAllocateSpinLock(PNDIS_SPIN_LOCK lock) {
-  if (lock == nullptr) return impl_->Reject("NdisAllocateSpinLock", NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");
+  if (lock == nullptr)
+    return impl_->Reject("NdisAllocateSpinLock", NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");
   // Re-initializing a held lock releases it (as overwriting the kernel
   // structure would).
   auto [it, inserted] = impl_->locks.try_emplace(lock);
@@ -340,7 +358,8 @@ constexpr size_t kMaxWaitSteps = 1'000'000;
 }  // namespace
 
 VOID Model::NdisInitializeEvent(PNDIS_EVENT e) {
-  if (e == nullptr) return impl_->Reject("NdisInitializeEvent", NDIS_STATUS_INVALID_PARAMETER, "NULL Event");
+  if (e == nullptr)
+    return impl_->Reject("NdisInitializeEvent", NDIS_STATUS_INVALID_PARAMETER, "NULL Event");
   e->Event[0] = 0;
   e->Event[1] = kEventMarker;
   e->Event[2] = 0;
@@ -348,16 +367,18 @@ VOID Model::NdisInitializeEvent(PNDIS_EVENT e) {
 
 VOID Model::NdisSetEvent(PNDIS_EVENT e) {
   if (e == nullptr || e->Event[1] != kEventMarker) {
-    return impl_->Reject("NdisSetEvent", NDIS_STATUS_INVALID_PARAMETER,
-                         e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+    return impl_->Reject(
+        "NdisSetEvent", NDIS_STATUS_INVALID_PARAMETER,
+        e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
   }
   e->Event[0] = 1;
 }
 
 VOID Model::NdisResetEvent(PNDIS_EVENT e) {
   if (e == nullptr || e->Event[1] != kEventMarker) {
-    return impl_->Reject("NdisResetEvent", NDIS_STATUS_INVALID_PARAMETER,
-                         e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+    return impl_->Reject(
+        "NdisResetEvent", NDIS_STATUS_INVALID_PARAMETER,
+        e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
   }
   e->Event[0] = 0;
 }
@@ -376,10 +397,11 @@ BOOLEAN Model::NdisWaitEvent(PNDIS_EVENT e, UINT ms_to_wait) {
   // (the run's Chooser) picks ready work until something signals the event.
   for (size_t steps = 0; e->Event[0] == 0; ++steps) {
     if (steps == kMaxWaitSteps || !impl_->RunOne()) {
-      impl_->Reject("NdisWaitEvent", NDIS_STATUS_FAILURE,
-                    ms_to_wait == 0
-                        ? "infinite wait with no ready work that could signal the event (a hang on Windows)"
-                        : "timed out: no ready work signalled the event");
+      impl_->Reject(
+          "NdisWaitEvent", NDIS_STATUS_FAILURE,
+          ms_to_wait == 0
+              ? "infinite wait with no ready work that could signal the event (a hang on Windows)"
+              : "timed out: no ready work signalled the event");
       return FALSE;
     }
   }
@@ -412,8 +434,9 @@ VOID Model::NdisFreeMemoryWithTagPriority(NDIS_HANDLE, PVOID address, ULONG) {
   Impl& m = *impl_;
   auto it = m.driver_memory.find(address);
   if (it == m.driver_memory.end()) {
-    return m.Reject("NdisFreeMemoryWithTagPriority", NDIS_STATUS_INVALID_PARAMETER,
-                    "VirtualAddress " + Hex(address) + " was not allocated by NDIS (or freed twice)");
+    return m.Reject(
+        "NdisFreeMemoryWithTagPriority", NDIS_STATUS_INVALID_PARAMETER,
+        "VirtualAddress " + Hex(address) + " was not allocated by NDIS (or freed twice)");
   }
   m.driver_bytes_live -= it->second;
   m.driver_memory.erase(it);

@@ -90,7 +90,8 @@ TEST(AfRegister, SameCmRegisteringSameAfTwiceOnBindingGetsFailure) {
 TEST(AfRegister, ProxyBitIsPartOfTheAfType) {
   // AF-004 with CO_ADDRESS_FAMILY_PROXY: 0x80000001 and 0x1 are different types.
   Stack st;
-  st.cm.cm.afs = {Af(CO_ADDRESS_FAMILY_Q2931), Af(CO_ADDRESS_FAMILY_Q2931 | CO_ADDRESS_FAMILY_PROXY)};
+  st.cm.cm.afs = {Af(CO_ADDRESS_FAMILY_Q2931),
+                  Af(CO_ADDRESS_FAMILY_Q2931 | CO_ADDRESS_FAMILY_PROXY)};
   st.Start();
   EXPECT_EQ(st.cm.register_af_status,
             (std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS, NDIS_STATUS_SUCCESS}));
@@ -507,7 +508,8 @@ TEST(NotifyClose, CmClosePendingNotifyReturnsPendingAndCompletesAfterClose) {
   }
   EXPECT_EQ(st.cl.close_af_complete, std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   EXPECT_EQ(st.cm.notify_close_complete, std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
-  EXPECT_LT(st.rec.First(Fn::ProtocolClCloseAfComplete), st.rec.First(Fn::ProtocolCmNotifyCloseAfComplete));
+  EXPECT_LT(st.rec.First(Fn::ProtocolClCloseAfComplete),
+            st.rec.First(Fn::ProtocolCmNotifyCloseAfComplete));
 }
 
 TEST(NotifyClose, CloseCompletedInsideNotifyIsHeldUntilNotifyReturns) {
@@ -527,7 +529,8 @@ TEST(NotifyClose, CloseCompletedInsideNotifyIsHeldUntilNotifyReturns) {
   EXPECT_EQ(st.cl.close_af_complete, std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   long notify_return = -1;
   for (size_t i = 0; i < st.rec.events.size(); ++i) {
-    if (st.rec.events[i].fn == Fn::ProtocolClNotifyCloseAf && st.rec.events[i].phase == Phase::kReturn) {
+    if (st.rec.events[i].fn == Fn::ProtocolClNotifyCloseAf &&
+        st.rec.events[i].phase == Phase::kReturn) {
       notify_return = static_cast<long>(i);
     }
   }

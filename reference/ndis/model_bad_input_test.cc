@@ -102,7 +102,8 @@ TEST(BadCharacteristics, ClientHandlersWithoutCoCharacteristicsFail) {
   Model model;
   StubProtocol p(model, "p", StubProtocol::kClient);
   p.set_options_hook = [&](NDIS_HANDLE h) {
-    EXPECT_EQ(NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p.client_handlers)),
+    EXPECT_EQ(NdisSetOptionalHandlers(
+                  h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p.client_handlers)),
               NDIS_STATUS_SUCCESS);
   };
   p.Load();
@@ -193,7 +194,8 @@ TEST(BadHandles, WrongKindHandleIsNamedInTheRejection) {
   st.Start();
   ScopedActor as(st.cl.actor);
   EXPECT_EQ(NdisClCloseAddressFamily(st.cl.binds[0].binding), NDIS_STATUS_FAILURE);
-  EXPECT_NE(Last(st.model).reason.find("is a NdisBindingHandle, not a NdisAfHandle"), std::string::npos)
+  EXPECT_NE(Last(st.model).reason.find("is a NdisBindingHandle, not a NdisAfHandle"),
+            std::string::npos)
       << Last(st.model).reason;
 }
 
@@ -207,7 +209,8 @@ TEST(BadHandles, NullOutPointersAreInvalidParameter) {
   NDIS_HANDLE out = nullptr;
   EXPECT_EQ(NdisClOpenAddressFamilyEx(st.cl.binds[0].binding, nullptr, nullptr, &out),
             NDIS_STATUS_INVALID_PARAMETER);
-  EXPECT_EQ(NdisClRegisterSap(st.ClientAf().af, nullptr, nullptr, &out), NDIS_STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(NdisClRegisterSap(st.ClientAf().af, nullptr, nullptr, &out),
+            NDIS_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(NdisCoCreateVc(st.cl.binds[0].binding, st.ClientAf().af, nullptr, nullptr),
             NDIS_STATUS_INVALID_PARAMETER);
 }
@@ -259,7 +262,8 @@ TEST(Irql, PassiveOnlyFunctionAtDispatchFails) {
   NdisAcquireSpinLock(&lock);
   CO_ADDRESS_FAMILY af = Af(CO_ADDRESS_FAMILY_Q2931);
   NDIS_HANDLE out = nullptr;
-  EXPECT_EQ(NdisClOpenAddressFamilyEx(st.cl.binds[0].binding, &af, nullptr, &out), NDIS_STATUS_FAILURE);
+  EXPECT_EQ(NdisClOpenAddressFamilyEx(st.cl.binds[0].binding, &af, nullptr, &out),
+            NDIS_STATUS_FAILURE);
   NdisReleaseSpinLock(&lock);
   EXPECT_NE(Last(st.model).reason.find("PASSIVE_LEVEL"), std::string::npos);
 }
@@ -267,7 +271,8 @@ TEST(Irql, PassiveOnlyFunctionAtDispatchFails) {
 TEST(Run, CallsAfterModelDestroyedGetAdapterNotReady) {
   { Model model; }
   NDIS_HANDLE out = nullptr;
-  EXPECT_EQ(NdisClOpenAddressFamilyEx(nullptr, nullptr, nullptr, &out), NDIS_STATUS_ADAPTER_NOT_READY);
+  EXPECT_EQ(NdisClOpenAddressFamilyEx(nullptr, nullptr, nullptr, &out),
+            NDIS_STATUS_ADAPTER_NOT_READY);
 }
 
 }  // namespace

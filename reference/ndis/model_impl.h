@@ -84,8 +84,8 @@ struct Request5 {
 // An NDIS 5 WAN send the miniport has not completed (keyed by packet).
 struct WanSend {
   Binding* binding = nullptr;
-  bool in_call = false;     // inside MiniportWanSend
-  bool completed = false;   // NdisMWanSendComplete seen during the call
+  bool in_call = false;    // inside MiniportWanSend
+  bool completed = false;  // NdisMWanSendComplete seen during the call
 };
 
 struct Adapter {
@@ -100,8 +100,8 @@ struct Adapter {
   NDIS_HANDLE context = nullptr;  // MiniportAdapterContext
   bool context_set = false;
   State state = State::kInitializing;
-  std::vector<Binding*> bindings;           // every binding ever made, in order
-  std::vector<Registration*> registrations; // every AF registration, in order
+  std::vector<Binding*> bindings;            // every binding ever made, in order
+  std::vector<Registration*> registrations;  // every AF registration, in order
 
   // ---- NDIS 5 miniport adapters (ndis5.cc). ----
   bool ndis5 = false;
@@ -122,11 +122,11 @@ struct Adapter {
   std::vector<Binding*> receive_notified;
   // Requests: one in the miniport at a time (NDIS serializes them).
   std::optional<Request5> active_request;
-  bool request_in_call = false;                 // inside MiniportQuery/SetInformation
+  bool request_in_call = false;  // inside MiniportQuery/SetInformation
   std::optional<NDIS_STATUS> early_request_complete;
   std::deque<Request5> request_queue;
   bool pumping = false;
-  std::map<const void*, WanSend> wan_sends;     // by PNDIS_WAN_PACKET
+  std::map<const void*, WanSend> wan_sends;  // by PNDIS_WAN_PACKET
 };
 
 // NdisMInitializeWrapper's NdisWrapperHandle: one per NDIS 5 miniport driver.
@@ -141,11 +141,11 @@ struct Registration {
   uint64_t id = 0;
   Adapter* adapter = nullptr;
   CO_ADDRESS_FAMILY af{};
-  Driver* cm = nullptr;             // the CM or MCM driver
-  Binding* cm_binding = nullptr;    // NULL for an MCM
-  bool announced = false;           // clients may be notified (AF-020)
-  bool displaced = false;           // OQ-02 policy A: withdrawn for new opens
-  bool withdrawn = false;           // R9 / R10
+  Driver* cm = nullptr;           // the CM or MCM driver
+  Binding* cm_binding = nullptr;  // NULL for an MCM
+  bool announced = false;         // clients may be notified (AF-020)
+  bool displaced = false;         // OQ-02 policy A: withdrawn for new opens
+  bool withdrawn = false;         // R9 / R10
   bool Active() const { return !displaced && !withdrawn; }
   bool IsMcm() const { return cm_binding == nullptr; }
 };
@@ -212,7 +212,7 @@ struct AfOpen {
   // ProtocolCmNotifyCloseAfComplete due now is queued, so that the CM hears
   // it only after the call has returned PENDING (AF-067).
   bool in_notify_api = false;
-  bool notify_owes_cm_complete = false;  // NotifyClose returned PENDING
+  bool notify_owes_cm_complete = false;             // NotifyClose returned PENDING
   std::optional<NDIS_STATUS> notify_client_status;  // the client's final status
   // AF-059: ProtocolClCloseAfComplete held until ProtocolClNotifyCloseAf returns.
   std::optional<NDIS_STATUS> held_close_complete;
@@ -243,7 +243,12 @@ struct Vc {
   enum class Creator : uint8_t { kClient, kCm, kMcm };
   enum class Activation : uint8_t { kCreated, kActivating, kActive, kDeactivating, kDeactivated };
   enum class Call : uint8_t {
-    kIdle, kMaking, kConnected, kClosing, kIncomingOffered, kIncomingAccepted,
+    kIdle,
+    kMaking,
+    kConnected,
+    kClosing,
+    kIncomingOffered,
+    kIncomingAccepted,
   };
   VcHandle handle;
   Creator creator = Creator::kClient;
@@ -415,12 +420,12 @@ struct Model::Impl {
   // before that callback has returned PENDING (then the completion is held
   // until the return). One VcOp describes each such operation.
   struct VcOp {
-    std::string_view complete_fn;  // the completion entry point
-    std::string_view not_pending;  // Rejection reason: no such operation is pending
-    std::string_view did_not_pend; // Rejection reason: completed although it did not pend
-    bool Vc::*in_op;               // inside the driver's callback
+    std::string_view complete_fn;   // the completion entry point
+    std::string_view not_pending;   // Rejection reason: no such operation is pending
+    std::string_view did_not_pend;  // Rejection reason: completed although it did not pend
+    bool Vc::*in_op;                // inside the driver's callback
     std::optional<std::pair<NDIS_STATUS, PCO_CALL_PARAMETERS>> Vc::*early;  // held completion
-    bool (*pending)(const Vc&);    // the VC state in which a completion is expected
+    bool (*pending)(const Vc&);  // the VC state in which a completion is expected
     void (Impl::*complete)(Vc*, NDIS_STATUS, PCO_CALL_PARAMETERS);  // delivers a completion
   };
   // After the driver's callback for `op` returned `s`: leaves the callback

@@ -220,7 +220,8 @@ TEST(Vc, NdisMCmCreateVcCallsClientCreateVcOnly) {
   EXPECT_EQ(peer[0].actor, st.cl.actor);
   EXPECT_EQ(peer[0].arg[0], H(&st.ClientAf()));
   ScopedActor as(st.mp.actor);
-  EXPECT_EQ(NdisMCmActivateVc(vc, reinterpret_cast<PCO_CALL_PARAMETERS>(&mine)), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(NdisMCmActivateVc(vc, reinterpret_cast<PCO_CALL_PARAMETERS>(&mine)),
+            NDIS_STATUS_SUCCESS);
   EXPECT_EQ(NdisMCmDeleteVc(vc), NDIS_STATUS_NOT_ACCEPTED);
   EXPECT_EQ(NdisMCmDeactivateVc(vc), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(NdisMCmDeleteVc(vc), NDIS_STATUS_SUCCESS);

@@ -746,7 +746,9 @@ TEST(WanData, SendOnANonWanAdapterIsNotSupported) {
   Recorder rec;
   StubMiniport5 mp(model, "lan");
   mp.chars.Reserved = 0;
-  mp.chars.SendHandler = [](NDIS_HANDLE, PVOID, UINT) -> NDIS_STATUS { return NDIS_STATUS_SUCCESS; };
+  mp.chars.SendHandler = [](NDIS_HANDLE, PVOID, UINT) -> NDIS_STATUS {
+    return NDIS_STATUS_SUCCESS;
+  };
   mp.medium = NdisMedium802_3;
   StubProtocol5 p(model, "proto");
   p.media = {NdisMedium802_3};

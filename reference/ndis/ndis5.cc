@@ -21,7 +21,8 @@ namespace ndisconf::ndis {
 namespace {
 
 // NDIS 5.0 characteristics end before the three 5.1 handlers.
-constexpr size_t kMiniport50Size = offsetof(NDIS_MINIPORT_CHARACTERISTICS, CancelSendPacketsHandler);
+constexpr size_t kMiniport50Size =
+    offsetof(NDIS_MINIPORT_CHARACTERISTICS, CancelSendPacketsHandler);
 constexpr size_t kMiniport51Size = sizeof(NDIS_MINIPORT_CHARACTERISTICS);
 constexpr size_t kProtocol5Size = sizeof(NDIS_PROTOCOL_CHARACTERISTICS);
 // The Reserved bits a miniport may set (WAN-095).
@@ -37,7 +38,8 @@ std::string Version(unsigned major, unsigned minor) {
 
 bool SameName(const UNICODE_STRING& mine, const NDIS_STRING* theirs) {
   if (theirs == &mine) return true;
-  if (theirs->Buffer == nullptr || theirs->Length != mine.Length || theirs->Length > kMaxNameBytes) {
+  if (theirs->Buffer == nullptr || theirs->Length != mine.Length ||
+      theirs->Length > kMaxNameBytes) {
     return false;
   }
   return std::memcmp(theirs->Buffer, mine.Buffer, mine.Length) == 0;
@@ -137,13 +139,15 @@ NDIS_STATUS Model::NdisMRegisterMiniport(NDIS_HANDLE wrapper, PNDIS_MINIPORT_CHA
     return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS, "NULL MiniportCharacteristics");
   }
   if (length < 2) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "CharacteristicsLength " + std::to_string(length) + " does not cover the version");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+        "CharacteristicsLength " + std::to_string(length) + " does not cover the version");
   }
   const unsigned major = chars->MajorNdisVersion, minor = chars->MinorNdisVersion;
   if (major != 5 || minor > 1) {
-    return m.Fail(fn, NDIS_STATUS_BAD_VERSION,
-                  "version " + Version(major, minor) + " (the legacy path models NDIS 5.0 and 5.1)");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_VERSION,
+        "version " + Version(major, minor) + " (the legacy path models NDIS 5.0 and 5.1)");
   }
   const size_t need = minor == 0 ? kMiniport50Size : kMiniport51Size;
   if (length < need) {
@@ -356,7 +360,8 @@ VOID Model::NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT interrupt) {
 void Model::RaiseInterrupt(AdapterId id) {
   Impl& m = *impl_;
   Adapter* a = m.AdapterById(id);
-  if (a == nullptr || !a->ndis5 || a->state != Adapter::State::kRunning || a->interrupt == nullptr) {
+  if (a == nullptr || !a->ndis5 || a->state != Adapter::State::kRunning ||
+      a->interrupt == nullptr) {
     return m.Reject("RaiseInterrupt", NDIS_STATUS_FAILURE,
                     "spurious interrupt: adapter " + std::to_string(id) +
                         " is not a running NDIS 5 adapter with a registered interrupt");
@@ -493,7 +498,8 @@ VOID Model::NdisRegisterProtocol(PNDIS_STATUS status, PNDIS_HANDLE out,
     return;
   }
   if (std::string v = m.PassiveViolation(); !v.empty()) return fail(NDIS_STATUS_FAILURE, v);
-  if (chars == nullptr) return fail(NDIS_STATUS_BAD_CHARACTERISTICS, "NULL ProtocolCharacteristics");
+  if (chars == nullptr)
+    return fail(NDIS_STATUS_BAD_CHARACTERISTICS, "NULL ProtocolCharacteristics");
   if (length < 2) {
     return fail(NDIS_STATUS_BAD_CHARACTERISTICS,
                 "CharacteristicsLength " + std::to_string(length) + " does not cover the version");
@@ -560,7 +566,8 @@ VOID Model::NdisDeregisterProtocol(PNDIS_STATUS status, NDIS_HANDLE handle) {
 // ---- NDIS 5 bindings. ----
 
 NDIS_STATUS Model::Impl::Bind5(Driver* p, Adapter* a) {
-  if (!Allocate()) return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!Allocate())
+    return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
   all_bind_ctxs.push_back(std::make_unique<BindCtx>());
   BindCtx* ctx = all_bind_ctxs.back().get();
   ctx->ndis5 = true;
@@ -645,9 +652,11 @@ VOID Model::NdisOpenAdapter(PNDIS_STATUS status, PNDIS_STATUS open_error, PNDIS_
     }
   }
   if (ctx == nullptr) {
-    return fail(NDIS_STATUS_FAILURE, "no ProtocolBindAdapter of this protocol for this adapter is in progress");
+    return fail(NDIS_STATUS_FAILURE,
+                "no ProtocolBindAdapter of this protocol for this adapter is in progress");
   }
-  if (ctx->binding != nullptr) return fail(NDIS_STATUS_FAILURE, "this bind already opened the adapter");
+  if (ctx->binding != nullptr)
+    return fail(NDIS_STATUS_FAILURE, "this bind already opened the adapter");
   // Media arrays are small; cap the scan so a garbage size cannot run away.
   const UINT n = media_count < 64 ? media_count : 64;
   UINT index = n;
@@ -748,8 +757,9 @@ VOID Model::NdisCloseAdapter(PNDIS_STATUS status, NDIS_HANDLE handle) {
   std::string why;
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
   if (b == nullptr || !b->protocol->ndis5) {
-    m.Reject(fn, NDIS_STATUS_FAILURE,
-             b == nullptr ? why : "binding of an NDIS 6 protocol; it closes with NdisCloseAdapterEx");
+    m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        b == nullptr ? why : "binding of an NDIS 6 protocol; it closes with NdisCloseAdapterEx");
     *status = NDIS_STATUS_FAILURE;
     return;
   }
@@ -834,8 +844,7 @@ void Model::Impl::DeliverRequestComplete(const Request5& r, NDIS_STATUS status) 
 void Model::Impl::PumpRequests(Adapter* a) {
   if (a->pumping) return;  // the running pump picks up what is queued now
   a->pumping = true;
-  while (!a->active_request && !a->request_queue.empty() &&
-         a->state == Adapter::State::kRunning) {
+  while (!a->active_request && !a->request_queue.empty() && a->state == Adapter::State::kRunning) {
     Request5 r = a->request_queue.front();
     a->request_queue.pop_front();
     if (!IsOpen(r.binding)) {
@@ -873,7 +882,8 @@ void Model::Impl::CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, st
   }
   if (a->request_in_call) {
     // Completed from inside MiniportQuery/SetInformation: applied once it returns.
-    if (a->early_request_complete) return Reject(fn, NDIS_STATUS_FAILURE, "request completed twice");
+    if (a->early_request_complete)
+      return Reject(fn, NDIS_STATUS_FAILURE, "request completed twice");
     a->early_request_complete = status;
     return;
   }
@@ -899,7 +909,8 @@ VOID Model::NdisRequest(PNDIS_STATUS status, NDIS_HANDLE handle, PNDIS_REQUEST r
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
   if (b == nullptr) return fail(NDIS_STATUS_FAILURE, why);
   if (!b->protocol->ndis5) {
-    return fail(NDIS_STATUS_FAILURE, "binding of an NDIS 6 protocol (NdisOidRequest is not modelled)");
+    return fail(NDIS_STATUS_FAILURE,
+                "binding of an NDIS 6 protocol (NdisOidRequest is not modelled)");
   }
   if (request == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL NdisRequest");
   const uint32_t type = RawRequestType(request);
@@ -1031,9 +1042,10 @@ VOID Model::NdisMWanSendComplete(NDIS_HANDLE handle, PNDIS_WAN_PACKET packet, ND
   if (a == nullptr) return;
   auto it = a->wan_sends.find(packet);
   if (it == a->wan_sends.end()) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "Packet " + Hex(packet) +
-                        " is not outstanding (never sent, already completed, or returned synchronously)");
+    return m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        "Packet " + Hex(packet) +
+            " is not outstanding (never sent, already completed, or returned synchronously)");
   }
   if (status == NDIS_STATUS_PENDING) {
     return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
@@ -1046,7 +1058,8 @@ VOID Model::NdisMWanSendComplete(NDIS_HANDLE handle, PNDIS_WAN_PACKET packet, ND
     a->wan_sends.erase(it);
   }
   if (!IsOpen(b)) {
-    return m.Reject(fn, status, "the binding was closed with the send outstanding; completion dropped");
+    return m.Reject(fn, status,
+                    "the binding was closed with the send outstanding; completion dropped");
   }
   Crossing c(Fn::ProtocolWanSendComplete, b->protocol->actor);
   c.Handle(b->context).Handle(packet).Status(status);
@@ -1074,10 +1087,12 @@ VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDI
     *status = s;
   };
   if (!a->miniport->wan) return fail(NDIS_STATUS_NOT_SUPPORTED, "not a WAN miniport");
-  if (a->state != Adapter::State::kRunning) return fail(NDIS_STATUS_FAILURE, "the adapter is not running");
+  if (a->state != Adapter::State::kRunning)
+    return fail(NDIS_STATUS_FAILURE, "the adapter is not running");
   // The context rules of status indications apply to receives too (DERIVED).
   if (std::string v = m.IndicationContextViolation(a); !v.empty()) {
-    if (m.settings.refuse_wan_context_violations) return fail(NDIS_STATUS_FAILURE, v + "; not forwarded");
+    if (m.settings.refuse_wan_context_violations)
+      return fail(NDIS_STATUS_FAILURE, v + "; not forwarded");
     m.Reject(fn, NDIS_STATUS_SUCCESS, v + "; forwarded anyway");
   }
   // The protocol bound to a WAN miniport (NDISWAN) gets the packet on its

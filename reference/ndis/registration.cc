@@ -235,7 +235,8 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
   if (opt == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL OptionalHandlers");
   const NDIS_OBJECT_HEADER h = opt->Header;
   auto bad = [&](std::string what) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS, "OQ-18: " + what + " (" + HeaderText(h) + ")");
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+                  "OQ-18: " + what + " (" + HeaderText(h) + ")");
   };
   auto once = [&](bool already, const char* what) -> bool {
     if (already) m.Reject(fn, NDIS_STATUS_FAILURE, std::string(what) + " already registered");
@@ -280,7 +281,8 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
     case NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS: {
       // AF-136 with OQ-11: Size >= 136 (the WDK7 macro) is accepted; the
       // notify-close-complete member is read only if Size reaches it.
-      if (h.Revision != NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1 || h.Size < kSizeCmMacro) {
+      if (h.Revision != NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1 ||
+          h.Size < kSizeCmMacro) {
         return bad("AF-136: malformed NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS header");
       }
       NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS c{};
@@ -446,8 +448,9 @@ bool Model::Impl::Halt(Adapter* a) {
     r->withdrawn = true;
     size_t open = 0;
     for (const auto& af : all_afs) {
-      if (af->reg == r && (af->state == AfOpen::State::kOpen || af->state == AfOpen::State::kOpening ||
-                           af->state == AfOpen::State::kClosing)) {
+      if (af->reg == r &&
+          (af->state == AfOpen::State::kOpen || af->state == AfOpen::State::kOpening ||
+           af->state == AfOpen::State::kClosing)) {
         ++open;
       }
     }
@@ -467,7 +470,8 @@ bool Model::Impl::Halt(Adapter* a) {
 
 NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
   if (p->ndis5) return Bind5(p, a);  // ProtocolBindAdapter (ndis5.cc)
-  if (!Allocate()) return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!Allocate())
+    return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
   all_bind_ctxs.push_back(std::make_unique<BindCtx>());
   BindCtx* ctx = all_bind_ctxs.back().get();
   ctx->protocol = p;
@@ -484,7 +488,8 @@ NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
   Crossing c(Fn::ProtocolBindAdapterEx, p->actor);
   c.Handle(p->driver_context).Handle(ctx->handle.ndis()).Ulong(static_cast<uint32_t>(a->medium));
   c.Call();
-  const NDIS_STATUS s = p->protocol.BindAdapterHandlerEx(p->driver_context, ctx->handle.ndis(), &bp);
+  const NDIS_STATUS s =
+      p->protocol.BindAdapterHandlerEx(p->driver_context, ctx->handle.ndis(), &bp);
   c.Return(s).Done();
   ctx->in_call = false;
   if (s == NDIS_STATUS_PENDING) {
@@ -536,8 +541,9 @@ NDIS_STATUS Model::NdisOpenAdapterEx(NDIS_HANDLE protocol_handle, NDIS_HANDLE bi
     return m.Fail(fn, NDIS_STATUS_FAILURE, "BindContext belongs to another protocol's bind");
   }
   if (ctx->ndis5) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "BindContext is an NDIS 5 ProtocolBindAdapter's; NDIS 5 protocols use NdisOpenAdapter");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        "BindContext is an NDIS 5 ProtocolBindAdapter's; NDIS 5 protocols use NdisOpenAdapter");
   }
   if (ctx->binding != nullptr) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "this bind already opened the adapter");
@@ -689,8 +695,9 @@ void Model::Impl::CloseBinding(Binding* b, std::string_view fn) {
     r->withdrawn = true;
     size_t live = 0;
     for (const auto& af : all_afs) {
-      if (af->reg == r && (af->state == AfOpen::State::kOpen || af->state == AfOpen::State::kOpening ||
-                           af->state == AfOpen::State::kClosing)) {
+      if (af->reg == r &&
+          (af->state == AfOpen::State::kOpen || af->state == AfOpen::State::kOpening ||
+           af->state == AfOpen::State::kClosing)) {
         ++live;
       }
     }

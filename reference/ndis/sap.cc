@@ -25,7 +25,7 @@ NDIS_STATUS Model::NdisClRegisterSap(NDIS_HANDLE af_handle, NDIS_HANDLE sap_ctx,
   Sap* s = m.all_saps.back().get();
   s->af = o;
   s->client_ctx = sap_ctx;
-  s->sap = sap;  // the client's buffer, passed through unmodified
+  s->sap = sap;                  // the client's buffer, passed through unmodified
   s->handle = m.saps.Insert(s);  // AF-081: NDIS-supplied, unique, opaque
   o->saps.push_back(s);
 
@@ -34,7 +34,8 @@ NDIS_STATUS Model::NdisClRegisterSap(NDIS_HANDLE af_handle, NDIS_HANDLE sap_ctx,
   c.Handle(o->cm_ctx).Sap(sap).Handle(s->handle.ndis());
   c.Call();
   NDIS_HANDLE cm_sap_ctx = nullptr;
-  const NDIS_STATUS st = o->cm->cm.CmRegisterSapHandler(o->cm_ctx, sap, s->handle.ndis(), &cm_sap_ctx);
+  const NDIS_STATUS st =
+      o->cm->cm.CmRegisterSapHandler(o->cm_ctx, sap, s->handle.ndis(), &cm_sap_ctx);
   c.Return(st).Handle(cm_sap_ctx).Done();
   s->in_register_call = false;
 
@@ -121,8 +122,8 @@ NDIS_STATUS Model::NdisClDeregisterSap(NDIS_HANDLE handle) {
     m.saps.Release(s->handle);
     Driver* cl = s->af->client;
     NDIS_HANDLE ctx = s->client_ctx;
-    m.Queue(WorkKind::kDeferredCompletion, "ProtocolClDeregisterSapComplete(FAILURE, " + Hex(ctx) + ")",
-            [cl, ctx] {
+    m.Queue(WorkKind::kDeferredCompletion,
+            "ProtocolClDeregisterSapComplete(FAILURE, " + Hex(ctx) + ")", [cl, ctx] {
               Crossing c(Fn::ProtocolClDeregisterSapComplete, cl->actor);
               c.Status(NDIS_STATUS_FAILURE).Handle(ctx);
               c.Call();

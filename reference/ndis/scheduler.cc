@@ -5,11 +5,16 @@ namespace ndisconf::ndis {
 
 const char* WorkKindName(WorkKind kind) {
   switch (kind) {
-    case WorkKind::kAfRegisterNotify: return "AfRegisterNotify";
-    case WorkKind::kDeferredCompletion: return "DeferredCompletion";
-    case WorkKind::kUnbind: return "Unbind";
-    case WorkKind::kDriverWorkItem: return "DriverWorkItem";
-    case WorkKind::kDpc: return "Dpc";
+    case WorkKind::kAfRegisterNotify:
+      return "AfRegisterNotify";
+    case WorkKind::kDeferredCompletion:
+      return "DeferredCompletion";
+    case WorkKind::kUnbind:
+      return "Unbind";
+    case WorkKind::kDriverWorkItem:
+      return "DriverWorkItem";
+    case WorkKind::kDpc:
+      return "Dpc";
   }
   return "?";
 }

@@ -17,9 +17,9 @@ TEST(ByteChooser, PicksByteModuloReadyCountThenFallsBackToFifo) {
   const uint8_t bytes[] = {5, 3};
   ByteChooser c(bytes);
   std::vector<WorkInfo> ready(3);
-  EXPECT_EQ(c.Pick(ready), 2u);         // 5 % 3
+  EXPECT_EQ(c.Pick(ready), 2u);                             // 5 % 3
   EXPECT_TRUE(c.RunInline(WorkKind::kDeferredCompletion));  // 3 is odd
-  EXPECT_EQ(c.Pick(ready), 0u);         // exhausted: FIFO
+  EXPECT_EQ(c.Pick(ready), 0u);                             // exhausted: FIFO
   EXPECT_FALSE(c.RunInline(WorkKind::kDeferredCompletion));
   EXPECT_EQ(c.consumed(), 2u);
 }

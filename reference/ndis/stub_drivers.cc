@@ -45,12 +45,22 @@ AfRec* AfFromCreateVcArg(NDIS_HANDLE arg, StubMiniport*) {
   return static_cast<AfRec*>(arg);
 }
 
-StubProtocol* FromBindCtx(NDIS_HANDLE ctx, StubProtocol*) { return static_cast<BindRec*>(ctx)->self; }
-StubMiniport* FromBindCtx(NDIS_HANDLE ctx, StubMiniport*) { return static_cast<StubMiniport*>(ctx); }
-NDIS_HANDLE CmBinding(NDIS_HANDLE ctx, StubProtocol*) { return static_cast<BindRec*>(ctx)->binding; }
+StubProtocol* FromBindCtx(NDIS_HANDLE ctx, StubProtocol*) {
+  return static_cast<BindRec*>(ctx)->self;
+}
+StubMiniport* FromBindCtx(NDIS_HANDLE ctx, StubMiniport*) {
+  return static_cast<StubMiniport*>(ctx);
+}
+NDIS_HANDLE CmBinding(NDIS_HANDLE ctx, StubProtocol*) {
+  return static_cast<BindRec*>(ctx)->binding;
+}
 NDIS_HANDLE CmBinding(NDIS_HANDLE, StubMiniport*) { return nullptr; }
-NDIS_STATUS ActivateFor(StubProtocol*, NDIS_HANDLE vc, PCO_CALL_PARAMETERS p) { return NdisCmActivateVc(vc, p); }
-NDIS_STATUS ActivateFor(StubMiniport*, NDIS_HANDLE vc, PCO_CALL_PARAMETERS p) { return NdisMCmActivateVc(vc, p); }
+NDIS_STATUS ActivateFor(StubProtocol*, NDIS_HANDLE vc, PCO_CALL_PARAMETERS p) {
+  return NdisCmActivateVc(vc, p);
+}
+NDIS_STATUS ActivateFor(StubMiniport*, NDIS_HANDLE vc, PCO_CALL_PARAMETERS p) {
+  return NdisMCmActivateVc(vc, p);
+}
 NDIS_STATUS DeactivateFor(StubProtocol*, NDIS_HANDLE vc) { return NdisCmDeactivateVc(vc); }
 NDIS_STATUS DeactivateFor(StubMiniport*, NDIS_HANDLE vc) { return NdisMCmDeactivateVc(vc); }
 
@@ -92,7 +102,8 @@ struct Cm {
     return Of(af_ctx)->cm.reg_sap;
   }
   static NDIS_STATUS DeregisterSap(NDIS_HANDLE sap_ctx) { return Of(sap_ctx)->cm.dereg_sap; }
-  static NDIS_STATUS MakeCall(NDIS_HANDLE vc_ctx, PCO_CALL_PARAMETERS p, NDIS_HANDLE, PNDIS_HANDLE) {
+  static NDIS_STATUS MakeCall(NDIS_HANDLE vc_ctx, PCO_CALL_PARAMETERS p, NDIS_HANDLE,
+                              PNDIS_HANDLE) {
     VcRec& vc = *static_cast<VcRec*>(vc_ctx);
     T* t = OfVc(vc_ctx);
     if (t->cm.activate_in_make_call) (void)ActivateFor(t, vc.vc, p);
@@ -111,7 +122,9 @@ struct Cm {
   static NDIS_STATUS DropParty(NDIS_HANDLE, PVOID, UINT) { return NDIS_STATUS_NOT_SUPPORTED; }
   static VOID ActivateVcComplete(NDIS_STATUS, NDIS_HANDLE, PCO_CALL_PARAMETERS) {}
   static VOID DeactivateVcComplete(NDIS_STATUS, NDIS_HANDLE) {}
-  static NDIS_STATUS ModifyQoS(NDIS_HANDLE, PCO_CALL_PARAMETERS) { return NDIS_STATUS_NOT_SUPPORTED; }
+  static NDIS_STATUS ModifyQoS(NDIS_HANDLE, PCO_CALL_PARAMETERS) {
+    return NDIS_STATUS_NOT_SUPPORTED;
+  }
   static NDIS_STATUS OidRequest(NDIS_HANDLE, NDIS_HANDLE, NDIS_HANDLE, PNDIS_OID_REQUEST) {
     return NDIS_STATUS_NOT_SUPPORTED;
   }
@@ -158,15 +171,18 @@ NDIS_STATUS ProtoSetOptions(NDIS_HANDLE h, NDIS_HANDLE ctx) {
     p->set_options_hook(h);
     return NDIS_STATUS_SUCCESS;
   }
-  NDIS_STATUS s = NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p->co_chars));
+  NDIS_STATUS s =
+      NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p->co_chars));
   if (s != NDIS_STATUS_SUCCESS) return s;
   if (p->roles & StubProtocol::kClient) {
-    s = NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p->client_handlers));
+    s = NdisSetOptionalHandlers(
+        h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p->client_handlers));
     if (s != NDIS_STATUS_SUCCESS) return s;
   }
   if (p->roles & StubProtocol::kCallManager) {
     p->cm_handlers.Header.Size = p->cm.handler_size;
-    s = NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p->cm_handlers));
+    s = NdisSetOptionalHandlers(h,
+                                reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&p->cm_handlers));
   }
   return s;
 }
@@ -206,7 +222,8 @@ NDIS_STATUS ProtoUnbind(NDIS_HANDLE unbind_ctx, NDIS_HANDLE binding_ctx) {
   b.unbind_ctx = unbind_ctx;
   if ((p->roles & StubProtocol::kCallManager) && p->cm.notify_close_on_unbind) {
     for (AfRec& af : p->cm_afs) {  // AF-061
-      if (af.binding == b.binding && af.open_status == NDIS_STATUS_SUCCESS && !af.cm_close_requested) {
+      if (af.binding == b.binding && af.open_status == NDIS_STATUS_SUCCESS &&
+          !af.cm_close_requested) {
         (void)NdisCmNotifyCloseAddressFamily(af.af);
       }
     }
@@ -317,10 +334,12 @@ StubMiniport* Mp(NDIS_HANDLE ctx) { return static_cast<StubMiniport*>(ctx); }
 NDIS_STATUS MpSetOptions(NDIS_HANDLE h, NDIS_HANDLE ctx) {
   StubMiniport* m = Mp(ctx);
   if (!m->co) return NDIS_STATUS_SUCCESS;
-  NDIS_STATUS s = NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&m->co_chars));
+  NDIS_STATUS s =
+      NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&m->co_chars));
   if (s != NDIS_STATUS_SUCCESS || !m->mcm) return s;
   m->cm_handlers.Header.Size = m->cm.handler_size;
-  return NdisSetOptionalHandlers(h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&m->cm_handlers));
+  return NdisSetOptionalHandlers(h,
+                                 reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&m->cm_handlers));
 }
 
 NDIS_STATUS MpInitialize(NDIS_HANDLE mh, NDIS_HANDLE ctx, PNDIS_MINIPORT_INIT_PARAMETERS) {
@@ -379,7 +398,8 @@ NDIS_STATUS MpCoOidRequest(NDIS_HANDLE, NDIS_HANDLE, PNDIS_OID_REQUEST) {
 
 // ---- StubProtocol. ----
 
-StubProtocol::StubProtocol(Model& m, std::string n, int r) : model(m), name(std::move(n)), roles(r) {
+StubProtocol::StubProtocol(Model& m, std::string n, int r)
+    : model(m), name(std::move(n)), roles(r) {
   chars.Header = {NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS,
                   NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1,
                   static_cast<USHORT>(NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1)};
@@ -399,7 +419,8 @@ StubProtocol::StubProtocol(Model& m, std::string n, int r) : model(m), name(std:
   co_chars.CoSendNetBufferListsCompleteHandler = ProtoCoSendComplete;
 
   NDIS_CO_CLIENT_OPTIONAL_HANDLERS& c = client_handlers;
-  c.Header = {NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS, NDIS_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1,
+  c.Header = {NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS,
+              NDIS_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1,
               static_cast<USHORT>(NDIS_SIZEOF_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1)};
   c.ClCreateVcHandler = ClCreateVc;
   c.ClDeleteVcHandler = ClDeleteVc;
@@ -501,7 +522,8 @@ NDIS_STATUS StubProtocol::NotifyClose(AfRec& cm_af) {
 
 // ---- StubMiniport. ----
 
-StubMiniport::StubMiniport(Model& m, std::string n, bool is_mcm) : model(m), name(std::move(n)), mcm(is_mcm) {
+StubMiniport::StubMiniport(Model& m, std::string n, bool is_mcm)
+    : model(m), name(std::move(n)), mcm(is_mcm) {
   chars.Header = {NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS,
                   NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1,
                   static_cast<USHORT>(NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1)};

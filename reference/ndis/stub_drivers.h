@@ -54,8 +54,8 @@ struct AfRec {
   StubProtocol* client = nullptr;  // client side
   void* cm = nullptr;              // CM side: StubProtocol* or StubMiniport*
   bool cm_is_miniport = false;
-  NDIS_HANDLE binding = nullptr;   // the client's binding / the CM's binding
-  bool cm_close_requested = false; // CM side: ProtocolCmCloseAf was called
+  NDIS_HANDLE binding = nullptr;    // the client's binding / the CM's binding
+  bool cm_close_requested = false;  // CM side: ProtocolCmCloseAf was called
   NDIS_HANDLE af = nullptr;
   CO_ADDRESS_FAMILY family{};
   NDIS_STATUS open_status = NDIS_STATUS_PENDING;
@@ -83,9 +83,9 @@ struct CmBehaviour {
   NDIS_STATUS delete_vc = NDIS_STATUS_SUCCESS;
   NDIS_STATUS make_call = NDIS_STATUS_SUCCESS;
   NDIS_STATUS close_call = NDIS_STATUS_SUCCESS;
-  bool activate_in_make_call = false;    // NdisCmActivateVc / NdisMCmActivateVc inside MakeCall
+  bool activate_in_make_call = false;  // NdisCmActivateVc / NdisMCmActivateVc inside MakeCall
   bool deactivate_in_close_call = false;
-  bool notify_close_on_unbind = true;    // AF-061 / AF-062
+  bool notify_close_on_unbind = true;  // AF-061 / AF-062
   uint16_t handler_size = sizeof(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS);
   // Hooks run inside the callback before it returns.
   std::function<void(AfRec&)> on_open_af;
@@ -116,9 +116,9 @@ class StubProtocol {
   std::function<void(NDIS_HANDLE)> set_options_hook;  // replaces the default registration
 
   // Binding behaviour.
-  NDIS_STATUS bind_status = NDIS_STATUS_SUCCESS;  // PENDING: complete with CompleteBind
+  NDIS_STATUS bind_status = NDIS_STATUS_SUCCESS;    // PENDING: complete with CompleteBind
   NDIS_STATUS unbind_status = NDIS_STATUS_SUCCESS;  // PENDING: the close waits for CompleteUnbind
-  bool close_afs_on_unbind = true;  // client: AF-120
+  bool close_afs_on_unbind = true;                  // client: AF-120
   // Client behaviour.
   bool open_on_notify = true;
   enum class NotifyAction {
@@ -193,7 +193,7 @@ class StubMiniport {
   std::vector<NDIS_STATUS> register_af_status;
   std::deque<AfRec> cm_afs;
   std::deque<VcRec> vcs;
-  std::vector<NDIS_HANDLE> created_vcs;  // NdisVcHandles seen by MiniportCoCreateVc
+  std::vector<NDIS_HANDLE> created_vcs;            // NdisVcHandles seen by MiniportCoCreateVc
   std::vector<NDIS_STATUS> notify_close_complete;  // ProtocolCmNotifyCloseAfComplete
   std::vector<NDIS_STATUS> notify_close_status;    // NdisMCmNotifyCloseAddressFamily from halt
   NDIS_STATUS initialize_returns = NDIS_STATUS_SUCCESS;
@@ -206,7 +206,8 @@ class StubMiniport {
 // Members are declared in the order they must be built: the model begins
 // the run, then the recorder subscribes.
 struct Stack {
-  explicit Stack(Settings s = {}, bool mcm = false, Chooser* chooser = nullptr, bool with_cm = false);
+  explicit Stack(Settings s = {}, bool mcm = false, Chooser* chooser = nullptr,
+                 bool with_cm = false);
   // Loads the drivers, adds the adapter (binding everyone) and runs the
   // scheduler until idle (so notifications and opens happen).
   void Start(bool run = true);

@@ -77,8 +77,8 @@ class StubMiniport5 {
       NdisMSetAttributesEx(handle, &a, 0, s->deserialized ? NDIS_ATTRIBUTE_DESERIALIZE : 0,
                            NdisInterfaceInternal);
       if (s->use_interrupt) {
-        s->register_interrupt_status = NdisMRegisterInterrupt(&a.interrupt, handle, 1, 1, TRUE,
-                                                              FALSE, NdisInterruptLatched);
+        s->register_interrupt_status =
+            NdisMRegisterInterrupt(&a.interrupt, handle, 1, 1, TRUE, FALSE, NdisInterruptLatched);
         a.interrupt_registered = s->register_interrupt_status == NDIS_STATUS_SUCCESS;
       }
       if (s->on_initialize) s->on_initialize(a);

@@ -140,12 +140,14 @@ NDIS_STATUS Model::NdisCoCreateVc(NDIS_HANDLE binding, NDIS_HANDLE af_handle, ND
   Binding* b = m.Resolve(m.bindings, binding, "NdisBindingHandle", &why);
   if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   Driver* p = b->protocol;
-  if (!p->IsCoProtocol()) return m.Fail(fn, NDIS_STATUS_FAILURE, "the caller is not a CoNDIS protocol");
+  if (!p->IsCoProtocol())
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "the caller is not a CoNDIS protocol");
   AfOpen* o = nullptr;
   if (af_handle == nullptr) {
     if (!p->IsCm()) {
-      return m.Fail(fn, NDIS_STATUS_FAILURE,
-                    "AF-101/AF-102: NULL NdisAfHandle (only a call manager creates signalling VCs)");
+      return m.Fail(
+          fn, NDIS_STATUS_FAILURE,
+          "AF-101/AF-102: NULL NdisAfHandle (only a call manager creates signalling VCs)");
     }
   } else {
     o = m.Resolve(m.afs, af_handle, "NdisAfHandle", &why);
@@ -166,8 +168,8 @@ NDIS_STATUS Model::NdisCoCreateVc(NDIS_HANDLE binding, NDIS_HANDLE af_handle, ND
     peer_is_cm = true;
     with_miniport = !o->reg->IsMcm();
     // OQ-12: an MCM gets CallMgrAfContext by default.
-    peer_af_ctx = (o->reg->IsMcm() && m.settings.mcm_create_vc_gets_af_handle) ? o->handle.ndis()
-                                                                                 : o->cm_ctx;
+    peer_af_ctx =
+        (o->reg->IsMcm() && m.settings.mcm_create_vc_gets_af_handle) ? o->handle.ndis() : o->cm_ctx;
   } else if (o != nullptr && o->reg->cm_binding == b) {
     // The CM's VC for an incoming call: the peer is the AF's (SAP-owning) client.
     peer = o->client;
@@ -180,7 +182,8 @@ NDIS_STATUS Model::NdisCoCreateVc(NDIS_HANDLE binding, NDIS_HANDLE af_handle, ND
                         a->miniport->mco.CoDeleteVcHandler == nullptr)) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "the underlying miniport has no MiniportCoCreateVc");
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
   m.all_vcs.push_back(std::make_unique<Vc>());
   Vc* vc = m.all_vcs.back().get();
   vc->creator = creator;
@@ -213,7 +216,8 @@ NDIS_STATUS Model::NdisMCmCreateVc(NDIS_HANDLE adapter, NDIS_HANDLE af_handle, N
   std::string why;
   Adapter* a = m.Resolve(m.adapters, adapter, "MiniportAdapterHandle", &why);
   if (a == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (!a->miniport->IsMcm()) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-110: the caller is not an MCM");
+  if (!a->miniport->IsMcm())
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-110: the caller is not an MCM");
   AfOpen* o = m.Resolve(m.afs, af_handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: " + why);
   if (!o->reg->IsMcm() || o->reg->adapter != a) {
@@ -222,7 +226,8 @@ NDIS_STATUS Model::NdisMCmCreateVc(NDIS_HANDLE adapter, NDIS_HANDLE af_handle, N
   if (o->state != AfOpen::State::kOpen) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: the AF is not open");
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
   m.all_vcs.push_back(std::make_unique<Vc>());
   Vc* vc = m.all_vcs.back().get();
   vc->creator = Vc::Creator::kMcm;
@@ -273,14 +278,17 @@ NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-110: an MCM's VC is deleted with NdisMCmDeleteVc");
   }
   if (Boundary::Get().CurrentActor() != vc->creator_driver->actor) {  // AF-105 / OQ-15
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-105: only the driver that created the VC may delete it");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  "AF-105: only the driver that created the VC may delete it");
   }
-  if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS) return m.Fail(fn, s, why);
+  if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS)
+    return m.Fail(fn, s, why);
   // V6 / AF-107: the peer, then the miniport.
   if (vc->peer_created) {
     const NDIS_STATUS s = m.CallPeerDeleteVc(vc);
     if (s == NDIS_STATUS_PENDING) {
-      m.Reject(fn, NDIS_STATUS_SUCCESS, "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
+      m.Reject(fn, NDIS_STATUS_SUCCESS,
+               "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
     } else if (s != NDIS_STATUS_SUCCESS) {
       return s;  // OQ-14 / AF-108: the peer's status; the VC stays
     }
@@ -290,7 +298,8 @@ NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
     const NDIS_STATUS s = m.CallMiniportDeleteVc(vc);
     if (s != NDIS_STATUS_SUCCESS) {
       m.Reject(fn, NDIS_STATUS_SUCCESS,
-               "AF-104: MiniportCoDeleteVc returned " + StatusText(s) + "; the VC is deleted regardless");
+               "AF-104: MiniportCoDeleteVc returned " + StatusText(s) +
+                   "; the VC is deleted regardless");
     }
     vc->miniport_created = false;
   }
@@ -307,11 +316,13 @@ NDIS_STATUS Model::NdisMCmDeleteVc(NDIS_HANDLE handle) {
   if (vc->creator != Vc::Creator::kMcm) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-105: the VC was not created with NdisMCmCreateVc");
   }
-  if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS) return m.Fail(fn, s, why);
+  if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS)
+    return m.Fail(fn, s, why);
   if (vc->peer_created) {  // V7: the client's ProtocolCoDeleteVc
     const NDIS_STATUS s = m.CallPeerDeleteVc(vc);
     if (s == NDIS_STATUS_PENDING) {
-      m.Reject(fn, NDIS_STATUS_SUCCESS, "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
+      m.Reject(fn, NDIS_STATUS_SUCCESS,
+               "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
     } else if (s != NDIS_STATUS_SUCCESS) {
       return s;  // OQ-14
     }
@@ -347,7 +358,8 @@ void Model::Impl::AcceptVcCompletion(const VcOp& op, NDIS_STATUS status, NDIS_HA
   std::string why;
   Vc* vc = Resolve(vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return Reject(op.complete_fn, NDIS_STATUS_FAILURE, why);
-  if (!op.pending(*vc)) return Reject(op.complete_fn, NDIS_STATUS_FAILURE, std::string(op.not_pending));
+  if (!op.pending(*vc))
+    return Reject(op.complete_fn, NDIS_STATUS_FAILURE, std::string(op.not_pending));
   if (status == NDIS_STATUS_PENDING) {
     return Reject(op.complete_fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
   }
@@ -361,35 +373,48 @@ void Model::Impl::AcceptVcCompletion(const VcOp& op, NDIS_STATUS status, NDIS_HA
 }
 
 const Model::Impl::VcOp Model::Impl::kMakeCall{
-    "NdisCmMakeCallComplete", "no make-call is pending",
-    "completion of a make-call that did not pend (ignored)", &Vc::in_call_op,
-    &Vc::early_call_complete, [](const Vc& v) { return v.call == VcCall::kMaking; },
+    "NdisCmMakeCallComplete",
+    "no make-call is pending",
+    "completion of a make-call that did not pend (ignored)",
+    &Vc::in_call_op,
+    &Vc::early_call_complete,
+    [](const Vc& v) { return v.call == VcCall::kMaking; },
     &Model::Impl::CompleteMakeCall};
 const Model::Impl::VcOp Model::Impl::kCloseCall{
-    "NdisCmCloseCallComplete", "no close-call is pending",
-    "completion of a close-call that did not pend (ignored)", &Vc::in_call_op,
-    &Vc::early_call_complete, [](const Vc& v) { return v.call == VcCall::kClosing; },
+    "NdisCmCloseCallComplete",
+    "no close-call is pending",
+    "completion of a close-call that did not pend (ignored)",
+    &Vc::in_call_op,
+    &Vc::early_call_complete,
+    [](const Vc& v) { return v.call == VcCall::kClosing; },
     &Model::Impl::CompleteCloseCall};
 const Model::Impl::VcOp Model::Impl::kActivate{
-    "NdisMCoActivateVcComplete", "no activation is pending on this VC",
-    "completion of an activation that did not pend (ignored)", &Vc::in_miniport_op,
-    &Vc::early_miniport_complete, [](const Vc& v) { return v.activation == VcAct::kActivating; },
+    "NdisMCoActivateVcComplete",
+    "no activation is pending on this VC",
+    "completion of an activation that did not pend (ignored)",
+    &Vc::in_miniport_op,
+    &Vc::early_miniport_complete,
+    [](const Vc& v) { return v.activation == VcAct::kActivating; },
     &Model::Impl::CompleteActivate};
 const Model::Impl::VcOp Model::Impl::kDeactivate{
-    "NdisMCoDeactivateVcComplete", "no deactivation is pending on this VC",
-    "completion of a deactivation that did not pend (ignored)", &Vc::in_miniport_op,
+    "NdisMCoDeactivateVcComplete",
+    "no deactivation is pending on this VC",
+    "completion of a deactivation that did not pend (ignored)",
+    &Vc::in_miniport_op,
     &Vc::early_miniport_complete,
     [](const Vc& v) { return v.activation == VcAct::kDeactivating; },
     &Model::Impl::CompleteDeactivate};
 const Model::Impl::VcOp Model::Impl::kIncomingCall{
-    "NdisClIncomingCallComplete", "no incoming call is pending on this VC",
-    "completion of an incoming call that did not pend (ignored)", &Vc::in_call_op,
-    &Vc::early_call_complete, [](const Vc& v) { return v.call == VcCall::kIncomingOffered; },
+    "NdisClIncomingCallComplete",
+    "no incoming call is pending on this VC",
+    "completion of an incoming call that did not pend (ignored)",
+    &Vc::in_call_op,
+    &Vc::early_call_complete,
+    [](const Vc& v) { return v.call == VcCall::kIncomingOffered; },
     &Model::Impl::CompleteIncomingCall};
 
-
-NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params,
-                                  NDIS_HANDLE, PNDIS_HANDLE party_out) {
+NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params, NDIS_HANDLE,
+                                  PNDIS_HANDLE party_out) {
   Impl& m = *impl_;
   constexpr std::string_view fn = "NdisClMakeCall";
   std::string why;
@@ -397,7 +422,8 @@ NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
   if (vc->af == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "a signalling VC has no client");
-  if (vc->af->state != AfOpen::State::kOpen) return m.Fail(fn, NDIS_STATUS_FAILURE, "the AF is not open");
+  if (vc->af->state != AfOpen::State::kOpen)
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "the AF is not open");
   if (vc->call != VcCall::kIdle) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "a call is already in progress on this VC");
   }
@@ -430,8 +456,8 @@ void Model::Impl::CompleteMakeCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETE
   c.Return().Done();
 }
 
-VOID Model::NdisCmMakeCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE,
-                                   NDIS_HANDLE, PCO_CALL_PARAMETERS params) {
+VOID Model::NdisCmMakeCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE, NDIS_HANDLE,
+                                   PCO_CALL_PARAMETERS params) {
   impl_->AcceptVcCompletion(Impl::kMakeCall, status, handle, params);
 }
 
@@ -489,7 +515,8 @@ NDIS_STATUS Model::NdisCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS para
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
   if (McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "an MCM activates with NdisMCmActivateVc");
-  if (!vc->miniport_created) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC has no miniport context");
+  if (!vc->miniport_created)
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC has no miniport context");
   if (vc->activation == VcAct::kActivating || vc->activation == VcAct::kDeactivating) {
     return m.Fail(fn, NDIS_STATUS_FAILURE, "an activation change is already pending");
   }
@@ -528,11 +555,13 @@ NDIS_STATUS Model::NdisCmDeactivateVc(NDIS_HANDLE handle) {
   std::string why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "an MCM deactivates with NdisMCmDeactivateVc");
+  if (McmVc(vc))
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "an MCM deactivates with NdisMCmDeactivateVc");
   if (vc->activation == VcAct::kDeactivating) {
     return m.Fail(fn, NDIS_STATUS_CLOSING, "deactivation is already pending");
   }
-  if (vc->activation != VcAct::kActive) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
+  if (vc->activation != VcAct::kActive)
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
   Driver* mp = vc->adapter->miniport;
   vc->activation = VcAct::kDeactivating;
   vc->in_miniport_op = true;
@@ -581,7 +610,8 @@ NDIS_STATUS Model::NdisMCmDeactivateVc(NDIS_HANDLE handle) {
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (!McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC does not belong to an MCM");
-  if (vc->activation != VcAct::kActive) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
+  if (vc->activation != VcAct::kActive)
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
   vc->activation = VcAct::kDeactivated;
   return NDIS_STATUS_SUCCESS;
 }
@@ -605,7 +635,8 @@ NDIS_STATUS Model::NdisCmDispatchIncomingCall(NDIS_HANDLE sap_handle, NDIS_HANDL
     return m.Fail(fn, NDIS_STATUS_FAILURE,
                   "AF-093: the VC was not created by the call manager on the SAP's AF");
   }
-  if (vc->call != VcCall::kIdle) return m.Fail(fn, NDIS_STATUS_FAILURE, "a call is already on this VC");
+  if (vc->call != VcCall::kIdle)
+    return m.Fail(fn, NDIS_STATUS_FAILURE, "a call is already on this VC");
   Driver* cl = m.ClientOf(vc);
   vc->call = VcCall::kIncomingOffered;
   vc->incoming_sap = s;

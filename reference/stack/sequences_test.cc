@@ -11,14 +11,13 @@ namespace ndisconf::stack {
 namespace {
 
 using drivers::ClAfState;
+using drivers::ClBinding;
 using drivers::CmAfState;
 using drivers::CmPort;
-using drivers::ClBinding;
 using drivers::OpPolicy;
 using drivers::SapSpec;
 
-CmTopologyParts PartsWith(CallManager::Config cm, Client::Config cl = {},
-                          Comp::Config mp = {}) {
+CmTopologyParts PartsWith(CallManager::Config cm, Client::Config cl = {}, Comp::Config mp = {}) {
   CmTopologyParts p;
   p.cm = [cm] { return std::make_unique<CallManager>(cm); };
   p.client = [cl] { return std::make_unique<Client>(cl); };
@@ -53,8 +52,8 @@ TEST(Sequences, S1CmRegistersClientOpensSynchronously) {
   const auto* open = cm.Last("ProtocolCmOpenAf");
   EXPECT_EQ(open->status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(open->a, t.cm->ports()[0].get());  // CallMgrBindingContext
-  EXPECT_EQ(open->b, caf.ndis_af);            // AF-031: the same NdisAfHandle
-  EXPECT_EQ(open->c, t.cm->afs()[0].get());   // CallMgrAfContext
+  EXPECT_EQ(open->b, caf.ndis_af);             // AF-031: the same NdisAfHandle
+  EXPECT_EQ(open->c, t.cm->afs()[0].get());    // CallMgrAfContext
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kOpen);
   // OQ-04 default: the registering CM's own binding is not notified.
   EXPECT_EQ(cm.Count("ProtocolCoAfRegisterNotify"), 0u);
@@ -120,7 +119,10 @@ TEST(Sequences, S4ClientClosesAfWithSapAndVc) {
   s.Settle();
   Client& cl = *t.client;
   size_t sap = 0, vc = 0;
-  EXPECT_EQ(s.As(t.client_id, [&] { return cl.RegisterSap(0, {1, {1, 2, 3}}, &sap); }),
+  EXPECT_EQ(s.As(t.client_id,
+                 [&] {
+                   return cl.RegisterSap(0, {1, {1, 2, 3}}, &sap);
+                 }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.CreateVc(0, &vc); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 1u);
@@ -276,8 +278,7 @@ TEST(Sequences, S8IncomingCallWhileSapRegistrationPending) {
   CmTopology t = BuildCmTopology(s, PartsWith(cmc));
   s.Settle();
   Client& cl = *t.client;
-  EXPECT_EQ(s.As(t.client_id, [&] { return cl.RegisterSap(0, {1, {4, 2}}); }),
-            NDIS_STATUS_PENDING);
+  EXPECT_EQ(s.As(t.client_id, [&] { return cl.RegisterSap(0, {1, {4, 2}}); }), NDIS_STATUS_PENDING);
   int vc = s.As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
   ASSERT_GE(vc, 0);
   EXPECT_EQ(t.cm->log().Last("own:CreateVc")->status, NDIS_STATUS_SUCCESS);
@@ -325,7 +326,10 @@ TEST(Rules, Af052CloseWithSapNotAcceptedKeepsAfOpen) {
   Stack s;
   CmTopology t = BuildCmTopology(s, PartsWith(cmc));
   s.Settle();
-  EXPECT_EQ(s.As(t.client_id, [&] { return t.client->RegisterSap(0, {1, {1}}); }),
+  EXPECT_EQ(s.As(t.client_id,
+                 [&] {
+                   return t.client->RegisterSap(0, {1, {1}});
+                 }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(s.As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_NOT_ACCEPTED);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);

@@ -14,7 +14,8 @@ Stack::~Stack() {
 ActorId Stack::LoadDriver(std::unique_ptr<drivers::Driver> driver, NDIS_STATUS* entry_status) {
   drivers::Driver* d = driver.get();
   ActorId id = model_->LoadDriver(
-      d->name(), [d](PDRIVER_OBJECT obj, PUNICODE_STRING path) { return d->DriverEntry(obj, path); },
+      d->name(),
+      [d](PDRIVER_OBJECT obj, PUNICODE_STRING path) { return d->DriverEntry(obj, path); },
       entry_status);
   drivers_.emplace_back(id, std::move(driver));
   return id;
@@ -49,8 +50,8 @@ TwoClientTopology BuildTwoClientTopology(Stack& stack, CmTopologyParts parts,
   TwoClientTopology t;
   t.cm = &stack.Load(parts.cm(), &t.cm_id);
   t.client1 = &stack.Load(parts.client(), &t.client1_id);
-  t.client2 = &stack.Load(client2 ? client2() : std::make_unique<Client>(Client::Config{}, "client2"),
-                          &t.client2_id);
+  t.client2 = &stack.Load(
+      client2 ? client2() : std::make_unique<Client>(Client::Config{}, "client2"), &t.client2_id);
   t.miniport = &stack.Load(parts.miniport(), &t.miniport_id);
   t.adapter = stack.AddAdapter(t.miniport_id, "comp0", parts.medium);
   return t;

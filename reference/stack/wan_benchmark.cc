@@ -69,9 +69,11 @@ struct Rig {
       stack.Settle();
       return s;
     };
-    if (as([&] { return t.ndiswan->ProviderInitialize(0, 0); }) != NDIS_STATUS_SUCCESS) std::abort();
+    if (as([&] { return t.ndiswan->ProviderInitialize(0, 0); }) != NDIS_STATUS_SUCCESS)
+      std::abort();
     if (as([&] { return t.ndiswan->Open(0, 0, &line); }) != NDIS_STATUS_SUCCESS) std::abort();
-    if (as([&] { return t.ndiswan->MakeCall(line, "1", &call); }) != NDIS_STATUS_SUCCESS) std::abort();
+    if (as([&] { return t.ndiswan->MakeCall(line, "1", &call); }) != NDIS_STATUS_SUCCESS)
+      std::abort();
     Pump(stack, *t.nic, 10);
     if (as([&] { return t.ndiswan->GetCallId(call); }) != NDIS_STATUS_SUCCESS) std::abort();
     Pump(stack, *t.nic, 2);

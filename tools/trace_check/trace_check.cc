@@ -59,9 +59,11 @@ int main(int argc, char** argv) {
       const size_t eq = arg.find('=');
       std::string error;
       if (eq == std::string::npos ||
-          !ndisconf::monitor::SetProfileKey(profile, arg.substr(2, eq - 2), arg.substr(eq + 1), &error)) {
+          !ndisconf::monitor::SetProfileKey(profile, arg.substr(2, eq - 2), arg.substr(eq + 1),
+                                            &error)) {
         std::fprintf(stderr, "trace_check: %s\n",
-                     eq == std::string::npos ? ("option '" + arg + "' needs =value").c_str() : error.c_str());
+                     eq == std::string::npos ? ("option '" + arg + "' needs =value").c_str()
+                                             : error.c_str());
         return 2;
       }
       continue;
@@ -86,7 +88,8 @@ int main(int argc, char** argv) {
     const std::string text = ss.str();
     auto parsed = ndisconf::trace::Parse(text);
     if (auto* err = std::get_if<ndisconf::trace::ParseError>(&parsed)) {
-      std::fprintf(stderr, "%s:%zu:%zu: %s\n", file.c_str(), err->line, err->column, err->message.c_str());
+      std::fprintf(stderr, "%s:%zu:%zu: %s\n", file.c_str(), err->line, err->column,
+                   err->message.c_str());
       malformed = true;
       continue;
     }
@@ -97,8 +100,9 @@ int main(int argc, char** argv) {
     monitor.Finish();
     for (const auto& v : monitor.violations()) {
       violated = true;
-      std::printf("%s: event %llu: %s %s: %s", file.c_str(), static_cast<unsigned long long>(v.event_index),
-                  v.rule.c_str(), v.check.c_str(), v.message.c_str());
+      std::printf("%s: event %llu: %s %s: %s", file.c_str(),
+                  static_cast<unsigned long long>(v.event_index), v.rule.c_str(), v.check.c_str(),
+                  v.message.c_str());
       if (v.object != 0) std::printf(" [object 0x%llx", static_cast<unsigned long long>(v.object));
       if (v.object != 0 && !v.state.empty()) std::printf(", state %s", v.state.c_str());
       if (v.object != 0) std::printf("]");

@@ -5,10 +5,10 @@
 #define NDISCONF_NDIS_H_
 
 #include "ndisconf/api/base.h"
-#include "ndisconf/api/status.h"
-#include "ndisconf/api/driver.h"
 #include "ndisconf/api/condis.h"
+#include "ndisconf/api/driver.h"
 #include "ndisconf/api/ndis5.h"
+#include "ndisconf/api/status.h"
 #include "ndisconf/api/wan.h"
 
 #endif /* NDISCONF_NDIS_H_ */

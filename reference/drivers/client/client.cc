@@ -16,11 +16,16 @@ ClVc* VcOf(NDIS_HANDLE ctx) { return static_cast<ClVc*>(ctx); }
 
 const char* ToString(ClAfState s) {
   switch (s) {
-    case ClAfState::kOpening: return "OPENING";
-    case ClAfState::kOpen: return "OPEN";
-    case ClAfState::kClosing: return "CLOSING";
-    case ClAfState::kClosed: return "CLOSED";
-    case ClAfState::kFailed: return "FAILED";
+    case ClAfState::kOpening:
+      return "OPENING";
+    case ClAfState::kOpen:
+      return "OPEN";
+    case ClAfState::kClosing:
+      return "CLOSING";
+    case ClAfState::kClosed:
+      return "CLOSED";
+    case ClAfState::kFailed:
+      return "FAILED";
   }
   return "?";
 }
@@ -223,7 +228,8 @@ void Client::OnAfRegisterNotify(ClBinding& b, PCO_ADDRESS_FAMILY family) {
   log_.Add({"own:NdisClOpenAddressFamilyEx", s, &af, ndis_af, nullptr, af.af.AddressFamily});
   // AF-039: NDIS calls ProtocolClOpenAfCompleteEx only after PENDING; any
   // other return runs the client's own completion logic here.
-  if (s != NDIS_STATUS_PENDING) OnOpenAfComplete(af, s == NDIS_STATUS_SUCCESS ? ndis_af : nullptr, s);
+  if (s != NDIS_STATUS_PENDING)
+    OnOpenAfComplete(af, s == NDIS_STATUS_SUCCESS ? ndis_af : nullptr, s);
 }
 
 void Client::OnOpenAfComplete(ClAf& af, NDIS_HANDLE ndis_af, NDIS_STATUS status) {
@@ -408,7 +414,8 @@ NDIS_STATUS Client::RegisterSap(size_t af_index, const SapSpec& spec, size_t* sa
   NDIS_STATUS s = NdisClRegisterSap(af.ndis_af, &sap, sap.sap.get(), &ndis_sap);
   log_.Add({"own:NdisClRegisterSap", s, &sap, ndis_sap, nullptr, spec.type});
   // AF-087: own completion when the registration did not pend.
-  if (s != NDIS_STATUS_PENDING) OnRegisterSapComplete(sap, s == NDIS_STATUS_SUCCESS ? ndis_sap : nullptr, s);
+  if (s != NDIS_STATUS_PENDING)
+    OnRegisterSapComplete(sap, s == NDIS_STATUS_SUCCESS ? ndis_sap : nullptr, s);
   return s;
 }
 

@@ -78,8 +78,8 @@ NDIS_STATUS CallManager::OnSetOptions(NDIS_HANDLE ndis_driver_handle) {
   // AF-137: every CoNDIS protocol registers its CO characteristics.
   NDIS_PROTOCOL_CO_CHARACTERISTICS co;
   FillCoCharacteristics(&co);
-  NDIS_STATUS s =
-      NdisSetOptionalHandlers(ndis_driver_handle, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
+  NDIS_STATUS s = NdisSetOptionalHandlers(ndis_driver_handle,
+                                          reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
   if (s != NDIS_STATUS_SUCCESS) return s;
   // AF-131: the call-manager handlers, every member set.
   NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS cm;
@@ -104,7 +104,8 @@ NDIS_STATUS CallManager::OnBindAdapter(NDIS_HANDLE bind_context, PNDIS_BIND_PARA
   open.MediumArraySize = static_cast<UINT>(cm_config_.media.size());
   open.SelectedMediumIndex = &port.selected_medium;
   // ProtocolBindingContext = the port.
-  NDIS_STATUS s = NdisOpenAdapterEx(protocol_handle_, &port, &open, bind_context, &port.ndis_handle);
+  NDIS_STATUS s =
+      NdisOpenAdapterEx(protocol_handle_, &port, &open, bind_context, &port.ndis_handle);
   if (s == NDIS_STATUS_PENDING) return NDIS_STATUS_PENDING;  // OnOpenAdapterComplete goes on
   if (s != NDIS_STATUS_SUCCESS) {
     port.state = CmPort::State::kDown;
@@ -259,8 +260,9 @@ VOID CallManager::CoStatusExThunk(NDIS_HANDLE, NDIS_HANDLE, PVOID) {}
 VOID CallManager::CoAfRegisterNotifyThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_FAMILY af) {
   // AF-023: a stand-alone CM is not a client; it just returns (OQ-04 says
   // NDIS may still call it). Recorded so tests can see whether NDIS did.
-  OwnerOf(binding_ctx)->log_.Add({"ProtocolCoAfRegisterNotify", NDIS_STATUS_SUCCESS, binding_ctx,
-                                  nullptr, nullptr, af != nullptr ? af->AddressFamily : 0});
+  OwnerOf(binding_ctx)
+      ->log_.Add({"ProtocolCoAfRegisterNotify", NDIS_STATUS_SUCCESS, binding_ctx, nullptr, nullptr,
+                  af != nullptr ? af->AddressFamily : 0});
 }
 
 VOID CallManager::CoReceiveThunk(NDIS_HANDLE, NDIS_HANDLE, PNET_BUFFER_LIST, ULONG, ULONG) {}

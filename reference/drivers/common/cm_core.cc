@@ -8,34 +8,50 @@ namespace ndisconf::drivers {
 
 const char* ToString(CmAfState s) {
   switch (s) {
-    case CmAfState::kOpening: return "OPENING";
-    case CmAfState::kOpen: return "OPEN";
-    case CmAfState::kClosing: return "CLOSING";
-    case CmAfState::kClosed: return "CLOSED";
-    case CmAfState::kFailed: return "FAILED";
+    case CmAfState::kOpening:
+      return "OPENING";
+    case CmAfState::kOpen:
+      return "OPEN";
+    case CmAfState::kClosing:
+      return "CLOSING";
+    case CmAfState::kClosed:
+      return "CLOSED";
+    case CmAfState::kFailed:
+      return "FAILED";
   }
   return "?";
 }
 
 const char* ToString(CmSapState s) {
   switch (s) {
-    case CmSapState::kRegistering: return "REGISTERING";
-    case CmSapState::kRegistered: return "REGISTERED";
-    case CmSapState::kDeregistering: return "DEREGISTERING";
-    case CmSapState::kDeregistered: return "DEREGISTERED";
-    case CmSapState::kFailed: return "FAILED";
+    case CmSapState::kRegistering:
+      return "REGISTERING";
+    case CmSapState::kRegistered:
+      return "REGISTERED";
+    case CmSapState::kDeregistering:
+      return "DEREGISTERING";
+    case CmSapState::kDeregistered:
+      return "DEREGISTERED";
+    case CmSapState::kFailed:
+      return "FAILED";
   }
   return "?";
 }
 
 const char* ToString(CmVcState s) {
   switch (s) {
-    case CmVcState::kCreated: return "CREATED";
-    case CmVcState::kActivating: return "ACTIVATING";
-    case CmVcState::kActive: return "ACTIVE";
-    case CmVcState::kDeactivating: return "DEACTIVATING";
-    case CmVcState::kInactive: return "INACTIVE";
-    case CmVcState::kDeleted: return "DELETED";
+    case CmVcState::kCreated:
+      return "CREATED";
+    case CmVcState::kActivating:
+      return "ACTIVATING";
+    case CmVcState::kActive:
+      return "ACTIVE";
+    case CmVcState::kDeactivating:
+      return "DEACTIVATING";
+    case CmVcState::kInactive:
+      return "INACTIVE";
+    case CmVcState::kDeleted:
+      return "DELETED";
   }
   return "?";
 }
@@ -643,14 +659,11 @@ VOID CmCore::CmIncomingCallCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx,
   vc->owner->OnIncomingCallComplete(status, *vc, params);
 }
 
-NDIS_STATUS CmCore::CmAddPartyThunk(NDIS_HANDLE, PCO_CALL_PARAMETERS, NDIS_HANDLE,
-                                    PNDIS_HANDLE) {
+NDIS_STATUS CmCore::CmAddPartyThunk(NDIS_HANDLE, PCO_CALL_PARAMETERS, NDIS_HANDLE, PNDIS_HANDLE) {
   return NDIS_STATUS_NOT_SUPPORTED;  // AF-131: present, unsupported
 }
 
-NDIS_STATUS CmCore::CmDropPartyThunk(NDIS_HANDLE, PVOID, UINT) {
-  return NDIS_STATUS_NOT_SUPPORTED;
-}
+NDIS_STATUS CmCore::CmDropPartyThunk(NDIS_HANDLE, PVOID, UINT) { return NDIS_STATUS_NOT_SUPPORTED; }
 
 VOID CmCore::CmActivateVcCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx,
                                        PCO_CALL_PARAMETERS params) {

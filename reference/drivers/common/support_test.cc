@@ -51,8 +51,8 @@ TEST(CallLogTest, KeepsEveryEntryInOrderUntilTheHistoryIsFull) {
   EXPECT_EQ(e[0].value, 1u);
   EXPECT_EQ(e[1].value, 2u);
   EXPECT_EQ(e[2].value, 3u);
-  EXPECT_EQ(log.Names(),
-            (std::vector<std::string>{"ProtocolStatus", "ProtocolStatusComplete", "ProtocolStatus"}));
+  EXPECT_EQ(log.Names(), (std::vector<std::string>{"ProtocolStatus", "ProtocolStatusComplete",
+                                                   "ProtocolStatus"}));
   EXPECT_EQ(log.Count("ProtocolStatus"), 2u);
   EXPECT_EQ(log.Count("ProtocolStatusComplete"), 1u);
   EXPECT_EQ(log.Count("MiniportHalt"), 0u);

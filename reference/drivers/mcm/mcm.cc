@@ -77,8 +77,8 @@ NDIS_STATUS Mcm::DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING regis
 NDIS_STATUS Mcm::OnSetOptions(NDIS_HANDLE ndis_driver_handle) {
   NDIS_MINIPORT_CO_CHARACTERISTICS co;
   FillMiniportCoCharacteristics(&co);
-  NDIS_STATUS s =
-      NdisSetOptionalHandlers(ndis_driver_handle, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
+  NDIS_STATUS s = NdisSetOptionalHandlers(ndis_driver_handle,
+                                          reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
   if (s != NDIS_STATUS_SUCCESS) return s;
   // AF-131: an MCM registers its CM handlers from MiniportSetOptions.
   NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS cm;

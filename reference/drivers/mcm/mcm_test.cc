@@ -23,7 +23,7 @@ TEST(McmTables, CmOidRequestIsNotTheMiniportOne) {
   ASSERT_NE(cm.CmOidRequestCompleteHandler, nullptr);
   EXPECT_NE(reinterpret_cast<void*>(cm.CmOidRequestHandler),
             reinterpret_cast<void*>(mp.CoOidRequestHandler));  // AF-134
-  EXPECT_NE(cm.CmCreateVcHandler, nullptr);  // AF-133: via the CM handlers
+  EXPECT_NE(cm.CmCreateVcHandler, nullptr);                    // AF-133: via the CM handlers
   EXPECT_NE(cm.CmDeleteVcHandler, nullptr);
 }
 

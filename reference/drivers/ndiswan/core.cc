@@ -1,8 +1,8 @@
 // Implementation of ndisconf/drivers/ndiswan_core.h.
-#include "ndisconf/drivers/ndiswan_core.h"
-
 #include <algorithm>
 #include <cstring>
+
+#include "ndisconf/drivers/ndiswan_core.h"
 
 namespace ndisconf::drivers::wan {
 namespace {
@@ -44,18 +44,30 @@ void UpperLinkId::ToBytes(UCHAR bytes[6]) const {
 
 const char* ToString(Reason r) {
   switch (r) {
-    case Reason::kNullBuffer: return "null_buffer";
-    case Reason::kShortBuffer: return "short_buffer";
-    case Reason::kUnknownContext: return "unknown_context";
-    case Reason::kLinkHandleMismatch: return "link_handle_mismatch";
-    case Reason::kDuplicateLineUp: return "duplicate_line_up";
-    case Reason::kBadQuality: return "bad_quality";
-    case Reason::kUnknownLink: return "unknown_link";
-    case Reason::kTapiNotProvider: return "tapi_not_provider";
-    case Reason::kTapiUnknownLine: return "tapi_unknown_line";
-    case Reason::kTapiUnknownCall: return "tapi_unknown_call";
-    case Reason::kTapiUnknownMessage: return "tapi_unknown_message";
-    case Reason::kTapiBadNewCall: return "tapi_bad_newcall";
+    case Reason::kNullBuffer:
+      return "null_buffer";
+    case Reason::kShortBuffer:
+      return "short_buffer";
+    case Reason::kUnknownContext:
+      return "unknown_context";
+    case Reason::kLinkHandleMismatch:
+      return "link_handle_mismatch";
+    case Reason::kDuplicateLineUp:
+      return "duplicate_line_up";
+    case Reason::kBadQuality:
+      return "bad_quality";
+    case Reason::kUnknownLink:
+      return "unknown_link";
+    case Reason::kTapiNotProvider:
+      return "tapi_not_provider";
+    case Reason::kTapiUnknownLine:
+      return "tapi_unknown_line";
+    case Reason::kTapiUnknownCall:
+      return "tapi_unknown_call";
+    case Reason::kTapiUnknownMessage:
+      return "tapi_unknown_message";
+    case Reason::kTapiBadNewCall:
+      return "tapi_bad_newcall";
   }
   return "?";
 }
@@ -76,10 +88,14 @@ bool IsMalformed(Reason r) {
 
 const char* ToString(Warning w) {
   switch (w) {
-    case Warning::kFragmentErrorsZero: return "fragment_errors_zero";
-    case Warning::kFragmentUndefinedBits: return "fragment_undefined_bits";
-    case Warning::kQualityOutOfRange: return "quality_out_of_range";
-    case Warning::kTapiLineEventWithCall: return "tapi_line_event_with_call";
+    case Warning::kFragmentErrorsZero:
+      return "fragment_errors_zero";
+    case Warning::kFragmentUndefinedBits:
+      return "fragment_undefined_bits";
+    case Warning::kQualityOutOfRange:
+      return "quality_out_of_range";
+    case Warning::kTapiLineEventWithCall:
+      return "tapi_line_event_with_call";
   }
   return "?";
 }
@@ -124,10 +140,14 @@ Outcome Core::OnStatus(size_t binding, NDIS_STATUS general_status, PVOID buffer,
   seq_ = counters_.indications + counters_.receives;
   ++counters_.indications;
   switch (general_status) {
-    case NDIS_STATUS_WAN_LINE_UP: return LineUp(binding, buffer, size);
-    case NDIS_STATUS_WAN_LINE_DOWN: return LineDown(binding, buffer, size);
-    case NDIS_STATUS_WAN_FRAGMENT: return Fragment(binding, buffer, size);
-    case NDIS_STATUS_TAPI_INDICATION: return Tapi(binding, buffer, size);
+    case NDIS_STATUS_WAN_LINE_UP:
+      return LineUp(binding, buffer, size);
+    case NDIS_STATUS_WAN_LINE_DOWN:
+      return LineDown(binding, buffer, size);
+    case NDIS_STATUS_WAN_FRAGMENT:
+      return Fragment(binding, buffer, size);
+    case NDIS_STATUS_TAPI_INDICATION:
+      return Tapi(binding, buffer, size);
     default:
       // WAN-006 applies to NDISWAN too: other codes are not WAN state.
       ++counters_.other_status;
@@ -171,8 +191,8 @@ Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
     if (!quality_ok) Warn(binding, Warning::kQualityOutOfRange, quality, 0);
     const uint64_t n = next_link_++;
     Link link;
-    link.context.value = static_cast<uintptr_t>(kContextBase |
-                                                (uint64_t{options_.instance_tag} << 24) | n);
+    link.context.value =
+        static_cast<uintptr_t>(kContextBase | (uint64_t{options_.instance_tag} << 24) | n);
     link.upper.value = kUpperIdBase | (uint64_t{options_.instance_tag} << 24) | n;
     link.binding = binding;
     link.link_handle = up.NdisLinkHandle;
@@ -202,7 +222,7 @@ Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
     return Reject(binding, st, Reason::kLinkHandleMismatch, size, ctx);
   }
   if (!quality_ok) Warn(binding, Warning::kQualityOutOfRange, quality, ctx);
-  if (up.LinkSpeed != 0) link->link_speed = up.LinkSpeed;   // WAN-029: 0 = unchanged
+  if (up.LinkSpeed != 0) link->link_speed = up.LinkSpeed;     // WAN-029: 0 = unchanged
   if (up.SendWindow != 0) link->send_window = up.SendWindow;  // WAN-031: applies to later sends
   // Quality 0 is NdisWanRaw, a value in its own right: always taken as given.
   link->quality = quality;

@@ -51,8 +51,8 @@ NDIS_STATUS MpResetThunk(PBOOLEAN addressing_reset, NDIS_HANDLE) {
   if (addressing_reset != nullptr) *addressing_reset = FALSE;
   return NDIS_STATUS_SUCCESS;
 }
-NDIS_STATUS MpQueryThunk(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buffer, ULONG length,
-                         PULONG written, PULONG needed) {
+NDIS_STATUS MpQueryThunk(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buffer, ULONG length, PULONG written,
+                         PULONG needed) {
   return static_cast<Ndiswan*>(ctx)->OnMiniportQuery(oid, buffer, length, written, needed);
 }
 NDIS_STATUS MpSetThunk(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buffer, ULONG length, PULONG read,
@@ -83,8 +83,21 @@ constexpr size_t kDeviceClassOffset = kDeviceIdOffset + kDeviceIdTotal;
 // owned here until the request completes.
 struct Ndiswan::Request {
   enum class Kind : uint8_t {
-    kWanInfo, kLinkSpeed, kProviderInit, kProviderShutdown, kOpen, kClose, kSetMedia,
-    kSetStatusMessages, kMakeCall, kGetCallId, kGetLineId, kAccept, kAnswer, kDrop, kCloseCall,
+    kWanInfo,
+    kLinkSpeed,
+    kProviderInit,
+    kProviderShutdown,
+    kOpen,
+    kClose,
+    kSetMedia,
+    kSetStatusMessages,
+    kMakeCall,
+    kGetCallId,
+    kGetLineId,
+    kAccept,
+    kAnswer,
+    kDrop,
+    kCloseCall,
   };
   Kind kind = Kind::kWanInfo;
   NDIS_OID oid = 0;
@@ -100,7 +113,9 @@ struct Ndiswan::Request {
   uint8_t* data() { return reinterpret_cast<uint8_t*>(storage.data()); }
   ULONG size() const { return static_cast<ULONG>(storage.size() * 8); }
   template <class T>
-  T* as() { return reinterpret_cast<T*>(data()); }
+  T* as() {
+    return reinterpret_cast<T*>(data());
+  }
 };
 
 // One upper packet: NDISWAN's own NDIS_WAN_PACKET describing the same bytes
@@ -204,8 +219,8 @@ void Ndiswan::OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context,
                   protocol_handle_, &b, device_name, 0, nullptr);
   if (status != nullptr) *status = s;
   if (s == NDIS_STATUS_PENDING) return;  // OnOpenAdapterComplete finishes the bind
-  b.state = s == NDIS_STATUS_SUCCESS ? WanLowerBinding::State::kBound
-                                     : WanLowerBinding::State::kDown;
+  b.state =
+      s == NDIS_STATUS_SUCCESS ? WanLowerBinding::State::kBound : WanLowerBinding::State::kDown;
   if (s == NDIS_STATUS_SUCCESS) QueryAdapter(b);
 }
 
@@ -223,8 +238,8 @@ void Ndiswan::QueryAdapter(WanLowerBinding& b) {
   (void)Issue(b, std::make_unique<Request>(Request::Kind::kWanInfo, OID_WAN_GET_INFO,
                                            sizeof(NDIS_WAN_INFO)));
   if (b.state != WanLowerBinding::State::kBound) return;
-  (void)Issue(b, std::make_unique<Request>(Request::Kind::kLinkSpeed, OID_GEN_LINK_SPEED,
-                                           sizeof(ULONG)));
+  (void)Issue(
+      b, std::make_unique<Request>(Request::Kind::kLinkSpeed, OID_GEN_LINK_SPEED, sizeof(ULONG)));
 }
 
 void Ndiswan::RefreshAdapterInfo(WanLowerBinding& b) {
@@ -239,8 +254,7 @@ void Ndiswan::RefreshAdapterInfo(WanLowerBinding& b) {
   core_.SetAdapter(b.index, info);
 }
 
-void Ndiswan::OnUnbindAdapter(PNDIS_STATUS status, WanLowerBinding& b,
-                              NDIS_HANDLE unbind_context) {
+void Ndiswan::OnUnbindAdapter(PNDIS_STATUS status, WanLowerBinding& b, NDIS_HANDLE unbind_context) {
   log_.Add({"ProtocolUnbindAdapter", NDIS_STATUS_SUCCESS, b.ndis_binding, unbind_context});
   // The adapter's links die with the binding: protocols above hear a line-down.
   for (const auto& [c, l] : core_.links()) {
@@ -272,8 +286,8 @@ void Ndiswan::OnCloseAdapterComplete(WanLowerBinding& b, NDIS_STATUS status) {
 NDIS_STATUS Ndiswan::Issue(WanLowerBinding& b, std::unique_ptr<Request> owned) {
   Request& r = *owned;
   r.record = requests_.size();
-  requests_.push_back(WanRequestRecord{r.oid, b.index, r.subject, NDIS_STATUS_PENDING,
-                                       NDIS_STATUS_PENDING, false});
+  requests_.push_back(
+      WanRequestRecord{r.oid, b.index, r.subject, NDIS_STATUS_PENDING, NDIS_STATUS_PENDING, false});
   const bool query = IsQueryOid(r.oid);
   r.req.RequestType = query ? NdisRequestQueryInformation : NdisRequestSetInformation;
   // QUERY_INFORMATION and SET_INFORMATION share their layout.
@@ -438,9 +452,9 @@ NDIS_STATUS Ndiswan::ProviderInitialize(size_t binding, ULONG device_id_base) {
 NDIS_STATUS Ndiswan::ProviderShutdown(size_t binding) {
   WanLowerBinding* b = TapiBinding(binding);
   if (b == nullptr) return NDIS_STATUS_FAILURE;
-  return Issue(*b, std::make_unique<Request>(Request::Kind::kProviderShutdown,
-                                             OID_TAPI_PROVIDER_SHUTDOWN,
-                                             sizeof(NDIS_TAPI_PROVIDER_SHUTDOWN)));
+  return Issue(
+      *b, std::make_unique<Request>(Request::Kind::kProviderShutdown, OID_TAPI_PROVIDER_SHUTDOWN,
+                                    sizeof(NDIS_TAPI_PROVIDER_SHUTDOWN)));
 }
 
 NDIS_STATUS Ndiswan::Open(size_t binding, ULONG device_id, HTAPI_LINE* ht_line) {
@@ -448,7 +462,8 @@ NDIS_STATUS Ndiswan::Open(size_t binding, ULONG device_id, HTAPI_LINE* ht_line) 
   if (b == nullptr) return NDIS_STATUS_FAILURE;
   const HTAPI_LINE h = core_.NewLine(binding, device_id);
   if (ht_line != nullptr) *ht_line = h;
-  auto r = std::make_unique<Request>(Request::Kind::kOpen, OID_TAPI_OPEN, sizeof(NDIS_TAPI_OPEN), h);
+  auto r =
+      std::make_unique<Request>(Request::Kind::kOpen, OID_TAPI_OPEN, sizeof(NDIS_TAPI_OPEN), h);
   r->as<NDIS_TAPI_OPEN>()->ulDeviceID = device_id;
   r->as<NDIS_TAPI_OPEN>()->htLine = h;
   return Issue(*b, std::move(r));
@@ -459,8 +474,8 @@ NDIS_STATUS Ndiswan::Close(HTAPI_LINE ht_line) {
   if (line == nullptr || !line->open) return NDIS_STATUS_FAILURE;
   WanLowerBinding* b = Binding(line->binding);
   if (b == nullptr) return NDIS_STATUS_FAILURE;
-  auto r = std::make_unique<Request>(Request::Kind::kClose, OID_TAPI_CLOSE,
-                                     sizeof(NDIS_TAPI_CLOSE), ht_line);
+  auto r = std::make_unique<Request>(Request::Kind::kClose, OID_TAPI_CLOSE, sizeof(NDIS_TAPI_CLOSE),
+                                     ht_line);
   r->as<NDIS_TAPI_CLOSE>()->hdLine = line->hd_line;
   return Issue(*b, std::move(r));
 }
@@ -483,9 +498,9 @@ NDIS_STATUS Ndiswan::SetStatusMessages(HTAPI_LINE ht_line, ULONG line_states,
   if (line == nullptr || !line->open) return NDIS_STATUS_FAILURE;
   WanLowerBinding* b = Binding(line->binding);
   if (b == nullptr) return NDIS_STATUS_FAILURE;
-  auto r = std::make_unique<Request>(Request::Kind::kSetStatusMessages,
-                                     OID_TAPI_SET_STATUS_MESSAGES,
-                                     sizeof(NDIS_TAPI_SET_STATUS_MESSAGES), ht_line);
+  auto r =
+      std::make_unique<Request>(Request::Kind::kSetStatusMessages, OID_TAPI_SET_STATUS_MESSAGES,
+                                sizeof(NDIS_TAPI_SET_STATUS_MESSAGES), ht_line);
   auto* p = r->as<NDIS_TAPI_SET_STATUS_MESSAGES>();
   p->hdLine = line->hd_line;
   p->ulLineStates = line_states;
@@ -726,7 +741,7 @@ NDIS_STATUS Ndiswan::OnWanReceive(NDIS_HANDLE link_context, PUCHAR packet, ULONG
   log_.Add({"ProtocolWanReceive", NDIS_STATUS_SUCCESS, link_context, nullptr, nullptr, size});
   const wan::Outcome o = core_.OnReceive(link_context, size);
   if (o.action != Action::kReceive) return NDIS_STATUS_NOT_ACCEPTED;  // WAN-101
-  if (upper_adapter_ == nullptr) return NDIS_STATUS_SUCCESS;  // nobody above: consumed
+  if (upper_adapter_ == nullptr) return NDIS_STATUS_SUCCESS;          // nobody above: consumed
   NDIS_STATUS s = NDIS_STATUS_SUCCESS;
   NdisMWanIndicateReceive(&s, upper_adapter_, o.link->upper.handle(), packet, size);
   NdisMWanIndicateReceiveComplete(upper_adapter_, o.link->upper.handle());
@@ -903,7 +918,8 @@ NDIS_STATUS Ndiswan::OnMiniportQuery(NDIS_OID oid, PVOID buffer, ULONG length, P
   }
   if (written != nullptr) *written = w;
   if (needed != nullptr) *needed = s == NDIS_STATUS_INVALID_LENGTH ? n : 0;
-  if (!config_.upper_requests.pends()) return s == NDIS_STATUS_SUCCESS ? config_.upper_requests.status : s;
+  if (!config_.upper_requests.pends())
+    return s == NDIS_STATUS_SUCCESS ? config_.upper_requests.status : s;
   const NDIS_STATUS final_status = s == NDIS_STATUS_SUCCESS ? config_.upper_requests.status : s;
   NDIS_HANDLE adapter = upper_adapter_;
   if (!deferrer_.Defer(adapter, [adapter, final_status] {

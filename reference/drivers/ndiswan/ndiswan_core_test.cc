@@ -173,8 +173,8 @@ TEST_F(CoreTest, LineUpShorterThanStructIsRejectedForEverySizeAndUntouched) {
 
 TEST_F(CoreTest, LineUpLongerThanStructIsAcceptedAndTailIsUntouched) {
   //= spec#WAN-103 type=test
-  for (size_t size : {sizeof(NDIS_MAC_LINE_UP), sizeof(NDIS_MAC_LINE_UP) + 1, size_t{64},
-                      size_t{4096}}) {
+  for (size_t size :
+       {sizeof(NDIS_MAC_LINE_UP), sizeof(NDIS_MAC_LINE_UP) + 1, size_t{64}, size_t{4096}}) {
     auto buf = Bytes(LineUp(0x100 + size), size);
     const auto copy = buf;
     Outcome o = Status(NDIS_STATUS_WAN_LINE_UP, buf);

@@ -2,9 +2,8 @@
 // NDISWAN (lower protocol, NDISTAPI, virtual WAN miniport) -> wanproto.
 // Spec Appendix A W1 (outbound call), W2 (inbound call), W3 (fragment and
 // line-down), and a speed change (WAN-032), checking what each layer saw.
-#include <ndis.h>
-
 #include <gtest/gtest.h>
+#include <ndis.h>
 
 #include <cstring>
 #include <memory>
@@ -215,8 +214,7 @@ TEST_P(WanE2e, W3FragmentCountsAndNotifiesThenLineDownDegradesAndTeardownSucceed
   EXPECT_FALSE(proto_->link(id)->up);
   EXPECT_EQ(proto_->link(id)->mode, TimerMode::kDegraded);  // WAN-041
   EXPECT_EQ(proto_->mode(), TimerMode::kDegraded);
-  EXPECT_EQ(ndiswan_->core().FindCall(call)->state,
-            static_cast<ULONG>(LINECALLSTATE_DISCONNECTED));
+  EXPECT_EQ(ndiswan_->core().FindCall(call)->state, static_cast<ULONG>(LINECALLSTATE_DISCONNECTED));
 
   // A send on the dead link is refused before reaching the miniport (WAN-033).
   const uint64_t down_before = ndiswan_->sends(ctx) ? ndiswan_->sends(ctx)->passed_down : 0;
@@ -242,8 +240,9 @@ TEST_P(WanE2e, W2InboundCallGetsHtCallAnswersAndLinesUp) {
   ASSERT_NE(AsNdiswan([&] { return ndiswan_->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
   HTAPI_LINE line = 0;
   ASSERT_EQ(AsNdiswan([&] { return ndiswan_->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(AsNdiswan([&] { return ndiswan_->SetDefaultMediaDetection(line,
-                                                                      LINEMEDIAMODE_DIGITALDATA); }),
+  ASSERT_EQ(AsNdiswan([&] {
+              return ndiswan_->SetDefaultMediaDetection(line, LINEMEDIAMODE_DIGITALDATA);
+            }),
             NDIS_STATUS_SUCCESS);
   ASSERT_EQ(nic_->InjectIncomingCall(nic::ChannelId{0}, "4711"), nic::OpStatus::kOk);
   Pump(2);

@@ -25,9 +25,7 @@ T Read(const void* buffer) {
 
 }  // namespace
 
-const char* ToString(TimerMode m) {
-  return m == TimerMode::kNormal ? "normal" : "degraded";
-}
+const char* ToString(TimerMode m) { return m == TimerMode::kNormal ? "normal" : "degraded"; }
 
 WanProto::WanProto(Config config, std::string name)
     : Driver(std::move(name)), config_(std::move(config)), slot_(Slots::Acquire(this)) {}
@@ -173,7 +171,8 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
     ind.link = wan::UpperLinkId::FromBytes(up.RemoteAddress);
     ind.link_speed = up.LinkSpeed;
     ind.send_window = up.SendWindow;
-    std::memcpy(&ind.quality, static_cast<const uint8_t*>(buffer) + offsetof(NDIS_WAN_LINE_UP, Quality),
+    std::memcpy(&ind.quality,
+                static_cast<const uint8_t*>(buffer) + offsetof(NDIS_WAN_LINE_UP, Quality),
                 sizeof(ULONG));  // not through the enum: the value is untrusted
     ind.max_total_size = up.MaximumTotalSize;
     ind.protocol_type = up.ProtocolType;
@@ -196,8 +195,8 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
     // low-order bytes; the two high-order bytes are NDISWAN's (WAN-037).
     UCHAR local[4];
     for (int i = 0; i < 4; ++i) local[i] = static_cast<UCHAR>(link.local_context >> (24 - 8 * i));
-    std::memcpy(static_cast<uint8_t*>(buffer) + offsetof(NDIS_WAN_LINE_UP, LocalAddress) + 2,
-                local, sizeof(local));
+    std::memcpy(static_cast<uint8_t*>(buffer) + offsetof(NDIS_WAN_LINE_UP, LocalAddress) + 2, local,
+                sizeof(local));
     return;
   }
   // NDIS_WAN_LINE_DOWN and NDIS_WAN_FRAGMENT share their layout.

@@ -3,9 +3,8 @@
 // checked on its own (WAN-006, WAN-012, WAN-036, WAN-041, WAN-054).
 #include "ndisconf/drivers/wanproto.h"
 
-#include <ndis.h>
-
 #include <gtest/gtest.h>
+#include <ndis.h>
 
 #include <cstring>
 #include <memory>

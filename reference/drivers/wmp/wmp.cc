@@ -113,8 +113,8 @@ Wmp::~Wmp() {
 }
 
 template <size_t kSlot>
-NDIS_STATUS Wmp::InitializeThunk(PNDIS_STATUS open_error, PUINT selected_medium,
-                                 PNDIS_MEDIUM media, UINT media_count, NDIS_HANDLE adapter_handle,
+NDIS_STATUS Wmp::InitializeThunk(PNDIS_STATUS open_error, PUINT selected_medium, PNDIS_MEDIUM media,
+                                 UINT media_count, NDIS_HANDLE adapter_handle,
                                  NDIS_HANDLE wrapper_configuration_context) {
   return InitializeFor(kSlot, open_error, selected_medium, media, media_count, adapter_handle,
                        wrapper_configuration_context);
@@ -123,7 +123,8 @@ NDIS_STATUS Wmp::InitializeThunk(PNDIS_STATUS open_error, PUINT selected_medium,
 W_INITIALIZE_HANDLER Wmp::InitializeHandlerFor(size_t slot) {
   static constexpr auto kTable = []<size_t... I>(std::index_sequence<I...>) {
     return std::array<W_INITIALIZE_HANDLER, sizeof...(I)>{&Wmp::InitializeThunk<I>...};
-  }(std::make_index_sequence<kMaxInstances>{});
+  }
+  (std::make_index_sequence<kMaxInstances>{});
   return slot < kTable.size() ? kTable[slot] : nullptr;
 }
 
@@ -169,8 +170,8 @@ NDIS_STATUS Wmp::InitializeFor(size_t slot, PNDIS_STATUS open_error, PUINT selec
   Wmp* self = slot < kMaxInstances ? g_slots[slot] : nullptr;
   if (self == nullptr) return NDIS_STATUS_FAILURE;
   if (open_error != nullptr) *open_error = NDIS_STATUS_SUCCESS;
-  self->log_.Add({"MiniportInitialize", NDIS_STATUS_SUCCESS, adapter_handle, nullptr, nullptr,
-                  media_count});
+  self->log_.Add(
+      {"MiniportInitialize", NDIS_STATUS_SUCCESS, adapter_handle, nullptr, nullptr, media_count});
   NDIS_STATUS s = self->OnInitialize(selected_medium, media, media_count, adapter_handle);
   self->log_.Add({"MiniportInitialize:ret", s, adapter_handle});
   return s;
@@ -390,7 +391,7 @@ void Wmp::OnNicEvent(WmpAdapter& a, const nic::NicEvent& ev) {
       }
       c.ht_call = e.ulParam2;
       c.state = 0;
-      SetCallState(a, c, LINECALLSTATE_OFFERING);  // ulParam3 = media mode (WAN-062)
+      SetCallState(a, c, LINECALLSTATE_OFFERING);         // ulParam3 = media mode (WAN-062)
       if ((l.line_states & LINEDEVSTATE_RINGING) != 0) {  // WAN-065
         TapiEvent(a, l.ht_line, 0, LINE_LINEDEVSTATE, LINEDEVSTATE_RINGING, 0, 1);
       }
@@ -454,8 +455,8 @@ void Wmp::OnNicEvent(WmpAdapter& a, const nic::NicEvent& ev) {
       ++link->frames_rx;
       ++a.counts.receive;
       ++a.counts.receive_complete;
-      log_.Add({"own:NdisMWanIndicateReceive", st, a.handle, link->link_context, nullptr,
-                frame.size()});
+      log_.Add(
+          {"own:NdisMWanIndicateReceive", st, a.handle, link->link_context, nullptr, frame.size()});
       return;
     }
     case EventKind::kTxComplete:
@@ -505,8 +506,9 @@ NDIS_TAPI_EVENT Wmp::TapiEvent(WmpAdapter& a, HTAPI_LINE ht_line, HTAPI_CALL ht_
   ++a.counts.tapi;
   ++a.counts.tapi_msgs[msg];
   Indicate(a, NDIS_STATUS_TAPI_INDICATION, &e, sizeof(e));
-  log_.Add({"own:TapiIndication", NDIS_STATUS_TAPI_INDICATION, reinterpret_cast<NDIS_HANDLE>(ht_line),
-            reinterpret_cast<NDIS_HANDLE>(ht_call), reinterpret_cast<NDIS_HANDLE>(p1), msg});
+  log_.Add({"own:TapiIndication", NDIS_STATUS_TAPI_INDICATION,
+            reinterpret_cast<NDIS_HANDLE>(ht_line), reinterpret_cast<NDIS_HANDLE>(ht_call),
+            reinterpret_cast<NDIS_HANDLE>(p1), msg});
   return e;
 }
 
@@ -523,9 +525,9 @@ void Wmp::LineUp(WmpAdapter& a, WmpLink& link, ULONG link_speed) {
   WmpCall* call = a.FindCall(link.hd_call);
   NDIS_MAC_LINE_UP up;
   NdisZeroMemory(&up, sizeof(up));
-  up.LinkSpeed = link_speed;          // 100 bps units (WAN-029)
-  up.Quality = config_.quality;       // WAN-030
-  up.SendWindow = link.send_window;   // 0 = MaxTransmit (WAN-031, WAN-096)
+  up.LinkSpeed = link_speed;         // 100 bps units (WAN-029)
+  up.Quality = config_.quality;      // WAN-030
+  up.SendWindow = link.send_window;  // 0 = MaxTransmit (WAN-031, WAN-096)
   up.ConnectionWrapperID = reinterpret_cast<NDIS_HANDLE>(call ? call->ht_call : 0);  // WAN-027
   up.NdisLinkHandle = link.link_handle();  // WAN-028: the same on every line-up
   up.NdisLinkContext = link.link_context;  // NULL initially (WAN-023), then NDISWAN's (WAN-032)
@@ -634,9 +636,15 @@ NDIS_STATUS Wmp::OnRequest(WmpAdapter& a, bool query, NDIS_OID oid, PVOID buffer
   std::span<uint8_t> buf(static_cast<uint8_t*>(buffer), length);
   NDIS_STATUS s = NDIS_STATUS_SUCCESS;
   switch (oid) {
-    case OID_WAN_GET_INFO: s = WanGetInfo(a, buf, bytes_done); break;
-    case OID_WAN_SET_LINK_INFO: s = WanSetLinkInfo(a, buf); break;
-    case OID_WAN_GET_LINK_INFO: s = WanGetLinkInfo(a, buf, bytes_done); break;
+    case OID_WAN_GET_INFO:
+      s = WanGetInfo(a, buf, bytes_done);
+      break;
+    case OID_WAN_SET_LINK_INFO:
+      s = WanSetLinkInfo(a, buf);
+      break;
+    case OID_WAN_GET_LINK_INFO:
+      s = WanGetLinkInfo(a, buf, bytes_done);
+      break;
     case OID_WAN_QUALITY_OF_SERVICE:
       StoreAt(buf, config_.quality);
       *bytes_done = sizeof(NDIS_WAN_QUALITY);
@@ -654,19 +662,45 @@ NDIS_STATUS Wmp::OnRequest(WmpAdapter& a, bool query, NDIS_OID oid, PVOID buffer
       *bytes_done = sizeof(ULONG);
       break;
     }
-    case OID_TAPI_PROVIDER_INITIALIZE: s = TapiProviderInitialize(a, buf, bytes_done); break;
-    case OID_TAPI_PROVIDER_SHUTDOWN: s = TapiProviderShutdown(a); break;
-    case OID_TAPI_OPEN: s = TapiOpen(a, buf, bytes_done); break;
-    case OID_TAPI_CLOSE: s = TapiClose(a, buf); break;
-    case OID_TAPI_SET_DEFAULT_MEDIA_DETECTION: s = TapiSetDefaultMediaDetection(a, buf); break;
-    case OID_TAPI_SET_STATUS_MESSAGES: s = TapiSetStatusMessages(a, buf); break;
-    case OID_TAPI_MAKE_CALL: s = TapiMakeCall(a, buf, bytes_done); break;
-    case OID_TAPI_ACCEPT: s = TapiAccept(a, buf); break;
-    case OID_TAPI_ANSWER: s = TapiAnswer(a, buf); break;
-    case OID_TAPI_DROP: s = TapiDrop(a, buf); break;
-    case OID_TAPI_CLOSE_CALL: s = TapiCloseCall(a, buf); break;
-    case OID_TAPI_GET_ID: s = TapiGetId(a, query, buf, bytes_done, bytes_needed); break;
-    default: s = NDIS_STATUS_INVALID_OID; break;
+    case OID_TAPI_PROVIDER_INITIALIZE:
+      s = TapiProviderInitialize(a, buf, bytes_done);
+      break;
+    case OID_TAPI_PROVIDER_SHUTDOWN:
+      s = TapiProviderShutdown(a);
+      break;
+    case OID_TAPI_OPEN:
+      s = TapiOpen(a, buf, bytes_done);
+      break;
+    case OID_TAPI_CLOSE:
+      s = TapiClose(a, buf);
+      break;
+    case OID_TAPI_SET_DEFAULT_MEDIA_DETECTION:
+      s = TapiSetDefaultMediaDetection(a, buf);
+      break;
+    case OID_TAPI_SET_STATUS_MESSAGES:
+      s = TapiSetStatusMessages(a, buf);
+      break;
+    case OID_TAPI_MAKE_CALL:
+      s = TapiMakeCall(a, buf, bytes_done);
+      break;
+    case OID_TAPI_ACCEPT:
+      s = TapiAccept(a, buf);
+      break;
+    case OID_TAPI_ANSWER:
+      s = TapiAnswer(a, buf);
+      break;
+    case OID_TAPI_DROP:
+      s = TapiDrop(a, buf);
+      break;
+    case OID_TAPI_CLOSE_CALL:
+      s = TapiCloseCall(a, buf);
+      break;
+    case OID_TAPI_GET_ID:
+      s = TapiGetId(a, query, buf, bytes_done, bytes_needed);
+      break;
+    default:
+      s = NDIS_STATUS_INVALID_OID;
+      break;
   }
   if (!query && s == NDIS_STATUS_SUCCESS && *bytes_done == 0) *bytes_done = length;
   CompleteBracket(a);
@@ -754,8 +788,8 @@ NDIS_STATUS Wmp::TapiOpen(WmpAdapter& a, std::span<uint8_t> buf, PULONG done) {
   l.open = true;
   l.ht_line = r.htLine;
   l.hd_line = next_handle_++;
-  l.media_modes = 0;     // WAN-063: outbound-only until media detection is set
-  l.line_states = 0;     // WAN-065: all disabled initially
+  l.media_modes = 0;  // WAN-063: outbound-only until media detection is set
+  l.line_states = 0;  // WAN-065: all disabled initially
   l.address_states = 0;
   r.hdLine = l.hd_line;
   StoreAt(buf, r);
@@ -822,8 +856,8 @@ NDIS_STATUS Wmp::TapiMakeCall(WmpAdapter& a, std::span<uint8_t> buf, PULONG done
   std::optional<uint32_t> ch = FreeChannel(a, line);
   if (!ch) return NDIS_STATUS_TAPI_CALLUNAVAIL;
   nic::OpStatus st = a.nic->Dial(nic::ChannelId{*ch}, number);
-  log_.Add({"own:Nic.Dial", NDIS_STATUS_SUCCESS, nullptr, nullptr, nullptr,
-            static_cast<uint64_t>(st)});
+  log_.Add(
+      {"own:Nic.Dial", NDIS_STATUS_SUCCESS, nullptr, nullptr, nullptr, static_cast<uint64_t>(st)});
   if (st == nic::OpStatus::kInvalidArgument) return NDIS_STATUS_TAPI_INVALADDRESS;
   if (st != nic::OpStatus::kPending && st != nic::OpStatus::kOk) {
     return NDIS_STATUS_TAPI_RESOURCEUNAVAIL;
@@ -952,8 +986,15 @@ NDIS_STATUS Wmp::TapiGetId(WmpAdapter& a, bool query, std::span<uint8_t> buf, PU
       if (!c->live() || !c->channel) return NDIS_STATUS_FAILURE;
       if (config_.get_id == GetIdCompletion::kPending && !a.pending.active) {
         WmpPendingRequest& pr = a.pending;
-        pr = WmpPendingRequest{true, query, buf.data(), static_cast<ULONG>(buf.size()), done,
-                               needed, c->hd_call, r.device_class, r.device_id_total};
+        pr = WmpPendingRequest{true,
+                               query,
+                               buf.data(),
+                               static_cast<ULONG>(buf.size()),
+                               done,
+                               needed,
+                               c->hd_call,
+                               r.device_class,
+                               r.device_id_total};
         // A serialized miniport indicates at DISPATCH_LEVEL only, so its
         // line-up happens here; a deserialized one makes it from the work
         // item, between PENDING and the completion (WAN-074, OQ-27).
@@ -991,9 +1032,9 @@ void Wmp::CompletePendingGetId(WmpAdapter& a) {
     if (link != nullptr) {
       uint8_t bytes[sizeof(NDIS_HANDLE)];
       std::memcpy(bytes, &link->link_context, sizeof(bytes));
-      *pr.bytes_done = wmp::WriteDeviceId(
-          std::span<uint8_t>(static_cast<uint8_t*>(pr.buffer), pr.length), pr.device_id_total,
-          bytes);
+      *pr.bytes_done =
+          wmp::WriteDeviceId(std::span<uint8_t>(static_cast<uint8_t*>(pr.buffer), pr.length),
+                             pr.device_id_total, bytes);
       s = NDIS_STATUS_SUCCESS;
     }
   }
@@ -1030,9 +1071,9 @@ NDIS_STATUS Wmp::OnWanSend(WmpAdapter& a, NDIS_HANDLE link_handle, PNDIS_WAN_PAC
     AdapterLock lock(a);
     a.tx[link->channel].push_back(packet);
   }
-  nic::TxResult r = a.nic->Transmit(nic::ChannelId{link->channel},
-                                    std::span<const uint8_t>(packet->CurrentBuffer,
-                                                             packet->CurrentLength));
+  nic::TxResult r =
+      a.nic->Transmit(nic::ChannelId{link->channel},
+                      std::span<const uint8_t>(packet->CurrentBuffer, packet->CurrentLength));
   if (r == nic::TxResult::kQueued) {
     ++link->frames_tx;
     return NDIS_STATUS_PENDING;  // NdisMWanSendComplete on TxComplete
@@ -1044,9 +1085,12 @@ NDIS_STATUS Wmp::OnWanSend(WmpAdapter& a, NDIS_HANDLE link_handle, PNDIS_WAN_PAC
   }
   ++a.counts.sends_refused;
   switch (r) {
-    case nic::TxResult::kBusy: return NDIS_STATUS_RESOURCES;
-    case nic::TxResult::kInvalidFrame: return NDIS_STATUS_INVALID_LENGTH;
-    default: return NDIS_STATUS_FAILURE;
+    case nic::TxResult::kBusy:
+      return NDIS_STATUS_RESOURCES;
+    case nic::TxResult::kInvalidFrame:
+      return NDIS_STATUS_INVALID_LENGTH;
+    default:
+      return NDIS_STATUS_FAILURE;
   }
 }
 
@@ -1088,8 +1132,8 @@ VOID Wmp::IsrThunk(PBOOLEAN recognized, PBOOLEAN queue_dpc, NDIS_HANDLE ctx) {
   a->owner->OnIsr(*a, &r, &q);
   if (recognized != nullptr) *recognized = r;
   if (queue_dpc != nullptr) *queue_dpc = q;
-  a->owner->log_.Add({"MiniportISR", NDIS_STATUS_SUCCESS, ctx, nullptr, nullptr,
-                      static_cast<uint64_t>(r)});
+  a->owner->log_.Add(
+      {"MiniportISR", NDIS_STATUS_SUCCESS, ctx, nullptr, nullptr, static_cast<uint64_t>(r)});
 }
 
 NDIS_STATUS Wmp::QueryThunk(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buffer, ULONG length,

@@ -74,8 +74,7 @@ GetIdParse ParseGetId(std::span<const uint8_t> info) {
   r.select = Load<ULONG>(info, offsetof(NDIS_TAPI_GET_ID, ulSelect));
   const ULONG class_size = Load<ULONG>(info, offsetof(NDIS_TAPI_GET_ID, ulDeviceClassSize));
   const ULONG class_offset = Load<ULONG>(info, offsetof(NDIS_TAPI_GET_ID, ulDeviceClassOffset));
-  const ULONG total =
-      Load<ULONG>(info, kDeviceIdOffset + offsetof(VAR_STRING, ulTotalSize));
+  const ULONG total = Load<ULONG>(info, kDeviceIdOffset + offsetof(VAR_STRING, ulTotalSize));
 
   // WAN-072 (DERIVED): the class string must lie in the buffer, past the
   // fixed fields it could otherwise alias.
@@ -97,8 +96,7 @@ GetIdParse ParseGetId(std::span<const uint8_t> info) {
     out.status = NDIS_STATUS_INVALID_DATA;
     return out;
   }
-  r.device_id_total =
-      static_cast<ULONG>(std::min<size_t>(total, info.size() - kDeviceIdOffset));
+  r.device_id_total = static_cast<ULONG>(std::min<size_t>(total, info.size() - kDeviceIdOffset));
   return out;
 }
 
@@ -162,23 +160,34 @@ ULONG FragmentErrors(nic::FrameErrors errors) {
 
 ULONG DisconnectMode(nic::CallEnd reason) {
   switch (reason) {
-    case nic::CallEnd::kNone: return LINEDISCONNECTMODE_UNKNOWN;
-    case nic::CallEnd::kRemoteHangUp: return LINEDISCONNECTMODE_NORMAL;
-    case nic::CallEnd::kBusy: return LINEDISCONNECTMODE_BUSY;
-    case nic::CallEnd::kNoAnswer: return LINEDISCONNECTMODE_NOANSWER;
-    case nic::CallEnd::kNoDialTone: return LINEDISCONNECTMODE_UNAVAIL;
-    case nic::CallEnd::kLinkLoss: return LINEDISCONNECTMODE_UNKNOWN;
-    case nic::CallEnd::kNicReset: return LINEDISCONNECTMODE_UNKNOWN;
-    case nic::CallEnd::kOfferWithdrawn: return LINEDISCONNECTMODE_NORMAL;
+    case nic::CallEnd::kNone:
+      return LINEDISCONNECTMODE_UNKNOWN;
+    case nic::CallEnd::kRemoteHangUp:
+      return LINEDISCONNECTMODE_NORMAL;
+    case nic::CallEnd::kBusy:
+      return LINEDISCONNECTMODE_BUSY;
+    case nic::CallEnd::kNoAnswer:
+      return LINEDISCONNECTMODE_NOANSWER;
+    case nic::CallEnd::kNoDialTone:
+      return LINEDISCONNECTMODE_UNAVAIL;
+    case nic::CallEnd::kLinkLoss:
+      return LINEDISCONNECTMODE_UNKNOWN;
+    case nic::CallEnd::kNicReset:
+      return LINEDISCONNECTMODE_UNKNOWN;
+    case nic::CallEnd::kOfferWithdrawn:
+      return LINEDISCONNECTMODE_NORMAL;
   }
   return LINEDISCONNECTMODE_UNKNOWN;
 }
 
 ULONG MediaModeOf(nic::Bearer bearer) {
   switch (bearer) {
-    case nic::Bearer::kDigitalData: return LINEMEDIAMODE_DIGITALDATA;
-    case nic::Bearer::kDataModem: return LINEMEDIAMODE_DATAMODEM;
-    case nic::Bearer::kVoice: return LINEMEDIAMODE_INTERACTIVEVOICE;
+    case nic::Bearer::kDigitalData:
+      return LINEMEDIAMODE_DIGITALDATA;
+    case nic::Bearer::kDataModem:
+      return LINEMEDIAMODE_DATAMODEM;
+    case nic::Bearer::kVoice:
+      return LINEMEDIAMODE_INTERACTIVEVOICE;
   }
   return LINEMEDIAMODE_UNKNOWN;
 }

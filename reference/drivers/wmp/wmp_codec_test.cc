@@ -247,9 +247,9 @@ TEST(OidTable, WanOidsHaveTheirPaths) {
   ASSERT_NE(set_link, nullptr);
   EXPECT_FALSE(set_link->query);
   EXPECT_TRUE(set_link->set);
-  for (NDIS_OID oid : std::initializer_list<NDIS_OID>{OID_WAN_GET_LINK_INFO,
-                                                      OID_WAN_QUALITY_OF_SERVICE,
-                                                      OID_WAN_LINE_COUNT, OID_GEN_LINK_SPEED}) {
+  for (NDIS_OID oid :
+       std::initializer_list<NDIS_OID>{OID_WAN_GET_LINK_INFO, OID_WAN_QUALITY_OF_SERVICE,
+                                       OID_WAN_LINE_COUNT, OID_GEN_LINK_SPEED}) {
     ASSERT_NE(FindOid(oid), nullptr) << std::hex << oid;
   }
 }
@@ -258,8 +258,9 @@ TEST(OidTable, WanOidsHaveTheirPaths) {
 //= type=test
 //# unsupported TAPI requests complete with NDIS_STATUS_TAPI_OPERATIONUNAVAIL
 TEST(OidTable, OptionalTapiOidsAreUnsupportedButRecognisedAsTapi) {
-  for (NDIS_OID oid : std::initializer_list<NDIS_OID>{OID_TAPI_CONFIG_DIALOG, OID_TAPI_DEV_SPECIFIC, OID_TAPI_SECURE_CALL,
-                       OID_TAPI_GATHER_DIGITS}) {
+  for (NDIS_OID oid :
+       std::initializer_list<NDIS_OID>{OID_TAPI_CONFIG_DIALOG, OID_TAPI_DEV_SPECIFIC,
+                                       OID_TAPI_SECURE_CALL, OID_TAPI_GATHER_DIGITS}) {
     EXPECT_EQ(FindOid(oid), nullptr);
     EXPECT_TRUE(IsTapiOid(oid));
   }

@@ -55,8 +55,8 @@ class StubWan : public Driver {
       NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
       NDIS_MEDIUM media[] = {NdisMediumWan};
       UINT selected = 0;
-      NdisOpenAdapter(status, &open_error, &self_->binding, &selected, media, 1,
-                      self_->protocol, self_, name, 0, nullptr);
+      NdisOpenAdapter(status, &open_error, &self_->binding, &selected, media, 1, self_->protocol,
+                      self_, name, 0, nullptr);
     };
     c.UnbindAdapterHandler = [](PNDIS_STATUS status, NDIS_HANDLE, NDIS_HANDLE) {
       NdisCloseAdapter(status, self_->binding);
@@ -129,7 +129,8 @@ class WmpE2eTest : public ::testing::Test {
     ASSERT_NE(stub_->binding, nullptr);
   }
   NDIS_STATUS Query(NDIS_OID oid, void* buf, ULONG len) {
-    return stack_->As(*stub_, [&] { return stub_->Request(NdisRequestQueryInformation, oid, buf, len); });
+    return stack_->As(*stub_,
+                      [&] { return stub_->Request(NdisRequestQueryInformation, oid, buf, len); });
   }
   void Advance(nic::Ticks t) {
     nic_->Advance(t);
@@ -191,8 +192,7 @@ TEST_F(WmpE2eTest, W1OutboundCallOverTheModel) {
   }
   EXPECT_TRUE(connected);
   EXPECT_GT(stub_->status_completes, 0);
-  EXPECT_TRUE(stack_->model().rejections().empty())
-      << stack_->model().rejections().front().reason;
+  EXPECT_TRUE(stack_->model().rejections().empty()) << stack_->model().rejections().front().reason;
 }
 
 }  // namespace

@@ -104,8 +104,8 @@ class WmpTest : public ::testing::Test {
   }
   NDIS_STATUS GetId(HDRV_CALL call, NDIS_HANDLE* lc, const std::string& cls = "NDIS") {
     get_id_buf_ = GetIdBuffer(cls, LINECALLSELECT_CALL, call);
-    NDIS_STATUS s = fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(),
-                                static_cast<ULONG>(get_id_buf_.size()));
+    NDIS_STATUS s =
+        fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), static_cast<ULONG>(get_id_buf_.size()));
     *lc = DeviceIdHandle();
     return s;
   }
@@ -243,14 +243,14 @@ TEST_F(WmpTest, W1OutboundCallLineUpBeforeGetIdReturnsAndConnectedAfter) {
   ASSERT_GE(up_index, before);
   NDIS_MAC_LINE_UP in;
   std::memcpy(&in, fake_.calls[up_index].in.data(), sizeof(in));
-  EXPECT_EQ(in.NdisLinkContext, nullptr);  // WAN-023
+  EXPECT_EQ(in.NdisLinkContext, nullptr);                                     // WAN-023
   EXPECT_EQ(in.ConnectionWrapperID, reinterpret_cast<NDIS_HANDLE>(kHtCall));  // WAN-027
-  EXPECT_NE(in.NdisLinkHandle, nullptr);  // WAN-028
+  EXPECT_NE(in.NdisLinkHandle, nullptr);                                      // WAN-028
   EXPECT_EQ(in.LinkSpeed, 640u);
   EXPECT_EQ(in.Quality, NdisWanErrorControl);
   ASSERT_NE(lc, nullptr);
   EXPECT_EQ(lc, fake_.LineUps()[0].NdisLinkContext);  // WAN-026
-  EXPECT_EQ(adapter().links[0]->link_context, lc);     // WAN-025
+  EXPECT_EQ(adapter().links[0]->link_context, lc);    // WAN-025
   EXPECT_EQ(fake_.calls[up_index + 1].fn, "NdisMIndicateStatusComplete");
   // Not connected yet on the NIC: no CONNECTED so far.
   EXPECT_EQ(IndexOf(NDIS_STATUS_TAPI_INDICATION, LINE_CALLSTATE, LINECALLSTATE_CONNECTED),
@@ -362,21 +362,24 @@ TEST_F(WmpTest, GetIdForms) {
   EXPECT_TRUE(fake_.LineUps().empty());
   // "tapi/line" + LINE: the line's device ID (WAN-070 form 2).
   get_id_buf_ = GetIdBuffer("tapi/line", LINECALLSELECT_LINE, 0, line);
-  ASSERT_EQ(fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), static_cast<ULONG>(get_id_buf_.size())),
-            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(
+      fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), static_cast<ULONG>(get_id_buf_.size())),
+      NDIS_STATUS_SUCCESS);
   auto body = wmp::ReadDeviceId(get_id_buf_);
   ASSERT_TRUE(body && body->size() == sizeof(ULONG));
   ULONG id = 0;
   std::memcpy(&id, body->data(), sizeof(id));
   EXPECT_EQ(id, kBase + 1);
   get_id_buf_ = GetIdBuffer("tapi/line", LINECALLSELECT_LINE, 0, line + 77);
-  EXPECT_EQ(fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), static_cast<ULONG>(get_id_buf_.size())),
-            NDIS_STATUS_TAPI_INVALLINEHANDLE);
+  EXPECT_EQ(
+      fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), static_cast<ULONG>(get_id_buf_.size())),
+      NDIS_STATUS_TAPI_INVALLINEHANDLE);
   // Malformed class offset (WAN-072).
   get_id_buf_ = GetIdBuffer("ndis", LINECALLSELECT_CALL, 1);
   reinterpret_cast<NDIS_TAPI_GET_ID*>(get_id_buf_.data())->ulDeviceClassOffset = 0xFFFF;
-  EXPECT_EQ(fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), static_cast<ULONG>(get_id_buf_.size())),
-            NDIS_STATUS_INVALID_DATA);
+  EXPECT_EQ(
+      fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), static_cast<ULONG>(get_id_buf_.size())),
+      NDIS_STATUS_INVALID_DATA);
   ULONG needed = 0;
   EXPECT_EQ(fake_.Query(OID_TAPI_GET_ID, get_id_buf_.data(), 10, nullptr, &needed),
             NDIS_STATUS_INVALID_LENGTH);
@@ -399,7 +402,8 @@ TEST_F(WmpTest, W2InboundCallNewCallOfferingAnswerLineUpConnected) {
   std::vector<NDIS_TAPI_EVENT> ev = fake_.TapiEvents();
   ASSERT_EQ(ev.size(), 2u);
   NDIS_TAPI_EVENT in_newcall;
-  std::memcpy(&in_newcall, fake_.calls[IndexOf(NDIS_STATUS_TAPI_INDICATION, LINE_NEWCALL)].in.data(),
+  std::memcpy(&in_newcall,
+              fake_.calls[IndexOf(NDIS_STATUS_TAPI_INDICATION, LINE_NEWCALL)].in.data(),
               sizeof(in_newcall));
   EXPECT_EQ(in_newcall.htLine, kHtLine);
   EXPECT_EQ(in_newcall.htCall, 0u);

@@ -108,9 +108,8 @@ NDIS_STATUS FakeNdis5::Set(NDIS_OID oid, void* buf, ULONG len, ULONG* done, ULON
 }
 
 NDIS_STATUS FakeNdis5::WanSend(NDIS_HANDLE link_handle, NDIS_WAN_PACKET* packet) {
-  return AtIrql(*this, DISPATCH_LEVEL, [&] {
-    return chars_.WanSendHandler(adapter_context_, link_handle, packet);
-  });
+  return AtIrql(*this, DISPATCH_LEVEL,
+                [&] { return chars_.WanSendHandler(adapter_context_, link_handle, packet); });
 }
 
 void FakeNdis5::Halt() {
@@ -189,8 +188,14 @@ VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT) {}
 
 VOID NdisMIndicateStatus(NDIS_HANDLE h, NDIS_STATUS status, PVOID buf, UINT size) {
   FakeNdis5* f = FakeNdis5::active();
-  FakeCall c{"NdisMIndicateStatus", status, ndisconf::drivers::testing::Bytes(buf, size), {},
-             f->irql, f->in_isr, f->locks_held, h};
+  FakeCall c{"NdisMIndicateStatus",
+             status,
+             ndisconf::drivers::testing::Bytes(buf, size),
+             {},
+             f->irql,
+             f->in_isr,
+             f->locks_held,
+             h};
   const bool serialized = (f->attribute_flags_ & NDIS_ATTRIBUTE_DESERIALIZE) == 0;
   // WAN-002, WAN-003, WAN-004.
   if (f->in_isr || f->locks_held > 0 || f->irql > DISPATCH_LEVEL ||
@@ -246,7 +251,8 @@ VOID NdisMWanIndicateReceive(PNDIS_STATUS s, NDIS_HANDLE, NDIS_HANDLE lc, PUCHAR
   *s = NDIS_STATUS_SUCCESS;
 }
 VOID NdisMWanIndicateReceiveComplete(NDIS_HANDLE, NDIS_HANDLE lc) {
-  FakeNdis5::active()->calls.push_back({"NdisMWanIndicateReceiveComplete", 0, {}, {}, 0, false, 0, lc});
+  FakeNdis5::active()->calls.push_back(
+      {"NdisMWanIndicateReceiveComplete", 0, {}, {}, 0, false, 0, lc});
 }
 
 NDIS_HANDLE NdisAllocateIoWorkItem(NDIS_HANDLE) {

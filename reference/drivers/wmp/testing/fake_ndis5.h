@@ -23,10 +23,10 @@ namespace ndisconf::drivers::testing {
 
 // One call the WMP made into (fake) NDIS.
 struct FakeCall {
-  std::string fn;             // "NdisMIndicateStatus", ...
-  NDIS_STATUS status = 0;     // GeneralStatus / completion status
-  std::vector<uint8_t> in;    // status buffer as passed
-  std::vector<uint8_t> out;   // status buffer after the callee wrote back
+  std::string fn;            // "NdisMIndicateStatus", ...
+  NDIS_STATUS status = 0;    // GeneralStatus / completion status
+  std::vector<uint8_t> in;   // status buffer as passed
+  std::vector<uint8_t> out;  // status buffer after the callee wrote back
   KIRQL irql = 0;
   bool in_isr = false;
   int locks_held = 0;
@@ -75,8 +75,8 @@ class FakeNdis5 {
   std::vector<NDIS_STATUS> request_completions;  // NdisM*InformationComplete
   std::vector<std::pair<PNDIS_WAN_PACKET, NDIS_STATUS>> send_completions;
   std::vector<std::vector<uint8_t>> received;
-  int bracket_depth = 0;        // indications not yet completed
-  int violations = 0;           // indications in ISR or with a lock held
+  int bracket_depth = 0;  // indications not yet completed
+  int violations = 0;     // indications in ISR or with a lock held
   std::vector<std::string> Names() const;
   // TAPI events of LINE_CALLSTATE: ulParam1 in order.
   std::vector<ULONG_PTR> CallStates() const;

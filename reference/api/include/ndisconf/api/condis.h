@@ -104,8 +104,7 @@ typedef NDIS_STATUS (*PROTOCOL_CO_OID_REQUEST)(NDIS_HANDLE ProtocolAfContext,
 typedef VOID (*PROTOCOL_CO_OID_REQUEST_COMPLETE)(NDIS_HANDLE ProtocolAfContext,
                                                  NDIS_HANDLE ProtocolVcContext,
                                                  NDIS_HANDLE ProtocolPartyContext,
-                                                 PNDIS_OID_REQUEST OidRequest,
-                                                 NDIS_STATUS Status);
+                                                 PNDIS_OID_REQUEST OidRequest, NDIS_STATUS Status);
 /* Spelled PROTCOL_ (sic) in WDK7:ndis.h and MINGW:ndis.h (OQ-35); both names work. */
 typedef VOID (*PROTOCOL_CO_AF_REGISTER_NOTIFY)(NDIS_HANDLE ProtocolBindingContext,
                                                PCO_ADDRESS_FAMILY AddressFamily);
@@ -138,8 +137,7 @@ typedef VOID (*PROTOCOL_CL_MODIFY_CALL_QOS_COMPLETE)(NDIS_STATUS Status,
                                                      PCO_CALL_PARAMETERS CallParameters);
 typedef VOID (*PROTOCOL_CL_CLOSE_CALL_COMPLETE)(NDIS_STATUS Status, NDIS_HANDLE ProtocolVcContext,
                                                 NDIS_HANDLE ProtocolPartyContext);
-typedef VOID (*PROTOCOL_CL_ADD_PARTY_COMPLETE)(NDIS_STATUS Status,
-                                               NDIS_HANDLE ProtocolPartyContext,
+typedef VOID (*PROTOCOL_CL_ADD_PARTY_COMPLETE)(NDIS_STATUS Status, NDIS_HANDLE ProtocolPartyContext,
                                                NDIS_HANDLE NdisPartyHandle,
                                                PCO_CALL_PARAMETERS CallParameters);
 typedef VOID (*PROTOCOL_CL_DROP_PARTY_COMPLETE)(NDIS_STATUS Status,
@@ -181,8 +179,7 @@ typedef PROTOCOL_CL_NOTIFY_CLOSE_AF CL_NOTIFY_CLOSE_AF_HANDLER;
 /* ---- Call manager handler typedefs ---- */
 typedef NDIS_STATUS (*PROTOCOL_CM_OPEN_AF)(NDIS_HANDLE CallMgrBindingContext,
                                            PCO_ADDRESS_FAMILY AddressFamily,
-                                           NDIS_HANDLE NdisAfHandle,
-                                           PNDIS_HANDLE CallMgrAfContext);
+                                           NDIS_HANDLE NdisAfHandle, PNDIS_HANDLE CallMgrAfContext);
 typedef NDIS_STATUS (*PROTOCOL_CM_CLOSE_AF)(NDIS_HANDLE CallMgrAfContext);
 typedef NDIS_STATUS (*PROTOCOL_CM_REG_SAP)(NDIS_HANDLE CallMgrAfContext, PCO_SAP Sap,
                                            NDIS_HANDLE NdisSapHandle,
@@ -195,8 +192,7 @@ typedef NDIS_STATUS (*PROTOCOL_CM_MAKE_CALL)(NDIS_HANDLE CallMgrVcContext,
 typedef NDIS_STATUS (*PROTOCOL_CM_CLOSE_CALL)(NDIS_HANDLE CallMgrVcContext,
                                               NDIS_HANDLE CallMgrPartyContext, PVOID CloseData,
                                               UINT Size);
-typedef VOID (*PROTOCOL_CM_INCOMING_CALL_COMPLETE)(NDIS_STATUS Status,
-                                                   NDIS_HANDLE CallMgrVcContext,
+typedef VOID (*PROTOCOL_CM_INCOMING_CALL_COMPLETE)(NDIS_STATUS Status, NDIS_HANDLE CallMgrVcContext,
                                                    PCO_CALL_PARAMETERS CallParameters);
 typedef NDIS_STATUS (*PROTOCOL_CM_ADD_PARTY)(NDIS_HANDLE CallMgrVcContext,
                                              PCO_CALL_PARAMETERS CallParameters,
@@ -204,8 +200,7 @@ typedef NDIS_STATUS (*PROTOCOL_CM_ADD_PARTY)(NDIS_HANDLE CallMgrVcContext,
                                              PNDIS_HANDLE CallMgrPartyContext);
 typedef NDIS_STATUS (*PROTOCOL_CM_DROP_PARTY)(NDIS_HANDLE CallMgrPartyContext, PVOID CloseData,
                                               UINT Size);
-typedef VOID (*PROTOCOL_CM_ACTIVATE_VC_COMPLETE)(NDIS_STATUS Status,
-                                                 NDIS_HANDLE CallMgrVcContext,
+typedef VOID (*PROTOCOL_CM_ACTIVATE_VC_COMPLETE)(NDIS_STATUS Status, NDIS_HANDLE CallMgrVcContext,
                                                  PCO_CALL_PARAMETERS CallParameters);
 typedef VOID (*PROTOCOL_CM_DEACTIVATE_VC_COMPLETE)(NDIS_STATUS Status,
                                                    NDIS_HANDLE CallMgrVcContext);
@@ -237,8 +232,7 @@ typedef NDIS_STATUS (*MINIPORT_CO_ACTIVATE_VC)(NDIS_HANDLE MiniportVcContext,
                                                PCO_CALL_PARAMETERS CallParameters);
 typedef NDIS_STATUS (*MINIPORT_CO_DEACTIVATE_VC)(NDIS_HANDLE MiniportVcContext);
 typedef VOID (*MINIPORT_CO_SEND_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportVcContext,
-                                                  PNET_BUFFER_LIST NetBufferLists,
-                                                  ULONG SendFlags);
+                                                  PNET_BUFFER_LIST NetBufferLists, ULONG SendFlags);
 typedef NDIS_STATUS (*MINIPORT_CO_OID_REQUEST)(NDIS_HANDLE MiniportAdapterContext,
                                                NDIS_HANDLE MiniportVcContext,
                                                PNDIS_OID_REQUEST NdisRequest);
@@ -253,8 +247,7 @@ typedef struct _NDIS_PROTOCOL_CO_CHARACTERISTICS {
   PROTOCOL_CO_SEND_NET_BUFFER_LISTS_COMPLETE CoSendNetBufferListsCompleteHandler;
 } NDIS_PROTOCOL_CO_CHARACTERISTICS, *PNDIS_PROTOCOL_CO_CHARACTERISTICS;
 #define NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1 1
-#define NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1 \
-  sizeof(NDIS_PROTOCOL_CO_CHARACTERISTICS)
+#define NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1 sizeof(NDIS_PROTOCOL_CO_CHARACTERISTICS)
 NDIS_STATIC_ASSERT(sizeof(NDIS_PROTOCOL_CO_CHARACTERISTICS) == 40,
                    "NDIS_PROTOCOL_CO_CHARACTERISTICS 24/40");
 NDIS_STATIC_ASSERT(offsetof(NDIS_PROTOCOL_CO_CHARACTERISTICS, CoAfRegisterNotifyHandler) == 16,
@@ -271,8 +264,7 @@ typedef struct _NDIS_MINIPORT_CO_CHARACTERISTICS {
   MINIPORT_CO_OID_REQUEST CoOidRequestHandler;
 } NDIS_MINIPORT_CO_CHARACTERISTICS, *PNDIS_MINIPORT_CO_CHARACTERISTICS;
 #define NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1 1
-#define NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1 \
-  sizeof(NDIS_MINIPORT_CO_CHARACTERISTICS)
+#define NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1 sizeof(NDIS_MINIPORT_CO_CHARACTERISTICS)
 NDIS_STATIC_ASSERT(sizeof(NDIS_MINIPORT_CO_CHARACTERISTICS) == 56,
                    "NDIS_MINIPORT_CO_CHARACTERISTICS 32/56");
 
@@ -355,8 +347,8 @@ NDIS_STATUS NdisMCmRegisterAddressFamilyEx(NDIS_HANDLE MiniportAdapterHandle,
 /* CL, usually from ProtocolCoAfRegisterNotify. PASSIVE.
  * SUCCESS (client runs its own completion) | PENDING | FAILURE | RESOURCES | CM's status. */
 NDIS_STATUS NdisClOpenAddressFamilyEx(NDIS_HANDLE NdisBindingHandle,
-                                      PCO_ADDRESS_FAMILY AddressFamily,
-                                      NDIS_HANDLE ClientAfContext, PNDIS_HANDLE NdisAfHandle);
+                                      PCO_ADDRESS_FAMILY AddressFamily, NDIS_HANDLE ClientAfContext,
+                                      PNDIS_HANDLE NdisAfHandle);
 /* CMx after ProtocolCmOpenAf returned PENDING. <= DISPATCH. Status != PENDING. */
 VOID NdisCmOpenAddressFamilyComplete(NDIS_STATUS Status, NDIS_HANDLE NdisAfHandle,
                                      NDIS_HANDLE CallMgrAfContext);
@@ -377,8 +369,8 @@ NDIS_STATUS NdisCmNotifyCloseAddressFamily(NDIS_HANDLE NdisAfHandle);
 VOID NdisClNotifyCloseAddressFamilyComplete(NDIS_HANDLE NdisAfHandle, NDIS_STATUS Status);
 
 /* ---- SAPs (spec 3.5). <= DISPATCH. ---- */
-NDIS_STATUS NdisClRegisterSap(NDIS_HANDLE NdisAfHandle, NDIS_HANDLE ProtocolSapContext,
-                              PCO_SAP Sap, PNDIS_HANDLE NdisSapHandle);
+NDIS_STATUS NdisClRegisterSap(NDIS_HANDLE NdisAfHandle, NDIS_HANDLE ProtocolSapContext, PCO_SAP Sap,
+                              PNDIS_HANDLE NdisSapHandle);
 VOID NdisCmRegisterSapComplete(NDIS_STATUS Status, NDIS_HANDLE NdisSapHandle,
                                NDIS_HANDLE CallMgrSapContext);
 #define NdisMCmRegisterSapComplete(_S_, _H_, _C_) NdisCmRegisterSapComplete(_S_, _H_, _C_)

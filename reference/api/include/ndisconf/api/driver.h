@@ -57,7 +57,8 @@ typedef enum _NDIS_MEDIUM {
   NdisMediumNative802_11 = 16,
   NdisMediumLoopback = 17,
   NdisMediumMax
-} NDIS_MEDIUM, *PNDIS_MEDIUM;
+} NDIS_MEDIUM,
+    *PNDIS_MEDIUM;
 NDIS_STATIC_ASSERT(sizeof(NDIS_MEDIUM) == 4, "enums are 4 bytes (spec 0.3)");
 
 typedef USHORT NET_FRAME_TYPE, *PNET_FRAME_TYPE;
@@ -71,7 +72,8 @@ typedef enum _NDIS_HALT_ACTION {
   NdisHaltDeviceFailed = 4,
   NdisHaltDeviceInitializationFailed = 5,
   NdisHaltDeviceStopped = 6
-} NDIS_HALT_ACTION, *PNDIS_HALT_ACTION;
+} NDIS_HALT_ACTION,
+    *PNDIS_HALT_ACTION;
 
 /* ---- Bind / open parameters (DDI:ns-ndis-_ndis_bind_parameters,
  * _ndis_open_parameters). The bind parameters carry the prefix of the
@@ -103,8 +105,7 @@ typedef struct _NDIS_OPEN_PARAMETERS {
 #define NDIS_SIZEOF_OPEN_PARAMETERS_REVISION_1 sizeof(NDIS_OPEN_PARAMETERS)
 
 /* ---- Protocol driver characteristics (DDI:ns-ndis-_ndis_protocol_driver_characteristics) ---- */
-typedef NDIS_STATUS (*SET_OPTIONS_HANDLER)(NDIS_HANDLE NdisDriverHandle,
-                                           NDIS_HANDLE DriverContext);
+typedef NDIS_STATUS (*SET_OPTIONS_HANDLER)(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext);
 typedef NDIS_STATUS (*PROTOCOL_BIND_ADAPTER_EX)(NDIS_HANDLE ProtocolDriverContext,
                                                 NDIS_HANDLE BindContext,
                                                 PNDIS_BIND_PARAMETERS BindParameters);
@@ -116,14 +117,12 @@ typedef VOID (*PROTOCOL_CLOSE_ADAPTER_COMPLETE_EX)(NDIS_HANDLE ProtocolBindingCo
 typedef NDIS_STATUS (*PROTOCOL_NET_PNP_EVENT)(NDIS_HANDLE ProtocolBindingContext,
                                               PVOID NetPnPEventNotification);
 typedef VOID (*PROTOCOL_UNINSTALL)(VOID);
-typedef VOID (*PROTOCOL_OID_REQUEST_COMPLETE)(NDIS_HANDLE ProtocolBindingContext,
-                                              PVOID OidRequest, NDIS_STATUS Status);
-typedef VOID (*PROTOCOL_STATUS_EX)(NDIS_HANDLE ProtocolBindingContext,
-                                   PVOID StatusIndication);
+typedef VOID (*PROTOCOL_OID_REQUEST_COMPLETE)(NDIS_HANDLE ProtocolBindingContext, PVOID OidRequest,
+                                              NDIS_STATUS Status);
+typedef VOID (*PROTOCOL_STATUS_EX)(NDIS_HANDLE ProtocolBindingContext, PVOID StatusIndication);
 typedef VOID (*PROTOCOL_RECEIVE_NET_BUFFER_LISTS)(NDIS_HANDLE ProtocolBindingContext,
                                                   PVOID NetBufferLists, ULONG PortNumber,
-                                                  ULONG NumberOfNetBufferLists,
-                                                  ULONG ReceiveFlags);
+                                                  ULONG NumberOfNetBufferLists, ULONG ReceiveFlags);
 typedef VOID (*PROTOCOL_SEND_NET_BUFFER_LISTS_COMPLETE)(NDIS_HANDLE ProtocolBindingContext,
                                                         PVOID NetBufferList,
                                                         ULONG SendCompleteFlags);
@@ -183,8 +182,7 @@ typedef VOID (*MINIPORT_RETURN_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterCont
                                                  PVOID NetBufferLists, ULONG ReturnFlags);
 typedef VOID (*MINIPORT_CANCEL_SEND)(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId);
 typedef BOOLEAN (*MINIPORT_CHECK_FOR_HANG)(NDIS_HANDLE MiniportAdapterContext);
-typedef NDIS_STATUS (*MINIPORT_RESET)(NDIS_HANDLE MiniportAdapterContext,
-                                      BOOLEAN* AddressingReset);
+typedef NDIS_STATUS (*MINIPORT_RESET)(NDIS_HANDLE MiniportAdapterContext, BOOLEAN* AddressingReset);
 typedef VOID (*MINIPORT_DEVICE_PNP_EVENT_NOTIFY)(NDIS_HANDLE MiniportAdapterContext,
                                                  PVOID NetDevicePnPEvent);
 typedef VOID (*MINIPORT_SHUTDOWN)(NDIS_HANDLE MiniportAdapterContext, ULONG ShutdownAction);
@@ -227,8 +225,7 @@ typedef struct _NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES {
   ULONG AttributeFlags;
   UINT CheckForHangTimeInSeconds;
   ULONG InterfaceType;
-} NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES,
-    *PNDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+} NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
 #define NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 1
 #define NDIS_MINIPORT_ATTRIBUTES_DESERIALIZE 0x00000004
 typedef union _NDIS_MINIPORT_ADAPTER_ATTRIBUTES {
@@ -248,15 +245,15 @@ typedef struct _NDIS_DRIVER_OPTIONAL_HANDLERS {
  * malformed header or a missing required handler, BAD_VERSION for an
  * unsupported NDIS version, INVALID_PARAMETER for NULL pointers, RESOURCES.
  * NDIS calls SetOptionsHandler before this returns. */
-NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
-                                       PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS ProtocolCharacteristics,
-                                       PNDIS_HANDLE NdisProtocolHandle);
+NDIS_STATUS NdisRegisterProtocolDriver(
+    NDIS_HANDLE ProtocolDriverContext,
+    PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS ProtocolCharacteristics, PNDIS_HANDLE NdisProtocolHandle);
 VOID NdisDeregisterProtocolDriver(NDIS_HANDLE NdisProtocolHandle);
 
-NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
-                                        NDIS_HANDLE MiniportDriverContext,
-                                        PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
-                                        PNDIS_HANDLE NdisMiniportDriverHandle);
+NDIS_STATUS NdisMRegisterMiniportDriver(
+    PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath, NDIS_HANDLE MiniportDriverContext,
+    PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
+    PNDIS_HANDLE NdisMiniportDriverHandle);
 VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle);
 
 /* From ProtocolSetOptions / MiniportSetOptions only (spec 3.1, AF-130/131/137).

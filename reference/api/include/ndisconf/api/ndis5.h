@@ -45,7 +45,8 @@ typedef enum _NDIS_REQUEST_TYPE {
   NdisRequestQueryInformation = 0,
   NdisRequestSetInformation = 1,
   NdisRequestQueryStatistics = 2
-} NDIS_REQUEST_TYPE, *PNDIS_REQUEST_TYPE;
+} NDIS_REQUEST_TYPE,
+    *PNDIS_REQUEST_TYPE;
 
 typedef struct _NDIS_REQUEST {
   UCHAR MacReserved[4 * sizeof(PVOID)];
@@ -72,12 +73,14 @@ typedef enum _NDIS_INTERFACE_TYPE {
   NdisInterfaceInternal = 0,
   NdisInterfaceIsa = 1,
   NdisInterfacePci = 5
-} NDIS_INTERFACE_TYPE, *PNDIS_INTERFACE_TYPE;
+} NDIS_INTERFACE_TYPE,
+    *PNDIS_INTERFACE_TYPE;
 
 typedef enum _NDIS_INTERRUPT_MODE {
   NdisInterruptLevelSensitive = 0,
   NdisInterruptLatched = 1
-} NDIS_INTERRUPT_MODE, *PNDIS_INTERRUPT_MODE;
+} NDIS_INTERRUPT_MODE,
+    *PNDIS_INTERRUPT_MODE;
 
 /* Opaque to the miniport: NDIS fills it in NdisMRegisterInterrupt. */
 typedef struct _NDIS_MINIPORT_INTERRUPT {
@@ -96,15 +99,14 @@ typedef VOID (*W_DISABLE_INTERRUPT_HANDLER)(NDIS_HANDLE MiniportAdapterContext);
 typedef VOID (*W_ENABLE_INTERRUPT_HANDLER)(NDIS_HANDLE MiniportAdapterContext);
 typedef VOID (*W_HALT_HANDLER)(NDIS_HANDLE MiniportAdapterContext);
 typedef VOID (*W_HANDLE_INTERRUPT_HANDLER)(NDIS_HANDLE MiniportAdapterContext);
-typedef NDIS_STATUS (*W_INITIALIZE_HANDLER)(PNDIS_STATUS OpenErrorStatus,
-                                            PUINT SelectedMediumIndex,
+typedef NDIS_STATUS (*W_INITIALIZE_HANDLER)(PNDIS_STATUS OpenErrorStatus, PUINT SelectedMediumIndex,
                                             PNDIS_MEDIUM MediumArray, UINT MediumArraySize,
                                             NDIS_HANDLE MiniportAdapterHandle,
                                             NDIS_HANDLE WrapperConfigurationContext);
 typedef VOID (*W_ISR_HANDLER)(PBOOLEAN InterruptRecognized, PBOOLEAN QueueMiniportHandleInterrupt,
                               NDIS_HANDLE MiniportAdapterContext);
-typedef NDIS_STATUS (*W_QUERY_INFORMATION_HANDLER)(NDIS_HANDLE MiniportAdapterContext,
-                                                   NDIS_OID Oid, PVOID InformationBuffer,
+typedef NDIS_STATUS (*W_QUERY_INFORMATION_HANDLER)(NDIS_HANDLE MiniportAdapterContext, NDIS_OID Oid,
+                                                   PVOID InformationBuffer,
                                                    ULONG InformationBufferLength,
                                                    PULONG BytesWritten, PULONG BytesNeeded);
 typedef NDIS_STATUS (*W_RECONFIGURE_HANDLER)(PNDIS_STATUS OpenErrorStatus,
@@ -112,24 +114,24 @@ typedef NDIS_STATUS (*W_RECONFIGURE_HANDLER)(PNDIS_STATUS OpenErrorStatus,
                                              NDIS_HANDLE WrapperConfigurationContext);
 typedef NDIS_STATUS (*W_RESET_HANDLER)(PBOOLEAN AddressingReset,
                                        NDIS_HANDLE MiniportAdapterContext);
-typedef NDIS_STATUS (*W_SEND_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID Packet,
-                                      UINT Flags);
+typedef NDIS_STATUS (*W_SEND_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID Packet, UINT Flags);
 typedef NDIS_STATUS (*WM_SEND_HANDLER)(NDIS_HANDLE MiniportAdapterContext,
                                        NDIS_HANDLE NdisLinkHandle, PNDIS_WAN_PACKET Packet);
-typedef NDIS_STATUS (*W_SET_INFORMATION_HANDLER)(NDIS_HANDLE MiniportAdapterContext,
-                                                 NDIS_OID Oid, PVOID InformationBuffer,
+typedef NDIS_STATUS (*W_SET_INFORMATION_HANDLER)(NDIS_HANDLE MiniportAdapterContext, NDIS_OID Oid,
+                                                 PVOID InformationBuffer,
                                                  ULONG InformationBufferLength, PULONG BytesRead,
                                                  PULONG BytesNeeded);
 typedef NDIS_STATUS (*W_TRANSFER_DATA_HANDLER)(PVOID Packet, PUINT BytesTransferred,
                                                NDIS_HANDLE MiniportAdapterContext,
-                                               NDIS_HANDLE MiniportReceiveContext,
-                                               UINT ByteOffset, UINT BytesToTransfer);
+                                               NDIS_HANDLE MiniportReceiveContext, UINT ByteOffset,
+                                               UINT BytesToTransfer);
 typedef NDIS_STATUS (*WM_TRANSFER_DATA_HANDLER)(VOID);
 typedef VOID (*W_RETURN_PACKET_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID Packet);
 typedef VOID (*W_SEND_PACKETS_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID* PacketArray,
                                        UINT NumberOfPackets);
-typedef VOID (*W_ALLOCATE_COMPLETE_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID VirtualAddress,
-                                            PVOID PhysicalAddress, ULONG Length, PVOID Context);
+typedef VOID (*W_ALLOCATE_COMPLETE_HANDLER)(NDIS_HANDLE MiniportAdapterContext,
+                                            PVOID VirtualAddress, PVOID PhysicalAddress,
+                                            ULONG Length, PVOID Context);
 typedef VOID (*W_CANCEL_SEND_PACKETS_HANDLER)(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId);
 typedef VOID (*W_PNP_EVENT_NOTIFY_HANDLER)(NDIS_HANDLE MiniportAdapterContext, ULONG PnPEvent,
                                            PVOID InformationBuffer, ULONG InformationBufferLength);
@@ -201,9 +203,8 @@ typedef VOID (*RECEIVE_COMPLETE_HANDLER)(NDIS_HANDLE ProtocolBindingContext);
 typedef VOID (*STATUS_HANDLER)(NDIS_HANDLE ProtocolBindingContext, NDIS_STATUS GeneralStatus,
                                PVOID StatusBuffer, UINT StatusBufferSize);
 typedef VOID (*STATUS_COMPLETE_HANDLER)(NDIS_HANDLE ProtocolBindingContext);
-typedef VOID (*BIND_HANDLER)(PNDIS_STATUS Status, NDIS_HANDLE BindContext,
-                             PNDIS_STRING DeviceName, PVOID SystemSpecific1,
-                             PVOID SystemSpecific2);
+typedef VOID (*BIND_HANDLER)(PNDIS_STATUS Status, NDIS_HANDLE BindContext, PNDIS_STRING DeviceName,
+                             PVOID SystemSpecific1, PVOID SystemSpecific2);
 typedef VOID (*UNBIND_HANDLER)(PNDIS_STATUS Status, NDIS_HANDLE ProtocolBindingContext,
                                NDIS_HANDLE UnbindContext);
 typedef NDIS_STATUS (*PNP_EVENT_HANDLER)(NDIS_HANDLE ProtocolBindingContext, PVOID NetPnPEvent);
@@ -267,8 +268,8 @@ VOID NdisMSetAttributesEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE Minipor
  * DISPATCH_LEVEL. */
 NDIS_STATUS NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt,
                                    NDIS_HANDLE MiniportAdapterHandle, UINT InterruptVector,
-                                   UINT InterruptLevel, BOOLEAN RequestIsr,
-                                   BOOLEAN SharedInterrupt, NDIS_INTERRUPT_MODE InterruptMode);
+                                   UINT InterruptLevel, BOOLEAN RequestIsr, BOOLEAN SharedInterrupt,
+                                   NDIS_INTERRUPT_MODE InterruptMode);
 VOID NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT Interrupt);
 
 /* Status indications (spec 3.9, 2.9; WAN-001..012). Not from MiniportISR,

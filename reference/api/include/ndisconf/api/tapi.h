@@ -273,9 +273,9 @@ typedef ULONG_PTR HTAPI_LINE, HDRV_LINE, HTAPI_CALL, HDRV_CALL;
 
 /* StatusBuffer of NDIS_STATUS_TAPI_INDICATION (24 / 48). */
 typedef struct _NDIS_TAPI_EVENT {
-  HTAPI_LINE htLine;  /* from OID_TAPI_OPEN (WAN-061) */
-  HTAPI_CALL htCall;  /* 0 for line events and in LINE_NEWCALL */
-  ULONG ulMsg;        /* LINE_* */
+  HTAPI_LINE htLine; /* from OID_TAPI_OPEN (WAN-061) */
+  HTAPI_CALL htCall; /* 0 for line events and in LINE_NEWCALL */
+  ULONG ulMsg;       /* LINE_* */
   ULONG_PTR ulParam1;
   ULONG_PTR ulParam2; /* LINE_NEWCALL: NDISTAPI writes its htCall here (WAN-062) */
   ULONG_PTR ulParam3;
@@ -311,7 +311,8 @@ typedef struct _NDIS_TAPI_GET_ID {
 NDIS_STATIC_ASSERT(sizeof(NDIS_TAPI_GET_ID) == 72, "NDIS_TAPI_GET_ID 52/72");
 NDIS_STATIC_ASSERT(offsetof(NDIS_TAPI_GET_ID, hdCall) == 24, "hdCall @24");
 NDIS_STATIC_ASSERT(offsetof(NDIS_TAPI_GET_ID, ulSelect) == 32, "ulSelect @32");
-NDIS_STATIC_ASSERT(offsetof(NDIS_TAPI_GET_ID, ulDeviceClassOffset) == 40, "ulDeviceClassOffset @40");
+NDIS_STATIC_ASSERT(offsetof(NDIS_TAPI_GET_ID, ulDeviceClassOffset) == 40,
+                   "ulDeviceClassOffset @40");
 NDIS_STATIC_ASSERT(offsetof(NDIS_TAPI_GET_ID, DeviceID) == 44, "DeviceID @44");
 
 typedef struct _NDIS_TAPI_PROVIDER_INITIALIZE {

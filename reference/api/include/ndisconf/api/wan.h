@@ -23,21 +23,23 @@ typedef enum _NDIS_WAN_QUALITY {
   NdisWanRaw = 0,
   NdisWanErrorControl = 1,
   NdisWanReliable = 2
-} NDIS_WAN_QUALITY, *PNDIS_WAN_QUALITY;
+} NDIS_WAN_QUALITY,
+    *PNDIS_WAN_QUALITY;
 NDIS_STATIC_ASSERT(sizeof(NDIS_WAN_QUALITY) == 4, "NDIS_WAN_QUALITY is 4 bytes");
 
 /* ---- StatusBuffer of NDIS_STATUS_WAN_LINE_UP (24 / 40) ---- */
 typedef struct _NDIS_MAC_LINE_UP {
-  ULONG LinkSpeed;              /* 100 bps units; 0 = unchanged (WAN-029) */
-  NDIS_WAN_QUALITY Quality;     /* WAN-030, OQ-22 */
-  USHORT SendWindow;            /* 0 = NDIS_WAN_INFO.MaxTransmit (WAN-031) */
+  ULONG LinkSpeed;                 /* 100 bps units; 0 = unchanged (WAN-029) */
+  NDIS_WAN_QUALITY Quality;        /* WAN-030, OQ-22 */
+  USHORT SendWindow;               /* 0 = NDIS_WAN_INFO.MaxTransmit (WAN-031) */
   NDIS_HANDLE ConnectionWrapperID; /* = htCall (WAN-027) */
-  NDIS_HANDLE NdisLinkHandle;   /* the miniport's per-link handle (WAN-028) */
-  NDIS_HANDLE NdisLinkContext;  /* NULL on the initial line-up; NDISWAN writes it (WAN-023/024) */
+  NDIS_HANDLE NdisLinkHandle;      /* the miniport's per-link handle (WAN-028) */
+  NDIS_HANDLE NdisLinkContext; /* NULL on the initial line-up; NDISWAN writes it (WAN-023/024) */
 } NDIS_MAC_LINE_UP, *PNDIS_MAC_LINE_UP;
 NDIS_STATIC_ASSERT(sizeof(NDIS_MAC_LINE_UP) == 40, "NDIS_MAC_LINE_UP 24/40");
 NDIS_STATIC_ASSERT(offsetof(NDIS_MAC_LINE_UP, SendWindow) == 8, "SendWindow @8");
-NDIS_STATIC_ASSERT(offsetof(NDIS_MAC_LINE_UP, ConnectionWrapperID) == 16, "ConnectionWrapperID @16");
+NDIS_STATIC_ASSERT(offsetof(NDIS_MAC_LINE_UP, ConnectionWrapperID) == 16,
+                   "ConnectionWrapperID @16");
 NDIS_STATIC_ASSERT(offsetof(NDIS_MAC_LINE_UP, NdisLinkHandle) == 24, "NdisLinkHandle @24");
 NDIS_STATIC_ASSERT(offsetof(NDIS_MAC_LINE_UP, NdisLinkContext) == 32, "NdisLinkContext @32");
 
@@ -64,16 +66,16 @@ NDIS_STATIC_ASSERT(offsetof(NDIS_MAC_FRAGMENT, Errors) == 8, "Errors @8");
 
 /* ---- What NDISWAN indicates to the protocols above it (WDK7:ndis.h) ---- */
 typedef struct _NDIS_WAN_LINE_UP {
-  ULONG LinkSpeed;          /* 100 bps units; 0 = unchanged */
-  ULONG MaximumTotalSize;   /* 0 = unchanged */
+  ULONG LinkSpeed;        /* 100 bps units; 0 = unchanged */
+  ULONG MaximumTotalSize; /* 0 = unchanged */
   NDIS_WAN_QUALITY Quality;
   USHORT SendWindow;
-  UCHAR RemoteAddress[6];   /* NDISWAN-supplied */
-  UCHAR LocalAddress[6];    /* IN OUT: the protocol's context; NDISWAN keeps the 2 high bytes */
+  UCHAR RemoteAddress[6]; /* NDISWAN-supplied */
+  UCHAR LocalAddress[6];  /* IN OUT: the protocol's context; NDISWAN keeps the 2 high bytes */
   ULONG ProtocolBufferLength;
-  PUCHAR ProtocolBuffer;    /* NDISWAN-allocated protocol information */
+  PUCHAR ProtocolBuffer; /* NDISWAN-allocated protocol information */
   USHORT ProtocolType;
-  NDIS_STRING DeviceName;   /* IN OUT */
+  NDIS_STRING DeviceName; /* IN OUT */
 } NDIS_WAN_LINE_UP, *PNDIS_WAN_LINE_UP;
 NDIS_STATIC_ASSERT(sizeof(NDIS_WAN_LINE_UP) == 64, "NDIS_WAN_LINE_UP 48/64");
 NDIS_STATIC_ASSERT(offsetof(NDIS_WAN_LINE_UP, RemoteAddress) == 14, "RemoteAddress @14");

@@ -118,7 +118,7 @@ class Crossing {
   Crossing& Status(NDIS_STATUS s) { return Slot(static_cast<uint32_t>(s)); }
   Crossing& Ulong(uint64_t v) { return Slot(v); }
   Crossing& Mask(uint64_t v) { return Slot(v); }
-  Crossing& Af(const CO_ADDRESS_FAMILY* af);   // NULL records as all-ones
+  Crossing& Af(const CO_ADDRESS_FAMILY* af);  // NULL records as all-ones
   // Records SapType, SapLength and min(SapLength, Event::kMaxBlob) bytes of
   // Sap (the bytes a call manager would read). NULL records as all-ones.
   Crossing& Sap(const CO_SAP* sap);

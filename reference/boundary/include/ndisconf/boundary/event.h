@@ -33,7 +33,7 @@ struct Event {
   Phase phase = Phase::kCall;
   // kDown: the driver making the call. kUp: the driver being called.
   ActorId actor = kNoActor;
-  uint8_t irql = 0;  // IRQL at the crossing (KIRQL)
+  uint8_t irql = 0;    // IRQL at the crossing (KIRQL)
   int32_t status = 0;  // NDIS_STATUS on a kReturn of a status-returning Fn
   uint8_t arg_count = 0;
   uint16_t blob_len = 0;

@@ -21,7 +21,7 @@ namespace ndisconf {
 
 // X(name, direction, returns_status)
 //   direction: kDown = a driver calls NDIS; kUp = NDIS calls a driver.
-#define NDISCONF_FN_LIST(X)                                    \
+#define NDISCONF_FN_LIST(X)                                     \
   /* 0: driver registration and binding */                      \
   X(NdisRegisterProtocolDriver, kDown, true)                    \
   X(NdisDeregisterProtocolDriver, kDown, false)                 \
@@ -175,14 +175,14 @@ constexpr Direction DirectionOf(Fn fn) { return kFnDirection[static_cast<size_t>
 
 // How one argument slot is recorded and printed.
 enum class ArgKind : uint8_t {
-  kHandle,   // pointer-sized opaque value, printed 0x...
-  kStatus,   // NDIS_STATUS, printed by name when known
-  kUlong,    // 32-bit value, printed 0x...
-  kAf,       // CO_ADDRESS_FAMILY: three slots (AddressFamily, Major, Minor)
-  kSap,      // CO_SAP: two slots (SapType, SapLength) + the Sap bytes in the blob
-  kHeader,   // NDIS_OBJECT_HEADER packed Type<<24 | Revision<<16 | Size
-  kMask,     // bit set (e.g. which handlers are non-NULL), printed 0x...
-  kIrql,     // KIRQL
+  kHandle,  // pointer-sized opaque value, printed 0x...
+  kStatus,  // NDIS_STATUS, printed by name when known
+  kUlong,   // 32-bit value, printed 0x...
+  kAf,      // CO_ADDRESS_FAMILY: three slots (AddressFamily, Major, Minor)
+  kSap,     // CO_SAP: two slots (SapType, SapLength) + the Sap bytes in the blob
+  kHeader,  // NDIS_OBJECT_HEADER packed Type<<24 | Revision<<16 | Size
+  kMask,    // bit set (e.g. which handlers are non-NULL), printed 0x...
+  kIrql,    // KIRQL
   // A caller-given buffer: one slot with the length the caller claims, and
   // the first min(length, Event::kMaxBlob) bytes in the event blob (none if
   // the pointer is NULL). At most one kBuffer argument per event.
@@ -190,9 +190,7 @@ enum class ArgKind : uint8_t {
 };
 
 // Number of Event::arg slots an argument of this kind uses.
-constexpr size_t SlotsOf(ArgKind k) {
-  return k == ArgKind::kAf ? 3 : k == ArgKind::kSap ? 2 : 1;
-}
+constexpr size_t SlotsOf(ArgKind k) { return k == ArgKind::kAf ? 3 : k == ArgKind::kSap ? 2 : 1; }
 
 struct ArgSpec {
   std::string_view name;

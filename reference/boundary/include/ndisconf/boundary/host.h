@@ -101,12 +101,10 @@ class NdisHost {
 
   // VCs.
   virtual NDIS_STATUS NdisCoCreateVc(NDIS_HANDLE NdisBindingHandle, NDIS_HANDLE NdisAfHandle,
-                                     NDIS_HANDLE ProtocolVcContext,
-                                     PNDIS_HANDLE NdisVcHandle) = 0;
+                                     NDIS_HANDLE ProtocolVcContext, PNDIS_HANDLE NdisVcHandle) = 0;
   virtual NDIS_STATUS NdisCoDeleteVc(NDIS_HANDLE NdisVcHandle) = 0;
   virtual NDIS_STATUS NdisMCmCreateVc(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE NdisAfHandle,
-                                      NDIS_HANDLE MiniportVcContext,
-                                      PNDIS_HANDLE NdisVcHandle) = 0;
+                                      NDIS_HANDLE MiniportVcContext, PNDIS_HANDLE NdisVcHandle) = 0;
   virtual NDIS_STATUS NdisMCmDeleteVc(NDIS_HANDLE NdisVcHandle) = 0;
 
   // Calls (VC activation).

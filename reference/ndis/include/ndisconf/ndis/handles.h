@@ -54,7 +54,7 @@ class HandleCodec {
   explicit HandleCodec(uint64_t seed);
 
   struct Fields {
-    uint8_t kind;         // raw kind byte (may be out of range for garbage input)
+    uint8_t kind;  // raw kind byte (may be out of range for garbage input)
     uint32_t slot;
     uint32_t generation;  // 24 bits
   };
@@ -149,7 +149,7 @@ class HandleTable {
     r.decoded_kind = f.kind;
     if (f.kind != static_cast<uint8_t>(K)) {
       r.error = (f.kind >= 1 && f.kind <= kHandleKindLast) ? LookupError::kWrongKind
-                                                            : LookupError::kUnknown;
+                                                           : LookupError::kUnknown;
       return r;
     }
     if (f.slot >= slots_.size() || f.generation == 0) {

@@ -46,9 +46,9 @@ struct Rejection {
 };
 
 struct ModelStats {
-  uint64_t allocations = 0;         // NDIS tracking objects allocated
-  uint64_t live_objects = 0;        // still allocated
-  uint64_t driver_bytes_live = 0;   // NdisAllocateMemoryWithTagPriority not yet freed
+  uint64_t allocations = 0;        // NDIS tracking objects allocated
+  uint64_t live_objects = 0;       // still allocated
+  uint64_t driver_bytes_live = 0;  // NdisAllocateMemoryWithTagPriority not yet freed
   uint64_t work_items_run = 0;
 };
 

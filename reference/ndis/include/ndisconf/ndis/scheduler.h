@@ -20,17 +20,17 @@
 namespace ndisconf::ndis {
 
 enum class WorkKind : uint8_t {
-  kAfRegisterNotify,   // ProtocolCoAfRegisterNotify to one client binding (AF-020/021)
-  kDeferredCompletion, // a Cl*Complete / Cm*Complete callback deferred to PASSIVE (AF-037)
-  kUnbind,             // ProtocolUnbindAdapterEx queued by NdisUnbindAdapter (AF-126)
-  kDriverWorkItem,     // a driver's NdisQueueIoWorkItem routine
-  kDpc,                // MiniportHandleInterrupt queued by MiniportISR; runs at DISPATCH_LEVEL
+  kAfRegisterNotify,    // ProtocolCoAfRegisterNotify to one client binding (AF-020/021)
+  kDeferredCompletion,  // a Cl*Complete / Cm*Complete callback deferred to PASSIVE (AF-037)
+  kUnbind,              // ProtocolUnbindAdapterEx queued by NdisUnbindAdapter (AF-126)
+  kDriverWorkItem,      // a driver's NdisQueueIoWorkItem routine
+  kDpc,                 // MiniportHandleInterrupt queued by MiniportISR; runs at DISPATCH_LEVEL
 };
 
 const char* WorkKindName(WorkKind kind);
 
 struct WorkInfo {
-  uint64_t id;       // unique within the run, increasing in queue order
+  uint64_t id;  // unique within the run, increasing in queue order
   WorkKind kind;
   std::string what;  // e.g. "ProtocolCoAfRegisterNotify(cl#2, af=0x1)"
 };

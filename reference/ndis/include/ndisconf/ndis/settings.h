@@ -35,8 +35,8 @@ struct Settings {
   // OQ-06 / AF-057: NdisClCloseAddressFamily while the AF still has the
   // client's SAPs or VCs.
   enum class CloseWithChildren : uint8_t {
-    kCmDecides,  // default: forward to ProtocolCmCloseAf; the CM decides
-    kNdisChecks, // NDIS fails the close with NDIS_STATUS_FAILURE itself
+    kCmDecides,   // default: forward to ProtocolCmCloseAf; the CM decides
+    kNdisChecks,  // NDIS fails the close with NDIS_STATUS_FAILURE itself
   };
   CloseWithChildren close_with_children = CloseWithChildren::kCmDecides;
 

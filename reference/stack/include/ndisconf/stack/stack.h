@@ -144,8 +144,7 @@ struct TwoClientTopology {
   CallManager* cm = nullptr;
   Client* client1 = nullptr;
   Client* client2 = nullptr;
-  ActorId miniport_id = kNoActor, cm_id = kNoActor, client1_id = kNoActor,
-          client2_id = kNoActor;
+  ActorId miniport_id = kNoActor, cm_id = kNoActor, client1_id = kNoActor, client2_id = kNoActor;
   AdapterId adapter = 0;
 };
 TwoClientTopology BuildTwoClientTopology(Stack& stack, CmTopologyParts parts = {},

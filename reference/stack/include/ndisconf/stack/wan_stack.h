@@ -40,7 +40,8 @@ struct WanTopologyParts {
   nic::SoftNicConfig nic;
   // Builds the WAN miniport over `nic`. `raise_interrupt` is the hardware's
   // interrupt line into NDIS; the factory puts it in the config.
-  std::function<std::unique_ptr<Wmp>(nic::Nic& nic, std::function<void(NDIS_HANDLE)> raise_interrupt)>
+  std::function<std::unique_ptr<Wmp>(nic::Nic& nic,
+                                     std::function<void(NDIS_HANDLE)> raise_interrupt)>
       wmp = [](nic::Nic& nic, std::function<void(NDIS_HANDLE)> raise) {
         drivers::WmpConfig c;
         c.nics = {&nic};

@@ -63,12 +63,17 @@ struct ClientConfig {
   NDIS_STATUS delete_vc_status = NDIS_STATUS_SUCCESS;
   // AF-041 (SHOULD): call NdisUnbindAdapter when an open fails.
   bool unbind_on_open_failure = false;
-  std::vector<NDIS_MEDIUM> media = {NdisMediumAtm, NdisMediumCoWan, NdisMediumWan,
-                                    NdisMedium802_3};
+  std::vector<NDIS_MEDIUM> media = {NdisMediumAtm, NdisMediumCoWan, NdisMediumWan, NdisMedium802_3};
 };
 
 enum class ClAfState : uint8_t { kOpening, kOpen, kClosing, kClosed, kFailed };
-enum class ClSapState : uint8_t { kRegistering, kRegistered, kDeregistering, kDeregistered, kFailed };
+enum class ClSapState : uint8_t {
+  kRegistering,
+  kRegistered,
+  kDeregistering,
+  kDeregistered,
+  kFailed
+};
 enum class ClVcState : uint8_t {
   kCreated,   // no call
   kCalling,   // make-call pending
@@ -128,8 +133,8 @@ struct ClVc {
   ClAf* af = nullptr;
   size_t index = 0;
   NDIS_HANDLE ndis_vc = nullptr;
-  bool own = false;        // created by this client (it deletes it, AF-105)
-  ClSap* sap = nullptr;    // incoming call: the SAP it arrived on
+  bool own = false;      // created by this client (it deletes it, AF-105)
+  ClSap* sap = nullptr;  // incoming call: the SAP it arrived on
   ClVcState state = ClVcState::kCreated;
   bool connected = false;  // ProtocolClCallConnected seen
   NDIS_STATUS call_status = NDIS_STATUS_PENDING;

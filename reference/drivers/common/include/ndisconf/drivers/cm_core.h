@@ -58,7 +58,13 @@ struct CmConfig {
 
 enum class CmAfState : uint8_t { kOpening, kOpen, kClosing, kClosed, kFailed };
 enum class CmNotify : uint8_t { kNone, kInProgress, kPending, kDone };
-enum class CmSapState : uint8_t { kRegistering, kRegistered, kDeregistering, kDeregistered, kFailed };
+enum class CmSapState : uint8_t {
+  kRegistering,
+  kRegistered,
+  kDeregistering,
+  kDeregistered,
+  kFailed
+};
 enum class CmVcState : uint8_t {
   kCreated,       // exists, no call
   kActivating,    // Ndis(M)CmActivateVc pending
@@ -87,9 +93,9 @@ struct CmPort {
   NDIS_HANDLE bind_context = nullptr;    // CM: BindContext while the open pends
   NDIS_HANDLE unbind_context = nullptr;  // CM: UnbindContext while unbinding
   State state = State::kOpening;
-  bool shutdown_inline = false;          // inside ProtocolUnbindAdapterEx / MiniportHaltEx
+  bool shutdown_inline = false;  // inside ProtocolUnbindAdapterEx / MiniportHaltEx
   bool shutdown_finished = false;
-  UINT selected_medium = 0;              // NdisOpenAdapterEx's SelectedMediumIndex
+  UINT selected_medium = 0;  // NdisOpenAdapterEx's SelectedMediumIndex
   // Status of each Ndis(M)CmRegisterAddressFamilyEx, parallel to config.afs.
   std::vector<NDIS_STATUS> register_status;
 };
@@ -123,8 +129,8 @@ struct CmVc {
   CmSap* sap = nullptr;     // the SAP an incoming call was dispatched on
   CmVcState state = CmVcState::kCreated;
   CmVcOp op = CmVcOp::kNone;
-  PCO_CALL_PARAMETERS params = nullptr;  // the parameters of the call in progress
-  CO_CALL_PARAMETERS own_params{};       // the CM's own, for incoming calls
+  PCO_CALL_PARAMETERS params = nullptr;           // the parameters of the call in progress
+  CO_CALL_PARAMETERS own_params{};                // the CM's own, for incoming calls
   NDIS_STATUS call_status = NDIS_STATUS_SUCCESS;  // last call outcome
 };
 

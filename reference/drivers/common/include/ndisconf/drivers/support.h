@@ -46,9 +46,7 @@ struct OpPolicy {
   static OpPolicy Sync(NDIS_STATUS s = NDIS_STATUS_SUCCESS) {
     return {Completion::kSynchronous, s};
   }
-  static OpPolicy Pending(NDIS_STATUS s = NDIS_STATUS_SUCCESS) {
-    return {Completion::kPending, s};
-  }
+  static OpPolicy Pending(NDIS_STATUS s = NDIS_STATUS_SUCCESS) { return {Completion::kPending, s}; }
   bool pends() const { return completion == Completion::kPending; }
 };
 

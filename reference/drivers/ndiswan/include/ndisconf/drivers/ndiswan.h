@@ -66,7 +66,7 @@ enum class UpperBracket : uint8_t {
 };
 
 struct NdiswanConfig {
-  bool strict = false;                                  // OQ-22
+  bool strict = false;                                       // OQ-22
   wan::TapiLayout tapi_layout = wan::TapiLayout::kUlongPtr;  // WAN-102
   uint8_t instance_tag = 1;  // distinguishes handles of two NDISWAN instances
   // The lower edge never binds to an adapter with this name (its own).
@@ -86,12 +86,12 @@ struct NdiswanConfig {
 
 // One indication NDISWAN forwarded (to protocols or to the config manager).
 struct UpperIndication {
-  NDIS_STATUS status = 0;        // NDIS_STATUS_WAN_LINE_UP / _LINE_DOWN / _FRAGMENT
+  NDIS_STATUS status = 0;  // NDIS_STATUS_WAN_LINE_UP / _LINE_DOWN / _FRAGMENT
   wan::UpperLinkId link;
   ULONG link_speed = 0;
   ULONG quality = 0;
   ULONG send_window = 0;
-  bool to_protocols = false;     // via NdisMIndicateStatus on the virtual adapter
+  bool to_protocols = false;  // via NdisMIndicateStatus on the virtual adapter
 };
 
 // WAN-007: where indications go with no protocol above.
@@ -119,8 +119,8 @@ struct WanLowerBinding {
   State state = State::kOpening;
   UINT selected_medium = 0;
   std::u16string adapter_name;
-  bool wan_info_known = false;   // OID_WAN_GET_INFO answered
-  bool link_speed_known = false; // OID_GEN_LINK_SPEED answered
+  bool wan_info_known = false;    // OID_WAN_GET_INFO answered
+  bool link_speed_known = false;  // OID_GEN_LINK_SPEED answered
   NDIS_WAN_INFO wan_info{};
   // NDISTAPI provider state (WAN-082, WAN-090).
   bool provider_up = false;
@@ -133,17 +133,17 @@ struct WanLowerBinding {
 struct WanRequestRecord {
   NDIS_OID oid = 0;
   size_t binding = 0;
-  uintptr_t subject = 0;          // htLine / htCall the request is about (0: none)
-  NDIS_STATUS returned = 0;       // what NdisRequest gave
+  uintptr_t subject = 0;                           // htLine / htCall the request is about (0: none)
+  NDIS_STATUS returned = 0;                        // what NdisRequest gave
   NDIS_STATUS final_status = NDIS_STATUS_PENDING;  // after ProtocolRequestComplete
   bool completed = false;
 };
 
 // Per-link send accounting (WAN-031, WAN-033).
 struct WanLinkSends {
-  size_t outstanding = 0;       // in MiniportWanSend, not yet completed
-  size_t max_outstanding = 0;   // high-water mark (must stay <= window)
-  uint64_t passed_down = 0;     // NdisWanSend calls made for this link
+  size_t outstanding = 0;      // in MiniportWanSend, not yet completed
+  size_t max_outstanding = 0;  // high-water mark (must stay <= window)
+  uint64_t passed_down = 0;    // NdisWanSend calls made for this link
   uint64_t completed = 0;
   uint64_t queued_total = 0;    // packets that had to wait for a slot
   uint64_t failed_on_down = 0;  // queued packets failed because the link went down

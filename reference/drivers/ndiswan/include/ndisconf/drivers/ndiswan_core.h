@@ -51,7 +51,9 @@ struct LinkContext {
 // the NDIS 5.1 upper edge has no other per-link handle).
 struct UpperLinkId {
   uint64_t value = 0;
-  NDIS_HANDLE handle() const { return reinterpret_cast<NDIS_HANDLE>(static_cast<uintptr_t>(value)); }
+  NDIS_HANDLE handle() const {
+    return reinterpret_cast<NDIS_HANDLE>(static_cast<uintptr_t>(value));
+  }
   static UpperLinkId FromHandle(NDIS_HANDLE h) {
     return {static_cast<uint64_t>(reinterpret_cast<uintptr_t>(h))};
   }
@@ -69,18 +71,18 @@ enum class TapiLayout : uint8_t {
 // ---- Reasons an indication is rejected (not acted on, not forwarded). ----
 // Append-only: the numbering is part of recorded results.
 enum class Reason : uint8_t {
-  kNullBuffer = 0,          // StatusBuffer NULL with StatusBufferSize != 0 (or any NULL)
-  kShortBuffer = 1,         // StatusBufferSize < ABI size of the struct (WAN-100)
-  kUnknownContext = 2,      // line-up: non-NULL NdisLinkContext naming no UP link (OQ-25)
-  kLinkHandleMismatch = 3,  // update line-up whose NdisLinkHandle differs (WAN-028, WAN-032)
-  kDuplicateLineUp = 4,     // initial line-up for an NdisLinkHandle already UP
-  kBadQuality = 5,          // Quality outside NdisWanRaw..NdisWanReliable, strict only (OQ-22)
-  kUnknownLink = 6,         // line-down / fragment / receive on a link not UP (WAN-101)
-  kTapiNotProvider = 7,     // TAPI indication from an adapter without TAPI_PROVIDER (WAN-095)
-  kTapiUnknownLine = 8,     // htLine names no open line of this adapter (WAN-061)
-  kTapiUnknownCall = 9,     // call-scoped message whose htCall names no live call (WAN-061)
-  kTapiUnknownMessage = 10, // ulMsg not one of the WAN-068 messages
-  kTapiBadNewCall = 11,     // LINE_NEWCALL with htCall or ulParam2 non-zero (WAN-062)
+  kNullBuffer = 0,           // StatusBuffer NULL with StatusBufferSize != 0 (or any NULL)
+  kShortBuffer = 1,          // StatusBufferSize < ABI size of the struct (WAN-100)
+  kUnknownContext = 2,       // line-up: non-NULL NdisLinkContext naming no UP link (OQ-25)
+  kLinkHandleMismatch = 3,   // update line-up whose NdisLinkHandle differs (WAN-028, WAN-032)
+  kDuplicateLineUp = 4,      // initial line-up for an NdisLinkHandle already UP
+  kBadQuality = 5,           // Quality outside NdisWanRaw..NdisWanReliable, strict only (OQ-22)
+  kUnknownLink = 6,          // line-down / fragment / receive on a link not UP (WAN-101)
+  kTapiNotProvider = 7,      // TAPI indication from an adapter without TAPI_PROVIDER (WAN-095)
+  kTapiUnknownLine = 8,      // htLine names no open line of this adapter (WAN-061)
+  kTapiUnknownCall = 9,      // call-scoped message whose htCall names no live call (WAN-061)
+  kTapiUnknownMessage = 10,  // ulMsg not one of the WAN-068 messages
+  kTapiBadNewCall = 11,      // LINE_NEWCALL with htCall or ulParam2 non-zero (WAN-062)
 };
 inline constexpr size_t kReasonCount = 12;
 const char* ToString(Reason r);
@@ -89,10 +91,10 @@ bool IsMalformed(Reason r);
 
 // ---- Accepted, but doubtful: counted and recorded, still acted on. ----
 enum class Warning : uint8_t {
-  kFragmentErrorsZero = 0,      // NDIS_MAC_FRAGMENT.Errors == 0 (WAN-051, DERIVED)
-  kFragmentUndefinedBits = 1,   // Errors has bits outside WAN_ERROR_* (0x3F) (WAN-051)
-  kQualityOutOfRange = 2,       // Quality outside 0..2, non-strict (carried through, OQ-22)
-  kTapiLineEventWithCall = 3,   // a line-scoped message carrying a non-zero htCall
+  kFragmentErrorsZero = 0,     // NDIS_MAC_FRAGMENT.Errors == 0 (WAN-051, DERIVED)
+  kFragmentUndefinedBits = 1,  // Errors has bits outside WAN_ERROR_* (0x3F) (WAN-051)
+  kQualityOutOfRange = 2,      // Quality outside 0..2, non-strict (carried through, OQ-22)
+  kTapiLineEventWithCall = 3,  // a line-scoped message carrying a non-zero htCall
 };
 inline constexpr size_t kWarningCount = 4;
 const char* ToString(Warning w);
@@ -106,37 +108,37 @@ inline constexpr UINT kTapiEventCompatSize = 32;                   // ULONG para
 inline constexpr ULONG kDefinedWanErrors = 0x3F;
 
 struct Rejection {
-  uint64_t seq = 0;          // index of the indication (Counters::indications before it)
-  size_t binding = 0;        // lower binding it arrived on
+  uint64_t seq = 0;    // index of the indication (Counters::indications before it)
+  size_t binding = 0;  // lower binding it arrived on
   NDIS_STATUS general_status = 0;
   Reason reason = Reason::kNullBuffer;
-  UINT size = 0;             // StatusBufferSize (or PacketSize for a receive)
-  uintptr_t context = 0;     // NdisLinkContext / htLine / htCall as read, when readable
+  UINT size = 0;          // StatusBufferSize (or PacketSize for a receive)
+  uintptr_t context = 0;  // NdisLinkContext / htLine / htCall as read, when readable
 };
 struct WarningRecord {
   uint64_t seq = 0;
   size_t binding = 0;
   Warning warning = Warning::kFragmentErrorsZero;
-  uint64_t value = 0;        // the doubtful value (Errors, Quality, htCall)
+  uint64_t value = 0;  // the doubtful value (Errors, Quality, htCall)
   uintptr_t context = 0;
 };
 
 struct Counters {
-  uint64_t indications = 0;      // ProtocolStatus calls seen
-  uint64_t status_completes = 0; // ProtocolStatusComplete calls seen
-  uint64_t line_ups = 0;         // accepted initial line-ups (new links)
-  uint64_t line_up_updates = 0;  // accepted parameter-update line-ups (WAN-032)
-  uint64_t line_downs = 0;       // accepted line-downs
-  uint64_t fragments = 0;        // accepted fragment indications (all links)
-  uint64_t receives = 0;         // accepted receives
-  uint64_t tapi_events = 0;      // accepted TAPI indications
-  uint64_t other_status = 0;     // status codes NDISWAN does not act on (ignored)
+  uint64_t indications = 0;       // ProtocolStatus calls seen
+  uint64_t status_completes = 0;  // ProtocolStatusComplete calls seen
+  uint64_t line_ups = 0;          // accepted initial line-ups (new links)
+  uint64_t line_up_updates = 0;   // accepted parameter-update line-ups (WAN-032)
+  uint64_t line_downs = 0;        // accepted line-downs
+  uint64_t fragments = 0;         // accepted fragment indications (all links)
+  uint64_t receives = 0;          // accepted receives
+  uint64_t tapi_events = 0;       // accepted TAPI indications
+  uint64_t other_status = 0;      // status codes NDISWAN does not act on (ignored)
   std::array<uint64_t, kReasonCount> rejected{};
   std::array<uint64_t, kWarningCount> warnings{};
 
   uint64_t Rejected(Reason r) const { return rejected[static_cast<size_t>(r)]; }
   uint64_t Warned(Warning w) const { return warnings[static_cast<size_t>(w)]; }
-  uint64_t malformed() const;       // sum over IsMalformed reasons
+  uint64_t malformed() const;  // sum over IsMalformed reasons
   uint64_t unknown_link() const { return Rejected(Reason::kUnknownLink); }
   uint64_t rejected_total() const;
   friend bool operator==(const Counters&, const Counters&) = default;
@@ -156,14 +158,14 @@ struct Link {
   LinkContext context;
   UpperLinkId upper;
   size_t binding = 0;
-  NDIS_HANDLE link_handle = nullptr;           // the miniport's (WAN-028)
-  NDIS_HANDLE connection_wrapper_id = nullptr; // = htCall (WAN-027)
+  NDIS_HANDLE link_handle = nullptr;            // the miniport's (WAN-028)
+  NDIS_HANDLE connection_wrapper_id = nullptr;  // = htCall (WAN-027)
   LinkState state = LinkState::kUp;
-  ULONG link_speed = 0;   // effective, 100 bps units (0 in the buffer = baseline/unchanged)
-  ULONG quality = 0;      // raw NDIS_WAN_QUALITY value as indicated
-  ULONG send_window = 1;  // effective (0 in the buffer = MaxTransmit / unchanged)
-  uint64_t updates = 0;         // accepted update line-ups
-  uint64_t fragments = 0;       // WAN-052: +1 per indication, whatever Errors holds
+  ULONG link_speed = 0;    // effective, 100 bps units (0 in the buffer = baseline/unchanged)
+  ULONG quality = 0;       // raw NDIS_WAN_QUALITY value as indicated
+  ULONG send_window = 1;   // effective (0 in the buffer = MaxTransmit / unchanged)
+  uint64_t updates = 0;    // accepted update line-ups
+  uint64_t fragments = 0;  // WAN-052: +1 per indication, whatever Errors holds
   ULONG fragment_errors_seen = 0;  // OR of every Errors value
   uint64_t receives = 0;
   UCHAR local_address[6] = {};  // NDIS_WAN_LINE_UP.LocalAddress as the protocol left it
@@ -175,21 +177,21 @@ struct TapiLine {
   size_t binding = 0;
   ULONG device_id = 0;
   HDRV_LINE hd_line = 0;
-  bool open = false;         // OID_TAPI_OPEN succeeded, no CLOSE yet
-  bool closed_by_miniport = false;  // LINE_CLOSE seen
-  ULONG media_modes = 0;     // last SET_DEFAULT_MEDIA_DETECTION sent
+  bool open = false;                       // OID_TAPI_OPEN succeeded, no CLOSE yet
+  bool closed_by_miniport = false;         // LINE_CLOSE seen
+  ULONG media_modes = 0;                   // last SET_DEFAULT_MEDIA_DETECTION sent
   std::optional<uint64_t> tapi_device_id;  // from GET_ID "tapi/line"
 };
 struct TapiCall {
   HTAPI_CALL ht_call = 0;
   HTAPI_LINE ht_line = 0;
   HDRV_CALL hd_call = 0;
-  bool inbound = false;      // created by LINE_NEWCALL
-  bool live = true;          // false once CLOSE_CALL returned (htCall invalid, WAN-086)
-  ULONG state = 0;           // last LINECALLSTATE_* indicated (0: none yet)
+  bool inbound = false;  // created by LINE_NEWCALL
+  bool live = true;      // false once CLOSE_CALL returned (htCall invalid, WAN-086)
+  ULONG state = 0;       // last LINECALLSTATE_* indicated (0: none yet)
   ULONG_PTR state_detail = 0;
   ULONG_PTR media_mode = 0;
-  std::vector<ULONG> states; // every LINE_CALLSTATE ulParam1, in order
+  std::vector<ULONG> states;                  // every LINE_CALLSTATE ulParam1, in order
   std::optional<LinkContext> ndis_device_id;  // DeviceID from GET_ID "ndis" (WAN-026)
 };
 
@@ -214,13 +216,13 @@ enum class Action : uint8_t {
 };
 struct Outcome {
   Action action = Action::kNone;
-  Link* link = nullptr;             // for link actions
-  std::optional<Reason> rejected;   // set when the indication was refused
-  TapiEvent tapi;                   // for kTapiEvent
+  Link* link = nullptr;            // for link actions
+  std::optional<Reason> rejected;  // set when the indication was refused
+  TapiEvent tapi;                  // for kTapiEvent
 };
 
 struct CoreOptions {
-  bool strict = false;                          // OQ-22 range check rejects
+  bool strict = false;                             // OQ-22 range check rejects
   TapiLayout tapi_layout = TapiLayout::kUlongPtr;  // WAN-102
   // Distinguishes the handles of two NDISWAN instances (contexts, ids, htLine, htCall).
   uint8_t instance_tag = 1;

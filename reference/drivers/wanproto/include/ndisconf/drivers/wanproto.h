@@ -60,15 +60,15 @@ struct WpLink {
   TimerMode mode = TimerMode::kDegraded;
   ULONG timeout = 0;
   ULONG retries = 0;
-  ULONG link_speed = 0;     // last NDIS_WAN_LINE_UP.LinkSpeed
+  ULONG link_speed = 0;  // last NDIS_WAN_LINE_UP.LinkSpeed
   ULONG send_window = 0;
   ULONG quality = 0;
   ULONG max_total_size = 0;
   uint64_t line_ups = 0;
   uint64_t line_downs = 0;
   uint64_t fragments = 0;
-  uint64_t notifications_sent = 0;     // NdisWanSend calls for WAN-054
-  uint64_t notifications_failed = 0;   // refused synchronously or completed with an error
+  uint64_t notifications_sent = 0;    // NdisWanSend calls for WAN-054
+  uint64_t notifications_failed = 0;  // refused synchronously or completed with an error
   uint64_t receives = 0;
   ULONG local_context = 0;
 };
@@ -77,7 +77,7 @@ struct WpLink {
 struct WpIndication {
   NDIS_STATUS status = 0;
   UINT size = 0;
-  bool decoded = false;        // buffer large enough for the status's struct
+  bool decoded = false;  // buffer large enough for the status's struct
   wan::UpperLinkId link;
   ULONG link_speed = 0, send_window = 0, quality = 0, max_total_size = 0;
   USHORT protocol_type = 0;
@@ -87,11 +87,11 @@ struct WpIndication {
 struct WanProtoCounters {
   uint64_t indications = 0;
   uint64_t status_completes = 0;
-  uint64_t ignored = 0;          // status codes it does not act on (WAN-006)
-  uint64_t malformed = 0;        // WAN status with a buffer too small for its struct
-  uint64_t unknown_link = 0;     // line-down / fragment / receive for a link never up
+  uint64_t ignored = 0;       // status codes it does not act on (WAN-006)
+  uint64_t malformed = 0;     // WAN status with a buffer too small for its struct
+  uint64_t unknown_link = 0;  // line-down / fragment / receive for a link never up
   uint64_t nested_in_complete = 0;
-  uint64_t sends = 0;            // Send() calls that reached NdisWanSend
+  uint64_t sends = 0;  // Send() calls that reached NdisWanSend
   uint64_t send_completes = 0;
   uint64_t receives = 0;
 };

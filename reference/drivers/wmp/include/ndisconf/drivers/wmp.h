@@ -124,23 +124,21 @@ struct WmpCall {
   std::optional<uint32_t> channel;  // while the call holds a NIC channel
   bool inbound = false;
   ULONG media_mode = LINEMEDIAMODE_DIGITALDATA;
-  ULONG state = 0;             // last LINECALLSTATE_* indicated (0: none yet)
-  bool nic_connected = false;  // the NIC reported CallConnected
-  bool connected_held = false; // CONNECTED waits for the line-up (WAN-022)
-  bool closed = false;         // CLOSE_CALL done: hd_call is invalid (WAN-086)
+  ULONG state = 0;              // last LINECALLSTATE_* indicated (0: none yet)
+  bool nic_connected = false;   // the NIC reported CallConnected
+  bool connected_held = false;  // CONNECTED waits for the line-up (WAN-022)
+  bool closed = false;          // CLOSE_CALL done: hd_call is invalid (WAN-086)
   std::vector<WmpLink*> links;
-  bool live() const {
-    return state != LINECALLSTATE_IDLE && state != LINECALLSTATE_DISCONNECTED;
-  }
+  bool live() const { return state != LINECALLSTATE_IDLE && state != LINECALLSTATE_DISCONNECTED; }
 };
 
 struct WmpLine {
-  ULONG device_id = 0;     // ulDeviceIDBase + index (WAN-082)
+  ULONG device_id = 0;  // ulDeviceIDBase + index (WAN-082)
   bool open = false;
   HTAPI_LINE ht_line = 0;  // from OID_TAPI_OPEN (WAN-083)
   HDRV_LINE hd_line = 0;
-  ULONG media_modes = 0;   // SET_DEFAULT_MEDIA_DETECTION (WAN-063)
-  ULONG line_states = 0;   // SET_STATUS_MESSAGES (WAN-065)
+  ULONG media_modes = 0;  // SET_DEFAULT_MEDIA_DETECTION (WAN-063)
+  ULONG line_states = 0;  // SET_STATUS_MESSAGES (WAN-065)
   ULONG address_states = 0;
 };
 
@@ -148,9 +146,9 @@ struct WmpLine {
 struct WmpCounts {
   uint64_t line_up = 0, line_down = 0, fragment = 0, tapi = 0, status_complete = 0;
   uint64_t receive = 0, receive_complete = 0, send_complete = 0;
-  uint64_t offers_rejected = 0;    // incoming calls not indicated (WAN-063)
-  uint64_t events_unmatched = 0;   // NIC events for no call / no up link
-  uint64_t sends_refused = 0;      // MiniportWanSend not accepted
+  uint64_t offers_rejected = 0;           // incoming calls not indicated (WAN-063)
+  uint64_t events_unmatched = 0;          // NIC events for no call / no up link
+  uint64_t sends_refused = 0;             // MiniportWanSend not accepted
   std::map<ULONG, uint64_t> tapi_msgs;    // LINE_* -> count
   std::map<ULONG, uint64_t> call_states;  // LINECALLSTATE_* -> count
 };
@@ -188,8 +186,8 @@ struct WmpAdapter {
   bool provider_up = false;
   ULONG device_id_base = 0;
   std::vector<WmpLine> lines;
-  std::vector<std::unique_ptr<WmpCall>> calls;  // every call ever; closed ones kept
-  std::vector<std::unique_ptr<WmpLink>> links;  // every link ever
+  std::vector<std::unique_ptr<WmpCall>> calls;   // every call ever; closed ones kept
+  std::vector<std::unique_ptr<WmpLink>> links;   // every link ever
   std::vector<std::deque<PNDIS_WAN_PACKET>> tx;  // per channel, in Transmit order
   std::vector<uint64_t> speed_bps;               // per channel, last known
   WmpPendingRequest pending;
@@ -239,8 +237,8 @@ class Wmp : public Driver {
                                    NDIS_HANDLE adapter_handle);
   virtual void OnIsr(WmpAdapter& a, PBOOLEAN recognized, PBOOLEAN queue_dpc);
   virtual void OnHandleInterrupt(WmpAdapter& a);
-  virtual NDIS_STATUS OnRequest(WmpAdapter& a, bool query, NDIS_OID oid, PVOID buffer,
-                                ULONG length, PULONG bytes_done, PULONG bytes_needed);
+  virtual NDIS_STATUS OnRequest(WmpAdapter& a, bool query, NDIS_OID oid, PVOID buffer, ULONG length,
+                                PULONG bytes_done, PULONG bytes_needed);
   virtual NDIS_STATUS OnWanSend(WmpAdapter& a, NDIS_HANDLE link_handle, PNDIS_WAN_PACKET packet);
   virtual void OnHalt(WmpAdapter& a);
   virtual NDIS_STATUS OnReset(WmpAdapter& a, PBOOLEAN addressing_reset);

@@ -44,9 +44,9 @@ struct GetIdRequest {
   HDRV_LINE hd_line = 0;
   ULONG address_id = 0;
   HDRV_CALL hd_call = 0;
-  ULONG select = 0;          // LINECALLSELECT_*
-  std::string device_class;  // without the terminating NUL
-  ULONG device_id_total = 0; // usable bytes of DeviceID: min(ulTotalSize, what the buffer holds)
+  ULONG select = 0;           // LINECALLSELECT_*
+  std::string device_class;   // without the terminating NUL
+  ULONG device_id_total = 0;  // usable bytes of DeviceID: min(ulTotalSize, what the buffer holds)
 };
 
 struct GetIdParse {
