@@ -15,6 +15,8 @@ PACKAGES=(
   clang               # the compiler (.bazelrc: CC=clang)
   libclang-rt-14-dev  # ASan/UBSan/libFuzzer runtimes for --config=asan/ubsan/fuzz
   llvm-14             # llvm-profdata-14, llvm-cov-14 for tools/coverage.sh
+  lld                 # the linker of the asan and fuzz configs (.bazelrc says why)
+  clang-format        # tools/check_format.sh, run by CI
   googletest          # GoogleTest/GoogleMock sources at /usr/src/googletest
   libbenchmark-dev    # Google Benchmark for *_benchmark targets
 )
@@ -62,7 +64,7 @@ fi
 
 # The files and tools the build reads, whatever installed them.
 for f in /usr/bin/bazel /usr/bin/clang /usr/bin/clang++ /usr/bin/llvm-profdata-14 \
-         /usr/bin/llvm-cov-14 /usr/share/bazel/rules/cc /usr/share/bazel/rules/java \
+         /usr/bin/llvm-cov-14 /usr/bin/ld.lld /usr/bin/clang-format /usr/share/bazel/rules/cc /usr/share/bazel/rules/java \
          /usr/src/googletest/googletest/include/gtest/gtest.h; do
   [ -e "$f" ] || die "expected $f after installing ${names[*]}; the packages look broken"
 done

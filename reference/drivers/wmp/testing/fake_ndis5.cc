@@ -57,7 +57,7 @@ void FakeNdis5::RaiseInterrupt() {
   chars_.ISRHandler(&recognized, &queue, adapter_context_);
   in_isr = old_isr;
   irql = old;
-  calls.push_back({"MiniportISR", recognized});
+  calls.push_back({.fn = "MiniportISR", .status = static_cast<NDIS_STATUS>(recognized)});
   if (recognized && queue) dpc_pending = true;
 }
 
@@ -223,18 +223,18 @@ VOID NdisMIndicateStatusComplete(NDIS_HANDLE) {
   FakeNdis5* f = FakeNdis5::active();
   if (f->in_isr || f->locks_held > 0) ++f->violations;
   f->bracket_depth = 0;
-  f->calls.push_back({"NdisMIndicateStatusComplete"});
+  f->calls.push_back({.fn = "NdisMIndicateStatusComplete"});
 }
 
 VOID NdisMQueryInformationComplete(NDIS_HANDLE, NDIS_STATUS s) {
   FakeNdis5* f = FakeNdis5::active();
   f->request_completions.push_back(s);
-  f->calls.push_back({"NdisMQueryInformationComplete", s});
+  f->calls.push_back({.fn = "NdisMQueryInformationComplete", .status = s});
 }
 VOID NdisMSetInformationComplete(NDIS_HANDLE, NDIS_STATUS s) {
   FakeNdis5* f = FakeNdis5::active();
   f->request_completions.push_back(s);
-  f->calls.push_back({"NdisMSetInformationComplete", s});
+  f->calls.push_back({.fn = "NdisMSetInformationComplete", .status = s});
 }
 
 VOID NdisMWanSendComplete(NDIS_HANDLE, PNDIS_WAN_PACKET p, NDIS_STATUS s) {

@@ -93,7 +93,6 @@ class CallManager : public CmCore {
 
   Config cm_config_;
   NDIS_HANDLE protocol_handle_ = nullptr;
-  NDIS_STRING name_string_{};
   std::vector<WCHAR> name_buffer_;
 };
 
