@@ -1,6 +1,6 @@
 // Benchmarks of the reference stack under the rule monitor (Google
 // Benchmark). Figures go in issue notes, never in tests:
-//   bazel run -c opt //reference/stack:stack_benchmark
+//   bazel run -c opt //benchmarks:stack_benchmark
 //
 //   BM_Lifecycle            one full AF lifecycle per iteration: load a CM,
 //                           a client and a CoNDIS miniport, bind, register,

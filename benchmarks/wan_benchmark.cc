@@ -1,7 +1,7 @@
 // Throughput of WAN status indications through the reference stack under
 // the rule monitor (Google Benchmark). Figures go in issue notes, never in
 // tests:
-//   bazel run -c opt //reference/stack:wan_benchmark
+//   bazel run -c opt //benchmarks:wan_benchmark
 //
 //   BM_WanIndications/K   an established link (W1 over the software NIC);
 //                         each iteration latches K receive errors (crc,
