@@ -13,8 +13,19 @@ CallManager* OwnerOf(NDIS_HANDLE binding_ctx) {
 }
 }  // namespace
 
+// AF-009: a stand-alone CM creates and deletes VCs with NdisCo*, and
+// activates and deactivates them with NdisCm*.
+constexpr CmCallFamily kStandaloneCmFamily = {
+    &NdisCoCreateVc,
+    &NdisCoDeleteVc,
+    &NdisCmActivateVc,
+    &NdisCmDeactivateVc,
+    "own:NdisCmDispatchIncomingCall",
+    "own:NdisCmNotifyCloseAddressFamily",
+};
+
 CallManager::CallManager(Config config, std::string name)
-    : CmCore(std::move(name), config), cm_config_(std::move(config)) {}
+    : CmCore(std::move(name), config, kStandaloneCmFamily), cm_config_(std::move(config)) {}
 
 CallManager::~CallManager() = default;
 
@@ -165,49 +176,6 @@ void CallManager::FinishUnbind(CmPort& port) {
   port.state = CmPort::State::kDown;
   // AF-122: an unbind that returned PENDING is completed here.
   if (!port.shutdown_inline) NdisCompleteUnbindAdapterEx(port.unbind_context);
-}
-
-// ---------------------------------------------------------------------------
-// Edge: the stand-alone CM uses the NdisCm* / NdisCo* forms (AF-009).
-
-NDIS_STATUS CallManager::EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) {
-  // AF-101: the AF handle of the SAP's AF, on this CM's binding.
-  return NdisCoCreateVc(af.port->ndis_handle, af.ndis_af, &vc, ndis_vc);
-}
-NDIS_STATUS CallManager::EdgeDeleteVc(CmVc& vc) { return NdisCoDeleteVc(vc.ndis_vc); }
-NDIS_STATUS CallManager::EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) {
-  return NdisCmActivateVc(vc.ndis_vc, params);
-}
-NDIS_STATUS CallManager::EdgeDeactivateVc(CmVc& vc) { return NdisCmDeactivateVc(vc.ndis_vc); }
-void CallManager::EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) {
-  NdisCmOpenAddressFamilyComplete(status, af.ndis_af,
-                                  status == NDIS_STATUS_SUCCESS ? &af : nullptr);
-}
-void CallManager::EdgeCloseAfComplete(CmAf& af) {
-  NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, af.ndis_af);
-}
-void CallManager::EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) {
-  NdisCmRegisterSapComplete(status, sap.ndis_sap, status == NDIS_STATUS_SUCCESS ? &sap : nullptr);
-}
-void CallManager::EdgeDeregisterSapComplete(CmSap& sap) {
-  NdisCmDeregisterSapComplete(NDIS_STATUS_SUCCESS, sap.ndis_sap);
-}
-void CallManager::EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) {
-  NdisCmMakeCallComplete(status, vc.ndis_vc, nullptr, nullptr, vc.params);
-}
-void CallManager::EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) {
-  NdisCmCloseCallComplete(status, vc.ndis_vc, nullptr);
-}
-NDIS_STATUS CallManager::EdgeDispatchIncomingCall(CmVc& vc) {
-  NDIS_STATUS s = NdisCmDispatchIncomingCall(vc.sap->ndis_sap, vc.ndis_vc, &vc.own_params);
-  log_.Add({"own:NdisCmDispatchIncomingCall", s, vc.sap->ndis_sap, vc.ndis_vc});
-  return s;
-}
-void CallManager::EdgeDispatchCallConnected(CmVc& vc) { NdisCmDispatchCallConnected(vc.ndis_vc); }
-NDIS_STATUS CallManager::EdgeNotifyCloseAf(CmAf& af) {
-  NDIS_STATUS s = NdisCmNotifyCloseAddressFamily(af.ndis_af);
-  log_.Add({"own:NdisCmNotifyCloseAddressFamily", s, af.ndis_af});
-  return s;
 }
 
 // ---------------------------------------------------------------------------

@@ -56,8 +56,8 @@ const char* ToString(CmVcState s) {
   return "?";
 }
 
-CmCore::CmCore(std::string name, Config config)
-    : Driver(std::move(name)), config_(std::move(config)) {}
+CmCore::CmCore(std::string name, Config config, const CmCallFamily& family)
+    : Driver(std::move(name)), config_(std::move(config)), family_(family) {}
 
 CmCore::~CmCore() = default;
 
@@ -695,6 +695,51 @@ VOID CmCore::CmNotifyCloseAfCompleteThunk(NDIS_HANDLE af_ctx, NDIS_STATUS status
   CmAf* af = static_cast<CmAf*>(af_ctx);
   af->owner->log_.Add({"ProtocolCmNotifyCloseAfComplete", status, af_ctx});
   af->owner->OnNotifyCloseAfComplete(*af, status);
+}
+
+// ---------------------------------------------------------------------------
+// Edge (AF-009, AF-110): the family's VC functions; the completions, the
+// incoming-call dispatch and notify-close are NdisCm* for both families
+// (ndis.h maps the NdisMCm* names onto them).
+
+NDIS_STATUS CmCore::EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) {
+  // AF-101: the AF handle of the SAP's AF, on this driver's binding / adapter.
+  return family_.create_vc(af.port->ndis_handle, af.ndis_af, &vc, ndis_vc);
+}
+NDIS_STATUS CmCore::EdgeDeleteVc(CmVc& vc) { return family_.delete_vc(vc.ndis_vc); }
+NDIS_STATUS CmCore::EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) {
+  return family_.activate_vc(vc.ndis_vc, params);
+}
+NDIS_STATUS CmCore::EdgeDeactivateVc(CmVc& vc) { return family_.deactivate_vc(vc.ndis_vc); }
+void CmCore::EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) {
+  NdisCmOpenAddressFamilyComplete(status, af.ndis_af,
+                                  status == NDIS_STATUS_SUCCESS ? &af : nullptr);
+}
+void CmCore::EdgeCloseAfComplete(CmAf& af) {
+  NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, af.ndis_af);
+}
+void CmCore::EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) {
+  NdisCmRegisterSapComplete(status, sap.ndis_sap, status == NDIS_STATUS_SUCCESS ? &sap : nullptr);
+}
+void CmCore::EdgeDeregisterSapComplete(CmSap& sap) {
+  NdisCmDeregisterSapComplete(NDIS_STATUS_SUCCESS, sap.ndis_sap);
+}
+void CmCore::EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) {
+  NdisCmMakeCallComplete(status, vc.ndis_vc, nullptr, nullptr, vc.params);
+}
+void CmCore::EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) {
+  NdisCmCloseCallComplete(status, vc.ndis_vc, nullptr);
+}
+NDIS_STATUS CmCore::EdgeDispatchIncomingCall(CmVc& vc) {
+  NDIS_STATUS s = NdisCmDispatchIncomingCall(vc.sap->ndis_sap, vc.ndis_vc, &vc.own_params);
+  log_.Add({family_.dispatch_incoming_call_name, s, vc.sap->ndis_sap, vc.ndis_vc});
+  return s;
+}
+void CmCore::EdgeDispatchCallConnected(CmVc& vc) { NdisCmDispatchCallConnected(vc.ndis_vc); }
+NDIS_STATUS CmCore::EdgeNotifyCloseAf(CmAf& af) {
+  NDIS_STATUS s = NdisCmNotifyCloseAddressFamily(af.ndis_af);
+  log_.Add({family_.notify_close_af_name, s, af.ndis_af});
+  return s;
 }
 
 }  // namespace ndisconf::drivers

@@ -9,8 +9,19 @@ CmPort* AdapterOf(NDIS_HANDLE adapter_ctx) { return static_cast<CmPort*>(adapter
 Mcm* OwnerOf(NDIS_HANDLE adapter_ctx) { return static_cast<Mcm*>(AdapterOf(adapter_ctx)->owner); }
 }  // namespace
 
+// AF-009, AF-110: an MCM uses the NdisMCm* forms for its VCs (the other
+// NdisMCm* names are macros of the NdisCm* functions, ndis.h).
+constexpr CmCallFamily kMiniportCmFamily = {
+    &NdisMCmCreateVc,
+    &NdisMCmDeleteVc,
+    &NdisMCmActivateVc,
+    &NdisMCmDeactivateVc,
+    "own:NdisMCmDispatchIncomingCall",
+    "own:NdisMCmNotifyCloseAddressFamily",
+};
+
 Mcm::Mcm(Config config, std::string name)
-    : CmCore(std::move(name), config), mcm_config_(std::move(config)) {}
+    : CmCore(std::move(name), config, kMiniportCmFamily), mcm_config_(std::move(config)) {}
 
 Mcm::~Mcm() = default;
 
@@ -141,48 +152,6 @@ void Mcm::OnHalt(CmPort& adapter, NDIS_HALT_ACTION) {
 void Mcm::OnPortQuiet(CmPort&) {
   // Every AF is closed: a halt waiting for that may return.
   NdisSetEvent(&halt_quiet_);
-}
-
-// ---------------------------------------------------------------------------
-// Edge: the NdisMCm* forms (AF-009, AF-110).
-
-NDIS_STATUS Mcm::EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) {
-  return NdisMCmCreateVc(af.port->ndis_handle, af.ndis_af, &vc, ndis_vc);
-}
-NDIS_STATUS Mcm::EdgeDeleteVc(CmVc& vc) { return NdisMCmDeleteVc(vc.ndis_vc); }
-NDIS_STATUS Mcm::EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) {
-  return NdisMCmActivateVc(vc.ndis_vc, params);
-}
-NDIS_STATUS Mcm::EdgeDeactivateVc(CmVc& vc) { return NdisMCmDeactivateVc(vc.ndis_vc); }
-void Mcm::EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) {
-  NdisMCmOpenAddressFamilyComplete(status, af.ndis_af,
-                                   status == NDIS_STATUS_SUCCESS ? &af : nullptr);
-}
-void Mcm::EdgeCloseAfComplete(CmAf& af) {
-  NdisMCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, af.ndis_af);
-}
-void Mcm::EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) {
-  NdisMCmRegisterSapComplete(status, sap.ndis_sap, status == NDIS_STATUS_SUCCESS ? &sap : nullptr);
-}
-void Mcm::EdgeDeregisterSapComplete(CmSap& sap) {
-  NdisMCmDeregisterSapComplete(NDIS_STATUS_SUCCESS, sap.ndis_sap);
-}
-void Mcm::EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) {
-  NdisMCmMakeCallComplete(status, vc.ndis_vc, nullptr, nullptr, vc.params);
-}
-void Mcm::EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) {
-  NdisMCmCloseCallComplete(status, vc.ndis_vc, nullptr);
-}
-NDIS_STATUS Mcm::EdgeDispatchIncomingCall(CmVc& vc) {
-  NDIS_STATUS s = NdisMCmDispatchIncomingCall(vc.sap->ndis_sap, vc.ndis_vc, &vc.own_params);
-  log_.Add({"own:NdisMCmDispatchIncomingCall", s, vc.sap->ndis_sap, vc.ndis_vc});
-  return s;
-}
-void Mcm::EdgeDispatchCallConnected(CmVc& vc) { NdisMCmDispatchCallConnected(vc.ndis_vc); }
-NDIS_STATUS Mcm::EdgeNotifyCloseAf(CmAf& af) {
-  NDIS_STATUS s = NdisMCmNotifyCloseAddressFamily(af.ndis_af);
-  log_.Add({"own:NdisMCmNotifyCloseAddressFamily", s, af.ndis_af});
-  return s;
 }
 
 // ---------------------------------------------------------------------------

@@ -55,19 +55,6 @@ class CallManager : public CmCore {
   virtual void OnCloseAdapterComplete(CmPort& port);
 
  protected:
-  NDIS_STATUS EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) override;
-  NDIS_STATUS EdgeDeleteVc(CmVc& vc) override;
-  NDIS_STATUS EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) override;
-  NDIS_STATUS EdgeDeactivateVc(CmVc& vc) override;
-  void EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) override;
-  void EdgeCloseAfComplete(CmAf& af) override;
-  void EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) override;
-  void EdgeDeregisterSapComplete(CmSap& sap) override;
-  void EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) override;
-  void EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) override;
-  NDIS_STATUS EdgeDispatchIncomingCall(CmVc& vc) override;
-  void EdgeDispatchCallConnected(CmVc& vc) override;
-  NDIS_STATUS EdgeNotifyCloseAf(CmAf& af) override;
   void OnPortQuiet(CmPort& port) override;
 
  private:

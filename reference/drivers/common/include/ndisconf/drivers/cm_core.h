@@ -6,8 +6,10 @@
 // NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS (AF-131). What differs between a
 // CM and an MCM is only which NDIS function family it calls (AF-009, AF-110:
 // NdisCm* / NdisCo* versus NdisMCm*) and what starts a shutdown (CM:
-// ProtocolUnbindAdapterEx, AF-061; MCM: MiniportHaltEx, AF-062). Those are
-// the pure virtual "edge" functions below; CallManager and Mcm implement them.
+// ProtocolUnbindAdapterEx, AF-061; MCM: MiniportHaltEx, AF-062). The first is
+// the CmCallFamily each hands to the constructor, which the virtual "edge"
+// functions below call through; the second is OnPortQuiet, which CallManager
+// and Mcm implement.
 //
 // Contexts: NDIS gets a CmPort* as CallMgrBindingContext (the CM's
 // ProtocolBindingContext, or the MCM's MiniportAdapterContext), a CmAf* as
@@ -26,6 +28,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ndisconf/drivers/support.h"
@@ -134,11 +137,27 @@ struct CmVc {
   NDIS_STATUS call_status = NDIS_STATUS_SUCCESS;  // last call outcome
 };
 
+// The NDIS functions that differ between a stand-alone CM and an MCM (AF-009,
+// AF-110). Only VC creation, deletion, activation and deactivation are
+// distinct functions; ndis.h defines the other NdisMCm* names (the open /
+// close / SAP / call completions, incoming-call dispatch and notify-close) as
+// macros of their NdisCm* forms, so both families call those directly.
+struct CmCallFamily {
+  // NdisCoCreateVc(NdisBindingHandle, ...) / NdisMCmCreateVc(MiniportAdapterHandle, ...).
+  NDIS_STATUS (*create_vc)(NDIS_HANDLE, NDIS_HANDLE, NDIS_HANDLE, PNDIS_HANDLE);
+  NDIS_STATUS (*delete_vc)(NDIS_HANDLE);
+  NDIS_STATUS (*activate_vc)(NDIS_HANDLE, PCO_CALL_PARAMETERS);
+  NDIS_STATUS (*deactivate_vc)(NDIS_HANDLE);
+  // The names the driver's log records its own calls under (literals).
+  std::string_view dispatch_incoming_call_name;  // "own:NdisCmDispatchIncomingCall", ...
+  std::string_view notify_close_af_name;         // "own:NdisCmNotifyCloseAddressFamily", ...
+};
+
 class CmCore : public Driver {
  public:
   using Config = CmConfig;
 
-  CmCore(std::string name, Config config);
+  CmCore(std::string name, Config config, const CmCallFamily& family);
   ~CmCore() override;
 
   const Config& config() const { return config_; }
@@ -183,20 +202,21 @@ class CmCore : public Driver {
   virtual void OnNotifyCloseAfComplete(CmAf& af, NDIS_STATUS status);
 
  protected:
-  // ---- Edge: the NDIS call family (AF-009, AF-110). ----
-  virtual NDIS_STATUS EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc) = 0;
-  virtual NDIS_STATUS EdgeDeleteVc(CmVc& vc) = 0;
-  virtual NDIS_STATUS EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params) = 0;
-  virtual NDIS_STATUS EdgeDeactivateVc(CmVc& vc) = 0;
-  virtual void EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af) = 0;
-  virtual void EdgeCloseAfComplete(CmAf& af) = 0;
-  virtual void EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap) = 0;
-  virtual void EdgeDeregisterSapComplete(CmSap& sap) = 0;
-  virtual void EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc) = 0;
-  virtual void EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) = 0;
-  virtual NDIS_STATUS EdgeDispatchIncomingCall(CmVc& vc) = 0;
-  virtual void EdgeDispatchCallConnected(CmVc& vc) = 0;
-  virtual NDIS_STATUS EdgeNotifyCloseAf(CmAf& af) = 0;
+  // ---- Edge: the NDIS calls of the driver's call family (AF-009, AF-110). ----
+  // Virtual so that a test's or seeded-bug variant's subclass can change one.
+  virtual NDIS_STATUS EdgeCreateVc(CmAf& af, CmVc& vc, PNDIS_HANDLE ndis_vc);
+  virtual NDIS_STATUS EdgeDeleteVc(CmVc& vc);
+  virtual NDIS_STATUS EdgeActivateVc(CmVc& vc, PCO_CALL_PARAMETERS params);
+  virtual NDIS_STATUS EdgeDeactivateVc(CmVc& vc);
+  virtual void EdgeOpenAfComplete(NDIS_STATUS status, CmAf& af);
+  virtual void EdgeCloseAfComplete(CmAf& af);
+  virtual void EdgeRegisterSapComplete(NDIS_STATUS status, CmSap& sap);
+  virtual void EdgeDeregisterSapComplete(CmSap& sap);
+  virtual void EdgeMakeCallComplete(NDIS_STATUS status, CmVc& vc);
+  virtual void EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc);
+  virtual NDIS_STATUS EdgeDispatchIncomingCall(CmVc& vc);
+  virtual void EdgeDispatchCallConnected(CmVc& vc);
+  virtual NDIS_STATUS EdgeNotifyCloseAf(CmAf& af);
   // The port's shutdown may finish: every AF opened on it is closed (or its
   // client answered the notify-close with an error). CM: close the
   // binding; MCM: nothing left to do.
@@ -216,6 +236,7 @@ class CmCore : public Driver {
   Config config_;
 
  private:
+  const CmCallFamily& family_;  // a constant of the subclass's own file
   bool HasChildren(const CmAf& af) const;
   void MaybeFinishClose(CmAf& af);
   void CompleteClose(CmAf& af);
