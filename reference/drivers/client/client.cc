@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ndisconf/drivers/names.h"
+#include "ndisconf/drivers/ndis6_characteristics.h"
 
 namespace ndisconf::drivers {
 
@@ -42,38 +43,18 @@ bool Client::Later(ClBinding& binding, std::function<void()> fn) {
 // Registration (AF-130, AF-137).
 
 NDIS_PROTOCOL_DRIVER_CHARACTERISTICS Client::MakeProtocolCharacteristics() {
-  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS;
-  c.Header.Revision = NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.MajorNdisVersion = 6;
-  c.MinorNdisVersion = 0;
-  c.MajorDriverVersion = 1;
+  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c = Ndis6ProtocolCharacteristics();
   c.SetOptionsHandler = &SetOptionsThunk;
   c.BindAdapterHandlerEx = &BindAdapterThunk;
   c.UnbindAdapterHandlerEx = &UnbindAdapterThunk;
   c.OpenAdapterCompleteHandlerEx = &OpenAdapterCompleteThunk;
   c.CloseAdapterCompleteHandlerEx = &CloseAdapterCompleteThunk;
-  c.NetPnPEventHandler = &NetPnPEventThunk;
-  c.UninstallHandler = &UninstallThunk;
-  c.OidRequestCompleteHandler = &OidRequestCompleteThunk;
-  c.StatusHandlerEx = &StatusExThunk;
-  c.ReceiveNetBufferListsHandler = &ReceiveThunk;
-  c.SendNetBufferListsCompleteHandler = &SendCompleteThunk;
   return c;
 }
 
 NDIS_PROTOCOL_CO_CHARACTERISTICS Client::MakeCoCharacteristics() {
-  NDIS_PROTOCOL_CO_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS;
-  c.Header.Revision = NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1;
-  c.CoStatusHandlerEx = &CoStatusExThunk;
+  NDIS_PROTOCOL_CO_CHARACTERISTICS c = Ndis6ProtocolCoCharacteristics();
   c.CoAfRegisterNotifyHandler = &CoAfRegisterNotifyThunk;  // AF-023: fully functional
-  c.CoReceiveNetBufferListsHandler = &CoReceiveThunk;
-  c.CoSendNetBufferListsCompleteHandler = &CoSendCompleteThunk;
   return c;
 }
 
@@ -145,15 +126,7 @@ NDIS_STATUS Client::OnBindAdapter(NDIS_HANDLE bind_context, PNDIS_BIND_PARAMETER
   b.index = bindings_.size();
   b.bind_context = bind_context;
   bindings_.push_back(std::move(owned));
-  NDIS_OPEN_PARAMETERS open;
-  NdisZeroMemory(&open, sizeof(open));
-  open.Header.Type = NDIS_OBJECT_TYPE_OPEN_PARAMETERS;
-  open.Header.Revision = NDIS_OPEN_PARAMETERS_REVISION_1;
-  open.Header.Size = NDIS_SIZEOF_OPEN_PARAMETERS_REVISION_1;
-  open.AdapterName = params != nullptr ? params->AdapterName : nullptr;
-  open.MediumArray = config_.media.data();
-  open.MediumArraySize = static_cast<UINT>(config_.media.size());
-  open.SelectedMediumIndex = &b.selected_medium;
+  NDIS_OPEN_PARAMETERS open = Ndis6OpenParameters(params, config_.media, &b.selected_medium);
   NDIS_STATUS s = NdisOpenAdapterEx(protocol_handle_, &b, &open, bind_context, &b.ndis_binding);
   if (s == NDIS_STATUS_PENDING) return NDIS_STATUS_PENDING;
   b.state = s == NDIS_STATUS_SUCCESS ? ClBinding::State::kBound : ClBinding::State::kDown;
@@ -613,23 +586,12 @@ VOID Client::CloseAdapterCompleteThunk(NDIS_HANDLE binding_ctx) {
   b->owner->OnCloseAdapterComplete(*b);
 }
 
-NDIS_STATUS Client::NetPnPEventThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
-VOID Client::UninstallThunk(VOID) {}
-VOID Client::OidRequestCompleteThunk(NDIS_HANDLE, PVOID, NDIS_STATUS) {}
-VOID Client::StatusExThunk(NDIS_HANDLE, PVOID) {}
-VOID Client::ReceiveThunk(NDIS_HANDLE, PVOID, ULONG, ULONG, ULONG) {}
-VOID Client::SendCompleteThunk(NDIS_HANDLE, PVOID, ULONG) {}
-VOID Client::CoStatusExThunk(NDIS_HANDLE, NDIS_HANDLE, PVOID) {}
-
 VOID Client::CoAfRegisterNotifyThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_FAMILY af) {
   ClBinding* b = BindingOf(binding_ctx);
   b->owner->log_.Add({"ProtocolCoAfRegisterNotify", NDIS_STATUS_SUCCESS, binding_ctx, nullptr,
                       nullptr, af != nullptr ? af->AddressFamily : 0});
   b->owner->OnAfRegisterNotify(*b, af);
 }
-
-VOID Client::CoReceiveThunk(NDIS_HANDLE, NDIS_HANDLE, PNET_BUFFER_LIST, ULONG, ULONG) {}
-VOID Client::CoSendCompleteThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG) {}
 
 NDIS_STATUS Client::ClCreateVcThunk(NDIS_HANDLE af_ctx, NDIS_HANDLE ndis_vc, PNDIS_HANDLE out) {
   ClAf* af = AfOf(af_ctx);

@@ -3,6 +3,7 @@
 #include "ndisconf/drivers/cm.h"
 
 #include "ndisconf/drivers/names.h"
+#include "ndisconf/drivers/ndis6_characteristics.h"
 
 namespace ndisconf::drivers {
 
@@ -33,39 +34,19 @@ CallManager::~CallManager() = default;
 // Registration.
 
 NDIS_PROTOCOL_DRIVER_CHARACTERISTICS CallManager::MakeProtocolCharacteristics() {
-  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS;
-  c.Header.Revision = NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.MajorNdisVersion = 6;
-  c.MinorNdisVersion = 0;
-  c.MajorDriverVersion = 1;
+  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c = Ndis6ProtocolCharacteristics();
   c.SetOptionsHandler = &SetOptionsThunk;
   c.BindAdapterHandlerEx = &BindAdapterThunk;
   c.UnbindAdapterHandlerEx = &UnbindAdapterThunk;
   c.OpenAdapterCompleteHandlerEx = &OpenAdapterCompleteThunk;
   c.CloseAdapterCompleteHandlerEx = &CloseAdapterCompleteThunk;
-  c.NetPnPEventHandler = &NetPnPEventThunk;
-  c.UninstallHandler = &UninstallThunk;
-  c.OidRequestCompleteHandler = &OidRequestCompleteThunk;
-  c.StatusHandlerEx = &StatusExThunk;
-  c.ReceiveNetBufferListsHandler = &ReceiveThunk;
-  c.SendNetBufferListsCompleteHandler = &SendCompleteThunk;
   return c;
 }
 
 NDIS_PROTOCOL_CO_CHARACTERISTICS CallManager::MakeCoCharacteristics() {
-  NDIS_PROTOCOL_CO_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS;
-  c.Header.Revision = NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1;
-  c.CoStatusHandlerEx = &CoStatusExThunk;
+  NDIS_PROTOCOL_CO_CHARACTERISTICS c = Ndis6ProtocolCoCharacteristics();
   // AF-023: a stand-alone CM registers a CoAfRegisterNotify that just returns.
   c.CoAfRegisterNotifyHandler = &CoAfRegisterNotifyThunk;
-  c.CoReceiveNetBufferListsHandler = &CoReceiveThunk;
-  c.CoSendNetBufferListsCompleteHandler = &CoSendCompleteThunk;
   return c;
 }
 
@@ -105,15 +86,7 @@ NDIS_STATUS CallManager::OnSetOptions(NDIS_HANDLE ndis_driver_handle) {
 NDIS_STATUS CallManager::OnBindAdapter(NDIS_HANDLE bind_context, PNDIS_BIND_PARAMETERS params) {
   CmPort& port = NewPort();
   port.bind_context = bind_context;
-  NDIS_OPEN_PARAMETERS open;
-  NdisZeroMemory(&open, sizeof(open));
-  open.Header.Type = NDIS_OBJECT_TYPE_OPEN_PARAMETERS;
-  open.Header.Revision = NDIS_OPEN_PARAMETERS_REVISION_1;
-  open.Header.Size = NDIS_SIZEOF_OPEN_PARAMETERS_REVISION_1;
-  open.AdapterName = params != nullptr ? params->AdapterName : nullptr;
-  open.MediumArray = cm_config_.media.data();
-  open.MediumArraySize = static_cast<UINT>(cm_config_.media.size());
-  open.SelectedMediumIndex = &port.selected_medium;
+  NDIS_OPEN_PARAMETERS open = Ndis6OpenParameters(params, cm_config_.media, &port.selected_medium);
   // ProtocolBindingContext = the port.
   NDIS_STATUS s =
       NdisOpenAdapterEx(protocol_handle_, &port, &open, bind_context, &port.ndis_handle);
@@ -217,14 +190,6 @@ VOID CallManager::CloseAdapterCompleteThunk(NDIS_HANDLE binding_ctx) {
   self->OnCloseAdapterComplete(*PortOf(binding_ctx));
 }
 
-NDIS_STATUS CallManager::NetPnPEventThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
-VOID CallManager::UninstallThunk(VOID) {}
-VOID CallManager::OidRequestCompleteThunk(NDIS_HANDLE, PVOID, NDIS_STATUS) {}
-VOID CallManager::StatusExThunk(NDIS_HANDLE, PVOID) {}
-VOID CallManager::ReceiveThunk(NDIS_HANDLE, PVOID, ULONG, ULONG, ULONG) {}
-VOID CallManager::SendCompleteThunk(NDIS_HANDLE, PVOID, ULONG) {}
-VOID CallManager::CoStatusExThunk(NDIS_HANDLE, NDIS_HANDLE, PVOID) {}
-
 VOID CallManager::CoAfRegisterNotifyThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_FAMILY af) {
   // AF-023: a stand-alone CM is not a client; it just returns (OQ-04 says
   // NDIS may still call it). Recorded so tests can see whether NDIS did.
@@ -232,8 +197,5 @@ VOID CallManager::CoAfRegisterNotifyThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_F
       ->log_.Add({"ProtocolCoAfRegisterNotify", NDIS_STATUS_SUCCESS, binding_ctx, nullptr, nullptr,
                   af != nullptr ? af->AddressFamily : 0});
 }
-
-VOID CallManager::CoReceiveThunk(NDIS_HANDLE, NDIS_HANDLE, PNET_BUFFER_LIST, ULONG, ULONG) {}
-VOID CallManager::CoSendCompleteThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG) {}
 
 }  // namespace ndisconf::drivers

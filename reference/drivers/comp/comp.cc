@@ -1,6 +1,8 @@
 // Implementation of ndisconf/drivers/comp.h.
 #include "ndisconf/drivers/comp.h"
 
+#include "ndisconf/drivers/ndis6_characteristics.h"
+
 namespace ndisconf::drivers {
 
 Comp::Comp(Config config, std::string name) : Driver(std::move(name)), config_(config) {}
@@ -13,38 +15,15 @@ size_t Comp::live_vcs() const {
 }
 
 NDIS_MINIPORT_DRIVER_CHARACTERISTICS Comp::MakeMiniportCharacteristics() {
-  NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
-  c.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.MajorNdisVersion = 6;
-  c.MinorNdisVersion = 0;
-  c.MajorDriverVersion = 1;
+  NDIS_MINIPORT_DRIVER_CHARACTERISTICS c = Ndis6MiniportCharacteristics();
   c.SetOptionsHandler = &SetOptionsThunk;
   c.InitializeHandlerEx = &InitializeThunk;
   c.HaltHandlerEx = &HaltThunk;
-  c.UnloadHandler = &UnloadThunk;
-  c.PauseHandler = &PauseThunk;
-  c.RestartHandler = &RestartThunk;
-  c.OidRequestHandler = &OidRequestThunk;
-  c.SendNetBufferListsHandler = &SendThunk;
-  c.ReturnNetBufferListsHandler = &ReturnThunk;
-  c.CancelSendHandler = &CancelSendThunk;
-  c.CheckForHangHandlerEx = &CheckForHangThunk;
-  c.ResetHandlerEx = &ResetThunk;
-  c.DevicePnPEventNotifyHandler = &DevicePnPThunk;
-  c.ShutdownHandlerEx = &ShutdownThunk;
-  c.CancelOidRequestHandler = &CancelOidThunk;
   return c;
 }
 
 NDIS_MINIPORT_CO_CHARACTERISTICS Comp::MakeMiniportCoCharacteristics() {
-  NDIS_MINIPORT_CO_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS;
-  c.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1;
+  NDIS_MINIPORT_CO_CHARACTERISTICS c = Ndis6MiniportCoCharacteristics();
   c.CoCreateVcHandler = &CoCreateVcThunk;
   c.CoDeleteVcHandler = &CoDeleteVcThunk;
   c.CoActivateVcHandler = &CoActivateVcThunk;
@@ -164,22 +143,6 @@ VOID Comp::HaltThunk(NDIS_HANDLE adapter_ctx, NDIS_HALT_ACTION action) {
   adapter->owner->log_.Add({"MiniportHaltEx", NDIS_STATUS_SUCCESS, adapter_ctx, nullptr, nullptr,
                             static_cast<uint64_t>(action)});
 }
-
-VOID Comp::UnloadThunk(PDRIVER_OBJECT) {}
-NDIS_STATUS Comp::PauseThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
-NDIS_STATUS Comp::RestartThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
-NDIS_STATUS Comp::OidRequestThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_NOT_SUPPORTED; }
-VOID Comp::SendThunk(NDIS_HANDLE, PVOID, ULONG, ULONG) {}
-VOID Comp::ReturnThunk(NDIS_HANDLE, PVOID, ULONG) {}
-VOID Comp::CancelSendThunk(NDIS_HANDLE, PVOID) {}
-BOOLEAN Comp::CheckForHangThunk(NDIS_HANDLE) { return FALSE; }
-NDIS_STATUS Comp::ResetThunk(NDIS_HANDLE, BOOLEAN* addressing_reset) {
-  if (addressing_reset != nullptr) *addressing_reset = FALSE;
-  return NDIS_STATUS_SUCCESS;
-}
-VOID Comp::DevicePnPThunk(NDIS_HANDLE, PVOID) {}
-VOID Comp::ShutdownThunk(NDIS_HANDLE, ULONG) {}
-VOID Comp::CancelOidThunk(NDIS_HANDLE, PVOID) {}
 
 NDIS_STATUS Comp::CoCreateVcThunk(NDIS_HANDLE adapter_ctx, NDIS_HANDLE ndis_vc,
                                   PNDIS_HANDLE vc_context) {

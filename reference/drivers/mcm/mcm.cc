@@ -2,6 +2,8 @@
 // reference MCM. The call-manager handlers are CmCore's.
 #include "ndisconf/drivers/mcm.h"
 
+#include "ndisconf/drivers/ndis6_characteristics.h"
+
 namespace ndisconf::drivers {
 
 namespace {
@@ -26,38 +28,15 @@ Mcm::Mcm(Config config, std::string name)
 Mcm::~Mcm() = default;
 
 NDIS_MINIPORT_DRIVER_CHARACTERISTICS Mcm::MakeMiniportCharacteristics() {
-  NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
-  c.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-  c.MajorNdisVersion = 6;
-  c.MinorNdisVersion = 0;
-  c.MajorDriverVersion = 1;
+  NDIS_MINIPORT_DRIVER_CHARACTERISTICS c = Ndis6MiniportCharacteristics();
   c.SetOptionsHandler = &SetOptionsThunk;
   c.InitializeHandlerEx = &InitializeThunk;
   c.HaltHandlerEx = &HaltThunk;
-  c.UnloadHandler = &UnloadThunk;
-  c.PauseHandler = &PauseThunk;
-  c.RestartHandler = &RestartThunk;
-  c.OidRequestHandler = &OidRequestThunk;
-  c.SendNetBufferListsHandler = &SendThunk;
-  c.ReturnNetBufferListsHandler = &ReturnThunk;
-  c.CancelSendHandler = &CancelSendThunk;
-  c.CheckForHangHandlerEx = &CheckForHangThunk;
-  c.ResetHandlerEx = &ResetThunk;
-  c.DevicePnPEventNotifyHandler = &DevicePnPThunk;
-  c.ShutdownHandlerEx = &ShutdownThunk;
-  c.CancelOidRequestHandler = &CancelOidThunk;
   return c;
 }
 
 NDIS_MINIPORT_CO_CHARACTERISTICS Mcm::MakeMiniportCoCharacteristics() {
-  NDIS_MINIPORT_CO_CHARACTERISTICS c;
-  NdisZeroMemory(&c, sizeof(c));
-  c.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS;
-  c.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1;
-  c.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1;
+  NDIS_MINIPORT_CO_CHARACTERISTICS c = Ndis6MiniportCoCharacteristics();
   // AF-133: an MCM's VCs are created through its ProtocolCoCreateVc /
   // ProtocolCoDeleteVc; the miniport members stay NULL.
   c.CoCreateVcHandler = nullptr;
@@ -180,22 +159,6 @@ VOID Mcm::HaltThunk(NDIS_HANDLE adapter_ctx, NDIS_HALT_ACTION action) {
   self->OnHalt(*AdapterOf(adapter_ctx), action);
   self->log_.Add({"MiniportHaltEx:ret", NDIS_STATUS_SUCCESS, adapter_ctx});
 }
-
-VOID Mcm::UnloadThunk(PDRIVER_OBJECT) {}
-NDIS_STATUS Mcm::PauseThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
-NDIS_STATUS Mcm::RestartThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_SUCCESS; }
-NDIS_STATUS Mcm::OidRequestThunk(NDIS_HANDLE, PVOID) { return NDIS_STATUS_NOT_SUPPORTED; }
-VOID Mcm::SendThunk(NDIS_HANDLE, PVOID, ULONG, ULONG) {}
-VOID Mcm::ReturnThunk(NDIS_HANDLE, PVOID, ULONG) {}
-VOID Mcm::CancelSendThunk(NDIS_HANDLE, PVOID) {}
-BOOLEAN Mcm::CheckForHangThunk(NDIS_HANDLE) { return FALSE; }
-NDIS_STATUS Mcm::ResetThunk(NDIS_HANDLE, BOOLEAN* addressing_reset) {
-  if (addressing_reset != nullptr) *addressing_reset = FALSE;
-  return NDIS_STATUS_SUCCESS;
-}
-VOID Mcm::DevicePnPThunk(NDIS_HANDLE, PVOID) {}
-VOID Mcm::ShutdownThunk(NDIS_HANDLE, ULONG) {}
-VOID Mcm::CancelOidThunk(NDIS_HANDLE, PVOID) {}
 
 // NDIS does not route VC activation of an MCM's VCs through these (the MCM
 // activates its own VCs with NdisMCmActivateVc); they exist because the CO

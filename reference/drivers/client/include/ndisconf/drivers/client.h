@@ -217,16 +217,7 @@ class Client : public Driver {
   static NDIS_STATUS UnbindAdapterThunk(NDIS_HANDLE, NDIS_HANDLE);
   static VOID OpenAdapterCompleteThunk(NDIS_HANDLE, NDIS_STATUS);
   static VOID CloseAdapterCompleteThunk(NDIS_HANDLE);
-  static NDIS_STATUS NetPnPEventThunk(NDIS_HANDLE, PVOID);
-  static VOID UninstallThunk(VOID);
-  static VOID OidRequestCompleteThunk(NDIS_HANDLE, PVOID, NDIS_STATUS);
-  static VOID StatusExThunk(NDIS_HANDLE, PVOID);
-  static VOID ReceiveThunk(NDIS_HANDLE, PVOID, ULONG, ULONG, ULONG);
-  static VOID SendCompleteThunk(NDIS_HANDLE, PVOID, ULONG);
-  static VOID CoStatusExThunk(NDIS_HANDLE, NDIS_HANDLE, PVOID);
   static VOID CoAfRegisterNotifyThunk(NDIS_HANDLE, PCO_ADDRESS_FAMILY);
-  static VOID CoReceiveThunk(NDIS_HANDLE, NDIS_HANDLE, PNET_BUFFER_LIST, ULONG, ULONG);
-  static VOID CoSendCompleteThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG);
 
   static NDIS_STATUS ClCreateVcThunk(NDIS_HANDLE, NDIS_HANDLE, PNDIS_HANDLE);
   static NDIS_STATUS ClDeleteVcThunk(NDIS_HANDLE);

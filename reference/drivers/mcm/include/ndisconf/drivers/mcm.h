@@ -63,18 +63,6 @@ class Mcm : public CmCore {
   static NDIS_STATUS SetOptionsThunk(NDIS_HANDLE, NDIS_HANDLE);
   static NDIS_STATUS InitializeThunk(NDIS_HANDLE, NDIS_HANDLE, PNDIS_MINIPORT_INIT_PARAMETERS);
   static VOID HaltThunk(NDIS_HANDLE, NDIS_HALT_ACTION);
-  static VOID UnloadThunk(PDRIVER_OBJECT);
-  static NDIS_STATUS PauseThunk(NDIS_HANDLE, PVOID);
-  static NDIS_STATUS RestartThunk(NDIS_HANDLE, PVOID);
-  static NDIS_STATUS OidRequestThunk(NDIS_HANDLE, PVOID);
-  static VOID SendThunk(NDIS_HANDLE, PVOID, ULONG, ULONG);
-  static VOID ReturnThunk(NDIS_HANDLE, PVOID, ULONG);
-  static VOID CancelSendThunk(NDIS_HANDLE, PVOID);
-  static BOOLEAN CheckForHangThunk(NDIS_HANDLE);
-  static NDIS_STATUS ResetThunk(NDIS_HANDLE, BOOLEAN*);
-  static VOID DevicePnPThunk(NDIS_HANDLE, PVOID);
-  static VOID ShutdownThunk(NDIS_HANDLE, ULONG);
-  static VOID CancelOidThunk(NDIS_HANDLE, PVOID);
   static NDIS_STATUS CoActivateVcThunk(NDIS_HANDLE, PCO_CALL_PARAMETERS);
   static NDIS_STATUS CoDeactivateVcThunk(NDIS_HANDLE);
   static VOID CoSendThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG);
