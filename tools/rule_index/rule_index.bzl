@@ -2,8 +2,8 @@
 
 `rule_sources` follows `deps` from its targets through every C++ library they link and
 collects the workspace's own source files (srcs, hdrs, textual_hdrs; generated files and
-external repositories left out). The rules reference reads the sources of the main job
-this way, so a test, check or setting is found wherever its file
+external repositories left out). The rules reference and the rule coverage test read the
+sources of the main job this way, so a test, check or setting is found wherever its file
 lives, as long as the main job links it.
 """
 

@@ -1,6 +1,6 @@
 // rule_index: joins the rule catalog with what the source tree says about each rule, and
-// either writes the rules reference (docs/rules.md, docs/open_questions.md) or checks that
-// the committed copies are current.
+// either writes the rules reference (docs/rules.md, docs/open_questions.md), checks that the
+// committed copies are current, or checks rule coverage.
 //
 // Inputs: the catalog (rules.tsv), the documentation pages its source keys name
 // (sources.tsv), the open questions (open_questions.tsv), and any number of source files,
@@ -18,6 +18,8 @@
 //                   from the workspace root under `bazel run` (BUILD_WORKSPACE_DIRECTORY).
 //   --check=DIR     compare with the copies in DIR; exit 1, naming the first difference and
 //                   the command to regenerate, when they differ.
+//   --coverage      exit 1 when a MUST / MUST NOT rule is cited by no test and not marked
+//                   `untestable: <reason>` in the catalog, or a test cites an unknown rule.
 // Exit status: 0 success, 1 a check failed, 2 bad usage or malformed input (a message on
 // stderr names the file and line).
 #include <algorithm>
@@ -822,15 +824,76 @@ int Check(const std::string& dir, const std::map<std::string, std::string>& docs
   return status;
 }
 
+int Coverage(const Index& ix) {
+  std::set<std::string> known;
+  for (const Rule& r : ix.rules) known.insert(r.id);
+  int status = 0;
+  for (const TestCase& t : ix.tree.tests) {
+    for (const std::string& id : t.rules) {
+      if (!known.count(id)) {
+        std::cout << t.file << ": " << t.name << " cites " << id
+                  << ", which is not in conformance/catalog/rules.tsv\n";
+        status = 1;
+      }
+    }
+  }
+  std::vector<std::string> prefixes;
+  for (const Rule& r : ix.rules) {
+    std::string prefix = r.id.substr(0, r.id.find('-'));
+    if (std::find(prefixes.begin(), prefixes.end(), prefix) == prefixes.end()) {
+      prefixes.push_back(prefix);
+    }
+  }
+  std::vector<const Rule*> missing;
+  for (const std::string& prefix : prefixes) {
+    int must = 0, cited = 0;
+    std::vector<std::string> untestable;
+    for (const Rule& r : ix.rules) {
+      if (!StartsWith(r.id, prefix + "-") || !r.IsMust()) continue;
+      ++must;
+      if (ix.tests_of.count(r.id)) {
+        ++cited;
+        continue;
+      }
+      std::string reason;
+      if (StartsWith(r.testability, "untestable:")) reason = Trim(r.testability.substr(11));
+      if (reason.empty()) {
+        missing.push_back(&r);
+      } else {
+        untestable.push_back(r.id);
+      }
+    }
+    std::cout << prefix << ": " << cited << "/" << must
+              << " MUST and MUST NOT rules cited by a conformance test";
+    if (!untestable.empty()) {
+      std::cout << "; untestable with a reason in the catalog:";
+      for (const std::string& id : untestable) std::cout << " " << id;
+    }
+    std::cout << "\n";
+  }
+  if (!missing.empty()) {
+    status = 1;
+    std::cout << "\nThese MUST / MUST NOT rules are cited by no conformance test "
+                 "(NDISCONF_RULES) and not marked `untestable: <reason>` in "
+                 "conformance/catalog/rules.tsv:\n";
+    for (const Rule* r : missing) {
+      std::cout << "  " << r->id << " (" << r->level << ", " << r->actor << "): " << r->rule
+                << "\n";
+    }
+  }
+  return status;
+}
+
 int Usage() {
   std::cerr << "usage: rule_index --catalog=rules.tsv --sources=sources.tsv "
                "--open_questions=open_questions.tsv\n"
-               "                  (--write=DIR | --check=DIR) SOURCE_FILE...\n";
+               "                  (--write=DIR | --check=DIR | --coverage) SOURCE_FILE...\n";
   return 2;
 }
 
 int Main(int argc, char** argv) {
   std::string catalog, sources, oqs, write, check;
+  bool coverage = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -843,14 +906,16 @@ int Main(int argc, char** argv) {
         value("--open_questions=", oqs) || value("--write=", write) || value("--check=", check)) {
       continue;
     }
-    if (StartsWith(arg, "--")) {
+    if (arg == "--coverage") {
+      coverage = true;
+    } else if (StartsWith(arg, "--")) {
       std::cerr << "rule_index: unknown option " << arg << "\n";
       return Usage();
     } else {
       files.emplace_back(arg);
     }
   }
-  int modes = !write.empty() + !check.empty();
+  int modes = !write.empty() + !check.empty() + coverage;
   if (catalog.empty() || sources.empty() || oqs.empty() || modes != 1) return Usage();
 
   std::vector<Rule> rules = ReadCatalog(catalog);
@@ -863,6 +928,7 @@ int Main(int argc, char** argv) {
          " source files given");
   }
   Index ix = BuildIndex(rules, source_table, questions, tree);
+  if (coverage) return Coverage(ix);
   std::map<std::string, std::string> docs = {
       {"rules.md", RulesMarkdown(ix) + "\n"},
       {"open_questions.md", OpenQuestionsMarkdown(ix) + "\n"},
