@@ -7,7 +7,7 @@
 # (-fprofile-instr-generate -fcoverage-mapping), runs each test binary with LLVM_PROFILE_FILE
 # set, merges the profiles with llvm-profdata-14 and prints `llvm-cov-14 report` for the
 # project's sources (external/, generated files and *_test.cc excluded). `bazel coverage` is
-# not used: it needs coverage tools that cannot be downloaded here (../shared/BAZEL_OFFLINE.md).
+# not used: it needs coverage tools that cannot be downloaded here (docs/bazel_offline.md).
 #
 # Output: the report on stdout; profiles and the merged out/coverage/coverage.profdata under
 # out/coverage/ (git-ignored), for `llvm-cov-14 show` by hand. Exits non-zero if a build or a

@@ -2,7 +2,7 @@
 # tools/setup.sh: installs what building and testing ndisconf needs on Debian 12, and nothing
 # else. Idempotent: when every package is present it only checks (dpkg-query) and exits, with
 # no network access. Otherwise it runs `apt-get update` once and installs the missing ones.
-# Run as root (CI) or as a user with sudo. See ../shared/BAZEL_OFFLINE.md for why each
+# Run as root (CI) or as a user with sudo. docs/bazel_offline.md says why each
 # package is needed.
 set -euo pipefail
 
