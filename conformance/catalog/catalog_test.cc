@@ -15,8 +15,8 @@ namespace ndisconf::catalog {
 namespace {
 
 // Spec section 5's IDs, in order, as contiguous runs. Written as numbers, never as literal
-// IDs: ../shared/tools/rule-coverage counts any ID spelled out in a test file under
-// conformance/ as a citation, and this file checks the catalog, not the rules.
+// IDs: a rule ID spelled out in a test file reads as a citation of that rule, and this file
+// checks the catalog, not the rules.
 struct IdRun {
   const char* prefix;
   int first;

@@ -18,8 +18,8 @@ Rule MakeRule(const std::string& id, const std::string& level, const std::string
 }
 
 // A small catalog: two TA rules, one untestable TA rule, one TW rule. Made-up prefixes, not spec
-// IDs: ../shared/tools/rule-coverage counts any spec ID spelled out in a test file under
-// conformance/ as a citation, and these tests check the report, not the rules.
+// IDs: a rule ID spelled out in a test file reads as a citation of that rule, and these tests
+// check the report, not the rules.
 std::vector<Rule> SmallCatalog() {
   return {
       MakeRule("TA-001", "MUST", "The CM registers the AF from ProtocolBindAdapterEx."),
