@@ -4,7 +4,8 @@ For a target NAME (source NAME_fuzz_test.cc, defining LLVMFuzzerTestOneInput):
   NAME_fuzz_target  the target as a library (testonly, alwayslink);
   NAME_fuzzer       the libFuzzer binary, meaningful only under --config=fuzz
                     (tagged manual; tools/fuzz_campaign.sh NAME builds it);
-  NAME_fuzz_test    replays every file of corpora/NAME/ through the target in
+  NAME_fuzz_test    replays every file of the corpus filegroup (corpora/NAME/
+                    and the seeds it takes from elsewhere) through the target in
                     plain `bazel test //...` (replay_main fails on an empty corpus).
 The corpus is a required argument (Envoy's envoy_cc_fuzz_test does the same):
 a target without seeds is not accepted.
@@ -40,7 +41,7 @@ def ndisconf_fuzz_test(name, deps, corpus):
     cc_test(
         name = name + "_fuzz_test",
         size = "small",
-        args = ["corpora/" + name],
+        args = ["$(rootpaths %s)" % corpus],
         data = [corpus],
         deps = [
             ":replay_main",

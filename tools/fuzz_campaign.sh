@@ -6,8 +6,9 @@
 #
 # TARGET is a fuzz target name, e.g. trace_check (built as
 # //fuzz:TARGET_fuzzer under --config=fuzz: libFuzzer + ASan + UBSan, asserts
-# live). Its committed corpus is corpora/TARGET/ and its dictionary, if any,
-# fuzz/TARGET.dict. New inputs go to out/fuzz/TARGET/new/ (a scratch corpus,
+# live). Its committed corpus is corpora/TARGET/ plus the seed folders that
+# //corpora:TARGET takes from elsewhere (e.g. conformance/trace/testdata), and
+# its dictionary, if any, fuzz/TARGET.dict. New inputs go to out/fuzz/TARGET/new/ (a scratch corpus,
 # outside git); at the end they are minimized against the committed corpus
 # with libFuzzer's -merge=1 into out/fuzz/TARGET/merged/, for a person to
 # review and commit (fuzzer-found inputs keep their hash names). Crashes,
@@ -36,15 +37,21 @@ bin="$(bazel info --config=fuzz bazel-bin 2>/dev/null)/fuzz/${target}_fuzzer"
 root=$(pwd)
 out=$root/out/fuzz/$target
 corpus=$root/$corpus
+# Seed folders of //corpora:TARGET outside corpora/TARGET: read, never written.
+seeds=()
+while IFS= read -r dir; do
+  [ "$dir" = "corpora/$target" ] || seeds+=("$root/$dir")
+done < <(bazel query --noshow_progress "kind('source file', deps(//corpora:$target))" 2>/dev/null |
+  sed -n 's#^//\([^:]*\):\(.*\)$#\1/\2#p' | xargs -r -n1 dirname | sort -u)
 mkdir -p "$out/new" "$out/merged" "$out/artifacts"
 dict=()
 [ -f "fuzz/$target.dict" ] && dict=("-dict=$root/fuzz/$target.dict")
 
-echo "fuzz_campaign: $target for ${seconds}s with $jobs job(s); corpus $corpus"
+echo "fuzz_campaign: $target for ${seconds}s with $jobs job(s); corpus $corpus${seeds[*]:+ and ${seeds[*]}}"
 status=0
 # From $out: with -jobs, libFuzzer writes its fuzz-N.log files to the
 # current directory, which must not be the source tree.
-(cd "$out" && "$bin" "$out/new" "$corpus" "${dict[@]}" -max_total_time="$seconds" \
+(cd "$out" && "$bin" "$out/new" "$corpus" "${seeds[@]}" "${dict[@]}" -max_total_time="$seconds" \
   -jobs="$jobs" -workers="$jobs" -artifact_prefix="$out/artifacts/" -print_final_stats=1) ||
   status=$?
 
@@ -52,7 +59,7 @@ status=0
 # too, with the same artifact prefix: a crash during the merge writes a
 # reproducer like any other.)
 (cd "$out" && "$bin" -merge=1 -artifact_prefix="$out/artifacts/" "$out/merged" "$corpus" \
-  "$out/new" >/dev/null 2>&1) || true
+  "${seeds[@]}" "$out/new" >/dev/null 2>&1) || true
 added=$(find "$out/merged" -type f | wc -l)
 echo "fuzz_campaign: $added input(s) in $out/merged add coverage; review, then copy to $corpus"
 if [ "$status" -ne 0 ] || [ -n "$(ls -A "$out/artifacts" 2>/dev/null)" ]; then
