@@ -81,8 +81,8 @@ TEST(WanCanonical, W1UnderCompatUlongProfileDecodesWithoutFalseReports) {
   EXPECT_EQ(Replay(W1OutboundCall(), p).rules, Rules{});
 }
 
-//= spec#WAN-001 type=test
 TEST(WanStatus, ProtocolStatusWithOtherStatusReportsWan001) {
+  // Checks WAN-001.
   Builder b = W1Builder();
   const Buf frag = Fragment(kLc, WAN_ERROR_CRC);
   b.Call(kWmp, Fn::NdisMIndicateStatus,
@@ -140,8 +140,8 @@ size_t Count(const std::vector<Event>& events, const std::string& rule) {
   return n;
 }
 
-//= spec#WAN-003 type=test
 TEST(WanStatus, IndicateWhileHoldingASpinLockReportsWan003) {
+  // Checks WAN-003.
   constexpr uint64_t kLock = 0x5000, kOther = 0x6000;
   Builder b = W1Builder();
   Lock(b, kWmp, Fn::NdisAllocateSpinLock, kLock);

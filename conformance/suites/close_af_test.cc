@@ -103,7 +103,7 @@ TEST_P(CloseAf, SyncCloseReachesCmWithItsContextAndGetsNoCompletion) {
   ASSERT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf").a, t.cm->afs().at(0).get());  // CallMgrAfContext
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf:ret").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);  // AF-060
+  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
 }

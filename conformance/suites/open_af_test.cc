@@ -167,11 +167,11 @@ TEST_P(OpenAf, SyncOpenReturnsHandleAndNoCompletionCallback) {
   const auto& cl = t.client->log();
   ASSERT_EQ(cl.Count("own:NdisClOpenAddressFamilyEx"), 1u);
   EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);  // AF-039
+  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);
   ASSERT_EQ(t.client->afs().size(), 1u);
   const auto* open = t.cm->log().Last("ProtocolCmOpenAf");
   ASSERT_NE(open, nullptr);
-  EXPECT_EQ(open->b, t.client->afs().at(0)->ndis_af);  // AF-031: same NdisAfHandle
+  EXPECT_EQ(open->b, t.client->afs().at(0)->ndis_af);  // the same NdisAfHandle
   EXPECT_EQ(open->a, t.cm->ports().at(0).get());       // CallMgrBindingContext
 }
 
@@ -338,7 +338,7 @@ TEST_P(OpenAf, CmResourcesFailurePropagatesWithoutCompletion) {
   const auto& cl = t.client->log();
   EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_RESOURCES);
   EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").b, nullptr);  // no handle
-  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);            // AF-039
+  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kFailed);
 }
 

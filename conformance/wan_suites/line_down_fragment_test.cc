@@ -114,7 +114,7 @@ TEST_P(LineDownFragment, CrcAndPartialFramesAreFragmentsWithTheirErrorBitsCounte
   size_t forwarded = 0;
   for (const drivers::UpperIndication& u : t.ndiswan->forwarded())
     forwarded += u.status == NDIS_STATUS_WAN_FRAGMENT && u.to_protocols && u.link == link->upper;
-  EXPECT_EQ(forwarded, 3u);  // WAN-053
+  EXPECT_EQ(forwarded, 3u);
   EXPECT_EQ(pl->fragments, 3u);
   // WAN-054: the protocol told the peer at once, each time: a frame went
   // down through NDISWAN to the miniport on that link.

@@ -89,7 +89,7 @@ TEST_P(TapiIndication, CallStateIndicationsCarryOpenHtLineLiveHtCallAndEveryTran
     EXPECT_EQ(e.ht_line, line);
     ASSERT_EQ(e.msg, static_cast<ULONG>(LINE_CALLSTATE));
     EXPECT_EQ(e.ht_call, call);
-    EXPECT_EQ(e.param3, static_cast<ULONG_PTR>(LINEMEDIAMODE_DIGITALDATA));  // WAN-066
+    EXPECT_EQ(e.param3, static_cast<ULONG_PTR>(LINEMEDIAMODE_DIGITALDATA));
     states.push_back(static_cast<ULONG>(e.param1));
   }
   // Each transition of the call was indicated, in order, none filtered:

@@ -213,8 +213,8 @@ TEST_P(TapiLifecycle, RemoteHangUpIndicatesDisconnectedWithHtCallThenCloseCallAl
   EXPECT_EQ(last->ht_line, line);
   EXPECT_EQ(last->ht_call, call);
   EXPECT_EQ(last->param1, static_cast<ULONG_PTR>(LINECALLSTATE_DISCONNECTED));
-  EXPECT_EQ(last->param2, static_cast<ULONG_PTR>(LINEDISCONNECTMODE_NORMAL));  // WAN-066 detail
-  EXPECT_EQ(last->param3, static_cast<ULONG_PTR>(LINEMEDIAMODE_DIGITALDATA));  // WAN-066 media
+  EXPECT_EQ(last->param2, static_cast<ULONG_PTR>(LINEDISCONNECTMODE_NORMAL));
+  EXPECT_EQ(last->param3, static_cast<ULONG_PTR>(LINEMEDIAMODE_DIGITALDATA));
   EXPECT_EQ(t.ndiswan->core().FindCall(call)->state,
             static_cast<ULONG>(LINECALLSTATE_DISCONNECTED));
   // CLOSE_CALL alone (no DROP) is accepted after a remote disconnect.

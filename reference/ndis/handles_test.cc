@@ -33,7 +33,7 @@ TEST(HandleCodec, SameSeedSameValuesDifferentSeedDifferentValues) {
 }
 
 TEST(HandleCodec, NeighbouringSlotsDoNotLookAlike) {
-  // AF-042: not guessable from one another. Consecutive slots differ in many bits.
+  // Checks AF-042: not guessable from one another. Consecutive slots differ in many bits.
   HandleCodec codec(1);
   const uint64_t a = codec.Encode(HandleKind::kAf, 0, 1);
   const uint64_t b = codec.Encode(HandleKind::kAf, 1, 1);
@@ -101,7 +101,7 @@ TEST(HandleTable, GarbageValuesNeverResolve) {
 }
 
 TEST(HandleTable, LiveHandlesNeverCollideAcrossKinds) {
-  // AF-140 property: across kinds and many objects, values are distinct.
+  // Checks AF-140 property: across kinds and many objects, values are distinct.
   HandleCodec codec(5);
   HandleTable<HandleKind::kAf, Obj> afs(&codec);
   HandleTable<HandleKind::kSap, Obj> saps(&codec);

@@ -20,7 +20,7 @@ uint64_t S(NDIS_STATUS s) { return static_cast<uint32_t>(s); }
 // ---- Registration and notification. ----
 
 TEST(AfRegister, CmRegistersInBindThenClientNotifiedOnceAfterBindAtPassive) {
-  // AF-001, AF-020, AF-024, AF-025, OQ-03, OQ-04.
+  // Checks AF-001, AF-020, AF-024, AF-025, OQ-03, OQ-04.
   Stack st;
   st.Start(/*run=*/false);
   ASSERT_EQ(st.cm.register_af_status, std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
@@ -42,7 +42,7 @@ TEST(AfRegister, CmRegistersInBindThenClientNotifiedOnceAfterBindAtPassive) {
 }
 
 TEST(AfRegister, ClientBindingAfterRegistrationIsNotifiedAfterItsBind) {
-  // AF-021.
+  // Checks AF-021.
   Stack st;
   st.mp.Load();
   st.cm.Load();
@@ -56,7 +56,7 @@ TEST(AfRegister, ClientBindingAfterRegistrationIsNotifiedAfterItsBind) {
 }
 
 TEST(AfRegister, TwoAfsOnOneBindingGiveTwoNotificationsToSameContext) {
-  // AF-003, AF-022.
+  // Checks AF-003, AF-022.
   Stack st;
   st.cm.cm.afs = {Af(CO_ADDRESS_FAMILY_Q2931), Af(CO_ADDRESS_FAMILY_TAPI)};
   st.Start();
@@ -66,7 +66,7 @@ TEST(AfRegister, TwoAfsOnOneBindingGiveTwoNotificationsToSameContext) {
 }
 
 TEST(AfRegister, SecondCmRegisteringSameAfOnAdapterGetsFailure) {
-  // AF-004.
+  // Checks AF-004.
   Stack st;
   StubProtocol cm2(st.model, "cm2", StubProtocol::kCallManager);
   cm2.cm.afs = {Af(CO_ADDRESS_FAMILY_Q2931)};
@@ -79,7 +79,7 @@ TEST(AfRegister, SecondCmRegisteringSameAfOnAdapterGetsFailure) {
 }
 
 TEST(AfRegister, SameCmRegisteringSameAfTwiceOnBindingGetsFailure) {
-  // AF-004 (DERIVED: the same CM twice).
+  // Checks AF-004 (DERIVED: the same CM twice).
   Stack st;
   st.cm.cm.afs = {Af(CO_ADDRESS_FAMILY_Q2931), Af(CO_ADDRESS_FAMILY_Q2931)};
   st.Start();
@@ -88,7 +88,7 @@ TEST(AfRegister, SameCmRegisteringSameAfTwiceOnBindingGetsFailure) {
 }
 
 TEST(AfRegister, ProxyBitIsPartOfTheAfType) {
-  // AF-004 with CO_ADDRESS_FAMILY_PROXY: 0x80000001 and 0x1 are different types.
+  // Checks AF-004 with CO_ADDRESS_FAMILY_PROXY: 0x80000001 and 0x1 are different types.
   Stack st;
   st.cm.cm.afs = {Af(CO_ADDRESS_FAMILY_Q2931),
                   Af(CO_ADDRESS_FAMILY_Q2931 | CO_ADDRESS_FAMILY_PROXY)};
@@ -98,7 +98,7 @@ TEST(AfRegister, ProxyBitIsPartOfTheAfType) {
 }
 
 TEST(AfRegister, CmOverConnectionlessMiniportGetsFailure) {
-  // AF-005: the underlying miniport is not CoNDIS.
+  // Checks AF-005: the underlying miniport is not CoNDIS.
   Stack st;
   st.mp.co = false;
   st.Start();
@@ -107,7 +107,7 @@ TEST(AfRegister, CmOverConnectionlessMiniportGetsFailure) {
 }
 
 TEST(AfRegister, ClientOnlyProtocolRegisteringGetsFailure) {
-  // AF-005: the caller is not a CoNDIS call manager.
+  // Checks AF-005: the caller is not a CoNDIS call manager.
   Stack st;
   st.Start();
   AfRec* unused = nullptr;
@@ -118,7 +118,8 @@ TEST(AfRegister, ClientOnlyProtocolRegisteringGetsFailure) {
 }
 
 TEST(AfRegister, AllocationFailureReturnsResources) {
-  // AF-005: allocations are mp, cm, cl drivers, adapter, cm bind ctx, cm binding, then the registration.
+  // Checks AF-005: allocations are mp, cm, cl drivers, adapter, cm bind ctx, cm binding,
+  // then the registration.
   Settings s;
   s.fail_allocation_at = 7;
   Stack st(s);
@@ -151,7 +152,7 @@ TEST(AfRegister, NotifyDuringRegisterDeliversInsideTheRegisterCall) {
 }
 
 TEST(AfRegister, McmRegistersInInitializeAndClientIsNotifiedAfterItBinds) {
-  // AF-006, AF-007, AF-020 (MCM), S3.
+  // Checks AF-006, AF-007, AF-020 (MCM), S3.
   Stack st(Settings{}, /*mcm=*/true);
   st.Start();
   EXPECT_EQ(st.mp.register_af_status, std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
@@ -165,7 +166,7 @@ TEST(AfRegister, McmRegistersInInitializeAndClientIsNotifiedAfterItBinds) {
 }
 
 TEST(AfRegister, McmRegisteringSameAfTwiceGetsFailure) {
-  // AF-006 / R6.
+  // Checks AF-006 / R6.
   Stack st(Settings{}, /*mcm=*/true);
   st.mp.cm.afs = {Af(CO_ADDRESS_FAMILY_TAPI_PROXY), Af(CO_ADDRESS_FAMILY_TAPI_PROXY)};
   st.Start();
@@ -174,7 +175,7 @@ TEST(AfRegister, McmRegisteringSameAfTwiceGetsFailure) {
 }
 
 TEST(AfRegister, McmOverCmPolicyAPreemptsForNewOpensOnly) {
-  // AF-008, OQ-02 policy A, OQ-38.
+  // Checks AF-008, OQ-02 policy A, OQ-38.
   Stack st(Settings{}, /*mcm=*/true, nullptr, /*with_cm=*/true);
   st.mp.cm.afs = {};
   st.cm.cm.afs = {Af(CO_ADDRESS_FAMILY_Q2931)};
@@ -210,7 +211,7 @@ TEST(AfRegister, McmOverCmPolicyBFails) {
 }
 
 TEST(AfRegister, CmRegisteringAfHeldByMcmGetsFailure) {
-  // OQ-02 policy A / AF-004.
+  // Checks OQ-02 policy A / AF-004.
   Stack st(Settings{}, /*mcm=*/true, nullptr, /*with_cm=*/true);
   st.cm.cm.afs = {Af(CO_ADDRESS_FAMILY_TAPI_PROXY)};
   st.Start();
@@ -220,7 +221,7 @@ TEST(AfRegister, CmRegisteringAfHeldByMcmGetsFailure) {
 // ---- Open. ----
 
 TEST(OpenAf, CmReturnsSuccessOpenReturnsSuccessWithoutCompletionCallback) {
-  // O2, AF-031, AF-039.
+  // Checks O2, AF-031, AF-039.
   Stack st;
   st.Start();
   AfRec& af = st.ClientAf();
@@ -236,7 +237,7 @@ TEST(OpenAf, CmReturnsSuccessOpenReturnsSuccessWithoutCompletionCallback) {
 }
 
 TEST(OpenAf, TwoClientsGetDistinctHandles) {
-  // AF-031, AF-140.
+  // Checks AF-031, AF-140.
   Stack st;
   StubProtocol cl2(st.model, "cl2", StubProtocol::kClient);
   st.mp.Load();
@@ -250,7 +251,7 @@ TEST(OpenAf, TwoClientsGetDistinctHandles) {
 }
 
 TEST(OpenAf, PendingThenCompleteAtDispatchDeliversAtPassive) {
-  // O3, O5, AF-034, AF-035, AF-037.
+  // Checks O3, O5, AF-034, AF-035, AF-037.
   Stack st;
   st.cm.cm.open_af = NDIS_STATUS_PENDING;
   st.Start();
@@ -282,7 +283,7 @@ TEST(OpenAf, PendingThenCompleteAtDispatchDeliversAtPassive) {
 }
 
 TEST(OpenAf, PendingThenCompleteAtPassiveRunsInlineWhenChooserSaysSo) {
-  // AF-037: at PASSIVE_LEVEL the Chooser decides.
+  // Checks AF-037: at PASSIVE_LEVEL the Chooser decides.
   // Notify: queued (even byte); Pick of that one item; completion: inline (odd).
   const uint8_t bytes[] = {0, 0, 1};
   ByteChooser chooser(bytes);
@@ -296,7 +297,7 @@ TEST(OpenAf, PendingThenCompleteAtPassiveRunsInlineWhenChooserSaysSo) {
 }
 
 TEST(OpenAf, PendingThenFailureDeliversNullHandleAfterCleanup) {
-  // O6, AF-036, AF-038.
+  // Checks O6, AF-036, AF-038.
   Stack st;
   st.cm.cm.open_af = NDIS_STATUS_PENDING;
   st.Start();
@@ -315,7 +316,7 @@ TEST(OpenAf, PendingThenFailureDeliversNullHandleAfterCleanup) {
 }
 
 TEST(OpenAf, CompleteWithPendingStatusIsRejectedAndOpenStaysPending) {
-  // O7, AF-034.
+  // Checks O7, AF-034.
   Stack st;
   st.cm.cm.open_af = NDIS_STATUS_PENDING;
   st.Start();
@@ -331,7 +332,7 @@ TEST(OpenAf, CompleteWithPendingStatusIsRejectedAndOpenStaysPending) {
 }
 
 TEST(OpenAf, CmReturnsErrorOpenReturnsItAndHandleIsInvalid) {
-  // O4, AF-033.
+  // Checks O4, AF-033.
   Stack st;
   st.cm.cm.open_af = NDIS_STATUS_RESOURCES;
   st.Start();
@@ -341,7 +342,7 @@ TEST(OpenAf, CmReturnsErrorOpenReturnsItAndHandleIsInvalid) {
 }
 
 TEST(OpenAf, UnregisteredAfFailsWithoutCallingCm) {
-  // O1f, AF-032.
+  // Checks O1f, AF-032.
   Stack st;
   st.Start();
   AfRec* af = nullptr;
@@ -352,7 +353,7 @@ TEST(OpenAf, UnregisteredAfFailsWithoutCallingCm) {
 // ---- Close. ----
 
 TEST(CloseAf, CmReturnsSuccessCloseReturnsSuccessWithoutCompletion) {
-  // C1, C2, AF-051, AF-060.
+  // Checks C1, C2, AF-051, AF-060.
   Stack st;
   st.Start();
   EXPECT_EQ(st.cl.CloseAf(st.ClientAf()), NDIS_STATUS_SUCCESS);
@@ -365,7 +366,7 @@ TEST(CloseAf, CmReturnsSuccessCloseReturnsSuccessWithoutCompletion) {
 }
 
 TEST(CloseAf, PendingThenCompleteDeliversCloseCompleteSuccess) {
-  // C3, C5, AF-052..AF-055.
+  // Checks C3, C5, AF-052..AF-055.
   Stack st;
   st.cm.cm.close_af = NDIS_STATUS_PENDING;
   st.Start();
@@ -385,7 +386,7 @@ TEST(CloseAf, PendingThenCompleteDeliversCloseCompleteSuccess) {
 }
 
 TEST(CloseAf, SecondCloseWhileClosingReturnsFailure) {
-  // C6, AF-057.
+  // Checks C6, AF-057.
   Stack st;
   st.cm.cm.close_af = NDIS_STATUS_PENDING;
   st.Start();
@@ -395,7 +396,7 @@ TEST(CloseAf, SecondCloseWhileClosingReturnsFailure) {
 }
 
 TEST(CloseAf, NotAcceptedKeepsAfOpenAndRetryIsAccepted) {
-  // C4, AF-052, OQ-07.
+  // Checks C4, AF-052, OQ-07.
   Stack st;
   st.cm.cm.close_af = NDIS_STATUS_NOT_ACCEPTED;
   st.Start();
@@ -416,7 +417,7 @@ TEST(CloseAf, StrictRetryPolicyRejectsSecondClose) {
 }
 
 TEST(CloseAf, WithSapUnderNdisChecksFailsWithoutCallingCm) {
-  // C1a, AF-057, OQ-06 ndis-checks.
+  // Checks C1a, AF-057, OQ-06 ndis-checks.
   Settings s;
   s.close_with_children = Settings::CloseWithChildren::kNdisChecks;
   Stack st(s);
@@ -440,7 +441,7 @@ TEST(CloseAf, WithSapUnderCmDecidesIsForwardedToCm) {
 }
 
 TEST(CloseAf, CompleteWithNonSuccessIsRejectedAndAfStaysOpen) {
-  // AF-053.
+  // Checks AF-053.
   Stack st;
   st.cm.cm.close_af = NDIS_STATUS_PENDING;
   st.Start();
@@ -459,7 +460,7 @@ TEST(CloseAf, CompleteWithNonSuccessIsRejectedAndAfStaysOpen) {
 // ---- Notify-close. ----
 
 TEST(NotifyClose, ClientClosesSynchronouslyNotifyReturnsSuccessWithoutCmComplete) {
-  // N1, N2, N3, AF-063, AF-064, AF-067, OQ-10.
+  // Checks N1, N2, N3, AF-063, AF-064, AF-067, OQ-10.
   Stack st;
   st.Start();
   EXPECT_EQ(st.cm.NotifyClose(st.CmAf()), NDIS_STATUS_SUCCESS);
@@ -472,7 +473,7 @@ TEST(NotifyClose, ClientClosesSynchronouslyNotifyReturnsSuccessWithoutCmComplete
 }
 
 TEST(NotifyClose, PendedThenCompleteOnClosedAfDeliversCmCompleteOnce) {
-  // N4, N5, AF-065, AF-066, AF-067, OQ-08 (tombstone).
+  // Checks N4, N5, AF-065, AF-066, AF-067, OQ-08 (tombstone).
   Stack st;
   st.cl.on_notify_close = StubProtocol::NotifyAction::kCloseAndPend;
   st.Start();
@@ -495,7 +496,7 @@ TEST(NotifyClose, PendedThenCompleteOnClosedAfDeliversCmCompleteOnce) {
 }
 
 TEST(NotifyClose, CmClosePendingNotifyReturnsPendingAndCompletesAfterClose) {
-  // OQ-10, AF-059, AF-067.
+  // Checks OQ-10, AF-059, AF-067.
   Stack st;
   st.cm.cm.close_af = NDIS_STATUS_PENDING;
   st.Start();
@@ -513,7 +514,7 @@ TEST(NotifyClose, CmClosePendingNotifyReturnsPendingAndCompletesAfterClose) {
 }
 
 TEST(NotifyClose, CloseCompletedInsideNotifyIsHeldUntilNotifyReturns) {
-  // AF-059.
+  // Checks AF-059.
   Stack st;
   st.cm.cm.close_af = NDIS_STATUS_PENDING;
   st.cl.on_notify_close = StubProtocol::NotifyAction::kPendOnly;
@@ -570,7 +571,7 @@ TEST(NotifyClose, WhileClientClosePendingReturnsPendingWithoutAskingClient) {
 }
 
 TEST(NotifyClose, ClientErrorIsReturnedToCm) {
-  // N6, AF-068.
+  // Checks N6, AF-068.
   Stack st;
   st.cl.on_notify_close = StubProtocol::NotifyAction::kFail;
   st.Start();

@@ -44,7 +44,7 @@ TEST(BadCharacteristics, ProtocolWithNdis5VersionIsBadVersion) {
 }
 
 TEST(BadCharacteristics, ClientHandlerNullMemberFailsRegistration) {
-  // AF-130, OQ-18.
+  // Checks AF-130, OQ-18.
   Model model;
   StubProtocol p(model, "p", StubProtocol::kClient);
   p.client_handlers.ClIncomingDropPartyHandler = nullptr;
@@ -55,7 +55,7 @@ TEST(BadCharacteristics, ClientHandlerNullMemberFailsRegistration) {
 }
 
 TEST(BadCharacteristics, ClientHandlerShortSizeFailsRegistration) {
-  // AF-136: 0xA6 / 1 / 160 on x64.
+  // Checks AF-136: 0xA6 / 1 / 160 on x64.
   Model model;
   StubProtocol p(model, "p", StubProtocol::kClient);
   p.client_handlers.Header.Size = 84;  // the x86 size
@@ -65,7 +65,7 @@ TEST(BadCharacteristics, ClientHandlerShortSizeFailsRegistration) {
 }
 
 TEST(BadCharacteristics, CmHandlerNullMemberFailsRegistration) {
-  // AF-131.
+  // Checks AF-131.
   Model model;
   StubProtocol p(model, "p", StubProtocol::kCallManager);
   p.cm_handlers.CmModifyCallQoSHandler = nullptr;
@@ -88,7 +88,7 @@ TEST(BadCharacteristics, CmHandlerSizeMacroIsAcceptedShorterIsNot) {
 }
 
 TEST(BadCharacteristics, CoCharacteristicsWithoutAfRegisterNotifyFails) {
-  // AF-023, OQ-18.
+  // Checks AF-023, OQ-18.
   Model model;
   StubProtocol p(model, "p", StubProtocol::kClient);
   p.co_chars.CoAfRegisterNotifyHandler = nullptr;
@@ -98,7 +98,7 @@ TEST(BadCharacteristics, CoCharacteristicsWithoutAfRegisterNotifyFails) {
 }
 
 TEST(BadCharacteristics, ClientHandlersWithoutCoCharacteristicsFail) {
-  // AF-137.
+  // Checks AF-137.
   Model model;
   StubProtocol p(model, "p", StubProtocol::kClient);
   p.set_options_hook = [&](NDIS_HANDLE h) {
@@ -112,7 +112,7 @@ TEST(BadCharacteristics, ClientHandlersWithoutCoCharacteristicsFail) {
 }
 
 TEST(BadCharacteristics, McmCmOidRequestEqualToMiniportOidRequestFails) {
-  // AF-134.
+  // Checks AF-134.
   Model model;
   StubMiniport m(model, "m", /*mcm=*/true);
   m.co_chars.CoOidRequestHandler =
@@ -189,7 +189,7 @@ TEST(BadHandles, GarbageHandlesGetFailureAndAreRecorded) {
 }
 
 TEST(BadHandles, WrongKindHandleIsNamedInTheRejection) {
-  // AF-140: a binding handle is not an AF handle.
+  // Checks AF-140: a binding handle is not an AF handle.
   Stack st;
   st.Start();
   ScopedActor as(st.cl.actor);
@@ -216,7 +216,7 @@ TEST(BadHandles, NullOutPointersAreInvalidParameter) {
 }
 
 TEST(BadHandles, CreateVcWithNonNullOutHandleIsInvalidParameter) {
-  // AF-100, OQ-15.
+  // Checks AF-100, OQ-15.
   Stack st;
   st.Start();
   ScopedActor as(st.cl.actor);
@@ -227,7 +227,7 @@ TEST(BadHandles, CreateVcWithNonNullOutHandleIsInvalidParameter) {
 }
 
 TEST(BadHandles, CreateVcOnClosedAfIsFailure) {
-  // AF-102, AF-056.
+  // Checks AF-102, AF-056.
   Stack st;
   st.Start();
   NDIS_HANDLE af = st.ClientAf().af;
@@ -238,7 +238,7 @@ TEST(BadHandles, CreateVcOnClosedAfIsFailure) {
 }
 
 TEST(BadHandles, CreateVcAllocationFailureIsResources) {
-  // AF-102: count the allocations of a started stack, then fail the next.
+  // Checks AF-102: count the allocations of a started stack, then fail the next.
   uint64_t n = 0;
   {
     Stack probe;

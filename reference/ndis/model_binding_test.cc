@@ -31,7 +31,7 @@ TEST(Bind, BindParametersCarryMediaTypeAndOpenSelectsIt) {
 }
 
 TEST(Bind, CmBindPendingThenCompleteAnnouncesRegistrationAfterCompletion) {
-  // B4 / AF-020 through NdisCompleteBindAdapterEx.
+  // Checks B4 / AF-020 through NdisCompleteBindAdapterEx.
   Stack st;
   st.cm.bind_status = NDIS_STATUS_PENDING;
   st.Start();
@@ -53,7 +53,7 @@ TEST(Bind, BindFailingWithBindingOpenIsClosedByNdis) {
 }
 
 TEST(Unbind, ClientUnbindClosesAfsThenBindingAndHandleIsStale) {
-  // B5-B9, S7, AF-120, AF-122, AF-123.
+  // Checks B5-B9, S7, AF-120, AF-122, AF-123.
   Stack st;
   st.Start();
   NDIS_HANDLE binding = st.cl.binds[0].binding;
@@ -67,7 +67,7 @@ TEST(Unbind, ClientUnbindClosesAfsThenBindingAndHandleIsStale) {
 }
 
 TEST(Unbind, ClientClosingBindingWithAfOpenRecordsAf120) {
-  // X1 / AF-120: recorded, nothing crashes, the AF handle stays usable.
+  // Checks X1 / AF-120: recorded, nothing crashes, the AF handle stays usable.
   Stack st;
   st.cl.close_afs_on_unbind = false;
   st.Start();
@@ -77,7 +77,7 @@ TEST(Unbind, ClientClosingBindingWithAfOpenRecordsAf120) {
 }
 
 TEST(Unbind, CmUnbindNotifyClosesClientAfsAndWithdrawsRegistration) {
-  // S5, AF-061, AF-121, R9.
+  // Checks S5, AF-061, AF-121, R9.
   Stack st;
   st.Start();
   EXPECT_TRUE(st.model.UnbindProtocol(st.cm.actor, st.adapter));
@@ -97,7 +97,7 @@ TEST(Unbind, CmClosingBindingWithAfsOpenRecordsAf061) {
 }
 
 TEST(Unbind, UnbindRebindGivesOneNewNotificationPerClient) {
-  // AF-124, R11.
+  // Checks AF-124, R11.
   Stack st;
   st.Start();
   EXPECT_TRUE(st.model.UnbindProtocol(st.cm.actor, st.adapter));
@@ -107,7 +107,7 @@ TEST(Unbind, UnbindRebindGivesOneNewNotificationPerClient) {
 }
 
 TEST(Unbind, NdisUnbindAdapterQueuesUnbindWorkItem) {
-  // AF-126.
+  // Checks AF-126.
   Stack st;
   st.Start();
   {
@@ -133,7 +133,7 @@ TEST(Unbind, NdisUnbindAdapterSynchronouslyBySetting) {
 }
 
 TEST(Unbind, PendingUnbindCompletesWithNdisCompleteUnbindAdapterEx) {
-  // AF-122.
+  // Checks AF-122.
   Stack st;
   st.cl.unbind_status = NDIS_STATUS_PENDING;
   st.Start();
@@ -145,7 +145,7 @@ TEST(Unbind, PendingUnbindCompletesWithNdisCompleteUnbindAdapterEx) {
 }
 
 TEST(Halt, McmHaltNotifyClosesThenUnbindsAndWithdraws) {
-  // S6, M4-M6, AF-062, AF-125, R10.
+  // Checks S6, M4-M6, AF-062, AF-125, R10.
   Stack st(Settings{}, /*mcm=*/true);
   st.Start();
   ASSERT_EQ(st.ClientAf().open_status, NDIS_STATUS_SUCCESS);

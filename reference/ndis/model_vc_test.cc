@@ -20,7 +20,7 @@ uint64_t S(NDIS_STATUS s) { return static_cast<uint32_t>(s); }
 // ---- SAPs. ----
 
 TEST(Sap, CmReturnsSuccessRegisterReturnsSuccessWithoutCompletion) {
-  // S1, S2, AF-081, AF-087.
+  // Checks S1, S2, AF-081, AF-087.
   Stack st;
   st.Start();
   SapRec* sap = nullptr;
@@ -34,7 +34,7 @@ TEST(Sap, CmReturnsSuccessRegisterReturnsSuccessWithoutCompletion) {
 }
 
 TEST(Sap, PendingThenCompleteDeliversRegisterSapComplete) {
-  // S3, S5, AF-083, AF-084.
+  // Checks S3, S5, AF-083, AF-084.
   Stack st;
   st.cm.cm.reg_sap = NDIS_STATUS_PENDING;
   st.Start();
@@ -53,7 +53,7 @@ TEST(Sap, PendingThenCompleteDeliversRegisterSapComplete) {
 }
 
 TEST(Sap, PendingThenFailureDeliversNullHandleAndHandleIsInvalid) {
-  // S6, AF-085.
+  // Checks S6, AF-085.
   Stack st;
   st.cm.cm.reg_sap = NDIS_STATUS_PENDING;
   st.Start();
@@ -71,7 +71,7 @@ TEST(Sap, PendingThenFailureDeliversNullHandleAndHandleIsInvalid) {
 }
 
 TEST(Sap, CmRejectsDuplicateWithInvalidDataReturnedToClient) {
-  // S4, AF-082, OQ-16.
+  // Checks S4, AF-082, OQ-16.
   Stack st;
   st.cm.cm.reg_sap = NDIS_STATUS_INVALID_DATA;
   st.Start();
@@ -81,7 +81,7 @@ TEST(Sap, CmRejectsDuplicateWithInvalidDataReturnedToClient) {
 }
 
 TEST(Sap, DeregisterPendingThenSecondDeregisterFailsThenCompleteDelivers) {
-  // S8, S10, S11, S12, AF-088, AF-090, AF-091.
+  // Checks S8, S10, S11, S12, AF-088, AF-090, AF-091.
   Stack st;
   st.Start();
   SapRec* sap = nullptr;
@@ -105,7 +105,7 @@ TEST(Sap, DeregisterSyncSuccessReturnsSuccess) {
 }
 
 TEST(Sap, DeregisterAfterAfClosedCompletesWithFailure) {
-  // S13, AF-091.
+  // Checks S13, AF-091.
   Stack st;
   st.Start();
   SapRec* sap = nullptr;
@@ -118,7 +118,7 @@ TEST(Sap, DeregisterAfterAfClosedCompletesWithFailure) {
 }
 
 TEST(Sap, RegisterOnClosedAfFails) {
-  // AF-056 (DERIVED FAILURE).
+  // Checks AF-056 (DERIVED FAILURE).
   Stack st;
   st.Start();
   ASSERT_EQ(st.cl.CloseAf(st.ClientAf()), NDIS_STATUS_SUCCESS);
@@ -129,7 +129,7 @@ TEST(Sap, RegisterOnClosedAfFails) {
 // ---- VCs. ----
 
 TEST(Vc, ClientCreateCallsMiniportThenCmWithSameHandle) {
-  // V1, AF-103, OQ-13.
+  // Checks V1, AF-103, OQ-13.
   Stack st;
   st.Start();
   NDIS_HANDLE vc = nullptr;
@@ -169,7 +169,7 @@ TEST(Vc, PeerErrorRollsBackMiniportAndReturnsPeerStatus) {
 }
 
 TEST(Vc, PeerPendingMakesNdisDeleteItAndCreateFail) {
-  // V1x, AF-104.
+  // Checks V1x, AF-104.
   Stack st;
   st.cm.cm.create_vc = NDIS_STATUS_PENDING;
   st.Start();
@@ -182,7 +182,7 @@ TEST(Vc, PeerPendingMakesNdisDeleteItAndCreateFail) {
 }
 
 TEST(Vc, McmClientCreateCallsMcmProtocolCreateVcOnly) {
-  // AF-103 (MCM), AF-133, OQ-12 default.
+  // Checks AF-103 (MCM), AF-133, OQ-12 default.
   Stack st(Settings{}, /*mcm=*/true);
   st.Start();
   NDIS_HANDLE vc = nullptr;
@@ -206,7 +206,7 @@ TEST(Vc, McmCreateVcGetsAfHandleBySetting) {
 }
 
 TEST(Vc, NdisMCmCreateVcCallsClientCreateVcOnly) {
-  // V2, AF-103, AF-110; V7.
+  // Checks V2, AF-103, AF-110; V7.
   Stack st(Settings{}, /*mcm=*/true);
   st.Start();
   NDIS_HANDLE vc = nullptr;
@@ -230,7 +230,7 @@ TEST(Vc, NdisMCmCreateVcCallsClientCreateVcOnly) {
 }
 
 TEST(Vc, CreatorDeleteCallsPeerAndMiniportAndHandleBecomesInvalid) {
-  // V6, AF-107.
+  // Checks V6, AF-107.
   Stack st;
   st.Start();
   NDIS_HANDLE vc = nullptr;
@@ -242,7 +242,7 @@ TEST(Vc, CreatorDeleteCallsPeerAndMiniportAndHandleBecomesInvalid) {
 }
 
 TEST(Vc, NonCreatorDeleteFails) {
-  // V8, AF-105, OQ-15.
+  // Checks V8, AF-105, OQ-15.
   Stack st;
   st.Start();
   NDIS_HANDLE vc = nullptr;
@@ -253,7 +253,7 @@ TEST(Vc, NonCreatorDeleteFails) {
 }
 
 TEST(Vc, PeerDeleteFailurePropagatesAndVcStays) {
-  // OQ-14, AF-108.
+  // Checks OQ-14, AF-108.
   Stack st;
   st.Start();
   NDIS_HANDLE vc = nullptr;
@@ -266,7 +266,7 @@ TEST(Vc, PeerDeleteFailurePropagatesAndVcStays) {
 }
 
 TEST(Vc, ActiveVcDeleteReturnsNotAcceptedDeactivatingReturnsClosing) {
-  // V3, V4, V5, AF-106, and the call path.
+  // Checks V3, V4, V5, AF-106, and the call path.
   Stack st;
   st.cm.cm.activate_in_make_call = true;
   st.cm.cm.deactivate_in_close_call = true;
@@ -350,7 +350,7 @@ TEST(Vc, ActivatePendingThenMiniportCompleteCallsCmActivateVcComplete) {
 }
 
 TEST(Vc, IncomingCallWhileSapRegisteringReachesClient) {
-  // S7, S8, AF-086, AF-093.
+  // Checks S7, S8, AF-086, AF-093.
   Stack st;
   st.cm.cm.reg_sap = NDIS_STATUS_PENDING;
   st.Start();
@@ -401,7 +401,7 @@ TEST(Vc, IncomingCallPendedThenClientCompleteReachesCm) {
 }
 
 TEST(Vc, CmSignallingVcCallsMiniportOnly) {
-  // AF-101: NULL NdisAfHandle from a CM.
+  // Checks AF-101: NULL NdisAfHandle from a CM.
   Stack st;
   st.Start();
   NDIS_HANDLE vc = nullptr;

@@ -124,7 +124,7 @@ TEST(WanRegistration, ShortCharacteristicsLengthIsBadCharacteristics) {
 }
 
 TEST(WanRegistration, WanMiniportWithoutWanSendHandlerIsBadCharacteristics) {
-  // WAN-095: NDIS_USE_WAN_WRAPPER and a WanSendHandler go together.
+  // Checks WAN-095: NDIS_USE_WAN_WRAPPER and a WanSendHandler go together.
   Model model;
   StubMiniport5 mp(model, "wmp");
   mp.chars.WanSendHandler = nullptr;
@@ -395,7 +395,7 @@ TEST(WanStatus, IndicationReachesEveryBindingWithTheSameBufferPointerAndSize) {
 }
 
 TEST(WanStatus, NdisDoesNotLookInsideTheBufferNullAndShortBuffersPassThrough) {
-  // NDISWAN validates WAN status buffers (WAN-100), not NDIS.
+  // Checks WAN-100 from NDIS's side: NDISWAN validates WAN status buffers, not NDIS.
   WanStack st;
   st.wan.write_link_context = false;
   st.Start();
@@ -452,7 +452,7 @@ TEST(WanStatus, CompleteGoesOnlyToTheProtocolsNotifiedSinceTheLastComplete) {
 }
 
 TEST(WanStatus, LineUpDuringGetIdQueryIsDeliveredBeforeTheQueryReturns) {
-  // W1 step 5 / WAN-021: the initial line-up from inside OID_TAPI_GET_ID.
+  // Checks W1 step 5 / WAN-021: the initial line-up from inside OID_TAPI_GET_ID.
   WanStack st;
   st.mp.on_query = [](Adapter5Rec& a, NDIS_OID oid, PVOID, ULONG, PULONG written,
                       PULONG) -> NDIS_STATUS {
@@ -535,7 +535,7 @@ TEST(WanContext, IndicationWithASpinLockHeldIsRejected) {
 }
 
 TEST(WanContext, ALockHeldByAnotherDriverDoesNotBlockTheMiniport) {
-  // WAN-003 is about the miniport's own locks (as the monitor checks it).
+  // Checks WAN-003 is about the miniport's own locks (as the monitor checks it).
   WanStack st;
   st.Start();
   NDIS_SPIN_LOCK lock;

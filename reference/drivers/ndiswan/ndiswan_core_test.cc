@@ -87,8 +87,7 @@ class CoreTest : public ::testing::Test {
 // ---- Line-up (WAN-020..032, WAN-100, WAN-103, OQ-25) ----
 
 TEST_F(CoreTest, InitialLineUpWritesUniqueContextAndNoOtherByte) {
-  //= spec#WAN-024 type=test
-  //= spec#WAN-103 type=test
+  // Checks WAN-024, WAN-103.
   const NDIS_MAC_LINE_UP in = LineUp(0x11, 0, 1000, 3);
   auto buf = Bytes(in, sizeof(in));
   const std::vector<uint8_t> before = buf;
@@ -113,7 +112,7 @@ TEST_F(CoreTest, InitialLineUpWritesUniqueContextAndNoOtherByte) {
 }
 
 TEST_F(CoreTest, InitialLineUpsForDistinctHandlesGetDistinctContexts) {
-  //= spec#WAN-024 type=test
+  // Checks WAN-024.
   LinkContext a = Up(0x11), b = Up(0x12), c = Up(0x13, /*binding=*/1);
   EXPECT_NE(a.value, 0u);
   EXPECT_NE(a.value, b.value);
@@ -123,8 +122,7 @@ TEST_F(CoreTest, InitialLineUpsForDistinctHandlesGetDistinctContexts) {
 }
 
 TEST_F(CoreTest, InitialLineUpZeroSpeedAndWindowUseAdapterDefaults) {
-  //= spec#WAN-029 type=test
-  //= spec#WAN-031 type=test
+  // Checks WAN-029, WAN-031.
   LinkContext c = Up(0x11, 0, /*speed=*/0, /*window=*/0);
   const Link* l = core_.FindLink(c);
   ASSERT_NE(l, nullptr);
@@ -157,7 +155,7 @@ TEST_F(CoreTest, EveryWanStatusWithNullBufferIsRejectedAsNullBuffer) {
 }
 
 TEST_F(CoreTest, LineUpShorterThanStructIsRejectedForEverySizeAndUntouched) {
-  //= spec#WAN-100 type=test
+  // Checks WAN-100.
   const NDIS_MAC_LINE_UP in = LineUp(0x11);
   for (size_t size = 1; size < sizeof(NDIS_MAC_LINE_UP); ++size) {
     auto buf = Bytes(in, size);
@@ -172,7 +170,7 @@ TEST_F(CoreTest, LineUpShorterThanStructIsRejectedForEverySizeAndUntouched) {
 }
 
 TEST_F(CoreTest, LineUpLongerThanStructIsAcceptedAndTailIsUntouched) {
-  //= spec#WAN-103 type=test
+  // Checks WAN-103.
   for (size_t size :
        {sizeof(NDIS_MAC_LINE_UP), sizeof(NDIS_MAC_LINE_UP) + 1, size_t{64}, size_t{4096}}) {
     auto buf = Bytes(LineUp(0x100 + size), size);
@@ -185,7 +183,7 @@ TEST_F(CoreTest, LineUpLongerThanStructIsAcceptedAndTailIsUntouched) {
 }
 
 TEST_F(CoreTest, SizeValidForAnotherStatusCodeIsShortForThisOne) {
-  //= spec#WAN-100 type=test
+  // Checks WAN-100.
   // 8 = NDIS_MAC_LINE_DOWN, 16 = NDIS_MAC_FRAGMENT, 40 = NDIS_MAC_LINE_UP.
   struct Case {
     NDIS_STATUS st;
@@ -203,7 +201,7 @@ TEST_F(CoreTest, SizeValidForAnotherStatusCodeIsShortForThisOne) {
 }
 
 TEST_F(CoreTest, UpdateLineUpWithKnownContextChangesParametersOnly) {
-  //= spec#WAN-032 type=test
+  // Checks WAN-032.
   LinkContext c = Up(0x11, 0, 1000, 3);
   auto buf = Bytes(LineUp(0x11, c.value, /*speed=*/2000, /*window=*/0, NdisWanReliable),
                    sizeof(NDIS_MAC_LINE_UP));
@@ -225,7 +223,7 @@ TEST_F(CoreTest, UpdateLineUpWithKnownContextChangesParametersOnly) {
 }
 
 TEST_F(CoreTest, LineUpWithUnknownNonNullContextIsMalformedAndIgnored) {
-  //= spec#OQ-25 type=test
+  // Checks OQ-25.
   Up(0x11);
   const auto links_before = core_.links().size();
   auto buf = Bytes(LineUp(0x12, /*context=*/0xDEAD), sizeof(NDIS_MAC_LINE_UP));
@@ -251,7 +249,7 @@ TEST_F(CoreTest, LineUpWithStaleContextAfterLineDownIsUnknownContext) {
 }
 
 TEST_F(CoreTest, UpdateLineUpWithOtherLinkHandleIsRejected) {
-  //= spec#WAN-028 type=test
+  // Checks WAN-028.
   LinkContext c = Up(0x11, 0, 1000, 3);
   auto buf = Bytes(LineUp(0x99, c.value, 5000), sizeof(NDIS_MAC_LINE_UP));
   const Counters before = core_.counters();
@@ -280,7 +278,7 @@ TEST_F(CoreTest, DuplicateInitialLineUpForSameHandleIsRejectedAndLeftNull) {
 }
 
 TEST_F(CoreTest, QualityOutOfRangeIsWarnedAndCarriedUnlessStrict) {
-  //= spec#OQ-22 type=test
+  // Checks OQ-22.
   auto buf = Bytes(LineUp(0x11, 0, 0, 0, /*quality=*/7), sizeof(NDIS_MAC_LINE_UP));
   Outcome o = Status(NDIS_STATUS_WAN_LINE_UP, buf);
   ASSERT_EQ(o.action, Action::kLineUp);
@@ -304,7 +302,7 @@ TEST_F(CoreTest, QualityOutOfRangeIsWarnedAndCarriedUnlessStrict) {
 // ---- Line-down (WAN-040..043, WAN-101) ----
 
 TEST_F(CoreTest, LineDownOnLinkNeverUpIsUnknownLink) {
-  //= spec#WAN-101 type=test
+  // Checks WAN-101.
   NDIS_MAC_LINE_DOWN down{H(0xC0FFEE)};
   auto buf = Bytes(down, sizeof(down));
   const Counters before = core_.counters();
@@ -332,8 +330,7 @@ TEST_F(CoreTest, SecondLineDownAndLineDownFromOtherAdapterAreUnknownLink) {
 // ---- Fragment (WAN-050..053) ----
 
 TEST_F(CoreTest, FragmentCountsOncePerIndicationWhateverTheErrorBits) {
-  //= spec#WAN-052 type=test
-  //= spec#WAN-051 type=test
+  // Checks WAN-052, WAN-051.
   LinkContext c = Up(0x11);
   const ULONG errors[] = {WAN_ERROR_CRC, WAN_ERROR_CRC | WAN_ERROR_TIMEOUT, 0, 0x40, 0xFFFFFFFFu};
   for (ULONG e : errors) {
@@ -352,7 +349,7 @@ TEST_F(CoreTest, FragmentCountsOncePerIndicationWhateverTheErrorBits) {
 }
 
 TEST_F(CoreTest, FragmentOnUnknownOrDownLinkIsNotCountedAgainstAnyLink) {
-  //= spec#WAN-101 type=test
+  // Checks WAN-101.
   LinkContext c = Up(0x11);
   NDIS_MAC_FRAGMENT stranger{H(0x1234), WAN_ERROR_CRC};
   auto buf = Bytes(stranger, sizeof(stranger));
@@ -382,7 +379,7 @@ TEST_F(CoreTest, FragmentShorterThanStructIsShortForEverySize) {
 }
 
 TEST_F(CoreTest, ReceiveOnUnknownLinkIsCountedUnknownLink) {
-  //= spec#WAN-101 type=test
+  // Checks WAN-101.
   const Counters before = core_.counters();
   Outcome o = core_.OnReceive(H(0x4242), 100);
   EXPECT_EQ(o.rejected, Reason::kUnknownLink);
@@ -419,8 +416,7 @@ NDIS_TAPI_EVENT Event(HTAPI_LINE line, HTAPI_CALL call, ULONG msg, ULONG_PTR p1 
 }
 
 TEST_F(CoreTest, NewCallWritesUniqueHtCallIntoParam2AndNothingElse) {
-  //= spec#WAN-062 type=test
-  //= spec#WAN-103 type=test
+  // Checks WAN-062, WAN-103.
   HTAPI_LINE line = OpenLine();
   auto buf = Bytes(Event(line, 0, LINE_NEWCALL, /*hdCall=*/0x900), sizeof(NDIS_TAPI_EVENT));
   const auto copy = buf;
@@ -448,7 +444,7 @@ TEST_F(CoreTest, NewCallWritesUniqueHtCallIntoParam2AndNothingElse) {
 }
 
 TEST_F(CoreTest, CallStateUpdatesTheCallByHtCall) {
-  //= spec#WAN-066 type=test
+  // Checks WAN-066.
   HTAPI_LINE line = OpenLine();
   HTAPI_CALL call = core_.NewCall(line, false);
   for (ULONG s : {LINECALLSTATE_DIALING, LINECALLSTATE_CONNECTED}) {
@@ -463,8 +459,7 @@ TEST_F(CoreTest, CallStateUpdatesTheCallByHtCall) {
 }
 
 TEST_F(CoreTest, TapiEventWithUnknownMessageLineOrCallIsRejectedWithItsReason) {
-  //= spec#WAN-061 type=test
-  //= spec#WAN-068 type=test
+  // Checks WAN-061, WAN-068.
   HTAPI_LINE line = OpenLine();
   HTAPI_CALL call = core_.NewCall(line, false);
   struct Case {
@@ -498,7 +493,7 @@ TEST_F(CoreTest, TapiEventWithUnknownMessageLineOrCallIsRejectedWithItsReason) {
 }
 
 TEST_F(CoreTest, TapiEventFromAdapterWithoutTapiProviderIsRejected) {
-  //= spec#WAN-095 type=test
+  // Checks WAN-095.
   AdapterInfo plain;
   core_.SetAdapter(2, plain);
   HTAPI_LINE line = OpenLine(2);
@@ -509,7 +504,7 @@ TEST_F(CoreTest, TapiEventFromAdapterWithoutTapiProviderIsRejected) {
 }
 
 TEST_F(CoreTest, TapiEventShorterThanUlongPtrLayoutIsShort) {
-  //= spec#WAN-102 type=test
+  // Checks WAN-102.
   HTAPI_LINE line = OpenLine();
   for (size_t size : {size_t{1}, size_t{24}, size_t{32}, size_t{47}}) {
     auto buf = Bytes(Event(line, 0, LINE_NEWCALL, 0x900), size);
@@ -519,7 +514,7 @@ TEST_F(CoreTest, TapiEventShorterThanUlongPtrLayoutIsShort) {
 }
 
 TEST_F(CoreTest, CompatUlongLayoutDecodesUlongParamsAndWritesFourBytes) {
-  //= spec#WAN-102 type=test
+  // Checks WAN-102.
   core_.mutable_options().tapi_layout = TapiLayout::kCompatUlong;
   HTAPI_LINE line = OpenLine();
   // MinGW/NT4 layout: htLine@0, htCall@8, ulMsg@16, ulParam1..3 @20/24/28 (ULONG).

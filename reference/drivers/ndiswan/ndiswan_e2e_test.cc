@@ -116,12 +116,7 @@ class WanE2e : public ::testing::TestWithParam<E2eParams> {
 };
 
 TEST_P(WanE2e, W1OutboundCallLinesUpThenConnectsAndSendsStayInWindow) {
-  //= spec#WAN-021 type=test
-  //= spec#WAN-024 type=test
-  //= spec#WAN-026 type=test
-  //= spec#WAN-031 type=test
-  //= spec#WAN-036 type=test
-  //= spec#WAN-037 type=test
+  // Checks WAN-021, WAN-024, WAN-026, WAN-031, WAN-036, WAN-037.
   HTAPI_LINE line = 0;
   HTAPI_CALL call = 0;
   ConnectOutbound(&line, &call);
@@ -177,11 +172,7 @@ TEST_P(WanE2e, W1OutboundCallLinesUpThenConnectsAndSendsStayInWindow) {
 }
 
 TEST_P(WanE2e, W3FragmentCountsAndNotifiesThenLineDownDegradesAndTeardownSucceeds) {
-  //= spec#WAN-052 type=test
-  //= spec#WAN-053 type=test
-  //= spec#WAN-054 type=test
-  //= spec#WAN-041 type=test
-  //= spec#WAN-042 type=test
+  // Checks WAN-052, WAN-053, WAN-054, WAN-041, WAN-042.
   HTAPI_LINE line = 0;
   HTAPI_CALL call = 0;
   ConnectOutbound(&line, &call);
@@ -235,8 +226,7 @@ TEST_P(WanE2e, W3FragmentCountsAndNotifiesThenLineDownDegradesAndTeardownSucceed
 }
 
 TEST_P(WanE2e, W2InboundCallGetsHtCallAnswersAndLinesUp) {
-  //= spec#WAN-062 type=test
-  //= spec#WAN-063 type=test
+  // Checks WAN-062, WAN-063.
   ASSERT_NE(AsNdiswan([&] { return ndiswan_->ProviderInitialize(0, 0); }), NDIS_STATUS_FAILURE);
   HTAPI_LINE line = 0;
   ASSERT_EQ(AsNdiswan([&] { return ndiswan_->Open(0, 0, &line); }), NDIS_STATUS_SUCCESS);
@@ -273,8 +263,7 @@ TEST_P(WanE2e, W2InboundCallGetsHtCallAnswersAndLinesUp) {
 }
 
 TEST_P(WanE2e, SpeedChangeIsAnUpdateLineUpForwardedToTheProtocol) {
-  //= spec#WAN-032 type=test
-  //= spec#WAN-029 type=test
+  // Checks WAN-032, WAN-029.
   HTAPI_LINE line = 0;
   HTAPI_CALL call = 0;
   ConnectOutbound(&line, &call);
@@ -301,9 +290,7 @@ TEST_P(WanE2e, SpeedChangeIsAnUpdateLineUpForwardedToTheProtocol) {
 // NdisMIndicateStatus: NDISWAN (not NDIS) rejects each with its reason,
 // forwards nothing, and the link and the protocol above are unchanged.
 TEST_P(WanE2e, BadIndicationsThroughTheModelAreRejectedByNdiswanNotForwarded) {
-  //= spec#WAN-100 type=test
-  //= spec#WAN-101 type=test
-  //= spec#OQ-25 type=test
+  // Checks WAN-100, WAN-101, OQ-25.
   // The harness indicates at PASSIVE_LEVEL, which only a deserialized
   // miniport may do (WAN-004); the model refuses it for a serialized one.
   if (!GetParam().deserialized) GTEST_SKIP() << "needs a deserialized WMP";
@@ -349,7 +336,7 @@ TEST_P(WanE2e, BadIndicationsThroughTheModelAreRejectedByNdiswanNotForwarded) {
 // WAN-007: with no virtual adapter for protocols to bind to, NDISWAN hands
 // each forwarded indication to the configuration-manager sink.
 TEST(WanE2eNoProtocol, LineUpAndLineDownGoToTheConfigurationManager) {
-  //= spec#WAN-007 type=test
+  // Checks WAN-007.
   nic::SoftNicConfig nc;
   nc.channel_count = 1;
   auto soft = nic::SoftNic::Create(nc);

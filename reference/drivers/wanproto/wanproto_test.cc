@@ -71,7 +71,7 @@ class WanProtoTest : public ::testing::Test {
 };
 
 TEST_F(WanProtoTest, BeforeAnyLineUpTimersAndRetriesAreShortened) {
-  //= spec#WAN-036 type=test
+  // Checks WAN-036.
   EXPECT_EQ(proto_->mode(), TimerMode::kDegraded);
   EXPECT_EQ(proto_->timeout(), proto_->config().degraded_timeout);
   EXPECT_EQ(proto_->retries(), proto_->config().degraded_retries);
@@ -79,8 +79,7 @@ TEST_F(WanProtoTest, BeforeAnyLineUpTimersAndRetriesAreShortened) {
 }
 
 TEST_F(WanProtoTest, LineUpRestoresTimersAndWritesOnlyTheLowLocalAddressBytes) {
-  //= spec#WAN-036 type=test
-  //= spec#WAN-037 type=test
+  // Checks WAN-036, WAN-037.
   NDIS_WAN_LINE_UP up = LineUp(id_);
   const NDIS_WAN_LINE_UP before = up;
   Indicate(NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up));
@@ -107,7 +106,7 @@ TEST_F(WanProtoTest, LineUpRestoresTimersAndWritesOnlyTheLowLocalAddressBytes) {
 }
 
 TEST_F(WanProtoTest, LineDownShortensTimersOfThatLinkUntilTheNextLineUp) {
-  //= spec#WAN-041 type=test
+  // Checks WAN-041.
   NDIS_WAN_LINE_UP up = LineUp(id_);
   Indicate(NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up));
   NDIS_WAN_LINE_DOWN down = Down(id_);
@@ -124,7 +123,7 @@ TEST_F(WanProtoTest, LineDownShortensTimersOfThatLinkUntilTheNextLineUp) {
 }
 
 TEST_F(WanProtoTest, FragmentSendsANotificationOnTheLinkAtOnce) {
-  //= spec#WAN-054 type=test
+  // Checks WAN-054.
   NDIS_WAN_LINE_UP up = LineUp(id_);
   Indicate(NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up));
   NDIS_WAN_FRAGMENT frag = Frag(id_);
@@ -165,7 +164,7 @@ TEST_F(WanProtoTest, LineDownOrFragmentForALinkNeverUpIsUnknownLink) {
 }
 
 TEST_F(WanProtoTest, OtherIndicationsAreIgnored) {
-  //= spec#WAN-006 type=test
+  // Checks WAN-006.
   ULONG x = 0;
   Indicate(NDIS_STATUS_MEDIA_CONNECT, &x, sizeof(x));
   Indicate(NDIS_STATUS_TAPI_INDICATION, &x, sizeof(x));
@@ -175,8 +174,7 @@ TEST_F(WanProtoTest, OtherIndicationsAreIgnored) {
 }
 
 TEST_F(WanProtoTest, SeveralIndicationsInOneBracketThenOneComplete) {
-  //= spec#WAN-010 type=test
-  //= spec#WAN-012 type=test
+  // Checks WAN-010, WAN-012.
   NDIS_WAN_LINE_UP up = LineUp(id_);
   NDIS_WAN_FRAGMENT frag = Frag(id_);
   Indicate(NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up), /*complete=*/false);

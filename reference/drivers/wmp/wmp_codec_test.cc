@@ -39,10 +39,8 @@ GetIdBuffer MakeGetId(const std::string& device_class, ULONG select, bool count_
   return b;
 }
 
-//= spec#WAN-070
-//= type=test
-//# DeviceClass "ndis" (case-insensitive)
 TEST(ParseGetId, NdisClassIsParsedCaseInsensitivelyWithOrWithoutNul) {
+  // Checks WAN-070: DeviceClass "ndis" (case-insensitive)
   for (bool nul : {true, false}) {
     GetIdBuffer b = MakeGetId("NDIS", LINECALLSELECT_CALL, nul);
     GetIdParse p = ParseGetId(b.span());
@@ -62,10 +60,8 @@ TEST(ParseGetId, BufferShorterThanStructIsInvalidLengthWithBytesNeeded) {
   EXPECT_EQ(p.bytes_needed, sizeof(NDIS_TAPI_GET_ID));
 }
 
-//= spec#WAN-072
-//= type=test
-//# the parser rejects an offset or size outside the information buffer
 TEST(ParseGetId, ClassOffsetPastBufferIsInvalidData) {
+  // Checks WAN-072: the parser rejects an offset or size outside the information buffer
   GetIdBuffer b = MakeGetId("ndis", LINECALLSELECT_CALL);
   b.get()->ulDeviceClassOffset = static_cast<ULONG>(b.bytes.size());
   EXPECT_EQ(ParseGetId(b.span()).status, NDIS_STATUS_INVALID_DATA);
@@ -114,10 +110,8 @@ TEST(ParseGetId, DeviceIdTotalLargerThanBufferIsClampedToBuffer) {
   EXPECT_EQ(p.request.device_id_total, b.bytes.size() - kDeviceIdOffset);
 }
 
-//= spec#WAN-026
-//= type=test
-//# DeviceID = NdisLinkContext, VAR_STRING {BINARY, handle right after it} (OQ-23)
 TEST(WriteDeviceId, HandleGoesRightAfterVarStringAsBinary) {
+  // Checks WAN-026: DeviceID = NdisLinkContext, VAR_STRING {BINARY, handle right after it} (OQ-23)
   GetIdBuffer b = MakeGetId("ndis", LINECALLSELECT_CALL);
   NDIS_HANDLE lc = reinterpret_cast<NDIS_HANDLE>(uintptr_t{0x1122334455667788});
   uint8_t body[sizeof(lc)];
@@ -139,10 +133,8 @@ TEST(WriteDeviceId, HandleGoesRightAfterVarStringAsBinary) {
   EXPECT_EQ(std::memcmp(read->data(), body, sizeof(body)), 0);
 }
 
-//= spec#OQ-23
-//= type=test
-//# If ulTotalSize is too small, set ulNeededSize and return SUCCESS
 TEST(WriteDeviceId, TooSmallVarStringGetsNeededSizeOnly) {
+  // Checks OQ-23: If ulTotalSize is too small, set ulNeededSize and return SUCCESS
   GetIdBuffer b = MakeGetId("ndis", LINECALLSELECT_CALL, true, 4);
   uint8_t body[8] = {1, 2, 3, 4, 5, 6, 7, 8};
   WriteDeviceId(b.span(), sizeof(VAR_STRING) + 4, body);
@@ -172,10 +164,8 @@ TEST(ReadCountedString, CutsAtNulAndChecksBounds) {
   EXPECT_FALSE(ReadCountedString(buf, 0xFFFFFFFFu, 2).has_value());
 }
 
-//= spec#WAN-051
-//= type=test
-//# Errors is a bitmask of one or more WAN_ERROR_* flags
 TEST(FragmentErrors, NicBitsPassThroughAndEmptyBecomesFraming) {
+  // Checks WAN-051: Errors is a bitmask of one or more WAN_ERROR_* flags
   EXPECT_EQ(FragmentErrors({nic::FrameErrors::kCrc}), WAN_ERROR_CRC);
   EXPECT_EQ(FragmentErrors({nic::FrameErrors::kCrc | nic::FrameErrors::kAlignment}),
             WAN_ERROR_CRC | WAN_ERROR_ALIGNMENT);
@@ -184,10 +174,8 @@ TEST(FragmentErrors, NicBitsPassThroughAndEmptyBecomesFraming) {
   EXPECT_EQ(FragmentErrors({0xFF}), 0x3Fu);
 }
 
-//= spec#WAN-087
-//= type=test
-//# LINECALLSTATE_DISCONNECTED with a LINEDISCONNECTMODE_* (TAPI 1.3 modes)
 TEST(DisconnectMode, CallEndsMapToTapi13Modes) {
+  // Checks WAN-087: LINECALLSTATE_DISCONNECTED with a LINEDISCONNECTMODE_* (TAPI 1.3 modes)
   EXPECT_EQ(DisconnectMode(nic::CallEnd::kRemoteHangUp), LINEDISCONNECTMODE_NORMAL);
   EXPECT_EQ(DisconnectMode(nic::CallEnd::kBusy), LINEDISCONNECTMODE_BUSY);
   EXPECT_EQ(DisconnectMode(nic::CallEnd::kNoAnswer), LINEDISCONNECTMODE_NOANSWER);
@@ -204,11 +192,10 @@ TEST(MediaModeOf, BearersMapToDistinctMediaModes) {
   EXPECT_EQ(MediaModeOf(nic::Bearer::kVoice), LINEMEDIAMODE_INTERACTIVEVOICE);
 }
 
-//= spec#WAN-081
-//= type=test
-//# GET_ID, OPEN, CLOSE, CLOSE_CALL, DROP, MAKE_CALL, PROVIDER_INITIALIZE/SHUTDOWN,
-//# SET_DEFAULT_MEDIA_DETECTION, SET_STATUS_MESSAGES are required
 TEST(OidTable, RequiredTapiOidsAreSupportedWithTheirStructSizes) {
+  // Checks WAN-081:
+  // GET_ID, OPEN, CLOSE, CLOSE_CALL, DROP, MAKE_CALL, PROVIDER_INITIALIZE/SHUTDOWN,
+  // SET_DEFAULT_MEDIA_DETECTION, SET_STATUS_MESSAGES are required
   struct Want {
     NDIS_OID oid;
     ULONG min;
@@ -234,10 +221,8 @@ TEST(OidTable, RequiredTapiOidsAreSupportedWithTheirStructSizes) {
   }
 }
 
-//= spec#WAN-095
-//= type=test
-//# OID_WAN_GET_INFO answers NDIS_WAN_INFO (query only)
 TEST(OidTable, WanOidsHaveTheirPaths) {
+  // Checks WAN-095: OID_WAN_GET_INFO answers NDIS_WAN_INFO (query only)
   const OidInfo* get_info = FindOid(OID_WAN_GET_INFO);
   ASSERT_NE(get_info, nullptr);
   EXPECT_TRUE(get_info->query);
@@ -254,10 +239,8 @@ TEST(OidTable, WanOidsHaveTheirPaths) {
   }
 }
 
-//= spec#WAN-080
-//= type=test
-//# unsupported TAPI requests complete with NDIS_STATUS_TAPI_OPERATIONUNAVAIL
 TEST(OidTable, OptionalTapiOidsAreUnsupportedButRecognisedAsTapi) {
+  // Checks WAN-080: unsupported TAPI requests complete with NDIS_STATUS_TAPI_OPERATIONUNAVAIL
   for (NDIS_OID oid :
        std::initializer_list<NDIS_OID>{OID_TAPI_CONFIG_DIALOG, OID_TAPI_DEV_SPECIFIC,
                                        OID_TAPI_SECURE_CALL, OID_TAPI_GATHER_DIGITS}) {

@@ -144,10 +144,9 @@ class WmpE2eTest : public ::testing::Test {
   ndis::AdapterId adapter_ = 0;
 };
 
-//= spec#WAN-021
-//= type=test
-//# W1 end to end: line-up before GET_ID returns, DeviceID = NdisLinkContext, CONNECTED after
 TEST_F(WmpE2eTest, W1OutboundCallOverTheModel) {
+  // Checks WAN-021:
+  // W1 end to end: line-up before GET_ID returns, DeviceID = NdisLinkContext, CONNECTED after
   NDIS_WAN_INFO info{};
   ASSERT_EQ(Query(OID_WAN_GET_INFO, &info, sizeof(info)), NDIS_STATUS_SUCCESS);
   EXPECT_NE(info.FramingBits & TAPI_PROVIDER, 0u);

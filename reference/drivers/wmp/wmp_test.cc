@@ -158,10 +158,9 @@ class WmpTest : public ::testing::Test {
   std::vector<uint8_t> get_id_buf_;
 };
 
-//= spec#WAN-095
-//= type=test
-//# registers with NDIS_USE_WAN_WRAPPER ... TAPI_PROVIDER in NDIS_WAN_INFO.FramingBits
 TEST_F(WmpTest, RegistersNdis51WanWrapperAndAnswersGetInfoAsTapiProvider) {
+  // Checks WAN-095:
+  // registers with NDIS_USE_WAN_WRAPPER ... TAPI_PROVIDER in NDIS_WAN_INFO.FramingBits
   Start();
   const NDIS_MINIPORT_CHARACTERISTICS& c = fake_.chars();
   EXPECT_EQ(c.MajorNdisVersion, 5);
@@ -198,10 +197,8 @@ TEST_F(WmpTest, DeserializedConfigSetsTheAttribute) {
   EXPECT_NE(fake_.attribute_flags() & NDIS_ATTRIBUTE_DESERIALIZE, 0u);
 }
 
-//= spec#WAN-082
-//= type=test
-//# line IDs base..base+n-1; a unique ulProviderID
 TEST_F(WmpTest, ProviderInitializeNumbersLinesFromBase) {
+  // Checks WAN-082: line IDs base..base+n-1; a unique ulProviderID
   Start();
   ASSERT_EQ(ProviderInit(), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(num_lines_, 2u);
@@ -212,16 +209,11 @@ TEST_F(WmpTest, ProviderInitializeNumbersLinesFromBase) {
   EXPECT_EQ(fake_.Query(OID_TAPI_OPEN, &r, sizeof(r)), NDIS_STATUS_TAPI_NODEVICE);
 }
 
-//= spec#WAN-021
-//= type=test
-//# the initial line-up ... must be completed before GET_ID returns
-//= spec#WAN-026
-//= type=test
-//# DeviceID = NdisLinkContext
-//= spec#WAN-022
-//= type=test
-//# line-up(call) < LINE_CALLSTATE(CONNECTED, htCall)
 TEST_F(WmpTest, W1OutboundCallLineUpBeforeGetIdReturnsAndConnectedAfter) {
+  // Checks WAN-021, WAN-026, WAN-022:
+  // the initial line-up ... must be completed before GET_ID returns
+  // DeviceID = NdisLinkContext
+  // line-up(call) < LINE_CALLSTATE(CONNECTED, htCall)
   Start();
   ASSERT_EQ(ProviderInit(), NDIS_STATUS_SUCCESS);
   HDRV_LINE line = Open();
@@ -292,10 +284,9 @@ TEST_F(WmpTest, ConnectBeforeGetIdIsHeldUntilTheLineUp) {
   EXPECT_LT(up, connected);  // WAN-022
 }
 
-//= spec#WAN-034
-//= type=test
-//# a line-up only for the first GET_ID of a call (or a new class with separate channels)
 TEST_F(WmpTest, SecondGetIdReturnsTheSameContextWithoutALineUp) {
+  // Checks WAN-034:
+  // a line-up only for the first GET_ID of a call (or a new class with separate channels)
   Start();
   NDIS_HANDLE lc = nullptr;
   HDRV_CALL hd = ConnectedOutbound(&lc);
@@ -319,10 +310,8 @@ TEST_F(WmpTest, SeparateChannelsPerClassMakeANewLineUpForANewClass) {
   EXPECT_NE(fake_.LineUps()[0].NdisLinkHandle, fake_.LineUps()[1].NdisLinkHandle);
 }
 
-//= spec#WAN-074
-//= type=test
-//# If GET_ID is pended, the initial line-up must still precede its completion
 TEST_F(WmpTest, PendedGetIdMakesTheLineUpBeforeItsCompletion) {
+  // Checks WAN-074: If GET_ID is pended, the initial line-up must still precede its completion
   for (bool deserialized : {false, true}) {
     SCOPED_TRACE(deserialized ? "deserialized" : "serialized");
     fake_.calls.clear();
@@ -350,10 +339,8 @@ TEST_F(WmpTest, PendedGetIdMakesTheLineUpBeforeItsCompletion) {
   }
 }
 
-//= spec#WAN-073
-//= type=test
-//# a stale hdCall gives INVALCALLHANDLE
 TEST_F(WmpTest, GetIdForms) {
+  // Checks WAN-073: a stale hdCall gives INVALCALLHANDLE
   Start();
   ASSERT_EQ(ProviderInit(), NDIS_STATUS_SUCCESS);
   HDRV_LINE line = Open(kBase + 1);
@@ -386,13 +373,10 @@ TEST_F(WmpTest, GetIdForms) {
   EXPECT_EQ(needed, sizeof(NDIS_TAPI_GET_ID));
 }
 
-//= spec#WAN-062
-//= type=test
-//# LINE_NEWCALL{htCall 0, hdCall, 0, 0}; keep ulParam2; then OFFERING with the media mode
-//= spec#WAN-091
-//= type=test
-//# ANSWER without a preceding ACCEPT is treated as both
 TEST_F(WmpTest, W2InboundCallNewCallOfferingAnswerLineUpConnected) {
+  // Checks WAN-062, WAN-091:
+  // LINE_NEWCALL{htCall 0, hdCall, 0, 0}; keep ulParam2; then OFFERING with the media mode
+  // ANSWER without a preceding ACCEPT is treated as both
   Start();
   ASSERT_EQ(ProviderInit(), NDIS_STATUS_SUCCESS);
   HDRV_LINE line = Open();
@@ -430,10 +414,8 @@ TEST_F(WmpTest, W2InboundCallNewCallOfferingAnswerLineUpConnected) {
   EXPECT_LT(IndexOf(NDIS_STATUS_WAN_LINE_UP), connected);
 }
 
-//= spec#WAN-063
-//= type=test
-//# With no SET_DEFAULT_MEDIA_DETECTION the line is outbound-only
 TEST_F(WmpTest, IncomingCallWithoutMediaDetectionIsNotIndicated) {
+  // Checks WAN-063: With no SET_DEFAULT_MEDIA_DETECTION the line is outbound-only
   Start();
   ASSERT_EQ(ProviderInit(), NDIS_STATUS_SUCCESS);
   HDRV_LINE line = Open();
@@ -451,10 +433,8 @@ TEST_F(WmpTest, IncomingCallWithoutMediaDetectionIsNotIndicated) {
   EXPECT_EQ(MediaDetection(line, LINEMEDIAMODE_G3FAX), NDIS_STATUS_TAPI_INVALMEDIAMODE);
 }
 
-//= spec#WAN-065
-//= type=test
-//# LINE_LINEDEVSTATE only if enabled by SET_STATUS_MESSAGES
 TEST_F(WmpTest, RingingLineStateOnlyWhenEnabled) {
+  // Checks WAN-065: LINE_LINEDEVSTATE only if enabled by SET_STATUS_MESSAGES
   Start();
   ASSERT_EQ(ProviderInit(), NDIS_STATUS_SUCCESS);
   HDRV_LINE line = Open();
@@ -469,19 +449,12 @@ TEST_F(WmpTest, RingingLineStateOnlyWhenEnabled) {
             SIZE_MAX);
 }
 
-//= spec#WAN-050
-//= type=test
-//# a partial packet -> NDIS_STATUS_WAN_FRAGMENT {NdisLinkContext, Errors}
-//= spec#WAN-040
-//= type=test
-//# Whenever a link goes down, NDIS_STATUS_WAN_LINE_DOWN
-//= spec#WAN-085
-//= type=test
-//# DROP: indicate IDLE; handles stay valid until CLOSE_CALL
-//= spec#WAN-086
-//= type=test
-//# CLOSE_CALL cannot fail; a DROP after it fails
 TEST_F(WmpTest, W3FragmentLineDownDropCloseCallCloseShutdown) {
+  // Checks WAN-050, WAN-040, WAN-085, WAN-086:
+  // a partial packet -> NDIS_STATUS_WAN_FRAGMENT {NdisLinkContext, Errors}
+  // Whenever a link goes down, NDIS_STATUS_WAN_LINE_DOWN
+  // DROP: indicate IDLE; handles stay valid until CLOSE_CALL
+  // CLOSE_CALL cannot fail; a DROP after it fails
   Start();
   NDIS_HANDLE lc = nullptr;
   HDRV_CALL hd = ConnectedOutbound(&lc);
@@ -533,10 +506,8 @@ TEST_F(WmpTest, W3FragmentLineDownDropCloseCallCloseShutdown) {
   EXPECT_EQ(fake_.Set(OID_TAPI_PROVIDER_SHUTDOWN, &s, sizeof(s)), NDIS_STATUS_SUCCESS);
 }
 
-//= spec#OQ-28
-//= type=test
-//# line-down before CLOSE_CALL completes for a call that had a line-up
 TEST_F(WmpTest, CloseCallOnAConnectedCallDropsWithLineDownThenIdle) {
+  // Checks OQ-28: line-down before CLOSE_CALL completes for a call that had a line-up
   Start();
   NDIS_HANDLE lc = nullptr;
   HDRV_CALL hd = ConnectedOutbound(&lc);
@@ -548,10 +519,8 @@ TEST_F(WmpTest, CloseCallOnAConnectedCallDropsWithLineDownThenIdle) {
   EXPECT_LT(down, idle);
 }
 
-//= spec#WAN-088
-//= type=test
-//# CLOSE on an active line: calls are closed first (OQ-37)
 TEST_F(WmpTest, CloseWithALiveCallClosesTheCallFirst) {
+  // Checks WAN-088: CLOSE on an active line: calls are closed first (OQ-37)
   Start();
   NDIS_HANDLE lc = nullptr;
   HDRV_CALL hd = ConnectedOutbound(&lc);
@@ -561,10 +530,9 @@ TEST_F(WmpTest, CloseWithALiveCallClosesTheCallFirst) {
   EXPECT_EQ(CallOid(OID_TAPI_DROP, hd), NDIS_STATUS_TAPI_INVALCALLHANDLE);
 }
 
-//= spec#WAN-032
-//= type=test
-//# later line-ups carry both NdisLinkHandle and NdisLinkContext and the new LinkSpeed
 TEST_F(WmpTest, SpeedChangeMakesANewLineUpWithBothHandles) {
+  // Checks WAN-032:
+  // later line-ups carry both NdisLinkHandle and NdisLinkContext and the new LinkSpeed
   Start();
   NDIS_HANDLE lc = nullptr;
   ConnectedOutbound(&lc);
@@ -583,10 +551,8 @@ TEST_F(WmpTest, SpeedChangeMakesANewLineUpWithBothHandles) {
   EXPECT_EQ(adapter().links[0]->link_context, lc);
 }
 
-//= spec#WAN-080
-//= type=test
-//# unsupported TAPI requests -> NDIS_STATUS_TAPI_OPERATIONUNAVAIL
 TEST_F(WmpTest, UnsupportedTapiOidIsOperationUnavail) {
+  // Checks WAN-080: unsupported TAPI requests -> NDIS_STATUS_TAPI_OPERATIONUNAVAIL
   Start();
   uint8_t buf[64] = {};
   EXPECT_EQ(fake_.Set(OID_TAPI_DEV_SPECIFIC, buf, sizeof(buf)), NDIS_STATUS_TAPI_OPERATIONUNAVAIL);
@@ -594,10 +560,8 @@ TEST_F(WmpTest, UnsupportedTapiOidIsOperationUnavail) {
   EXPECT_EQ(fake_.Set(OID_WAN_GET_INFO, buf, sizeof(buf)), NDIS_STATUS_INVALID_OID);
 }
 
-//= spec#WAN-033
-//= type=test
-//# no MiniportWanSend with an unknown or unestablished NdisLinkHandle
 TEST_F(WmpTest, SendOnUnknownOrDownLinkIsRefused) {
+  // Checks WAN-033: no MiniportWanSend with an unknown or unestablished NdisLinkHandle
   Start();
   NDIS_WAN_PACKET p{};
   uint8_t byte = 0;
@@ -613,10 +577,8 @@ TEST_F(WmpTest, SendOnUnknownOrDownLinkIsRefused) {
   EXPECT_EQ(adapter().counts.sends_refused, 2u);
 }
 
-//= spec#WAN-089
-//= type=test
-//# Halt disconnects calls but keeps per-call state until CLOSE_CALL
 TEST_F(WmpTest, HaltDisconnectsWithoutIndicatingAndKeepsCallState) {
+  // Checks WAN-089: Halt disconnects calls but keeps per-call state until CLOSE_CALL
   Start();
   NDIS_HANDLE lc = nullptr;
   ConnectedOutbound(&lc);
