@@ -17,6 +17,7 @@
 #include "conformance/monitor/monitor.h"
 #include "ndisconf/catalog/catalog.h"
 #include "ndisconf/report/report.h"
+#include "tools/cli/cli.h"
 
 namespace ndisconf::conformance {
 namespace {
@@ -44,6 +45,9 @@ Options:
                        the suite rejects a seeded-bug variant with the right rule)
   --verbose            print every test as it runs (default: failures only)
   --help               this text
+
+A relative FILE or DIR is relative to the folder the command was typed in,
+also under `bazel run` (BUILD_WORKING_DIRECTORY).
 
 Verdicts: PASS (a test checked the rule and passed, and the monitor reported no
 violation of it), FAIL (a citing test failed, or the monitor reported a
@@ -78,19 +82,25 @@ bool ParseOptions(int* argc, char** argv, Options* o, std::string* error) {
   int kept = 1;
   for (int i = 1; i < *argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&](const char* name, std::string* dst) {
+    auto text = [&](const char* name, std::string* dst) {
       const std::string prefix = std::string(name) + "=";
       if (arg.rfind(prefix, 0) != 0) return false;
       *dst = arg.substr(prefix.size());
       return true;
     };
+    // A path the user typed is relative to where they ran `bazel run`.
+    auto path = [&](const char* name, std::string* dst) {
+      if (!text(name, dst)) return false;
+      *dst = cli::UserPath(*dst);
+      return true;
+    };
     std::string rules;
-    if (value("--impl", &o->impl) || value("--out", &o->out_dir) || value("--json", &o->json) ||
-        value("--junit", &o->junit) || value("--coverage", &o->coverage) ||
-        value("--expect-fail", &o->expect_fail) || value("--traces", &o->traces)) {
+    if (path("--out", &o->out_dir) || path("--json", &o->json) || path("--junit", &o->junit) ||
+        path("--coverage", &o->coverage) || path("--traces", &o->traces)) {
       continue;
     }
-    if (value("--rules", &rules)) {
+    if (text("--impl", &o->impl) || text("--expect-fail", &o->expect_fail)) continue;
+    if (text("--rules", &rules)) {
       o->prefixes = SplitCommas(rules);
       continue;
     }

@@ -12,6 +12,7 @@
 
 #include "conformance/monitor/monitor.h"
 #include "conformance/trace/trace.h"
+#include "tools/cli/cli.h"
 
 namespace {
 
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
       }
       continue;
     }
-    files.push_back(arg);
+    files.push_back(ndisconf::cli::UserPath(arg));
   }
   if (files.empty()) {
     std::fputs(kHelp, stderr);
