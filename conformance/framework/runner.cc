@@ -1,7 +1,10 @@
 #include "conformance/framework/runner.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -56,7 +59,9 @@ not implement what the rule is about), INCONCLUSIVE (no test checks the rule;
 the catalog's reason is shown).
 
 Exit status: 0 if no rule FAILs (with --expect-fail: if RULE FAILs); 1
-otherwise; 2 on a usage or I/O error. Other flags go to GoogleTest (e.g.
+otherwise; 2 on a usage or I/O error. Every output (--out, --json, --junit,
+--coverage, --traces) is checked before any test runs; a report is replaced
+only once it has been written in full. Other flags go to GoogleTest (e.g.
 --gtest_filter=*OpenAf*).
 )";
 
@@ -157,15 +162,71 @@ class OutcomeListener : public ::testing::EmptyTestEventListener {
   std::vector<report::TestOutcome> outcomes_;
 };
 
-bool WriteFile(const std::string& path, const std::string& text) {
+std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
+
+// Creates `dir` and its parents if missing. False (and *error) if that fails
+// or `dir` is something other than a folder.
+bool EnsureFolder(const std::filesystem::path& dir, std::string* error) {
   std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    *error = "cannot create folder " + dir.string() + ": " + ec.message();
+    return false;
+  }
+  if (!std::filesystem::is_directory(dir, ec)) {
+    *error = dir.string() + " is not a folder";
+    return false;
+  }
+  return true;
+}
+
+// True if a file can be created in `dir`: creates and removes a probe file
+// (permission bits alone do not tell, e.g. for root or a read-only mount).
+bool FolderWritable(const std::filesystem::path& dir, std::string* error) {
+  const std::filesystem::path probe = dir / ".ndisconf-write-probe";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    *error = "cannot write in folder " + dir.string() + ": " + ErrnoText(errno);
+    return false;
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return true;
+}
+
+// Checks, before any test runs, that an output file can be written: its
+// folder exists or can be made and takes new files, and the path is not a
+// folder. An existing file is left untouched.
+bool CheckOutputFile(const std::string& path, std::string* error) {
   const std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary);
+  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : ".";
+  std::error_code ec;
+  if (std::filesystem::is_directory(p, ec)) {
+    *error = path + " is a folder";
+    return false;
+  }
+  if (!EnsureFolder(dir, error) || !FolderWritable(dir, error)) return false;
+  if (!std::filesystem::exists(p, ec)) return true;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND);  // no O_TRUNC: keep the old report
+  if (fd < 0) {
+    *error = "cannot write " + path + ": " + ErrnoText(errno);
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
+// Writes `text` to `path` through a temporary file renamed over it, so a
+// failed write leaves the previous report as it was.
+bool WriteFile(const std::string& path, const std::string& text) {
+  const std::string partial = path + ".partial";
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out) {
-    std::cerr << "ndisconf: cannot write " << path << "\n";
+  std::error_code ec;
+  if (!out || (std::filesystem::rename(partial, path, ec), ec)) {
+    std::cerr << "ndisconf: cannot write " << path << (ec ? ": " + ec.message() : "") << "\n";
+    std::filesystem::remove(partial, ec);
     return false;
   }
   return true;
@@ -200,6 +261,47 @@ int RunnerMain(int argc, char** argv) {
   if (!o.expect_fail.empty() && catalog::FindRule(o.expect_fail) == nullptr) {
     std::cerr << "ndisconf: --expect-fail: unknown rule '" << o.expect_fail << "'\n";
     return 2;
+  }
+
+  // Every output is checked before any test runs: an I/O problem is a usage
+  // error (exit 2), never a rule verdict, and no report is overwritten.
+  std::string out_dir = o.out_dir;
+  if (out_dir.empty()) {
+    if (const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY")) {
+      out_dir = std::string(ws) + "/out/ndisconf";
+    }
+  }
+  std::string json = o.json, junit = o.junit;
+  if (!out_dir.empty()) {
+    if (json.empty()) json = out_dir + "/" + impl->name + ".json";
+    if (junit.empty()) junit = out_dir + "/" + impl->name + ".junit.xml";
+  }
+  {
+    struct Output {
+      std::string what;  // how the message names it: the option, or the default
+      std::string path;
+      bool folder;
+    };
+    auto named = [&](const std::string& given, const char* option, const std::string& path) {
+      if (!given.empty()) return std::string(option) + "=" + path;
+      return (o.out_dir.empty() ? "default report " : "--out report ") + path;
+    };
+    const Output outputs[] = {
+        {named(o.json, "--json", json), json, false},
+        {named(o.junit, "--junit", junit), junit, false},
+        {"--coverage=" + o.coverage, o.coverage, false},
+        {"--traces=" + o.traces, o.traces, true},
+    };
+    for (const Output& out : outputs) {
+      if (out.path.empty()) continue;
+      std::string why;
+      const bool ok = out.folder ? EnsureFolder(out.path, &why) && FolderWritable(out.path, &why)
+                                 : CheckOutputFile(out.path, &why);
+      if (!ok) {
+        std::cerr << "ndisconf: " << out.what << ": " << why << "\n";
+        return 2;
+      }
+    }
   }
   SelectImplementation(impl);
 
@@ -243,17 +345,6 @@ int RunnerMain(int argc, char** argv) {
     std::cout << "note: finding or citation for '" << id << "', which is not a catalog rule\n";
   }
 
-  std::string out_dir = o.out_dir;
-  if (out_dir.empty()) {
-    if (const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY")) {
-      out_dir = std::string(ws) + "/out/ndisconf";
-    }
-  }
-  std::string json = o.json, junit = o.junit;
-  if (!out_dir.empty()) {
-    if (json.empty()) json = out_dir + "/" + impl->name + ".json";
-    if (junit.empty()) junit = out_dir + "/" + impl->name + ".junit.xml";
-  }
   bool io_ok = true;
   if (!json.empty()) {
     std::ostringstream s;

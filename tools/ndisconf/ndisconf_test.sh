@@ -19,4 +19,30 @@ out=$(cd / && BUILD_WORKING_DIRECTORY="$wd" "$bin" --json=rel.json --junit=sub/r
 [ ! -e /rel.json ] || fail "rel.json written to the tool's working directory"
 echo "$out" | grep -qx "wrote $wd/rel.json" || fail "no 'wrote $wd/rel.json' line: $out"
 
+# An output that cannot be written is a usage error found before any test
+# runs: exit 2, one precise message, no rule verdict, no report overwritten.
+echo OLD > "$wd/keep.json"
+: > "$tmp/afile"
+out=$("$bin" --json="$wd/keep.json" --traces="$tmp/afile/traces" 2>"$tmp/err"); rc=$?
+[ $rc -eq 2 ] || fail "unwritable --traces should exit 2, got $rc"
+[ "$(cat "$tmp/err")" = "ndisconf: --traces=$tmp/afile/traces: cannot create folder $tmp/afile/traces: Not a directory" ] ||
+  fail "unexpected --traces error: $(cat "$tmp/err")"
+[ -z "$out" ] || fail "no verdict may be printed on an I/O error: $out"
+[ "$(cat "$wd/keep.json")" = OLD ] || fail "the JSON report was overwritten"
+"$bin" --json="$wd" 2>"$tmp/err" >/dev/null; rc=$?
+[ $rc -eq 2 ] || fail "--json=<folder> should exit 2, got $rc"
+[ "$(cat "$tmp/err")" = "ndisconf: --json=$wd: $wd is a folder" ] || fail "unexpected --json error: $(cat "$tmp/err")"
+"$bin" --json="$wd/keep.json" --coverage="$tmp/afile/cov.md" 2>"$tmp/err" >/dev/null; rc=$?
+[ $rc -eq 2 ] || fail "unwritable --coverage should exit 2, got $rc"
+grep -q "^ndisconf: --coverage=$tmp/afile/cov.md: cannot create folder $tmp/afile: Not a directory$" "$tmp/err" ||
+  fail "unexpected --coverage error: $(cat "$tmp/err")"
+[ "$(cat "$wd/keep.json")" = OLD ] || fail "the JSON report was overwritten"
+ls "$wd" | grep -q partial && fail "a .partial file was left behind"
+# The default report folder (under `bazel run`, <workspace>/out/ndisconf) is
+# checked the same way and named as the default.
+BUILD_WORKSPACE_DIRECTORY="$tmp/afile" "$bin" 2>"$tmp/err" >/dev/null; rc=$?
+[ $rc -eq 2 ] || fail "an unwritable default report folder should exit 2, got $rc"
+[ "$(cat "$tmp/err")" = "ndisconf: default report $tmp/afile/out/ndisconf/reference.json: cannot create folder $tmp/afile/out/ndisconf: Not a directory" ] ||
+  fail "unexpected default-report error: $(cat "$tmp/err")"
+
 echo PASS
