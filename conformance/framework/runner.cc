@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -34,7 +35,8 @@ Options:
   --impl=NAME          implementation under test (default: reference); see --list
   --list               list the implementations (the reference and its seeded-bug
                        variants) and exit
-  --rules=P[,P...]     rule prefixes to report (default: AF,WAN)
+  --rules=R[,R...]     rules to report, each a prefix (AF, WAN) or a rule ID
+                       (AF-034); default: AF,WAN; an unknown one is an error
   --out=DIR            write DIR/<impl>.json (report) and DIR/<impl>.junit.xml;
                        default under `bazel run`: <workspace>/out/ndisconf
   --json=FILE          write the JSON report to FILE
@@ -162,6 +164,40 @@ class OutcomeListener : public ::testing::EmptyTestEventListener {
   std::vector<report::TestOutcome> outcomes_;
 };
 
+// --rules names only catalog prefixes or rule IDs, selects at least one
+// rule, and includes the --expect-fail rule if one is given.
+bool CheckRuleSelection(const Options& o, std::string* error) {
+  const std::vector<catalog::Rule>& rules = catalog::Catalog();
+  std::vector<std::string> prefixes;
+  for (const catalog::Rule& r : rules) {
+    if (std::find(prefixes.begin(), prefixes.end(), r.prefix()) == prefixes.end()) {
+      prefixes.emplace_back(r.prefix());
+    }
+  }
+  if (o.prefixes.empty()) {
+    *error = "--rules selects no rule (give prefixes such as AF,WAN or rule IDs)";
+    return false;
+  }
+  for (const std::string& p : o.prefixes) {
+    if (std::find(prefixes.begin(), prefixes.end(), p) != prefixes.end()) continue;
+    if (catalog::FindRule(p) != nullptr) continue;
+    std::string known;
+    for (const std::string& k : prefixes) known += (known.empty() ? "" : ", ") + k;
+    *error = "--rules: unknown rule prefix or ID '" + p + "' (prefixes: " + known + ")";
+    return false;
+  }
+  if (!o.expect_fail.empty()) {
+    const catalog::Rule* r = catalog::FindRule(o.expect_fail);
+    const auto& sel = o.prefixes;
+    if (std::find(sel.begin(), sel.end(), std::string(r->prefix())) == sel.end() &&
+        std::find(sel.begin(), sel.end(), r->id) == sel.end()) {
+      *error = "--expect-fail=" + o.expect_fail + " is outside --rules";
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 // Creates `dir` and its parents if missing. False (and *error) if that fails
@@ -262,6 +298,10 @@ int RunnerMain(int argc, char** argv) {
     std::cerr << "ndisconf: --expect-fail: unknown rule '" << o.expect_fail << "'\n";
     return 2;
   }
+  if (!CheckRuleSelection(o, &error)) {
+    std::cerr << "ndisconf: " << error << "\n";
+    return 2;
+  }
 
   // Every output is checked before any test runs: an I/O problem is a usage
   // error (exit 2), never a rule verdict, and no report is overwritten.
@@ -315,6 +355,11 @@ int RunnerMain(int argc, char** argv) {
 
   // Merge what the tests recorded (citations, not-applicable, findings).
   std::vector<report::TestOutcome>& outcomes = listener->outcomes();
+  if (outcomes.empty()) {
+    // Nothing ran, so nothing was checked: not a clean run. No report.
+    std::cerr << "ndisconf: no test selected (check --gtest_filter); no report written\n";
+    return 2;
+  }
   report::RuleIndex tests_per_rule;
   for (report::TestOutcome& out : outcomes) {
     auto it = Recorder::Get().records().find(out.name);
@@ -384,8 +429,8 @@ int RunnerMain(int argc, char** argv) {
                 << "\n";
       return caught ? 0 : 1;
     }
-    std::cout << "\n--expect-fail=" << o.expect_fail << " is outside --rules\n";
-    return 2;
+    std::cerr << "ndisconf: --expect-fail=" << o.expect_fail << " is outside --rules\n";
+    return 2;  // CheckRuleSelection refuses this before the run
   }
   return counts.fail == 0 ? 0 : 1;
 }

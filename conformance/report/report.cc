@@ -101,7 +101,7 @@ void AddOnce(std::vector<std::string>* v, const std::string& x) {
 }
 
 bool PrefixSelected(const Rule& rule, const std::vector<std::string>& prefixes) {
-  return prefixes.empty() || Contains(prefixes, rule.prefix());
+  return prefixes.empty() || Contains(prefixes, rule.prefix()) || Contains(prefixes, rule.id);
 }
 
 std::string Plural(size_t n, const char* what) {

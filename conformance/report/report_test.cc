@@ -168,6 +168,17 @@ TEST(ComputeVerdictsTest, PrefixFilterKeepsCatalogOrder) {
   EXPECT_TRUE(ComputeVerdicts(cat, {}, {"T"}).empty());  // whole prefix, not a string prefix
 }
 
+TEST(ComputeVerdictsTest, RuleIdSelectsThatRuleAlongsidePrefixes) {
+  std::vector<Rule> cat = SmallCatalog();
+  auto one = ComputeVerdicts(cat, {}, {"TA-002"});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].rule, &cat[1]);
+  auto mixed = ComputeVerdicts(cat, {}, {"TW", "TA-003"});
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_EQ(mixed[0].rule, &cat[2]);
+  EXPECT_EQ(mixed[1].rule, &cat[3]);
+}
+
 TEST(ComputeVerdictsTest, FindingOnFilteredOutRuleIsIgnored) {
   std::vector<Rule> cat = SmallCatalog();
   auto vs = ComputeVerdicts(

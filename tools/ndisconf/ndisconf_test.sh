@@ -45,4 +45,26 @@ BUILD_WORKSPACE_DIRECTORY="$tmp/afile" "$bin" 2>"$tmp/err" >/dev/null; rc=$?
 [ "$(cat "$tmp/err")" = "ndisconf: default report $tmp/afile/out/ndisconf/reference.json: cannot create folder $tmp/afile/out/ndisconf: Not a directory" ] ||
   fail "unexpected default-report error: $(cat "$tmp/err")"
 
+# A selection that names an unknown rule or selects nothing is an error
+# (exit 2, what was wrong named), and no report is touched.
+check_refused() {  # EXPECTED_STDERR ARGS...
+  local want="$1"; shift
+  out=$("$bin" --json="$wd/keep.json" "$@" 2>"$tmp/err"); rc=$?
+  [ $rc -eq 2 ] || fail "$* should exit 2, got $rc"
+  [ "$(cat "$tmp/err")" = "$want" ] || fail "$*: unexpected message: $(cat "$tmp/err")"
+  echo "$out" | grep -q " rules: " && fail "$*: verdicts printed: $out"
+  [ "$(cat "$wd/keep.json")" = OLD ] || fail "$*: the JSON report was overwritten"
+}
+check_refused "ndisconf: --rules: unknown rule prefix or ID 'XYZ' (prefixes: AF, WAN)" --rules=XYZ
+check_refused "ndisconf: --rules: unknown rule prefix or ID 'AF-999' (prefixes: AF, WAN)" --rules=AF,AF-999
+check_refused "ndisconf: --rules selects no rule (give prefixes such as AF,WAN or rule IDs)" --rules=
+check_refused "ndisconf: --expect-fail=AF-034 is outside --rules" --rules=WAN --expect-fail=AF-034
+check_refused "ndisconf: no test selected (check --gtest_filter); no report written" \
+  --gtest_filter=NoSuchTest.Anywhere
+
+# A rule ID selects that rule alone.
+out=$("$bin" --rules=AF-034 2>/dev/null); rc=$?
+[ $rc -eq 0 ] || fail "--rules=AF-034 should exit 0, got $rc"
+echo "$out" | grep -q "^1 rules: 1 PASS, 0 FAIL" || fail "--rules=AF-034 should report one PASS: $out"
+
 echo PASS

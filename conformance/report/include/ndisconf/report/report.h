@@ -52,8 +52,8 @@ struct RuleVerdict {
   std::string detail;              // why: failing event or test, or why inconclusive
 };
 
-// One verdict per catalog rule whose ID prefix is in `prefixes` (all rules if `prefixes` is
-// empty), in catalog order:
+// One verdict per catalog rule whose ID prefix ("AF") or whole ID ("AF-034") is in `prefixes`
+// (all rules if `prefixes` is empty), in catalog order:
 //   FAIL            a monitor finding (in any test) names the rule, or a test citing it failed;
 //                   detail is the first such finding ("event #17: <message> [check <c>, test
 //                   <t>]") or failure ("test <t> failed: <message>"), then "(+N more)".
