@@ -48,7 +48,10 @@ Options:
                        recorded reason it is not covered
   --expect-fail=RULE   exit 0 only if RULE's verdict is FAIL (used to prove that
                        the suite rejects a seeded-bug variant with the right rule)
-  --verbose            print every test as it runs (default: failures only)
+  --verbose            print every test as it runs (GoogleTest's own output);
+                       by default stderr shows a progress line (updated in
+                       place on a terminal, every 10% otherwise) and each
+                       failure in full
   --help               this text
 
 A relative FILE or DIR is relative to the folder the command was typed in,
@@ -252,6 +255,57 @@ bool CheckOutputFile(const std::string& path, std::string* error) {
   return true;
 }
 
+// What the user sees while the suite runs, on stderr, instead of
+// GoogleTest's line per test: each failure in full (where, what, which
+// test), and progress: on a terminal one line rewritten in place, otherwise
+// a line at every tenth of the tests, so a log stays short.
+class ProgressPrinter : public ::testing::EmptyTestEventListener {
+ public:
+  ProgressPrinter() : tty_(cli::IsTerminal(2)), columns_(cli::OutputColumns(2, 80)) {}
+
+  void OnTestIterationStart(const ::testing::UnitTest& unit, int) override {
+    total_ = static_cast<size_t>(unit.test_to_run_count());
+  }
+  void OnTestStart(const ::testing::TestInfo& info) override {
+    if (!tty_) return;
+    std::string line = "[" + std::to_string(done_ + 1) + "/" + std::to_string(total_) + "] " +
+                       info.test_suite_name() + "." + info.name();
+    if (line.size() >= columns_) line.resize(columns_ - 1);
+    std::cerr << "\r\x1b[K" << line << std::flush;
+  }
+  void OnTestPartResult(const ::testing::TestPartResult& part) override {
+    if (!part.failed()) return;
+    ClearLine();
+    std::cerr << (part.file_name() ? part.file_name() : "?") << ":" << part.line_number()
+              << ": Failure\n"
+              << part.message() << "\n";
+  }
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    ++done_;
+    if (info.result()->Failed()) {
+      ++failed_;
+      ClearLine();
+      std::cerr << "[  FAILED  ] " << info.test_suite_name() << "." << info.name() << "\n";
+    }
+    if (!tty_ && total_ > 0 && (done_ * 10 / total_ != (done_ - 1) * 10 / total_)) {
+      std::cerr << "ndisconf: " << done_ << "/" << total_ << " tests run, " << failed_
+                << " failed\n";
+    }
+  }
+  void OnTestIterationEnd(const ::testing::UnitTest&, int) override {
+    ClearLine();
+    if (tty_) std::cerr << "ndisconf: " << done_ << " tests run, " << failed_ << " failed\n";
+  }
+
+ private:
+  void ClearLine() {
+    if (tty_) std::cerr << "\r\x1b[K";
+  }
+  const bool tty_;
+  const size_t columns_;
+  size_t total_ = 0, done_ = 0, failed_ = 0;
+};
+
 // Writes `text` to `path` through a temporary file renamed over it, so a
 // failed write leaves the previous report as it was.
 bool WriteFile(const std::string& path, const std::string& text) {
@@ -346,9 +400,13 @@ int RunnerMain(int argc, char** argv) {
   SelectImplementation(impl);
 
   ::testing::InitGoogleTest(&argc, argv);
-  if (!o.verbose) GTEST_FLAG_SET(brief, true);
+  ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
+  if (!o.verbose) {
+    delete listeners.Release(listeners.default_result_printer());
+    listeners.Append(new ProgressPrinter);  // owned by GoogleTest
+  }
   auto* listener = new OutcomeListener;  // owned by GoogleTest
-  ::testing::UnitTest::GetInstance()->listeners().Append(listener);
+  listeners.Append(listener);
   Recorder::Get().Clear();
   Recorder::Get().set_trace_dir(o.traces);
   (void)RUN_ALL_TESTS();  // failures are reported per rule below

@@ -67,4 +67,20 @@ out=$("$bin" --rules=AF-034 2>/dev/null); rc=$?
 [ $rc -eq 0 ] || fail "--rules=AF-034 should exit 0, got $rc"
 echo "$out" | grep -q "^1 rules: 1 PASS, 0 FAIL" || fail "--rules=AF-034 should report one PASS: $out"
 
+# While the suite runs, stderr (not a terminal here) shows a progress line at
+# every tenth of the tests and the failures, not GoogleTest's line per test.
+"$bin" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 0 ] || fail "reference run should exit 0, got $rc"
+grep -q '^\[ RUN      \]\|^\[       OK \]' "$tmp/err" && fail "per-test RUN/OK lines printed"
+[ "$(grep -c '^ndisconf: [0-9]*/[0-9]* tests run, 0 failed$' "$tmp/err")" -eq 10 ] ||
+  fail "expected 10 progress lines: $(head -20 "$tmp/err")"
+tail -1 "$tmp/err" | grep -q '^ndisconf: \([0-9]*\)/\1 tests run, 0 failed$' ||
+  fail "last line should count every test: $(tail -1 "$tmp/err")"
+"$bin" --impl=bug-cm-open-complete-twice >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] || fail "a seeded bug should exit 1, got $rc"
+grep -q '^\[  FAILED  \] Impl/OpenAf\.' "$tmp/err" || fail "failed tests not named"
+grep -q '^monitor: AF-034 \[open-complete-exactly-once\]' "$tmp/err" || fail "failure text not shown"
+grep -q '^\[       OK \]' "$tmp/err" && fail "passing tests printed"
+[ "$("$bin" --verbose 2>/dev/null | grep -c '^\[ RUN      \]')" -gt 100 ] || fail "--verbose should print every test"
+
 echo PASS
