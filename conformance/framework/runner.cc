@@ -60,8 +60,10 @@ also under `bazel run` (BUILD_WORKING_DIRECTORY).
 Verdicts: PASS (a test checked the rule and passed, and the monitor reported no
 violation of it), FAIL (a citing test failed, or the monitor reported a
 violation; the failing event is shown), NOT_APPLICABLE (the implementation does
-not implement what the rule is about), INCONCLUSIVE (no test checks the rule;
-the catalog's reason is shown).
+not implement what the rule is about; the test's reason is shown), INCONCLUSIVE
+(no test checks the rule; the catalog's reason is shown). The table fits the
+terminal ($COLUMNS, else its width; 100 columns in a file or pipe) and wraps
+long text; verdicts are coloured on a terminal unless NO_COLOR is set.
 
 Exit status: 0 if no rule FAILs (with --expect-fail: if RULE FAILs); 1
 otherwise; 2 on a usage or I/O error. Every output (--out, --json, --junit,
@@ -440,7 +442,9 @@ int RunnerMain(int argc, char** argv) {
 
   std::cout << "\nndisconf: implementation '" << impl->name << "' (" << impl->description << "), "
             << outcomes.size() << " tests\n\n";
-  report::PrintTable(std::cout, verdicts);
+  // Fit the terminal (or 100 columns in a file or pipe); colour only on a terminal.
+  report::PrintTable(std::cout, verdicts,
+                     report::TableStyle{cli::OutputColumns(1, 100), cli::ColorWanted(1)});
 
   // Findings on checks that are not catalog rules (the monitor's own
   // consistency checks), shown separately rather than dropped.

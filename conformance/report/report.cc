@@ -54,9 +54,9 @@ int32_t NextCodePoint(std::string_view s, size_t* i) {
   return cp;
 }
 
-// For the text table: control characters become spaces, invalid UTF-8 becomes U+FFFD, and
-// the result is cut to `max_cols` code points, ending in "..." when cut.
-std::string ForTable(std::string_view s, size_t max_cols) {
+// For the text table: the code points of `s`, each as its UTF-8 bytes, with control
+// characters as spaces and invalid UTF-8 as U+FFFD.
+std::vector<std::string> TableCodePoints(std::string_view s) {
   std::vector<std::string> cps;
   for (size_t i = 0; i < s.size();) {
     size_t start = i;
@@ -69,13 +69,32 @@ std::string ForTable(std::string_view s, size_t max_cols) {
       cps.emplace_back(s.substr(start, i - start));
     }
   }
-  std::string out;
-  if (cps.size() <= max_cols) {
-    for (const auto& c : cps) out += c;
-    return out;
+  return cps;
+}
+
+// `s` as table lines of at most `width` code points, broken after spaces; a word longer than
+// a line is split. Nothing is dropped but the spaces at the breaks. At least one line.
+std::vector<std::string> Wrap(std::string_view s, size_t width) {
+  const std::vector<std::string> cps = TableCodePoints(s);
+  std::vector<std::string> lines;
+  size_t i = 0;
+  while (i < cps.size()) {
+    while (i < cps.size() && cps[i] == " ") ++i;
+    if (i == cps.size()) break;
+    size_t end = std::min(i + width, cps.size());
+    if (end < cps.size() && cps[end] != " ") {
+      size_t space = end;
+      while (space > i && cps[space - 1] != " ") --space;
+      if (space > i) end = space;  // else one word longer than the line: split it
+    }
+    std::string line;
+    for (size_t k = i; k < end; ++k) line += cps[k];
+    line.erase(line.find_last_not_of(' ') + 1);
+    lines.push_back(std::move(line));
+    i = end;
   }
-  for (size_t k = 0; k + 3 < max_cols; ++k) out += cps[k];
-  return out + "...";
+  if (lines.empty()) lines.emplace_back();
+  return lines;
 }
 
 size_t CodePoints(std::string_view s) {
@@ -90,6 +109,21 @@ size_t CodePoints(std::string_view s) {
 std::string Pad(const std::string& s, size_t width) {
   size_t n = CodePoints(s);
   return n >= width ? s : s + std::string(width - n, ' ');
+}
+
+// ANSI SGR colour of a verdict in the table.
+const char* VerdictColor(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass:
+      return "\x1b[32m";  // green
+    case Verdict::kFail:
+      return "\x1b[1;31m";  // bold red
+    case Verdict::kNotApplicable:
+      return "\x1b[36m";  // cyan
+    case Verdict::kInconclusive:
+      return "\x1b[33m";  // yellow
+  }
+  return "";
 }
 
 bool Contains(const std::vector<std::string>& v, std::string_view x) {
@@ -300,22 +334,29 @@ Counts CountVerdicts(const std::vector<RuleVerdict>& verdicts) {
   return c;
 }
 
-void PrintTable(std::ostream& out, const std::vector<RuleVerdict>& verdicts) {
-  constexpr size_t kRuleCols = 60;
-  constexpr size_t kDetailCols = 70;
+void PrintTable(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
+                const TableStyle& style) {
+  constexpr size_t kLevelCols = 8, kVerdictCols = 14, kMinTextCols = 20;
+  constexpr std::string_view kWhy = "why: ";
   size_t id_width = 2;
-  for (const RuleVerdict& v : verdicts) id_width = std::max(id_width, v.rule->id.size());
-  auto row = [&](const std::string& id, const std::string& level, const std::string& verdict,
-                 const std::string& rule, const std::string& detail) {
-    std::string line = Pad(id, id_width) + "  " + Pad(level, 8) + "  " + Pad(verdict, 14) + "  " +
-                       Pad(rule, kRuleCols) + "  " + detail;
-    line.erase(line.find_last_not_of(' ') + 1);
-    out << line << "\n";
-  };
-  row("ID", "LEVEL", "VERDICT", "RULE", "DETAIL");
+  for (const RuleVerdict& v : verdicts) id_width = std::max(id_width, CodePoints(v.rule->id));
+  const size_t indent = id_width + 2 + kLevelCols + 2 + kVerdictCols + 2;
+  const size_t text_cols =
+      std::max(kMinTextCols, style.columns > indent ? style.columns - indent : 0);
+  const std::string blank(indent, ' ');
+  out << Pad("ID", id_width) << "  " << Pad("LEVEL", kLevelCols) << "  "
+      << Pad("VERDICT", kVerdictCols) << "  RULE\n";
   for (const RuleVerdict& v : verdicts) {
-    row(v.rule->id, v.rule->level, VerdictName(v.verdict), ForTable(v.rule->text, kRuleCols),
-        v.verdict == Verdict::kFail ? ForTable(v.detail, kDetailCols) : "");
+    const std::string verdict = Pad(VerdictName(v.verdict), kVerdictCols);
+    out << Pad(v.rule->id, id_width) << "  " << Pad(v.rule->level, kLevelCols) << "  "
+        << (style.color ? VerdictColor(v.verdict) + verdict + "\x1b[0m" : verdict) << "  ";
+    const std::vector<std::string> text = Wrap(v.rule->text, text_cols);
+    for (size_t k = 0; k < text.size(); ++k) out << (k ? blank : "") << text[k] << "\n";
+    if (v.detail.empty()) continue;
+    const std::vector<std::string> why = Wrap(v.detail, text_cols - kWhy.size());
+    for (size_t k = 0; k < why.size(); ++k) {
+      out << blank << (k ? std::string(kWhy.size(), ' ') : std::string(kWhy)) << why[k] << "\n";
+    }
   }
   Counts c = CountVerdicts(verdicts);
   out << c.total() << " rules: " << c.pass << " PASS, " << c.fail << " FAIL, " << c.not_applicable

@@ -247,32 +247,84 @@ std::vector<TestOutcome> SmallOutcomes() {
 TEST(PrintTableTest, ExactOutput) {
   std::vector<Rule> cat = SmallCatalog();
   std::ostringstream out;
-  PrintTable(out, ComputeVerdicts(cat, SmallOutcomes(), {}));
-  EXPECT_EQ(
-      out.str(),
-      "ID      LEVEL     VERDICT         RULE                                          "
-      "                DETAIL\n"
-      "TA-001  MUST      PASS            The CM registers the AF from "
-      "ProtocolBindAdapterEx.\n"
-      "TA-002  MUST NOT  FAIL            A client must not block while waiting for the "
-      "close.          event #17: close never completed [check close_ledger, test CloseAf....\n"
-      "TA-003  INFO      INCONCLUSIVE    Definition only.\n"
-      "TW-001  SHOULD    NOT_APPLICABLE  Short.\n"
-      "4 rules: 1 PASS, 1 FAIL, 1 NOT_APPLICABLE, 1 INCONCLUSIVE\n");
+  PrintTable(out, ComputeVerdicts(cat, SmallOutcomes(), {}), TableStyle{80, false});
+  EXPECT_EQ(out.str(),
+            "ID      LEVEL     VERDICT         RULE\n"
+            "TA-001  MUST      PASS            The CM registers the AF from\n"
+            "                                  ProtocolBindAdapterEx.\n"
+            "TA-002  MUST NOT  FAIL            A client must not block while waiting for the\n"
+            "                                  close.\n"
+            "                                  why: event #17: close never completed [check\n"
+            "                                       close_ledger, test CloseAf.Block] (+1\n"
+            "                                       more)\n"
+            "TA-003  INFO      INCONCLUSIVE    Definition only.\n"
+            "                                  why: untestable: a definition\n"
+            "TW-001  SHOULD    NOT_APPLICABLE  Short.\n"
+            "                                  why: not applicable: Wan.LineUp: no WAN model\n"
+            "4 rules: 1 PASS, 1 FAIL, 1 NOT_APPLICABLE, 1 INCONCLUSIVE\n");
 }
 
-TEST(PrintTableTest, TruncatesLongRuleTextAndFlattensNewlines) {
-  std::vector<Rule> cat = {MakeRule("TA-001", "MUST", std::string(100, 'x'))};
+TEST(PrintTableTest, WrapsLongRuleTextWithinTheWidthAndCutsNothing) {
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += "word" + std::to_string(i) + " ";
+  text += std::string(50, 'x') + "\nend";
+  std::vector<Rule> cat = {MakeRule("TA-001", "MUST", text)};
   std::ostringstream out;
-  PrintTable(out, ComputeVerdicts(
-                      cat, {Outcome("T", {"TA-001"}, TestOutcome::kFailed, "line1\nline2")}, {}));
+  PrintTable(
+      out,
+      ComputeVerdicts(cat, {Outcome("T", {"TA-001"}, TestOutcome::kFailed, "line1\nline2")}, {}),
+      TableStyle{60, false});
   EXPECT_EQ(out.str(),
-            "ID      LEVEL     VERDICT         RULE                                          "
-            "                DETAIL\n"
-            "TA-001  MUST      FAIL            " +
-                std::string(57, 'x') +
-                "...  test T failed: line1 line2\n"
-                "1 rules: 0 PASS, 1 FAIL, 0 NOT_APPLICABLE, 0 INCONCLUSIVE\n");
+            "ID      LEVEL     VERDICT         RULE\n"
+            "TA-001  MUST      FAIL            word0 word1 word2 word3\n"
+            "                                  word4 word5 word6 word7\n"
+            "                                  word8 word9 word10 word11\n"
+            "                                  word12 word13 word14\n"
+            "                                  word15 word16 word17\n"
+            "                                  word18 word19 word20\n"
+            "                                  word21 word22 word23\n"
+            "                                  word24 word25 word26\n"
+            "                                  word27 word28 word29\n"
+            "                                  xxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+            "                                  xxxxxxxxxxxxxxxxxxxxxxxx\n"
+            "                                  end\n"
+            "                                  why: test T failed: line1\n"
+            "                                       line2\n"
+            "1 rules: 0 PASS, 1 FAIL, 0 NOT_APPLICABLE, 0 INCONCLUSIVE\n");
+}
+
+TEST(PrintTableTest, EveryLineFitsTheWidthAndEveryReasonIsShown) {
+  const std::vector<Rule> cat = SmallCatalog();  // outlives the verdicts, which point into it
+  const std::vector<RuleVerdict> vs = ComputeVerdicts(cat, SmallOutcomes(), {});
+  // 54 = the three fixed columns (34) + the narrowest rule text (20).
+  for (size_t columns : {54, 60, 80, 100, 200}) {
+    std::ostringstream out;
+    PrintTable(out, vs, TableStyle{columns, false});
+    std::istringstream lines(out.str());
+    std::string line, all;
+    while (std::getline(lines, line)) {
+      if (line.find(" rules: ") == std::string::npos) {
+        EXPECT_LE(line.size(), columns) << line;
+      }
+      all += line.substr(line.find_first_not_of(' ')) + " ";
+    }
+    EXPECT_NE(all.find("why: untestable: a definition"), std::string::npos) << all;  // INCONCLUSIVE
+    EXPECT_NE(all.find("why: not applicable: Wan.LineUp: no WAN model"), std::string::npos) << all;
+    EXPECT_NE(all.find("why: event #17:"), std::string::npos) << all;  // FAIL
+  }
+}
+
+TEST(PrintTableTest, VerdictsAreColouredOnlyWhenAsked) {
+  const std::vector<Rule> cat = SmallCatalog();
+  const std::vector<RuleVerdict> vs = ComputeVerdicts(cat, SmallOutcomes(), {});
+  std::ostringstream plain, colour;
+  PrintTable(plain, vs, TableStyle{100, false});
+  PrintTable(colour, vs, TableStyle{100, true});
+  EXPECT_EQ(plain.str().find('\x1b'), std::string::npos);
+  EXPECT_NE(colour.str().find("\x1b[32mPASS          \x1b[0m"), std::string::npos);
+  EXPECT_NE(colour.str().find("\x1b[1;31mFAIL          \x1b[0m"), std::string::npos);
+  EXPECT_NE(colour.str().find("\x1b[33mINCONCLUSIVE  \x1b[0m"), std::string::npos);
+  EXPECT_NE(colour.str().find("\x1b[36mNOT_APPLICABLE\x1b[0m"), std::string::npos);
 }
 
 TEST(WriteJsonTest, ExactOutput) {

@@ -83,4 +83,19 @@ grep -q '^monitor: AF-034 \[open-complete-exactly-once\]' "$tmp/err" || fail "fa
 grep -q '^\[       OK \]' "$tmp/err" && fail "passing tests printed"
 [ "$("$bin" --verbose 2>/dev/null | grep -c '^\[ RUN      \]')" -gt 100 ] || fail "--verbose should print every test"
 
+# The table fits $COLUMNS, wraps instead of cutting, shows the reason of
+# every INCONCLUSIVE rule, and carries no colour when not on a terminal.
+out=$(COLUMNS=80 "$bin" 2>/dev/null)
+long=$(echo "$out" | grep -v '^ndisconf: \|^wrote \|^note: \| rules: ' | awk 'length($0) > 80')
+[ -z "$long" ] || fail "table lines wider than COLUMNS=80: $long"
+echo "$out" | grep -q "$(printf '\033')" && fail "colour escapes written to a pipe"
+inconclusive=$(echo "$out" | grep -c '^[A-Z]*-[0-9]* .* INCONCLUSIVE ')
+[ "$inconclusive" -gt 0 ] || fail "expected INCONCLUSIVE rows in the reference run"
+echo "$out" | awk -v n="$inconclusive" '
+  / INCONCLUSIVE / && /^[A-Z]+-[0-9]+ / { pending = 1; rows++; next }
+  /^[A-Z]+-[0-9]+ / { if (pending) missing++; pending = 0; next }
+  /^ +why: / { if (pending) shown++; pending = 0 }
+  END { exit !(rows == n && shown == n && missing == 0) }' ||
+  fail "an INCONCLUSIVE row has no 'why:' reason"
+
 echo PASS

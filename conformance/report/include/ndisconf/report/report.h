@@ -80,10 +80,21 @@ struct Counts {
 };
 Counts CountVerdicts(const std::vector<RuleVerdict>& verdicts);
 
-// Aligned text table: ID, LEVEL, VERDICT, RULE (truncated to 60 columns), DETAIL (the failing
-// event or test for FAIL, truncated to 70 columns; empty otherwise), then the line
+// How the text table is laid out: the width to fit (in columns) and whether verdicts carry
+// ANSI colour (only when the output is a terminal that wants it; see tools/cli).
+struct TableStyle {
+  size_t columns = 100;
+  bool color = false;
+};
+
+// Aligned text table: ID, LEVEL, VERDICT, RULE. The rule text wraps at word boundaries to fit
+// `style.columns` (never narrower than 20 columns of text); nothing is cut. A verdict with a
+// detail (the failing event or test for FAIL, the reason for NOT_APPLICABLE and
+// INCONCLUSIVE) gets it on the following lines, "why: ...", wrapped the same way. Control
+// characters print as spaces and invalid UTF-8 as U+FFFD. Ends with the line
 // "<n> rules: <p> PASS, <f> FAIL, <na> NOT_APPLICABLE, <i> INCONCLUSIVE".
-void PrintTable(std::ostream& out, const std::vector<RuleVerdict>& verdicts);
+void PrintTable(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
+                const TableStyle& style = TableStyle{});
 
 // Run metadata written into the JSON report, in order (e.g. {"implementation", "reference"}).
 using Metadata = std::vector<std::pair<std::string, std::string>>;
