@@ -326,6 +326,15 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
   }
   if (toks[0].text.size() > 1 && (toks[0].text[1] == 'x' || toks[0].text[1] == 'X'))
     return Fail(toks[0].column, "event index must be decimal");
+  // Indices strictly increase (gaps allowed, e.g. an excerpt), so "event N"
+  // in a report names one line.
+  if (!trace_.events.empty() && index <= trace_.events.back().index) {
+    const uint64_t prev = trace_.events.back().index;
+    return Fail(toks[0].column, index == prev
+                                    ? "event index " + std::to_string(index) + " is used twice"
+                                    : "event index " + std::to_string(index) + " after event " +
+                                          std::to_string(prev) + ": indices must increase");
+  }
   e.index = index;
   if (toks.size() < 2) return Fail(toks[0].column + toks[0].text.size(), "missing 'call' or 'ret'");
   if (toks[1].text == "call")

@@ -6,7 +6,7 @@
 //   0 call cm ProtocolBindAdapterEx irql=PASSIVE ProtocolDriverContext=0x10 BindContext=0x20 MediaType=0x0
 //   1 ret cm NdisOpenAdapterEx irql=PASSIVE status=SUCCESS NdisBindingHandle=0xb1
 //
-// One event per line: index (decimal), call|ret, actor (a declared driver
+// One event per line: index (decimal, greater than the previous event's), call|ret, actor (a declared driver
 // name, or a decimal id), function name, then `irql=`, then on the return
 // of a status-returning function `status=`, then the function's argument
 // slots by schema name (fn.h): the call's in-arguments, the return's out

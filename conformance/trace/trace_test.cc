@@ -167,10 +167,29 @@ INSTANTIATE_TEST_SUITE_P(
                 H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\ndriver 2 cl\n",
                 4, 1, "driver declaration after the first event"},
         BadCase{"DuplicateDriver", H "driver 1 cl\n", 3, 8, "driver id 1 declared twice"},
+        BadCase{"EventIndexRepeated",
+                H "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n"
+                  "# a comment line does not matter\n"
+                  "  0 ret cm NdisCloseAdapterEx irql=PASSIVE status=SUCCESS\n",
+                5, 3, "event index 0 is used twice"},
+        BadCase{"EventIndexDecreasing",
+                H "7 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n"
+                  "6 ret cm NdisCloseAdapterEx irql=PASSIVE status=SUCCESS\n",
+                4, 1, "event index 6 after event 7: indices must increase"},
         BadCase{"DriverIdZero", H "driver 0 cl\n", 3, 8,
                 "bad driver id '0' (a decimal from 1 to 65535)"}),
     [](const auto& info) { return std::string(info.param.name); });
 #undef H
+
+TEST(TraceFormat, EventIndicesMayHaveGaps) {
+  const Trace t = MustParse(
+      "ndisconf-trace 1\n"
+      "3 call 1 NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n"
+      "9 ret 1 NdisCloseAdapterEx irql=PASSIVE status=SUCCESS\n");
+  ASSERT_EQ(t.events.size(), 2u);
+  EXPECT_EQ(t.events[0].index, 3u);
+  EXPECT_EQ(t.events[1].index, 9u);
+}
 
 TEST(TraceFormat, SapBytesLongerThanBlobFail) {
   std::string text =
