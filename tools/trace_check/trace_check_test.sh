@@ -21,4 +21,65 @@ err=$("$bin" "$bad" 2>&1 >/dev/null); rc=$?
 abs_data=$(cd "$data" && pwd)
 (cd / && BUILD_WORKING_DIRECTORY="$abs_data" "$abs_bin" s1_sync_open.trace >/dev/null); rc=$?
 [ $rc -eq 0 ] || fail "relative FILE under BUILD_WORKING_DIRECTORY should exit 0, got $rc"
+tmp="${TEST_TMPDIR:-/tmp}"
+
+# Event indices must increase: a repeated or smaller index is malformed.
+printf 'ndisconf-trace 1\ndriver 1 cl\n0 call cl NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n0 ret cl NdisCloseAdapterEx irql=PASSIVE status=SUCCESS\n' > "$tmp/dup.trace"
+err=$("$bin" "$tmp/dup.trace" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] || fail "a repeated event index should exit 2, got $rc"
+[ "$err" = "$tmp/dup.trace:4:1: event index 0 is used twice" ] || fail "repeated index: $err"
+printf 'ndisconf-trace 1\ndriver 1 cl\n5 call cl NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n4 ret cl NdisCloseAdapterEx irql=PASSIVE status=SUCCESS\n' > "$tmp/back.trace"
+err=$("$bin" "$tmp/back.trace" 2>&1 >/dev/null)
+[ "$err" = "$tmp/back.trace:4:1: event index 4 after event 5: indices must increase" ] || fail "decreasing index: $err"
+
+# Violations print in event order, whatever order the monitor found them in:
+# the open pended at event 29 is reported at the end of the run (AF-034),
+# the stray return at event 32 while replaying (MON-001).
+{ cat "$data/v_af034_open_never_completed.trace"
+  echo "32 ret cl NdisClCloseAddressFamily irql=PASSIVE status=SUCCESS"; } > "$tmp/order.trace"
+out=$("$bin" "$tmp/order.trace"); rc=$?
+[ $rc -eq 1 ] || fail "order.trace should exit 1, got $rc"
+[ "$(echo "$out" | sed -n '1s/.*: event \([0-9]*\): \([A-Z0-9-]*\) .*/\1 \2/p')" = "29 AF-034" ] ||
+  fail "first violation should be event 29 AF-034: $out"
+[ "$(echo "$out" | sed -n '2s/.*: event \([0-9]*\): \([A-Z0-9-]*\) .*/\1 \2/p')" = "32 MON-001" ] ||
+  fail "second violation should be event 32 MON-001: $out"
+
+# Beyond 100000 violations the rest are counted, and the output says so.
+awk 'BEGIN { print "ndisconf-trace 1"; print "driver 1 cl";
+  for (i = 0; i < 100003; i++) print i " ret cl NdisClCloseAddressFamily irql=PASSIVE status=SUCCESS" }' > "$tmp/many.trace"
+"$bin" "$tmp/many.trace" > "$tmp/many.out"; rc=$?
+[ $rc -eq 1 ] || fail "many.trace should exit 1, got $rc"
+[ "$(grep -c ': event [0-9]*: MON-001 ' "$tmp/many.out")" -eq 100000 ] || fail "expected 100000 violation lines"
+[ "$(tail -2 "$tmp/many.out")" = "$tmp/many.trace: ... and 3 more violation(s) not shown
+$tmp/many.trace: 100003 event(s), 100003 violation(s)" ] || fail "cap not reported: $(tail -2 "$tmp/many.out")"
+
+# Bytes of the file quoted in an error are escaped, not echoed raw.
+printf 'ndisconf-trace 1\n0 call 1 Ndis\007Foo\033[2J irql=PASSIVE\n' > "$tmp/bin.trace"
+err=$("$bin" "$tmp/bin.trace" 2>&1 >/dev/null)
+[ "$err" = "$tmp/bin.trace:2:10: unknown function 'Ndis\\x07Foo\\x1b[2J'" ] || fail "binary bytes: $err"
+
+# A folder is named as such.
+err=$("$bin" "$data" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] || fail "a folder should exit 2, got $rc"
+[ "$err" = "$data: is a folder, not a trace file" ] || fail "folder: $err"
+
+# Options: an unknown one is named and the usage follows; a known one
+# without a value says so; both exit 2.
+err=$("$bin" --x "$data/s1_sync_open.trace" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] || fail "--x should exit 2, got $rc"
+[ "$(echo "$err" | head -1)" = "trace_check: unknown option --x" ] || fail "--x: $err"
+echo "$err" | grep -q "^usage: trace_check" || fail "--x should print the usage"
+err=$("$bin" --nope=1 "$data/s1_sync_open.trace" 2>&1 >/dev/null)
+[ "$(echo "$err" | head -1)" = "trace_check: unknown option --nope" ] || fail "--nope=1: $err"
+err=$("$bin" --strict "$data/s1_sync_open.trace" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] || fail "--strict without a value should exit 2, got $rc"
+[ "$(echo "$err" | head -1)" = "trace_check: option --strict needs =value" ] || fail "--strict: $err"
+
+# --help describes both rule families, the WAN profile keys and the exit codes.
+help=$("$bin" --help)
+for want in "AF-xxx" "WAN-xxx" "--wan_report_unknown_link_context" "  0  every FILE" "  1  some FILE" "  2  a usage error"; do
+  echo "$help" | grep -qF -- "$want" || fail "--help lacks '$want'"
+done
+"$bin" --list-checks | grep -q "^WAN-" || fail "--list-checks lists no WAN check"
+
 echo PASS
