@@ -20,26 +20,30 @@
 // Input: a byte n, then n bytes for the model's scheduler (ndis::ByteChooser:
 // which ready work item or DPC runs next, and whether a PASSIVE_LEVEL
 // delivery runs inline; FIFO once they run out), then a sequence of records,
-// each an opcode byte and its operands; a record cut short by the end of the
-// input is dropped. Opcodes (op % 6; append-only):
+// each a tag byte and its operands; a record cut short by the end of the
+// input is dropped. Tags and selectors are fixed values (wan_status_input.h:
+// append-only; a retired value keeps its slot). A tag or selector with no
+// entry skips its record: the bytes read so far are consumed and decoding
+// goes on with the next byte, so adding an operation renumbers no seed.
 //   0 INDICATE sel size_lo size_hi flags payload...
-//       status by sel % 6: LINE_UP, LINE_DOWN, FRAGMENT, TAPI_INDICATION,
-//       MEDIA_CONNECT, or (5) the next 4 bytes, little-endian;
+//       status by sel: 0 LINE_UP, 1 LINE_DOWN, 2 FRAGMENT, 3 TAPI_INDICATION,
+//       4 MEDIA_CONNECT, or 5 the next 4 bytes, little-endian;
 //       StatusBufferSize = (size_hi << 8 | size_lo) % 1025;
 //       flags bit 0: StatusBuffer NULL (the size is still passed);
 //       flags bit 1: write a live NdisLinkContext (link (flags >> 2 & 3) %
 //       count) where the status's structure keeps it;
 //       flags bit 4: hold the adapter's spin lock across the call (WAN-003:
-//       NDIS records and refuses it); payload: up to
-//       min(size, 64) bytes, the rest of the buffer zero.
+//       NDIS records and refuses it); payload: exactly
+//       min(size, 64) bytes (the rest of the buffer zero).
 //       Queued; played from the WMP's next DPC.
 //   1 COMPLETE          queue NdisMIndicateStatusComplete
-//   2 FAULT kind arg    inject NIC fault kind % 12 on channel 0, now
+//   2 FAULT kind arg    inject NIC fault `kind` (0 link loss ... 11 hang,
+//                       WanFaultForTag) on channel 0, now
 //   3 PUMP n            (n % 8) + 1 ticks of NIC time
 //   4 INTERRUPT         play the queue: interrupt -> ISR -> DPC
-//   5 TAPI which        on the connected call: DROP, CLOSE_CALL, GET_ID,
-//                       or a new MAKE_CALL (which % 4)
-// Opcodes 2-5 play the queue first. The queue is played at the end too.
+//   5 TAPI which        on the connected call: 0 DROP, 1 CLOSE_CALL,
+//                       2 GET_ID, 3 a new MAKE_CALL
+// Tags 2-5 play the queue first. The queue is played at the end too.
 #include <ndis.h>
 #include <ndistapi.h>
 #include <ndiswan.h>
@@ -53,11 +57,13 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "conformance/monitor/monitor.h"
+#include "fuzz/wan_status_input.h"
 #include "ndisconf/boundary/boundary.h"
 #include "ndisconf/ndis/scheduler.h"
 #include "ndisconf/stack/wan_stack.h"
@@ -147,6 +153,7 @@ struct Run {
   ScriptedWmp* wmp = nullptr;
   HTAPI_LINE line = 0;
   HTAPI_CALL call = 0;
+  uint64_t skipped = 0;  // records with an unknown tag or selector
 
   bool Build() {
     Boundary::Get().AddSink(&monitor);
@@ -191,32 +198,39 @@ struct Run {
     return up.empty() ? 0 : up[pick % up.size()];
   }
 
+  // Returns false when the input ends inside the record.
   bool Indicate(Input& in) {
-    uint8_t sel, lo, hi, flags;
-    if (!in.Byte(&sel) || !in.Byte(&lo) || !in.Byte(&hi) || !in.Byte(&flags)) return false;
+    uint8_t sel_byte, lo, hi, flags;
+    if (!in.Byte(&sel_byte)) return false;
+    const std::optional<fuzz::WanStatusSel> sel = fuzz::WanStatusForSel(sel_byte);
+    if (!sel) {
+      ++skipped;
+      return true;
+    }
+    if (!in.Byte(&lo) || !in.Byte(&hi) || !in.Byte(&flags)) return false;
     Action act;
     size_t context_off = 0;
     bool has_context = true;
-    switch (sel % 6) {
-      case 0:
+    switch (*sel) {
+      case fuzz::WanStatusSel::kLineUp:
         act.status = NDIS_STATUS_WAN_LINE_UP;
         context_off = offsetof(NDIS_MAC_LINE_UP, NdisLinkContext);
         break;
-      case 1:
+      case fuzz::WanStatusSel::kLineDown:
         act.status = NDIS_STATUS_WAN_LINE_DOWN;
         break;  // NdisLinkContext at 0
-      case 2:
+      case fuzz::WanStatusSel::kFragment:
         act.status = NDIS_STATUS_WAN_FRAGMENT;
         break;  // NdisLinkContext at 0
-      case 3:
+      case fuzz::WanStatusSel::kTapiIndication:
         act.status = NDIS_STATUS_TAPI_INDICATION;
         has_context = false;
         break;
-      case 4:
+      case fuzz::WanStatusSel::kMediaConnect:
         act.status = NDIS_STATUS_MEDIA_CONNECT;
         has_context = false;
         break;
-      default: {
+      case fuzz::WanStatusSel::kRaw: {
         uint8_t s[4];
         if (in.Take(s, 4) != 4) return false;
         uint32_t v;
@@ -239,11 +253,16 @@ struct Run {
   }
 
   bool Fault(Input& in) {
-    uint8_t kind, arg;
-    if (!in.Byte(&kind) || !in.Byte(&arg)) return false;
+    uint8_t kind_byte, arg;
+    if (!in.Byte(&kind_byte) || !in.Byte(&arg)) return false;
+    const std::optional<nic::FaultKind> kind = fuzz::WanFaultForTag(kind_byte);
+    if (!kind) {
+      ++skipped;
+      return true;
+    }
     Play();
     nic::ScheduledFault f;
-    f.kind = static_cast<nic::FaultKind>(kind % nic::kFaultKindCount);
+    f.kind = *kind;
     f.channel = nic::ChannelId{0};
     f.immediate = true;
     f.flap_down_ticks = 1 + arg % 8;
@@ -260,18 +279,23 @@ struct Run {
   bool TapiOp(Input& in) {
     uint8_t which;
     if (!in.Byte(&which)) return false;
+    const std::optional<fuzz::WanTapiOp> op = fuzz::WanTapiForTag(which);
+    if (!op) {
+      ++skipped;
+      return true;
+    }
     Play();
-    switch (which % 4) {
-      case 0:
+    switch (*op) {
+      case fuzz::WanTapiOp::kDrop:
         Tapi([&] { return t.ndiswan->Drop(call); });
         break;
-      case 1:
+      case fuzz::WanTapiOp::kCloseCall:
         Tapi([&] { return t.ndiswan->CloseCall(call); });
         break;
-      case 2:
+      case fuzz::WanTapiOp::kGetId:
         Tapi([&] { return t.ndiswan->GetCallId(call); });
         break;
-      default:
+      case fuzz::WanTapiOp::kMakeCall:
         Tapi([&] { return t.ndiswan->MakeCall(line, "2", &call); });
         break;
     }
@@ -307,7 +331,8 @@ struct Run {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace ndisconf::fuzz {
+WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size) {
   const size_t n = size == 0 ? 0 : std::min<size_t>(data[0], size - 1);
   Run run(std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n));
   if (!run.Build()) {
@@ -315,23 +340,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   Input in(data + (size == 0 ? 0 : 1 + n), size == 0 ? 0 : size - 1 - n);
-  uint8_t op;
+  uint8_t tag;
   bool more = true;
-  while (more && in.Byte(&op)) {
-    switch (op % 6) {
-      case 0:
+  while (more && in.Byte(&tag)) {
+    const std::optional<WanOp> op = WanOpForTag(tag);
+    if (!op) {
+      ++run.skipped;  // unknown tag: skip it, go on with the next byte
+      continue;
+    }
+    switch (*op) {
+      case WanOp::kIndicate:
         more = run.Indicate(in);
         break;
-      case 1: {
+      case WanOp::kComplete: {
         Action complete;
         complete.complete = true;
         run.wmp->queue.push_back(std::move(complete));
         break;
       }
-      case 2:
+      case WanOp::kFault:
         more = run.Fault(in);
         break;
-      case 3: {
+      case WanOp::kPump: {
         uint8_t n;
         more = in.Byte(&n);
         if (more) {
@@ -340,14 +370,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         break;
       }
-      case 4:
+      case WanOp::kInterrupt:
         run.Play();
         break;
-      default:
+      case WanOp::kTapi:
         more = run.TapiOp(in);
         break;
     }
   }
   run.Check();
+  WanStatusOutcome o;
+  o.records_skipped = run.skipped;
+  o.wmp_indications = run.counter.by_wmp;
+  for (const ndis::Rejection& r : run.stack.model().rejections())
+    o.refused_by_ndis += r.function == "NdisMIndicateStatus";
+  o.ndiswan = run.t.ndiswan->counters();
+  o.protocol_indications = run.t.proto->counters().indications;
+  for (const monitor::Violation& v : run.monitor.violations()) o.rules_violated.insert(v.rule);
+  return o;
+}
+}  // namespace ndisconf::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  (void)ndisconf::fuzz::RunWanStatusInput(data, size);
   return 0;
 }

@@ -9,18 +9,25 @@ Seeds get descriptive names; inputs a fuzzer finds keep their hash names.
 import os
 import struct
 
-INDICATE, COMPLETE, FAULT, PUMP, INTERRUPT, TAPI = range(6)
-LINE_UP, LINE_DOWN, FRAGMENT, TAPI_IND, MEDIA_CONNECT, RAW = range(6)
+# Tag and selector values: the fixed tables of fuzz/wan_status_input.h
+# (WanOpForTag, WanStatusForSel, WanFaultForTag, WanTapiForTag). They never
+# change meaning; a value with no entry is skipped by the target.
+INDICATE, COMPLETE, FAULT, PUMP, INTERRUPT, TAPI = 0, 1, 2, 3, 4, 5
+LINE_UP, LINE_DOWN, FRAGMENT, TAPI_IND, MEDIA_CONNECT, RAW = 0, 1, 2, 3, 4, 5
 NULL_BUFFER, LIVE_CONTEXT, UNDER_LOCK = 1, 2, 0x10
-CRC, SPEED, LINK_LOSS, PARTIAL, RESET, HANG = 3, 2, 0, 9, 10, 11
-DROP, CLOSE_CALL, GET_ID, MAKE_CALL = range(4)
+LINK_LOSS, SPEED, CRC, PARTIAL, RESET, HANG = 0, 2, 3, 9, 10, 11
+DROP, CLOSE_CALL, GET_ID, MAKE_CALL = 0, 1, 2, 3
 
 
 def indicate(sel, size, flags=0, payload=b"", raw=None):
+    """One INDICATE record. The target reads exactly min(size, 64) payload
+    bytes, so the payload is zero-padded (or cut) to that length; otherwise
+    the target would read the next records as payload."""
     rec = bytes([INDICATE, sel])
     if sel == RAW:
         rec += struct.pack("<I", raw)
-    return rec + bytes([size & 0xFF, size >> 8, flags]) + payload[: min(size, 64)]
+    body = payload[: min(size, 64)].ljust(min(size, 64), b"\0")
+    return rec + bytes([size & 0xFF, size >> 8, flags]) + body
 
 
 def batch(*records):
@@ -35,9 +42,11 @@ SEEDS = {
     "empty": b"",
     "fragment_on_live_link": batch(fragment(1), fragment(0x3F)),
     "fragment_error_bits_zero_and_undefined": batch(fragment(0), fragment(0x40), fragment(0xFFFFFFFF)),
-    "line_down_then_fragment_on_stale_link": batch(indicate(LINE_DOWN, 8, LIVE_CONTEXT))
-    + batch(fragment(1))
-    + batch(indicate(LINE_DOWN, 8, LIVE_CONTEXT)),
+    # One batch: each record's live context is taken when it is decoded, so
+    # the fragment and the second line-down name the link the first took down.
+    "line_down_then_fragment_on_stale_link": batch(
+        indicate(LINE_DOWN, 8, LIVE_CONTEXT), fragment(1), indicate(LINE_DOWN, 8, LIVE_CONTEXT)
+    ),
     "null_buffer_every_status": batch(*(indicate(s, 40, NULL_BUFFER) for s in range(5))),
     "sizes_zero_to_far_past": batch(*(fragment(1, n) for n in (0, 1, 15, 17, 64, 1024))),
     "size_of_another_status": batch(indicate(LINE_UP, 8, LIVE_CONTEXT), indicate(LINE_DOWN, 40, LIVE_CONTEXT)),

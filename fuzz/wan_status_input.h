@@ -1,0 +1,147 @@
+// fuzz/wan_status_input.h: the input format of the wan_status fuzz target
+// (record tags, append-only) and what one input did, so tests can check that
+// a committed seed still does what its name says.
+//
+// Format (wan_status_fuzz_test.cc has the full description): a byte n, n
+// scheduler bytes, then records, each a tag byte and its operands. Every tag
+// and selector value below is fixed forever: a new operation takes the next
+// unused value, a retired one keeps its value (decoded as a skip), and a
+// value with no entry is skipped, so adding an operation changes the meaning
+// of no committed seed.
+#ifndef NDISCONF_FUZZ_WAN_STATUS_INPUT_H_
+#define NDISCONF_FUZZ_WAN_STATUS_INPUT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "ndisconf/drivers/ndiswan_core.h"
+#include "ndisconf/nic/fault_plan.h"
+
+namespace ndisconf::fuzz {
+
+// Record tags.
+enum class WanOp : uint8_t {
+  kIndicate = 0,   // INDICATE sel size_lo size_hi flags payload...
+  kComplete = 1,   // COMPLETE
+  kFault = 2,      // FAULT kind arg
+  kPump = 3,       // PUMP n
+  kInterrupt = 4,  // INTERRUPT
+  kTapi = 5,       // TAPI which
+};
+constexpr std::optional<WanOp> WanOpForTag(uint8_t tag) {
+  switch (tag) {
+    case 0:
+      return WanOp::kIndicate;
+    case 1:
+      return WanOp::kComplete;
+    case 2:
+      return WanOp::kFault;
+    case 3:
+      return WanOp::kPump;
+    case 4:
+      return WanOp::kInterrupt;
+    case 5:
+      return WanOp::kTapi;
+    default:
+      return std::nullopt;
+  }
+}
+
+// INDICATE's status selector.
+enum class WanStatusSel : uint8_t {
+  kLineUp = 0,
+  kLineDown = 1,
+  kFragment = 2,
+  kTapiIndication = 3,
+  kMediaConnect = 4,
+  kRaw = 5,  // the status is the next 4 bytes, little-endian
+};
+constexpr std::optional<WanStatusSel> WanStatusForSel(uint8_t sel) {
+  switch (sel) {
+    case 0:
+      return WanStatusSel::kLineUp;
+    case 1:
+      return WanStatusSel::kLineDown;
+    case 2:
+      return WanStatusSel::kFragment;
+    case 3:
+      return WanStatusSel::kTapiIndication;
+    case 4:
+      return WanStatusSel::kMediaConnect;
+    case 5:
+      return WanStatusSel::kRaw;
+    default:
+      return std::nullopt;
+  }
+}
+
+// TAPI's request selector, on the connected call.
+enum class WanTapiOp : uint8_t { kDrop = 0, kCloseCall = 1, kGetId = 2, kMakeCall = 3 };
+constexpr std::optional<WanTapiOp> WanTapiForTag(uint8_t which) {
+  switch (which) {
+    case 0:
+      return WanTapiOp::kDrop;
+    case 1:
+      return WanTapiOp::kCloseCall;
+    case 2:
+      return WanTapiOp::kGetId;
+    case 3:
+      return WanTapiOp::kMakeCall;
+    default:
+      return std::nullopt;
+  }
+}
+
+// FAULT's kind byte. Spelled out rather than cast, so a fault kind the NIC
+// model adds or reorders does not renumber the seeds.
+constexpr std::optional<nic::FaultKind> WanFaultForTag(uint8_t kind) {
+  switch (kind) {
+    case 0:
+      return nic::FaultKind::kLinkLoss;
+    case 1:
+      return nic::FaultKind::kFlap;
+    case 2:
+      return nic::FaultKind::kSpeedChange;
+    case 3:
+      return nic::FaultKind::kCrc;
+    case 4:
+      return nic::FaultKind::kFraming;
+    case 5:
+      return nic::FaultKind::kHwOverrun;
+    case 6:
+      return nic::FaultKind::kBufferOverrun;
+    case 7:
+      return nic::FaultKind::kTimeout;
+    case 8:
+      return nic::FaultKind::kAlignment;
+    case 9:
+      return nic::FaultKind::kPartialFrame;
+    case 10:
+      return nic::FaultKind::kReset;
+    case 11:
+      return nic::FaultKind::kHang;
+    default:
+      return std::nullopt;
+  }
+}
+
+// What one input did, after the target's own invariants held.
+struct WanStatusOutcome {
+  uint64_t records_skipped = 0;          // unknown tag or selector
+  uint64_t wmp_indications = 0;          // NdisMIndicateStatus calls by the WAN miniport
+  uint64_t refused_by_ndis = 0;          // of those, refused by the model (e.g. WAN-003)
+  drivers::wan::Counters ndiswan;        // NDISWAN's accounting of the rest
+  uint64_t protocol_indications = 0;     // indications that reached the protocol
+  std::set<std::string> rules_violated;  // rule IDs the monitor reported
+};
+
+// Runs one input through the target (defined in wan_status_fuzz_test.cc);
+// aborts, as the fuzz target does, if an invariant breaks.
+WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size);
+
+}  // namespace ndisconf::fuzz
+
+#endif  // NDISCONF_FUZZ_WAN_STATUS_INPUT_H_
