@@ -11,8 +11,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/several_afs.h"
 #include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
@@ -468,6 +470,91 @@ TEST_P(CloseAf, CloseCompletedWhileClientInNotifyIsDeliveredAfterItReturns) {
   EXPECT_LT(ret, done);
   stack().Settle();
   EXPECT_EQ(client->afs().at(0)->state, ClAfState::kClosed);
+}
+
+// ---- Several AFs closing at once (C1-C5 for each AF on its own). ----
+
+// One call manager registering Q2931 and TAPI, pending every close (C3).
+drivers::CallManagerConfig TwoAfsPendedCloses() {
+  drivers::CallManagerConfig c;
+  c.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  c.close_af = OpPolicy::Pending();
+  return c;
+}
+
+TEST_P(CloseAf, TwoPendedClosesCompleteEachToItsOwnAfOldestFirst) {
+  NDISCONF_RULES("AF-051", "AF-052", "AF-054");
+  OrderChooser chooser;
+  stack::Stack& s = NewStack({}, &chooser);
+  stack::CmTopologyParts parts;
+  parts.cm = [this] { return MakeCm(TwoAfsPendedCloses()); };
+  parts.client = [this] { return MakeClient(); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::CmTopology t = stack::BuildCmTopology(s, parts);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  EXPECT_EQ(ClientCloses(t, 0), NDIS_STATUS_PENDING);
+  EXPECT_EQ(ClientCloses(t, 1), NDIS_STATUS_PENDING);
+  stack().Settle();
+  // Each close reached the CM with that AF's CallMgrAfContext (AF-051) and
+  // each completion came back with that AF's ClientAfContext (AF-054).
+  EXPECT_EQ(CmAfSequence(*t.cm),
+            (std::vector<std::string>{"CmCloseAf(Q2931)=PENDING", "CmCloseAf(TAPI)=PENDING"}));
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"CloseAf(Q2931)=PENDING", "CloseAf(TAPI)=PENDING",
+                                      "CloseAfComplete(Q2931,SUCCESS)",
+                                      "CloseAfComplete(TAPI,SUCCESS)"}));
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
+  EXPECT_EQ(t.cm->afs().at(1)->state, CmAfState::kClosed);
+}
+
+TEST_P(CloseAf, TwoPendedClosesCompleteEachToItsOwnAfNewestFirst) {
+  NDISCONF_RULES("AF-051", "AF-052", "AF-054");
+  OrderChooser chooser;
+  stack::Stack& s = NewStack({}, &chooser);
+  stack::CmTopologyParts parts;
+  parts.cm = [this] { return MakeCm(TwoAfsPendedCloses()); };
+  parts.client = [this] { return MakeClient(); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::CmTopology t = stack::BuildCmTopology(s, parts);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  chooser.newest_first = true;  // the CM completes the TAPI close first
+  EXPECT_EQ(ClientCloses(t, 0), NDIS_STATUS_PENDING);
+  EXPECT_EQ(ClientCloses(t, 1), NDIS_STATUS_PENDING);
+  stack().Settle();
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"CloseAf(Q2931)=PENDING", "CloseAf(TAPI)=PENDING",
+                                      "CloseAfComplete(TAPI,SUCCESS)",
+                                      "CloseAfComplete(Q2931,SUCCESS)"}));
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
+}
+
+TEST_P(CloseAf, CloseReachesOnlyTheCmTheAfWasOpenedWith) {
+  NDISCONF_RULES("AF-051", "AF-056");
+  NewStack();
+  stack::TwoCmTopology t = TwoAfsOnOneBinding(
+      stack(), MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Sync())),
+      MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Sync())), MakeClient(), MakeMiniport());
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(1); }), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  // The TAPI close went to the TAPI call manager, with its context...
+  ASSERT_EQ(t.cm2->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(Last(t.cm2->log(), "ProtocolCmCloseAf").a, t.cm2->afs().at(0).get());
+  EXPECT_EQ(t.cm2->afs().at(0)->state, CmAfState::kClosed);
+  // ...and none to the other, whose AF stays open and usable: only the
+  // closed AF's handle became invalid (AF-056).
+  EXPECT_EQ(t.cm1->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  const SapSpec sap{1, {0x61, 0x62}};
+  EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, sap); }),
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last(t.cm1->log(), "ProtocolCmRegisterSap").a, t.cm1->afs().at(0).get());
+  EXPECT_EQ(t.cm2->log().Count("ProtocolCmRegisterSap"), 0u);
 }
 
 NDISCONF_INSTANTIATE(CloseAf);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/several_afs.h"
 #include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
@@ -433,6 +434,142 @@ TEST_P(NotifyCloseAf, CmWithoutNotifyCompleteHandlerIsRefused) {
   EXPECT_EQ(Last(cm.log(), "ProtocolSetOptions").status, NDIS_STATUS_BAD_CHARACTERISTICS);
   EXPECT_NE(FindRejection(model(), "NdisSetOptionalHandlers", "call-manager handler #17 is NULL"),
             nullptr);
+}
+
+// ---- A CM unbinding with several AFs open at the client (S5 per AF). ----
+
+// One call manager registering Q2931 and TAPI; its SAP deregistrations
+// answer per `deregister_sap`.
+drivers::CallManagerConfig TwoAfCm(OpPolicy deregister_sap = OpPolicy::Sync()) {
+  drivers::CallManagerConfig c;
+  c.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  c.deregister_sap = deregister_sap;
+  return c;
+}
+
+const drivers::SapSpec kNotifySap{1, {0x61, 0x62}};
+
+TEST_P(NotifyCloseAf, CmUnbindNotifyClosesEveryAfSynchronouslyBeforeClosingBinding) {
+  NDISCONF_RULES("AF-061", "AF-063", "AF-064", "AF-067");
+  stack::CmTopology t = CmTopology(TwoAfCm());
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  // Each AF: notify-close to the client holding it (AF-063), which closes it
+  // before returning SUCCESS (AF-064); no CM completion (AF-067); the
+  // binding closes after the last (AF-061).
+  EXPECT_EQ(CmAfSequence(*t.cm),
+            (std::vector<std::string>{"Unbind", "CmCloseAf(Q2931)=SUCCESS",
+                                      "NotifyCloseAf(Q2931)=SUCCESS", "CmCloseAf(TAPI)=SUCCESS",
+                                      "NotifyCloseAf(TAPI)=SUCCESS", "CloseAdapter=SUCCESS",
+                                      "Unbind=SUCCESS"}));
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"NotifyCloseAf(Q2931)", "CloseAf(Q2931)=SUCCESS",
+                                      "NotifyCloseAf(Q2931)=SUCCESS", "NotifyCloseAf(TAPI)",
+                                      "CloseAf(TAPI)=SUCCESS", "NotifyCloseAf(TAPI)=SUCCESS"}));
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
+TEST_P(NotifyCloseAf, CmUnbindWithFirstNotifySyncAndSecondPendedWaitsForSecond) {
+  NDISCONF_RULES("AF-061", "AF-064", "AF-065", "AF-066", "AF-067");
+  stack::CmTopology t = CmTopology(TwoAfCm(OpPolicy::Pending()));
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  // A SAP on the TAPI AF only: its pended deregistration makes that AF's
+  // notify-close pend, while the Q2931 AF's completes inside the handler.
+  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(1, kNotifySap); }),
+            NDIS_STATUS_SUCCESS);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(CmAfSequence(*t.cm),
+            (std::vector<std::string>{
+                "Unbind", "CmCloseAf(Q2931)=SUCCESS", "NotifyCloseAf(Q2931)=SUCCESS",
+                "NotifyCloseAf(TAPI)=PENDING", "Unbind=PENDING", "CmCloseAf(TAPI)=SUCCESS",
+                "NotifyCloseAfComplete(TAPI,SUCCESS)", "CloseAdapter=SUCCESS"}));
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{
+                "NotifyCloseAf(Q2931)", "CloseAf(Q2931)=SUCCESS", "NotifyCloseAf(Q2931)=SUCCESS",
+                "NotifyCloseAf(TAPI)", "DeregisterSap(TAPI)=PENDING", "NotifyCloseAf(TAPI)=PENDING",
+                "DeregisterSapComplete(TAPI,SUCCESS)", "CloseAf(TAPI)=SUCCESS",
+                "NotifyCloseAfComplete(TAPI,SUCCESS)"}));
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
+TEST_P(NotifyCloseAf, CmUnbindWithFirstNotifyPendedAndSecondSyncWaitsForFirst) {
+  NDISCONF_RULES("AF-061", "AF-064", "AF-065", "AF-066", "AF-067");
+  stack::CmTopology t = CmTopology(TwoAfCm(OpPolicy::Pending()));
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, kNotifySap); }),
+            NDIS_STATUS_SUCCESS);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(CmAfSequence(*t.cm),
+            (std::vector<std::string>{
+                "Unbind", "NotifyCloseAf(Q2931)=PENDING", "CmCloseAf(TAPI)=SUCCESS",
+                "NotifyCloseAf(TAPI)=SUCCESS", "Unbind=PENDING", "CmCloseAf(Q2931)=SUCCESS",
+                "NotifyCloseAfComplete(Q2931,SUCCESS)", "CloseAdapter=SUCCESS"}));
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{
+                "NotifyCloseAf(Q2931)", "DeregisterSap(Q2931)=PENDING",
+                "NotifyCloseAf(Q2931)=PENDING", "NotifyCloseAf(TAPI)", "CloseAf(TAPI)=SUCCESS",
+                "NotifyCloseAf(TAPI)=SUCCESS", "DeregisterSapComplete(Q2931,SUCCESS)",
+                "CloseAf(Q2931)=SUCCESS", "NotifyCloseAfComplete(Q2931,SUCCESS)"}));
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
+TEST_P(NotifyCloseAf, CmUnbindWithBothNotifiesPendedCompletesEachOldestFirst) {
+  NDISCONF_RULES("AF-061", "AF-065", "AF-067");
+  OrderChooser chooser;
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  stack::Stack& s = NewStack({}, &chooser);
+  stack::CmTopologyParts parts;
+  parts.cm = [this] { return MakeCm(TwoAfCm()); };
+  parts.client = [&] { return MakeClient(cl); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::CmTopology t = stack::BuildCmTopology(s, parts);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(CmAfSequence(*t.cm),
+            (std::vector<std::string>{
+                "Unbind", "NotifyCloseAf(Q2931)=PENDING", "NotifyCloseAf(TAPI)=PENDING",
+                "Unbind=PENDING", "CmCloseAf(Q2931)=SUCCESS",
+                "NotifyCloseAfComplete(Q2931,SUCCESS)", "CmCloseAf(TAPI)=SUCCESS",
+                "NotifyCloseAfComplete(TAPI,SUCCESS)", "CloseAdapter=SUCCESS"}));
+  EXPECT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 2u);
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
+TEST_P(NotifyCloseAf, CmUnbindWithBothNotifiesPendedCompletesEachNewestFirst) {
+  NDISCONF_RULES("AF-061", "AF-065", "AF-067");
+  OrderChooser chooser;
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  stack::Stack& s = NewStack({}, &chooser);
+  stack::CmTopologyParts parts;
+  parts.cm = [this] { return MakeCm(TwoAfCm()); };
+  parts.client = [&] { return MakeClient(cl); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::CmTopology t = stack::BuildCmTopology(s, parts);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  chooser.newest_first = true;  // the client's TAPI tear-down runs first
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(CmAfSequence(*t.cm),
+            (std::vector<std::string>{
+                "Unbind", "NotifyCloseAf(Q2931)=PENDING", "NotifyCloseAf(TAPI)=PENDING",
+                "Unbind=PENDING", "CmCloseAf(TAPI)=SUCCESS", "NotifyCloseAfComplete(TAPI,SUCCESS)",
+                "CmCloseAf(Q2931)=SUCCESS", "NotifyCloseAfComplete(Q2931,SUCCESS)",
+                "CloseAdapter=SUCCESS"}));
+  EXPECT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 2u);
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
 
 NDISCONF_INSTANTIATE(NotifyCloseAf);

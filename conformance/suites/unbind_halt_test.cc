@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/several_afs.h"
 #include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
@@ -422,6 +423,139 @@ TEST_P(UnbindHalt, UnbindBeforeHaltPolicyHaltsWithNothingOpen) {
   EXPECT_EQ(t.mcm->log().Count("own:NdisMCmNotifyCloseAddressFamily"), 0u);
   EXPECT_LT(IndexOf(mcm, "ProtocolCmCloseAf"), IndexOf(mcm, "MiniportHaltEx"));
   EXPECT_EQ(IndexOf(mcm, "MiniportHaltEx:ret") + 1, mcm.size());
+}
+
+// ---- The client unbinds with several AFs open on its one binding (S7;
+// AF-120 speaks of every outstanding NdisAfHandle, not of one). ----
+
+// The client holds one binding with the Q2931 AF, then the TAPI AF, open.
+::testing::AssertionResult TwoAfsOpen(const stack::TwoCmTopology& t) {
+  return AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI});
+}
+
+// After the unbind: both AFs closed on both sides, the binding gone.
+void ExpectAllClosedAndUnbound(ndis::Model& m, const stack::TwoCmTopology& t) {
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
+  ASSERT_EQ(t.cm1->afs().size(), 1u);
+  ASSERT_EQ(t.cm2->afs().size(), 1u);
+  EXPECT_EQ(t.cm1->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_EQ(t.cm2->afs()[0]->state, CmAfState::kClosed);
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+  EXPECT_FALSE(m.IsBound(t.client_id, t.adapter));
+}
+
+TEST_P(UnbindHalt, ClientUnbindWithTwoAfsClosedSynchronouslyClosesBothBeforeBinding) {
+  NDISCONF_RULES("AF-120", "AF-122", "AF-060");
+  NewStack();
+  stack::TwoCmTopology t = TwoAfsOnOneBinding(
+      stack(), MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Sync())),
+      MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Sync())), MakeClient(), MakeMiniport());
+  ASSERT_TRUE(TwoAfsOpen(t));
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  // Both closes return SUCCESS (no ProtocolClCloseAfComplete, AF-060) and
+  // both come before NdisCloseAdapterEx, so the unbind itself is synchronous.
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=SUCCESS", "CloseAf(TAPI)=SUCCESS",
+                                      "CloseAdapter=SUCCESS", "Unbind=SUCCESS"}));
+  ExpectAllClosedAndUnbound(model(), t);
+}
+
+TEST_P(UnbindHalt, ClientUnbindWithFirstAfCloseSyncAndSecondPendedWaitsForSecond) {
+  NDISCONF_RULES("AF-120", "AF-122", "AF-060");
+  NewStack();
+  stack::TwoCmTopology t = TwoAfsOnOneBinding(
+      stack(), MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Sync())),
+      MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Pending())), MakeClient(), MakeMiniport());
+  ASSERT_TRUE(TwoAfsOpen(t));
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  // The first close completing at once must not close the binding: the
+  // second AF is still open, then closing.
+  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  stack().Settle();
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=SUCCESS", "CloseAf(TAPI)=PENDING",
+                                      "Unbind=PENDING", "CloseAfComplete(TAPI,SUCCESS)",
+                                      "CloseAdapter=SUCCESS"}));
+  ExpectAllClosedAndUnbound(model(), t);
+}
+
+TEST_P(UnbindHalt, ClientUnbindWithFirstAfClosePendedAndSecondSyncWaitsForFirst) {
+  NDISCONF_RULES("AF-120", "AF-122", "AF-060");
+  NewStack();
+  stack::TwoCmTopology t = TwoAfsOnOneBinding(
+      stack(), MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Pending())),
+      MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Sync())), MakeClient(), MakeMiniport());
+  ASSERT_TRUE(TwoAfsOpen(t));
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  stack().Settle();
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=PENDING", "CloseAf(TAPI)=SUCCESS",
+                                      "Unbind=PENDING", "CloseAfComplete(Q2931,SUCCESS)",
+                                      "CloseAdapter=SUCCESS"}));
+  ExpectAllClosedAndUnbound(model(), t);
+}
+
+TEST_P(UnbindHalt, ClientUnbindWithBothAfClosesPendedClosesBindingAfterLastInOrder) {
+  NDISCONF_RULES("AF-120", "AF-122", "AF-054");
+  OrderChooser chooser;  // oldest first: the CMs complete in the order asked
+  NewStack({}, &chooser);
+  stack::TwoCmTopology t = TwoAfsOnOneBinding(
+      stack(), MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Pending())),
+      MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Pending())), MakeClient(), MakeMiniport());
+  ASSERT_TRUE(TwoAfsOpen(t));
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=PENDING", "CloseAf(TAPI)=PENDING",
+                                      "Unbind=PENDING", "CloseAfComplete(Q2931,SUCCESS)",
+                                      "CloseAfComplete(TAPI,SUCCESS)", "CloseAdapter=SUCCESS"}));
+  ExpectAllClosedAndUnbound(model(), t);
+}
+
+TEST_P(UnbindHalt, ClientUnbindWithBothAfClosesPendedClosesBindingAfterLastInReverse) {
+  NDISCONF_RULES("AF-120", "AF-122", "AF-054");
+  OrderChooser chooser;
+  NewStack({}, &chooser);
+  stack::TwoCmTopology t = TwoAfsOnOneBinding(
+      stack(), MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Pending())),
+      MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Pending())), MakeClient(), MakeMiniport());
+  ASSERT_TRUE(TwoAfsOpen(t));
+  chooser.newest_first = true;  // the TAPI close, asked second, completes first
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=PENDING", "CloseAf(TAPI)=PENDING",
+                                      "Unbind=PENDING", "CloseAfComplete(TAPI,SUCCESS)",
+                                      "CloseAfComplete(Q2931,SUCCESS)", "CloseAdapter=SUCCESS"}));
+  ExpectAllClosedAndUnbound(model(), t);
+}
+
+TEST_P(UnbindHalt, ClientUnbindWithTwoAfsTearsDownEachAfsVcAndSapBeforeItsClose) {
+  NDISCONF_RULES("AF-050", "AF-120", "AF-122");
+  drivers::ClientConfig cl;
+  cl.saps_after_open = {kSap};
+  cl.vcs_after_open = 1;
+  NewStack();
+  stack::TwoCmTopology t = TwoAfsOnOneBinding(
+      stack(), MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Sync())),
+      MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Pending())), MakeClient(cl), MakeMiniport());
+  ASSERT_TRUE(TwoAfsOpen(t));
+  ASSERT_EQ(t.client->vcs().size(), 2u);
+  ASSERT_EQ(t.client->saps().size(), 2u);
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  // AF-050 per AF: its VC deleted and its SAP deregistered before its close;
+  // AF-120: both AFs closed before the binding.
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"Unbind", "DeleteVc(Q2931)=SUCCESS",
+                                      "DeregisterSap(Q2931)=SUCCESS", "CloseAf(Q2931)=SUCCESS",
+                                      "DeleteVc(TAPI)=SUCCESS", "DeregisterSap(TAPI)=SUCCESS",
+                                      "CloseAf(TAPI)=PENDING", "Unbind=PENDING",
+                                      "CloseAfComplete(TAPI,SUCCESS)", "CloseAdapter=SUCCESS"}));
+  ExpectAllClosedAndUnbound(model(), t);
 }
 
 NDISCONF_INSTANTIATE(UnbindHalt);

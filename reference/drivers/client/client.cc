@@ -2,6 +2,7 @@
 #include "ndisconf/drivers/client.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "ndisconf/drivers/names.h"
 #include "ndisconf/drivers/ndis6_characteristics.h"
@@ -144,9 +145,19 @@ NDIS_STATUS Client::OnUnbindAdapter(NDIS_HANDLE unbind_context, ClBinding& b) {
   b.unbind_context = unbind_context;
   b.state = ClBinding::State::kUnbinding;
   b.unbind_inline = true;
+  // Claim every open AF for tear-down before starting any: a tear-down that
+  // finishes at once (each step synchronous) ends in AdvanceUnbind, which
+  // must then see the AFs not yet started as still to close, not an idle
+  // binding. Each AF's own completions (sync or pended) advance it; the
+  // last one to finish closes the binding.
+  std::vector<ClAf*> to_close;
   for (auto& af : afs_) {
-    if (af->binding == &b && af->state == ClAfState::kOpen && !af->teardown) StartTeardown(*af);
+    if (af->binding == &b && af->state == ClAfState::kOpen && !af->teardown) {
+      af->teardown = true;
+      to_close.push_back(af.get());
+    }
   }
+  for (ClAf* af : to_close) Advance(*af);
   AdvanceUnbind(b);
   b.unbind_inline = false;
   return b.state == ClBinding::State::kDown ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
@@ -154,9 +165,13 @@ NDIS_STATUS Client::OnUnbindAdapter(NDIS_HANDLE unbind_context, ClBinding& b) {
 
 void Client::AdvanceUnbind(ClBinding& b) {
   if (b.state != ClBinding::State::kUnbinding) return;
+  // AF-120: NdisCloseAdapterEx only once no AF on the binding is opening,
+  // closing or still to be torn down. An AF left open here had its close
+  // refused (AF-057 / OQ-07) or its notify-close answered with an error
+  // (AF-068): the unbind cannot wait for it (AF-122).
   for (auto& af : afs_) {
     if (af->binding != &b) continue;
-    // Opens still pending are torn down once they complete (AfterOpen).
+    // Opens still pending are torn down once they complete (OnOpenAfComplete).
     if (af->state == ClAfState::kOpening || af->state == ClAfState::kClosing || af->teardown ||
         af->notify_active) {
       return;

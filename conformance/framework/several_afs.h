@@ -1,0 +1,243 @@
+// conformance/framework/several_afs.h: helpers for conformance tests with
+// several address families open at once.
+//
+// With several AFs on one binding, the rules (AF-050, AF-064..067, AF-120,
+// AF-121) constrain the ORDER of calls across AFs: every AF's close before
+// NdisCloseAdapterEx, each notify-close completed once. These functions
+// render the AF-related entries of a reference driver's call log as short
+// strings that name each AF by its type ("CloseAf(Q2931)=PENDING"), so a test
+// can state the whole expected order in one comparison and a failure prints
+// the order that happened. Only contexts the driver itself owns are looked
+// up; an entry whose context it does not know renders as "?" (a broken
+// implementation fails the comparison, it does not crash the run).
+//
+// Beside them: a scheduler Chooser that can reverse the order in which
+// pended completions run, and a topology with two call managers (one AF
+// type each) on one adapter under one client.
+#ifndef NDISCONF_CONFORMANCE_FRAMEWORK_SEVERAL_AFS_H_
+#define NDISCONF_CONFORMANCE_FRAMEWORK_SEVERAL_AFS_H_
+
+#include <gtest/gtest.h>
+#include <ndis.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndisconf/drivers/client.h"
+#include "ndisconf/drivers/cm.h"
+#include "ndisconf/drivers/cm_core.h"
+#include "ndisconf/drivers/comp.h"
+#include "ndisconf/ndis/scheduler.h"
+#include "ndisconf/stack/stack.h"
+
+namespace ndisconf::conformance {
+
+// "SUCCESS", "PENDING", "FAILURE", "NOT_ACCEPTED", or the value in hex.
+inline std::string StatusText(NDIS_STATUS s) {
+  switch (s) {
+    case NDIS_STATUS_SUCCESS:
+      return "SUCCESS";
+    case NDIS_STATUS_PENDING:
+      return "PENDING";
+    case NDIS_STATUS_FAILURE:
+      return "FAILURE";
+    case NDIS_STATUS_NOT_ACCEPTED:
+      return "NOT_ACCEPTED";
+    default:
+      break;
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%08X", static_cast<unsigned>(s));
+  return buf;
+}
+
+// "Q2931", "TAPI", "TAPI_PROXY", or the AF type in hex.
+inline std::string AfTypeText(uint64_t type) {
+  switch (type) {
+    case CO_ADDRESS_FAMILY_Q2931:
+      return "Q2931";
+    case CO_ADDRESS_FAMILY_TAPI:
+      return "TAPI";
+    case CO_ADDRESS_FAMILY_TAPI_PROXY:
+      return "TAPI_PROXY";
+    default:
+      break;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%llX", static_cast<unsigned long long>(type));
+  return buf;
+}
+
+// The client's unbind and AF tear-down, in order. Entries (T = AF type):
+//   Unbind, Unbind=<status>               ProtocolUnbindAdapterEx and its return
+//   NotifyCloseAf(T), NotifyCloseAf(T)=<status>   ProtocolClNotifyCloseAf, its return
+//   CloseCall(T)=<s>, CloseCallComplete(T,<s>)    NdisClCloseCall, its completion
+//   DeleteVc(T)=<s>                        NdisCoDeleteVc
+//   DeregisterSap(T)=<s>, DeregisterSapComplete(T,<s>)
+//   CloseAf(T)=<s>, CloseAfComplete(T,<s>) NdisClCloseAddressFamily, ProtocolClCloseAfComplete
+//   NotifyCloseAfComplete(T,<s>)           NdisClNotifyCloseAddressFamilyComplete
+//   CloseAdapter=<s>, CloseAdapterComplete NdisCloseAdapterEx, its completion
+inline std::vector<std::string> ClientAfSequence(const drivers::Client& client) {
+  auto af_of = [&](const void* p) -> const drivers::ClAf* {
+    for (const auto& a : client.afs()) {
+      if (a.get() == p) return a.get();
+    }
+    for (const auto& s : client.saps()) {
+      if (s.get() == p) return s->af;
+    }
+    for (const auto& v : client.vcs()) {
+      if (v.get() == p) return v->af;
+    }
+    return nullptr;
+  };
+  auto type = [&](const void* p) {
+    const drivers::ClAf* af = af_of(p);
+    return af == nullptr ? std::string("?") : AfTypeText(af->af.AddressFamily);
+  };
+  std::vector<std::string> out;
+  for (const drivers::Observed& o : client.log().entries()) {
+    const std::string_view fn = o.fn;
+    const std::string st = StatusText(o.status);
+    if (fn == "ProtocolUnbindAdapterEx") {
+      out.push_back("Unbind");
+    } else if (fn == "ProtocolUnbindAdapterEx:ret") {
+      out.push_back("Unbind=" + st);
+    } else if (fn == "ProtocolClNotifyCloseAf") {
+      out.push_back("NotifyCloseAf(" + type(o.a) + ")");
+    } else if (fn == "ProtocolClNotifyCloseAf:ret") {
+      out.push_back("NotifyCloseAf(" + type(o.a) + ")=" + st);
+    } else if (fn == "own:NdisClCloseCall") {
+      out.push_back("CloseCall(" + type(o.a) + ")=" + st);
+    } else if (fn == "ProtocolClCloseCallComplete") {
+      out.push_back("CloseCallComplete(" + type(o.a) + "," + st + ")");
+    } else if (fn == "own:NdisCoDeleteVc") {
+      out.push_back("DeleteVc(" + type(o.a) + ")=" + st);
+    } else if (fn == "own:NdisClDeregisterSap") {
+      out.push_back("DeregisterSap(" + type(o.a) + ")=" + st);
+    } else if (fn == "ProtocolClDeregisterSapComplete") {
+      out.push_back("DeregisterSapComplete(" + type(o.a) + "," + st + ")");
+    } else if (fn == "own:NdisClCloseAddressFamily") {
+      out.push_back("CloseAf(" + type(o.a) + ")=" + st);
+    } else if (fn == "ProtocolClCloseAfComplete") {
+      out.push_back("CloseAfComplete(" + type(o.a) + "," + st + ")");
+    } else if (fn == "own:NdisClNotifyCloseAddressFamilyComplete") {
+      out.push_back("NotifyCloseAfComplete(" + type(o.a) + "," + st + ")");
+    } else if (fn == "own:NdisCloseAdapterEx") {
+      out.push_back("CloseAdapter=" + st);
+    } else if (fn == "ProtocolCloseAdapterCompleteEx") {
+      out.push_back("CloseAdapterComplete");
+    }
+  }
+  return out;
+}
+
+// A call manager's (CM or MCM) notify-close shutdown, in order. Entries:
+//   Unbind, Unbind=<s>                     ProtocolUnbindAdapterEx (CM)
+//   Halt, Halt=done                        MiniportHaltEx (MCM)
+//   NotifyCloseAf(T)=<s>                   Ndis(M)CmNotifyCloseAddressFamily's return
+//   CmCloseAf(T)=<s>                       ProtocolCmCloseAf's return
+//   NotifyCloseAfComplete(T,<s>)           ProtocolCmNotifyCloseAfComplete
+//   CloseAdapter=<s>                       NdisCloseAdapterEx (CM)
+inline std::vector<std::string> CmAfSequence(const drivers::CmCore& cm) {
+  auto type = [&](const void* p) {
+    for (const auto& a : cm.afs()) {
+      if (a.get() == p || (p != nullptr && a->ndis_af == p)) return AfTypeText(a->af.AddressFamily);
+    }
+    return std::string("?");
+  };
+  std::vector<std::string> out;
+  for (const drivers::Observed& o : cm.log().entries()) {
+    const std::string_view fn = o.fn;
+    const std::string st = StatusText(o.status);
+    if (fn == "ProtocolUnbindAdapterEx") {
+      out.push_back("Unbind");
+    } else if (fn == "ProtocolUnbindAdapterEx:ret") {
+      out.push_back("Unbind=" + st);
+    } else if (fn == "MiniportHaltEx") {
+      out.push_back("Halt");
+    } else if (fn == "MiniportHaltEx:ret") {
+      out.push_back("Halt=done");
+    } else if (fn == "own:NdisCmNotifyCloseAddressFamily" ||
+               fn == "own:NdisMCmNotifyCloseAddressFamily") {
+      out.push_back("NotifyCloseAf(" + type(o.a) + ")=" + st);
+    } else if (fn == "ProtocolCmCloseAf:ret") {
+      out.push_back("CmCloseAf(" + type(o.a) + ")=" + st);
+    } else if (fn == "ProtocolCmNotifyCloseAfComplete") {
+      out.push_back("NotifyCloseAfComplete(" + type(o.a) + "," + st + ")");
+    } else if (fn == "own:NdisCloseAdapterEx") {
+      out.push_back("CloseAdapter=" + st);
+    }
+  }
+  return out;
+}
+
+// Runs the oldest ready work item; once `newest_first` is set, the newest.
+// With two pended completions queued, newest-first runs the second one
+// asked for before the first. Deferrable deliveries are always queued.
+class OrderChooser : public ndis::Chooser {
+ public:
+  bool newest_first = false;
+  size_t Pick(const std::vector<ndis::WorkInfo>& ready) override {
+    return newest_first ? ready.size() - 1 : 0;
+  }
+  bool RunInline(ndis::WorkKind) override { return false; }
+};
+
+// A call manager configuration that registers only `type` and answers
+// ProtocolCmCloseAf per `close`.
+inline drivers::CallManagerConfig CmFor(NDIS_AF type, drivers::OpPolicy close) {
+  drivers::CallManagerConfig c;
+  c.afs = {{type, 1, 0}};
+  c.close_af = close;
+  return c;
+}
+
+// Loads two call managers on one adapter, the first registering Q2931 and
+// the second TAPI (see CmFor), then `client` and the miniport whose adapter
+// brings them up, and settles: the client opens both AFs on its single
+// binding.
+inline stack::TwoCmTopology TwoAfsOnOneBinding(stack::Stack& s,
+                                               std::unique_ptr<drivers::CallManager> q2931,
+                                               std::unique_ptr<drivers::CallManager> tapi,
+                                               std::unique_ptr<drivers::Client> client,
+                                               std::unique_ptr<drivers::Comp> miniport) {
+  stack::TwoCmTopology t;
+  t.cm1 = &s.Load(std::move(q2931), &t.cm1_id);
+  t.cm2 = &s.Load(std::move(tapi), &t.cm2_id);
+  t.client = &s.Load(std::move(client), &t.client_id);
+  t.miniport = &s.Load(std::move(miniport), &t.miniport_id);
+  t.adapter = s.AddAdapter(t.miniport_id, "comp0", NdisMediumAtm);
+  s.Settle();
+  return t;
+}
+
+// `client` holds exactly one binding with `n` AFs open on it, of the types
+// `types` in that order.
+inline ::testing::AssertionResult AfsOpenOnOneBinding(const drivers::Client& client,
+                                                      const std::vector<NDIS_AF>& types) {
+  if (client.bindings().size() != 1) {
+    return ::testing::AssertionFailure() << client.bindings().size() << " bindings";
+  }
+  if (client.afs().size() != types.size()) {
+    return ::testing::AssertionFailure() << client.afs().size() << " AFs opened";
+  }
+  for (size_t i = 0; i < types.size(); ++i) {
+    const drivers::ClAf& af = *client.afs()[i];
+    if (af.af.AddressFamily != types[i]) {
+      return ::testing::AssertionFailure()
+             << "AF " << i << " is " << AfTypeText(af.af.AddressFamily) << ", not "
+             << AfTypeText(types[i]);
+    }
+    if (af.state != drivers::ClAfState::kOpen || af.binding != client.bindings()[0].get()) {
+      return ::testing::AssertionFailure() << "AF " << i << " is " << ToString(af.state);
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace ndisconf::conformance
+
+#endif  // NDISCONF_CONFORMANCE_FRAMEWORK_SEVERAL_AFS_H_
