@@ -572,6 +572,73 @@ TEST_P(NotifyCloseAf, CmUnbindWithBothNotifiesPendedCompletesEachNewestFirst) {
   EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
 
+// ---- An MCM halting with several AFs, and several clients holding one AF
+// type (AF-062 "for each affected AF"; AF-063 "the client that has h open").
+
+TEST_P(NotifyCloseAf, McmHaltWithTwoAfsNotifyClosesEachBeforeHaltReturns) {
+  NDISCONF_RULES("AF-062", "AF-063", "AF-064");
+  drivers::McmConfig mcm;
+  mcm.afs = {{CO_ADDRESS_FAMILY_TAPI_PROXY, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  stack::McmTopology t = McmTopology(mcm);
+  stack().Settle();
+  ASSERT_TRUE(
+      AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_TAPI_PROXY, CO_ADDRESS_FAMILY_TAPI}));
+  ASSERT_TRUE(model().HaltAdapter(t.adapter));
+  stack().Settle();
+  // Both notify-closes from inside MiniportHaltEx, each AF closed by the
+  // client before its notify returned.
+  EXPECT_EQ(CmAfSequence(*t.mcm),
+            (std::vector<std::string>{
+                "Halt", "CmCloseAf(TAPI_PROXY)=SUCCESS", "NotifyCloseAf(TAPI_PROXY)=SUCCESS",
+                "CmCloseAf(TAPI)=SUCCESS", "NotifyCloseAf(TAPI)=SUCCESS", "Halt=done"}));
+  ASSERT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 2u);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.mcm->afs().at(0)->state, CmAfState::kClosed);
+  EXPECT_EQ(t.mcm->afs().at(1)->state, CmAfState::kClosed);
+}
+
+TEST_P(NotifyCloseAf, CmUnbindNotifiesEachClientOfItsOwnOpenOfTheAf) {
+  NDISCONF_RULES("AF-061", "AF-063", "AF-064", "AF-065", "AF-067");
+  drivers::ClientConfig pends;
+  pends.notify_close = OpPolicy::Pending();
+  stack::Stack& s = NewStack();
+  stack::CmTopologyParts parts;
+  parts.cm = [this] { return MakeCm(); };
+  parts.client = [this] { return MakeClient(); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::TwoClientTopology t =
+      stack::BuildTwoClientTopology(s, parts, [&] { return MakeClient(pends); });
+  s.Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client1, {CO_ADDRESS_FAMILY_Q2931}));
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client2, {CO_ADDRESS_FAMILY_Q2931}));
+  ASSERT_EQ(t.cm->afs().size(), 2u);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  s.Settle();
+  // One notify-close per open, each to the client that made it with its own
+  // ClientAfContext: client 1 closes inside the handler, client 2 pends and
+  // completes later; the binding closes after both.
+  ASSERT_EQ(t.client1->log().Count("ProtocolClNotifyCloseAf"), 1u);
+  ASSERT_EQ(t.client2->log().Count("ProtocolClNotifyCloseAf"), 1u);
+  EXPECT_EQ(Last(t.client1->log(), "ProtocolClNotifyCloseAf").a, t.client1->afs()[0].get());
+  EXPECT_EQ(Last(t.client2->log(), "ProtocolClNotifyCloseAf").a, t.client2->afs()[0].get());
+  EXPECT_EQ(ClientAfSequence(*t.client1),
+            (std::vector<std::string>{"NotifyCloseAf(Q2931)", "CloseAf(Q2931)=SUCCESS",
+                                      "NotifyCloseAf(Q2931)=SUCCESS"}));
+  EXPECT_EQ(
+      ClientAfSequence(*t.client2),
+      (std::vector<std::string>{"NotifyCloseAf(Q2931)", "NotifyCloseAf(Q2931)=PENDING",
+                                "CloseAf(Q2931)=SUCCESS", "NotifyCloseAfComplete(Q2931,SUCCESS)"}));
+  EXPECT_EQ(CmAfSequence(*t.cm),
+            (std::vector<std::string>{
+                "Unbind", "CmCloseAf(Q2931)=SUCCESS", "NotifyCloseAf(Q2931)=SUCCESS",
+                "NotifyCloseAf(Q2931)=PENDING", "Unbind=PENDING", "CmCloseAf(Q2931)=SUCCESS",
+                "NotifyCloseAfComplete(Q2931,SUCCESS)", "CloseAdapter=SUCCESS"}));
+  // The completion names the second open's CallMgrAfContext.
+  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").a, t.cm->afs()[1].get());
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
 NDISCONF_INSTANTIATE(NotifyCloseAf);
 
 }  // namespace

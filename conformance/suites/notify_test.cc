@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/several_afs.h"
 
 namespace ndisconf::conformance {
 namespace {
@@ -331,6 +332,35 @@ TEST_P(AfNotify, ClientDecliningAfChangesNothingInNdis) {
   ASSERT_EQ(client2.afs().size(), 1u);
   EXPECT_EQ(client2.afs()[0]->state, ClAfState::kOpen);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);
+}
+
+// ---------------------------------------------------------------------------
+// Several clients bound to the adapter (AF-020: "every CO client bound to
+// that adapter").
+
+TEST_P(AfNotify, CmRegistrationNotifiesEveryBoundClientWithItsOwnBinding) {
+  NDISCONF_RULES("AF-020");
+  stack::Stack& s = NewStack();
+  stack::CmTopologyParts parts;
+  parts.cm = [this] { return MakeCm(); };
+  parts.client = [this] { return MakeClient(); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::TwoClientTopology t =
+      stack::BuildTwoClientTopology(s, parts, [this] { return MakeClient(); });
+  s.Settle();
+  for (const Client* c : {t.client1, t.client2}) {
+    ASSERT_EQ(c->bindings().size(), 1u);
+    ASSERT_EQ(c->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+    const drivers::Observed* n = c->log().Last("ProtocolCoAfRegisterNotify");
+    ASSERT_NE(n, nullptr);
+    EXPECT_EQ(n->a, c->bindings()[0].get());  // its own ProtocolBindingContext
+    EXPECT_EQ(n->value, CO_ADDRESS_FAMILY_Q2931);
+    EXPECT_TRUE(AfsOpenOnOneBinding(*c, {CO_ADDRESS_FAMILY_Q2931}));
+  }
+  // Each client's open reached the CM as an open of its own.
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 2u);
+  ASSERT_EQ(t.cm->afs().size(), 2u);
+  EXPECT_NE(t.client1->afs()[0]->ndis_af, t.client2->afs()[0]->ndis_af);
 }
 
 NDISCONF_INSTANTIATE(AfNotify);

@@ -558,6 +558,89 @@ TEST_P(UnbindHalt, ClientUnbindWithTwoAfsTearsDownEachAfsVcAndSapBeforeItsClose)
   ExpectAllClosedAndUnbound(model(), t);
 }
 
+// ---- The client bound to several adapters, or unbinding while an AF is
+// still opening (AF-120: "every outstanding NdisAfHandle that depends on the
+// underlying miniport"; zero AFs open or opening at NdisCloseAdapterEx). ----
+
+TEST_P(UnbindHalt, ClientUnbindFromOneAdapterClosesOnlyThatAdaptersAf) {
+  NDISCONF_RULES("AF-120", "AF-122");
+  NewStack();
+  drivers::CallManager& cm = stack().Load(MakeCm());
+  ActorId client_id = kNoActor, mp = kNoActor;
+  drivers::Client& client = stack().Load(MakeClient(), &client_id);
+  stack().Load(MakeMiniport(), &mp);
+  const ndis::AdapterId a0 = stack().AddAdapter(mp, "comp0", NdisMediumAtm);
+  const ndis::AdapterId a1 = stack().AddAdapter(mp, "comp1", NdisMediumAtm);
+  stack().Settle();
+  ASSERT_EQ(client.bindings().size(), 2u);
+  ASSERT_EQ(client.afs().size(), 2u);
+  ASSERT_EQ(client.afs()[0]->binding, client.bindings()[0].get());
+  ASSERT_EQ(client.afs()[1]->binding, client.bindings()[1].get());
+  ASSERT_EQ(client.afs()[0]->state, ClAfState::kOpen);
+  ASSERT_EQ(client.afs()[1]->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().UnbindProtocol(client_id, a1));
+  stack().Settle();
+  // Only the unbound adapter's AF is closed, and before its binding.
+  EXPECT_EQ(ClientAfSequence(client),
+            (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=SUCCESS", "CloseAdapter=SUCCESS",
+                                      "Unbind=SUCCESS"}));
+  EXPECT_EQ(Last(client.log(), "own:NdisClCloseAddressFamily").a, client.afs()[1].get());
+  EXPECT_EQ(client.afs()[1]->state, ClAfState::kClosed);
+  EXPECT_EQ(client.bindings()[1]->state, ClBinding::State::kDown);
+  EXPECT_FALSE(model().IsBound(client_id, a1));
+  // The other adapter's AF and binding are untouched and still usable.
+  EXPECT_EQ(client.afs()[0]->state, ClAfState::kOpen);
+  EXPECT_EQ(client.bindings()[0]->state, ClBinding::State::kBound);
+  EXPECT_TRUE(model().IsBound(client_id, a0));
+  EXPECT_EQ(stack().As(client_id, [&] { return client.CreateVc(0); }), NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cm.afs().size(), 2u);
+  EXPECT_EQ(cm.afs()[0]->state, CmAfState::kOpen);
+  EXPECT_EQ(cm.afs()[1]->state, CmAfState::kClosed);
+}
+
+TEST_P(UnbindHalt, ClientUnbindWithSecondAfStillOpeningClosesBindingAfterThatOpenEnds) {
+  NDISCONF_RULES("AF-120", "AF-122");
+  drivers::CallManagerConfig tapi = CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Sync());
+  tapi.open_af = OpPolicy::Pending();
+  NewStack();
+  stack::Stack& s = stack();
+  stack::TwoCmTopology t;
+  t.cm1 = &s.Load(MakeCm(CmFor(CO_ADDRESS_FAMILY_Q2931, OpPolicy::Sync())), &t.cm1_id);
+  t.cm2 = &s.Load(MakeCm(tapi), &t.cm2_id);
+  t.client = &s.Load(MakeClient(), &t.client_id);
+  t.miniport = &s.Load(MakeMiniport(), &t.miniport_id);
+  t.adapter = s.AddAdapter(t.miniport_id, "comp0", NdisMediumAtm);
+  // Run until the TAPI open has reached its CM and pended there, and stop
+  // before the CM completes it.
+  while (t.cm2->log().Count("ProtocolCmOpenAf") == 0 && model().RunOne()) {
+  }
+  ASSERT_EQ(t.client->afs().size(), 2u);
+  ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
+  ASSERT_EQ(t.client->afs()[1]->state, ClAfState::kOpening);
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  stack().Settle();
+  // The open was already with the CM when the unbind began, so it completes
+  // with SUCCESS; the client then closes that AF too, and only then the
+  // binding.
+  const auto names = t.client->log().Names();
+  const size_t opened = IndexOf(names, "ProtocolClOpenAfCompleteEx");
+  const size_t tapi_close =
+      names.size() - 1 -
+      static_cast<size_t>(std::find(names.rbegin(), names.rend(), "own:NdisClCloseAddressFamily") -
+                          names.rbegin());
+  ASSERT_LT(opened, names.size());
+  EXPECT_EQ(Last(t.client->log(), "ProtocolClOpenAfCompleteEx").status, NDIS_STATUS_SUCCESS);
+  EXPECT_LT(opened, tapi_close);
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=SUCCESS", "Unbind=PENDING",
+                                      "CloseAf(TAPI)=SUCCESS", "CloseAdapter=SUCCESS"}));
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+  EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
+}
+
 NDISCONF_INSTANTIATE(UnbindHalt);
 
 }  // namespace
