@@ -557,6 +557,46 @@ TEST_P(CloseAf, CloseReachesOnlyTheCmTheAfWasOpenedWith) {
   EXPECT_EQ(t.cm2->log().Count("ProtocolCmRegisterSap"), 0u);
 }
 
+// ---- Several SAPs and calls on the AF, each step pended (AF-050 "closes
+// all calls", "deregisters all its SAPs", before NdisClCloseAddressFamily). ----
+
+TEST_P(CloseAf, TearDownWithTwoCallsAndTwoSapsPendedClosesAfAfterAllAreGone) {
+  NDISCONF_RULES("AF-050");
+  drivers::CallManagerConfig cm;
+  cm.close_call = OpPolicy::Pending();
+  cm.deregister_sap = OpPolicy::Pending();
+  drivers::ClientConfig cl;
+  cl.saps_after_open = {SapSpec{1, {0x61}}, SapSpec{1, {0x62}}};
+  cl.vcs_after_open = 2;
+  cl.make_calls_after_open = true;
+  stack::CmTopology t = CmTopology(cm, cl);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931}));
+  ASSERT_EQ(t.client->saps().size(), 2u);
+  ASSERT_EQ(t.client->vcs().size(), 2u);
+  ASSERT_EQ(t.client->vcs()[0]->state, drivers::ClVcState::kActive);
+  ASSERT_EQ(t.client->vcs()[1]->state, drivers::ClVcState::kActive);
+  t.client->mutable_log().Clear();  // keep only the tear-down
+  stack().As(t.client_id, [&] { t.client->TearDownAf(0); });
+  stack().Settle();
+  // Both calls closed and both VCs deleted, then both SAPs deregistered,
+  // and only then the close: which pends nothing, as nothing is left.
+  EXPECT_EQ(
+      ClientAfSequence(*t.client),
+      (std::vector<std::string>{"CloseCall(Q2931)=PENDING", "CloseCall(Q2931)=PENDING",
+                                "CloseCallComplete(Q2931,SUCCESS)", "DeleteVc(Q2931)=SUCCESS",
+                                "CloseCallComplete(Q2931,SUCCESS)", "DeleteVc(Q2931)=SUCCESS",
+                                "DeregisterSap(Q2931)=PENDING", "DeregisterSap(Q2931)=PENDING",
+                                "DeregisterSapComplete(Q2931,SUCCESS)",
+                                "DeregisterSapComplete(Q2931,SUCCESS)", "CloseAf(Q2931)=SUCCESS"}));
+  EXPECT_EQ(t.client->saps()[0]->state, drivers::ClSapState::kDeregistered);
+  EXPECT_EQ(t.client->saps()[1]->state, drivers::ClSapState::kDeregistered);
+  EXPECT_EQ(t.client->vcs()[0]->state, drivers::ClVcState::kDeleted);
+  EXPECT_EQ(t.client->vcs()[1]->state, drivers::ClVcState::kDeleted);
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
+}
+
 NDISCONF_INSTANTIATE(CloseAf);
 
 }  // namespace
