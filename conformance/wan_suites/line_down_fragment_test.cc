@@ -239,6 +239,55 @@ TEST_P(LineDownFragment, FragmentOnAContextAfterItsLineDownIsReportedAndNotCount
   ExpectViolation("WAN-043");
 }
 
+// ---- Several links going down at once (WAN-040 "whenever a link goes
+// down": one line-down per link, each naming its own context). ----
+
+TEST_P(LineDownFragment, LinkLossOnTwoChannelsIsOneLineDownForEachLink) {
+  NDISCONF_RULES("WAN-040", "WAN-042");
+  nic::SoftNicConfig nc;
+  nc.channel_count = 2;
+  stack::WanTopology t = WanTopology({}, {}, {}, nc);
+  ASSERT_NE(t.nic, nullptr);
+  HTAPI_LINE line0 = 0, line1 = 0;
+  HTAPI_CALL call0 = 0, call1 = 0;
+  const Link* l0 = Connect(t, 0, &line0, &call0);
+  const Link* l1 = Connect(t, 1, &line1, &call1);
+  ASSERT_NE(l0, nullptr);
+  ASSERT_NE(l1, nullptr);
+  const drivers::wan::LinkContext ctx0 = l0->context, ctx1 = l1->context;
+  const drivers::wan::UpperLinkId id0 = l0->upper, id1 = l1->upper;
+  ASSERT_NE(ctx0.value, ctx1.value);
+  const size_t forwarded_before = t.ndiswan->forwarded().size();
+  // Both lines lost before the miniport's next interrupt runs.
+  Fault(t, nic::FaultKind::kLinkLoss, false, /*ch=*/0);
+  Fault(t, nic::FaultKind::kLinkLoss, false, /*ch=*/1);
+  Pump(t, 3);
+  EXPECT_EQ(t.wmp->adapter(0).counts.line_down, 2u);
+  EXPECT_EQ(t.ndiswan->counters().line_downs, 2u);
+  ASSERT_NE(t.ndiswan->core().FindLink(ctx0), nullptr);
+  ASSERT_NE(t.ndiswan->core().FindLink(ctx1), nullptr);
+  EXPECT_EQ(t.ndiswan->core().FindLink(ctx0)->state, LinkState::kDown);
+  EXPECT_EQ(t.ndiswan->core().FindLink(ctx1)->state, LinkState::kDown);
+  // Each line-down went up to the protocols once, naming its own link.
+  std::vector<drivers::wan::UpperLinkId> downs;
+  for (size_t i = forwarded_before; i < t.ndiswan->forwarded().size(); ++i) {
+    const drivers::UpperIndication& u = t.ndiswan->forwarded()[i];
+    if (u.status != NDIS_STATUS_WAN_LINE_DOWN) continue;
+    EXPECT_TRUE(u.to_protocols);
+    downs.push_back(u.link);
+  }
+  ASSERT_EQ(downs.size(), 2u);
+  EXPECT_EQ(std::count(downs.begin(), downs.end(), id0), 1);
+  EXPECT_EQ(std::count(downs.begin(), downs.end(), id1), 1);
+  for (const drivers::wan::UpperLinkId id : {id0, id1}) {
+    const drivers::WpLink* pl = t.proto->link(id);
+    ASSERT_NE(pl, nullptr);
+    EXPECT_FALSE(pl->up);
+    EXPECT_EQ(pl->line_downs, 1u);
+  }
+  EXPECT_EQ(t.ndiswan->counters().rejected_total(), 0u);
+}
+
 NDISCONF_INSTANTIATE(LineDownFragment);
 
 }  // namespace
