@@ -641,6 +641,80 @@ TEST_P(UnbindHalt, ClientUnbindWithSecondAfStillOpeningClosesBindingAfterThatOpe
   EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
 }
 
+// ---- Re-bind with several AFs and several clients (AF-124: "exactly one
+// new notification per client per AF"). ----
+
+TEST_P(UnbindHalt, CmRebindRenotifiesEachClientOncePerAf) {
+  NDISCONF_RULES("AF-124");
+  drivers::CallManagerConfig cm;
+  cm.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  stack::Stack& s = NewStack();
+  stack::CmTopologyParts parts;
+  parts.cm = [&] { return MakeCm(cm); };
+  parts.client = [this] { return MakeClient(); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::TwoClientTopology t =
+      stack::BuildTwoClientTopology(s, parts, [this] { return MakeClient(); });
+  s.Settle();
+  const std::vector<NDIS_AF> both = {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI};
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client1, both));
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client2, both));
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  s.Settle();
+  EXPECT_EQ(model().BindProtocol(t.cm_id, t.adapter), NDIS_STATUS_SUCCESS);
+  s.Settle();
+  for (const drivers::Client* c : {t.client1, t.client2}) {
+    // Two notifications before the unbind, two after: one per AF each time.
+    std::vector<uint64_t> types;
+    for (const drivers::Observed& o : c->log().entries()) {
+      if (o.fn == "ProtocolCoAfRegisterNotify") types.push_back(o.value);
+    }
+    EXPECT_EQ(types, (std::vector<uint64_t>{CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI,
+                                            CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+    ASSERT_EQ(c->afs().size(), 4u);
+    EXPECT_EQ(c->afs()[0]->state, ClAfState::kClosed);
+    EXPECT_EQ(c->afs()[1]->state, ClAfState::kClosed);
+    EXPECT_EQ(c->afs()[2]->state, ClAfState::kOpen);
+    EXPECT_EQ(c->afs()[3]->state, ClAfState::kOpen);
+  }
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 8u);
+}
+
+// ---- The client unbinds while the CM's notify-closes of its AFs are still
+// pended in the client (AF-120 with AF-065: both closes, both completions,
+// then the binding). ----
+
+TEST_P(UnbindHalt, ClientUnbindWithTwoNotifyClosesPendedClosesBothThenBinding) {
+  NDISCONF_RULES("AF-120", "AF-065", "AF-122");
+  drivers::CallManagerConfig cm;
+  cm.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm, cl);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  ASSERT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 2u);
+  ASSERT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 0u);
+  // Now the client's own binding goes, before its pended tear-downs ran.
+  ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
+  stack().Settle();
+  // The unbind tears both AFs down at once, completing each pended
+  // notify-close as its AF closes, and closes the binding last; the
+  // client's queued notify work then finds nothing left to do.
+  EXPECT_EQ(ClientAfSequence(*t.client),
+            (std::vector<std::string>{
+                "NotifyCloseAf(Q2931)", "NotifyCloseAf(Q2931)=PENDING", "NotifyCloseAf(TAPI)",
+                "NotifyCloseAf(TAPI)=PENDING", "Unbind", "CloseAf(Q2931)=SUCCESS",
+                "NotifyCloseAfComplete(Q2931,SUCCESS)", "CloseAf(TAPI)=SUCCESS",
+                "NotifyCloseAfComplete(TAPI,SUCCESS)", "CloseAdapter=SUCCESS", "Unbind=SUCCESS"}));
+  EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
+  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 2u);
+  EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
+}
+
 NDISCONF_INSTANTIATE(UnbindHalt);
 
 }  // namespace
