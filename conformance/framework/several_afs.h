@@ -214,8 +214,8 @@ inline stack::TwoCmTopology TwoAfsOnOneBinding(stack::Stack& s,
   return t;
 }
 
-// `client` holds exactly one binding with `n` AFs open on it, of the types
-// `types` in that order.
+// `client` holds exactly one binding, with exactly one open AF per entry of
+// `types`, of those types in that order, all on that binding.
 inline ::testing::AssertionResult AfsOpenOnOneBinding(const drivers::Client& client,
                                                       const std::vector<NDIS_AF>& types) {
   if (client.bindings().size() != 1) {
