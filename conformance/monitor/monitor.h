@@ -2,12 +2,13 @@
 //
 // The Monitor watches the event stream of one run (or a recorded trace) and
 // reports every broken CoNDIS address-family rule and NDIS 5.1 WAN
-// status-indication rule (wan_checks.cc) it can observe: the (D)
-// obligations of drivers, and the (R) behaviours of NDIS that show up in
-// the events (spec sections 2 and 5). It keeps its own shadow state, built
-// from events only, so it checks the reference model, a third party's NDIS
-// host, a third party's driver or a trace file alike. It depends on the
-// event vocabulary and the API types, never on the model.
+// status-indication rule it can observe: the (D) obligations of drivers,
+// and the (R) behaviours of NDIS that show up in the events (spec sections
+// 2 and 5). The checks live in one file per rule family, af/<family>.cc and
+// wan/<family>.cc (see monitor_core.h). It keeps its own shadow state,
+// built from events only, so it checks the reference model, a third
+// party's NDIS host, a third party's driver or a trace file alike. It
+// depends on the event vocabulary and the API types, never on the model.
 //
 // Events are untrusted input: unknown handles, unbalanced calls and
 // returns and malformed events are reported (rules MON-xxx) or ignored,
@@ -64,7 +65,7 @@ struct Profile {
   // miniport VC handlers present).
   bool strict = false;
 
-  // ---- NDIS 5.1 WAN (spec 5.11-5.18; wan_checks.cc) ----
+  // ---- NDIS 5.1 WAN (spec 5.11-5.18; wan/) ----
   // OQ-19: the version scope of the NDIS WAN status codes. Default: the
   // "NDIS 5.1 legacy WAN" profile (5.x WAN miniports may use them).
   // kNdis4Only flags a miniport registered as NDIS 5.x that indicates
