@@ -42,7 +42,7 @@ Options:
   --json=FILE          write the JSON report to FILE
   --junit=FILE         write the JUnit XML report to FILE
   --traces=DIR         record each test's run as a trace file in DIR
-                       (ndisconf-trace 1; check one with //tools/trace_check)
+                       (ndisconf-trace 2; check one with //tools/trace_check)
   --coverage=FILE      write the markdown rule-coverage report to FILE: for each
                        rule, the tests and monitor checks that cover it, or the
                        recorded reason it is not covered

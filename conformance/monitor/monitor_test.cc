@@ -17,6 +17,8 @@ namespace {
 
 constexpr ActorId kCm = 1, kCl = 2, kMp = 3;
 constexpr uint64_t kAfType = 1;
+// The miniport adapter every binding of BindAll is to (NdisMiniportHandle).
+constexpr uint64_t kAdapter = 0x3001;
 
 // Builds events with consecutive indexes and feeds them to a monitor.
 class Trail {
@@ -81,13 +83,13 @@ void BindAll(Trail& r) {
   Handlers(r, kCm, 0xa5, 144, 0x1ffff);
   Handlers(r, kCl, 0x90, 40, 0xf);
   Handlers(r, kCl, 0xa6, 160, 0x7ffff);
-  r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc1, 0});
+  r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc1, 0, kAdapter});
   r.Call(kCm, Fn::NdisOpenAdapterEx, {0x1001, 0xcb1, 0xbc1})
       .Ret(kCm, Fn::NdisOpenAdapterEx, 0, {0xb001});
   r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, kAfType, 1, 0})
       .Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
   r.Ret(kCm, Fn::ProtocolBindAdapterEx);
-  r.Call(kCl, Fn::ProtocolBindAdapterEx, {0xd0, 0xbc2, 0});
+  r.Call(kCl, Fn::ProtocolBindAdapterEx, {0xd0, 0xbc2, 0, kAdapter});
   r.Call(kCl, Fn::NdisOpenAdapterEx, {0x2001, 0xdb1, 0xbc2})
       .Ret(kCl, Fn::NdisOpenAdapterEx, 0, {0xb002});
   r.Ret(kCl, Fn::ProtocolBindAdapterEx);
@@ -128,10 +130,57 @@ TEST(MonitorChecks, SyncOpenIsClean) {
   EXPECT_EQ(r.Rules(), Rules{}) << r.Report();
 }
 
+// A second call manager binds to the adapter the first CM serves AF 1 on
+// (BindAll), through its own binding 0xb003, and registers AF 1 there: NDIS
+// answers `status`. `adapter` is what its ProtocolBindAdapterEx names.
+void SecondCmRegisters(Trail& r, uint64_t adapter, int32_t status) {
+  constexpr ActorId kCm2 = 4;
+  Handlers(r, kCm2, 0x90, 40, 0xf);
+  Handlers(r, kCm2, 0xa5, 144, 0x1ffff);
+  r.Call(kCm2, Fn::ProtocolBindAdapterEx, {0xe0, 0xbc4, 0, adapter});
+  r.Call(kCm2, Fn::NdisOpenAdapterEx, {0x4001, 0xeb1, 0xbc4})
+      .Ret(kCm2, Fn::NdisOpenAdapterEx, 0, {0xb003});
+  r.Call(kCm2, Fn::NdisCmRegisterAddressFamilyEx, {0xb003, kAfType, 1, 0})
+      .Ret(kCm2, Fn::NdisCmRegisterAddressFamilyEx, status);
+  r.Ret(kCm2, Fn::ProtocolBindAdapterEx);
+}
+
+TEST(MonitorChecks, SecondCmOnSameAdapterSucceedingViolatesAf004) {
+  Trail r;
+  BindAll(r);
+  SecondCmRegisters(r, kAdapter, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(r.Rules(), Rules{"AF-004"}) << r.Report();
+  EXPECT_EQ(r.monitor().violations()[0].check, "duplicate-af-fails");
+  EXPECT_EQ(r.monitor().violations()[0].object, 0xb003u);
+}
+
+TEST(MonitorChecks, SecondCmOnSameAdapterRefusedIsClean) {
+  Trail r;
+  BindAll(r);
+  SecondCmRegisters(r, kAdapter, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(r.Rules(), Rules{}) << r.Report();
+}
+
+TEST(MonitorChecks, SecondCmOnAnotherAdapterMayRegisterTheSameType) {
+  Trail r;
+  BindAll(r);
+  SecondCmRegisters(r, kAdapter + 1, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(r.Rules(), Rules{}) << r.Report();
+}
+
+// A version 1 trace does not say which adapter a binding is to (0): the
+// bindings cannot be compared, and nothing is reported.
+TEST(MonitorChecks, SecondCmOnUnknownAdapterIsNotJudged) {
+  Trail r;
+  BindAll(r);
+  SecondCmRegisters(r, 0, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(r.Rules(), Rules{}) << r.Report();
+}
+
 TEST(MonitorChecks, SecondRegistrationOnSameBindingSucceedingViolatesAf004) {
   Trail r;
   BindAll(r);
-  r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc3, 0});
+  r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc3, 0, kAdapter});
   // Same binding, same AF type again, returned SUCCESS.
   r.Call(kCm, Fn::NdisCmRegisterAddressFamilyEx, {0xb001, kAfType, 1, 0})
       .Ret(kCm, Fn::NdisCmRegisterAddressFamilyEx);
@@ -473,7 +522,7 @@ TEST(MonitorRobustness, UnknownFunctionAndShortEventAreReported) {
 
 TEST(MonitorRobustness, CallNeverReturnedIsReportedAtFinish) {
   Trail r;
-  r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc1, 0});
+  r.Call(kCm, Fn::ProtocolBindAdapterEx, {0xc0, 0xbc1, 0, kAdapter});
   EXPECT_EQ(r.Rules(), (Rules{"MON-002"})) << r.Report();
 }
 

@@ -89,14 +89,13 @@ TEST_P(TestdataFile, IsCanonicalTextApartFromComments) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, TestdataFile,
-    ::testing::Values("s1_sync_open.trace", "s2_pended_open.trace", "s3_mcm_open.trace",
-                      "s4_client_close.trace", "s5_cm_unbind_notify_close.trace",
-                      "s6_mcm_halt.trace", "s7_client_unbind.trace",
-                      "s8_incoming_call_sap_pending.trace", "v_af020_notify_inside_register.trace",
-                      "v_af034_open_completed_twice.trace", "v_af034_open_never_completed.trace",
-                      "v_af039_complete_after_sync_open.trace",
-                      "v_af057_double_close_succeeds.trace",
-                      "v_af120_close_adapter_with_af_open.trace"),
+    ::testing::Values(
+        "s1_sync_open.trace", "s2_pended_open.trace", "s3_mcm_open.trace", "s4_client_close.trace",
+        "s5_cm_unbind_notify_close.trace", "s6_mcm_halt.trace", "s7_client_unbind.trace",
+        "s8_incoming_call_sap_pending.trace", "v_af020_notify_inside_register.trace",
+        "v_af034_open_completed_twice.trace", "v_af034_open_never_completed.trace",
+        "v_af039_complete_after_sync_open.trace", "v_af057_double_close_succeeds.trace",
+        "v_af120_close_adapter_with_af_open.trace", "v_af004_second_cm_same_adapter.trace"),
     [](const auto& info) {
       std::string n = info.param;
       n = n.substr(0, n.find('.'));
@@ -124,6 +123,14 @@ TEST(SeededViolation, OpenCompleteAfterSyncSuccessReportsAf039) {
 TEST(SeededViolation, ClientClosesBindingWithAfOpenReportsAf120) {
   const Outcome o = Replay("v_af120_close_adapter_with_af_open.trace");
   EXPECT_EQ(o.rules, (Rules{"AF-120"})) << o.report;
+}
+
+// Trace version 2 names each binding's adapter: a second CM's registration
+// of a type on the same adapter, through its own binding, must fail.
+TEST(SeededViolation, SecondCmOnSameAdapterReportsAf004) {
+  const Outcome o = Replay("v_af004_second_cm_same_adapter.trace");
+  EXPECT_EQ(o.rules, (Rules{"AF-004"})) << o.report;
+  EXPECT_NE(o.report.find("duplicate-af-fails @28"), std::string::npos) << o.report;
 }
 
 TEST(SeededViolation, RepeatedCloseSucceedingReportsAf057) {

@@ -13,6 +13,28 @@ namespace {
 constexpr uint64_t kNull = ~uint64_t{0};  // the boundary's kNullSlot
 constexpr std::string_view kMagic = "ndisconf-trace";
 
+// Arguments a later version of the format added, always at the end of their
+// function's call or return list (append-only). A file of an earlier version
+// does not carry them: the reader sets their slots to 0 ("unknown"), and
+// FormatTrace leaves them out when it writes that earlier version.
+struct AddedArg {
+  Fn fn;
+  Phase phase;
+  std::string_view name;
+  int since;
+};
+constexpr AddedArg kAddedArgs[] = {
+    // Version 2: the miniport adapter a binding is to (AF-004 per adapter).
+    {Fn::ProtocolBindAdapterEx, Phase::kCall, "NdisMiniportHandle", 2},
+};
+
+// Whether a file of `version` lacks this argument.
+bool AddedAfter(Fn fn, Phase phase, std::string_view name, int version) {
+  for (const AddedArg& a : kAddedArgs)
+    if (a.fn == fn && a.phase == phase && a.name == name) return version < a.since;
+  return false;
+}
+
 void AppendHex(std::string& out, uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
@@ -280,10 +302,11 @@ bool Parser::HeaderLine(const std::vector<Token>& toks) {
   uint64_t v;
   if (ParseU64(toks[1].text, &v) != NumErr::kOk)
     return Fail(toks[1].column, "bad trace version '" + std::string(toks[1].text) + "'");
-  if (v != kTraceVersion)
+  if (v < 1 || v > static_cast<uint64_t>(kTraceVersion))
     return Fail(toks[1].column, "unsupported trace version " + std::string(toks[1].text) +
-                                    " (this reader supports 1)");
-  trace_.version = kTraceVersion;
+                                    " (this reader supports 1 to " + std::to_string(kTraceVersion) +
+                                    ")");
+  trace_.version = static_cast<int>(v);
   have_header_ = true;
   return true;
 }
@@ -386,7 +409,13 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
   if (ret && spec.returns_status) want[n++] = Want{"status", 1, nullptr};
   const ArgSpec* args = ret ? spec.out : spec.in;
   const size_t argn = ret ? spec.out_count : spec.in_count;
-  for (size_t i = 0; i < argn; ++i) want[n++] = Want{args[i].name, 2, &args[i]};
+  size_t absent_slots = 0;  // trailing arguments this file's version lacks
+  for (size_t i = 0; i < argn; ++i) {
+    if (AddedAfter(*fn, e.phase, args[i].name, trace_.version))
+      absent_slots += SlotsOf(args[i].kind);
+    else
+      want[n++] = Want{args[i].name, 2, &args[i]};
+  }
 
   const std::string where = std::string(spec.name) + (ret ? " return" : " call");
   size_t ti = 4;
@@ -437,6 +466,8 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
   if (ti < toks.size())
     return Fail(toks[ti].column,
                 "unexpected extra argument '" + std::string(toks[ti].text) + "' for " + where);
+  for (size_t i = 0; i < absent_slots; ++i)
+    if (!Slot(e, 0)) return false;
   trace_.events.push_back(e);
   return true;
 }
@@ -487,7 +518,8 @@ void AppendBlob(std::string& out, const Event& e) {
 }
 }  // namespace
 
-std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) {
+namespace {
+std::string FormatEventAs(const Event& e, const std::vector<DriverInfo>& drivers, int version) {
   std::string out;
   out.reserve(160);
   AppendDec(out, e.index);
@@ -518,6 +550,7 @@ std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) 
   const size_t have = std::min<size_t>(e.arg_count, Event::kMaxArgs);
   auto next = [&]() -> uint64_t { return slot < have ? e.arg[slot++] : (++slot, 0); };
   for (size_t i = 0; i < argn; ++i) {
+    if (AddedAfter(e.fn, e.phase, args[i].name, version)) continue;
     out += ' ';
     out += args[i].name;
     out += '=';
@@ -595,6 +628,11 @@ std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) 
   }
   return out;
 }
+}  // namespace
+
+std::string FormatEvent(const Event& e, const std::vector<DriverInfo>& drivers) {
+  return FormatEventAs(e, drivers, kTraceVersion);
+}
 
 std::vector<DriverInfo> CanonicalDrivers(const std::vector<DriverInfo>& drivers) {
   std::vector<DriverInfo> out;
@@ -617,7 +655,7 @@ std::vector<DriverInfo> CanonicalDrivers(const std::vector<DriverInfo>& drivers)
 }
 
 std::string FormatTrace(const Trace& t) {
-  std::string out = "ndisconf-trace 1\n";
+  std::string out = std::string(kMagic) + " " + std::to_string(t.version) + "\n";
   for (const DriverInfo& d : t.drivers) {
     out += "driver ";
     AppendDec(out, d.id);
@@ -626,7 +664,7 @@ std::string FormatTrace(const Trace& t) {
     out += '\n';
   }
   for (const Event& e : t.events) {
-    out += FormatEvent(e, t.drivers);
+    out += FormatEventAs(e, t.drivers, t.version);
     out += '\n';
   }
   return out;
@@ -634,7 +672,7 @@ std::string FormatTrace(const Trace& t) {
 
 Writer::Writer(std::ostream& out, const std::vector<DriverInfo>& drivers)
     : out_(out), drivers_(CanonicalDrivers(drivers)) {
-  out_ << "ndisconf-trace 1\n";
+  out_ << kMagic << ' ' << kTraceVersion << '\n';
   for (const DriverInfo& d : drivers_) out_ << "driver " << d.id << ' ' << d.name << '\n';
 }
 

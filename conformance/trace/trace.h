@@ -1,9 +1,9 @@
-// ndisconf/conformance/trace/trace.h: the event-trace text format, version 1.
+// ndisconf/conformance/trace/trace.h: the event-trace text format, version 2.
 //
-//   ndisconf-trace 1
+//   ndisconf-trace 2
 //   driver 1 cm
 //   driver 2 client
-//   0 call cm ProtocolBindAdapterEx irql=PASSIVE ProtocolDriverContext=0x10 BindContext=0x20 MediaType=0x0
+//   0 call cm ProtocolBindAdapterEx irql=PASSIVE ProtocolDriverContext=0x10 BindContext=0x20 MediaType=0x0 NdisMiniportHandle=0x3001
 //   1 ret cm NdisOpenAdapterEx irql=PASSIVE status=SUCCESS NdisBindingHandle=0xb1
 //
 // One event per line: index (decimal, greater than the previous event's), call|ret, actor (a declared driver
@@ -22,6 +22,18 @@
 // Numbers inside braces may be decimal or 0x hex. `#` starts a comment;
 // blank lines are ignored. Driver lines come before the first event.
 // Canonical text (what FormatTrace writes) round-trips exactly.
+//
+// Versions. The format is append-only: a version adds arguments at the end
+// of a function's list, never removes or reorders one.
+//   1  the first format.
+//   2  ProtocolBindAdapterEx's call carries NdisMiniportHandle, the miniport
+//      adapter the protocol is bound to (the handle its MiniportInitializeEx
+//      got), so the monitor can tell that two bindings reach one adapter
+//      (AF-004). 0x0: not known.
+// The reader takes every version up to kTraceVersion; in a version 1 file
+// the arguments version 2 added read as 0. FormatTrace writes the version
+// the Trace says (so a version 1 file formats back to itself); FormatEvent
+// and Writer write the current version.
 #ifndef NDISCONF_CONFORMANCE_TRACE_TRACE_H_
 #define NDISCONF_CONFORMANCE_TRACE_TRACE_H_
 
@@ -36,7 +48,7 @@
 
 namespace ndisconf::trace {
 
-inline constexpr int kTraceVersion = 1;
+inline constexpr int kTraceVersion = 2;
 
 struct Trace {
   int version = kTraceVersion;

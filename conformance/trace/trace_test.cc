@@ -95,9 +95,48 @@ TEST(TraceFormat, WriterEmitsHeaderDriversAndEvents) {
   e.arg[0] = 0xb1;
   w.OnEvent(e);
   EXPECT_EQ(out.str(),
-            "ndisconf-trace 1\ndriver 1 cm\ndriver 2 bad_name\ndriver 3 cm_3\n"
+            "ndisconf-trace 2\ndriver 1 cm\ndriver 2 bad_name\ndriver 3 cm_3\n"
             "4 call bad_name NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0xb1\n");
   MustParse(out.str());
+}
+
+// Version 2 added NdisMiniportHandle to ProtocolBindAdapterEx's call (the
+// adapter of the binding, AF-004); a version 1 file lacks it and reads it
+// as 0, with the slot count of the current schema.
+constexpr char kBindV1[] =
+    "ndisconf-trace 1\n"
+    "0 call 1 ProtocolBindAdapterEx irql=PASSIVE ProtocolDriverContext=0xc0 BindContext=0xbc1 "
+    "MediaType=0x0\n";
+constexpr char kBindV2[] =
+    "ndisconf-trace 2\n"
+    "0 call 1 ProtocolBindAdapterEx irql=PASSIVE ProtocolDriverContext=0xc0 BindContext=0xbc1 "
+    "MediaType=0x0 NdisMiniportHandle=0x3001\n";
+
+TEST(TraceVersions, Version1BindReadsTheAdapterAsUnknown) {
+  const Trace t = MustParse(kBindV1);
+  EXPECT_EQ(t.version, 1);
+  ASSERT_EQ(t.events.size(), 1u);
+  ASSERT_EQ(t.events[0].arg_count, 4u);
+  EXPECT_EQ(t.events[0].arg[1], 0xbc1u);
+  EXPECT_EQ(t.events[0].arg[3], 0u);
+  EXPECT_EQ(FormatTrace(t), kBindV1);  // written back as version 1
+}
+
+TEST(TraceVersions, Version2BindCarriesTheAdapter) {
+  const Trace t = MustParse(kBindV2);
+  EXPECT_EQ(t.version, 2);
+  ASSERT_EQ(t.events.size(), 1u);
+  ASSERT_EQ(t.events[0].arg_count, 4u);
+  EXPECT_EQ(t.events[0].arg[3], 0x3001u);
+  EXPECT_EQ(FormatTrace(t), kBindV2);
+}
+
+TEST(TraceVersions, Version1FileWithTheVersion2ArgumentFails) {
+  const std::string text = std::string(kBindV2).replace(15, 1, "1");
+  const ParseError e = MustFail(text);
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.message,
+            "unexpected extra argument 'NdisMiniportHandle=0x3001' for ProtocolBindAdapterEx call");
 }
 
 struct BadCase {
@@ -124,8 +163,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"Empty", "", 1, 1, "missing header: the first line must be 'ndisconf-trace 1'"},
         BadCase{"NoHeader", "0 call 1 NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n", 1,
                 1, "missing header: the first line must be 'ndisconf-trace 1'"},
-        BadCase{"Version2", "ndisconf-trace 2\n", 1, 16,
-                "unsupported trace version 2 (this reader supports 1)"},
+        BadCase{"Version3", "ndisconf-trace 3\n", 1, 16,
+                "unsupported trace version 3 (this reader supports 1 to 2)"},
+        BadCase{"Version0", "ndisconf-trace 0\n", 1, 16,
+                "unsupported trace version 0 (this reader supports 1 to 2)"},
         BadCase{"UnknownFunction", H "0 call cm NdisFrobnicate irql=PASSIVE\n", 3, 11,
                 "unknown function 'NdisFrobnicate'"},
         BadCase{"UnknownDriver",

@@ -65,7 +65,11 @@ void FillArgs(Fn fn, FnSpec& spec) {
     case Fn::MiniportSetOptions:
       return Set(spec, {H("NdisDriverHandle"), H("DriverContext")}, {});
     case Fn::ProtocolBindAdapterEx:
-      return Set(spec, {H("ProtocolDriverContext"), H("BindContext"), U("MediaType")}, {});
+      // NdisMiniportHandle: the adapter the binding is to (trace version 2).
+      return Set(
+          spec,
+          {H("ProtocolDriverContext"), H("BindContext"), U("MediaType"), H("NdisMiniportHandle")},
+          {});
     case Fn::ProtocolOpenAdapterCompleteEx:
       return Set(spec, {H("ProtocolBindingContext"), S("Status")}, {});
     case Fn::ProtocolUnbindAdapterEx:

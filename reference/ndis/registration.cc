@@ -486,7 +486,10 @@ NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
 
   ctx->in_call = true;
   Crossing c(Fn::ProtocolBindAdapterEx, p->actor);
-  c.Handle(p->driver_context).Handle(ctx->handle.ndis()).Ulong(static_cast<uint32_t>(a->medium));
+  c.Handle(p->driver_context)
+      .Handle(ctx->handle.ndis())
+      .Ulong(static_cast<uint32_t>(a->medium))
+      .Handle(a->handle.ndis());
   c.Call();
   const NDIS_STATUS s =
       p->protocol.BindAdapterHandlerEx(p->driver_context, ctx->handle.ndis(), &bp);

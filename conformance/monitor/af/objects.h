@@ -26,6 +26,7 @@ struct Binding {
   uint64_t ctx = 0;
   BState state = BState::kOpening;
   uint64_t bind_call = kNone;  // index of the enclosing ProtocolBindAdapterEx call
+  uint64_t adapter = 0;        // the miniport adapter it is to (0: not known)
   uint32_t opening = 0;        // AF opens pending on this binding (AF-040)
 };
 
@@ -38,7 +39,8 @@ struct Adapter {
 };
 
 struct Reg {
-  uint64_t key = 0;  // binding handle (CM) or miniport adapter handle (MCM)
+  uint64_t key = 0;      // binding handle (CM) or miniport adapter handle (MCM)
+  uint64_t adapter = 0;  // a CM's: the adapter of its binding (0: not known)
   ActorId actor = 0;
   bool mcm = false;
   uint64_t af[3] = {};

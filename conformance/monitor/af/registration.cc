@@ -118,6 +118,14 @@ void Monitor::State::CmRegisterReturn(const Event& e, const Frame& f, bool mcm) 
   const uint64_t key = f.arg[0], type = f.arg[1];
   const Driver& d = D(e.actor);
   const bool dup = reg_by_key.count(Key{key, type}) > 0;
+  // AF-004 is per adapter: another CM's binding to the same adapter may hold
+  // the type already (known when the trace names bindings' adapters).
+  const Binding* bd = mcm ? nullptr : FindBinding(key);
+  const uint64_t adapter = bd != nullptr && bd->actor == e.actor ? bd->adapter : 0;
+  const Reg* other = nullptr;
+  for (size_t i = 0; !dup && adapter != 0 && i < regs.size(); ++i)
+    if (regs[i].live && !regs[i].mcm && regs[i].adapter == adapter && regs[i].af[0] == type)
+      other = &regs[i];
   if (!mcm) {
     if (!f.obj_known && st == kSuccess)
       Report(k001Status, e, key,
@@ -139,7 +147,12 @@ void Monitor::State::CmRegisterReturn(const Event& e, const Frame& f, bool mcm) 
     Report(mcm ? k006 : k004, e, key,
            "a second registration of AF " + Hex(type) + " on the same " +
                (mcm ? "adapter" : "binding") + " returned " + St(st) + ", expected FAILURE");
-  if (st != kSuccess || dup) return;
+  if (other != nullptr && st != kFailure)
+    Report(k004, e, key,
+           "a registration of AF " + Hex(type) + " on adapter " + Hex(adapter) +
+               ", where binding " + Hex(other->key) + " already registered it, returned " + St(st) +
+               ", expected FAILURE");
+  if (st != kSuccess || dup || other != nullptr) return;
   Reg r;
   r.key = key;
   r.actor = e.actor;
@@ -148,6 +161,7 @@ void Monitor::State::CmRegisterReturn(const Event& e, const Frame& f, bool mcm) 
   r.af[1] = f.arg[2];
   r.af[2] = f.arg[3];
   r.in_call = f.cb_obj;
+  r.adapter = adapter;
   reg_by_key[Key{key, type}] = regs.size();
   regs.push_back(r);
 }

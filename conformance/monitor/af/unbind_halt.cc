@@ -15,9 +15,9 @@ using af::Kind;
 namespace af {
 namespace {
 constexpr Fn kUnbindHaltFns[] = {
-    Fn::MiniportHaltEx,    Fn::ProtocolOpenAdapterCompleteEx,  Fn::NdisCloseAdapterEx,
-    Fn::NdisUnbindAdapter, Fn::ProtocolCloseAdapterCompleteEx, Fn::NdisCompleteUnbindAdapterEx,
-    Fn::NdisOpenAdapterEx, Fn::ProtocolUnbindAdapterEx,
+    Fn::ProtocolBindAdapterEx,       Fn::MiniportHaltEx,    Fn::ProtocolOpenAdapterCompleteEx,
+    Fn::NdisCloseAdapterEx,          Fn::NdisUnbindAdapter, Fn::ProtocolCloseAdapterCompleteEx,
+    Fn::NdisCompleteUnbindAdapterEx, Fn::NdisOpenAdapterEx, Fn::ProtocolUnbindAdapterEx,
 };
 }  // namespace
 constinit const Monitor::State::Family kUnbindHalt = {"unbind_halt", kUnbindHaltFns,
@@ -27,6 +27,11 @@ constinit const Monitor::State::Family kUnbindHalt = {"unbind_halt", kUnbindHalt
 
 void Monitor::State::UnbindHaltCall(const Event& e, const uint64_t* a, Frame& f) {
   switch (e.fn) {
+    case Fn::ProtocolBindAdapterEx:
+      // The adapter the bind is for (trace version 2; 0 when not known), for
+      // the binding that NdisOpenAdapterEx opens with this BindContext.
+      bind_adapter[AK(e.actor, a[1])] = a[3];
+      break;
     case Fn::MiniportHaltEx: {
       auto it = adapter_by_ctx.find(a[0]);
       f.obj = it == adapter_by_ctx.end() ? 0 : it->second;
@@ -98,6 +103,8 @@ void Monitor::State::UnbindHaltReturn(const Event& e, const uint64_t* a, Frame& 
       bd.state = st == kSuccess ? BState::kOpen : BState::kOpening;
       if (const Frame* bf = Innermost(Fn::ProtocolBindAdapterEx, e.actor, false))
         bd.bind_call = bf->index;
+      if (auto it = bind_adapter.find(AK(e.actor, f.arg[2])); it != bind_adapter.end())
+        bd.adapter = it->second;
       binding_by_ctx[AK(e.actor, bd.ctx)] = b;
       break;
     }
