@@ -75,11 +75,12 @@ struct Profile {
   // OQ-22: NDIS_MAC_LINE_UP.Quality is carried uninterpreted by default;
   // true (or strict) flags values outside 0..2 (WAN-030).
   bool wan_strict_quality = false;
-  // OQ-25 / WAN-101: a line-down, fragment, later line-up or receive with an
-  // NdisLinkContext that no line-up established is counted and ignored by
-  // default; true (or strict) reports it (WAN-025). A context whose link
-  // went down is always reported (WAN-043).
-  bool wan_report_unknown_link_context = false;
+  // WAN-025 (MUST): a line-down, fragment, later line-up or receive with an
+  // NdisLinkContext that no line-up established breaks the miniport's duty
+  // to pass the saved context; it is reported by default (NDIS ignores and
+  // counts it, OQ-25 / WAN-101). false relaxes the check outside strict
+  // mode. A context whose link went down is always reported (WAN-043).
+  bool wan_report_unknown_link_context = true;
   // OQ-28: either order of line-down and IDLE/DISCONNECTED is accepted;
   // true (or strict) requires a call's link to be down before its
   // OID_TAPI_CLOSE_CALL completes (WAN-040).

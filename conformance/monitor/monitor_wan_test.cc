@@ -304,14 +304,27 @@ TEST(WanLineUp, LaterLineUpWithOtherContextReportsWan025) {
   EXPECT_EQ(o.rules, Rules{"WAN-025"}) << o.report;
 }
 
-TEST(WanLineUp, UnknownContextIsIgnoredByDefaultAndWan025WhenProfileAsks) {
+// WAN-025 is a MUST: a context NDISWAN never returned is reported by
+// default, for a line-down and for a fragment; a profile may relax it.
+TEST(WanLineUp, LineDownWithUnknownContextReportsWan025ByDefault) {
   Builder b = W1Builder();
   b.Indicate(NDIS_STATUS_WAN_LINE_DOWN, Down(0x4242)).Complete();
-  EXPECT_EQ(Replay(b.events).rules, Rules{});
-  Profile p;
-  p.wan_report_unknown_link_context = true;  // OQ-25
-  const Outcome o = Replay(b.events, p);
+  const Outcome o = Replay(b.events);
   EXPECT_EQ(o.rules, Rules{"WAN-025"}) << o.report;
+  EXPECT_NE(o.report.find("line-down names NdisLinkContext 0x4242"), std::string::npos) << o.report;
+  Profile relaxed;
+  relaxed.wan_report_unknown_link_context = false;
+  EXPECT_EQ(Replay(b.events, relaxed).rules, Rules{});
+  relaxed.strict = true;  // strict never relaxes a check
+  EXPECT_TRUE(Replay(b.events, relaxed).rules.count("WAN-025"));
+}
+
+TEST(WanLineUp, FragmentWithUnknownContextReportsWan025ByDefault) {
+  Builder b = W1Builder();
+  b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(0x4343, WAN_ERROR_CRC)).Complete();
+  const Outcome o = Replay(b.events);
+  EXPECT_EQ(o.rules, Rules{"WAN-025"}) << o.report;
+  EXPECT_NE(o.report.find("fragment names NdisLinkContext 0x4343"), std::string::npos) << o.report;
 }
 
 TEST(WanLineUp, DeviceIdOtherThanContextReportsWan026) {
@@ -590,20 +603,29 @@ TEST(WanTapiOid, CloseFailingOrRequestOnClosedLineSucceedingReportsWan088) {
   EXPECT_EQ(s.rules, Rules{"WAN-088"}) << s.report;
 }
 
+// The probe below is a line-down naming a context no line-up established,
+// which also breaks WAN-025; these tests are about WAN-095 and relax that.
+Profile WithoutWan025() {
+  Profile p;
+  p.wan_report_unknown_link_context = false;
+  return p;
+}
+
 TEST(WanRegistration, WanStatusWithoutWanWrapperReportsWan095) {
   Builder b;
   b.Setup(/*reserved=*/0);
   b.Indicate(NDIS_STATUS_WAN_LINE_DOWN, Down(0x61)).Complete();
-  const Outcome o = Replay(b.events);
+  const Outcome o = Replay(b.events, WithoutWan025());
   EXPECT_EQ(o.rules, Rules{"WAN-095"}) << o.report;
+  EXPECT_EQ(Replay(b.events).rules, (Rules{"WAN-025", "WAN-095"}));
 }
 
 TEST(WanRegistration, Ndis4ProfileFlagsNdis5WanMiniportWan095) {
   Builder b;
   b.Setup();
   b.Indicate(NDIS_STATUS_WAN_LINE_DOWN, Down(0x61)).Complete();
-  EXPECT_EQ(Replay(b.events).rules, Rules{});
-  Profile p;
+  EXPECT_EQ(Replay(b.events, WithoutWan025()).rules, Rules{});
+  Profile p = WithoutWan025();
   p.wan_version_scope = Profile::WanVersionScope::kNdis4Only;  // OQ-19
   const Outcome o = Replay(b.events, p);
   EXPECT_EQ(o.rules, Rules{"WAN-095"}) << o.report;

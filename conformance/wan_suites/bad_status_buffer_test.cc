@@ -203,6 +203,9 @@ TEST_P(BadStatusBuffer, EverySizeFromZeroToPastTheStructureIsJudgedBySizeAlone) 
   ExpectViolation("WAN-020");
   ExpectViolation("WAN-040");
   ExpectViolation("WAN-050");
+  // The scripted miniport names a context no line-up gave it: the
+  // monitor reports WAN-025 (MUST) by default.
+  ExpectViolation("WAN-025");
 }
 
 TEST_P(BadStatusBuffer, SizeValidForAnotherStatusIsShortForThisOne) {
@@ -231,6 +234,9 @@ TEST_P(BadStatusBuffer, SizeValidForAnotherStatusIsShortForThisOne) {
   EXPECT_TRUE(t.ndiswan->forwarded().empty());
   ExpectViolation("WAN-020");
   ExpectViolation("WAN-050");
+  // The scripted miniport names a context no line-up gave it: the
+  // monitor reports WAN-025 (MUST) by default.
+  ExpectViolation("WAN-025");
 }
 
 TEST_P(BadStatusBuffer, LineDownOrFragmentOnALinkThatNeverCameUpIsIgnoredAndCounted) {
@@ -253,6 +259,9 @@ TEST_P(BadStatusBuffer, LineDownOrFragmentOnALinkThatNeverCameUpIsIgnoredAndCoun
   ASSERT_FALSE(t.ndiswan->core().rejections().empty());
   EXPECT_EQ(t.ndiswan->core().rejections().back().context, 0x77u);
   EXPECT_EQ(t.proto->counters().indications, 0u);
+  // The scripted miniport names a context no line-up gave it: the
+  // monitor reports WAN-025 (MUST) by default.
+  ExpectViolation("WAN-025");
 }
 
 TEST_P(BadStatusBuffer, StaleOrUnknownLinkContextIsIgnoredCountedAndReported) {
@@ -305,6 +314,9 @@ TEST_P(BadStatusBuffer, StaleOrUnknownLinkContextIsIgnoredCountedAndReported) {
   EXPECT_EQ(t.proto->counters().indications, proto_before);
   // The monitor names the WMP's use of a context after its line-down.
   ExpectViolation("WAN-043");
+  // The scripted miniport names a context no line-up gave it: the
+  // monitor reports WAN-025 (MUST) by default.
+  ExpectViolation("WAN-025");
 }
 
 TEST_P(BadStatusBuffer, DuplicateInitialLineUpIsRefusedAndItsBufferLeftUntouched) {

@@ -140,14 +140,15 @@ void Monitor::State::CheckConnectedAfterLineUp(const Event& e, const Call& c, ui
 
 // A line-down, fragment, later line-up or receive whose NdisLinkContext is
 // not an up link of the adapter: after its line-down (WAN-043), or never
-// established (WAN-025, OQ-25: counted, and reported by default).
+// established (WAN-025: the miniport did not pass the context NDISWAN gave;
+// NDIS ignores and counts it, OQ-25).
 void Monitor::State::LinkContextUse(const Event& e, uint64_t mh, uint64_t lc, const char* what) {
   if (CheckContextAfterLineDown(e, mh, lc, what)) return;
   ++unknown_links;  // OQ-25 / WAN-101
   if (profile.wan_report_unknown_link_context || Strict())
     Report(kW025, e.index, lc,
            std::string(what) + " names NdisLinkContext " + Hex(lc) +
-               ", which no line-up of this adapter established (OQ-25)");
+               ", which no line-up of this adapter established");
 }
 
 }  // namespace ndisconf::monitor

@@ -36,11 +36,13 @@ void Monitor::State::SendsCall(const Event& e, const uint64_t* a, Frame& f) {
       sends.erase(it);
       break;
     }
+    // WAN-025 / WAN-043 are about a WAN miniport's links; NDISWAN's virtual
+    // adapter names links to the protocols above it by its own ids (E-10).
     case Fn::NdisMWanIndicateReceive:
-      LinkContextUse(e, a[0], a[1], "NdisMWanIndicateReceive");
+      if (!BoundBelow(e.actor)) LinkContextUse(e, a[0], a[1], "NdisMWanIndicateReceive");
       break;
     case Fn::NdisMWanIndicateReceiveComplete:
-      LinkContextUse(e, a[0], a[1], "NdisMWanIndicateReceiveComplete");
+      if (!BoundBelow(e.actor)) LinkContextUse(e, a[0], a[1], "NdisMWanIndicateReceiveComplete");
       break;
     default:
       break;
