@@ -102,8 +102,7 @@ std::string Name(Fn fn) { return std::string(NameOf(fn)); }
 
 // ---------------------------------------------------------------------------
 
-Monitor::State::State() {
-  Dispatch();
+Monitor::State::State() : dispatch(Dispatch().data()) {
   for (size_t i = 0; i < kFnCount; ++i) {
     const FnSpec& s = SpecOf(static_cast<Fn>(i));
     slots_in[i] = SlotCount(s.in, s.in_count);
@@ -186,7 +185,7 @@ void Monitor::State::OnEvent(const Event& e) {
                std::to_string(e.arg_count) + " argument slots; the schema has " +
                std::to_string(want));
   }
-  const Family* family = Dispatch()[fi];
+  const Family* family = dispatch[fi];
   if (e.phase == Phase::kCall) {
     // Every call takes a frame, whether or not a family looks at it, so that
     // Parent() sees what is really below a callback (MON-001, MON-002).
@@ -196,8 +195,11 @@ void Monitor::State::OnEvent(const Event& e) {
     f.irql = e.irql;
     f.index = e.index;
     std::memcpy(f.arg, a, sizeof f.arg);
-    std::memset(&f.blob_hash, 0, offsetof(Frame, adapter) - offsetof(Frame, blob_hash));
     f.adapter = 0;
+    // The CoNDIS families read the CoNDIS block of their own functions'
+    // frames only (found by function), so a WAN frame leaves it as it was.
+    if (!IsWanFn(e.fn))
+      std::memset(&f.blob_hash, 0, offsetof(Frame, adapter) - offsetof(Frame, blob_hash));
     if (family != nullptr && family->call != nullptr) (this->*family->call)(e, a, f);
     return;
   }

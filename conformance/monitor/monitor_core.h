@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "conformance/monitor/af/objects.h"
@@ -47,10 +48,10 @@ enum Check : uint16_t {
 inline bool IsWanFn(Fn fn) { return fn >= Fn::NdisMInitializeWrapper && fn < Fn::kCount; }
 
 // One open call. The common fields and the argument slots are set on every
-// push. The CoNDIS block (blob_hash .. mini_status) is zeroed on every push;
-// the WAN block (adapter .. send_lc) holds what an NDIS 5 function's own hook
-// writes and reads back, and nothing reads a WAN field of a frame that the
-// WAN families did not fill.
+// push. The CoNDIS block (blob_hash .. mini_status) is zeroed on the push of
+// an NDIS 6 function; the WAN block (adapter .. send_lc) holds what an NDIS 5
+// function's own hook writes and reads back. Nothing reads a block of a
+// frame that its own families did not fill.
 struct Frame {
   Fn fn;
   ActorId actor;
@@ -153,6 +154,7 @@ struct Monitor::State {
   State();
 
   Profile profile;
+  const Family* const* dispatch;  // by function number (monitor_core.cc)
   std::vector<Violation> violations;
   size_t max_violations = 100000;
   uint64_t suppressed = 0;
@@ -330,25 +332,55 @@ struct Monitor::State {
   void AddLive(const Event& e, uint64_t h, af::Kind k);
   void DropLive(uint64_t h) { live.erase(h); }
 
-  // ---- WAN object helpers (wan/objects.cc) ----
-  wan::Adapter* Cached(uint64_t mh);
-  wan::Adapter* Remember(uint64_t mh, wan::Adapter* ad);
-  wan::Adapter& AdapterAt(uint64_t mh);
-  wan::Adapter* FindAdapter(uint64_t mh);
-  uint64_t HandleByCtx(uint64_t ctx);
+  // ---- WAN object helpers (here: on every WAN event; the rest in wan/objects.cc) ----
+  wan::Adapter* Cached(uint64_t mh) {
+    if (recent[0].ad != nullptr && recent[0].mh == mh) return recent[0].ad;
+    if (recent[1].ad != nullptr && recent[1].mh == mh) {
+      std::swap(recent[0], recent[1]);
+      return recent[0].ad;
+    }
+    return nullptr;
+  }
+  wan::Adapter* Remember(uint64_t mh, wan::Adapter* ad) {
+    recent[1] = recent[0];
+    recent[0] = AdapterCache{mh, ad};
+    return ad;
+  }
+  wan::Adapter& AdapterAt(uint64_t mh) {
+    if (wan::Adapter* ad = Cached(mh)) return *ad;
+    return *Remember(mh, &wan_adapters[mh]);
+  }
+  wan::Adapter* FindAdapter(uint64_t mh) {
+    if (wan::Adapter* ad = Cached(mh)) return ad;
+    auto it = wan_adapters.find(mh);
+    return it == wan_adapters.end() ? nullptr : Remember(mh, &it->second);
+  }
+  uint64_t HandleByCtx(uint64_t ctx) {
+    auto it = wan_adapter_by_ctx.find(ctx);
+    return it == wan_adapter_by_ctx.end() ? 0 : it->second;
+  }
   wan::Call* FindCall(uint64_t ht);
   wan::Call* CallByHd(uint64_t mh, uint64_t hd, uint64_t* ht_out = nullptr);
   wan::Line* FindLine(uint64_t ht);
   wan::Line* LineByHd(uint64_t mh, uint64_t hd);
-  wan::Link* FindLink(uint64_t lc);
+  wan::Link* FindLink(uint64_t lc) {
+    auto it = links.find(lc);
+    return it == links.end() ? nullptr : &it->second;
+  }
   wan::Link* UpLinkOfCall(const wan::Call& c);
   bool LiveCallHd(uint64_t mh, uint64_t hd);
   // Whether `actor` (a miniport driver) also has an NDIS 5 protocol binding
   // open below it: an intermediate driver such as NDISWAN.
   bool BoundBelow(ActorId actor) const;
-  wan::IndBuf& Buf(const Frame& f);
+  // The buffers of indication frame `f` (ind_bufs grows with the stack).
+  wan::IndBuf& Buf(const Frame& f) {
+    const size_t i = stack.IndexOf(f);
+    if (i >= ind_bufs.size())
+      ind_bufs.resize(i + 1 > 2 * ind_bufs.size() ? i + 1 : 2 * ind_bufs.size());
+    return ind_bufs[i];
+  }
   // What the next protocol should see of indication frame `f`.
-  const uint8_t* Cur(const Frame& f);
+  const uint8_t* Cur(const Frame& f) { return f.cur_is_blob ? Buf(f).blob : Buf(f).cur; }
 
   // ---- WAN families (wan/*.cc) ----
   // status (5.11: WAN-001 ... WAN-011): NdisMIndicateStatus(Complete),
