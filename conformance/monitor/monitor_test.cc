@@ -1,5 +1,8 @@
 // Monitor checks on hand-built event sequences: each test drives one rule
 // and asserts the exact rule IDs (and check names) reported.
+//
+// About 600 lines on purpose: one short test per CoNDIS check and the
+// monitor's robustness cases, all on the same Trail builder.
 #include "conformance/monitor/monitor.h"
 
 #include <ndis.h>

@@ -1,6 +1,9 @@
 // WAN checks of the monitor on hand-built event sequences (spec Appendix A
 // W1-W3 and one seeded violation per check): each test asserts the exact
 // set of rule IDs reported.
+//
+// Longer than 600 lines on purpose: one short test per WAN check, all built
+// on the same event builder; the file reads as the WAN check list in order.
 #include <ndis.h>
 #include <ndistapi.h>
 #include <ndiswan.h>
