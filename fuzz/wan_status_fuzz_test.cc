@@ -308,7 +308,7 @@ struct Run {
     monitor.Finish();
     size_t refused = 0;
     for (const ndis::Rejection& r : stack.model().rejections())
-      refused += r.function == "NdisMIndicateStatus";
+      refused += r.fn == Fn::NdisMIndicateStatus;
     const drivers::wan::Counters& c = t.ndiswan->counters();
     if (c.indications + refused != counter.by_wmp)
       Fail("WMP indications reaching NDISWAN", c.indications + refused, counter.by_wmp);

@@ -5,6 +5,8 @@
 #ifndef NDISCONF_CONFORMANCE_FRAMEWORK_TEST_HELPERS_H_
 #define NDISCONF_CONFORMANCE_FRAMEWORK_TEST_HELPERS_H_
 
+#include <gtest/gtest.h>
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -23,13 +25,23 @@ inline const drivers::Observed& Last(const drivers::CallLog& log, std::string_vi
   return *o;
 }
 
-// The last rejection the model recorded for function `fn` whose reason
-// contains `part`, or nullptr.
-inline const ndis::Rejection* FindRejection(const ndis::Model& m, std::string_view fn,
-                                            std::string_view part) {
+// Success if the model recorded a rejection whose typed outcome (function,
+// status, reason, rule, parameter) is exactly `want`; the failure message
+// lists every rejection recorded.
+inline ::testing::AssertionResult Rejected(const ndis::Model& m, const ndis::Outcome& want) {
+  std::string seen;
+  for (const ndis::Rejection& r : m.rejections()) {
+    if (r.outcome() == want) return ::testing::AssertionSuccess();
+    seen += "\n  " + r.ToString();
+  }
+  return ::testing::AssertionFailure() << "no rejection " << want << "; rejections:" << seen;
+}
+
+// The last rejection of `fn`, whatever its outcome, or nullptr.
+inline const ndis::Rejection* FindRejection(const ndis::Model& m, Fn fn) {
   const ndis::Rejection* found = nullptr;
   for (const ndis::Rejection& r : m.rejections()) {
-    if (r.function == fn && r.reason.find(part) != std::string::npos) found = &r;
+    if (r.fn == fn) found = &r;
   }
   return found;
 }

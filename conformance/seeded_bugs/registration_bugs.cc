@@ -30,7 +30,8 @@ class DuplicateAfHost : public ForwardingHost {
     const size_t before = model_.rejections().size();
     const NDIS_STATUS s = inner_.NdisCmRegisterAddressFamilyEx(binding, af);
     if (s == NDIS_STATUS_FAILURE && model_.rejections().size() > before &&
-        model_.rejections().back().reason.find("already registered") != std::string::npos) {
+        model_.rejections().back().reason == ndis::Reason::kAlreadyRegistered &&
+        model_.rejections().back().rule == spec::RuleId::kAF004) {
       return NDIS_STATUS_SUCCESS;
     }
     return s;

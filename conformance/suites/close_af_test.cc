@@ -138,7 +138,7 @@ TEST_P(CloseAf, PendedCloseCompletesToClientWithSuccess) {
   EXPECT_EQ(done->a, t.client->afs().at(0).get());  // ClientAfContext
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
-  EXPECT_EQ(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", ""), nullptr);
+  EXPECT_EQ(FindRejection(model(), Fn::NdisCmCloseAddressFamilyComplete), nullptr);
   // The monitor checks the CM completed once with SUCCESS and did not use
   // the handle afterwards.
 }
@@ -169,9 +169,9 @@ TEST_P(CloseAf, CloseCompletedWithFailureIsPassedOnAndReported) {
   ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
   EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);  // OQ-07: still open
-  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete",
-                          "AF-053: Status must be NDIS_STATUS_SUCCESS"),
-            nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kBadResultStatus, spec::RuleId::kAF053)));
 }
 
 TEST_P(CloseAf, CmUsingHandleAfterCloseCompleteIsRefusedAndReported) {
@@ -192,8 +192,9 @@ TEST_P(CloseAf, CmUsingHandleAfterCloseCompleteIsRefusedAndReported) {
   stack().Settle();
   EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(cm->stale_status, NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"),
-            nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
 }
 
@@ -204,12 +205,13 @@ TEST_P(CloseAf, CloseCompleteForAfNotClosingIsRefusedAndReported) {
   stack().Settle();
   const NDIS_HANDLE h = t.cm->afs().at(0)->ndis_af;
   stack().As(t.cm_id, [&] { NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, h); });
-  EXPECT_NE(
-      FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "AF-053: no close is pending"),
-      nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kNotPending, spec::RuleId::kAF053)));
   stack().As(t.cm_id, [&] { NdisCmCloseAddressFamilyComplete(NDIS_STATUS_SUCCESS, nullptr); });
-  EXPECT_NE(FindRejection(model(), "NdisCmCloseAddressFamilyComplete", "NULL NdisAfHandle"),
-            nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kNullArgument, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);  // the AF was left open
 }
@@ -306,7 +308,8 @@ TEST_P(CloseAf, RetryAfterRefusedCloseFailsWhenRetryIsNotAccepted) {
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "OQ-07 (strict)"), nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                              ndis::Reason::kStaleHandle)));
 }
 
 TEST_P(CloseAf, CloseWithSapUnderNdisChecksFailsWithoutReachingCm) {
@@ -325,7 +328,8 @@ TEST_P(CloseAf, CloseWithSapUnderNdisChecksFailsWithoutReachingCm) {
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
   EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);  // returned synchronously
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "C1a / AF-057"), nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                              ndis::Reason::kHasChildren, spec::RuleId::kAF057)));
   // Once the SAP is gone the close goes through.
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
             NDIS_STATUS_SUCCESS);
@@ -345,7 +349,8 @@ TEST_P(CloseAf, CloseWithVcUnderNdisChecksFails) {
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "0 SAP(s) and 1 VC(s)"), nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                              ndis::Reason::kHasChildren, spec::RuleId::kAF057)));
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
 }
@@ -362,7 +367,8 @@ TEST_P(CloseAf, DoubleCloseGetsFailure) {
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(h); }),
             NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "C6 / AF-057"), nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                              ndis::Reason::kClosing, spec::RuleId::kAF057)));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
   stack().Settle();
   // The first close still completes, once, with SUCCESS.
@@ -378,7 +384,9 @@ TEST_P(CloseAf, CloseOfClosedAfGetsFailureAndIsReported) {
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(h); }),
             NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
   EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
 }
@@ -424,11 +432,15 @@ TEST_P(CloseAf, NullOrWrongKindHandleToCloseGetsFailure) {
   stack().Settle();
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(nullptr); }),
             NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "NULL NdisAfHandle"), nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kNullArgument, std::nullopt, "NdisAfHandle")));
   const NDIS_HANDLE binding = t.client->bindings().at(0)->ndis_binding;
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(binding); }),
             NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "is a NdisBindingHandle"), nullptr);
+  EXPECT_TRUE(Rejected(
+      model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                             ndis::Reason::kWrongHandleKind, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
 }

@@ -128,11 +128,12 @@ NDIS_STATUS SharedOidRequest(NDIS_HANDLE, NDIS_HANDLE, PNDIS_OID_REQUEST) {
   return NDIS_STATUS_NOT_SUPPORTED;
 }
 
-size_t CountRejections(const ndis::Model& m, const std::string& fn, NDIS_STATUS status,
-                       const std::string& cause) {
+// Rejections of `fn` with this status, reason and rule, whatever their parameter.
+size_t CountRejections(const ndis::Model& m, Fn fn, NDIS_STATUS status, ndis::Reason reason,
+                       std::optional<spec::RuleId> rule) {
   size_t n = 0;
   for (const ndis::Rejection& r : m.rejections()) {
-    if (r.function == fn && r.status == status && r.reason.find(cause) != std::string::npos) ++n;
+    n += r.fn == fn && r.status == status && r.reason == reason && r.rule == rule;
   }
   return n;
 }
@@ -162,7 +163,7 @@ TEST_P(EntryPoints, ImplementationDriversRegisterEveryCoEntryPoint) {
   EXPECT_EQ(client, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(mcm, NDIS_STATUS_SUCCESS);
   for (const ndis::Rejection& r : model().rejections()) {
-    ADD_FAILURE() << "NDIS refused " << r.function << ": " << r.reason;
+    ADD_FAILURE() << "NDIS refused " << r.ToString();
   }
 }
 
@@ -180,8 +181,8 @@ TEST_P(EntryPoints, ClientHandlersWithAnyNullMemberAreRejected) {
               NDIS_STATUS_BAD_CHARACTERISTICS)
         << "client handler #" << i + 1;
   }
-  EXPECT_EQ(CountRejections(model(), "NdisSetOptionalHandlers", NDIS_STATUS_BAD_CHARACTERISTICS,
-                            "client handler #"),
+  EXPECT_EQ(CountRejections(model(), Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                            ndis::Reason::kMissingHandler, spec::RuleId::kAF130),
             kClientHandlers);
 }
 
@@ -196,8 +197,8 @@ TEST_P(EntryPoints, CmHandlersWithAnyNullMemberAreRejected) {
               NDIS_STATUS_BAD_CHARACTERISTICS)
         << "call-manager handler #" << i + 1;
   }
-  EXPECT_EQ(CountRejections(model(), "NdisSetOptionalHandlers", NDIS_STATUS_BAD_CHARACTERISTICS,
-                            "call-manager handler #"),
+  EXPECT_EQ(CountRejections(model(), Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                            ndis::Reason::kMissingHandler, spec::RuleId::kAF131),
             kCmHandlers);
 }
 
@@ -234,7 +235,8 @@ TEST_P(EntryPoints, OptionalHandlersOutsideSetOptionsAreRefused) {
                              h, reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
                        }),
             NDIS_STATUS_FAILURE);
-  EXPECT_EQ(CountRejections(model(), "NdisSetOptionalHandlers", NDIS_STATUS_FAILURE, "SetOptions"),
+  EXPECT_EQ(CountRejections(model(), Fn::NdisSetOptionalHandlers, NDIS_STATUS_FAILURE,
+                            ndis::Reason::kOutsideCallback, spec::RuleId::kAF131),
             2u);
   ExpectViolation("AF-131");  // the monitor flags the out-of-context call
 }
@@ -309,8 +311,8 @@ TEST_P(EntryPoints, McmCmOidRequestHandlerThatIsItsMiniportOidHandlerIsRejected)
   auto mco = [](NDIS_MINIPORT_CO_CHARACTERISTICS* c) { c->CoOidRequestHandler = SharedOidRequest; };
   EXPECT_EQ(EntryStatus(std::make_unique<EditedMcm>("mcm-shared-oid", cm, mco)),
             NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_EQ(CountRejections(model(), "NdisSetOptionalHandlers", NDIS_STATUS_BAD_CHARACTERISTICS,
-                            "CoOidRequestHandler"),
+  EXPECT_EQ(CountRejections(model(), Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                            ndis::Reason::kSharedHandler, spec::RuleId::kAF134),
             1u);
 }
 
@@ -424,9 +426,10 @@ TEST_P(EntryPoints, CoProtocolWithoutCoCharacteristicsIsRejected) {
             NDIS_STATUS_BAD_CHARACTERISTICS);
   EXPECT_EQ(EntryStatus(std::make_unique<CmWithoutCoChars>(CallManagerConfig{}, "cm-noco")),
             NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_EQ(CountRejections(model(), "NdisRegisterProtocolDriver", NDIS_STATUS_BAD_CHARACTERISTICS,
-                            "NDIS_PROTOCOL_CO_CHARACTERISTICS"),
-            2u);
+  EXPECT_EQ(
+      CountRejections(model(), Fn::NdisRegisterProtocolDriver, NDIS_STATUS_BAD_CHARACTERISTICS,
+                      ndis::Reason::kInconsistentCharacteristics, spec::RuleId::kAF137),
+      2u);
 }
 
 NDISCONF_INSTANTIATE(EntryPoints);

@@ -219,7 +219,7 @@ TEST_P(NotifyCloseAf, PendedNotifyCloseCompletesToCmWithClientStatusOnce) {
   EXPECT_EQ(Last(log, "own:NdisClNotifyCloseAddressFamilyComplete").status, NDIS_STATUS_SUCCESS);
   EXPECT_LT(IndexOf(log.Names(), "own:NdisClCloseAddressFamily"),
             IndexOf(log.Names(), "own:NdisClNotifyCloseAddressFamilyComplete"));
-  EXPECT_EQ(FindRejection(model(), "NdisClNotifyCloseAddressFamilyComplete", ""), nullptr);
+  EXPECT_EQ(FindRejection(model(), Fn::NdisClNotifyCloseAddressFamilyComplete), nullptr);
   // AF-067: exactly one CM completion, with the CM's context and the client's status.
   ASSERT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 1u);
   EXPECT_EQ(Last(cm, "ProtocolCmNotifyCloseAfComplete").a, t.cm->afs().at(0).get());
@@ -267,8 +267,9 @@ TEST_P(NotifyCloseAf, NotifyCompleteAfterTombstoneReleasedIsRefused) {
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
   // A second completion: the tombstone is gone, NDIS refuses the handle.
   stack().As(t.client_id, [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_SUCCESS); });
-  EXPECT_NE(FindRejection(model(), "NdisClNotifyCloseAddressFamilyComplete", "stale NdisAfHandle"),
-            nullptr);
+  EXPECT_TRUE(Rejected(
+      model(), ndis::Outcome(Fn::NdisClNotifyCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                             ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
 }
 
@@ -293,9 +294,8 @@ TEST_P(NotifyCloseAf, NotifyCompleteWithPendingStatusIsRefused) {
   const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
   stack().As(t.client_id, [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_PENDING); });
-  EXPECT_NE(FindRejection(model(), "NdisClNotifyCloseAddressFamilyComplete",
-                          "Status NDIS_STATUS_PENDING"),
-            nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClNotifyCloseAddressFamilyComplete,
+                                              NDIS_STATUS_FAILURE, ndis::Reason::kPendingStatus)));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
   stack().Settle();  // the client's real completion follows
   EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
@@ -309,10 +309,9 @@ TEST_P(NotifyCloseAf, SuccessWithoutClosingIsRefusedAndReported) {
   stack::CmTopology t = Build(nullptr, [] { return std::make_unique<ClientIgnoresNotify>(); });
   stack().Settle();
   EXPECT_EQ(CmNotifies(t, t.client->afs().at(0)->ndis_af), NDIS_STATUS_FAILURE);
-  EXPECT_NE(
-      FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
-                    "AF-064: ProtocolClNotifyCloseAf returned SUCCESS but the AF is still open"),
-      nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kLeftOpen, spec::RuleId::kAF064)));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
 }
 
@@ -365,9 +364,8 @@ TEST_P(NotifyCloseAf, NotifyCloseWhileOpenPendingFails) {
   ASSERT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_PENDING);
   const NDIS_HANDLE h = Last(t.cm->log(), "ProtocolCmOpenAf").b;
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
-                          "OQ-09: the open of this AF is still pending"),
-            nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily,
+                                              NDIS_STATUS_FAILURE, ndis::Reason::kWrongState)));
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
   stack().Settle();
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);  // the open completes normally
@@ -382,9 +380,8 @@ TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
   const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily",
-                          "OQ-09: a notify-close is already in progress"),
-            nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily,
+                                              NDIS_STATUS_FAILURE, ndis::Reason::kClosing)));
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
   stack().Settle();
   EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
@@ -416,10 +413,13 @@ TEST_P(NotifyCloseAf, NotifyCloseOfClosedOrBogusHandleFails) {
   const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"),
-            nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(CmNotifies(t, nullptr), NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "NULL NdisAfHandle"), nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kNullArgument, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
 }
 
@@ -432,8 +432,10 @@ TEST_P(NotifyCloseAf, CmWithoutNotifyCompleteHandlerIsRefused) {
   CallManager& cm = s.Load(std::make_unique<CmWithoutNotifyCompleteHandler>(), nullptr, &entry);
   ASSERT_EQ(cm.log().Count("ProtocolSetOptions"), 1u);
   EXPECT_EQ(Last(cm.log(), "ProtocolSetOptions").status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_NE(FindRejection(model(), "NdisSetOptionalHandlers", "call-manager handler #17 is NULL"),
-            nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                                      ndis::Reason::kMissingHandler, spec::RuleId::kAF131,
+                                      "CmNotifyCloseAfCompleteHandler")));
 }
 
 // ---- A CM unbinding with several AFs open at the client (S5 per AF). ----

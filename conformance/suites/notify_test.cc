@@ -76,12 +76,9 @@ class NoNotifyCm : public CallManager {
   }
 };
 
-bool HasRejection(const ndis::Model& m, const std::string& fn, NDIS_STATUS status,
-                  const std::string& cause) {
+bool HasRejection(const ndis::Model& m, const ndis::Outcome& want) {
   for (const ndis::Rejection& r : m.rejections()) {
-    if (r.function == fn && r.status == status && r.reason.find(cause) != std::string::npos) {
-      return true;
-    }
+    if (r.outcome() == want) return true;
   }
   return false;
 }
@@ -242,8 +239,9 @@ TEST_P(AfNotify, ProtocolWithoutNotifyHandlerIsRejected) {
                &cm_entry);
   EXPECT_EQ(client_entry, NDIS_STATUS_BAD_CHARACTERISTICS);  // OQ-18
   EXPECT_EQ(cm_entry, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_TRUE(HasRejection(model(), "NdisSetOptionalHandlers", NDIS_STATUS_BAD_CHARACTERISTICS,
-                           "CoAfRegisterNotifyHandler"));
+  EXPECT_TRUE(HasRejection(
+      model(), ndis::Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                             ndis::Reason::kMissingHandler, spec::RuleId::kAF023)));
   const drivers::Observed* set = client.log().Last("ProtocolSetOptions");
   ASSERT_NE(set, nullptr);
   EXPECT_EQ(set->status, NDIS_STATUS_BAD_CHARACTERISTICS);

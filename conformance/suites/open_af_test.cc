@@ -321,9 +321,8 @@ TEST_P(OpenAf, OpenOfUnregisteredAfFailsWithoutReachingCm) {
   // Only the client's real open reached the CM.
   ASSERT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCmOpenAf").value, CO_ADDRESS_FAMILY_Q2931);
-  EXPECT_NE(
-      FindRejection(model(), "NdisClOpenAddressFamilyEx", "AF-032: no call manager registered"),
-      nullptr);
+  EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                              ndis::Reason::kNotRegistered, spec::RuleId::kAF032)));
 }
 
 TEST_P(OpenAf, CmResourcesFailurePropagatesWithoutCompletion) {
@@ -381,9 +380,9 @@ TEST_P(OpenAf, NdisAllocationFailureGivesResources) {
   stack().Settle();
   EXPECT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_RESOURCES);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 0u);
-  EXPECT_NE(
-      FindRejection(model(), "NdisClOpenAddressFamilyEx", "AF-032: injected allocation failure"),
-      nullptr);
+  EXPECT_TRUE(Rejected(
+      model(), ndis::Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_RESOURCES,
+                             ndis::Reason::kInjectedAllocationFailure, spec::RuleId::kAF032)));
 }
 
 // ---- AF-034: the pended-open ledger. ----
@@ -411,8 +410,9 @@ TEST_P(OpenAf, OpenCompletedWithPendingIsIgnoredAndReported) {
   stack().Settle();
   EXPECT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpening);
-  EXPECT_NE(FindRejection(model(), "NdisCmOpenAddressFamilyComplete", "Status NDIS_STATUS_PENDING"),
-            nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmOpenAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kPendingStatus, spec::RuleId::kAF034)));
 }
 
 TEST_P(OpenAf, ImplementationCmCompletesEachPendedOpenOnce) {
@@ -425,7 +425,7 @@ TEST_P(OpenAf, ImplementationCmCompletesEachPendedOpenOnce) {
   // second one would be a rejection and a monitor finding.
   ASSERT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 1u);
   EXPECT_EQ(Last(t.client->log(), "ProtocolClOpenAfCompleteEx").status, NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(FindRejection(model(), "NdisCmOpenAddressFamilyComplete", ""), nullptr);
+  EXPECT_EQ(FindRejection(model(), Fn::NdisCmOpenAddressFamilyComplete), nullptr);
 }
 
 // ---- AF-035: CallMgrAfContext. ----
@@ -482,8 +482,9 @@ TEST_P(OpenAf, CmUsingHandleAfterFailedOpenIsRefusedAndReported) {
       nullptr);
   stack().Settle();
   EXPECT_EQ(cm->stale_status, NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisCmNotifyCloseAddressFamily", "stale NdisAfHandle"),
-            nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
 }
 
 // ---- AF-037: the open completion reaches the client at PASSIVE. ----
@@ -602,7 +603,9 @@ TEST_P(OpenAf, FailedOpenHandleIsDeadInsideFailureCallback) {
   stack().Settle();
   ASSERT_EQ(client->log().Count("ProtocolClOpenAfCompleteEx"), 1u);
   EXPECT_EQ(probe, NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "stale NdisAfHandle"), nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
 }
 
@@ -704,13 +707,17 @@ TEST_P(OpenAf, AlteredAfHandleIsRefusedAndRealOneStillWorks) {
       reinterpret_cast<NDIS_HANDLE>(reinterpret_cast<uintptr_t>(h) ^ uintptr_t{1});
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(altered); }),
             NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "NdisAfHandle"), nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                                      ndis::Reason::kUnknownHandle, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
   // A handle of another kind (the binding handle) is refused as well.
   const NDIS_HANDLE binding = t.client->bindings().at(0)->ndis_binding;
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(binding); }),
             NDIS_STATUS_FAILURE);
-  EXPECT_NE(FindRejection(model(), "NdisClCloseAddressFamily", "not a NdisAfHandle"), nullptr);
+  EXPECT_TRUE(Rejected(
+      model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
+                             ndis::Reason::kWrongHandleKind, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
 }
@@ -734,8 +741,12 @@ TEST_P(OpenAf, NullArgumentsToOpenAreInvalidParameter) {
   EXPECT_EQ(h, nullptr);
   EXPECT_EQ(null_out, NDIS_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);  // only the client's own open
-  EXPECT_NE(FindRejection(model(), "NdisClOpenAddressFamilyEx", "NULL AddressFamily"), nullptr);
-  EXPECT_NE(FindRejection(model(), "NdisClOpenAddressFamilyEx", "NULL NdisAfHandle"), nullptr);
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_INVALID_PARAMETER,
+                                      ndis::Reason::kNullArgument, std::nullopt, "AddressFamily")));
+  EXPECT_TRUE(
+      Rejected(model(), ndis::Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_INVALID_PARAMETER,
+                                      ndis::Reason::kNullArgument, std::nullopt, "NdisAfHandle")));
 }
 
 // ---- AF-043: ClientAfContext in the client's callbacks. ----

@@ -37,19 +37,14 @@ constexpr CO_ADDRESS_FAMILY kTapiProxy{CO_ADDRESS_FAMILY_TAPI_PROXY, 1, 0};
 // A handle value NDIS never gave out.
 NDIS_HANDLE Bogus() { return reinterpret_cast<NDIS_HANDLE>(uintptr_t{0x5eed0001}); }
 
-// The model refused `fn` with `status` for a reason containing `cause`.
-::testing::AssertionResult Refused(const ndis::Model& m, std::string_view fn, NDIS_STATUS status,
-                                   std::string_view cause) {
+// The model refused a call with exactly the typed outcome `want`.
+::testing::AssertionResult Refused(const ndis::Model& m, const ndis::Outcome& want) {
   std::string seen;
   for (const ndis::Rejection& r : m.rejections()) {
-    if (r.function == fn && r.status == status && r.reason.find(cause) != std::string::npos) {
-      return ::testing::AssertionSuccess();
-    }
-    seen += "  " + r.function + " " + std::to_string(r.status) + ": " + r.reason + "\n";
+    if (r.outcome() == want) return ::testing::AssertionSuccess();
+    seen += "\n  " + r.ToString();
   }
-  return ::testing::AssertionFailure() << "no rejection of " << fn << " with status " << status
-                                       << " mentioning '" << cause << "'; rejections:\n"
-                                       << seen;
+  return ::testing::AssertionFailure() << "no rejection " << want << "; rejections:" << seen;
 }
 
 // Statuses of the CM's registrations on each of its bindings, in order.
@@ -235,8 +230,8 @@ TEST_P(AfRegistration, CmRegisteringOnUnknownOrForeignBindingHandleGetsFailure) 
   stack().Settle();
   // Nothing was registered: the client heard of the CM's one AF only.
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_TRUE(
-      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "another driver"));
+  EXPECT_TRUE(Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                             ndis::Reason::kForeignHandle, spec::RuleId::kAF001)));
   // The calls came from outside ProtocolBindAdapterEx: the monitor says so.
   ExpectViolation("AF-001");
 }
@@ -329,7 +324,8 @@ TEST_P(AfRegistration, SecondCmRegisteringSameAfOnAdapterGetsFailure) {
   EXPECT_EQ(Registered(*t.cm1, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   EXPECT_EQ(Registered(*t.cm2, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
   EXPECT_TRUE(
-      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "already registered"));
+      Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kAlreadyRegistered, spec::RuleId::kAF004)));
   // The client hears of one Q2931 and its open reaches the first CM only.
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
   EXPECT_EQ(t.cm1->log().Count("ProtocolCmOpenAf"), 1u);
@@ -401,7 +397,8 @@ TEST_P(AfRegistration, RegisterByProtocolThatIsNotCoGetsFailure) {
   ASSERT_EQ(t.cm->ports().size(), 1u);
   EXPECT_EQ(Registered(*t.cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
   EXPECT_TRUE(
-      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "call manager"));
+      Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kWrongCallerRole, spec::RuleId::kAF005)));
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 0u);
 }
 
@@ -411,7 +408,9 @@ TEST_P(AfRegistration, RegisterOverMiniportThatIsNotCoGetsFailure) {
       CmOver(MakeCm(), std::make_unique<ConnectionlessMiniport>(drivers::CompConfig{}, "plain-mp"));
   ASSERT_EQ(t.cm->ports().size(), 1u);
   EXPECT_EQ(Registered(*t.cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_TRUE(Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "not CoNDIS"));
+  EXPECT_TRUE(
+      Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kAdapterNotCoNdis, spec::RuleId::kAF005)));
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 0u);
 }
 
@@ -423,8 +422,8 @@ TEST_P(AfRegistration, RegisterOnBindingBeingClosedGetsFailure) {
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   stack().Settle();
   EXPECT_EQ(cm->unbind_register_status, std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_TRUE(
-      Refused(model(), "NdisCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "being closed"));
+  EXPECT_TRUE(Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                             ndis::Reason::kClosing, spec::RuleId::kAF005)));
   // The only notification is the one for the registration made in bind.
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
   // Registering outside ProtocolBindAdapterEx is the CM's own breach.
@@ -495,7 +494,9 @@ TEST_P(AfRegistration, McmRegisteringSameAfTwiceOnAdapterGetsFailure) {
   stack().Settle();
   EXPECT_EQ(Registered(*t.mcm, 0),
             (std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS, NDIS_STATUS_FAILURE}));
-  EXPECT_TRUE(Refused(model(), "NdisMCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE, "duplicate"));
+  EXPECT_TRUE(
+      Refused(model(), ndis::Outcome(Fn::NdisMCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kAlreadyRegistered, spec::RuleId::kAF006)));
   EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
   EXPECT_EQ(t.mcm->log().Count("ProtocolCmOpenAf"), 1u);
 }
@@ -509,8 +510,9 @@ TEST_P(AfRegistration, McmRegisterByMiniportThatIsNotCoGetsFailure) {
   stack().AddAdapter(id, "mcm0", NdisMediumCoWan);
   stack().Settle();
   EXPECT_EQ(Registered(mp, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_TRUE(Refused(model(), "NdisMCmRegisterAddressFamilyEx", NDIS_STATUS_FAILURE,
-                      "not a CoNDIS miniport"));
+  EXPECT_TRUE(
+      Refused(model(), ndis::Outcome(Fn::NdisMCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kWrongCallerRole, spec::RuleId::kAF006)));
   EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 0u);
 }
 

@@ -27,13 +27,9 @@ const SapSpec kOtherSap{1, {0x44}};
 
 class Sap : public ConformanceTest {
  protected:
-  // True if the model recorded a rejection of `fn` whose reason contains
-  // `text`.
-  bool Rejected(std::string_view fn, std::string_view text) {
-    return std::any_of(model().rejections().begin(), model().rejections().end(),
-                       [&](const ndis::Rejection& r) {
-                         return r.function == fn && r.reason.find(text) != std::string::npos;
-                       });
+  // The model recorded a rejection with exactly the typed outcome `want`.
+  ::testing::AssertionResult Rejected(const ndis::Outcome& want) {
+    return conformance::Rejected(model(), want);
   }
 
   // CM over a miniport with two clients, built from the implementation's
@@ -127,7 +123,8 @@ TEST_P(Sap, SyncRegistrationFailureReturnsCmStatusWithoutCompletion) {
   const NDIS_HANDLE stale = Last(t.cm->log(), "ProtocolCmRegisterSap").b;
   ASSERT_NE(stale, nullptr);
   stack().As(t.cm_id, [&] { NdisCmRegisterSapComplete(NDIS_STATUS_SUCCESS, stale, nullptr); });
-  EXPECT_TRUE(Rejected("NdisCmRegisterSapComplete", "NdisSapHandle"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCmRegisterSapComplete, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kStaleHandle, std::nullopt, "NdisSapHandle")));
   EXPECT_EQ(t.client->log().Count("ProtocolClRegisterSapComplete"), 0u);
   ExpectViolation("AF-085");
 }
@@ -306,7 +303,8 @@ TEST_P(Sap, SecondDeregisterOfSapGetsFailure) {
   // the reference client refuses to make it).
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(sh); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);
-  EXPECT_TRUE(Rejected("NdisClDeregisterSap", "already being deregistered"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClDeregisterSap, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kClosing, spec::RuleId::kAF088)));
   stack().Settle();
   EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 1u);
   EXPECT_EQ(Last(t.client->log(), "ProtocolClDeregisterSapComplete").status, NDIS_STATUS_SUCCESS);
@@ -326,7 +324,8 @@ TEST_P(Sap, DeregisteredSapHandleIsInvalid) {
   // reaching the CM, and the monitor flags it.
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(sh); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);
-  EXPECT_TRUE(Rejected("NdisClDeregisterSap", "NdisSapHandle"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClDeregisterSap, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kStaleHandle, std::nullopt, "NdisSapHandle")));
   stack().Settle();
   EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
   ExpectViolation("AF-089");
@@ -432,8 +431,10 @@ TEST_P(Sap, RegisterSapWithNullSapOrNullHandleGetsInvalidParameter) {
       stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, buf.get(), nullptr); }),
       NDIS_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
-  EXPECT_TRUE(Rejected("NdisClRegisterSap", "NULL Sap"));
-  EXPECT_TRUE(Rejected("NdisClRegisterSap", "NULL NdisSapHandle"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClRegisterSap, NDIS_STATUS_INVALID_PARAMETER,
+                                     ndis::Reason::kNullArgument, std::nullopt, "Sap")));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClRegisterSap, NDIS_STATUS_INVALID_PARAMETER,
+                                     ndis::Reason::kNullArgument, std::nullopt, "NdisSapHandle")));
 }
 
 TEST_P(Sap, RegisterSapOnUnknownOrWrongKindAfHandleGetsFailure) {
@@ -514,8 +515,10 @@ TEST_P(Sap, CmSapCompletionsWithBadHandlesAreIgnored) {
   stack().Settle();
   EXPECT_EQ(t.client->log().Count("ProtocolClRegisterSapComplete"), 0u);
   EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
-  EXPECT_TRUE(Rejected("NdisCmRegisterSapComplete", "AF-083"));
-  EXPECT_TRUE(Rejected("NdisCmDeregisterSapComplete", "AF-090"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCmRegisterSapComplete, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kNotPending, spec::RuleId::kAF083)));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCmDeregisterSapComplete, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kNotPending, spec::RuleId::kAF090)));
   // The SAP is still registered and deregisters normally.
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(0); }),
             NDIS_STATUS_SUCCESS);

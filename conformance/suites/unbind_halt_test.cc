@@ -32,11 +32,14 @@ size_t IndexOf(const std::vector<std::string>& names, std::string_view fn) {
 
 class UnbindHalt : public ConformanceTest {
  protected:
-  bool Rejected(std::string_view fn, std::string_view text) {
+  // The model recorded a rejection with exactly the typed outcome `want`.
+  ::testing::AssertionResult Rejected(const ndis::Outcome& want) {
+    return conformance::Rejected(model(), want);
+  }
+  // True if some rejection of `fn` cites `rule`, whatever its reason.
+  bool RejectedCiting(Fn fn, spec::RuleId rule) {
     return std::any_of(model().rejections().begin(), model().rejections().end(),
-                       [&](const ndis::Rejection& r) {
-                         return r.function == fn && r.reason.find(text) != std::string::npos;
-                       });
+                       [&](const ndis::Rejection& r) { return r.fn == fn && r.rule == rule; });
   }
   // CM topology with the implementation's CM and miniport and `client`.
   stack::CmTopology WithClient(std::unique_ptr<drivers::Client> client) {
@@ -122,7 +125,7 @@ TEST_P(UnbindHalt, ClientUnbindClosesEveryAfBeforeCloseAdapter) {
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
   EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
-  EXPECT_FALSE(Rejected("NdisCloseAdapterEx", "AF-120"));
+  EXPECT_FALSE(RejectedCiting(Fn::NdisCloseAdapterEx, spec::RuleId::kAF120));
 }
 
 TEST_P(UnbindHalt, PendedUnbindCompletesWithNdisCompleteUnbindAdapterEx) {
@@ -141,8 +144,8 @@ TEST_P(UnbindHalt, PendedUnbindCompletesWithNdisCompleteUnbindAdapterEx) {
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   // The completion was accepted: NDIS did not have to close it itself.
-  EXPECT_FALSE(Rejected("ProtocolUnbindAdapterEx", "AF-122"));
-  EXPECT_FALSE(Rejected("NdisCompleteUnbindAdapterEx", ""));
+  EXPECT_FALSE(RejectedCiting(Fn::ProtocolUnbindAdapterEx, spec::RuleId::kAF122));
+  EXPECT_EQ(FindRejection(model(), Fn::NdisCompleteUnbindAdapterEx), nullptr);
 }
 
 TEST_P(UnbindHalt, UnbindCannotBeRefused) {
@@ -154,7 +157,8 @@ TEST_P(UnbindHalt, UnbindCannotBeRefused) {
   stack().Settle();
   EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_FAILURE);
   // NDIS goes on as for SUCCESS: the binding is gone.
-  EXPECT_TRUE(Rejected("ProtocolUnbindAdapterEx", "AF-122"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::ProtocolUnbindAdapterEx, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kCannotFail, spec::RuleId::kAF122)));
   EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
   EXPECT_EQ(stack().As(t.client_id,
                        [&] { return NdisUnbindAdapter(t.client->bindings()[0]->ndis_binding); }),
@@ -172,7 +176,8 @@ TEST_P(UnbindHalt, ClientClosingBindingWithAfOpenIsFlagged) {
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
   stack().Settle();
   EXPECT_EQ(t.client->log().Count("own:NdisClCloseAddressFamily"), 0u);
-  EXPECT_TRUE(Rejected("NdisCloseAdapterEx", "AF-120"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCloseAdapterEx, NDIS_STATUS_SUCCESS,
+                                     ndis::Reason::kLeftOpen, spec::RuleId::kAF120)));
   EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
   ExpectViolation("AF-120");
 }
@@ -194,8 +199,12 @@ TEST_P(UnbindHalt, ClosedBindingHandleIsInvalid) {
   EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisCloseAdapterEx(b); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoCreateVc", "NdisBindingHandle"));
-  EXPECT_TRUE(Rejected("NdisCloseAdapterEx", "NdisBindingHandle"));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kStaleHandle,
+                             std::nullopt, "NdisBindingHandle")));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCloseAdapterEx, NDIS_STATUS_FAILURE,
+                             ndis::Reason::kStaleHandle, std::nullopt, "NdisBindingHandle")));
   ExpectViolation("AF-123");
 }
 
@@ -358,7 +367,7 @@ TEST_P(UnbindHalt, CmUnbindPendedUntilClientFinishesNotifyClose) {
   EXPECT_EQ(Last(t.cm->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->ports()[0]->state, CmPort::State::kDown);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
-  EXPECT_FALSE(Rejected("ProtocolUnbindAdapterEx", "AF-122"));
+  EXPECT_FALSE(RejectedCiting(Fn::ProtocolUnbindAdapterEx, spec::RuleId::kAF122));
 }
 
 TEST_P(UnbindHalt, CmClosingBindingWithoutNotifyCloseIsFlagged) {
@@ -371,7 +380,8 @@ TEST_P(UnbindHalt, CmClosingBindingWithoutNotifyCloseIsFlagged) {
   stack().Settle();
   EXPECT_EQ(t.cm->log().Count("own:NdisCmNotifyCloseAddressFamily"), 0u);
   EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
-  EXPECT_TRUE(Rejected("NdisCloseAdapterEx", "AF-061"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCloseAdapterEx, NDIS_STATUS_SUCCESS,
+                                     ndis::Reason::kLeftOpen, spec::RuleId::kAF061)));
   ExpectViolation("AF-061");  // the monitor's check for AF-121 (= AF-061)
 }
 

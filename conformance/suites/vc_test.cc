@@ -41,11 +41,9 @@ class CallOrder : public EventSink {
 
 class Vc : public ConformanceTest {
  protected:
-  bool Rejected(std::string_view fn, std::string_view text) {
-    return std::any_of(model().rejections().begin(), model().rejections().end(),
-                       [&](const ndis::Rejection& r) {
-                         return r.function == fn && r.reason.find(text) != std::string::npos;
-                       });
+  // The model recorded a rejection with exactly the typed outcome `want`.
+  ::testing::AssertionResult Rejected(const ndis::Outcome& want) {
+    return conformance::Rejected(model(), want);
   }
   void RecordOrder() { Boundary::Get().AddSink(&order_); }
 
@@ -190,7 +188,8 @@ TEST_P(Vc, CreateVcWithNonNullHandleGetsInvalidParameter) {
   EXPECT_EQ(vh, kBogus);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoCreateVc", "AF-100"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_INVALID_PARAMETER,
+                                     ndis::Reason::kBadArgument, spec::RuleId::kAF100)));
   ExpectViolation("AF-100");
 }
 
@@ -230,7 +229,15 @@ TEST_P(Vc, CreateVcWithUnknownOrClosedAfHandleGetsFailure) {
   EXPECT_EQ(vh, nullptr);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoCreateVc", "AF-102"));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kUnknownHandle,
+                             spec::RuleId::kAF102, "NdisAfHandle")));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kWrongHandleKind, spec::RuleId::kAF102,
+                                     "NdisAfHandle")));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kStaleHandle,
+                             spec::RuleId::kAF102, "NdisAfHandle")));
   ExpectViolation("AF-101");
   ExpectViolation("AF-056");
 }
@@ -249,7 +256,12 @@ TEST_P(Vc, CreateVcOnUnknownBindingGetsFailure) {
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(vh, nullptr);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoCreateVc", "NdisBindingHandle"));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kUnknownHandle,
+                             std::nullopt, "NdisBindingHandle")));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE,
+                             ndis::Reason::kWrongHandleKind, std::nullopt, "NdisBindingHandle")));
 }
 
 TEST_P(Vc, CreateVcAllocationFailureGetsResources) {
@@ -274,7 +286,9 @@ TEST_P(Vc, CreateVcAllocationFailureGetsResources) {
             NDIS_STATUS_RESOURCES);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoCreateVc", "allocation"));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_RESOURCES,
+                             ndis::Reason::kInjectedAllocationFailure, spec::RuleId::kAF102)));
   // The next attempt succeeds.
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_SUCCESS);
 }
@@ -325,7 +339,8 @@ TEST_P(Vc, PeerPendingCreateVcIsDeletedAndFails) {
   EXPECT_EQ(Last(t.cm->log(), "ProtocolCoDeleteVc").a, Last(t.cm->log(), "ProtocolCoCreateVc").c);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
   EXPECT_EQ(Last(t.client->log(), "own:NdisCoCreateVc").b, nullptr);
-  EXPECT_TRUE(Rejected("NdisCoCreateVc", "AF-104"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kCannotPend, spec::RuleId::kAF104)));
   ExpectViolation("AF-104");
 }
 
@@ -343,7 +358,8 @@ TEST_P(Vc, MiniportPendingCreateVcIsFlaggedAndFails) {
   EXPECT_EQ(Last(t.miniport->log(), "MiniportCoCreateVc").status, NDIS_STATUS_PENDING);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoCreateVc", "AF-104"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kCannotPend, spec::RuleId::kAF104)));
   ExpectViolation("AF-104");
 }
 
@@ -453,7 +469,8 @@ TEST_P(Vc, NonCreatorDeleteGetsFailure) {
   EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisCoDeleteVc(vh); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 0u);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoDeleteVc", "AF-105"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoDeleteVc, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kForeignHandle, spec::RuleId::kAF105)));
   // The creator still can.
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
   ExpectViolation("AF-105");
@@ -514,7 +531,13 @@ TEST_P(Vc, DeleteWithUnknownOrWrongKindHandleGetsFailure) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoDeleteVc(af); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 0u);
   EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisCoDeleteVc", "NdisVcHandle"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoDeleteVc, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kNullArgument, std::nullopt, "NdisVcHandle")));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoDeleteVc, NDIS_STATUS_FAILURE,
+                                     ndis::Reason::kUnknownHandle, std::nullopt, "NdisVcHandle")));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisCoDeleteVc, NDIS_STATUS_FAILURE,
+                             ndis::Reason::kWrongHandleKind, std::nullopt, "NdisVcHandle")));
   ExpectViolation("AF-107");
 }
 
@@ -606,8 +629,11 @@ TEST_P(Vc, McmCreateVcBadInputGetsPreciseStatus) {
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(vh, nullptr);
   EXPECT_EQ(t.client->log().Count("ProtocolCoCreateVc"), 0u);
-  EXPECT_TRUE(Rejected("NdisMCmCreateVc", "AF-100"));
-  EXPECT_TRUE(Rejected("NdisMCmCreateVc", "AF-102"));
+  EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisMCmCreateVc, NDIS_STATUS_INVALID_PARAMETER,
+                                     ndis::Reason::kBadArgument, spec::RuleId::kAF100)));
+  EXPECT_TRUE(
+      Rejected(ndis::Outcome(Fn::NdisMCmCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kUnknownHandle,
+                             spec::RuleId::kAF102, "NdisAfHandle")));
   ExpectViolation("AF-100");
 }
 

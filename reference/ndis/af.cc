@@ -29,41 +29,52 @@ const char* AfStateName(AfOpen::State s) {
 
 NDIS_STATUS Model::NdisCmRegisterAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FAMILY af) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmRegisterAddressFamilyEx";
-  if (af == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL AddressFamily");
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmRegisterAddressFamilyEx;
+  if (af == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("AddressFamily"));
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
+  Cause why;
   Binding* b = m.Resolve(m.bindings, binding, "NdisBindingHandle", &why);
-  if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-001: " + why);
+  if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why.Cite(RuleId::kAF001));
   // AF-001: only the binding's own protocol may register on it.
   if (b->protocol->actor != Boundary::Get().CurrentActor()) {
     return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-001: the NdisBindingHandle belongs to another driver");
+                  Cause{Reason::kForeignHandle,
+                        "AF-001: the NdisBindingHandle belongs to another driver", RuleId::kAF001});
   }
   // R2 / AF-005: the three FAILURE causes.
   if (!b->protocol->IsCm()) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-005: the caller did not register as a CoNDIS call manager");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kWrongCallerRole,
+              "AF-005: the caller did not register as a CoNDIS call manager", RuleId::kAF005});
   }
   if (b->state == Binding::State::kUnbinding) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-005: the caller's binding is being closed");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kClosing, "AF-005: the caller's binding is being closed", RuleId::kAF005});
   }
   Adapter* a = b->adapter;
   if (!a->miniport->IsCoMiniport()) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-005: the underlying miniport is not CoNDIS");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kAdapterNotCoNdis, "AF-005: the underlying miniport is not CoNDIS",
+                        RuleId::kAF005});
   }
   // R4 / AF-004 and OQ-02 policy A: one CMx per AF type per adapter; the
   // PROXY bit is part of the type value.
   for (Registration* r : a->registrations) {
     if (r->Active() && r->af.AddressFamily == af->AddressFamily) {
       return m.Fail(fn, NDIS_STATUS_FAILURE,
-                    "AF-004: AF " + Hex(af->AddressFamily) +
-                        " is already registered on this adapter by " +
-                        (r->IsMcm() ? "its MCM" : "a call manager"));
+                    Cause{Reason::kAlreadyRegistered,
+                          "AF-004: AF " + Hex(af->AddressFamily) +
+                              " is already registered on this adapter by " +
+                              (r->IsMcm() ? "its MCM" : "a call manager"),
+                          RuleId::kAF004});
     }
   }
   if (!m.Allocate())
-    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-005: injected allocation failure");
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "AF-005: injected allocation failure",
+                        RuleId::kAF005});
   m.all_registrations.push_back(std::make_unique<Registration>());
   Registration* r = m.all_registrations.back().get();
   r->id = m.next_registration_id++;
@@ -80,43 +91,54 @@ NDIS_STATUS Model::NdisCmRegisterAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRES
 
 NDIS_STATUS Model::NdisMCmRegisterAddressFamilyEx(NDIS_HANDLE adapter, PCO_ADDRESS_FAMILY af) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMCmRegisterAddressFamilyEx";
-  if (af == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL AddressFamily");
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
-  std::string why;
+  constexpr Fn fn = Fn::NdisMCmRegisterAddressFamilyEx;
+  if (af == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("AddressFamily"));
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
+  Cause why;
   Adapter* a = m.Resolve(m.adapters, adapter, "MiniportAdapterHandle", &why);
   if (a == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   // AF-006: only the adapter's own miniport may register on it.
   if (a->miniport->actor != Boundary::Get().CurrentActor()) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-006: the MiniportAdapterHandle belongs to another driver");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kForeignHandle, "AF-006: the MiniportAdapterHandle belongs to another driver",
+              RuleId::kAF006});
   }
   if (!a->miniport->IsCoMiniport()) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-006: the caller is not a CoNDIS miniport");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole, "AF-006: the caller is not a CoNDIS miniport",
+                        RuleId::kAF006});
   }
   if (!a->miniport->IsMcm()) {
     return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-006: the caller registered no call-manager handlers (not an MCM)");
+                  Cause{Reason::kWrongCallerRole,
+                        "AF-006: the caller registered no call-manager handlers (not an MCM)",
+                        RuleId::kAF006});
   }
   if (a->state != Adapter::State::kInitializing && a->state != Adapter::State::kRunning) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the adapter is halting");
+    return m.Fail(fn, NDIS_STATUS_FAILURE, Cause{Reason::kClosing, "the adapter is halting"});
   }
   std::vector<Registration*> displaced;
   for (Registration* r : a->registrations) {
     if (!r->Active() || r->af.AddressFamily != af->AddressFamily) continue;
     if (r->IsMcm()) {
       return m.Fail(fn, NDIS_STATUS_FAILURE,
-                    "AF-006 / R6: duplicate registration of AF " + Hex(af->AddressFamily));
+                    Cause{Reason::kAlreadyRegistered,
+                          "AF-006 / R6: duplicate registration of AF " + Hex(af->AddressFamily),
+                          RuleId::kAF006});
     }
     if (m.settings.mcm_preempt == Settings::McmPreempt::kFirstWins) {
       return m.Fail(
           fn, NDIS_STATUS_FAILURE,
-          "OQ-02 policy B: a call manager already registered AF " + Hex(af->AddressFamily));
+          Cause{Reason::kAlreadyRegistered,
+                "OQ-02 policy B: a call manager already registered AF " + Hex(af->AddressFamily)});
     }
     displaced.push_back(r);
   }
   if (!m.Allocate())
-    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-006: injected allocation failure");
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "AF-006: injected allocation failure",
+                        RuleId::kAF006});
   // R7 / AF-008, OQ-02 policy A: the CM's registration is withdrawn for new
   // opens; its existing open AF instances stay.
   for (Registration* r : displaced) r->displaced = true;
@@ -138,20 +160,24 @@ NDIS_STATUS Model::NdisMCmRegisterAddressFamilyEx(NDIS_HANDLE adapter, PCO_ADDRE
 NDIS_STATUS Model::NdisClOpenAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FAMILY af,
                                              NDIS_HANDLE client_ctx, PNDIS_HANDLE out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClOpenAddressFamilyEx";
-  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisAfHandle");
+  constexpr Fn fn = Fn::NdisClOpenAddressFamilyEx;
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisAfHandle"));
   *out = nullptr;
-  if (af == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL AddressFamily");
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
-  std::string why;
+  if (af == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("AddressFamily"));
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
+  Cause why;
   Binding* b = m.Resolve(m.bindings, binding, "NdisBindingHandle", &why);
   if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (!b->protocol->IsCoClient()) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the caller did not register as a CoNDIS client");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kWrongCallerRole, "the caller did not register as a CoNDIS client"});
   }
   // O1f / AF-032: FAILURE causes; ProtocolCmOpenAf is not called (DERIVED).
   if (b->state == Binding::State::kUnbinding) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-032: the client's binding is closing");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kClosing, "AF-032: the client's binding is closing", RuleId::kAF032});
   }
   Registration* reg = nullptr;
   for (Registration* r : b->adapter->registrations) {
@@ -159,17 +185,24 @@ NDIS_STATUS Model::NdisClOpenAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FA
   }
   if (reg == nullptr) {
     return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-032: no call manager registered AF " + Hex(af->AddressFamily) +
-                      " on the client's adapter");
+                  Cause{Reason::kNotRegistered,
+                        "AF-032: no call manager registered AF " + Hex(af->AddressFamily) +
+                            " on the client's adapter",
+                        RuleId::kAF032});
   }
   if (reg->cm_binding != nullptr && reg->cm_binding->state == Binding::State::kUnbinding) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-032: the call manager is closing its binding");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kClosing, "AF-032: the call manager is closing its binding", RuleId::kAF032});
   }
   if (reg->IsMcm() && reg->adapter->state != Adapter::State::kRunning) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-032: the MCM's adapter is halting");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kClosing, "AF-032: the MCM's adapter is halting", RuleId::kAF032});
   }
   if (!m.Allocate())
-    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-032: injected allocation failure");
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "AF-032: injected allocation failure",
+                        RuleId::kAF032});
   m.all_afs.push_back(std::make_unique<AfOpen>());
   AfOpen* o = m.all_afs.back().get();
   o->reg = reg;
@@ -203,8 +236,11 @@ NDIS_STATUS Model::NdisClOpenAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FA
   if (o->early_open_complete) {
     o->early_open_complete.reset();
     m.Reject(
-        "NdisCmOpenAddressFamilyComplete", NDIS_STATUS_FAILURE,
-        "AF-034: completion of an open whose ProtocolCmOpenAf did not return PENDING (ignored)");
+        Fn::NdisCmOpenAddressFamilyComplete, NDIS_STATUS_FAILURE,
+        Cause{
+            Reason::kDidNotPend,
+            "AF-034: completion of an open whose ProtocolCmOpenAf did not return PENDING (ignored)",
+            RuleId::kAF034});
   }
   if (s == NDIS_STATUS_SUCCESS) {  // O2 / AF-039: no NDIS-called completion
     o->state = AfOpen::State::kOpen;
@@ -249,21 +285,28 @@ void Model::Impl::DeliverOpenComplete(AfOpen* o, NDIS_STATUS status) {
 VOID Model::NdisCmOpenAddressFamilyComplete(NDIS_STATUS status, NDIS_HANDLE handle,
                                             NDIS_HANDLE cm_ctx) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmOpenAddressFamilyComplete";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmOpenAddressFamilyComplete;
+  Cause why;
   AfOpen* o = m.Resolve(m.afs, handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (o->state != AfOpen::State::kOpening) {
-    return m.Reject(
-        fn, NDIS_STATUS_FAILURE,
-        std::string("AF-034: no open is pending on this AF (state ") + AfStateName(o->state) + ")");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kNotPending,
+                          std::string("AF-034: no open is pending on this AF (state ") +
+                              AfStateName(o->state) + ")",
+                          RuleId::kAF034});
   }
   if (status == NDIS_STATUS_PENDING) {  // O7
-    return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "O7 / AF-034: Status NDIS_STATUS_PENDING (ignored; the open stays pending)");
+    return m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kPendingStatus,
+              "O7 / AF-034: Status NDIS_STATUS_PENDING (ignored; the open stays pending)",
+              RuleId::kAF034});
   }
   if (o->in_open_call) {
-    if (o->early_open_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "AF-034: completed twice");
+    if (o->early_open_complete)
+      return m.Reject(fn, NDIS_STATUS_FAILURE,
+                      Cause{Reason::kCompletedTwice, "AF-034: completed twice", RuleId::kAF034});
     o->early_open_complete = std::make_pair(status, cm_ctx);
     return;
   }
@@ -274,25 +317,31 @@ VOID Model::NdisCmOpenAddressFamilyComplete(NDIS_STATUS status, NDIS_HANDLE hand
 
 NDIS_STATUS Model::NdisClCloseAddressFamily(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClCloseAddressFamily";
-  std::string why;
+  constexpr Fn fn = Fn::NdisClCloseAddressFamily;
+  Cause why;
   AfOpen* o = m.Resolve(m.afs, handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   switch (o->state) {
     case AfOpen::State::kOpening:
-      return m.Fail(fn, NDIS_STATUS_FAILURE, "the open of this AF is still pending");
+      return m.Fail(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kWrongState, "the open of this AF is still pending"});
     case AfOpen::State::kClosing:  // C6 / AF-057
-      return m.Fail(fn, NDIS_STATUS_FAILURE, "C6 / AF-057: the AF is already closing");
+      return m.Fail(
+          fn, NDIS_STATUS_FAILURE,
+          Cause{Reason::kClosing, "C6 / AF-057: the AF is already closing", RuleId::kAF057});
     case AfOpen::State::kClosed:  // a tombstone (OQ-08)
     case AfOpen::State::kFailed:
-      return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-056: the AF is already closed");
+      return m.Fail(
+          fn, NDIS_STATUS_FAILURE,
+          Cause{Reason::kAlreadyClosed, "AF-056: the AF is already closed", RuleId::kAF056});
     case AfOpen::State::kOpen:
       break;
   }
   if (!m.settings.accept_close_retry && o->close_failed_once) {
     return m.Fail(
         fn, NDIS_STATUS_FAILURE,
-        "OQ-07 (strict): the handle became invalid at the first NdisClCloseAddressFamily");
+        Cause{Reason::kStaleHandle,
+              "OQ-07 (strict): the handle became invalid at the first NdisClCloseAddressFamily"});
   }
   if (m.settings.close_with_children == Settings::CloseWithChildren::kNdisChecks) {
     // C1a / OQ-06 ndis-checks: returned synchronously, so no completion.
@@ -302,9 +351,12 @@ NDIS_STATUS Model::NdisClCloseAddressFamily(NDIS_HANDLE handle) {
     }
     for (const Vc* v : o->vcs) vcs += v->deleted ? 0 : 1;
     if (saps + vcs > 0) {
-      return m.Fail(fn, NDIS_STATUS_FAILURE,
-                    "C1a / AF-057 (OQ-06 ndis-checks): the AF still has " + std::to_string(saps) +
-                        " SAP(s) and " + std::to_string(vcs) + " VC(s)");
+      return m.Fail(
+          fn, NDIS_STATUS_FAILURE,
+          Cause{Reason::kHasChildren,
+                "C1a / AF-057 (OQ-06 ndis-checks): the AF still has " + std::to_string(saps) +
+                    " SAP(s) and " + std::to_string(vcs) + " VC(s)",
+                RuleId::kAF057});
     }
   }
   // C1 / AF-051.
@@ -330,9 +382,11 @@ NDIS_STATUS Model::NdisClCloseAddressFamily(NDIS_HANDLE handle) {
   }
   if (o->early_close_complete) {
     o->early_close_complete.reset();
-    m.Reject(
-        "NdisCmCloseAddressFamilyComplete", NDIS_STATUS_FAILURE,
-        "AF-053: completion of a close whose ProtocolCmCloseAf did not return PENDING (ignored)");
+    m.Reject(Fn::NdisCmCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+             Cause{Reason::kDidNotPend,
+                   "AF-053: completion of a close whose ProtocolCmCloseAf did not return PENDING "
+                   "(ignored)",
+                   RuleId::kAF053});
   }
   if (s == NDIS_STATUS_SUCCESS) {  // C2 / AF-060: the client completes itself
     o->state = AfOpen::State::kClosed;
@@ -390,24 +444,31 @@ void Model::Impl::DeliverCloseComplete(AfOpen* o, NDIS_STATUS status) {
 
 VOID Model::NdisCmCloseAddressFamilyComplete(NDIS_STATUS status, NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmCloseAddressFamilyComplete";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmCloseAddressFamilyComplete;
+  Cause why;
   AfOpen* o = m.Resolve(m.afs, handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (o->state != AfOpen::State::kClosing) {
     return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    std::string("AF-053: no close is pending on this AF (state ") +
-                        AfStateName(o->state) + ")");
+                    Cause{Reason::kNotPending,
+                          std::string("AF-053: no close is pending on this AF (state ") +
+                              AfStateName(o->state) + ")",
+                          RuleId::kAF053});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
   if (status != NDIS_STATUS_SUCCESS) {
-    m.Reject(fn, status,
-             "AF-053: Status must be NDIS_STATUS_SUCCESS; the close fails and the AF stays open");
+    m.Reject(
+        fn, status,
+        Cause{Reason::kBadResultStatus,
+              "AF-053: Status must be NDIS_STATUS_SUCCESS; the close fails and the AF stays open",
+              RuleId::kAF053});
   }
   if (o->in_close_call) {
-    if (o->early_close_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    if (o->early_close_complete)
+      return m.Reject(fn, NDIS_STATUS_FAILURE, Cause{Reason::kCompletedTwice, "completed twice"});
     o->early_close_complete = status;
     return;
   }
@@ -421,30 +482,35 @@ NDIS_STATUS Model::Impl::PendingNotifyResult(AfOpen* o) {
   // no ProtocolCmNotifyCloseAfComplete; strict mode fails the pending path.
   if (!o->cm->cm_has_notify_complete && settings.strict_cm_handler_size) {
     o->notify_owes_cm_complete = false;
-    return Fail("NdisCmNotifyCloseAddressFamily", NDIS_STATUS_FAILURE,
-                "OQ-11 (strict): the call manager registered no CmNotifyCloseAfCompleteHandler "
-                "(Header.Size " +
-                    std::to_string(NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1) +
-                    ") and the notify-close pended");
+    return Fail(
+        Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
+        Cause{Reason::kMissingHandler,
+              "OQ-11 (strict): the call manager registered no CmNotifyCloseAfCompleteHandler "
+              "(Header.Size " +
+                  std::to_string(NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1) +
+                  ") and the notify-close pended"});
   }
   return NDIS_STATUS_PENDING;
 }
 
 NDIS_STATUS Model::NdisCmNotifyCloseAddressFamily(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmNotifyCloseAddressFamily";
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmNotifyCloseAddressFamily;
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
+  Cause why;
   AfOpen* o = m.Resolve(m.afs, handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (o->state == AfOpen::State::kClosed || o->state == AfOpen::State::kFailed) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the AF is already closed");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kAlreadyClosed, "the AF is already closed"});
   }
   if (o->state == AfOpen::State::kOpening) {  // N7 / OQ-09
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "OQ-09: the open of this AF is still pending");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "OQ-09: the open of this AF is still pending"});
   }
   if (o->notify_pending) {  // OQ-09: a repeat
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "OQ-09: a notify-close is already in progress");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kClosing, "OQ-09: a notify-close is already in progress"});
   }
   o->notify_pending = true;
   o->notify_client_status.reset();
@@ -485,9 +551,12 @@ NDIS_STATUS Model::NdisCmNotifyCloseAddressFamily(NDIS_HANDLE handle) {
   o->in_notify_api = false;
   if (o->notify_client_status) {
     o->notify_client_status.reset();
-    m.Reject("NdisClNotifyCloseAddressFamilyComplete", NDIS_STATUS_FAILURE,
-             "AF-065: completion of a notify-close whose ProtocolClNotifyCloseAf did not return "
-             "PENDING (ignored)");
+    m.Reject(
+        Fn::NdisClNotifyCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+        Cause{Reason::kDidNotPend,
+              "AF-065: completion of a notify-close whose ProtocolClNotifyCloseAf did not return "
+              "PENDING (ignored)",
+              RuleId::kAF065});
   }
   if (s == NDIS_STATUS_SUCCESS) {
     if (o->state == AfOpen::State::kClosed) {  // N3: no CmNotifyCloseAfComplete (OQ-10)
@@ -503,7 +572,9 @@ NDIS_STATUS Model::NdisCmNotifyCloseAddressFamily(NDIS_HANDLE handle) {
     // AF-064: the client said it was done but did not close the AF.
     o->notify_pending = false;
     return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-064: ProtocolClNotifyCloseAf returned SUCCESS but the AF is still open");
+                  Cause{Reason::kLeftOpen,
+                        "AF-064: ProtocolClNotifyCloseAf returned SUCCESS but the AF is still open",
+                        RuleId::kAF064});
   }
   // N6 / AF-068: the client's error, returned as is (DERIVED mapping).
   o->notify_pending = false;
@@ -513,20 +584,25 @@ NDIS_STATUS Model::NdisCmNotifyCloseAddressFamily(NDIS_HANDLE handle) {
 
 VOID Model::NdisClNotifyCloseAddressFamilyComplete(NDIS_HANDLE handle, NDIS_STATUS status) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClNotifyCloseAddressFamilyComplete";
-  std::string why;
+  constexpr Fn fn = Fn::NdisClNotifyCloseAddressFamilyComplete;
+  Cause why;
   // AF-066 / OQ-08: a closed AF's tombstone still resolves here.
   AfOpen* o = m.Resolve(m.afs, handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (!o->notify_pending) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "AF-065: no notify-close is pending on this AF");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kNotPending, "AF-065: no notify-close is pending on this AF",
+                          RuleId::kAF065});
   }
   if (o->notify_client_status) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "AF-065: the notify-close was already completed (or did not pend)");
+    return m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kDidNotPend,
+              "AF-065: the notify-close was already completed (or did not pend)", RuleId::kAF065});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
   o->notify_client_status = status;
   if (o->in_notify_call) return;  // applied when ProtocolClNotifyCloseAf returns

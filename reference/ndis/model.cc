@@ -59,11 +59,20 @@ Model::Impl::~Impl() {
   for (auto& [p, n] : driver_memory) std::free(const_cast<void*>(p));
 }
 
-void Model::Impl::Reject(std::string_view fn, NDIS_STATUS status, std::string reason) {
+void Model::Impl::Reject(Callee fn, NDIS_STATUS status, Cause cause) {
   // The index of the latest event: for a rejection at the top of an NDIS
   // function, the call event of that function.
   const uint64_t n = Boundary::Get().event_count();
-  rejections.push_back(Rejection{n == 0 ? 0 : n - 1, std::string(fn), status, std::move(reason)});
+  Rejection r;
+  r.event_index = n == 0 ? 0 : n - 1;
+  r.fn = fn.fn;
+  r.unrecorded = fn.unrecorded;
+  r.status = status;
+  r.rule = cause.rule;
+  r.reason = cause.reason;
+  r.param = cause.param;
+  r.detail = std::move(cause.detail);
+  rejections.push_back(std::move(r));
 }
 
 bool Model::Impl::Allocate() {
@@ -76,23 +85,29 @@ bool Model::Impl::Allocate() {
   return true;
 }
 
-std::string Model::Impl::PassiveViolation() const {
-  if (!settings.enforce_passive_irql || irql == PASSIVE_LEVEL) return {};
-  return "called at IRQL " + std::to_string(irql) + "; this function requires PASSIVE_LEVEL";
+std::optional<Cause> Model::Impl::PassiveViolation() const {
+  if (!settings.enforce_passive_irql || irql == PASSIVE_LEVEL) return std::nullopt;
+  // DERIVED (Settings::enforce_passive_irql): no catalog rule of its own.
+  return Cause{Reason::kIrqlTooHigh,
+               "called at IRQL " + std::to_string(irql) + "; this function requires PASSIVE_LEVEL"};
 }
 
-std::string Model::Impl::BadHandle(std::string_view param, HandleKind expected, const void* value,
-                                   LookupError error) const {
+Cause Model::Impl::BadHandle(std::string_view param, HandleKind expected, const void* value,
+                             LookupError error) const {
   std::string s(param);
+  auto cause = [&](Reason r, std::string detail) {
+    return Cause{r, std::move(detail), std::nullopt, param};
+  };
   switch (error) {
-    case LookupError::kNone:
-      return s + " " + Hex(value) + " is live";
+    case LookupError::kNone:  // not a failure; callers never pass it
+      return cause(Reason::kWrongState, s + " " + Hex(value) + " is live");
     case LookupError::kNull:
-      return "NULL " + s;
+      return cause(Reason::kNullArgument, "NULL " + s);
     case LookupError::kStale:
-      return "stale " + s + " " + Hex(value) + " (its object was closed, deleted or withdrawn)";
+      return cause(Reason::kStaleHandle, "stale " + s + " " + Hex(value) +
+                                             " (its object was closed, deleted or withdrawn)");
     case LookupError::kUnknown:
-      return "unknown " + s + " " + Hex(value);
+      return cause(Reason::kUnknownHandle, "unknown " + s + " " + Hex(value));
     case LookupError::kWrongKind: {
       // Say which kind it is only if it really is a live handle of that kind.
       const uint64_t v = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(value));
@@ -107,12 +122,14 @@ std::string Model::Impl::BadHandle(std::string_view param, HandleKind expected, 
       if (vcs.Find(v)) live = HandleKindName(HandleKind::kVc);
       if (work_items.Find(v)) live = HandleKindName(HandleKind::kWorkItem);
       if (wrappers.Find(v)) live = HandleKindName(HandleKind::kWrapper);
-      if (live != nullptr)
-        return s + " " + Hex(value) + " is a " + live + ", not a " + HandleKindName(expected);
-      return "unknown " + s + " " + Hex(value);
+      if (live != nullptr) {
+        return cause(Reason::kWrongHandleKind, s + " " + Hex(value) + " is a " + live + ", not a " +
+                                                   HandleKindName(expected));
+      }
+      return cause(Reason::kUnknownHandle, "unknown " + s + " " + Hex(value));
     }
   }
-  return s;
+  return cause(Reason::kUnknownHandle, s);
 }
 
 // ---- Scheduler. ----
@@ -221,12 +238,14 @@ NDIS_STATUS Model::BindProtocol(ActorId protocol, AdapterId adapter) {
   Driver* p = impl_->ProtocolByActor(protocol);
   Adapter* a = impl_->AdapterById(adapter);
   if (p == nullptr || a == nullptr || a->state != Adapter::State::kRunning) {
-    return impl_->Fail("BindProtocol", NDIS_STATUS_ADAPTER_NOT_FOUND,
-                       "no registered protocol " + std::to_string(protocol) +
-                           " or no running adapter " + std::to_string(adapter));
+    return impl_->Fail(
+        Unrecorded::kBindProtocol, NDIS_STATUS_ADAPTER_NOT_FOUND,
+        Cause{Reason::kNotRegistered, "no registered protocol " + std::to_string(protocol) +
+                                          " or no running adapter " + std::to_string(adapter)});
   }
   if (impl_->BindingOf(p, a) != nullptr) {
-    return impl_->Fail("BindProtocol", NDIS_STATUS_FAILURE, "protocol already bound to adapter");
+    return impl_->Fail(Unrecorded::kBindProtocol, NDIS_STATUS_FAILURE,
+                       Cause{Reason::kWrongState, "protocol already bound to adapter"});
   }
   return impl_->Bind(p, a);
 }
@@ -288,7 +307,8 @@ const KIRQL* Model::CurrentIrqlCell() const { return &impl_->irql; }
 
 VOID Model::NdisAllocateSpinLock(PNDIS_SPIN_LOCK lock) {
   if (lock == nullptr)
-    return impl_->Reject("NdisAllocateSpinLock", NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");
+    return impl_->Reject(Fn::NdisAllocateSpinLock, NDIS_STATUS_INVALID_PARAMETER,
+                         NullArg("SpinLock"));
   // Re-initializing a held lock releases it (as overwriting the kernel
   // structure would).
   auto [it, inserted] = impl_->locks.try_emplace(lock);
@@ -299,32 +319,36 @@ VOID Model::NdisAllocateSpinLock(PNDIS_SPIN_LOCK lock) {
 VOID Model::NdisFreeSpinLock(PNDIS_SPIN_LOCK lock) {
   auto it = impl_->locks.find(lock);
   if (it == impl_->locks.end()) {
-    return impl_->Reject("NdisFreeSpinLock", NDIS_STATUS_INVALID_PARAMETER,
-                         "SpinLock " + Hex(lock) + " was never allocated");
+    return impl_->Reject(
+        Fn::NdisFreeSpinLock, NDIS_STATUS_INVALID_PARAMETER,
+        Cause{Reason::kNotAllocated, "SpinLock " + Hex(lock) + " was never allocated"});
   }
   if (it->second.held) {
-    return impl_->Reject("NdisFreeSpinLock", NDIS_STATUS_FAILURE,
-                         "SpinLock " + Hex(lock) + " freed while held");
+    return impl_->Reject(Fn::NdisFreeSpinLock, NDIS_STATUS_FAILURE,
+                         Cause{Reason::kLockHeld, "SpinLock " + Hex(lock) + " freed while held"});
   }
   impl_->locks.erase(it);
 }
 
 void Model::Impl::AcquireLock(PNDIS_SPIN_LOCK lock, bool dpr) {
   Impl& m = *this;
-  const char* fn = dpr ? "NdisDprAcquireSpinLock" : "NdisAcquireSpinLock";
-  if (lock == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL SpinLock");
+  const Fn fn = dpr ? Fn::NdisDprAcquireSpinLock : Fn::NdisAcquireSpinLock;
+  if (lock == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("SpinLock"));
   auto it = m.locks.find(lock);
   if (it == m.locks.end()) {
     m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER,
-             "SpinLock " + Hex(lock) + " was never allocated (treated as allocated)");
+             Cause{Reason::kNotAllocated,
+                   "SpinLock " + Hex(lock) + " was never allocated (treated as allocated)"});
     it = m.locks.emplace(lock, SpinLockState{}).first;
   }
   if (it->second.held) {
     // On a real machine this deadlocks; here it is refused.
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "SpinLock " + Hex(lock) + " already held");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kLockHeld, "SpinLock " + Hex(lock) + " already held"});
   }
   if (dpr && m.irql < DISPATCH_LEVEL) {
-    m.Reject(fn, NDIS_STATUS_FAILURE, "called below DISPATCH_LEVEL (IRQL not raised)");
+    m.Reject(fn, NDIS_STATUS_FAILURE,
+             Cause{Reason::kIrqlTooLow, "called below DISPATCH_LEVEL (IRQL not raised)"});
   }
   it->second.held = true;
   ++m.held_locks;
@@ -335,10 +359,11 @@ void Model::Impl::AcquireLock(PNDIS_SPIN_LOCK lock, bool dpr) {
 
 void Model::Impl::ReleaseLock(PNDIS_SPIN_LOCK lock, bool dpr) {
   Impl& m = *this;
-  const char* fn = dpr ? "NdisDprReleaseSpinLock" : "NdisReleaseSpinLock";
+  const Fn fn = dpr ? Fn::NdisDprReleaseSpinLock : Fn::NdisReleaseSpinLock;
   auto it = m.locks.find(lock);
   if (lock == nullptr || it == m.locks.end() || !it->second.held) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "SpinLock " + Hex(lock) + " is not held");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kLockNotHeld, "SpinLock " + Hex(lock) + " is not held"});
   }
   it->second.held = false;
   --m.held_locks;
@@ -359,7 +384,8 @@ constexpr size_t kMaxWaitSteps = 1'000'000;
 
 VOID Model::NdisInitializeEvent(PNDIS_EVENT e) {
   if (e == nullptr)
-    return impl_->Reject("NdisInitializeEvent", NDIS_STATUS_INVALID_PARAMETER, "NULL Event");
+    return impl_->Reject(Unrecorded::kNdisInitializeEvent, NDIS_STATUS_INVALID_PARAMETER,
+                         NullArg("Event"));
   e->Event[0] = 0;
   e->Event[1] = kEventMarker;
   e->Event[2] = 0;
@@ -367,41 +393,47 @@ VOID Model::NdisInitializeEvent(PNDIS_EVENT e) {
 
 VOID Model::NdisSetEvent(PNDIS_EVENT e) {
   if (e == nullptr || e->Event[1] != kEventMarker) {
-    return impl_->Reject(
-        "NdisSetEvent", NDIS_STATUS_INVALID_PARAMETER,
-        e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+    return impl_->Reject(Unrecorded::kNdisSetEvent, NDIS_STATUS_INVALID_PARAMETER,
+                         e == nullptr ? NullArg("Event")
+                                      : Cause{Reason::kNotAllocated,
+                                              "Event not initialized with NdisInitializeEvent"});
   }
   e->Event[0] = 1;
 }
 
 VOID Model::NdisResetEvent(PNDIS_EVENT e) {
   if (e == nullptr || e->Event[1] != kEventMarker) {
-    return impl_->Reject(
-        "NdisResetEvent", NDIS_STATUS_INVALID_PARAMETER,
-        e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+    return impl_->Reject(Unrecorded::kNdisResetEvent, NDIS_STATUS_INVALID_PARAMETER,
+                         e == nullptr ? NullArg("Event")
+                                      : Cause{Reason::kNotAllocated,
+                                              "Event not initialized with NdisInitializeEvent"});
   }
   e->Event[0] = 0;
 }
 
 BOOLEAN Model::NdisWaitEvent(PNDIS_EVENT e, UINT ms_to_wait) {
   if (e == nullptr || e->Event[1] != kEventMarker) {
-    impl_->Reject("NdisWaitEvent", NDIS_STATUS_INVALID_PARAMETER,
-                  e == nullptr ? "NULL Event" : "Event not initialized with NdisInitializeEvent");
+    impl_->Reject(Unrecorded::kNdisWaitEvent, NDIS_STATUS_INVALID_PARAMETER,
+                  e == nullptr ? NullArg("Event")
+                               : Cause{Reason::kNotAllocated,
+                                       "Event not initialized with NdisInitializeEvent"});
     return FALSE;
   }
   if (impl_->irql != PASSIVE_LEVEL) {
-    impl_->Reject("NdisWaitEvent", NDIS_STATUS_FAILURE, "wait above PASSIVE_LEVEL");
+    impl_->Reject(Unrecorded::kNdisWaitEvent, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kIrqlTooHigh, "wait above PASSIVE_LEVEL"});
     return FALSE;
   }
   // While this driver "blocks", the rest of the system runs: the scheduler
   // (the run's Chooser) picks ready work until something signals the event.
   for (size_t steps = 0; e->Event[0] == 0; ++steps) {
     if (steps == kMaxWaitSteps || !impl_->RunOne()) {
-      impl_->Reject(
-          "NdisWaitEvent", NDIS_STATUS_FAILURE,
-          ms_to_wait == 0
-              ? "infinite wait with no ready work that could signal the event (a hang on Windows)"
-              : "timed out: no ready work signalled the event");
+      impl_->Reject(Unrecorded::kNdisWaitEvent, NDIS_STATUS_FAILURE,
+                    ms_to_wait == 0 ? Cause{Reason::kWaitWouldHang,
+                                            "infinite wait with no ready work that could signal "
+                                            "the event (a hang on Windows)"}
+                                    : Cause{Reason::kWaitTimedOut,
+                                            "timed out: no ready work signalled the event"});
       return FALSE;
     }
   }
@@ -420,7 +452,8 @@ PVOID Model::NdisAllocateMemoryWithTagPriority(NDIS_HANDLE, UINT length, ULONG, 
     return nullptr;  // injected failure: NULL, as the pool does when exhausted
   }
   if (length == 0) {
-    m.Reject("NdisAllocateMemoryWithTagPriority", NDIS_STATUS_INVALID_PARAMETER, "Length 0");
+    m.Reject(Unrecorded::kNdisAllocateMemoryWithTagPriority, NDIS_STATUS_INVALID_PARAMETER,
+             Cause{Reason::kBadArgument, "Length 0"});
     return nullptr;
   }
   void* p = std::calloc(1, length);
@@ -435,8 +468,9 @@ VOID Model::NdisFreeMemoryWithTagPriority(NDIS_HANDLE, PVOID address, ULONG) {
   auto it = m.driver_memory.find(address);
   if (it == m.driver_memory.end()) {
     return m.Reject(
-        "NdisFreeMemoryWithTagPriority", NDIS_STATUS_INVALID_PARAMETER,
-        "VirtualAddress " + Hex(address) + " was not allocated by NDIS (or freed twice)");
+        Unrecorded::kNdisFreeMemoryWithTagPriority, NDIS_STATUS_INVALID_PARAMETER,
+        Cause{Reason::kNotAllocated,
+              "VirtualAddress " + Hex(address) + " was not allocated by NDIS (or freed twice)"});
   }
   m.driver_bytes_live -= it->second;
   m.driver_memory.erase(it);
@@ -453,13 +487,15 @@ NDIS_HANDLE Model::NdisAllocateIoWorkItem(NDIS_HANDLE object) {
   if (Adapter* a = m.adapters.Find(v)) owner = a->miniport;
   if (Binding* b = m.bindings.Find(v)) owner = b->protocol;
   if (owner == nullptr) {
-    m.Reject("NdisAllocateIoWorkItem", NDIS_STATUS_INVALID_PARAMETER,
-             "NdisObjectHandle " + Hex(object) +
-                 " is not a live driver, miniport adapter or binding handle");
+    m.Reject(Fn::NdisAllocateIoWorkItem, NDIS_STATUS_INVALID_PARAMETER,
+             Cause{Reason::kUnknownHandle,
+                   "NdisObjectHandle " + Hex(object) +
+                       " is not a live driver, miniport adapter or binding handle"});
     return nullptr;
   }
   if (!m.Allocate()) {
-    m.Reject("NdisAllocateIoWorkItem", NDIS_STATUS_RESOURCES, "injected allocation failure");
+    m.Reject(Fn::NdisAllocateIoWorkItem, NDIS_STATUS_RESOURCES,
+             Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
     return nullptr;
   }
   m.all_work_items.push_back(std::make_unique<WorkItem>());
@@ -471,15 +507,16 @@ NDIS_HANDLE Model::NdisAllocateIoWorkItem(NDIS_HANDLE object) {
 
 VOID Model::NdisQueueIoWorkItem(NDIS_HANDLE item, NDIS_IO_WORKITEM_ROUTINE routine, PVOID context) {
   Impl& m = *impl_;
-  std::string why;
+  Cause why;
   WorkItem* w = m.Resolve(m.work_items, item, "NdisIoWorkItemHandle", &why);
-  if (w == nullptr) return m.Reject("NdisQueueIoWorkItem", NDIS_STATUS_INVALID_PARAMETER, why);
+  if (w == nullptr) return m.Reject(Fn::NdisQueueIoWorkItem, NDIS_STATUS_INVALID_PARAMETER, why);
   if (routine == nullptr) {
-    return m.Reject("NdisQueueIoWorkItem", NDIS_STATUS_INVALID_PARAMETER, "NULL Routine");
+    return m.Reject(Fn::NdisQueueIoWorkItem, NDIS_STATUS_INVALID_PARAMETER, NullArg("Routine"));
   }
   if (w->queued) {
-    return m.Reject("NdisQueueIoWorkItem", NDIS_STATUS_FAILURE,
-                    "work item " + Hex(item) + " is already queued (not queued twice)");
+    return m.Reject(Fn::NdisQueueIoWorkItem, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kAlreadyQueued,
+                          "work item " + Hex(item) + " is already queued (not queued twice)"});
   }
   w->queued = true;
   w->routine = routine;
@@ -500,14 +537,15 @@ VOID Model::NdisQueueIoWorkItem(NDIS_HANDLE item, NDIS_IO_WORKITEM_ROUTINE routi
 
 VOID Model::NdisFreeIoWorkItem(NDIS_HANDLE item) {
   Impl& m = *impl_;
-  std::string why;
+  Cause why;
   WorkItem* w = m.Resolve(m.work_items, item, "NdisIoWorkItemHandle", &why);
-  if (w == nullptr) return m.Reject("NdisFreeIoWorkItem", NDIS_STATUS_INVALID_PARAMETER, why);
+  if (w == nullptr) return m.Reject(Fn::NdisFreeIoWorkItem, NDIS_STATUS_INVALID_PARAMETER, why);
   if (w->queued) {
     // Freeing a queued item would free what the system thread is about to
     // run: refused, the item stays queued and still runs.
-    return m.Reject("NdisFreeIoWorkItem", NDIS_STATUS_FAILURE,
-                    "work item " + Hex(item) + " is queued; free refused");
+    return m.Reject(
+        Fn::NdisFreeIoWorkItem, NDIS_STATUS_FAILURE,
+        Cause{Reason::kAlreadyQueued, "work item " + Hex(item) + " is queued; free refused"});
   }
   m.work_items.Release(w->handle);
 }

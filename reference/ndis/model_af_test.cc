@@ -9,6 +9,7 @@
 namespace ndisconf::ndis {
 namespace {
 
+using spec::RuleId;
 using testing::Af;
 using testing::AfRec;
 using testing::H;
@@ -75,7 +76,9 @@ TEST(AfRegister, SecondCmRegisteringSameAfOnAdapterGetsFailure) {
   EXPECT_EQ(st.model.BindProtocol(cm2.actor, st.adapter), NDIS_STATUS_SUCCESS);
   EXPECT_EQ(cm2.register_af_status, std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
   ASSERT_EQ(st.model.rejections().size(), 1u);
-  EXPECT_NE(st.model.rejections()[0].reason.find("AF-004"), std::string::npos);
+  EXPECT_EQ(st.model.rejections()[0].outcome(),
+            Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
+                    Reason::kAlreadyRegistered, RuleId::kAF004));
 }
 
 TEST(AfRegister, SameCmRegisteringSameAfTwiceOnBindingGetsFailure) {
@@ -323,7 +326,9 @@ TEST(OpenAf, CompleteWithPendingStatusIsRejectedAndOpenStaysPending) {
   ScopedActor as(st.cm.actor);
   NdisCmOpenAddressFamilyComplete(NDIS_STATUS_PENDING, st.CmAf().af, nullptr);
   ASSERT_EQ(st.model.rejections().size(), 1u);
-  EXPECT_EQ(st.model.rejections()[0].function, "NdisCmOpenAddressFamilyComplete");
+  EXPECT_EQ(st.model.rejections()[0].outcome(),
+            Outcome(Fn::NdisCmOpenAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                    Reason::kPendingStatus, RuleId::kAF034));
   NdisCmOpenAddressFamilyComplete(NDIS_STATUS_SUCCESS, st.CmAf().af, nullptr);
   NdisCmOpenAddressFamilyComplete(NDIS_STATUS_SUCCESS, st.CmAf().af, nullptr);  // twice
   EXPECT_EQ(st.model.rejections().size(), 2u);
@@ -451,7 +456,9 @@ TEST(CloseAf, CompleteWithNonSuccessIsRejectedAndAfStaysOpen) {
     NdisCmCloseAddressFamilyComplete(NDIS_STATUS_FAILURE, st.CmAf().af);
   }
   ASSERT_EQ(st.model.rejections().size(), 1u);
-  EXPECT_NE(st.model.rejections()[0].reason.find("AF-053"), std::string::npos);
+  EXPECT_EQ(st.model.rejections()[0].outcome(),
+            Outcome(Fn::NdisCmCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                    Reason::kBadResultStatus, RuleId::kAF053));
   EXPECT_EQ(st.cl.close_af_complete, std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
   st.cm.cm.close_af = NDIS_STATUS_SUCCESS;
   EXPECT_EQ(st.cl.CloseAf(st.ClientAf()), NDIS_STATUS_SUCCESS);
@@ -492,7 +499,9 @@ TEST(NotifyClose, PendedThenCompleteOnClosedAfDeliversCmCompleteOnce) {
   ScopedActor as(st.cl.actor);
   NdisClNotifyCloseAddressFamilyComplete(st.ClientAf().af, NDIS_STATUS_SUCCESS);
   ASSERT_EQ(st.model.rejections().size(), 1u);
-  EXPECT_NE(st.model.rejections()[0].reason.find("stale"), std::string::npos);
+  EXPECT_EQ(st.model.rejections()[0].outcome(),
+            Outcome(Fn::NdisClNotifyCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
+                    Reason::kStaleHandle, std::nullopt, "NdisAfHandle"));
 }
 
 TEST(NotifyClose, CmClosePendingNotifyReturnsPendingAndCompletesAfterClose) {

@@ -10,6 +10,7 @@
 namespace ndisconf::ndis {
 namespace {
 
+using spec::RuleId;
 using testing::Af;
 using testing::Stack;
 using testing::StubMiniport;
@@ -23,7 +24,9 @@ TEST(BadCharacteristics, ProtocolHeaderWithWrongTypeIsBadCharacteristics) {
   p.chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
   p.Load();
   EXPECT_EQ(p.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_EQ(Last(model).function, "NdisRegisterProtocolDriver");
+  EXPECT_EQ(Last(model).outcome(),
+            Outcome(Fn::NdisRegisterProtocolDriver, NDIS_STATUS_BAD_CHARACTERISTICS,
+                    Reason::kBadCharacteristics));
   EXPECT_EQ(p.protocol_handle, nullptr);
 }
 
@@ -50,8 +53,9 @@ TEST(BadCharacteristics, ClientHandlerNullMemberFailsRegistration) {
   p.client_handlers.ClIncomingDropPartyHandler = nullptr;
   p.Load();
   EXPECT_EQ(p.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_EQ(Last(model).function, "NdisSetOptionalHandlers");
-  EXPECT_NE(Last(model).reason.find("AF-130"), std::string::npos);
+  EXPECT_EQ(Last(model).outcome(),
+            Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                    Reason::kMissingHandler, RuleId::kAF130, "ClIncomingDropPartyHandler"));
 }
 
 TEST(BadCharacteristics, ClientHandlerShortSizeFailsRegistration) {
@@ -61,7 +65,9 @@ TEST(BadCharacteristics, ClientHandlerShortSizeFailsRegistration) {
   p.client_handlers.Header.Size = 84;  // the x86 size
   p.Load();
   EXPECT_EQ(p.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_NE(Last(model).reason.find("AF-136"), std::string::npos);
+  EXPECT_EQ(Last(model).outcome(),
+            Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                    Reason::kBadCharacteristics, RuleId::kAF136));
 }
 
 TEST(BadCharacteristics, CmHandlerNullMemberFailsRegistration) {
@@ -71,7 +77,9 @@ TEST(BadCharacteristics, CmHandlerNullMemberFailsRegistration) {
   p.cm_handlers.CmModifyCallQoSHandler = nullptr;
   p.Load();
   EXPECT_EQ(p.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_NE(Last(model).reason.find("AF-131"), std::string::npos);
+  EXPECT_EQ(Last(model).outcome(),
+            Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                    Reason::kMissingHandler, RuleId::kAF131, "CmModifyCallQoSHandler"));
 }
 
 TEST(BadCharacteristics, CmHandlerSizeMacroIsAcceptedShorterIsNot) {
@@ -94,7 +102,9 @@ TEST(BadCharacteristics, CoCharacteristicsWithoutAfRegisterNotifyFails) {
   p.co_chars.CoAfRegisterNotifyHandler = nullptr;
   p.Load();
   EXPECT_EQ(p.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_NE(Last(model).reason.find("AF-023"), std::string::npos);
+  EXPECT_EQ(Last(model).outcome(),
+            Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                    Reason::kMissingHandler, RuleId::kAF023));
 }
 
 TEST(BadCharacteristics, ClientHandlersWithoutCoCharacteristicsFail) {
@@ -108,7 +118,9 @@ TEST(BadCharacteristics, ClientHandlersWithoutCoCharacteristicsFail) {
   };
   p.Load();
   EXPECT_EQ(p.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_NE(Last(model).reason.find("AF-137"), std::string::npos);
+  EXPECT_EQ(Last(model).outcome(),
+            Outcome(Fn::NdisRegisterProtocolDriver, NDIS_STATUS_BAD_CHARACTERISTICS,
+                    Reason::kInconsistentCharacteristics, RuleId::kAF137));
 }
 
 TEST(BadCharacteristics, McmCmOidRequestEqualToMiniportOidRequestFails) {
@@ -119,7 +131,9 @@ TEST(BadCharacteristics, McmCmOidRequestEqualToMiniportOidRequestFails) {
       reinterpret_cast<MINIPORT_CO_OID_REQUEST>(m.cm_handlers.CmOidRequestHandler);
   m.Load();
   EXPECT_EQ(m.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_NE(Last(model).reason.find("AF-134"), std::string::npos);
+  EXPECT_EQ(Last(model).outcome(),
+            Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
+                    Reason::kSharedHandler, RuleId::kAF134));
 }
 
 TEST(BadCharacteristics, SetOptionalHandlersOutsideSetOptionsFails) {
@@ -183,8 +197,9 @@ TEST(BadHandles, GarbageHandlesGetFailureAndAreRecorded) {
   NdisCompleteUnbindAdapterEx(junk);
   EXPECT_EQ(st.model.rejections().size() - before, 27u);
   for (size_t i = before; i < st.model.rejections().size(); ++i) {
-    EXPECT_NE(st.model.rejections()[i].reason.find("0xdeadbeef"), std::string::npos)
-        << st.model.rejections()[i].reason;
+    EXPECT_EQ(st.model.rejections()[i].reason, Reason::kUnknownHandle)
+        << st.model.rejections()[i].ToString();
+    EXPECT_FALSE(st.model.rejections()[i].param.empty()) << st.model.rejections()[i].ToString();
   }
 }
 
@@ -194,9 +209,9 @@ TEST(BadHandles, WrongKindHandleIsNamedInTheRejection) {
   st.Start();
   ScopedActor as(st.cl.actor);
   EXPECT_EQ(NdisClCloseAddressFamily(st.cl.binds[0].binding), NDIS_STATUS_FAILURE);
-  EXPECT_NE(Last(st.model).reason.find("is a NdisBindingHandle, not a NdisAfHandle"),
-            std::string::npos)
-      << Last(st.model).reason;
+  EXPECT_EQ(Last(st.model).outcome(),
+            Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE, Reason::kWrongHandleKind,
+                    std::nullopt, "NdisAfHandle"));
 }
 
 TEST(BadHandles, NullOutPointersAreInvalidParameter) {
@@ -234,7 +249,9 @@ TEST(BadHandles, CreateVcOnClosedAfIsFailure) {
   ASSERT_EQ(st.cl.CloseAf(st.ClientAf()), NDIS_STATUS_SUCCESS);
   NDIS_HANDLE vc = nullptr;
   EXPECT_EQ(st.cl.CreateVc(st.cl.binds[0], af, &vc), NDIS_STATUS_FAILURE);
-  EXPECT_NE(Last(st.model).reason.find("AF-102"), std::string::npos);
+  EXPECT_EQ(Last(st.model).outcome(),
+            Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, Reason::kStaleHandle, RuleId::kAF102,
+                    "NdisAfHandle"));
 }
 
 TEST(BadHandles, CreateVcAllocationFailureIsResources) {
@@ -265,7 +282,8 @@ TEST(Irql, PassiveOnlyFunctionAtDispatchFails) {
   EXPECT_EQ(NdisClOpenAddressFamilyEx(st.cl.binds[0].binding, &af, nullptr, &out),
             NDIS_STATUS_FAILURE);
   NdisReleaseSpinLock(&lock);
-  EXPECT_NE(Last(st.model).reason.find("PASSIVE_LEVEL"), std::string::npos);
+  EXPECT_EQ(Last(st.model).outcome(),
+            Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_FAILURE, Reason::kIrqlTooHigh));
 }
 
 TEST(Run, CallsAfterModelDestroyedGetAdapterNotReady) {
@@ -298,11 +316,12 @@ TEST(ModelEvents, WaitWithNothingToRunReturnsFalseAndRecordsHang) {
   NdisInitializeEvent(&e);
   EXPECT_EQ(NdisWaitEvent(&e, 0), FALSE);
   ASSERT_EQ(model.rejections().size(), 1u);
-  EXPECT_EQ(model.rejections()[0].function, "NdisWaitEvent");
-  EXPECT_NE(model.rejections()[0].reason.find("infinite wait"), std::string::npos);
+  EXPECT_EQ(model.rejections()[0].outcome(),
+            Outcome(Unrecorded::kNdisWaitEvent, NDIS_STATUS_FAILURE, Reason::kWaitWouldHang));
   NdisResetEvent(&e);
   EXPECT_EQ(NdisWaitEvent(&e, 10), FALSE);
-  EXPECT_NE(model.rejections().back().reason.find("timed out"), std::string::npos);
+  EXPECT_EQ(model.rejections().back().outcome(),
+            Outcome(Unrecorded::kNdisWaitEvent, NDIS_STATUS_FAILURE, Reason::kWaitTimedOut));
 }
 
 TEST(ModelEvents, UninitializedOrNullEventIsRejectedNotRead) {
@@ -311,9 +330,12 @@ TEST(ModelEvents, UninitializedOrNullEventIsRejectedNotRead) {
   EXPECT_EQ(NdisWaitEvent(&e, 0), FALSE);
   NdisSetEvent(nullptr);
   ASSERT_EQ(model.rejections().size(), 2u);
-  EXPECT_EQ(model.rejections()[0].status, NDIS_STATUS_INVALID_PARAMETER);
-  EXPECT_NE(model.rejections()[0].reason.find("not initialized"), std::string::npos);
-  EXPECT_EQ(model.rejections()[1].reason, "NULL Event");
+  EXPECT_EQ(
+      model.rejections()[0].outcome(),
+      Outcome(Unrecorded::kNdisWaitEvent, NDIS_STATUS_INVALID_PARAMETER, Reason::kNotAllocated));
+  EXPECT_EQ(model.rejections()[1].outcome(),
+            Outcome(Unrecorded::kNdisSetEvent, NDIS_STATUS_INVALID_PARAMETER, Reason::kNullArgument,
+                    std::nullopt, "Event"));
 }
 
 }  // namespace

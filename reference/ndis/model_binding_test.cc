@@ -13,12 +13,8 @@ using testing::H;
 using testing::Stack;
 using testing::StubProtocol;
 
-bool HasRejection(const Model& m, const std::string& text) {
-  for (const Rejection& r : m.rejections()) {
-    if (r.reason.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
+using spec::RuleId;
+using testing::Rejected;
 
 TEST(Bind, BindParametersCarryMediaTypeAndOpenSelectsIt) {
   Stack st;
@@ -49,7 +45,8 @@ TEST(Bind, BindFailingWithBindingOpenIsClosedByNdis) {
   st.Start();
   EXPECT_FALSE(st.model.IsBound(st.cm.actor, st.adapter));
   EXPECT_TRUE(st.cl.notified.empty());  // R9: the registration went with the binding
-  EXPECT_TRUE(HasRejection(st.model, "bind failed"));
+  EXPECT_TRUE(Rejected(
+      st.model, Outcome(Fn::ProtocolBindAdapterEx, NDIS_STATUS_RESOURCES, Reason::kLeftOpen)));
 }
 
 TEST(Unbind, ClientUnbindClosesAfsThenBindingAndHandleIsStale) {
@@ -72,7 +69,8 @@ TEST(Unbind, ClientClosingBindingWithAfOpenRecordsAf120) {
   st.cl.close_afs_on_unbind = false;
   st.Start();
   EXPECT_TRUE(st.model.UnbindProtocol(st.cl.actor, st.adapter));
-  EXPECT_TRUE(HasRejection(st.model, "AF-120"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisCloseAdapterEx, NDIS_STATUS_SUCCESS,
+                                         Reason::kLeftOpen, RuleId::kAF120)));
   EXPECT_EQ(st.cl.CloseAf(st.ClientAf()), NDIS_STATUS_SUCCESS);
 }
 
@@ -93,7 +91,8 @@ TEST(Unbind, CmClosingBindingWithAfsOpenRecordsAf061) {
   st.cm.cm.notify_close_on_unbind = false;
   st.Start();
   EXPECT_TRUE(st.model.UnbindProtocol(st.cm.actor, st.adapter));
-  EXPECT_TRUE(HasRejection(st.model, "AF-061"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisCloseAdapterEx, NDIS_STATUS_SUCCESS,
+                                         Reason::kLeftOpen, RuleId::kAF061)));
 }
 
 TEST(Unbind, UnbindRebindGivesOneNewNotificationPerClient) {
@@ -172,7 +171,8 @@ TEST(Halt, McmHaltReturningWithAfOpenRecordsAf062) {
   st.mp.cm.notify_close_on_unbind = false;
   st.Start();
   EXPECT_TRUE(st.model.HaltAdapter(st.adapter));
-  EXPECT_TRUE(HasRejection(st.model, "AF-062"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::MiniportHaltEx, NDIS_STATUS_SUCCESS, Reason::kLeftOpen,
+                                         RuleId::kAF062)));
 }
 
 TEST(Adapter, InitializeWithoutAttributesFails) {

@@ -29,8 +29,43 @@
 #include "ndisconf/boundary/boundary.h"
 #include "ndisconf/ndis/handles.h"
 #include "ndisconf/ndis/model.h"
+#include "ndisconf/ndis/rejection.h"
+#include "ndisconf/spec/rule_id.h"
 
 namespace ndisconf::ndis {
+
+using spec::RuleId;
+
+// A function the model can refuse: a boundary crossing or an Unrecorded one.
+struct Callee {
+  Callee(Fn f) : fn(f) {}                  // NOLINT: implicit by design
+  Callee(Unrecorded u) : unrecorded(u) {}  // NOLINT: implicit by design
+  Fn fn = Fn::kCount;
+  Unrecorded unrecorded = Unrecorded::kNone;
+};
+
+// Why a call is refused: a Rejection without its function, status and index.
+struct Cause {
+  Cause() = default;
+  Cause(Reason r, std::string d, std::optional<RuleId> cited = std::nullopt,
+        std::string_view p = {})
+      : reason(r), detail(std::move(d)), rule(cited), param(p) {}
+
+  Reason reason = Reason::kWrongState;
+  std::string detail;          // human-readable, for logs only
+  std::optional<RuleId> rule;  // the catalog rule enforced, if one
+  std::string_view param;      // the offending parameter or member (static text)
+  // This cause, citing `r` (e.g. a bad handle that breaks AF-001).
+  Cause Cite(RuleId r) const {
+    Cause c = *this;
+    c.rule = r;
+    return c;
+  }
+};
+// A required pointer argument `param` (static text) is NULL.
+inline Cause NullArg(std::string_view param) {
+  return Cause{Reason::kNullArgument, "NULL " + std::string(param), std::nullopt, param};
+}
 
 struct Adapter;
 struct Binding;
@@ -296,21 +331,22 @@ struct Model::Impl {
   ~Impl();
 
   // ---- Shared helpers (model.cc). ----
-  void Reject(std::string_view fn, NDIS_STATUS status, std::string reason);
-  [[nodiscard]] NDIS_STATUS Fail(std::string_view fn, NDIS_STATUS status, std::string reason) {
-    Reject(fn, status, std::move(reason));
+  // Records a Rejection of `fn`, which returned (or would have) `status`.
+  void Reject(Callee fn, NDIS_STATUS status, Cause cause);
+  [[nodiscard]] NDIS_STATUS Fail(Callee fn, NDIS_STATUS status, Cause cause) {
+    Reject(fn, status, std::move(cause));
     return status;
   }
   // Counts one allocation of NDIS tracking state; false = injected failure.
   [[nodiscard]] bool Allocate();
-  // Returns a non-empty reason if the IRQL forbids a PASSIVE-only function.
-  [[nodiscard]] std::string PassiveViolation() const;
-  // Describes why a handle failed lookup, for a Rejection reason.
-  std::string BadHandle(std::string_view param, HandleKind expected, const void* value,
-                        LookupError error) const;
+  // A cause if the IRQL forbids a PASSIVE-only function; nullopt if not.
+  [[nodiscard]] std::optional<Cause> PassiveViolation() const;
+  // Why a handle failed lookup, for a Rejection.
+  Cause BadHandle(std::string_view param, HandleKind expected, const void* value,
+                  LookupError error) const;
   template <HandleKind K, typename T>
   T* Resolve(const HandleTable<K, T>& table, const void* value, std::string_view param,
-             std::string* why) const {
+             Cause* why) const {
     auto r = table.Lookup(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(value)));
     if (r.object == nullptr) *why = BadHandle(param, K, value, r.error);
     return r.object;
@@ -335,7 +371,7 @@ struct Model::Impl {
 
   // ---- Registration and binding (registration.cc). ----
   [[nodiscard]] NDIS_STATUS CallSetOptions(Driver* d);
-  [[nodiscard]] NDIS_STATUS CheckCoConsistency(const Driver* d, std::string* why) const;
+  [[nodiscard]] NDIS_STATUS CheckCoConsistency(const Driver* d, Cause* why) const;
   AdapterId AddAdapter(ActorId miniport, std::string name, NDIS_MEDIUM medium,
                        NDIS_STATUS* init_status);
   NDIS_STATUS Bind(Driver* protocol, Adapter* adapter);
@@ -344,7 +380,7 @@ struct Model::Impl {
   void FinishUnbind(UnbindCtx* u);
   bool Halt(Adapter* a);
   // Closes a binding: handle invalid, CM registrations withdrawn (AF-123, R9).
-  void CloseBinding(Binding* b, std::string_view fn);
+  void CloseBinding(Binding* b, Fn fn);
   // Announces registrations owned by a binding / adapter and notifies
   // clients (AF-020, AF-021).
   void OnBindingBound(Binding* b);
@@ -353,18 +389,18 @@ struct Model::Impl {
 
   // ---- NDIS 5.1 legacy WAN path (ndis5.cc). ----
   // OQ-19: true (after recording a Rejection) if the profile refuses `fn`.
-  [[nodiscard]] bool RefusedByProfile(std::string_view fn, NDIS_STATUS status);
+  [[nodiscard]] bool RefusedByProfile(Fn fn, NDIS_STATUS status);
   void InitializeAdapter5(Adapter* a, NDIS_STATUS* init_status);
   NDIS_STATUS Bind5(Driver* protocol, Adapter* adapter);
   void StartUnbind5(Binding* b, UnbindCtx* u);
   void Halt5(Adapter* a);
   // Resolves an NDIS 5 miniport adapter handle for `fn`; NULL (Rejection
   // recorded) if it is unknown, stale, NDIS 6 (OQ-19) or not usable.
-  Adapter* Adapter5(std::string_view fn, NDIS_HANDLE handle, NDIS_STATUS status);
-  // WAN-002/003/004: empty if the calling context may indicate to `a`.
-  std::string IndicationContextViolation(const Adapter* a) const;
+  Adapter* Adapter5(Fn fn, NDIS_HANDLE handle, NDIS_STATUS status);
+  // WAN-002/003/004: nullopt if the calling context may indicate to `a`.
+  std::optional<Cause> IndicationContextViolation(const Adapter* a) const;
   NDIS_STATUS CallMiniportRequest(Adapter* a, const Request5& r);
-  void CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, std::string_view fn);
+  void CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, Fn fn);
   void DeliverRequestComplete(const Request5& r, NDIS_STATUS status);
   void PumpRequests(Adapter* a);
   // Runs `fn` at DISPATCH_LEVEL at least (NDIS 5 miniport handlers).
@@ -420,9 +456,9 @@ struct Model::Impl {
   // before that callback has returned PENDING (then the completion is held
   // until the return). One VcOp describes each such operation.
   struct VcOp {
-    std::string_view complete_fn;   // the completion entry point
-    std::string_view not_pending;   // Rejection reason: no such operation is pending
-    std::string_view did_not_pend;  // Rejection reason: completed although it did not pend
+    Fn complete_fn;                 // the completion entry point
+    std::string_view not_pending;   // Rejection detail: no such operation is pending
+    std::string_view did_not_pend;  // Rejection detail: completed although it did not pend
     bool Vc::*in_op;                // inside the driver's callback
     std::optional<std::pair<NDIS_STATUS, PCO_CALL_PARAMETERS>> Vc::*early;  // held completion
     bool (*pending)(const Vc&);  // the VC state in which a completion is expected
@@ -439,7 +475,7 @@ struct Model::Impl {
   // The operations (defined in vc.cc).
   static const VcOp kMakeCall, kCloseCall, kActivate, kDeactivate, kIncomingCall;
   [[nodiscard]] NDIS_STATUS CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool with_miniport,
-                                           std::string_view fn);
+                                           Fn fn);
 
   // ---- State. ----
   Settings settings;

@@ -22,16 +22,20 @@ using testing::Recorder;
 using testing::StubMiniport5;
 using testing::StubProtocol5;
 
-bool HasRejection(const Model& m, const std::string& text) {
+using spec::RuleId;
+using testing::Rejected;
+
+// True if some rejection cites `rule`.
+bool Cites(const Model& m, RuleId rule) {
   for (const Rejection& r : m.rejections()) {
-    if (r.reason.find(text) != std::string::npos) return true;
+    if (r.rule == rule) return true;
   }
   return false;
 }
 
-const Rejection* FindRejection(const Model& m, const std::string& fn) {
+const Rejection* FindRejection(const Model& m, Fn fn) {
   for (const Rejection& r : m.rejections()) {
-    if (r.function == fn) return &r;
+    if (r.fn == fn) return &r;
   }
   return nullptr;
 }
@@ -120,7 +124,8 @@ TEST(WanRegistration, ShortCharacteristicsLengthIsBadCharacteristics) {
   mp.length = sizeof(NDIS_MINIPORT_CHARACTERISTICS) - 8;  // 5.1 without AdapterShutdownHandler
   mp.Load();
   EXPECT_EQ(mp.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_TRUE(HasRejection(model, "CharacteristicsLength"));
+  EXPECT_TRUE(Rejected(model, Outcome(Fn::NdisMRegisterMiniport, NDIS_STATUS_BAD_CHARACTERISTICS,
+                                      Reason::kBadCharacteristics)));
 }
 
 TEST(WanRegistration, WanMiniportWithoutWanSendHandlerIsBadCharacteristics) {
@@ -130,7 +135,8 @@ TEST(WanRegistration, WanMiniportWithoutWanSendHandlerIsBadCharacteristics) {
   mp.chars.WanSendHandler = nullptr;
   mp.Load();
   EXPECT_EQ(mp.register_status, NDIS_STATUS_BAD_CHARACTERISTICS);
-  EXPECT_TRUE(HasRejection(model, "WAN-095"));
+  EXPECT_TRUE(Rejected(model, Outcome(Fn::NdisMRegisterMiniport, NDIS_STATUS_BAD_CHARACTERISTICS,
+                                      Reason::kMissingHandler, RuleId::kWAN095)));
 }
 
 TEST(WanRegistration, MissingRequiredHandlerOrUnknownReservedBitIsBadCharacteristics) {
@@ -167,7 +173,8 @@ TEST(WanRegistration, RegisterMiniportWithUnknownWrapperFailsAndTwiceFails) {
   EXPECT_EQ(NdisMRegisterMiniport(reinterpret_cast<NDIS_HANDLE>(0x1234), &mp.chars, mp.length),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(NdisMRegisterMiniport(nullptr, &mp.chars, mp.length), NDIS_STATUS_FAILURE);
-  EXPECT_TRUE(HasRejection(model, "NULL NdisWrapperHandle"));
+  EXPECT_TRUE(Rejected(model, Outcome(Fn::NdisMRegisterMiniport, NDIS_STATUS_FAILURE,
+                                      Reason::kNullArgument, std::nullopt, "NdisWrapperHandle")));
 }
 
 // ---- Binding. ----
@@ -217,7 +224,8 @@ TEST(WanBinding, UnbindClosesTheBindingAndItsHandleIsStale) {
   NDIS_STATUS s = NDIS_STATUS_SUCCESS;
   NdisCloseAdapter(&s, binding);
   EXPECT_EQ(s, NDIS_STATUS_FAILURE);
-  EXPECT_TRUE(HasRejection(st.model, "stale NdisBindingHandle"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisCloseAdapter, NDIS_STATUS_FAILURE,
+                                         Reason::kStaleHandle, std::nullopt, "NdisBindingHandle")));
 }
 
 TEST(WanBinding, PendedUnbindCompletesThroughNdisCompleteUnbindAdapter) {
@@ -349,13 +357,15 @@ TEST(WanRequest, CompletionWithNothingOutstandingOrOfTheWrongKindIsRejected) {
   st.mp.query_status = NDIS_STATUS_PENDING;
   st.Start();
   NdisMQueryInformationComplete(st.mh(), NDIS_STATUS_SUCCESS);
-  EXPECT_TRUE(HasRejection(st.model, "no request is outstanding"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMQueryInformationComplete, NDIS_STATUS_FAILURE,
+                                         Reason::kNotPending)));
   NDIS_REQUEST r{};
   r.RequestType = NdisRequestQueryInformation;
   NDIS_STATUS s;
   NdisRequest(&s, st.wan.bind().binding, &r);
   NdisMSetInformationComplete(st.mh(), NDIS_STATUS_SUCCESS);
-  EXPECT_TRUE(HasRejection(st.model, "the outstanding request is a query"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMSetInformationComplete, NDIS_STATUS_FAILURE,
+                                         Reason::kWrongCompletion)));
   EXPECT_EQ(st.rec.Count(Fn::ProtocolRequestComplete), 0u);
 }
 
@@ -486,7 +496,8 @@ TEST(WanContext, IndicationFromMiniportIsrIsRejectedAndNotForwarded) {
     NdisMIndicateStatus(a.handle, NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
   };
   st.model.RaiseInterrupt(st.adapter);
-  EXPECT_TRUE(HasRejection(st.model, "WAN-002: called from MiniportISR"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_FAILURE,
+                                         Reason::kIndicationContext, RuleId::kWAN002)));
   EXPECT_TRUE(st.wan.bind().statuses.empty());
 }
 
@@ -498,7 +509,8 @@ TEST(WanContext, IndicationFromMiniportHaltIsRejected) {
     NdisMIndicateStatus(a.handle, NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
   };
   st.model.HaltAdapter(st.adapter);
-  EXPECT_TRUE(HasRejection(st.model, "WAN-002: called from MiniportHalt"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_FAILURE,
+                                         Reason::kIndicationContext, RuleId::kWAN002)));
   EXPECT_TRUE(st.wan.bind().statuses.empty());
 }
 
@@ -512,7 +524,7 @@ TEST(WanContext, IndicationFromInitializeIsAllowedOnlyIfDeserialized) {
       NdisMIndicateStatusComplete(a.handle);
     };
     st.Start();
-    EXPECT_EQ(HasRejection(st.model, "WAN-002: called from MiniportInitialize"), !deserialized);
+    EXPECT_EQ(Cites(st.model, RuleId::kWAN002), !deserialized);
     EXPECT_EQ(st.rec.Count(Fn::NdisMIndicateStatus), 1u);
   }
 }
@@ -529,7 +541,8 @@ TEST(WanContext, IndicationWithASpinLockHeldIsRejected) {
     NdisMIndicateStatusComplete(st.mh());
     NdisDprReleaseSpinLock(&lock);
   });
-  EXPECT_TRUE(HasRejection(st.model, "WAN-003"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_FAILURE,
+                                         Reason::kIndicationContext, RuleId::kWAN003)));
   EXPECT_TRUE(st.wan.bind().statuses.empty());
   NdisFreeSpinLock(&lock);
 }
@@ -552,7 +565,7 @@ TEST(WanContext, ALockHeldByAnotherDriverDoesNotBlockTheMiniport) {
     ScopedActor other(kOther);
     NdisDprReleaseSpinLock(&lock);
   });
-  EXPECT_FALSE(HasRejection(st.model, "WAN-003"));
+  EXPECT_FALSE(Cites(st.model, RuleId::kWAN003));
   EXPECT_EQ(st.wan.bind().statuses.size(), 1u);
   NdisFreeSpinLock(&lock);
 }
@@ -574,7 +587,7 @@ TEST(WanContext, OnlyALockStillHeldBlocksAnIndication) {
     NdisMIndicateStatus(st.mh(), NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
     NdisMIndicateStatusComplete(st.mh());
   });
-  EXPECT_FALSE(HasRejection(st.model, "WAN-003"));
+  EXPECT_FALSE(Cites(st.model, RuleId::kWAN003));
   EXPECT_EQ(st.wan.bind().statuses.size(), 1u);
   // Held again: refused again.
   st.FromDpc([&] {
@@ -583,7 +596,8 @@ TEST(WanContext, OnlyALockStillHeldBlocksAnIndication) {
     NdisMIndicateStatusComplete(st.mh());
     NdisDprReleaseSpinLock(&b);
   });
-  EXPECT_TRUE(HasRejection(st.model, "WAN-003: spin lock"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_FAILURE,
+                                         Reason::kIndicationContext, RuleId::kWAN003)));
   EXPECT_EQ(st.wan.bind().statuses.size(), 1u);
   NdisFreeSpinLock(&a);
   NdisFreeSpinLock(&b);
@@ -597,7 +611,7 @@ TEST(WanContext, SerializedMiniportMustIndicateAtDispatchDeserializedAtOrBelow) 
     NDIS_MAC_LINE_DOWN down{};
     // From the harness: PASSIVE_LEVEL.
     NdisMIndicateStatus(st.mh(), NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
-    EXPECT_EQ(HasRejection(st.model, "WAN-004 / OQ-27"), !deserialized);
+    EXPECT_EQ(Cites(st.model, RuleId::kWAN004), !deserialized);
     EXPECT_EQ(st.wan.bind().statuses.size(), deserialized ? 1u : 0u);
   }
 }
@@ -609,7 +623,8 @@ TEST(WanContext, ViolationsAreForwardedAnywayWhenTheSettingSaysSo) {
   st.Start();
   NDIS_MAC_LINE_DOWN down{};
   NdisMIndicateStatus(st.mh(), NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
-  EXPECT_TRUE(HasRejection(st.model, "forwarded anyway"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_SUCCESS,
+                                         Reason::kIndicationContext, RuleId::kWAN004)));
   EXPECT_EQ(st.wan.bind().statuses.size(), 1u);
 }
 
@@ -656,7 +671,8 @@ TEST(WanInterrupt, InterruptWithoutRegistrationIsASpuriousRejection) {
   st.model.RaiseInterrupt(st.adapter);
   st.model.RaiseInterrupt(99);
   EXPECT_EQ(st.mp.isrs, 0);
-  EXPECT_TRUE(HasRejection(st.model, "spurious interrupt"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Unrecorded::kRaiseInterrupt, NDIS_STATUS_FAILURE,
+                                         Reason::kSpuriousInterrupt)));
 }
 
 TEST(WanInterrupt, DpcQueuedBeforeHaltDoesNotRun) {
@@ -675,7 +691,8 @@ TEST(WanInterrupt, HaltWithoutDeregisteringIsRecorded) {
   st.mp.deregister_in_halt = false;
   st.Start();
   st.model.HaltAdapter(st.adapter);
-  EXPECT_TRUE(HasRejection(st.model, "interrupt still registered"));
+  EXPECT_TRUE(
+      Rejected(st.model, Outcome(Fn::MiniportHalt, NDIS_STATUS_SUCCESS, Reason::kLeftOpen)));
 }
 
 // ---- WAN send and receive. ----
@@ -714,7 +731,8 @@ TEST(WanData, PendedSendCompletesToTheSendingBinding) {
   EXPECT_TRUE(st.wan.bind().send_completes.empty());
   // A second completion of the same packet is rejected.
   NdisMWanSendComplete(st.mh(), &packet, NDIS_STATUS_SUCCESS);
-  EXPECT_TRUE(HasRejection(st.model, "is not outstanding"));
+  EXPECT_TRUE(Rejected(
+      st.model, Outcome(Fn::NdisMWanSendComplete, NDIS_STATUS_FAILURE, Reason::kNotPending)));
   EXPECT_EQ(st.up.bind().send_completes.size(), 1u);
 }
 
@@ -778,10 +796,10 @@ TEST(WanProfile, Ndis6ProfileRefusesTheLegacyFunctionsNamingOq19) {
   NDIS_MAC_LINE_DOWN down{};
   NdisMIndicateStatus(reinterpret_cast<NDIS_HANDLE>(0x42), NDIS_STATUS_WAN_LINE_DOWN, &down,
                       sizeof(down));
-  const Rejection* r = FindRejection(model, "NdisMIndicateStatus");
+  const Rejection* r = FindRejection(model, Fn::NdisMIndicateStatus);
   ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->status, NDIS_STATUS_NOT_SUPPORTED);
-  EXPECT_NE(r->reason.find("OQ-19"), std::string::npos);
+  EXPECT_EQ(r->outcome(), Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_NOT_SUPPORTED,
+                                  Reason::kWanProfileRefused));
 }
 
 TEST(WanProfile, IndicationOnAnNdis6MiniportsAdapterIsRefusedNamingOq19) {
@@ -793,9 +811,10 @@ TEST(WanProfile, IndicationOnAnNdis6MiniportsAdapterIsRefusedNamingOq19) {
   ASSERT_NE(mp6.adapter_handle, nullptr);
   NDIS_MAC_LINE_DOWN down{};
   NdisMIndicateStatus(mp6.adapter_handle, NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
-  const Rejection* r = FindRejection(model, "NdisMIndicateStatus");
+  const Rejection* r = FindRejection(model, Fn::NdisMIndicateStatus);
   ASSERT_NE(r, nullptr);
-  EXPECT_NE(r->reason.find("OQ-19"), std::string::npos);
+  EXPECT_EQ(r->outcome(),
+            Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_FAILURE, Reason::kWrongNdisVersion));
 }
 
 // ---- Bad input. ----
@@ -821,7 +840,9 @@ TEST(WanBadInput, NullAndGarbageHandlesAreRejectedWithoutCrashing) {
   EXPECT_EQ(s, NDIS_STATUS_FAILURE);
   NdisMWanIndicateReceive(nullptr, st.mh(), nullptr, nullptr, 10);
   EXPECT_EQ(st.model.rejections().size(), before + 11);
-  EXPECT_TRUE(HasRejection(st.model, "is a NdisBindingHandle, not a MiniportAdapterHandle"));
+  EXPECT_TRUE(
+      Rejected(st.model, Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_FAILURE,
+                                 Reason::kWrongHandleKind, std::nullopt, "MiniportAdapterHandle")));
   EXPECT_TRUE(st.wan.bind().statuses.empty());
 }
 
@@ -855,7 +876,8 @@ TEST(WanBadInput, OpenAdapterOutsideABindOrForAnUnknownNameFails) {
   NdisOpenAdapter(&s, &open_error, &binding, &selected, media, 1, st.wan.handle, nullptr,
                   st.wan.bind().device_name, 0, nullptr);
   EXPECT_EQ(s, NDIS_STATUS_FAILURE);
-  EXPECT_TRUE(HasRejection(st.model, "no ProtocolBindAdapter"));
+  EXPECT_TRUE(
+      Rejected(st.model, Outcome(Fn::NdisOpenAdapter, NDIS_STATUS_FAILURE, Reason::kWrongState)));
   std::u16string other = u"NOPE";
   NDIS_STRING name{static_cast<USHORT>(other.size() * 2), static_cast<USHORT>(other.size() * 2),
                    reinterpret_cast<PWSTR>(other.data())};
@@ -876,7 +898,8 @@ TEST(WanBadInput, RegisterInterruptOutsideInitializeFails) {
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(NdisMRegisterInterrupt(nullptr, st.mh(), 1, 1, TRUE, FALSE, NdisInterruptLatched),
             NDIS_STATUS_INVALID_PARAMETER);
-  EXPECT_TRUE(HasRejection(st.model, "only from MiniportInitialize"));
+  EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisMRegisterInterrupt, NDIS_STATUS_FAILURE,
+                                         Reason::kOutsideCallback)));
 }
 
 TEST(WanBadInput, InitializeSelectingNoMediumFailsTheAdapter) {

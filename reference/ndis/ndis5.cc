@@ -49,38 +49,47 @@ bool SameName(const UNICODE_STRING& mine, const NDIS_STRING* theirs) {
 
 // ---- Shared checks. ----
 
-bool Model::Impl::RefusedByProfile(std::string_view fn, NDIS_STATUS status) {
+bool Model::Impl::RefusedByProfile(Fn fn, NDIS_STATUS status) {
   if (settings.wan_profile != Settings::WanProfile::kNdis6) return false;
-  Reject(fn, status,
-         "OQ-19: the NDIS version profile is NDIS 6, where the NDIS 5.1 legacy WAN functions are "
-         "not available (NDIS 6 miniports cannot use NdisMIndicateStatus)");
+  Reject(
+      fn, status,
+      Cause{
+          Reason::kWanProfileRefused,
+          "OQ-19: the NDIS version profile is NDIS 6, where the NDIS 5.1 legacy WAN functions are "
+          "not available (NDIS 6 miniports cannot use NdisMIndicateStatus)"});
   return true;
 }
 
-Adapter* Model::Impl::Adapter5(std::string_view fn, NDIS_HANDLE handle, NDIS_STATUS status) {
-  std::string why;
+Adapter* Model::Impl::Adapter5(Fn fn, NDIS_HANDLE handle, NDIS_STATUS status) {
+  Cause why;
   Adapter* a = Resolve(adapters, handle, "MiniportAdapterHandle", &why);
   if (a == nullptr) {
     Reject(fn, status, why);
     return nullptr;
   }
   if (!a->ndis5) {
-    Reject(fn, status,
-           "OQ-19: " + std::string(fn) +
-               " on the adapter of an NDIS 6 miniport (NDIS 6 miniports cannot use the NDIS 5.1 "
-               "functions, DDI:nf-ndis-ndismindicatestatus)");
+    Reject(
+        fn, status,
+        Cause{Reason::kWrongNdisVersion,
+              "OQ-19: " + std::string(NameOf(fn)) +
+                  " on the adapter of an NDIS 6 miniport (NDIS 6 miniports cannot use the NDIS 5.1 "
+                  "functions, DDI:nf-ndis-ndismindicatestatus)"});
     return nullptr;
   }
   return a;
 }
 
-std::string Model::Impl::IndicationContextViolation(const Adapter* a) const {
+std::optional<Cause> Model::Impl::IndicationContextViolation(const Adapter* a) const {
+  auto violation = [](RuleId rule, std::string detail) {
+    return Cause{Reason::kIndicationContext, std::move(detail), rule};
+  };
   // WAN-002: not from MiniportISR, MiniportHalt (or MiniportShutdown, which
   // the model never calls); from MiniportInitialize only if deserialized.
-  if (a->in_isr) return "WAN-002: called from MiniportISR";
-  if (a->in_halt) return "WAN-002: called from MiniportHalt";
+  if (a->in_isr) return violation(RuleId::kWAN002, "WAN-002: called from MiniportISR");
+  if (a->in_halt) return violation(RuleId::kWAN002, "WAN-002: called from MiniportHalt");
   if (a->state == Adapter::State::kInitializing && !a->deserialized) {
-    return "WAN-002: called from MiniportInitialize of a serialized miniport";
+    return violation(RuleId::kWAN002,
+                     "WAN-002: called from MiniportInitialize of a serialized miniport");
   }
   // WAN-003: the caller has released every spin lock it acquired (the
   // miniport's locks, as the monitor's check reads the rule; the count
@@ -89,32 +98,39 @@ std::string Model::Impl::IndicationContextViolation(const Adapter* a) const {
     const ActorId caller = Boundary::Get().CurrentActor();
     for (const auto& [lock, state] : locks) {
       if (state.held && state.holder == caller) {
-        return "WAN-003: spin lock " + Hex(lock) + " is held (acquired by driver #" +
-               std::to_string(state.holder) + ")";
+        return violation(RuleId::kWAN003, "WAN-003: spin lock " + Hex(lock) +
+                                              " is held (acquired by driver #" +
+                                              std::to_string(state.holder) + ")");
       }
     }
   }
   // WAN-004 / OQ-27: serialized at DISPATCH_LEVEL, deserialized at <= DISPATCH_LEVEL.
   if (irql > DISPATCH_LEVEL) {
-    return "WAN-004: called at IRQL " + std::to_string(irql) + ", above DISPATCH_LEVEL";
+    return violation(RuleId::kWAN004,
+                     "WAN-004: called at IRQL " + std::to_string(irql) + ", above DISPATCH_LEVEL");
   }
   if (!a->deserialized && irql != DISPATCH_LEVEL) {
-    return "WAN-004 / OQ-27: a serialized miniport calls at DISPATCH_LEVEL; called at IRQL " +
-           std::to_string(irql);
+    return violation(RuleId::kWAN004,
+                     "WAN-004 / OQ-27: a serialized miniport calls at DISPATCH_LEVEL; called at "
+                     "IRQL " +
+                         std::to_string(irql));
   }
-  return {};
+  return std::nullopt;
 }
 
 // ---- Miniport registration. PASSIVE_LEVEL (DriverEntry). ----
 
 VOID Model::NdisMInitializeWrapper(PNDIS_HANDLE out, PVOID, PVOID, PVOID) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMInitializeWrapper";
-  if (out == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisWrapperHandle");
+  constexpr Fn fn = Fn::NdisMInitializeWrapper;
+  if (out == nullptr)
+    return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisWrapperHandle"));
   *out = nullptr;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Reject(fn, NDIS_STATUS_FAILURE, v);
-  if (!m.Allocate()) return m.Reject(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (auto v = m.PassiveViolation()) return m.Reject(fn, NDIS_STATUS_FAILURE, *v);
+  if (!m.Allocate())
+    return m.Reject(fn, NDIS_STATUS_RESOURCES,
+                    Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   m.all_wrappers.push_back(std::make_unique<Wrapper>());
   Wrapper* w = m.all_wrappers.back().get();
   w->actor = Boundary::Get().CurrentActor();
@@ -125,60 +141,72 @@ VOID Model::NdisMInitializeWrapper(PNDIS_HANDLE out, PVOID, PVOID, PVOID) {
 NDIS_STATUS Model::NdisMRegisterMiniport(NDIS_HANDLE wrapper, PNDIS_MINIPORT_CHARACTERISTICS chars,
                                          UINT length) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMRegisterMiniport";
+  constexpr Fn fn = Fn::NdisMRegisterMiniport;
   if (m.RefusedByProfile(fn, NDIS_STATUS_BAD_VERSION)) return NDIS_STATUS_BAD_VERSION;
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
-  std::string why;
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
+  Cause why;
   Wrapper* w = m.Resolve(m.wrappers, wrapper, "NdisWrapperHandle", &why);
   if (w == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (w->driver != nullptr) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "this NdisWrapperHandle already registered a miniport");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kAlreadyRegistered, "this NdisWrapperHandle already registered a miniport"});
   }
   // OQ-18 (DERIVED): malformed characteristics are BAD_CHARACTERISTICS.
   if (chars == nullptr) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS, "NULL MiniportCharacteristics");
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS, NullArg("MiniportCharacteristics"));
   }
   if (length < 2) {
     return m.Fail(
         fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-        "CharacteristicsLength " + std::to_string(length) + " does not cover the version");
+        Cause{Reason::kBadCharacteristics,
+              "CharacteristicsLength " + std::to_string(length) + " does not cover the version"});
   }
   const unsigned major = chars->MajorNdisVersion, minor = chars->MinorNdisVersion;
   if (major != 5 || minor > 1) {
-    return m.Fail(
-        fn, NDIS_STATUS_BAD_VERSION,
-        "version " + Version(major, minor) + " (the legacy path models NDIS 5.0 and 5.1)");
+    return m.Fail(fn, NDIS_STATUS_BAD_VERSION,
+                  Cause{Reason::kBadVersion, "version " + Version(major, minor) +
+                                                 " (the legacy path models NDIS 5.0 and 5.1)"});
   }
   const size_t need = minor == 0 ? kMiniport50Size : kMiniport51Size;
   if (length < need) {
     return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "CharacteristicsLength " + std::to_string(length) + " is shorter than the " +
-                      std::to_string(need) + " bytes of NDIS " + Version(major, minor) +
-                      " miniport characteristics");
+                  Cause{Reason::kBadCharacteristics,
+                        "CharacteristicsLength " + std::to_string(length) +
+                            " is shorter than the " + std::to_string(need) + " bytes of NDIS " +
+                            Version(major, minor) + " miniport characteristics"});
   }
   // Only the bytes the caller vouched for; later handlers stay NULL.
   NDIS_MINIPORT_CHARACTERISTICS c{};
   std::memcpy(&c, chars, std::min<size_t>(length, sizeof(c)));
   if ((c.Reserved & ~kKnownMiniportReserved) != 0) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "unknown bits " + Hex(c.Reserved & ~kKnownMiniportReserved) + " in Reserved");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kBadCharacteristics,
+              "unknown bits " + Hex(c.Reserved & ~kKnownMiniportReserved) + " in Reserved"});
   }
   const bool wan = (c.Reserved & NDIS_USE_WAN_WRAPPER) != 0;
   if (!c.InitializeHandler || !c.HaltHandler || !c.QueryInformationHandler ||
       !c.SetInformationHandler) {
     return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "OQ-18: missing InitializeHandler, HaltHandler, QueryInformationHandler or "
-                  "SetInformationHandler");
+                  Cause{Reason::kMissingHandler,
+                        "OQ-18: missing InitializeHandler, HaltHandler, QueryInformationHandler or "
+                        "SetInformationHandler"});
   }
   if (wan && !c.WanSendHandler) {
     return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "WAN-095: a WAN miniport (NDIS_USE_WAN_WRAPPER) supplies WanSendHandler");
+                  Cause{Reason::kMissingHandler,
+                        "WAN-095: a WAN miniport (NDIS_USE_WAN_WRAPPER) supplies WanSendHandler",
+                        RuleId::kWAN095});
   }
   if (!wan && !c.SendHandler && !c.SendPacketsHandler) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "OQ-18: neither SendHandler nor SendPacketsHandler");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kMissingHandler, "OQ-18: neither SendHandler nor SendPacketsHandler"});
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   m.all_drivers.push_back(std::make_unique<Driver>());
   Driver* d = m.all_drivers.back().get();
   d->actor = Boundary::Get().CurrentActor();
@@ -207,23 +235,26 @@ void Model::Impl::InitializeAdapter5(Adapter* a, NDIS_STATUS* init_status) {
                                             a->handle.ndis(), &a->config_token);
   c.Return(s).Ulong(selected).Done();
   if (s == NDIS_STATUS_PENDING) {
-    Reject("MiniportInitialize", NDIS_STATUS_FAILURE,
-           "MiniportInitialize cannot pend; initialization failed");
+    Reject(Fn::MiniportInitialize, NDIS_STATUS_FAILURE,
+           Cause{Reason::kCannotPend, "MiniportInitialize cannot pend; initialization failed"});
     s = NDIS_STATUS_FAILURE;
   } else if (s == NDIS_STATUS_SUCCESS && selected >= 1) {
-    Reject("MiniportInitialize", NDIS_STATUS_UNSUPPORTED_MEDIA,
-           "SelectedMediumIndex " + std::to_string(selected) +
-               " is outside the MediumArray (1 entry); initialization failed");
+    Reject(Fn::MiniportInitialize, NDIS_STATUS_UNSUPPORTED_MEDIA,
+           Cause{Reason::kBadArgument,
+                 "SelectedMediumIndex " + std::to_string(selected) +
+                     " is outside the MediumArray (1 entry); initialization failed"});
     s = NDIS_STATUS_UNSUPPORTED_MEDIA;
   } else if (s == NDIS_STATUS_SUCCESS && !a->context_set) {
-    Reject("MiniportInitialize", NDIS_STATUS_FAILURE,
-           "returned SUCCESS without NdisMSetAttributesEx; initialization failed");
+    Reject(Fn::MiniportInitialize, NDIS_STATUS_FAILURE,
+           Cause{Reason::kMissingAttributes,
+                 "returned SUCCESS without NdisMSetAttributesEx; initialization failed"});
     s = NDIS_STATUS_FAILURE;
   }
   if (s != NDIS_STATUS_SUCCESS) {
     if (a->interrupt != nullptr) {
-      Reject("MiniportInitialize", s,
-             "failed with its interrupt still registered; NDIS deregisters it");
+      Reject(Fn::MiniportInitialize, s,
+             Cause{Reason::kLeftOpen,
+                   "failed with its interrupt still registered; NDIS deregisters it"});
       interrupts.erase(a->interrupt);
       a->interrupt = nullptr;
       ++a->interrupt_generation;
@@ -247,12 +278,13 @@ void Model::Impl::InitializeAdapter5(Adapter* a, NDIS_STATUS* init_status) {
 VOID Model::NdisMSetAttributesEx(NDIS_HANDLE handle, NDIS_HANDLE context, UINT, ULONG flags,
                                  NDIS_INTERFACE_TYPE) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMSetAttributesEx";
+  constexpr Fn fn = Fn::NdisMSetAttributesEx;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
   if (a->state != Adapter::State::kInitializing) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "only from MiniportInitialize");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kOutsideCallback, "only from MiniportInitialize"});
   }
   a->context = context;
   a->context_set = true;
@@ -270,8 +302,9 @@ void Model::Impl::Halt5(Adapter* a) {
   a->request_queue.clear();
   a->early_request_complete.reset();
   if (!aborted.empty()) {
-    Reject("MiniportHalt", NDIS_STATUS_REQUEST_ABORTED,
-           std::to_string(aborted.size()) + " request(s) outstanding at halt; NDIS aborts them");
+    Reject(Fn::MiniportHalt, NDIS_STATUS_REQUEST_ABORTED,
+           Cause{Reason::kLeftOpen, std::to_string(aborted.size()) +
+                                        " request(s) outstanding at halt; NDIS aborts them"});
     for (const Request5& r : aborted) {
       if (r.queued) DeliverRequestComplete(r, NDIS_STATUS_REQUEST_ABORTED);
     }
@@ -284,20 +317,26 @@ void Model::Impl::Halt5(Adapter* a) {
   c.Return().Done();
   a->in_halt = false;
   if (a->interrupt != nullptr) {
-    Reject("MiniportHalt", NDIS_STATUS_SUCCESS,
-           "returned with its interrupt still registered (no NdisMDeregisterInterrupt); NDIS "
-           "deregisters it");
+    Reject(Fn::MiniportHalt, NDIS_STATUS_SUCCESS,
+           Cause{Reason::kLeftOpen,
+                 "returned with its interrupt still registered (no NdisMDeregisterInterrupt); NDIS "
+                 "deregisters it"});
     interrupts.erase(a->interrupt);
     a->interrupt = nullptr;
     ++a->interrupt_generation;
   }
   if (!a->status_notified.empty()) {
-    Reject("MiniportHalt", NDIS_STATUS_SUCCESS,
-           "WAN-010: halted with a status indication not followed by NdisMIndicateStatusComplete");
+    Reject(
+        Fn::MiniportHalt, NDIS_STATUS_SUCCESS,
+        Cause{
+            Reason::kLeftOpen,
+            "WAN-010: halted with a status indication not followed by NdisMIndicateStatusComplete",
+            RuleId::kWAN010});
   }
   if (!a->wan_sends.empty()) {
-    Reject("MiniportHalt", NDIS_STATUS_SUCCESS,
-           std::to_string(a->wan_sends.size()) + " WAN send(s) never completed");
+    Reject(Fn::MiniportHalt, NDIS_STATUS_SUCCESS,
+           Cause{Reason::kLeftOpen,
+                 std::to_string(a->wan_sends.size()) + " WAN send(s) never completed"});
   }
 }
 
@@ -307,26 +346,31 @@ NDIS_STATUS Model::NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT interrupt, ND
                                           UINT, UINT, BOOLEAN request_isr, BOOLEAN,
                                           NDIS_INTERRUPT_MODE) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMRegisterInterrupt";
+  constexpr Fn fn = Fn::NdisMRegisterInterrupt;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return NDIS_STATUS_NOT_SUPPORTED;
-  if (interrupt == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Interrupt");
+  if (interrupt == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Interrupt"));
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return NDIS_STATUS_FAILURE;
   if (a->state != Adapter::State::kInitializing) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "only from MiniportInitialize");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kOutsideCallback, "only from MiniportInitialize"});
   }
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
   const NDIS_MINIPORT_CHARACTERISTICS& c = a->miniport->mp5;
   if ((request_isr && !c.ISRHandler) || !c.HandleInterruptHandler) {
     return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "OQ-18: the miniport has no ISRHandler or HandleInterruptHandler");
+                  Cause{Reason::kMissingHandler,
+                        "OQ-18: the miniport has no ISRHandler or HandleInterruptHandler"});
   }
   if (a->interrupt != nullptr) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the adapter already registered an interrupt");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kAlreadyRegistered, "the adapter already registered an interrupt"});
   }
   if (m.interrupts.count(interrupt) != 0) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "Interrupt " + Hex(interrupt) + " is already registered by another adapter");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kAlreadyRegistered,
+              "Interrupt " + Hex(interrupt) + " is already registered by another adapter"});
   }
   a->interrupt = interrupt;
   a->request_isr = request_isr != FALSE;
@@ -338,17 +382,20 @@ NDIS_STATUS Model::NdisMRegisterInterrupt(PNDIS_MINIPORT_INTERRUPT interrupt, ND
 
 VOID Model::NdisMDeregisterInterrupt(PNDIS_MINIPORT_INTERRUPT interrupt) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMDeregisterInterrupt";
+  constexpr Fn fn = Fn::NdisMDeregisterInterrupt;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   auto it = m.interrupts.find(interrupt);
   if (it == m.interrupts.end()) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "Interrupt " + Hex(interrupt) + " is not registered (NULL, never, or twice)");
+    return m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kNotRegistered,
+              "Interrupt " + Hex(interrupt) + " is not registered (NULL, never, or twice)"});
   }
   Adapter* a = it->second;
   if (!a->in_halt && a->state != Adapter::State::kInitializing) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "only from MiniportHalt or a failing MiniportInitialize");
+    return m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kOutsideCallback, "only from MiniportHalt or a failing MiniportInitialize"});
   }
   m.interrupts.erase(it);
   a->interrupt = nullptr;
@@ -362,9 +409,10 @@ void Model::RaiseInterrupt(AdapterId id) {
   Adapter* a = m.AdapterById(id);
   if (a == nullptr || !a->ndis5 || a->state != Adapter::State::kRunning ||
       a->interrupt == nullptr) {
-    return m.Reject("RaiseInterrupt", NDIS_STATUS_FAILURE,
-                    "spurious interrupt: adapter " + std::to_string(id) +
-                        " is not a running NDIS 5 adapter with a registered interrupt");
+    return m.Reject(Unrecorded::kRaiseInterrupt, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kSpuriousInterrupt,
+                          "spurious interrupt: adapter " + std::to_string(id) +
+                              " is not a running NDIS 5 adapter with a registered interrupt"});
   }
   Driver* mp = a->miniport;
   if (a->request_isr) {
@@ -406,18 +454,18 @@ void Model::RaiseInterrupt(AdapterId id) {
 
 VOID Model::NdisMIndicateStatus(NDIS_HANDLE handle, NDIS_STATUS status, PVOID buffer, UINT size) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMIndicateStatus";
+  constexpr Fn fn = Fn::NdisMIndicateStatus;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
   if (a->state != Adapter::State::kRunning && a->state != Adapter::State::kInitializing &&
       !a->in_halt) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "the adapter is halting");
+    return m.Reject(fn, NDIS_STATUS_FAILURE, Cause{Reason::kClosing, "the adapter is halting"});
   }
-  if (std::string v = m.IndicationContextViolation(a); !v.empty()) {
+  if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
     const bool refuse = m.settings.refuse_wan_context_violations;
-    m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS,
-             v + (refuse ? "; not forwarded" : "; forwarded anyway"));
+    v->detail += refuse ? "; not forwarded" : "; forwarded anyway";
+    m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, std::move(*v));
     if (refuse) return;
   }
   // WAN-001: every bound protocol's ProtocolStatus, with the same
@@ -448,14 +496,14 @@ VOID Model::NdisMIndicateStatus(NDIS_HANDLE handle, NDIS_STATUS status, PVOID bu
 
 VOID Model::NdisMIndicateStatusComplete(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMIndicateStatusComplete";
+  constexpr Fn fn = Fn::NdisMIndicateStatusComplete;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
-  if (std::string v = m.IndicationContextViolation(a); !v.empty()) {
+  if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
     const bool refuse = m.settings.refuse_wan_context_violations;
-    m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS,
-             v + (refuse ? "; not forwarded" : "; forwarded anyway"));
+    v->detail += refuse ? "; not forwarded" : "; forwarded anyway";
+    m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, std::move(*v));
     if (refuse) return;
   }
   // WAN-011: the protocols notified since the last complete; a complete
@@ -485,34 +533,39 @@ VOID Model::NdisMIndicateStatusComplete(NDIS_HANDLE handle) {
 VOID Model::NdisRegisterProtocol(PNDIS_STATUS status, PNDIS_HANDLE out,
                                  PNDIS_PROTOCOL_CHARACTERISTICS chars, UINT length) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisRegisterProtocol";
-  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Status");
-  auto fail = [&](NDIS_STATUS s, std::string why) {
+  constexpr Fn fn = Fn::NdisRegisterProtocol;
+  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Status"));
+  auto fail = [&](NDIS_STATUS s, Cause why) {
     m.Reject(fn, s, std::move(why));
     *status = s;
   };
-  if (out == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL NdisProtocolHandle");
+  if (out == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisProtocolHandle"));
   *out = nullptr;
   if (m.RefusedByProfile(fn, NDIS_STATUS_BAD_VERSION)) {
     *status = NDIS_STATUS_BAD_VERSION;
     return;
   }
-  if (std::string v = m.PassiveViolation(); !v.empty()) return fail(NDIS_STATUS_FAILURE, v);
+  if (auto v = m.PassiveViolation()) return fail(NDIS_STATUS_FAILURE, *v);
   if (chars == nullptr)
-    return fail(NDIS_STATUS_BAD_CHARACTERISTICS, "NULL ProtocolCharacteristics");
+    return fail(NDIS_STATUS_BAD_CHARACTERISTICS, NullArg("ProtocolCharacteristics"));
   if (length < 2) {
-    return fail(NDIS_STATUS_BAD_CHARACTERISTICS,
-                "CharacteristicsLength " + std::to_string(length) + " does not cover the version");
+    return fail(
+        NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kBadCharacteristics,
+              "CharacteristicsLength " + std::to_string(length) + " does not cover the version"});
   }
   const unsigned major = chars->MajorNdisVersion, minor = chars->MinorNdisVersion;
   if (major != 5 || minor > 1) {
     return fail(NDIS_STATUS_BAD_VERSION,
-                "version " + Version(major, minor) + " (the legacy path models NDIS 5.0 and 5.1)");
+                Cause{Reason::kBadVersion, "version " + Version(major, minor) +
+                                               " (the legacy path models NDIS 5.0 and 5.1)"});
   }
   if (length < kProtocol5Size) {
-    return fail(NDIS_STATUS_BAD_CHARACTERISTICS,
-                "CharacteristicsLength " + std::to_string(length) + " is shorter than the " +
-                    std::to_string(kProtocol5Size) + " bytes of NDIS 5 protocol characteristics");
+    return fail(
+        NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kBadCharacteristics,
+              "CharacteristicsLength " + std::to_string(length) + " is shorter than the " +
+                  std::to_string(kProtocol5Size) + " bytes of NDIS 5 protocol characteristics"});
   }
   NDIS_PROTOCOL_CHARACTERISTICS c{};
   std::memcpy(&c, chars, sizeof(c));
@@ -521,12 +574,16 @@ VOID Model::NdisRegisterProtocol(PNDIS_STATUS status, PNDIS_HANDLE out,
       !c.CloseAdapterCompleteHandler || !c.RequestCompleteHandler || !c.StatusHandler ||
       !c.StatusCompleteHandler || !c.ReceiveHandler || !c.ReceiveCompleteHandler ||
       !c.SendCompleteHandler) {
-    return fail(NDIS_STATUS_BAD_CHARACTERISTICS,
-                "OQ-18: missing required handler (BindAdapter, UnbindAdapter, OpenAdapterComplete, "
-                "CloseAdapterComplete, RequestComplete, Status, StatusComplete, (Wan)Receive, "
-                "ReceiveComplete or (Wan)SendComplete)");
+    return fail(
+        NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kMissingHandler,
+              "OQ-18: missing required handler (BindAdapter, UnbindAdapter, OpenAdapterComplete, "
+              "CloseAdapterComplete, RequestComplete, Status, StatusComplete, (Wan)Receive, "
+              "ReceiveComplete or (Wan)SendComplete)"});
   }
-  if (!m.Allocate()) return fail(NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!m.Allocate())
+    return fail(NDIS_STATUS_RESOURCES,
+                Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   m.all_drivers.push_back(std::make_unique<Driver>());
   Driver* d = m.all_drivers.back().get();
   d->actor = Boundary::Get().CurrentActor();
@@ -539,17 +596,19 @@ VOID Model::NdisRegisterProtocol(PNDIS_STATUS status, PNDIS_HANDLE out,
 
 VOID Model::NdisDeregisterProtocol(PNDIS_STATUS status, NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisDeregisterProtocol";
-  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Status");
+  constexpr Fn fn = Fn::NdisDeregisterProtocol;
+  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Status"));
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) {
     *status = NDIS_STATUS_NOT_SUPPORTED;
     return;
   }
-  std::string why;
+  Cause why;
   Driver* d = m.Resolve(m.drivers, handle, "NdisProtocolHandle", &why);
   if (d == nullptr || d->is_miniport || !d->ndis5) {
     m.Reject(fn, NDIS_STATUS_FAILURE,
-             d == nullptr ? why : "NdisProtocolHandle does not name an NDIS 5 protocol");
+             d == nullptr ? why
+                          : Cause{Reason::kWrongNdisVersion,
+                                  "NdisProtocolHandle does not name an NDIS 5 protocol"});
     *status = NDIS_STATUS_FAILURE;
     return;
   }
@@ -567,7 +626,8 @@ VOID Model::NdisDeregisterProtocol(PNDIS_STATUS status, NDIS_HANDLE handle) {
 
 NDIS_STATUS Model::Impl::Bind5(Driver* p, Adapter* a) {
   if (!Allocate())
-    return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
+    return Fail(Unrecorded::kBindProtocol, NDIS_STATUS_RESOURCES,
+                Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   all_bind_ctxs.push_back(std::make_unique<BindCtx>());
   BindCtx* ctx = all_bind_ctxs.back().get();
   ctx->ndis5 = true;
@@ -592,8 +652,9 @@ NDIS_STATUS Model::Impl::Bind5(Driver* p, Adapter* a) {
     return done;
   }
   if (ctx->early_completion) {
-    Reject("NdisCompleteBindAdapter", NDIS_STATUS_FAILURE,
-           "completion of a bind that did not return PENDING (ignored)");
+    Reject(
+        Fn::NdisCompleteBindAdapter, NDIS_STATUS_FAILURE,
+        Cause{Reason::kDidNotPend, "completion of a bind that did not return PENDING (ignored)"});
   }
   FinishBind(ctx, s);
   return s;
@@ -604,31 +665,33 @@ VOID Model::NdisOpenAdapter(PNDIS_STATUS status, PNDIS_STATUS open_error, PNDIS_
                             NDIS_HANDLE protocol_handle, NDIS_HANDLE binding_context,
                             PNDIS_STRING name, UINT, PVOID) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisOpenAdapter";
-  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Status");
-  auto fail = [&](NDIS_STATUS s, std::string why) {
+  constexpr Fn fn = Fn::NdisOpenAdapter;
+  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Status"));
+  auto fail = [&](NDIS_STATUS s, Cause why) {
     m.Reject(fn, s, std::move(why));
     *status = s;
   };
-  if (out == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL NdisBindingHandle");
+  if (out == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisBindingHandle"));
   *out = nullptr;
   if (open_error != nullptr) *open_error = NDIS_STATUS_SUCCESS;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) {
     *status = NDIS_STATUS_NOT_SUPPORTED;
     return;
   }
-  if (std::string v = m.PassiveViolation(); !v.empty()) return fail(NDIS_STATUS_FAILURE, v);
-  std::string why;
+  if (auto v = m.PassiveViolation()) return fail(NDIS_STATUS_FAILURE, *v);
+  Cause why;
   Driver* p = m.Resolve(m.drivers, protocol_handle, "NdisProtocolHandle", &why);
   if (p == nullptr) return fail(NDIS_STATUS_FAILURE, why);
   if (p->is_miniport || !p->ndis5) {
-    return fail(NDIS_STATUS_FAILURE, "NdisProtocolHandle does not name an NDIS 5 protocol");
+    return fail(NDIS_STATUS_FAILURE, Cause{Reason::kWrongNdisVersion,
+                                           "NdisProtocolHandle does not name an NDIS 5 protocol"});
   }
-  if (selected == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL SelectedMediumIndex");
+  if (selected == nullptr)
+    return fail(NDIS_STATUS_INVALID_PARAMETER, NullArg("SelectedMediumIndex"));
   if (media == nullptr || media_count == 0) {
-    return fail(NDIS_STATUS_INVALID_PARAMETER, "empty MediumArray");
+    return fail(NDIS_STATUS_INVALID_PARAMETER, Cause{Reason::kBadArgument, "empty MediumArray"});
   }
-  if (name == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL AdapterName");
+  if (name == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, NullArg("AdapterName"));
   Adapter* a = nullptr;
   for (const auto& cand : m.all_adapters) {
     if (cand->state == Adapter::State::kRunning && SameName(cand->uname, name)) {
@@ -636,11 +699,14 @@ VOID Model::NdisOpenAdapter(PNDIS_STATUS status, PNDIS_STATUS open_error, PNDIS_
       break;
     }
   }
-  if (a == nullptr) return fail(NDIS_STATUS_ADAPTER_NOT_FOUND, "no running adapter of that name");
+  if (a == nullptr)
+    return fail(NDIS_STATUS_ADAPTER_NOT_FOUND,
+                Cause{Reason::kNotRegistered, "no running adapter of that name"});
   if (!a->ndis5) {
     return fail(NDIS_STATUS_NOT_SUPPORTED,
-                "the adapter's miniport is NDIS 6; the model does not translate between NDIS 5 "
-                "protocols and NDIS 6 miniports");
+                Cause{Reason::kWrongNdisVersion,
+                      "the adapter's miniport is NDIS 6; the model does not translate between "
+                      "NDIS 5 protocols and NDIS 6 miniports"});
   }
   // The open belongs to this protocol's ProtocolBindAdapter for the adapter
   // (in its call, or pended and not yet completed).
@@ -653,10 +719,12 @@ VOID Model::NdisOpenAdapter(PNDIS_STATUS status, PNDIS_STATUS open_error, PNDIS_
   }
   if (ctx == nullptr) {
     return fail(NDIS_STATUS_FAILURE,
-                "no ProtocolBindAdapter of this protocol for this adapter is in progress");
+                Cause{Reason::kWrongState,
+                      "no ProtocolBindAdapter of this protocol for this adapter is in progress"});
   }
   if (ctx->binding != nullptr)
-    return fail(NDIS_STATUS_FAILURE, "this bind already opened the adapter");
+    return fail(NDIS_STATUS_FAILURE,
+                Cause{Reason::kWrongState, "this bind already opened the adapter"});
   // Media arrays are small; cap the scan so a garbage size cannot run away.
   const UINT n = media_count < 64 ? media_count : 64;
   UINT index = n;
@@ -669,8 +737,12 @@ VOID Model::NdisOpenAdapter(PNDIS_STATUS status, PNDIS_STATUS open_error, PNDIS_
       break;
     }
   }
-  if (index == n) return fail(NDIS_STATUS_UNSUPPORTED_MEDIA, "adapter medium not in MediumArray");
-  if (!m.Allocate()) return fail(NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (index == n)
+    return fail(NDIS_STATUS_UNSUPPORTED_MEDIA,
+                Cause{Reason::kBadArgument, "adapter medium not in MediumArray"});
+  if (!m.Allocate())
+    return fail(NDIS_STATUS_RESOURCES,
+                Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   m.all_bindings.push_back(std::make_unique<Binding>());
   Binding* b = m.all_bindings.back().get();
   b->protocol = p;
@@ -688,20 +760,24 @@ VOID Model::NdisOpenAdapter(PNDIS_STATUS status, PNDIS_STATUS open_error, PNDIS_
 
 VOID Model::NdisCompleteBindAdapter(NDIS_HANDLE bind_context, NDIS_STATUS status, NDIS_STATUS) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCompleteBindAdapter";
+  constexpr Fn fn = Fn::NdisCompleteBindAdapter;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
-  std::string why;
+  Cause why;
   BindCtx* ctx = m.Resolve(m.bind_ctxs, bind_context, "BindAdapterContext", &why);
   if (ctx == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (!ctx->ndis5) {
     return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "BindAdapterContext of an NDIS 6 bind; use NdisCompleteBindAdapterEx");
+                    Cause{Reason::kWrongNdisVersion,
+                          "BindAdapterContext of an NDIS 6 bind; use NdisCompleteBindAdapterEx"});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
   if (ctx->in_call) {
-    if (ctx->early_completion) return m.Reject(fn, NDIS_STATUS_FAILURE, "bind completed twice");
+    if (ctx->early_completion)
+      return m.Reject(fn, NDIS_STATUS_FAILURE,
+                      Cause{Reason::kCompletedTwice, "bind completed twice"});
     ctx->early_completion = status;
     return;
   }
@@ -719,27 +795,32 @@ void Model::Impl::StartUnbind5(Binding* b, UnbindCtx* u) {
   u->in_call = false;
   if (s == NDIS_STATUS_PENDING && !u->early_completion) return;
   if (s != NDIS_STATUS_SUCCESS && s != NDIS_STATUS_PENDING) {
-    Reject("ProtocolUnbindAdapter", s, "an unbind cannot fail; treated as SUCCESS");
+    Reject(Fn::ProtocolUnbindAdapter, s,
+           Cause{Reason::kCannotFail, "an unbind cannot fail; treated as SUCCESS"});
   }
   FinishUnbind(u);
 }
 
 VOID Model::NdisCompleteUnbindAdapter(NDIS_HANDLE unbind_context, NDIS_STATUS status) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCompleteUnbindAdapter";
+  constexpr Fn fn = Fn::NdisCompleteUnbindAdapter;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
-  std::string why;
+  Cause why;
   UnbindCtx* u = m.Resolve(m.unbind_ctxs, unbind_context, "UnbindAdapterContext", &why);
   if (u == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (!u->binding->protocol->ndis5) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "UnbindAdapterContext of an NDIS 6 unbind; use NdisCompleteUnbindAdapterEx");
+    return m.Reject(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kWrongNdisVersion,
+              "UnbindAdapterContext of an NDIS 6 unbind; use NdisCompleteUnbindAdapterEx"});
   }
   if (status != NDIS_STATUS_SUCCESS) {
-    m.Reject(fn, status, "an unbind cannot fail; treated as SUCCESS");
+    m.Reject(fn, status, Cause{Reason::kCannotFail, "an unbind cannot fail; treated as SUCCESS"});
   }
   if (u->in_call) {
-    if (u->early_completion) return m.Reject(fn, NDIS_STATUS_FAILURE, "unbind completed twice");
+    if (u->early_completion)
+      return m.Reject(fn, NDIS_STATUS_FAILURE,
+                      Cause{Reason::kCompletedTwice, "unbind completed twice"});
     u->early_completion = true;
     return;
   }
@@ -748,18 +829,20 @@ VOID Model::NdisCompleteUnbindAdapter(NDIS_HANDLE unbind_context, NDIS_STATUS st
 
 VOID Model::NdisCloseAdapter(PNDIS_STATUS status, NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCloseAdapter";
-  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Status");
+  constexpr Fn fn = Fn::NdisCloseAdapter;
+  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Status"));
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) {
     *status = NDIS_STATUS_NOT_SUPPORTED;
     return;
   }
-  std::string why;
+  Cause why;
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
   if (b == nullptr || !b->protocol->ndis5) {
-    m.Reject(
-        fn, NDIS_STATUS_FAILURE,
-        b == nullptr ? why : "binding of an NDIS 6 protocol; it closes with NdisCloseAdapterEx");
+    m.Reject(fn, NDIS_STATUS_FAILURE,
+             b == nullptr
+                 ? why
+                 : Cause{Reason::kWrongNdisVersion,
+                         "binding of an NDIS 6 protocol; it closes with NdisCloseAdapterEx"});
     *status = NDIS_STATUS_FAILURE;
     return;
   }
@@ -771,8 +854,9 @@ VOID Model::NdisCloseAdapter(PNDIS_STATUS status, NDIS_HANDLE handle) {
   for (const auto& [packet, send] : a->wan_sends) outstanding += send.binding == b;
   if (outstanding > 0) {
     m.Reject(fn, NDIS_STATUS_SUCCESS,
-             "binding closed with " + std::to_string(outstanding) +
-                 " request(s) or WAN send(s) outstanding; their completions are dropped");
+             Cause{Reason::kDropped,
+                   "binding closed with " + std::to_string(outstanding) +
+                       " request(s) or WAN send(s) outstanding; their completions are dropped"});
   }
   // The close completes at once: ProtocolCloseAdapterComplete is never called.
   m.CloseBinding(b, fn);
@@ -815,8 +899,10 @@ NDIS_STATUS Model::Impl::CallMiniportRequest(Adapter* a, const Request5& r) {
   });
   a->request_in_call = false;
   if (s != NDIS_STATUS_PENDING && a->early_request_complete) {
-    Reject(IsSetRequest(q) ? "NdisMSetInformationComplete" : "NdisMQueryInformationComplete",
-           NDIS_STATUS_FAILURE, "completion of a request that did not return PENDING (ignored)");
+    Reject(IsSetRequest(q) ? Fn::NdisMSetInformationComplete : Fn::NdisMQueryInformationComplete,
+           NDIS_STATUS_FAILURE,
+           Cause{Reason::kDidNotPend,
+                 "completion of a request that did not return PENDING (ignored)"});
     a->early_request_complete.reset();
   }
   return s;
@@ -825,8 +911,9 @@ NDIS_STATUS Model::Impl::CallMiniportRequest(Adapter* a, const Request5& r) {
 void Model::Impl::DeliverRequestComplete(const Request5& r, NDIS_STATUS status) {
   Binding* b = r.binding;
   if (!IsOpen(b)) {
-    Reject("ProtocolRequestComplete", status,
-           "the binding was closed with the request outstanding; completion dropped");
+    Reject(Fn::ProtocolRequestComplete, status,
+           Cause{Reason::kDropped,
+                 "the binding was closed with the request outstanding; completion dropped"});
     return;
   }
   auto& d = r.request->DATA.QUERY_INFORMATION;
@@ -848,8 +935,8 @@ void Model::Impl::PumpRequests(Adapter* a) {
     Request5 r = a->request_queue.front();
     a->request_queue.pop_front();
     if (!IsOpen(r.binding)) {
-      Reject("NdisRequest", NDIS_STATUS_REQUEST_ABORTED,
-             "the binding was closed with the request queued; dropped");
+      Reject(Fn::NdisRequest, NDIS_STATUS_REQUEST_ABORTED,
+             Cause{Reason::kDropped, "the binding was closed with the request queued; dropped"});
       continue;
     }
     a->active_request = r;
@@ -867,23 +954,29 @@ void Model::Impl::PumpRequests(Adapter* a) {
   a->pumping = false;
 }
 
-void Model::Impl::CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, std::string_view fn) {
+void Model::Impl::CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, Fn fn) {
   if (!a->active_request) {
-    return Reject(fn, NDIS_STATUS_FAILURE, "no request is outstanding at the miniport");
+    return Reject(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kNotPending, "no request is outstanding at the miniport"});
   }
   const bool is_query = !IsSetRequest(a->active_request->request);
   if (is_query != query) {
     return Reject(fn, NDIS_STATUS_FAILURE,
-                  is_query ? "the outstanding request is a query (NdisMQueryInformationComplete)"
-                           : "the outstanding request is a set (NdisMSetInformationComplete)");
+                  is_query
+                      ? Cause{Reason::kWrongCompletion,
+                              "the outstanding request is a query (NdisMQueryInformationComplete)"}
+                      : Cause{Reason::kWrongCompletion,
+                              "the outstanding request is a set (NdisMSetInformationComplete)"});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return Reject(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
   if (a->request_in_call) {
     // Completed from inside MiniportQuery/SetInformation: applied once it returns.
     if (a->early_request_complete)
-      return Reject(fn, NDIS_STATUS_FAILURE, "request completed twice");
+      return Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kCompletedTwice, "request completed twice"});
     a->early_request_complete = status;
     return;
   }
@@ -895,9 +988,9 @@ void Model::Impl::CompleteRequest(Adapter* a, NDIS_STATUS status, bool query, st
 
 VOID Model::NdisRequest(PNDIS_STATUS status, NDIS_HANDLE handle, PNDIS_REQUEST request) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisRequest";
-  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Status");
-  auto fail = [&](NDIS_STATUS s, std::string why) {
+  constexpr Fn fn = Fn::NdisRequest;
+  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Status"));
+  auto fail = [&](NDIS_STATUS s, Cause why) {
     m.Reject(fn, s, std::move(why));
     *status = s;
   };
@@ -905,26 +998,29 @@ VOID Model::NdisRequest(PNDIS_STATUS status, NDIS_HANDLE handle, PNDIS_REQUEST r
     *status = NDIS_STATUS_NOT_SUPPORTED;
     return;
   }
-  std::string why;
+  Cause why;
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
   if (b == nullptr) return fail(NDIS_STATUS_FAILURE, why);
   if (!b->protocol->ndis5) {
     return fail(NDIS_STATUS_FAILURE,
-                "binding of an NDIS 6 protocol (NdisOidRequest is not modelled)");
+                Cause{Reason::kWrongNdisVersion,
+                      "binding of an NDIS 6 protocol (NdisOidRequest is not modelled)"});
   }
-  if (request == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL NdisRequest");
+  if (request == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisRequest"));
   const uint32_t type = RawRequestType(request);
   if (type != NdisRequestQueryInformation && type != NdisRequestSetInformation &&
       type != NdisRequestQueryStatistics) {
-    return fail(NDIS_STATUS_INVALID_PARAMETER, "unknown RequestType " + std::to_string(type));
+    return fail(NDIS_STATUS_INVALID_PARAMETER,
+                Cause{Reason::kBadArgument, "unknown RequestType " + std::to_string(type)});
   }
   if (m.irql > DISPATCH_LEVEL) {
     return fail(NDIS_STATUS_FAILURE,
-                "called at IRQL " + std::to_string(m.irql) + ", above DISPATCH_LEVEL");
+                Cause{Reason::kIrqlTooHigh,
+                      "called at IRQL " + std::to_string(m.irql) + ", above DISPATCH_LEVEL"});
   }
   Adapter* a = b->adapter;
   if (a->state != Adapter::State::kRunning) {
-    return fail(NDIS_STATUS_ADAPTER_NOT_READY, "the adapter is halting");
+    return fail(NDIS_STATUS_ADAPTER_NOT_READY, Cause{Reason::kClosing, "the adapter is halting"});
   }
   // The OID is the miniport's business: NDIS passes every OID through.
   Request5 r{b, request, false};
@@ -955,7 +1051,7 @@ VOID Model::NdisRequest(PNDIS_STATUS status, NDIS_HANDLE handle, PNDIS_REQUEST r
 
 VOID Model::NdisMQueryInformationComplete(NDIS_HANDLE handle, NDIS_STATUS status) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMQueryInformationComplete";
+  constexpr Fn fn = Fn::NdisMQueryInformationComplete;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
@@ -964,7 +1060,7 @@ VOID Model::NdisMQueryInformationComplete(NDIS_HANDLE handle, NDIS_STATUS status
 
 VOID Model::NdisMSetInformationComplete(NDIS_HANDLE handle, NDIS_STATUS status) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMSetInformationComplete";
+  constexpr Fn fn = Fn::NdisMSetInformationComplete;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
@@ -976,9 +1072,9 @@ VOID Model::NdisMSetInformationComplete(NDIS_HANDLE handle, NDIS_STATUS status) 
 VOID Model::NdisWanSend(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE link,
                         PNDIS_WAN_PACKET packet) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisWanSend";
-  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Status");
-  auto fail = [&](NDIS_STATUS s, std::string why) {
+  constexpr Fn fn = Fn::NdisWanSend;
+  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Status"));
+  auto fail = [&](NDIS_STATUS s, Cause why) {
     m.Reject(fn, s, std::move(why));
     *status = s;
   };
@@ -986,24 +1082,27 @@ VOID Model::NdisWanSend(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE lin
     *status = NDIS_STATUS_NOT_SUPPORTED;
     return;
   }
-  std::string why;
+  Cause why;
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
   if (b == nullptr) return fail(NDIS_STATUS_FAILURE, why);
   Adapter* a = b->adapter;
   if (!b->protocol->ndis5 || !a->ndis5 || !a->miniport->wan) {
     return fail(NDIS_STATUS_NOT_SUPPORTED,
-                "not an NDIS 5 binding to a WAN miniport (NDIS_USE_WAN_WRAPPER)");
+                Cause{Reason::kWrongNdisVersion,
+                      "not an NDIS 5 binding to a WAN miniport (NDIS_USE_WAN_WRAPPER)"});
   }
-  if (packet == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, "NULL Packet");
+  if (packet == nullptr) return fail(NDIS_STATUS_INVALID_PARAMETER, NullArg("Packet"));
   if (a->state != Adapter::State::kRunning) {
-    return fail(NDIS_STATUS_ADAPTER_NOT_READY, "the adapter is halting");
+    return fail(NDIS_STATUS_ADAPTER_NOT_READY, Cause{Reason::kClosing, "the adapter is halting"});
   }
   if (m.irql > DISPATCH_LEVEL) {
     return fail(NDIS_STATUS_FAILURE,
-                "called at IRQL " + std::to_string(m.irql) + ", above DISPATCH_LEVEL");
+                Cause{Reason::kIrqlTooHigh,
+                      "called at IRQL " + std::to_string(m.irql) + ", above DISPATCH_LEVEL"});
   }
   if (a->wan_sends.count(packet) != 0) {
-    return fail(NDIS_STATUS_FAILURE, "Packet " + Hex(packet) + " is already outstanding");
+    return fail(NDIS_STATUS_FAILURE,
+                Cause{Reason::kBadArgument, "Packet " + Hex(packet) + " is already outstanding"});
   }
   // NDIS does not know links: NdisLinkHandle goes to the miniport as given
   // (WAN-028; sending on an unestablished link, WAN-033, is NDISWAN's rule).
@@ -1025,9 +1124,10 @@ VOID Model::NdisWanSend(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE lin
     } else {
       a->wan_sends.erase(it);
       if (s != NDIS_STATUS_PENDING && completed) {
-        m.Reject("NdisMWanSendComplete", NDIS_STATUS_FAILURE,
-                 "completion of a send whose MiniportWanSend returned " + StatusText(s) +
-                     ", not PENDING (the protocol heard twice)");
+        m.Reject(Fn::NdisMWanSendComplete, NDIS_STATUS_FAILURE,
+                 Cause{Reason::kDidNotPend, "completion of a send whose MiniportWanSend returned " +
+                                                StatusText(s) +
+                                                ", not PENDING (the protocol heard twice)"});
       }
     }
   }
@@ -1036,7 +1136,7 @@ VOID Model::NdisWanSend(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE lin
 
 VOID Model::NdisMWanSendComplete(NDIS_HANDLE handle, PNDIS_WAN_PACKET packet, NDIS_STATUS status) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMWanSendComplete";
+  constexpr Fn fn = Fn::NdisMWanSendComplete;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
@@ -1044,13 +1144,18 @@ VOID Model::NdisMWanSendComplete(NDIS_HANDLE handle, PNDIS_WAN_PACKET packet, ND
   if (it == a->wan_sends.end()) {
     return m.Reject(
         fn, NDIS_STATUS_FAILURE,
-        "Packet " + Hex(packet) +
-            " is not outstanding (never sent, already completed, or returned synchronously)");
+        Cause{
+            Reason::kNotPending,
+            "Packet " + Hex(packet) +
+                " is not outstanding (never sent, already completed, or returned synchronously)"});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
-  if (it->second.completed) return m.Reject(fn, NDIS_STATUS_FAILURE, "send completed twice");
+  if (it->second.completed)
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kCompletedTwice, "send completed twice"});
   Binding* b = it->second.binding;
   if (it->second.in_call) {
     it->second.completed = true;  // from inside MiniportWanSend: NdisWanSend sorts it out
@@ -1059,7 +1164,8 @@ VOID Model::NdisMWanSendComplete(NDIS_HANDLE handle, PNDIS_WAN_PACKET packet, ND
   }
   if (!IsOpen(b)) {
     return m.Reject(fn, status,
-                    "the binding was closed with the send outstanding; completion dropped");
+                    Cause{Reason::kDropped,
+                          "the binding was closed with the send outstanding; completion dropped"});
   }
   Crossing c(Fn::ProtocolWanSendComplete, b->protocol->actor);
   c.Handle(b->context).Handle(packet).Status(status);
@@ -1071,8 +1177,8 @@ VOID Model::NdisMWanSendComplete(NDIS_HANDLE handle, PNDIS_WAN_PACKET packet, ND
 VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE link,
                                     PUCHAR packet, ULONG size) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMWanIndicateReceive";
-  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Status");
+  constexpr Fn fn = Fn::NdisMWanIndicateReceive;
+  if (status == nullptr) return m.Reject(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Status"));
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) {
     *status = NDIS_STATUS_NOT_SUPPORTED;
     return;
@@ -1082,18 +1188,22 @@ VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDI
     *status = NDIS_STATUS_FAILURE;
     return;
   }
-  auto fail = [&](NDIS_STATUS s, std::string why) {
+  auto fail = [&](NDIS_STATUS s, Cause why) {
     m.Reject(fn, s, std::move(why));
     *status = s;
   };
-  if (!a->miniport->wan) return fail(NDIS_STATUS_NOT_SUPPORTED, "not a WAN miniport");
+  if (!a->miniport->wan)
+    return fail(NDIS_STATUS_NOT_SUPPORTED, Cause{Reason::kWrongCallerRole, "not a WAN miniport"});
   if (a->state != Adapter::State::kRunning)
-    return fail(NDIS_STATUS_FAILURE, "the adapter is not running");
+    return fail(NDIS_STATUS_FAILURE, Cause{Reason::kWrongState, "the adapter is not running"});
   // The context rules of status indications apply to receives too (DERIVED).
-  if (std::string v = m.IndicationContextViolation(a); !v.empty()) {
-    if (m.settings.refuse_wan_context_violations)
-      return fail(NDIS_STATUS_FAILURE, v + "; not forwarded");
-    m.Reject(fn, NDIS_STATUS_SUCCESS, v + "; forwarded anyway");
+  if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
+    if (m.settings.refuse_wan_context_violations) {
+      v->detail += "; not forwarded";
+      return fail(NDIS_STATUS_FAILURE, std::move(*v));
+    }
+    v->detail += "; forwarded anyway";
+    m.Reject(fn, NDIS_STATUS_SUCCESS, std::move(*v));
   }
   // The protocol bound to a WAN miniport (NDISWAN) gets the packet on its
   // WanReceiveHandler, named by NdisLinkContext (WAN-025): the first open
@@ -1105,7 +1215,9 @@ VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDI
       break;
     }
   }
-  if (b == nullptr) return fail(NDIS_STATUS_FAILURE, "no protocol is bound to the adapter");
+  if (b == nullptr)
+    return fail(NDIS_STATUS_FAILURE,
+                Cause{Reason::kNotRegistered, "no protocol is bound to the adapter"});
   Crossing c(Fn::ProtocolWanReceive, b->protocol->actor);
   c.Handle(link).Ulong(size);
   c.Call();
@@ -1120,15 +1232,17 @@ VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDI
 
 VOID Model::NdisMWanIndicateReceiveComplete(NDIS_HANDLE handle, NDIS_HANDLE) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMWanIndicateReceiveComplete";
+  constexpr Fn fn = Fn::NdisMWanIndicateReceiveComplete;
   if (m.RefusedByProfile(fn, NDIS_STATUS_NOT_SUPPORTED)) return;
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
-  if (!a->miniport->wan) return m.Reject(fn, NDIS_STATUS_NOT_SUPPORTED, "not a WAN miniport");
-  if (std::string v = m.IndicationContextViolation(a); !v.empty()) {
+  if (!a->miniport->wan)
+    return m.Reject(fn, NDIS_STATUS_NOT_SUPPORTED,
+                    Cause{Reason::kWrongCallerRole, "not a WAN miniport"});
+  if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
     const bool refuse = m.settings.refuse_wan_context_violations;
-    m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS,
-             v + (refuse ? "; not forwarded" : "; forwarded anyway"));
+    v->detail += refuse ? "; not forwarded" : "; forwarded anyway";
+    m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, std::move(*v));
     if (refuse) return;
   }
   // ReceiveCompleteHandler of the protocols given a receive since the last

@@ -32,6 +32,50 @@ int FirstNullHandler(const void* s, size_t first, size_t count) {
   return -1;
 }
 
+// The handler members of NDIS_CO_CLIENT_OPTIONAL_HANDLERS and
+// NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS in declaration order (for
+// Rejection::param when FirstNullHandler finds one NULL).
+constexpr std::string_view kClientHandlerNames[19] = {
+    "ClCreateVcHandler",
+    "ClDeleteVcHandler",
+    "ClOidRequestHandler",
+    "ClOidRequestCompleteHandler",
+    "ClOpenAfCompleteHandlerEx",
+    "ClCloseAfCompleteHandler",
+    "ClRegisterSapCompleteHandler",
+    "ClDeregisterSapCompleteHandler",
+    "ClMakeCallCompleteHandler",
+    "ClModifyCallQoSCompleteHandler",
+    "ClCloseCallCompleteHandler",
+    "ClAddPartyCompleteHandler",
+    "ClDropPartyCompleteHandler",
+    "ClIncomingCallHandler",
+    "ClIncomingCallQoSChangeHandler",
+    "ClIncomingCloseCallHandler",
+    "ClIncomingDropPartyHandler",
+    "ClCallConnectedHandler",
+    "ClNotifyCloseAfHandler",
+};
+constexpr std::string_view kCmHandlerNames[17] = {
+    "CmCreateVcHandler",
+    "CmDeleteVcHandler",
+    "CmOpenAfHandler",
+    "CmCloseAfHandler",
+    "CmRegisterSapHandler",
+    "CmDeregisterSapHandler",
+    "CmMakeCallHandler",
+    "CmCloseCallHandler",
+    "CmIncomingCallCompleteHandler",
+    "CmAddPartyHandler",
+    "CmDropPartyHandler",
+    "CmActivateVcCompleteHandler",
+    "CmDeactivateVcCompleteHandler",
+    "CmModifyCallQoSHandler",
+    "CmOidRequestHandler",
+    "CmOidRequestCompleteHandler",
+    "CmNotifyCloseAfCompleteHandler",
+};
+
 bool SameFunction(const void* a, const void* b) { return a != nullptr && a == b; }
 
 template <typename F>
@@ -57,17 +101,20 @@ NDIS_STATUS Model::Impl::CallSetOptions(Driver* d) {
   return s;
 }
 
-NDIS_STATUS Model::Impl::CheckCoConsistency(const Driver* d, std::string* why) const {
+NDIS_STATUS Model::Impl::CheckCoConsistency(const Driver* d, Cause* why) const {
   if (!d->is_miniport) {
     // AF-137: every CoNDIS protocol passes NDIS_PROTOCOL_CO_CHARACTERISTICS.
     if ((d->has_client || d->has_cm) && !d->has_co_chars) {
-      *why = "AF-137: CoNDIS optional handlers without NDIS_PROTOCOL_CO_CHARACTERISTICS";
+      *why = {Reason::kInconsistentCharacteristics,
+              "AF-137: CoNDIS optional handlers without NDIS_PROTOCOL_CO_CHARACTERISTICS",
+              RuleId::kAF137};
       return NDIS_STATUS_BAD_CHARACTERISTICS;
     }
     return NDIS_STATUS_SUCCESS;
   }
   if (d->has_cm && !d->has_mp_co) {
-    *why = "call-manager handlers on a miniport without NDIS_MINIPORT_CO_CHARACTERISTICS";
+    *why = {Reason::kInconsistentCharacteristics,
+            "call-manager handlers on a miniport without NDIS_MINIPORT_CO_CHARACTERISTICS"};
     return NDIS_STATUS_BAD_CHARACTERISTICS;
   }
   if (d->has_mp_co && !d->has_cm) {
@@ -75,12 +122,14 @@ NDIS_STATUS Model::Impl::CheckCoConsistency(const Driver* d, std::string* why) c
     const NDIS_MINIPORT_CO_CHARACTERISTICS& c = d->mco;
     if (!c.CoCreateVcHandler || !c.CoDeleteVcHandler || !c.CoActivateVcHandler ||
         !c.CoDeactivateVcHandler) {
-      *why = "CoNDIS miniport without Co{Create,Delete,Activate,Deactivate}VcHandler";
+      *why = {Reason::kMissingHandler,
+              "CoNDIS miniport without Co{Create,Delete,Activate,Deactivate}VcHandler"};
       return NDIS_STATUS_BAD_CHARACTERISTICS;
     }
   }
   if (d->IsMcm() && SameFunction(Fp(d->cm.CmOidRequestHandler), Fp(d->mco.CoOidRequestHandler))) {
-    *why = "AF-134: CmOidRequestHandler is the miniport's CoOidRequestHandler";
+    *why = {Reason::kSharedHandler,
+            "AF-134: CmOidRequestHandler is the miniport's CoOidRequestHandler", RuleId::kAF134};
     return NDIS_STATUS_BAD_CHARACTERISTICS;
   }
   return NDIS_STATUS_SUCCESS;
@@ -90,33 +139,41 @@ NDIS_STATUS Model::NdisRegisterProtocolDriver(NDIS_HANDLE context,
                                               PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS chars,
                                               PNDIS_HANDLE out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisRegisterProtocolDriver";
-  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisProtocolHandle");
+  constexpr Fn fn = Fn::NdisRegisterProtocolDriver;
+  if (out == nullptr)
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisProtocolHandle"));
   *out = nullptr;
   if (chars == nullptr) {
-    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL ProtocolCharacteristics");
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("ProtocolCharacteristics"));
   }
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
   const NDIS_OBJECT_HEADER& h = chars->Header;
   if (h.Type != NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS ||
       h.Revision != NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1 ||
       h.Size < NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "OQ-18: malformed protocol characteristics header (" + HeaderText(h) + ")");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kBadCharacteristics,
+              "OQ-18: malformed protocol characteristics header (" + HeaderText(h) + ")"});
   }
   if (chars->MajorNdisVersion != 6) {
-    return m.Fail(fn, NDIS_STATUS_BAD_VERSION,
-                  "MajorNdisVersion " + std::to_string(chars->MajorNdisVersion) +
-                      " (the model implements NDIS 6)");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_VERSION,
+        Cause{Reason::kBadVersion, "MajorNdisVersion " + std::to_string(chars->MajorNdisVersion) +
+                                       " (the model implements NDIS 6)"});
   }
   // The handlers the model calls on every protocol (OQ-18 status).
   if (!chars->BindAdapterHandlerEx || !chars->UnbindAdapterHandlerEx ||
       !chars->OpenAdapterCompleteHandlerEx || !chars->CloseAdapterCompleteHandlerEx) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "OQ-18: missing required handler (BindAdapterHandlerEx, UnbindAdapterHandlerEx, "
-                  "OpenAdapterCompleteHandlerEx or CloseAdapterCompleteHandlerEx)");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kMissingHandler,
+              "OQ-18: missing required handler (BindAdapterHandlerEx, UnbindAdapterHandlerEx, "
+              "OpenAdapterCompleteHandlerEx or CloseAdapterCompleteHandlerEx)"});
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   m.all_drivers.push_back(std::make_unique<Driver>());
   Driver* d = m.all_drivers.back().get();
   d->actor = Boundary::Get().CurrentActor();
@@ -124,7 +181,7 @@ NDIS_STATUS Model::NdisRegisterProtocolDriver(NDIS_HANDLE context,
   d->protocol = *chars;
   d->handle = m.drivers.Insert(d);
   NDIS_STATUS s = m.CallSetOptions(d);
-  std::string why;
+  Cause why;
   if (s == NDIS_STATUS_SUCCESS) {
     s = m.CheckCoConsistency(d, &why);
     if (s != NDIS_STATUS_SUCCESS) m.Reject(fn, s, why);
@@ -140,11 +197,12 @@ NDIS_STATUS Model::NdisRegisterProtocolDriver(NDIS_HANDLE context,
 
 VOID Model::NdisDeregisterProtocolDriver(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  std::string why;
+  Cause why;
   Driver* d = m.Resolve(m.drivers, handle, "NdisProtocolHandle", &why);
   if (d == nullptr || d->is_miniport) {
-    return m.Reject("NdisDeregisterProtocolDriver", NDIS_STATUS_FAILURE,
-                    d == nullptr ? why : "handle names a miniport driver");
+    return m.Reject(
+        Fn::NdisDeregisterProtocolDriver, NDIS_STATUS_FAILURE,
+        d == nullptr ? why : Cause{Reason::kWrongHandleKind, "handle names a miniport driver"});
   }
   // NDIS unbinds the protocol from every adapter first.
   for (const auto& a : m.all_adapters) {
@@ -159,32 +217,38 @@ NDIS_STATUS Model::NdisMRegisterMiniportDriver(PDRIVER_OBJECT, PUNICODE_STRING, 
                                                PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
                                                PNDIS_HANDLE out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMRegisterMiniportDriver";
+  constexpr Fn fn = Fn::NdisMRegisterMiniportDriver;
   if (out == nullptr) {
-    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisMiniportDriverHandle");
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisMiniportDriverHandle"));
   }
   *out = nullptr;
   if (chars == nullptr) {
-    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL MiniportDriverCharacteristics");
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("MiniportDriverCharacteristics"));
   }
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
   const NDIS_OBJECT_HEADER& h = chars->Header;
   if (h.Type != NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS ||
       h.Revision != NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1 ||
       h.Size < NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "OQ-18: malformed miniport characteristics header (" + HeaderText(h) + ")");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kBadCharacteristics,
+              "OQ-18: malformed miniport characteristics header (" + HeaderText(h) + ")"});
   }
   if (chars->MajorNdisVersion != 6) {
-    return m.Fail(fn, NDIS_STATUS_BAD_VERSION,
-                  "MajorNdisVersion " + std::to_string(chars->MajorNdisVersion) +
-                      " (the model implements NDIS 6)");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_VERSION,
+        Cause{Reason::kBadVersion, "MajorNdisVersion " + std::to_string(chars->MajorNdisVersion) +
+                                       " (the model implements NDIS 6)"});
   }
   if (!chars->InitializeHandlerEx || !chars->HaltHandlerEx) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "OQ-18: missing InitializeHandlerEx or HaltHandlerEx");
+    return m.Fail(
+        fn, NDIS_STATUS_BAD_CHARACTERISTICS,
+        Cause{Reason::kMissingHandler, "OQ-18: missing InitializeHandlerEx or HaltHandlerEx"});
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   m.all_drivers.push_back(std::make_unique<Driver>());
   Driver* d = m.all_drivers.back().get();
   d->actor = Boundary::Get().CurrentActor();
@@ -193,7 +257,7 @@ NDIS_STATUS Model::NdisMRegisterMiniportDriver(PDRIVER_OBJECT, PUNICODE_STRING, 
   d->miniport = *chars;
   d->handle = m.drivers.Insert(d);
   NDIS_STATUS s = m.CallSetOptions(d);
-  std::string why;
+  Cause why;
   if (s == NDIS_STATUS_SUCCESS) {
     s = m.CheckCoConsistency(d, &why);
     if (s != NDIS_STATUS_SUCCESS) m.Reject(fn, s, why);
@@ -209,11 +273,12 @@ NDIS_STATUS Model::NdisMRegisterMiniportDriver(PDRIVER_OBJECT, PUNICODE_STRING, 
 
 VOID Model::NdisMDeregisterMiniportDriver(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  std::string why;
+  Cause why;
   Driver* d = m.Resolve(m.drivers, handle, "NdisMiniportDriverHandle", &why);
   if (d == nullptr || !d->is_miniport) {
-    return m.Reject("NdisMDeregisterMiniportDriver", NDIS_STATUS_FAILURE,
-                    d == nullptr ? why : "handle names a protocol driver");
+    return m.Reject(
+        Fn::NdisMDeregisterMiniportDriver, NDIS_STATUS_FAILURE,
+        d == nullptr ? why : Cause{Reason::kWrongHandleKind, "handle names a protocol driver"});
   }
   for (const auto& a : m.all_adapters) {
     if (a->miniport == d && a->state == Adapter::State::kRunning) m.Halt(a.get());
@@ -224,36 +289,46 @@ VOID Model::NdisMDeregisterMiniportDriver(NDIS_HANDLE handle) {
 
 NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTIONAL_HANDLERS opt) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisSetOptionalHandlers";
-  std::string why;
+  constexpr Fn fn = Fn::NdisSetOptionalHandlers;
+  Cause why;
   Driver* d = m.Resolve(m.drivers, handle, "NdisDriverHandle", &why);
   if (d == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (!d->in_set_options) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-131/AF-137: only from ProtocolSetOptions / MiniportSetOptions");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kOutsideCallback,
+              "AF-131/AF-137: only from ProtocolSetOptions / MiniportSetOptions", RuleId::kAF131});
   }
-  if (opt == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL OptionalHandlers");
+  if (opt == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("OptionalHandlers"));
   const NDIS_OBJECT_HEADER h = opt->Header;
-  auto bad = [&](std::string what) {
-    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS,
-                  "OQ-18: " + what + " (" + HeaderText(h) + ")");
+  // OQ-18: the header as found goes into the detail.
+  auto bad = [&](Cause why) {
+    why.detail = "OQ-18: " + why.detail + " (" + HeaderText(h) + ")";
+    return m.Fail(fn, NDIS_STATUS_BAD_CHARACTERISTICS, std::move(why));
   };
   auto once = [&](bool already, const char* what) -> bool {
-    if (already) m.Reject(fn, NDIS_STATUS_FAILURE, std::string(what) + " already registered");
+    if (already)
+      m.Reject(fn, NDIS_STATUS_FAILURE,
+               Cause{Reason::kAlreadyRegistered, std::string(what) + " already registered"});
     return already;
   };
   switch (h.Type) {
     case NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS: {
       // AF-136: 0x90 / 1 / 40 on x64.
-      if (d->is_miniport) return bad("NDIS_PROTOCOL_CO_CHARACTERISTICS from a miniport");
+      if (d->is_miniport)
+        return bad(
+            Cause{Reason::kBadCharacteristics, "NDIS_PROTOCOL_CO_CHARACTERISTICS from a miniport"});
       if (h.Revision != NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1 || h.Size < kSizeProtocolCo) {
-        return bad("AF-136: malformed NDIS_PROTOCOL_CO_CHARACTERISTICS header");
+        return bad(Cause{Reason::kBadCharacteristics,
+                         "AF-136: malformed NDIS_PROTOCOL_CO_CHARACTERISTICS header",
+                         RuleId::kAF136});
       }
       NDIS_PROTOCOL_CO_CHARACTERISTICS c;
       std::memcpy(&c, opt, sizeof(c));
       // AF-023: every CoNDIS protocol has a ProtocolCoAfRegisterNotify.
       if (c.CoAfRegisterNotifyHandler == nullptr) {
-        return bad("AF-023: NULL CoAfRegisterNotifyHandler");
+        return bad(Cause{Reason::kMissingHandler, "AF-023: NULL CoAfRegisterNotifyHandler",
+                         RuleId::kAF023});
       }
       if (once(d->has_co_chars, "NDIS_PROTOCOL_CO_CHARACTERISTICS")) return NDIS_STATUS_FAILURE;
       d->co = c;
@@ -262,16 +337,22 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
     }
     case NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS: {
       // AF-136: 0xA6 / 1 / 160; AF-130: every ClXxx member is set.
-      if (d->is_miniport) return bad("NDIS_CO_CLIENT_OPTIONAL_HANDLERS from a miniport");
+      if (d->is_miniport)
+        return bad(
+            Cause{Reason::kBadCharacteristics, "NDIS_CO_CLIENT_OPTIONAL_HANDLERS from a miniport"});
       if (h.Revision != NDIS_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1 || h.Size < kSizeClient) {
-        return bad("AF-136: malformed NDIS_CO_CLIENT_OPTIONAL_HANDLERS header");
+        return bad(Cause{Reason::kBadCharacteristics,
+                         "AF-136: malformed NDIS_CO_CLIENT_OPTIONAL_HANDLERS header",
+                         RuleId::kAF136});
       }
       NDIS_CO_CLIENT_OPTIONAL_HANDLERS c;
       std::memcpy(&c, opt, sizeof(c));
       const int missing =
           FirstNullHandler(&c, offsetof(NDIS_CO_CLIENT_OPTIONAL_HANDLERS, ClCreateVcHandler), 19);
       if (missing >= 0) {
-        return bad("AF-130: client handler #" + std::to_string(missing + 1) + " is NULL");
+        return bad(Cause{Reason::kMissingHandler,
+                         "AF-130: client handler #" + std::to_string(missing + 1) + " is NULL",
+                         RuleId::kAF130, kClientHandlerNames[missing]});
       }
       if (once(d->has_client, "NDIS_CO_CLIENT_OPTIONAL_HANDLERS")) return NDIS_STATUS_FAILURE;
       d->cl = c;
@@ -283,7 +364,9 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
       // notify-close-complete member is read only if Size reaches it.
       if (h.Revision != NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1 ||
           h.Size < kSizeCmMacro) {
-        return bad("AF-136: malformed NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS header");
+        return bad(Cause{Reason::kBadCharacteristics,
+                         "AF-136: malformed NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS header",
+                         RuleId::kAF136});
       }
       NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS c{};
       const bool full = h.Size >= kSizeCmFull;
@@ -292,12 +375,17 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
       const int missing = FirstNullHandler(
           &c, offsetof(NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS, CmCreateVcHandler), full ? 17 : 16);
       if (missing >= 0) {
-        return bad("AF-131: call-manager handler #" + std::to_string(missing + 1) + " is NULL");
+        return bad(
+            Cause{Reason::kMissingHandler,
+                  "AF-131: call-manager handler #" + std::to_string(missing + 1) + " is NULL",
+                  RuleId::kAF131, kCmHandlerNames[missing]});
       }
       // AF-134: an MCM's CmOidRequestHandler is not its MiniportCoOidRequest.
       if (d->is_miniport && d->has_mp_co &&
           SameFunction(Fp(c.CmOidRequestHandler), Fp(d->mco.CoOidRequestHandler))) {
-        return bad("AF-134: CmOidRequestHandler equals the miniport's CoOidRequestHandler");
+        return bad(Cause{Reason::kSharedHandler,
+                         "AF-134: CmOidRequestHandler equals the miniport's CoOidRequestHandler",
+                         RuleId::kAF134});
       }
       if (once(d->has_cm, "NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS")) return NDIS_STATUS_FAILURE;
       d->cm = c;
@@ -307,14 +395,20 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
     }
     case NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS: {
       // AF-136: 0x91 / 1 / 56.
-      if (!d->is_miniport) return bad("NDIS_MINIPORT_CO_CHARACTERISTICS from a protocol");
+      if (!d->is_miniport)
+        return bad(
+            Cause{Reason::kBadCharacteristics, "NDIS_MINIPORT_CO_CHARACTERISTICS from a protocol"});
       if (h.Revision != NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1 || h.Size < kSizeMiniportCo) {
-        return bad("AF-136: malformed NDIS_MINIPORT_CO_CHARACTERISTICS header");
+        return bad(Cause{Reason::kBadCharacteristics,
+                         "AF-136: malformed NDIS_MINIPORT_CO_CHARACTERISTICS header",
+                         RuleId::kAF136});
       }
       NDIS_MINIPORT_CO_CHARACTERISTICS c;
       std::memcpy(&c, opt, sizeof(c));
       if (d->has_cm && SameFunction(Fp(d->cm.CmOidRequestHandler), Fp(c.CoOidRequestHandler))) {
-        return bad("AF-134: CoOidRequestHandler equals the MCM's CmOidRequestHandler");
+        return bad(Cause{Reason::kSharedHandler,
+                         "AF-134: CoOidRequestHandler equals the MCM's CmOidRequestHandler",
+                         RuleId::kAF134});
       }
       if (once(d->has_mp_co, "NDIS_MINIPORT_CO_CHARACTERISTICS")) return NDIS_STATUS_FAILURE;
       d->mco = c;
@@ -322,7 +416,7 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
       return NDIS_STATUS_SUCCESS;
     }
     default:
-      return bad("unknown optional-handler object type");
+      return bad(Cause{Reason::kBadCharacteristics, "unknown optional-handler object type"});
   }
 }
 
@@ -331,20 +425,23 @@ NDIS_STATUS Model::NdisSetOptionalHandlers(NDIS_HANDLE handle, PNDIS_DRIVER_OPTI
 NDIS_STATUS Model::NdisMSetMiniportAttributes(NDIS_HANDLE handle,
                                               PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attrs) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMSetMiniportAttributes";
-  std::string why;
+  constexpr Fn fn = Fn::NdisMSetMiniportAttributes;
+  Cause why;
   Adapter* a = m.Resolve(m.adapters, handle, "NdisMiniportHandle", &why);
   if (a == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (a->state != Adapter::State::kInitializing) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "only from MiniportInitializeEx");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kOutsideCallback, "only from MiniportInitializeEx"});
   }
-  if (attrs == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL MiniportAttributes");
+  if (attrs == nullptr)
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("MiniportAttributes"));
   const NDIS_OBJECT_HEADER& h = attrs->RegistrationAttributes.Header;
   if (h.Type != NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES ||
       h.Revision < NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 ||
       h.Size < sizeof(NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES)) {
     return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
-                  "malformed registration attributes header (" + HeaderText(h) + ")");
+                  Cause{Reason::kBadArgument,
+                        "malformed registration attributes header (" + HeaderText(h) + ")"});
   }
   a->context = attrs->RegistrationAttributes.MiniportAdapterContext;
   a->context_set = true;
@@ -358,13 +455,15 @@ AdapterId Model::Impl::AddAdapter(ActorId actor, std::string name, NDIS_MEDIUM m
   };
   Driver* mp = MiniportByActor(actor);
   if (mp == nullptr) {
-    Reject("AddAdapter", NDIS_STATUS_ADAPTER_NOT_FOUND,
-           "actor " + std::to_string(actor) + " has no registered miniport driver");
+    Reject(Unrecorded::kAddAdapter, NDIS_STATUS_ADAPTER_NOT_FOUND,
+           Cause{Reason::kNotRegistered,
+                 "actor " + std::to_string(actor) + " has no registered miniport driver"});
     report(NDIS_STATUS_ADAPTER_NOT_FOUND);
     return 0;
   }
   if (!Allocate()) {
-    Reject("AddAdapter", NDIS_STATUS_RESOURCES, "injected allocation failure");
+    Reject(Unrecorded::kAddAdapter, NDIS_STATUS_RESOURCES,
+           Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
     report(NDIS_STATUS_RESOURCES);
     return 0;
   }
@@ -394,12 +493,14 @@ AdapterId Model::Impl::AddAdapter(ActorId actor, std::string name, NDIS_MEDIUM m
   NDIS_STATUS s = mp->miniport.InitializeHandlerEx(a->handle.ndis(), mp->driver_context, &params);
   c.Return(s).Done();
   if (s == NDIS_STATUS_PENDING) {
-    Reject("MiniportInitializeEx", NDIS_STATUS_FAILURE,
-           "MiniportInitializeEx cannot pend in NDIS 6; initialization failed");
+    Reject(Fn::MiniportInitializeEx, NDIS_STATUS_FAILURE,
+           Cause{Reason::kCannotPend,
+                 "MiniportInitializeEx cannot pend in NDIS 6; initialization failed"});
     s = NDIS_STATUS_FAILURE;
   } else if (s == NDIS_STATUS_SUCCESS && !a->context_set) {
-    Reject("MiniportInitializeEx", NDIS_STATUS_FAILURE,
-           "returned SUCCESS without NdisMSetMiniportAttributes; initialization failed");
+    Reject(Fn::MiniportInitializeEx, NDIS_STATUS_FAILURE,
+           Cause{Reason::kMissingAttributes,
+                 "returned SUCCESS without NdisMSetMiniportAttributes; initialization failed"});
     s = NDIS_STATUS_FAILURE;
   }
   if (s != NDIS_STATUS_SUCCESS) {
@@ -455,9 +556,11 @@ bool Model::Impl::Halt(Adapter* a) {
       }
     }
     if (open > 0) {
-      Reject("MiniportHaltEx", NDIS_STATUS_SUCCESS,
-             "AF-062: MiniportHaltEx returned with " + std::to_string(open) +
-                 " AF instance(s) of its registration still open");
+      Reject(Fn::MiniportHaltEx, NDIS_STATUS_SUCCESS,
+             Cause{Reason::kLeftOpen,
+                   "AF-062: MiniportHaltEx returned with " + std::to_string(open) +
+                       " AF instance(s) of its registration still open",
+                   RuleId::kAF062});
     }
   }
   if (settings.halt_before_unbind) unbind_all();
@@ -471,7 +574,8 @@ bool Model::Impl::Halt(Adapter* a) {
 NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
   if (p->ndis5) return Bind5(p, a);  // ProtocolBindAdapter (ndis5.cc)
   if (!Allocate())
-    return Fail("BindProtocol", NDIS_STATUS_RESOURCES, "injected allocation failure");
+    return Fail(Unrecorded::kBindProtocol, NDIS_STATUS_RESOURCES,
+                Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   all_bind_ctxs.push_back(std::make_unique<BindCtx>());
   BindCtx* ctx = all_bind_ctxs.back().get();
   ctx->protocol = p;
@@ -503,8 +607,9 @@ NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
     return done;
   }
   if (ctx->early_completion) {
-    Reject("NdisCompleteBindAdapterEx", NDIS_STATUS_FAILURE,
-           "completion of a bind that did not return PENDING (ignored)");
+    Reject(
+        Fn::NdisCompleteBindAdapterEx, NDIS_STATUS_FAILURE,
+        Cause{Reason::kDidNotPend, "completion of a bind that did not return PENDING (ignored)"});
   }
   FinishBind(ctx, s);
   return s;
@@ -521,47 +626,55 @@ void Model::Impl::FinishBind(BindCtx* ctx, NDIS_STATUS status) {
     OnBindingBound(b);
     return;
   }
-  Reject("ProtocolBindAdapterEx", status,
-         "bind failed with its binding still open; NDIS closes the binding");
-  CloseBinding(b, "ProtocolBindAdapterEx");
+  Reject(
+      Fn::ProtocolBindAdapterEx, status,
+      Cause{Reason::kLeftOpen, "bind failed with its binding still open; NDIS closes the binding"});
+  CloseBinding(b, Fn::ProtocolBindAdapterEx);
 }
 
 NDIS_STATUS Model::NdisOpenAdapterEx(NDIS_HANDLE protocol_handle, NDIS_HANDLE binding_context,
                                      PNDIS_OPEN_PARAMETERS open, NDIS_HANDLE bind_context,
                                      PNDIS_HANDLE out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisOpenAdapterEx";
-  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisBindingHandle");
+  constexpr Fn fn = Fn::NdisOpenAdapterEx;
+  if (out == nullptr)
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisBindingHandle"));
   *out = nullptr;
-  if (std::string v = m.PassiveViolation(); !v.empty()) return m.Fail(fn, NDIS_STATUS_FAILURE, v);
-  std::string why;
+  if (auto v = m.PassiveViolation()) return m.Fail(fn, NDIS_STATUS_FAILURE, *v);
+  Cause why;
   Driver* p = m.Resolve(m.drivers, protocol_handle, "NdisProtocolHandle", &why);
   if (p == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (p->is_miniport) return m.Fail(fn, NDIS_STATUS_FAILURE, "NdisProtocolHandle names a miniport");
+  if (p->is_miniport)
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongHandleKind, "NdisProtocolHandle names a miniport"});
   BindCtx* ctx = m.Resolve(m.bind_ctxs, bind_context, "BindContext", &why);
   if (ctx == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (ctx->protocol != p) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "BindContext belongs to another protocol's bind");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kForeignHandle, "BindContext belongs to another protocol's bind"});
   }
   if (ctx->ndis5) {
-    return m.Fail(
-        fn, NDIS_STATUS_FAILURE,
-        "BindContext is an NDIS 5 ProtocolBindAdapter's; NDIS 5 protocols use NdisOpenAdapter");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongNdisVersion,
+                        "BindContext is an NDIS 5 ProtocolBindAdapter's; NDIS 5 protocols use "
+                        "NdisOpenAdapter"});
   }
   if (ctx->binding != nullptr) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "this bind already opened the adapter");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "this bind already opened the adapter"});
   }
-  if (open == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL OpenParameters");
+  if (open == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("OpenParameters"));
   if (open->Header.Type != NDIS_OBJECT_TYPE_OPEN_PARAMETERS) {
     return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
-                  "OpenParameters header " + HeaderText(open->Header));
+                  Cause{Reason::kBadArgument, "OpenParameters header " + HeaderText(open->Header)});
   }
   if (open->MediumArray == nullptr || open->MediumArraySize == 0) {
-    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "empty MediumArray");
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
+                  Cause{Reason::kBadArgument, "empty MediumArray"});
   }
   Adapter* a = ctx->adapter;
   if (a->state != Adapter::State::kRunning) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "adapter is not running");
+    return m.Fail(fn, NDIS_STATUS_FAILURE, Cause{Reason::kWrongState, "adapter is not running"});
   }
   // Media arrays are small; cap the scan so a garbage size cannot run away.
   const UINT n = open->MediumArraySize < 64 ? open->MediumArraySize : 64;
@@ -577,9 +690,12 @@ NDIS_STATUS Model::NdisOpenAdapterEx(NDIS_HANDLE protocol_handle, NDIS_HANDLE bi
     }
   }
   if (index == n) {
-    return m.Fail(fn, NDIS_STATUS_UNSUPPORTED_MEDIA, "adapter medium not in MediumArray");
+    return m.Fail(fn, NDIS_STATUS_UNSUPPORTED_MEDIA,
+                  Cause{Reason::kBadArgument, "adapter medium not in MediumArray"});
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   if (open->SelectedMediumIndex != nullptr) *open->SelectedMediumIndex = index;
   m.all_bindings.push_back(std::make_unique<Binding>());
   Binding* b = m.all_bindings.back().get();
@@ -596,19 +712,23 @@ NDIS_STATUS Model::NdisOpenAdapterEx(NDIS_HANDLE protocol_handle, NDIS_HANDLE bi
 
 VOID Model::NdisCompleteBindAdapterEx(NDIS_HANDLE bind_context, NDIS_STATUS status) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCompleteBindAdapterEx";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCompleteBindAdapterEx;
+  Cause why;
   BindCtx* ctx = m.Resolve(m.bind_ctxs, bind_context, "BindAdapterContext", &why);
   if (ctx == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (ctx->ndis5) {
     return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "BindAdapterContext of an NDIS 5 bind; use NdisCompleteBindAdapter");
+                    Cause{Reason::kWrongNdisVersion,
+                          "BindAdapterContext of an NDIS 5 bind; use NdisCompleteBindAdapter"});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
   if (ctx->in_call) {
-    if (ctx->early_completion) return m.Reject(fn, NDIS_STATUS_FAILURE, "bind completed twice");
+    if (ctx->early_completion)
+      return m.Reject(fn, NDIS_STATUS_FAILURE,
+                      Cause{Reason::kCompletedTwice, "bind completed twice"});
     ctx->early_completion = status;
     return;
   }
@@ -638,7 +758,9 @@ bool Model::Impl::StartUnbind(Binding* b) {
   u->in_call = false;
   if (s == NDIS_STATUS_PENDING && !u->early_completion) return true;
   if (s != NDIS_STATUS_SUCCESS && s != NDIS_STATUS_PENDING) {
-    Reject("ProtocolUnbindAdapterEx", s, "AF-122: an unbind cannot fail; treated as SUCCESS");
+    Reject(Fn::ProtocolUnbindAdapterEx, s,
+           Cause{Reason::kCannotFail, "AF-122: an unbind cannot fail; treated as SUCCESS",
+                 RuleId::kAF122});
   }
   FinishUnbind(u);
   return true;
@@ -650,31 +772,36 @@ void Model::Impl::FinishUnbind(UnbindCtx* u) {
   Binding* b = u->binding;
   b->unbind = nullptr;
   if (b->state != Binding::State::kClosed) {
-    Reject("ProtocolUnbindAdapterEx", NDIS_STATUS_SUCCESS,
-           "AF-122: unbind completed without NdisCloseAdapterEx; NDIS closes the binding");
-    CloseBinding(b, "ProtocolUnbindAdapterEx");
+    Reject(Fn::ProtocolUnbindAdapterEx, NDIS_STATUS_SUCCESS,
+           Cause{Reason::kLeftOpen,
+                 "AF-122: unbind completed without NdisCloseAdapterEx; NDIS closes the binding",
+                 RuleId::kAF122});
+    CloseBinding(b, Fn::ProtocolUnbindAdapterEx);
   }
 }
 
 VOID Model::NdisCompleteUnbindAdapterEx(NDIS_HANDLE unbind_context) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCompleteUnbindAdapterEx";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCompleteUnbindAdapterEx;
+  Cause why;
   UnbindCtx* u = m.Resolve(m.unbind_ctxs, unbind_context, "UnbindContext", &why);
   if (u == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (u->binding->protocol->ndis5) {
     return m.Reject(fn, NDIS_STATUS_FAILURE,
-                    "UnbindContext of an NDIS 5 unbind; use NdisCompleteUnbindAdapter");
+                    Cause{Reason::kWrongNdisVersion,
+                          "UnbindContext of an NDIS 5 unbind; use NdisCompleteUnbindAdapter"});
   }
   if (u->in_call) {
-    if (u->early_completion) return m.Reject(fn, NDIS_STATUS_FAILURE, "unbind completed twice");
+    if (u->early_completion)
+      return m.Reject(fn, NDIS_STATUS_FAILURE,
+                      Cause{Reason::kCompletedTwice, "unbind completed twice"});
     u->early_completion = true;
     return;
   }
   m.FinishUnbind(u);
 }
 
-void Model::Impl::CloseBinding(Binding* b, std::string_view fn) {
+void Model::Impl::CloseBinding(Binding* b, Fn fn) {
   // AF-123: the binding handle is invalid from the moment of the close.
   bindings.Release(b->handle);
   b->state = Binding::State::kClosed;
@@ -689,8 +816,10 @@ void Model::Impl::CloseBinding(Binding* b, std::string_view fn) {
   }
   if (open > 0) {
     Reject(fn, NDIS_STATUS_SUCCESS,
-           "AF-120: binding " + Hex(b->handle.value) + " closed with " + std::to_string(open) +
-               " AF instance(s) still open or opening");
+           Cause{Reason::kLeftOpen,
+                 "AF-120: binding " + Hex(b->handle.value) + " closed with " +
+                     std::to_string(open) + " AF instance(s) still open or opening",
+                 RuleId::kAF120});
   }
   // R9 (DERIVED): a CM's registrations end with its binding.
   for (Registration* r : b->adapter->registrations) {
@@ -706,35 +835,40 @@ void Model::Impl::CloseBinding(Binding* b, std::string_view fn) {
     }
     if (live > 0) {
       Reject(fn, NDIS_STATUS_SUCCESS,
-             "AF-061: call manager binding closed with " + std::to_string(live) +
-                 " AF instance(s) of its registration still open");
+             Cause{Reason::kLeftOpen,
+                   "AF-061: call manager binding closed with " + std::to_string(live) +
+                       " AF instance(s) of its registration still open",
+                   RuleId::kAF061});
     }
   }
 }
 
 NDIS_STATUS Model::NdisCloseAdapterEx(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  std::string why;
+  Cause why;
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
-  if (b == nullptr) return m.Fail("NdisCloseAdapterEx", NDIS_STATUS_FAILURE, why);
+  if (b == nullptr) return m.Fail(Fn::NdisCloseAdapterEx, NDIS_STATUS_FAILURE, why);
   if (b->protocol->ndis5) {
-    return m.Fail("NdisCloseAdapterEx", NDIS_STATUS_FAILURE,
-                  "binding of an NDIS 5 protocol; it closes with NdisCloseAdapter");
+    return m.Fail(Fn::NdisCloseAdapterEx, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongNdisVersion,
+                        "binding of an NDIS 5 protocol; it closes with NdisCloseAdapter"});
   }
   // The close completes synchronously in the model, so
   // ProtocolCloseAdapterCompleteEx is never called.
-  m.CloseBinding(b, "NdisCloseAdapterEx");
+  m.CloseBinding(b, Fn::NdisCloseAdapterEx);
   return NDIS_STATUS_SUCCESS;
 }
 
 NDIS_STATUS Model::NdisUnbindAdapter(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisUnbindAdapter";
-  std::string why;
+  constexpr Fn fn = Fn::NdisUnbindAdapter;
+  Cause why;
   Binding* b = m.Resolve(m.bindings, handle, "NdisBindingHandle", &why);
   if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (b->state != Binding::State::kBound) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "binding is not bound (bind pending or unbind started)");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kWrongState, "binding is not bound (bind pending or unbind started)"});
   }
   // AF-126: a work item calls ProtocolUnbindAdapterEx (or, by setting, the
   // unbind runs before this returns). A second request while one is queued

@@ -7,20 +7,23 @@ namespace ndisconf::ndis {
 NDIS_STATUS Model::NdisClRegisterSap(NDIS_HANDLE af_handle, NDIS_HANDLE sap_ctx, PCO_SAP sap,
                                      PNDIS_HANDLE out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClRegisterSap";
-  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisSapHandle");
+  constexpr Fn fn = Fn::NdisClRegisterSap;
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisSapHandle"));
   *out = nullptr;
-  if (sap == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL Sap");
-  std::string why;
+  if (sap == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("Sap"));
+  Cause why;
   AfOpen* o = m.Resolve(m.afs, af_handle, "NdisAfHandle", &why);
   if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (o->state != AfOpen::State::kOpen) {  // S1 guard; AF-056 after a close
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "S1: the AF is not open");
+    return m.Fail(fn, NDIS_STATUS_FAILURE, Cause{Reason::kWrongState, "S1: the AF is not open"});
   }
   if (o->notify_pending) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the call manager is closing this AF (notify-close)");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kClosing, "the call manager is closing this AF (notify-close)"});
   }
-  if (!m.Allocate()) return m.Fail(fn, NDIS_STATUS_RESOURCES, "injected allocation failure");
+  if (!m.Allocate())
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
   m.all_saps.push_back(std::make_unique<Sap>());
   Sap* s = m.all_saps.back().get();
   s->af = o;
@@ -49,8 +52,10 @@ NDIS_STATUS Model::NdisClRegisterSap(NDIS_HANDLE af_handle, NDIS_HANDLE sap_ctx,
   }
   if (s->early_register_complete) {
     s->early_register_complete.reset();
-    m.Reject("NdisCmRegisterSapComplete", NDIS_STATUS_FAILURE,
-             "AF-083: completion of a registration that did not pend (ignored)");
+    m.Reject(
+        Fn::NdisCmRegisterSapComplete, NDIS_STATUS_FAILURE,
+        Cause{Reason::kDidNotPend,
+              "AF-083: completion of a registration that did not pend (ignored)", RuleId::kAF083});
   }
   if (st == NDIS_STATUS_SUCCESS) {  // S2 / AF-087: the client completes itself
     s->state = Sap::State::kRegistered;
@@ -84,18 +89,23 @@ void Model::Impl::CompleteRegisterSap(Sap* s, NDIS_STATUS status, NDIS_HANDLE cm
 
 VOID Model::NdisCmRegisterSapComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE cm_ctx) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmRegisterSapComplete";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmRegisterSapComplete;
+  Cause why;
   Sap* s = m.Resolve(m.saps, handle, "NdisSapHandle", &why);
   if (s == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (s->state != Sap::State::kRegistering) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "AF-083: no registration is pending on this SAP");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kNotPending, "AF-083: no registration is pending on this SAP",
+                          RuleId::kAF083});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "AF-083: Status NDIS_STATUS_PENDING (ignored)");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kPendingStatus, "AF-083: Status NDIS_STATUS_PENDING (ignored)",
+                          RuleId::kAF083});
   }
   if (s->in_register_call) {
-    if (s->early_register_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    if (s->early_register_complete)
+      return m.Reject(fn, NDIS_STATUS_FAILURE, Cause{Reason::kCompletedTwice, "completed twice"});
     s->early_register_complete = std::make_pair(status, cm_ctx);
     return;
   }
@@ -104,15 +114,18 @@ VOID Model::NdisCmRegisterSapComplete(NDIS_STATUS status, NDIS_HANDLE handle, ND
 
 NDIS_STATUS Model::NdisClDeregisterSap(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClDeregisterSap";
-  std::string why;
+  constexpr Fn fn = Fn::NdisClDeregisterSap;
+  Cause why;
   Sap* s = m.Resolve(m.saps, handle, "NdisSapHandle", &why);
   if (s == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (s->state == Sap::State::kDeregistering) {  // S12 / AF-088
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "S12 / AF-088: the SAP is already being deregistered");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kClosing, "S12 / AF-088: the SAP is already being deregistered",
+                        RuleId::kAF088});
   }
   if (s->state == Sap::State::kRegistering) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the SAP's registration is still pending");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "the SAP's registration is still pending"});
   }
   if (s->released_with_af) {
     // S13 / AF-091 (DERIVED form): the AF closed with the SAP registered,
@@ -152,8 +165,10 @@ NDIS_STATUS Model::NdisClDeregisterSap(NDIS_HANDLE handle) {
   }
   if (s->early_deregister_complete) {
     s->early_deregister_complete.reset();
-    m.Reject("NdisCmDeregisterSapComplete", NDIS_STATUS_FAILURE,
-             "AF-090: completion of a deregistration that did not pend (ignored)");
+    m.Reject(Fn::NdisCmDeregisterSapComplete, NDIS_STATUS_FAILURE,
+             Cause{Reason::kDidNotPend,
+                   "AF-090: completion of a deregistration that did not pend (ignored)",
+                   RuleId::kAF090});
   }
   if (st == NDIS_STATUS_SUCCESS) {  // S9 / OQ-17
     s->state = Sap::State::kDeregistered;
@@ -219,12 +234,16 @@ void Model::Impl::DeregisterSapsOfClosingAf(AfOpen* o) {
     }
     if (s->early_deregister_complete) {
       s->early_deregister_complete.reset();
-      Reject("NdisCmDeregisterSapComplete", NDIS_STATUS_FAILURE,
-             "AF-090: completion of a deregistration that did not pend (ignored)");
+      Reject(Fn::NdisCmDeregisterSapComplete, NDIS_STATUS_FAILURE,
+             Cause{Reason::kDidNotPend,
+                   "AF-090: completion of a deregistration that did not pend (ignored)",
+                   RuleId::kAF090});
     }
     if (st != NDIS_STATUS_SUCCESS) {
-      Reject("ProtocolCmDeregisterSap", st,
-             "AF-090: ProtocolCmDeregisterSap must return SUCCESS or PENDING; the SAP stays");
+      Reject(Fn::ProtocolCmDeregisterSap, st,
+             Cause{Reason::kBadResultStatus,
+                   "AF-090: ProtocolCmDeregisterSap must return SUCCESS or PENDING; the SAP stays",
+                   RuleId::kAF090});
     }
     s->state = st == NDIS_STATUS_SUCCESS ? Sap::State::kDeregistered : Sap::State::kRegistered;
   }
@@ -232,18 +251,22 @@ void Model::Impl::DeregisterSapsOfClosingAf(AfOpen* o) {
 
 VOID Model::NdisCmDeregisterSapComplete(NDIS_STATUS status, NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmDeregisterSapComplete";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmDeregisterSapComplete;
+  Cause why;
   Sap* s = m.Resolve(m.saps, handle, "NdisSapHandle", &why);
   if (s == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (s->state != Sap::State::kDeregistering) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "AF-090: no deregistration is pending on this SAP");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kNotPending, "AF-090: no deregistration is pending on this SAP",
+                          RuleId::kAF090});
   }
   if (status == NDIS_STATUS_PENDING) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
   if (s->in_deregister_call) {
-    if (s->early_deregister_complete) return m.Reject(fn, NDIS_STATUS_FAILURE, "completed twice");
+    if (s->early_deregister_complete)
+      return m.Reject(fn, NDIS_STATUS_FAILURE, Cause{Reason::kCompletedTwice, "completed twice"});
     s->early_deregister_complete = status;
     return;
   }

@@ -83,8 +83,9 @@ TEST_F(WorkItemTest, QueueingAlreadyQueuedItemIsRejectedAndRunsOnce) {
   NdisQueueIoWorkItem(item, Routine, &w);
   NdisQueueIoWorkItem(item, Routine, &w);
   ASSERT_EQ(model.rejections().size(), 1u);
-  EXPECT_EQ(model.rejections()[0].function, "NdisQueueIoWorkItem");
+  EXPECT_EQ(model.rejections()[0].fn, Fn::NdisQueueIoWorkItem);
   EXPECT_EQ(model.rejections()[0].status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(model.rejections()[0].reason, Reason::kAlreadyQueued);
   model.RunUntilIdle();
   EXPECT_EQ(w.runs, 1);
 }
@@ -96,7 +97,9 @@ TEST_F(WorkItemTest, FreeingQueuedItemIsRefusedAndItemStillRuns) {
   NdisQueueIoWorkItem(item, Routine, &w);
   NdisFreeIoWorkItem(item);
   ASSERT_EQ(model.rejections().size(), 1u);
-  EXPECT_EQ(model.rejections()[0].function, "NdisFreeIoWorkItem");
+  EXPECT_EQ(model.rejections()[0].fn, Fn::NdisFreeIoWorkItem);
+  EXPECT_EQ(model.rejections()[0].status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(model.rejections()[0].reason, Reason::kAlreadyQueued);
   model.RunUntilIdle();
   EXPECT_EQ(w.runs, 1);
   NdisFreeIoWorkItem(item);  // now allowed
@@ -110,7 +113,10 @@ TEST_F(WorkItemTest, FreedItemHandleIsStaleForQueue) {
   WorkCtx w;
   NdisQueueIoWorkItem(item, Routine, &w);
   ASSERT_EQ(model.rejections().size(), 1u);
-  EXPECT_NE(model.rejections()[0].reason.find("stale"), std::string::npos);
+  EXPECT_EQ(model.rejections()[0].fn, Fn::NdisQueueIoWorkItem);
+  EXPECT_EQ(model.rejections()[0].status, NDIS_STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(model.rejections()[0].reason, Reason::kStaleHandle);
+  EXPECT_EQ(model.rejections()[0].param, "NdisIoWorkItemHandle");
   EXPECT_TRUE(model.PendingWork().empty());
 }
 
@@ -161,7 +167,8 @@ TEST(SpinLock, DprAcquireAtPassiveIsRejectedWithoutRaising) {
   NdisDprAcquireSpinLock(&lock);
   EXPECT_EQ(NdisGetCurrentIrql(), PASSIVE_LEVEL);
   ASSERT_EQ(model.rejections().size(), 1u);
-  EXPECT_EQ(model.rejections()[0].function, "NdisDprAcquireSpinLock");
+  EXPECT_EQ(model.rejections()[0].fn, Fn::NdisDprAcquireSpinLock);
+  EXPECT_EQ(model.rejections()[0].reason, Reason::kIrqlTooLow);
   NdisDprReleaseSpinLock(&lock);
 }
 
@@ -171,7 +178,8 @@ TEST(SpinLock, ReleaseOfUnheldLockIsRejected) {
   NdisAllocateSpinLock(&lock);
   NdisReleaseSpinLock(&lock);
   ASSERT_EQ(model.rejections().size(), 1u);
-  EXPECT_EQ(model.rejections()[0].function, "NdisReleaseSpinLock");
+  EXPECT_EQ(model.rejections()[0].fn, Fn::NdisReleaseSpinLock);
+  EXPECT_EQ(model.rejections()[0].reason, Reason::kLockNotHeld);
 }
 
 TEST(Memory, AllocationsAreTrackedAndInjectedFailureReturnsNull) {
@@ -186,7 +194,9 @@ TEST(Memory, AllocationsAreTrackedAndInjectedFailureReturnsNull) {
   EXPECT_EQ(model.stats().driver_bytes_live, 0u);
   NdisFreeMemoryWithTagPriority(nullptr, a, 'tset');  // double free: rejected, not freed
   ASSERT_EQ(model.rejections().size(), 1u);
-  EXPECT_EQ(model.rejections()[0].function, "NdisFreeMemoryWithTagPriority");
+  EXPECT_EQ(model.rejections()[0].unrecorded, Unrecorded::kNdisFreeMemoryWithTagPriority);
+  EXPECT_EQ(model.rejections()[0].status, NDIS_STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(model.rejections()[0].reason, Reason::kNotAllocated);
 }
 
 TEST(Memory, UnfreedDriverMemoryIsReleasedWithTheModel) {

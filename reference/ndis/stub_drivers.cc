@@ -3,6 +3,15 @@
 
 namespace ndisconf::ndis::testing {
 
+::testing::AssertionResult Rejected(const Model& m, const Outcome& want) {
+  std::string seen;
+  for (const Rejection& r : m.rejections()) {
+    if (r.outcome() == want) return ::testing::AssertionSuccess();
+    seen += "\n  " + r.ToString();
+  }
+  return ::testing::AssertionFailure() << "no rejection " << want << "; rejections:" << seen;
+}
+
 std::vector<Event> Recorder::Calls(Fn fn) const {
   std::vector<Event> out;
   for (const Event& e : events) {

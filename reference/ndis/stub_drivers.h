@@ -10,6 +10,7 @@
 #ifndef NDISCONF_NDIS_STUB_DRIVERS_H_
 #define NDISCONF_NDIS_STUB_DRIVERS_H_
 
+#include <gtest/gtest.h>
 #include <ndis.h>
 
 #include <deque>
@@ -21,6 +22,10 @@
 #include "ndisconf/ndis/model.h"
 
 namespace ndisconf::ndis::testing {
+
+// Success if `m` recorded a rejection whose typed outcome (function, status,
+// reason, rule, parameter) is exactly `want`; the failure lists them all.
+::testing::AssertionResult Rejected(const Model& m, const Outcome& want);
 
 // Records every event of the run.
 class Recorder : public EventSink {

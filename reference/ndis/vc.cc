@@ -87,7 +87,7 @@ void Model::Impl::DestroyVc(Vc* vc) {
 }
 
 NDIS_STATUS Model::Impl::CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool with_miniport,
-                                        std::string_view fn) {
+                                        Fn fn) {
   // AF-103: synchronous; peer and miniport get the same NdisVcHandle.
   // OQ-13: miniport first by default; a failure rolls back what was made.
   auto miniport_step = [&]() -> NDIS_STATUS {
@@ -100,7 +100,9 @@ NDIS_STATUS Model::Impl::CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool wi
     if (s == NDIS_STATUS_PENDING) {
       // AF-104: cannot pend; the VC is unusable and NDIS deletes it.
       vc->miniport_created = true;
-      Reject(fn, NDIS_STATUS_FAILURE, "AF-104: MiniportCoCreateVc returned PENDING; VC deleted");
+      Reject(fn, NDIS_STATUS_FAILURE,
+             Cause{Reason::kCannotPend, "AF-104: MiniportCoCreateVc returned PENDING; VC deleted",
+                   RuleId::kAF104});
       return NDIS_STATUS_FAILURE;
     }
     return s;
@@ -116,7 +118,9 @@ NDIS_STATUS Model::Impl::CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool wi
       // AF-104: the VC is unusable; NDIS calls the peer to delete it and
       // the create fails (DERIVED status FAILURE).
       vc->peer_created = true;
-      Reject(fn, NDIS_STATUS_FAILURE, "AF-104: ProtocolCoCreateVc returned PENDING; VC deleted");
+      Reject(fn, NDIS_STATUS_FAILURE,
+             Cause{Reason::kCannotPend, "AF-104: ProtocolCoCreateVc returned PENDING; VC deleted",
+                   RuleId::kAF104});
       return NDIS_STATUS_FAILURE;
     }
     return s;  // V1p: the peer's status
@@ -130,30 +134,37 @@ NDIS_STATUS Model::Impl::CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool wi
 NDIS_STATUS Model::NdisCoCreateVc(NDIS_HANDLE binding, NDIS_HANDLE af_handle, NDIS_HANDLE vc_ctx,
                                   PNDIS_HANDLE out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCoCreateVc";
-  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisVcHandle");
+  constexpr Fn fn = Fn::NdisCoCreateVc;
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisVcHandle"));
   if (*out != nullptr) {  // AF-100 / OQ-15
     return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
-                  "AF-100: *NdisVcHandle must be NULL on entry (was " + Hex(*out) + ")");
+                  Cause{Reason::kBadArgument,
+                        "AF-100: *NdisVcHandle must be NULL on entry (was " + Hex(*out) + ")",
+                        RuleId::kAF100});
   }
-  std::string why;
+  Cause why;
   Binding* b = m.Resolve(m.bindings, binding, "NdisBindingHandle", &why);
   if (b == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   Driver* p = b->protocol;
   if (!p->IsCoProtocol())
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the caller is not a CoNDIS protocol");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole, "the caller is not a CoNDIS protocol"});
   AfOpen* o = nullptr;
   if (af_handle == nullptr) {
     if (!p->IsCm()) {
       return m.Fail(
           fn, NDIS_STATUS_FAILURE,
-          "AF-101/AF-102: NULL NdisAfHandle (only a call manager creates signalling VCs)");
+          Cause{Reason::kNullArgument,
+                "AF-101/AF-102: NULL NdisAfHandle (only a call manager creates signalling VCs)",
+                RuleId::kAF101, "NdisAfHandle"});
     }
   } else {
     o = m.Resolve(m.afs, af_handle, "NdisAfHandle", &why);
-    if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: " + why);
+    if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why.Cite(RuleId::kAF102));
     if (o->state != AfOpen::State::kOpen) {
-      return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102 / AF-056: the AF is not open");
+      return m.Fail(
+          fn, NDIS_STATUS_FAILURE,
+          Cause{Reason::kWrongState, "AF-102 / AF-056: the AF is not open", RuleId::kAF102});
     }
   }
   Vc::Creator creator = Vc::Creator::kCm;
@@ -175,15 +186,21 @@ NDIS_STATUS Model::NdisCoCreateVc(NDIS_HANDLE binding, NDIS_HANDLE af_handle, ND
     peer = o->client;
     peer_af_ctx = o->client_ctx;
   } else if (o != nullptr) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: the AF is not open on this binding");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kWrongState, "AF-102: the AF is not open on this binding", RuleId::kAF102});
   }
   Adapter* a = b->adapter;
   if (with_miniport && (!a->miniport->has_mp_co || a->miniport->mco.CoCreateVcHandler == nullptr ||
                         a->miniport->mco.CoDeleteVcHandler == nullptr)) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the underlying miniport has no MiniportCoCreateVc");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kMissingHandler, "the underlying miniport has no MiniportCoCreateVc"});
   }
   if (!m.Allocate())
-    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "AF-102: injected allocation failure",
+                        RuleId::kAF102});
   m.all_vcs.push_back(std::make_unique<Vc>());
   Vc* vc = m.all_vcs.back().get();
   vc->creator = creator;
@@ -207,27 +224,36 @@ NDIS_STATUS Model::NdisCoCreateVc(NDIS_HANDLE binding, NDIS_HANDLE af_handle, ND
 NDIS_STATUS Model::NdisMCmCreateVc(NDIS_HANDLE adapter, NDIS_HANDLE af_handle, NDIS_HANDLE mp_ctx,
                                    PNDIS_HANDLE out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMCmCreateVc";
-  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL NdisVcHandle");
+  constexpr Fn fn = Fn::NdisMCmCreateVc;
+  if (out == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("NdisVcHandle"));
   if (*out != nullptr) {
     return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER,
-                  "AF-100: *NdisVcHandle must be NULL on entry (was " + Hex(*out) + ")");
+                  Cause{Reason::kBadArgument,
+                        "AF-100: *NdisVcHandle must be NULL on entry (was " + Hex(*out) + ")",
+                        RuleId::kAF100});
   }
-  std::string why;
+  Cause why;
   Adapter* a = m.Resolve(m.adapters, adapter, "MiniportAdapterHandle", &why);
   if (a == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (!a->miniport->IsMcm())
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-110: the caller is not an MCM");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kWrongCallerRole, "AF-110: the caller is not an MCM", RuleId::kAF110});
   AfOpen* o = m.Resolve(m.afs, af_handle, "NdisAfHandle", &why);
-  if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: " + why);
+  if (o == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why.Cite(RuleId::kAF102));
   if (!o->reg->IsMcm() || o->reg->adapter != a) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: the AF is not served by this MCM");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kWrongState, "AF-102: the AF is not served by this MCM", RuleId::kAF102});
   }
   if (o->state != AfOpen::State::kOpen) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-102: the AF is not open");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "AF-102: the AF is not open", RuleId::kAF102});
   }
   if (!m.Allocate())
-    return m.Fail(fn, NDIS_STATUS_RESOURCES, "AF-102: injected allocation failure");
+    return m.Fail(fn, NDIS_STATUS_RESOURCES,
+                  Cause{Reason::kInjectedAllocationFailure, "AF-102: injected allocation failure",
+                        RuleId::kAF102});
   m.all_vcs.push_back(std::make_unique<Vc>());
   Vc* vc = m.all_vcs.back().get();
   vc->creator = Vc::Creator::kMcm;
@@ -250,17 +276,17 @@ NDIS_STATUS Model::NdisMCmCreateVc(NDIS_HANDLE adapter, NDIS_HANDLE af_handle, N
 namespace {
 
 // AF-106: a VC with a call or an activation in progress cannot be deleted.
-[[nodiscard]] NDIS_STATUS DeletableStatus(const Vc* vc, std::string* why) {
+[[nodiscard]] NDIS_STATUS DeletableStatus(const Vc* vc, Cause* why) {
   if (vc->activation == VcAct::kDeactivating) {
-    *why = "AF-106: deactivation of the VC is pending";
+    *why = {Reason::kHasChildren, "AF-106: deactivation of the VC is pending", RuleId::kAF106};
     return NDIS_STATUS_CLOSING;
   }
   if (vc->activation == VcAct::kActive || vc->activation == VcAct::kActivating) {
-    *why = "AF-106: the VC is active";
+    *why = {Reason::kHasChildren, "AF-106: the VC is active", RuleId::kAF106};
     return NDIS_STATUS_NOT_ACCEPTED;
   }
   if (vc->call != VcCall::kIdle) {
-    *why = "AF-106: a call is outstanding on the VC";
+    *why = {Reason::kHasChildren, "AF-106: a call is outstanding on the VC", RuleId::kAF106};
     return NDIS_STATUS_NOT_ACCEPTED;
   }
   return NDIS_STATUS_SUCCESS;
@@ -270,16 +296,20 @@ namespace {
 
 NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCoDeleteVc";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCoDeleteVc;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (vc->creator == Vc::Creator::kMcm) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-110: an MCM's VC is deleted with NdisMCmDeleteVc");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole,
+                        "AF-110: an MCM's VC is deleted with NdisMCmDeleteVc", RuleId::kAF110});
   }
   if (Boundary::Get().CurrentActor() != vc->creator_driver->actor) {  // AF-105 / OQ-15
-    return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-105: only the driver that created the VC may delete it");
+    return m.Fail(
+        fn, NDIS_STATUS_FAILURE,
+        Cause{Reason::kForeignHandle, "AF-105: only the driver that created the VC may delete it",
+              RuleId::kAF105});
   }
   if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS)
     return m.Fail(fn, s, why);
@@ -287,8 +317,10 @@ NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
   if (vc->peer_created) {
     const NDIS_STATUS s = m.CallPeerDeleteVc(vc);
     if (s == NDIS_STATUS_PENDING) {
-      m.Reject(fn, NDIS_STATUS_SUCCESS,
-               "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
+      m.Reject(
+          fn, NDIS_STATUS_SUCCESS,
+          Cause{Reason::kCannotPend,
+                "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS", RuleId::kAF104});
     } else if (s != NDIS_STATUS_SUCCESS) {
       return s;  // OQ-14 / AF-108: the peer's status; the VC stays
     }
@@ -298,8 +330,10 @@ NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
     const NDIS_STATUS s = m.CallMiniportDeleteVc(vc);
     if (s != NDIS_STATUS_SUCCESS) {
       m.Reject(fn, NDIS_STATUS_SUCCESS,
-               "AF-104: MiniportCoDeleteVc returned " + StatusText(s) +
-                   "; the VC is deleted regardless");
+               Cause{Reason::kBadResultStatus,
+                     "AF-104: MiniportCoDeleteVc returned " + StatusText(s) +
+                         "; the VC is deleted regardless",
+                     RuleId::kAF104});
     }
     vc->miniport_created = false;
   }
@@ -309,20 +343,24 @@ NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
 
 NDIS_STATUS Model::NdisMCmDeleteVc(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMCmDeleteVc";
-  std::string why;
+  constexpr Fn fn = Fn::NdisMCmDeleteVc;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (vc->creator != Vc::Creator::kMcm) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "AF-105: the VC was not created with NdisMCmCreateVc");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole,
+                        "AF-105: the VC was not created with NdisMCmCreateVc", RuleId::kAF105});
   }
   if (NDIS_STATUS s = DeletableStatus(vc, &why); s != NDIS_STATUS_SUCCESS)
     return m.Fail(fn, s, why);
   if (vc->peer_created) {  // V7: the client's ProtocolCoDeleteVc
     const NDIS_STATUS s = m.CallPeerDeleteVc(vc);
     if (s == NDIS_STATUS_PENDING) {
-      m.Reject(fn, NDIS_STATUS_SUCCESS,
-               "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS");
+      m.Reject(
+          fn, NDIS_STATUS_SUCCESS,
+          Cause{Reason::kCannotPend,
+                "AF-104: ProtocolCoDeleteVc returned PENDING; treated as SUCCESS", RuleId::kAF104});
     } else if (s != NDIS_STATUS_SUCCESS) {
       return s;  // OQ-14
     }
@@ -348,24 +386,29 @@ bool Model::Impl::SettleVcOp(const VcOp& op, Vc* vc, NDIS_STATUS s) {
   }
   if (early) {
     early.reset();
-    Reject(op.complete_fn, NDIS_STATUS_FAILURE, std::string(op.did_not_pend));
+    Reject(op.complete_fn, NDIS_STATUS_FAILURE,
+           Cause{Reason::kDidNotPend, std::string(op.did_not_pend)});
   }
   return false;
 }
 
 void Model::Impl::AcceptVcCompletion(const VcOp& op, NDIS_STATUS status, NDIS_HANDLE handle,
                                      PCO_CALL_PARAMETERS params) {
-  std::string why;
+  Cause why;
   Vc* vc = Resolve(vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return Reject(op.complete_fn, NDIS_STATUS_FAILURE, why);
   if (!op.pending(*vc))
-    return Reject(op.complete_fn, NDIS_STATUS_FAILURE, std::string(op.not_pending));
+    return Reject(op.complete_fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kNotPending, std::string(op.not_pending)});
   if (status == NDIS_STATUS_PENDING) {
-    return Reject(op.complete_fn, NDIS_STATUS_FAILURE, "Status NDIS_STATUS_PENDING (ignored)");
+    return Reject(op.complete_fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kPendingStatus, "Status NDIS_STATUS_PENDING (ignored)"});
   }
   if (vc->*op.in_op) {
     auto& early = vc->*op.early;
-    if (early) return Reject(op.complete_fn, NDIS_STATUS_FAILURE, "completed twice");
+    if (early)
+      return Reject(op.complete_fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kCompletedTwice, "completed twice"});
     early = std::make_pair(status, params);
     return;
   }
@@ -373,7 +416,7 @@ void Model::Impl::AcceptVcCompletion(const VcOp& op, NDIS_STATUS status, NDIS_HA
 }
 
 const Model::Impl::VcOp Model::Impl::kMakeCall{
-    "NdisCmMakeCallComplete",
+    Fn::NdisCmMakeCallComplete,
     "no make-call is pending",
     "completion of a make-call that did not pend (ignored)",
     &Vc::in_call_op,
@@ -381,7 +424,7 @@ const Model::Impl::VcOp Model::Impl::kMakeCall{
     [](const Vc& v) { return v.call == VcCall::kMaking; },
     &Model::Impl::CompleteMakeCall};
 const Model::Impl::VcOp Model::Impl::kCloseCall{
-    "NdisCmCloseCallComplete",
+    Fn::NdisCmCloseCallComplete,
     "no close-call is pending",
     "completion of a close-call that did not pend (ignored)",
     &Vc::in_call_op,
@@ -389,7 +432,7 @@ const Model::Impl::VcOp Model::Impl::kCloseCall{
     [](const Vc& v) { return v.call == VcCall::kClosing; },
     &Model::Impl::CompleteCloseCall};
 const Model::Impl::VcOp Model::Impl::kActivate{
-    "NdisMCoActivateVcComplete",
+    Fn::NdisMCoActivateVcComplete,
     "no activation is pending on this VC",
     "completion of an activation that did not pend (ignored)",
     &Vc::in_miniport_op,
@@ -397,7 +440,7 @@ const Model::Impl::VcOp Model::Impl::kActivate{
     [](const Vc& v) { return v.activation == VcAct::kActivating; },
     &Model::Impl::CompleteActivate};
 const Model::Impl::VcOp Model::Impl::kDeactivate{
-    "NdisMCoDeactivateVcComplete",
+    Fn::NdisMCoDeactivateVcComplete,
     "no deactivation is pending on this VC",
     "completion of a deactivation that did not pend (ignored)",
     &Vc::in_miniport_op,
@@ -405,7 +448,7 @@ const Model::Impl::VcOp Model::Impl::kDeactivate{
     [](const Vc& v) { return v.activation == VcAct::kDeactivating; },
     &Model::Impl::CompleteDeactivate};
 const Model::Impl::VcOp Model::Impl::kIncomingCall{
-    "NdisClIncomingCallComplete",
+    Fn::NdisClIncomingCallComplete,
     "no incoming call is pending on this VC",
     "completion of an incoming call that did not pend (ignored)",
     &Vc::in_call_op,
@@ -416,19 +459,24 @@ const Model::Impl::VcOp Model::Impl::kIncomingCall{
 NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params, NDIS_HANDLE,
                                   PNDIS_HANDLE party_out) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClMakeCall";
-  std::string why;
+  constexpr Fn fn = Fn::NdisClMakeCall;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
-  if (vc->af == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, "a signalling VC has no client");
+  if (params == nullptr)
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("CallParameters"));
+  if (vc->af == nullptr)
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "a signalling VC has no client"});
   if (vc->af->state != AfOpen::State::kOpen)
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the AF is not open");
+    return m.Fail(fn, NDIS_STATUS_FAILURE, Cause{Reason::kWrongState, "the AF is not open"});
   if (vc->call != VcCall::kIdle) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "a call is already in progress on this VC");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "a call is already in progress on this VC"});
   }
   if (vc->activation != VcAct::kCreated && vc->activation != VcAct::kDeactivated) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is active or changing activation");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "the VC is active or changing activation"});
   }
   // Point-to-multipoint parties are out of scope: no party handle.
   if (party_out != nullptr) *party_out = nullptr;
@@ -463,12 +511,13 @@ VOID Model::NdisCmMakeCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_
 
 NDIS_STATUS Model::NdisClCloseCall(NDIS_HANDLE handle, NDIS_HANDLE, PVOID buffer, UINT size) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisClCloseCall";
-  std::string why;
+  constexpr Fn fn = Fn::NdisClCloseCall;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (vc->call != VcCall::kConnected && vc->call != VcCall::kIncomingAccepted) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "no connected call on this VC");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "no connected call on this VC"});
   }
   Driver* cm = m.CmOf(vc);
   vc->call = VcCall::kClosing;
@@ -509,16 +558,21 @@ bool McmVc(const Vc* vc) {
 
 NDIS_STATUS Model::NdisCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmActivateVc";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmActivateVc;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
-  if (McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "an MCM activates with NdisMCmActivateVc");
+  if (params == nullptr)
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("CallParameters"));
+  if (McmVc(vc))
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole, "an MCM activates with NdisMCmActivateVc"});
   if (!vc->miniport_created)
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC has no miniport context");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "the VC has no miniport context"});
   if (vc->activation == VcAct::kActivating || vc->activation == VcAct::kDeactivating) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "an activation change is already pending");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "an activation change is already pending"});
   }
   Driver* mp = vc->adapter->miniport;
   vc->activation_before = vc->activation;
@@ -551,17 +605,19 @@ VOID Model::NdisMCoActivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle,
 
 NDIS_STATUS Model::NdisCmDeactivateVc(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmDeactivateVc";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmDeactivateVc;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (McmVc(vc))
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "an MCM deactivates with NdisMCmDeactivateVc");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole, "an MCM deactivates with NdisMCmDeactivateVc"});
   if (vc->activation == VcAct::kDeactivating) {
-    return m.Fail(fn, NDIS_STATUS_CLOSING, "deactivation is already pending");
+    return m.Fail(fn, NDIS_STATUS_CLOSING,
+                  Cause{Reason::kWrongState, "deactivation is already pending"});
   }
   if (vc->activation != VcAct::kActive)
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
+    return m.Fail(fn, NDIS_STATUS_FAILURE, Cause{Reason::kWrongState, "the VC is not active"});
   Driver* mp = vc->adapter->miniport;
   vc->activation = VcAct::kDeactivating;
   vc->in_miniport_op = true;
@@ -591,12 +647,15 @@ VOID Model::NdisMCoDeactivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle) 
 
 NDIS_STATUS Model::NdisMCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMCmActivateVc";
-  std::string why;
+  constexpr Fn fn = Fn::NdisMCmActivateVc;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
-  if (!McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC does not belong to an MCM");
+  if (params == nullptr)
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("CallParameters"));
+  if (!McmVc(vc))
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole, "the VC does not belong to an MCM"});
   // The MCM activates its own hardware: NDIS only records the state
   // (AF-132: no ProtocolCmActivateVcComplete to an MCM).
   vc->activation = VcAct::kActive;
@@ -605,13 +664,15 @@ NDIS_STATUS Model::NdisMCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS par
 
 NDIS_STATUS Model::NdisMCmDeactivateVc(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisMCmDeactivateVc";
-  std::string why;
+  constexpr Fn fn = Fn::NdisMCmDeactivateVc;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (!McmVc(vc)) return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC does not belong to an MCM");
+  if (!McmVc(vc))
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongCallerRole, "the VC does not belong to an MCM"});
   if (vc->activation != VcAct::kActive)
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "the VC is not active");
+    return m.Fail(fn, NDIS_STATUS_FAILURE, Cause{Reason::kWrongState, "the VC is not active"});
   vc->activation = VcAct::kDeactivated;
   return NDIS_STATUS_SUCCESS;
 }
@@ -621,22 +682,27 @@ NDIS_STATUS Model::NdisMCmDeactivateVc(NDIS_HANDLE handle) {
 NDIS_STATUS Model::NdisCmDispatchIncomingCall(NDIS_HANDLE sap_handle, NDIS_HANDLE vc_handle,
                                               PCO_CALL_PARAMETERS params) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmDispatchIncomingCall";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmDispatchIncomingCall;
+  Cause why;
   Sap* s = m.Resolve(m.saps, sap_handle, "NdisSapHandle", &why);
   if (s == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
   if (s->state != Sap::State::kRegistering && s->state != Sap::State::kRegistered) {
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "S7: the SAP is neither registered nor registering");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "S7: the SAP is neither registered nor registering"});
   }
   Vc* vc = m.Resolve(m.vcs, vc_handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Fail(fn, NDIS_STATUS_FAILURE, why);
-  if (params == nullptr) return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, "NULL CallParameters");
+  if (params == nullptr)
+    return m.Fail(fn, NDIS_STATUS_INVALID_PARAMETER, NullArg("CallParameters"));
   if (vc->af != s->af || vc->creator == Vc::Creator::kClient) {
     return m.Fail(fn, NDIS_STATUS_FAILURE,
-                  "AF-093: the VC was not created by the call manager on the SAP's AF");
+                  Cause{Reason::kWrongState,
+                        "AF-093: the VC was not created by the call manager on the SAP's AF",
+                        RuleId::kAF093});
   }
   if (vc->call != VcCall::kIdle)
-    return m.Fail(fn, NDIS_STATUS_FAILURE, "a call is already on this VC");
+    return m.Fail(fn, NDIS_STATUS_FAILURE,
+                  Cause{Reason::kWrongState, "a call is already on this VC"});
   Driver* cl = m.ClientOf(vc);
   vc->call = VcCall::kIncomingOffered;
   vc->incoming_sap = s;
@@ -668,12 +734,13 @@ VOID Model::NdisClIncomingCallComplete(NDIS_STATUS status, NDIS_HANDLE handle,
 
 VOID Model::NdisCmDispatchCallConnected(NDIS_HANDLE handle) {
   Impl& m = *impl_;
-  constexpr std::string_view fn = "NdisCmDispatchCallConnected";
-  std::string why;
+  constexpr Fn fn = Fn::NdisCmDispatchCallConnected;
+  Cause why;
   Vc* vc = m.Resolve(m.vcs, handle, "NdisVcHandle", &why);
   if (vc == nullptr) return m.Reject(fn, NDIS_STATUS_FAILURE, why);
   if (vc->call != VcCall::kIncomingAccepted) {
-    return m.Reject(fn, NDIS_STATUS_FAILURE, "no accepted incoming call on this VC");
+    return m.Reject(fn, NDIS_STATUS_FAILURE,
+                    Cause{Reason::kNotPending, "no accepted incoming call on this VC"});
   }
   vc->call = VcCall::kConnected;
   Driver* cl = m.ClientOf(vc);

@@ -57,7 +57,7 @@ class WanE2e : public ::testing::TestWithParam<E2eParams> {
   void TearDown() override {
     // No driver in the chain broke an NDIS rule the model checks.
     for (const ndis::Rejection& r : stack_.model().rejections()) {
-      ADD_FAILURE() << "model rejection: " << r.function << ": " << r.reason;
+      ADD_FAILURE() << "model rejection: " << r.ToString();
     }
   }
 

@@ -191,7 +191,8 @@ TEST_F(WmpE2eTest, W1OutboundCallOverTheModel) {
   }
   EXPECT_TRUE(connected);
   EXPECT_GT(stub_->status_completes, 0);
-  EXPECT_TRUE(stack_->model().rejections().empty()) << stack_->model().rejections().front().reason;
+  EXPECT_TRUE(stack_->model().rejections().empty())
+      << stack_->model().rejections().front().ToString();
 }
 
 }  // namespace

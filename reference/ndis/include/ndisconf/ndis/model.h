@@ -26,6 +26,7 @@
 #include "ndisconf/boundary/event.h"
 #include "ndisconf/boundary/host.h"
 #include "ndisconf/boundary/wan_host.h"
+#include "ndisconf/ndis/rejection.h"
 #include "ndisconf/ndis/scheduler.h"
 #include "ndisconf/ndis/settings.h"
 
@@ -36,14 +37,6 @@ using DriverEntryFn = std::function<NDIS_STATUS(PDRIVER_OBJECT, PUNICODE_STRING)
 
 // Identifies an adapter (a miniport instance) in the harness API.
 using AdapterId = uint32_t;
-
-// A call the model refused: what was called, what it returned, and why.
-struct Rejection {
-  uint64_t event_index;  // boundary event count when the call was made
-  std::string function;  // e.g. "NdisClOpenAddressFamilyEx"
-  NDIS_STATUS status;    // the status returned (or that would have been)
-  std::string reason;    // e.g. "unknown NdisBindingHandle 0x..."
-};
 
 struct ModelStats {
   uint64_t allocations = 0;        // NDIS tracking objects allocated
