@@ -10,19 +10,7 @@
 
 namespace ndisconf::conformance {
 
-monitor::Profile ProfileFor(const ndis::Settings& s) {
-  monitor::Profile p;
-  p.close_with_children = s.close_with_children == ndis::Settings::CloseWithChildren::kNdisChecks
-                              ? monitor::Profile::CloseWithChildren::kNdisChecks
-                              : monitor::Profile::CloseWithChildren::kCmDecides;
-  p.accept_close_retry = s.accept_close_retry;
-  p.notify_during_register = s.notify_during_register;
-  p.mcm_create_vc_gets_af_handle = s.mcm_create_vc_gets_af_handle;
-  p.wan_context_violations_refused = s.refuse_wan_context_violations;
-  p.create_vc_order = s.create_vc_peer_first ? monitor::Profile::VcCallbackOrder::kPeerFirst
-                                             : monitor::Profile::VcCallbackOrder::kMiniportFirst;
-  return p;
-}
+monitor::Profile ProfileFor(const ndis::Settings& s) { return monitor::Profile(s); }
 
 stack::Stack& ConformanceTest::NewStack(const ndis::Settings& settings, ndis::Chooser* chooser) {
   // One run per test: a second call would split the trace in two.

@@ -25,7 +25,9 @@
 namespace ndisconf::conformance {
 
 // The monitor profile that matches a model configuration: what the model is
-// told to do, the monitor is told to accept.
+// told to do, the monitor is told to accept. Settings and Profile share one
+// spec::OpenQuestionPolicy, copied whole; the monitor's own fields keep their
+// defaults.
 monitor::Profile ProfileFor(const ndis::Settings& settings);
 
 class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {

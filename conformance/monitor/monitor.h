@@ -25,36 +25,29 @@
 #include <vector>
 
 #include "ndisconf/boundary/event.h"
+#include "ndisconf/spec/open_questions.h"
 
 namespace ndisconf::monitor {
 
 // Behaviours the spec leaves open (section 6) that change what is legal.
-// Defaults are the spec's recommended defaults and mirror
-// ndisconf::ndis::Settings where both exist.
-struct Profile {
-  // OQ-06 / AF-057: close with SAPs or VCs still on the AF.
-  enum class CloseWithChildren : uint8_t {
-    kCmDecides,   // default: NDIS forwards to ProtocolCmCloseAf
-    kNdisChecks,  // NDIS fails the close itself, without calling the CM
-  };
-  CloseWithChildren close_with_children = CloseWithChildren::kCmDecides;
-  // OQ-07: after a failed close the client may retry with the same handle.
-  // false flags the retry as a use after close (AF-056).
-  bool accept_close_retry = true;
-  // OQ-03 / AF-020: true accepts ProtocolCoAfRegisterNotify delivered while
-  // the registering CM is still inside ProtocolBindAdapterEx (or the MCM
-  // inside MiniportInitializeEx). Default false: notification is deferred.
-  bool notify_during_register = false;
-  // OQ-11: accept a CM handler structure of Size 136 (the WDK7 size macro,
-  // without CmNotifyCloseAfCompleteHandler). false requires 144.
-  bool accept_cm_handler_size_136 = true;
-  // OQ-12: NDIS passes the NdisAfHandle (true) instead of CallMgrAfContext
-  // (default) as the first argument of an MCM's ProtocolCoCreateVc.
-  bool mcm_create_vc_gets_af_handle = false;
-  // OQ-13: order of MiniportCoCreateVc and the peer's ProtocolCoCreateVc
-  // inside NdisCoCreateVc.
-  enum class VcCallbackOrder : uint8_t { kEither, kMiniportFirst, kPeerFirst };
-  VcCallbackOrder create_vc_order = VcCallbackOrder::kEither;
+// The open questions NDIS decides (OQ-03, -06, -07, -11, -12, -13 and NDIS's
+// reaction to WAN-002/003/004) are the fields of spec::OpenQuestionPolicy,
+// the one definition the model's ndis::Settings derives from too: a Profile
+// made from a model's settings, Profile(settings), checks what that model
+// was set to do. The fields below are the monitor's own.
+struct Profile : spec::OpenQuestionPolicy {
+  // The profile for a recorded trace, which does not say what its NDIS
+  // chose: the policy's defaults, except that either VC callback order is
+  // accepted (OQ-13) and an indication that reached no binding is not taken
+  // as refused (WAN-001 / WAN-010 stay checked).
+  Profile() {
+    create_vc_order = VcCallbackOrder::kEither;
+    wan_context_violations_refused = false;
+  }
+  // The profile matching an NDIS with this policy (e.g. the model's
+  // ndis::Settings); every monitor-only field keeps its default.
+  explicit Profile(const spec::OpenQuestionPolicy& ndis) : spec::OpenQuestionPolicy(ndis) {}
+
   // AF-030: the client opens an AF only from ProtocolCoAfRegisterNotify.
   // false relaxes the check (a client that opens later, e.g. from a work
   // item, is not flagged).
@@ -91,12 +84,6 @@ struct Profile {
   // WAN-040: a link still up when the run ends may be legitimately up, so
   // it is not reported by default; true (or strict) reports it.
   bool wan_links_down_at_finish = false;
-  // WAN-002/003/004: NDIS (the model's Settings::refuse_wan_context_violations)
-  // refuses an indication made from a forbidden context, so an indication
-  // that reached none of the adapter's open bindings was refused, not lost:
-  // it is not a WAN-001 break and opens no status bracket (WAN-010). A spin
-  // lock held (WAN-003) is invisible in the trace, hence this policy.
-  bool wan_context_violations_refused = false;
 };
 
 // Sets one Profile field from text, as trace_check's --profile-key=value:

@@ -140,7 +140,7 @@ TEST_P(Vc, ClientCreateVcCallsMiniportThenCmWithSameHandle) {
 TEST_P(Vc, PeerFirstPolicyCallsCmBeforeMiniport) {
   NDISCONF_RULES("AF-103");
   ndis::Settings settings;
-  settings.create_vc_peer_first = true;  // OQ-13, the other order
+  settings.create_vc_order = ndis::Settings::VcCallbackOrder::kPeerFirst;  // OQ-13, the other order
   stack::CmTopology t = CmTopology({}, {}, settings);
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";

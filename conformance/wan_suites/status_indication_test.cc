@@ -1,7 +1,7 @@
 // Conformance: NdisMIndicateStatus in general (spec 5.11, 2.9): NDIS hands
 // each indication to every bound protocol unchanged, closes the bracket with
 // ProtocolStatusComplete, and records and refuses indications made from the
-// wrong context (WAN-002/003/004, Settings::refuse_wan_context_violations).
+// wrong context (WAN-002/003/004, OpenQuestionPolicy::wan_context_violations_refused).
 #include <gtest/gtest.h>
 #include <ndis.h>
 #include <ndiswan.h>

@@ -480,7 +480,7 @@ VOID Model::NdisCmCloseAddressFamilyComplete(NDIS_STATUS status, NDIS_HANDLE han
 NDIS_STATUS Model::Impl::PendingNotifyResult(AfOpen* o) {
   // OQ-11: a CM whose handler structure stopped at the WDK7 size macro has
   // no ProtocolCmNotifyCloseAfComplete; strict mode fails the pending path.
-  if (!o->cm->cm_has_notify_complete && settings.strict_cm_handler_size) {
+  if (!o->cm->cm_has_notify_complete && !settings.accept_cm_handler_size_136) {
     o->notify_owes_cm_complete = false;
     return Fail(
         Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,

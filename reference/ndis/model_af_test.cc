@@ -592,7 +592,7 @@ TEST(NotifyClose, ShortCmHandlersPendingPathSkipsCompleteOrFailsWhenStrict) {
   // OQ-11.
   for (bool strict : {false, true}) {
     Settings s;
-    s.strict_cm_handler_size = strict;
+    s.accept_cm_handler_size_136 = !strict;
     Stack st(s);
     st.cm.cm.handler_size = NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1;
     st.cl.on_notify_close = StubProtocol::NotifyAction::kCloseAndPend;

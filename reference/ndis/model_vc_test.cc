@@ -149,7 +149,7 @@ TEST(Vc, ClientCreateCallsMiniportThenCmWithSameHandle) {
 
 TEST(Vc, PeerFirstSettingReversesCreateOrder) {
   Settings s;
-  s.create_vc_peer_first = true;
+  s.create_vc_order = Settings::VcCallbackOrder::kPeerFirst;
   Stack st(s);
   st.Start();
   NDIS_HANDLE vc = nullptr;

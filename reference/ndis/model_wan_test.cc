@@ -618,7 +618,7 @@ TEST(WanContext, SerializedMiniportMustIndicateAtDispatchDeserializedAtOrBelow) 
 
 TEST(WanContext, ViolationsAreForwardedAnywayWhenTheSettingSaysSo) {
   Settings s;
-  s.refuse_wan_context_violations = false;
+  s.wan_context_violations_refused = false;
   WanStack st(s);
   st.Start();
   NDIS_MAC_LINE_DOWN down{};

@@ -463,7 +463,7 @@ VOID Model::NdisMIndicateStatus(NDIS_HANDLE handle, NDIS_STATUS status, PVOID bu
     return m.Reject(fn, NDIS_STATUS_FAILURE, Cause{Reason::kClosing, "the adapter is halting"});
   }
   if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
-    const bool refuse = m.settings.refuse_wan_context_violations;
+    const bool refuse = m.settings.wan_context_violations_refused;
     v->detail += refuse ? "; not forwarded" : "; forwarded anyway";
     m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, std::move(*v));
     if (refuse) return;
@@ -501,7 +501,7 @@ VOID Model::NdisMIndicateStatusComplete(NDIS_HANDLE handle) {
   Adapter* a = m.Adapter5(fn, handle, NDIS_STATUS_FAILURE);
   if (a == nullptr) return;
   if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
-    const bool refuse = m.settings.refuse_wan_context_violations;
+    const bool refuse = m.settings.wan_context_violations_refused;
     v->detail += refuse ? "; not forwarded" : "; forwarded anyway";
     m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, std::move(*v));
     if (refuse) return;
@@ -1198,7 +1198,7 @@ VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDI
     return fail(NDIS_STATUS_FAILURE, Cause{Reason::kWrongState, "the adapter is not running"});
   // The context rules of status indications apply to receives too (DERIVED).
   if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
-    if (m.settings.refuse_wan_context_violations) {
+    if (m.settings.wan_context_violations_refused) {
       v->detail += "; not forwarded";
       return fail(NDIS_STATUS_FAILURE, std::move(*v));
     }
@@ -1240,7 +1240,7 @@ VOID Model::NdisMWanIndicateReceiveComplete(NDIS_HANDLE handle, NDIS_HANDLE) {
     return m.Reject(fn, NDIS_STATUS_NOT_SUPPORTED,
                     Cause{Reason::kWrongCallerRole, "not a WAN miniport"});
   if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
-    const bool refuse = m.settings.refuse_wan_context_violations;
+    const bool refuse = m.settings.wan_context_violations_refused;
     v->detail += refuse ? "; not forwarded" : "; forwarded anyway";
     m.Reject(fn, refuse ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, std::move(*v));
     if (refuse) return;

@@ -125,8 +125,10 @@ NDIS_STATUS Model::Impl::CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool wi
     }
     return s;  // V1p: the peer's status
   };
-  NDIS_STATUS s = settings.create_vc_peer_first ? peer_step() : miniport_step();
-  if (s == NDIS_STATUS_SUCCESS) s = settings.create_vc_peer_first ? miniport_step() : peer_step();
+  // OQ-13: kEither leaves the order to NDIS; the model then takes the default.
+  const bool peer_first = settings.create_vc_order == Settings::VcCallbackOrder::kPeerFirst;
+  NDIS_STATUS s = peer_first ? peer_step() : miniport_step();
+  if (s == NDIS_STATUS_SUCCESS) s = peer_first ? miniport_step() : peer_step();
   if (s != NDIS_STATUS_SUCCESS) RollbackVc(vc);
   return s;
 }

@@ -7,60 +7,15 @@
 
 #include <cstdint>
 
+#include "ndisconf/spec/open_questions.h"
+
 namespace ndisconf::ndis {
 
-struct Settings {
-  // OQ-02 / OQ-38 / AF-008: an MCM registering an AF type that a CM holds
-  // on the same adapter.
-  enum class McmPreempt : uint8_t {
-    // Default (policy A): the MCM's registration succeeds; the CM's
-    // registration is withdrawn for new opens, existing opens stay. A CM
-    // registering a type an MCM holds gets NDIS_STATUS_FAILURE (AF-004).
-    kMcmWins,
-    // Policy B: the MCM's registration fails with NDIS_STATUS_FAILURE.
-    kFirstWins,
-  };
-  McmPreempt mcm_preempt = McmPreempt::kMcmWins;
-
-  // OQ-03 / AF-020: when ProtocolCoAfRegisterNotify is delivered.
-  // false (default): after the registering CM's ProtocolBindAdapterEx (or the
-  // MCM's MiniportInitializeEx) returns, as scheduler work items.
-  // true: from inside the register call itself.
-  bool notify_during_register = false;
-
-  // OQ-04: whether the registering CM's own binding is notified. Default
-  // false; a CM that is also a client is notified on its other bindings.
-  bool notify_registering_binding = false;
-
-  // OQ-06 / AF-057: NdisClCloseAddressFamily while the AF still has the
-  // client's SAPs or VCs.
-  enum class CloseWithChildren : uint8_t {
-    kCmDecides,   // default: forward to ProtocolCmCloseAf; the CM decides
-    kNdisChecks,  // NDIS fails the close with NDIS_STATUS_FAILURE itself
-  };
-  CloseWithChildren close_with_children = CloseWithChildren::kCmDecides;
-
-  // OQ-07: after a failed close (NOT_ACCEPTED / FAILURE) the AF stays OPEN
-  // and a retry with the same handle is accepted (default true). false
-  // treats the handle as invalid once NdisClCloseAddressFamily was called.
-  bool accept_close_retry = true;
-
-  // OQ-11: accept an NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS whose
-  // Header.Size is the WDK7 size macro (136 on x64), which stops before
-  // CmNotifyCloseAfCompleteHandler. strict = true: such a CM's notify-close
-  // that the client pends fails with NDIS_STATUS_FAILURE.
-  bool strict_cm_handler_size = false;
-
-  // OQ-12: first argument NDIS passes to an MCM's ProtocolCoCreateVc /
-  // ProtocolCoDeleteVc. Default: CallMgrAfContext (the callback contract).
-  bool mcm_create_vc_gets_af_handle = false;
-
-  // OQ-13: order of the miniport's and the peer's create-VC callbacks.
-  // Default: MiniportCoCreateVc first, then the peer's ProtocolCoCreateVc;
-  // if the peer fails, NDIS calls MiniportCoDeleteVc and returns the
-  // peer's status.
-  bool create_vc_peer_first = false;
-
+// The open questions the monitor shares (OQ-02 ... OQ-13, and NDIS's
+// reaction to WAN-002/003/004) are the fields of spec::OpenQuestionPolicy,
+// one definition for model and monitor; monitor::Profile(settings) is the
+// monitor profile matching these settings. The rest below are the model's own.
+struct Settings : spec::OpenQuestionPolicy {
   // AF-037: a completion made above PASSIVE_LEVEL (e.g. from a DPC, or with
   // a spin lock held) is deferred to PASSIVE through the scheduler. When the
   // completion arrives at PASSIVE, the scheduler's RunInline decides.
@@ -71,11 +26,6 @@ struct Settings {
   // ProtocolUnbindAdapterEx (default). true runs it before
   // NdisUnbindAdapter returns.
   bool unbind_synchronously = false;
-
-  // AF-059 / OQ-10: a close that the CM completes while the client is still
-  // inside ProtocolClNotifyCloseAf is delivered (ProtocolClCloseAfComplete)
-  // only after ProtocolClNotifyCloseAf returns (default true).
-  bool hold_close_complete_until_notify_returns = true;
 
   // Halt order for an adapter with protocols bound (S6). Default: call
   // MiniportHaltEx first (an MCM notify-closes its open AFs from there,
@@ -119,15 +69,6 @@ struct Settings {
     kNdis6,
   };
   WanProfile wan_profile = WanProfile::kNdis51Legacy;
-
-  // WAN-002 / WAN-003 / WAN-004 (driver obligations; NDIS's reaction is
-  // unspecified): NdisMIndicateStatus(Complete) and NdisMWanIndicateReceive
-  // from MiniportISR or MiniportHalt, with an NDIS spin lock held, or at an
-  // IRQL the miniport's serialization forbids (OQ-27). Always recorded as a
-  // Rejection naming the rule. true (default, DERIVED): the call is also
-  // refused (nothing forwarded to the protocols). false: forwarded anyway, as
-  // NDIS itself does not check.
-  bool refuse_wan_context_violations = true;
 
   // Seed of the handle scrambler: handles are opaque, distinct per object
   // kind, and not guessable from one another (AF-042, AF-140), yet
