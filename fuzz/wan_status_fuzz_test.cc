@@ -383,7 +383,7 @@ WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size) {
   o.records_skipped = run.skipped;
   o.wmp_indications = run.counter.by_wmp;
   for (const ndis::Rejection& r : run.stack.model().rejections())
-    o.refused_by_ndis += r.function == "NdisMIndicateStatus";
+    o.refused_by_ndis += r.fn == Fn::NdisMIndicateStatus;
   o.ndiswan = run.t.ndiswan->counters();
   o.protocol_indications = run.t.proto->counters().indications;
   for (const monitor::Violation& v : run.monitor.violations()) o.rules_violated.insert(v.rule);
