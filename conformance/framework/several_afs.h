@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conformance/trace/status_names.h"
 #include "ndisconf/drivers/client.h"
 #include "ndisconf/drivers/cm.h"
 #include "ndisconf/drivers/cm_core.h"
@@ -34,25 +35,6 @@
 #include "ndisconf/stack/stack.h"
 
 namespace ndisconf::conformance {
-
-// "SUCCESS", "PENDING", "FAILURE", "NOT_ACCEPTED", or the value in hex.
-inline std::string StatusText(NDIS_STATUS s) {
-  switch (s) {
-    case NDIS_STATUS_SUCCESS:
-      return "SUCCESS";
-    case NDIS_STATUS_PENDING:
-      return "PENDING";
-    case NDIS_STATUS_FAILURE:
-      return "FAILURE";
-    case NDIS_STATUS_NOT_ACCEPTED:
-      return "NOT_ACCEPTED";
-    default:
-      break;
-  }
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "0x%08X", static_cast<unsigned>(s));
-  return buf;
-}
 
 // "Q2931", "TAPI", "TAPI_PROXY", or the AF type in hex.
 inline std::string AfTypeText(uint64_t type) {
@@ -100,7 +82,7 @@ inline std::vector<std::string> ClientAfSequence(const drivers::Client& client) 
   std::vector<std::string> out;
   for (const drivers::Observed& o : client.log().entries()) {
     const std::string_view fn = o.fn;
-    const std::string st = StatusText(o.status);
+    const std::string st = trace::FormatStatus(o.status);
     if (fn == "ProtocolUnbindAdapterEx") {
       out.push_back("Unbind");
     } else if (fn == "ProtocolUnbindAdapterEx:ret") {
@@ -151,7 +133,7 @@ inline std::vector<std::string> CmAfSequence(const drivers::CmCore& cm) {
   std::vector<std::string> out;
   for (const drivers::Observed& o : cm.log().entries()) {
     const std::string_view fn = o.fn;
-    const std::string st = StatusText(o.status);
+    const std::string st = trace::FormatStatus(o.status);
     if (fn == "ProtocolUnbindAdapterEx") {
       out.push_back("Unbind");
     } else if (fn == "ProtocolUnbindAdapterEx:ret") {
