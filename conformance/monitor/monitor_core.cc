@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "conformance/trace/status_names.h"
+
 namespace ndisconf::monitor {
 namespace {
 
@@ -65,32 +67,7 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-std::string St(int32_t s) {
-  switch (s) {
-    case NDIS_STATUS_SUCCESS:
-      return "SUCCESS";
-    case NDIS_STATUS_PENDING:
-      return "PENDING";
-    case NDIS_STATUS_FAILURE:
-      return "FAILURE";
-    case NDIS_STATUS_RESOURCES:
-      return "RESOURCES";
-    case NDIS_STATUS_NOT_ACCEPTED:
-      return "NOT_ACCEPTED";
-    case NDIS_STATUS_CLOSING:
-      return "CLOSING";
-    case NDIS_STATUS_INVALID_DATA:
-      return "INVALID_DATA";
-    case NDIS_STATUS_INVALID_PARAMETER:
-      return "INVALID_PARAMETER";
-    case NDIS_STATUS_NOT_SUPPORTED:
-      return "NOT_SUPPORTED";
-    case NDIS_STATUS_BAD_CHARACTERISTICS:
-      return "BAD_CHARACTERISTICS";
-    default:
-      return StHex(s);
-  }
-}
+std::string St(int32_t s) { return trace::FormatStatus(static_cast<NDIS_STATUS>(s)); }
 
 std::string StHex(int32_t s) {
   char buf[16];
