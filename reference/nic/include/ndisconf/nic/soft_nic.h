@@ -86,7 +86,7 @@
 namespace ndisconf::nic {
 
 namespace soft_nic_internal {
-enum class CallInput : uint8_t;  // the call state machine's inputs (soft_nic.cc)
+enum class CallInput : uint8_t;  // the call state machine's inputs (soft_nic_channel.h)
 struct CallContext;
 }  // namespace soft_nic_internal
 
