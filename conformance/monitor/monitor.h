@@ -59,12 +59,6 @@ struct Profile : spec::OpenQuestionPolicy {
   bool strict = false;
 
   // ---- NDIS 5.1 WAN (spec 5.11-5.18; wan/) ----
-  // OQ-19: the version scope of the NDIS WAN status codes. Default: the
-  // "NDIS 5.1 legacy WAN" profile (5.x WAN miniports may use them).
-  // kNdis4Only flags a miniport registered as NDIS 5.x that indicates
-  // NDIS_STATUS_WAN_* / TAPI_INDICATION (WAN-095, wan-version-scope).
-  enum class WanVersionScope : uint8_t { kNdis51Legacy, kNdis4Only };
-  WanVersionScope wan_version_scope = WanVersionScope::kNdis51Legacy;
   // OQ-22: NDIS_MAC_LINE_UP.Quality is carried uninterpreted by default;
   // true (or strict) flags values outside 0..2 (WAN-030).
   bool wan_strict_quality = false;
@@ -91,7 +85,7 @@ struct Profile : spec::OpenQuestionPolicy {
 //   create_vc_order=either|miniport-first|peer-first
 //   accept_close_retry, notify_during_register, accept_cm_handler_size_136,
 //   mcm_create_vc_gets_af_handle, require_open_from_notify, strict = true|false
-//   wan_version_scope=ndis51-legacy|ndis4
+//   wan_version_scope=ndis51-legacy|ndis4|ndis6
 //   wan_strict_quality, wan_report_unknown_link_context,
 //   wan_line_down_before_close_call, wan_tapi_event_ulong_params,
 //   wan_links_down_at_finish, wan_context_violations_refused = true|false

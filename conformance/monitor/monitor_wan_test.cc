@@ -634,6 +634,29 @@ TEST(WanRegistration, Ndis4ProfileFlagsNdis5WanMiniportWan095) {
   EXPECT_EQ(o.rules, Rules{"WAN-095"}) << o.report;
 }
 
+TEST(WanRegistration, Ndis6ScopeFlagsEveryNdis5MiniportRegistrationWan095) {
+  Builder b;
+  b.Setup();
+  EXPECT_EQ(Replay(b.events, WithoutWan025()).rules, Rules{});
+  Profile p = WithoutWan025();
+  p.wan_version_scope = Profile::WanVersionScope::kNdis6Only;  // OQ-19
+  const Outcome o = Replay(b.events, p);
+  EXPECT_EQ(o.rules, Rules{"WAN-095"}) << o.report;
+}
+
+TEST(WanRegistration, WanVersionScopeKeyTakesEachScopeAndRejectsOthers) {
+  Profile p;
+  std::string error;
+  ASSERT_TRUE(SetProfileKey(p, "wan_version_scope", "ndis6", &error)) << error;
+  EXPECT_EQ(p.wan_version_scope, Profile::WanVersionScope::kNdis6Only);
+  ASSERT_TRUE(SetProfileKey(p, "wan_version_scope", "ndis4", &error)) << error;
+  EXPECT_EQ(p.wan_version_scope, Profile::WanVersionScope::kNdis4Only);
+  ASSERT_TRUE(SetProfileKey(p, "wan_version_scope", "ndis51-legacy", &error)) << error;
+  EXPECT_EQ(p.wan_version_scope, Profile::WanVersionScope::kNdis51Legacy);
+  EXPECT_FALSE(SetProfileKey(p, "wan_version_scope", "ndis5", &error));
+  EXPECT_EQ(error, "wan_version_scope takes ndis51-legacy, ndis4 or ndis6, not 'ndis5'");
+}
+
 TEST(WanEncoding, StatusBufferChangedReportsWan103) {
   Builder b = W1Builder();
   b.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC),

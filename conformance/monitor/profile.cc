@@ -57,13 +57,17 @@ bool SetProfileKey(Profile& p, std::string_view key, std::string_view value, std
   if (key == "require_open_from_notify") return boolean(p.require_open_from_notify);
   if (key == "strict") return boolean(p.strict);
   if (key == "wan_version_scope") {
-    if (value == "ndis51-legacy")
-      p.wan_version_scope = Profile::WanVersionScope::kNdis51Legacy;
-    else if (value == "ndis4")
-      p.wan_version_scope = Profile::WanVersionScope::kNdis4Only;
-    else {
+    using Scope = Profile::WanVersionScope;
+    if (value == "ndis51-legacy") {
+      p.wan_version_scope = Scope::kNdis51Legacy;
+    } else if (value == "ndis4") {
+      p.wan_version_scope = Scope::kNdis4Only;
+    } else if (value == "ndis6") {
+      p.wan_version_scope = Scope::kNdis6Only;
+    } else {
       if (error)
-        *error = "wan_version_scope takes ndis51-legacy or ndis4, not '" + std::string(value) + "'";
+        *error = "wan_version_scope takes ndis51-legacy, ndis4 or ndis6, not '" +
+                 std::string(value) + "'";
       return false;
     }
     return true;

@@ -784,7 +784,7 @@ TEST(WanData, SendOnANonWanAdapterIsNotSupported) {
 
 TEST(WanProfile, Ndis6ProfileRefusesTheLegacyFunctionsNamingOq19) {
   Settings s;
-  s.wan_profile = Settings::WanProfile::kNdis6;
+  s.wan_version_scope = Settings::WanVersionScope::kNdis6Only;
   Model model(s);
   StubMiniport5 mp(model, "wmp");
   StubProtocol5 p(model, "ndiswan");
@@ -798,8 +798,32 @@ TEST(WanProfile, Ndis6ProfileRefusesTheLegacyFunctionsNamingOq19) {
                       sizeof(down));
   const Rejection* r = FindRejection(model, Fn::NdisMIndicateStatus);
   ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->outcome(),
+            Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_NOT_SUPPORTED, Reason::kWanVersionScope));
+}
+
+// Checks WAN-095 (OQ-19, the NDIS-4-only reading): a WAN status code from
+// an NDIS 5.x miniport is refused and reaches no protocol; other statuses
+// still do.
+TEST(WanProfile, Ndis4OnlyScopeRefusesWanStatusCodesFromA5xMiniport) {
+  Settings s;
+  s.wan_version_scope = Settings::WanVersionScope::kNdis4Only;
+  WanStack st(s);
+  st.Start();
+  NDIS_MAC_LINE_UP up = LineUp(reinterpret_cast<NDIS_HANDLE>(0x11));
+  st.FromDpc([&] {
+    NdisMIndicateStatus(st.mh(), NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up));
+    NdisMIndicateStatus(st.mh(), NDIS_STATUS_MEDIA_CONNECT, nullptr, 0);
+    NdisMIndicateStatusComplete(st.mh());
+  });
+  const Rejection* r = FindRejection(st.model, Fn::NdisMIndicateStatus);
+  ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->outcome(), Outcome(Fn::NdisMIndicateStatus, NDIS_STATUS_NOT_SUPPORTED,
-                                  Reason::kWanProfileRefused));
+                                  Reason::kWanVersionScope, RuleId::kWAN095));
+  for (StubProtocol5* p : {&st.wan, &st.up}) {
+    ASSERT_EQ(p->bind().statuses.size(), 1u) << p->name;
+    EXPECT_EQ(p->bind().statuses[0].status, NDIS_STATUS_MEDIA_CONNECT);
+  }
 }
 
 TEST(WanProfile, IndicationOnAnNdis6MiniportsAdapterIsRefusedNamingOq19) {

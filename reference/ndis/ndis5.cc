@@ -50,13 +50,11 @@ bool SameName(const UNICODE_STRING& mine, const NDIS_STRING* theirs) {
 // ---- Shared checks. ----
 
 bool Model::Impl::RefusedByProfile(Fn fn, NDIS_STATUS status) {
-  if (settings.wan_profile != Settings::WanProfile::kNdis6) return false;
-  Reject(
-      fn, status,
-      Cause{
-          Reason::kWanProfileRefused,
-          "OQ-19: the NDIS version profile is NDIS 6, where the NDIS 5.1 legacy WAN functions are "
-          "not available (NDIS 6 miniports cannot use NdisMIndicateStatus)"});
+  if (settings.wan_version_scope != Settings::WanVersionScope::kNdis6Only) return false;
+  Reject(fn, status,
+         Cause{Reason::kWanVersionScope,
+               "OQ-19: the WAN version scope is NDIS 6 only, where the NDIS 5.1 legacy WAN "
+               "functions are not available (NDIS 6 miniports cannot use NdisMIndicateStatus)"});
   return true;
 }
 
@@ -461,6 +459,19 @@ VOID Model::NdisMIndicateStatus(NDIS_HANDLE handle, NDIS_STATUS status, PVOID bu
   if (a->state != Adapter::State::kRunning && a->state != Adapter::State::kInitializing &&
       !a->in_halt) {
     return m.Reject(fn, NDIS_STATUS_FAILURE, Cause{Reason::kClosing, "the adapter is halting"});
+  }
+  // OQ-19 / WAN-095 under the NDIS-4-only scope: the NDIS WAN status codes
+  // are not for an NDIS 5.x miniport (and every miniport of this path is
+  // 5.x: NdisMRegisterMiniport accepts 5.0 and 5.1 only).
+  if (m.settings.wan_version_scope == Settings::WanVersionScope::kNdis4Only &&
+      (status == NDIS_STATUS_WAN_LINE_UP || status == NDIS_STATUS_WAN_LINE_DOWN ||
+       status == NDIS_STATUS_WAN_FRAGMENT || status == NDIS_STATUS_TAPI_INDICATION)) {
+    return m.Reject(fn, NDIS_STATUS_NOT_SUPPORTED,
+                    Cause{Reason::kWanVersionScope,
+                          "WAN-095 / OQ-19: the WAN version scope is NDIS 4 only; an NDIS 5.x "
+                          "miniport indicates " +
+                              StatusText(status) + " (not forwarded)",
+                          RuleId::kWAN095});
   }
   if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
     const bool refuse = m.settings.wan_context_violations_refused;

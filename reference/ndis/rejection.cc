@@ -30,8 +30,8 @@ const char* ToString(Reason r) {
       return "outside_callback";
     case Reason::kWrongNdisVersion:
       return "wrong_ndis_version";
-    case Reason::kWanProfileRefused:
-      return "wan_profile_refused";
+    case Reason::kWanVersionScope:
+      return "wan_version_scope";
     case Reason::kIndicationContext:
       return "indication_context";
     case Reason::kBadCharacteristics:

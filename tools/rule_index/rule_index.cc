@@ -9,8 +9,9 @@
 //     its NDISCONF_RULES(...) statement;
 //   - a monitor check table: X-macro entries X(kEnum, "RULE", "check-name", "description");
 //   - a seeded bug: an Implementation with `.name = "..."` and `.seeded_rule = "RULE"`;
-//   - a settings struct: a struct with at least one field whose comment names an open
-//     question (OQ-xx); its fields whose comments name OQ-xx or rule IDs are the settings.
+//   - a settings struct: a struct that derives from OpenQuestionPolicy or has at least one
+//     field whose comment names an open question (OQ-xx); its fields whose comments name
+//     OQ-xx or rule IDs are the settings.
 // So files can move or split without touching this tool.
 //
 // Modes (exactly one):
@@ -390,7 +391,8 @@ void ScanSettings(const std::string& file, const std::vector<LexedLine>& lines, 
   std::vector<Scope> scopes;
   std::map<std::string, std::vector<Field>> fields_of;  // struct -> fields, in order
   std::vector<std::string> struct_order;
-  std::string pending;  // comment lines waiting for their field
+  std::set<std::string> policy_structs;  // derive from spec::OpenQuestionPolicy
+  std::string pending;                   // comment lines waiting for their field
   for (const LexedLine& line : lines) {
     std::string code = Trim(line.code);
     bool in_struct = !scopes.empty() && !scopes.back().struct_name.empty();
@@ -440,6 +442,11 @@ void ScanSettings(const std::string& file, const std::vector<LexedLine>& lines, 
             std::find(struct_order.begin(), struct_order.end(), name) == struct_order.end()) {
           struct_order.push_back(name);
         }
+        // A struct that embeds the open-question policy is a settings struct
+        // even when none of its own fields is an open question.
+        if (!name.empty() && before.find("OpenQuestionPolicy") != std::string::npos) {
+          policy_structs.insert(name);
+        }
         scopes.push_back({name});
       } else if (code[k] == '}' && !scopes.empty()) {
         scopes.pop_back();
@@ -448,7 +455,8 @@ void ScanSettings(const std::string& file, const std::vector<LexedLine>& lines, 
   }
   for (const std::string& s : struct_order) {
     const std::vector<Field>& fields = fields_of[s];
-    bool knobs = std::any_of(fields.begin(), fields.end(),
+    bool knobs = policy_structs.count(s) != 0 ||
+                 std::any_of(fields.begin(), fields.end(),
                              [](const Field& f) { return !FindIds(f.comment, true).empty(); });
     if (!knobs) continue;
     for (const Field& f : fields) {

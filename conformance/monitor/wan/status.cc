@@ -54,6 +54,12 @@ void Monitor::State::StatusCall(const Event& e, const uint64_t* a, Frame& f) {
       d.registered = true;
       d.wan_wrapper = a[2] != kNull && (a[2] & NDIS_USE_WAN_WRAPPER) != 0;
       d.major = a[1] != kNull ? static_cast<uint32_t>(a[1] >> 8) & 0xff : 0;
+      // OQ-19 / WAN-095 under the NDIS-6-only scope: the NDIS 5.1 WAN
+      // functions do not exist, so a WAN miniport registering is flagged.
+      if (profile.wan_version_scope == Profile::WanVersionScope::kNdis6Only)
+        Report(kW095Version, e.index, e.actor,
+               "NdisMRegisterMiniport (NDIS " + std::to_string(d.major) +
+                   ".x) under wan_version_scope ndis6 (OQ-19), where no NDIS 5 function exists");
       break;
     }
     case Fn::MiniportInitialize: {

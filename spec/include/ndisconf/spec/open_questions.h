@@ -100,6 +100,32 @@ struct OpenQuestionPolicy {
   // forwards it anyway, as NDIS itself does not check. Model and monitor.
   bool wan_context_violations_refused = true;
 
+  // OQ-19 / WAN-095: which NDIS versions may use the NDIS WAN path
+  // (ndis5.h: NdisMRegisterMiniport, NdisMIndicateStatus with
+  // NDIS_STATUS_WAN_LINE_UP / LINE_DOWN / FRAGMENT / TAPI_INDICATION,
+  // NdisRequest, NdisWanSend, ...). Microsoft's pages disagree (spec 6,
+  // OQ-19). Model and monitor.
+  enum class WanVersionScope : uint8_t {
+    // Default: NDIS 5.1 as on Windows XP. NDIS 5.x WAN miniports
+    // (NDIS_USE_WAN_WRAPPER) use the NDIS WAN status codes, alongside the
+    // NDIS 6 functions.
+    kNdis51Legacy,
+    // The status-code pages' reading: the NDIS WAN status codes are for
+    // NDIS 4.x and earlier miniports; NDIS 5.x ones must use CoNDIS WAN.
+    // The model refuses such an indication from a 5.x miniport (a Rejection
+    // naming WAN-095; nothing forwarded) and the monitor flags it once per
+    // adapter (WAN-095, "wan-version-scope").
+    kNdis4Only,
+    // NDIS 6 only: no ndis5.h function exists (NDIS 6 miniports cannot use
+    // NdisMIndicateStatus, DDI:nf-ndis-ndismindicatestatus). The model
+    // refuses every one with a Rejection naming OQ-19 (registration gets
+    // NDIS_STATUS_BAD_VERSION, other status-returning functions
+    // NDIS_STATUS_NOT_SUPPORTED, VOID ones do nothing); the monitor flags
+    // each NdisMRegisterMiniport (WAN-095, "wan-version-scope").
+    kNdis6Only,
+  };
+  WanVersionScope wan_version_scope = WanVersionScope::kNdis51Legacy;
+
   friend bool operator==(const OpenQuestionPolicy&, const OpenQuestionPolicy&) = default;
 };
 

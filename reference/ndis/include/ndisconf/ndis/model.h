@@ -46,7 +46,7 @@ struct ModelStats {
 };
 
 // Model is also the NdisWanHost of its run: the NDIS 5.1 legacy WAN path
-// (ndis5.h; spec 1.2, 2.7, 2.9, 3.9; Settings::wan_profile, OQ-19).
+// (ndis5.h; spec 1.2, 2.7, 2.9, 3.9; Settings::wan_version_scope, OQ-19).
 class Model : public NdisHost, public NdisWanHost {
  public:
   explicit Model(Settings settings = {}, Chooser* chooser = nullptr);

@@ -39,7 +39,7 @@ enum class Reason : uint8_t {
   kIrqlTooLow = 8,          // a DISPATCH_LEVEL-only function called below it
   kOutsideCallback = 9,     // allowed only from a particular callback
   kWrongNdisVersion = 10,   // an NDIS 5 context given to an NDIS 6 function, or vice versa
-  kWanProfileRefused = 11,  // OQ-19: an NDIS 5.1 WAN function under the NDIS 6 profile
+  kWanVersionScope = 11,    // OQ-19: refused by Settings::wan_version_scope
   kIndicationContext = 12,  // WAN-002/003/004: an indication from a forbidden context
   // ---- Registration. ----
   kBadCharacteristics = 13,  // malformed header, length or bits of a characteristics structure

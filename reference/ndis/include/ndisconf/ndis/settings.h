@@ -51,25 +51,6 @@ struct Settings : spec::OpenQuestionPolicy {
   // Rejection (default true). false lets them run at the caller's IRQL.
   bool enforce_passive_irql = true;
 
-  // OQ-19: which NDIS the model is for the NDIS 5.1 legacy WAN path
-  // (ndis5.h: NdisMRegisterMiniport, NdisMIndicateStatus, NdisRequest,
-  // NdisWanSend, ...).
-  enum class WanProfile : uint8_t {
-    // Default: NDIS 5.1 as on Windows XP, where the NDIS WAN model
-    // (NDIS_USE_WAN_WRAPPER miniports, NdisMIndicateStatus with
-    // NDIS_STATUS_WAN_LINE_UP/DOWN/FRAGMENT and NDIS_STATUS_TAPI_INDICATION)
-    // is available alongside the NDIS 6 functions.
-    kNdis51Legacy,
-    // NDIS 6 only: every ndis5.h function is refused (NDIS 6 miniports
-    // cannot use NdisMIndicateStatus, DDI:nf-ndis-ndismindicatestatus) with a
-    // Rejection naming OQ-19; registration gets NDIS_STATUS_BAD_VERSION, the
-    // other status-returning functions NDIS_STATUS_NOT_SUPPORTED, and VOID
-    // ones do nothing. An indication not valid for the declared version is
-    // thus reported, never silently accepted.
-    kNdis6,
-  };
-  WanProfile wan_profile = WanProfile::kNdis51Legacy;
-
   // Seed of the handle scrambler: handles are opaque, distinct per object
   // kind, and not guessable from one another (AF-042, AF-140), yet
   // deterministic for a given seed.
