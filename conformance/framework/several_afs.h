@@ -26,13 +26,13 @@
 #include <string_view>
 #include <vector>
 
-#include "conformance/trace/status_names.h"
 #include "ndisconf/drivers/client.h"
 #include "ndisconf/drivers/cm.h"
 #include "ndisconf/drivers/cm_core.h"
 #include "ndisconf/drivers/comp.h"
 #include "ndisconf/ndis/scheduler.h"
 #include "ndisconf/stack/stack.h"
+#include "spec/status_names.h"
 
 namespace ndisconf::conformance {
 
@@ -82,7 +82,7 @@ inline std::vector<std::string> ClientAfSequence(const drivers::Client& client) 
   std::vector<std::string> out;
   for (const drivers::Observed& o : client.log().entries()) {
     const std::string_view fn = o.fn;
-    const std::string st = trace::FormatStatus(o.status);
+    const std::string st = spec::FormatStatus(o.status);
     if (fn == "ProtocolUnbindAdapterEx") {
       out.push_back("Unbind");
     } else if (fn == "ProtocolUnbindAdapterEx:ret") {
@@ -133,7 +133,7 @@ inline std::vector<std::string> CmAfSequence(const drivers::CmCore& cm) {
   std::vector<std::string> out;
   for (const drivers::Observed& o : cm.log().entries()) {
     const std::string_view fn = o.fn;
-    const std::string st = trace::FormatStatus(o.status);
+    const std::string st = spec::FormatStatus(o.status);
     if (fn == "ProtocolUnbindAdapterEx") {
       out.push_back("Unbind");
     } else if (fn == "ProtocolUnbindAdapterEx:ret") {

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "conformance/trace/status_names.h"
+#include "spec/status_names.h"
 
 namespace ndisconf::monitor {
 namespace {
@@ -67,7 +67,7 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-std::string St(int32_t s) { return trace::FormatStatus(static_cast<NDIS_STATUS>(s)); }
+std::string St(int32_t s) { return spec::FormatStatus(static_cast<NDIS_STATUS>(s)); }
 
 std::string StHex(int32_t s) {
   char buf[16];

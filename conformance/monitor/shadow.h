@@ -63,7 +63,7 @@ inline Key AK(ActorId a, uint64_t ctx) { return Key{ctx, a}; }
 
 // ---- formatting, used only when a violation is reported ----
 std::string Hex(uint64_t v);
-// An NDIS_STATUS as traces spell it: its short name, or hex (trace::FormatStatus).
+// An NDIS_STATUS as traces spell it: its short name, or hex (spec::FormatStatus).
 std::string St(int32_t s);
 // An NDIS_STATUS in hex (the WAN messages print codes, not names).
 std::string StHex(int32_t s);

@@ -5,9 +5,13 @@
 #include <cstdio>
 #include <optional>
 
-#include "conformance/trace/status_names.h"
+#include "spec/status_names.h"
 
 namespace ndisconf::trace {
+
+using spec::FormatStatus;
+using spec::ParseStatus;
+
 namespace {
 
 constexpr uint64_t kNull = ~uint64_t{0};  // the boundary's kNullSlot

@@ -272,7 +272,7 @@ void Model::Impl::DeliverOpenComplete(AfOpen* o, NDIS_STATUS status) {
   NDIS_HANDLE handle = status == NDIS_STATUS_SUCCESS ? o->handle.ndis() : nullptr;
   DeliverAtPassive(WorkKind::kDeferredCompletion,
                    "ProtocolClOpenAfCompleteEx(" + Hex(ctx) + ", " + Hex(handle) + ", " +
-                       StatusText(status) + ")",
+                       spec::FormatStatus(status) + ")",
                    [cl, ctx, handle, status] {
                      Crossing c(Fn::ProtocolClOpenAfCompleteEx, cl->actor);
                      c.Handle(ctx).Handle(handle).Status(status);
@@ -621,7 +621,8 @@ void Model::Impl::FinishNotifyIfReady(AfOpen* o) {
     // Still inside Ndis(M)CmNotifyCloseAddressFamily, which has yet to return
     // PENDING: the CM hears the outcome after that (AF-067).
     Queue(WorkKind::kDeferredCompletion,
-          "ProtocolCmNotifyCloseAfComplete(" + Hex(o->cm_ctx) + ", " + StatusText(status) + ")",
+          "ProtocolCmNotifyCloseAfComplete(" + Hex(o->cm_ctx) + ", " + spec::FormatStatus(status) +
+              ")",
           [this, o, status] { CallCmNotifyCloseAfComplete(o, status); });
   } else if (owes) {
     CallCmNotifyCloseAfComplete(o, status);  // N5 / AF-067

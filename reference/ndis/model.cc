@@ -18,39 +18,6 @@ std::string Hex(const void* p) {
   return Hex(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)));
 }
 
-std::string StatusText(NDIS_STATUS s) {
-  switch (s) {
-    case NDIS_STATUS_SUCCESS:
-      return "SUCCESS";
-    case NDIS_STATUS_PENDING:
-      return "PENDING";
-    case NDIS_STATUS_FAILURE:
-      return "FAILURE";
-    case NDIS_STATUS_RESOURCES:
-      return "RESOURCES";
-    case NDIS_STATUS_NOT_ACCEPTED:
-      return "NOT_ACCEPTED";
-    case NDIS_STATUS_CLOSING:
-      return "CLOSING";
-    case NDIS_STATUS_INVALID_PARAMETER:
-      return "INVALID_PARAMETER";
-    case NDIS_STATUS_BAD_CHARACTERISTICS:
-      return "BAD_CHARACTERISTICS";
-    case NDIS_STATUS_BAD_VERSION:
-      return "BAD_VERSION";
-    case NDIS_STATUS_NOT_SUPPORTED:
-      return "NOT_SUPPORTED";
-    case NDIS_STATUS_UNSUPPORTED_MEDIA:
-      return "UNSUPPORTED_MEDIA";
-    case NDIS_STATUS_ADAPTER_NOT_FOUND:
-      return "ADAPTER_NOT_FOUND";
-    case NDIS_STATUS_ADAPTER_NOT_READY:
-      return "ADAPTER_NOT_READY";
-    default:
-      return Hex(static_cast<uint32_t>(s));
-  }
-}
-
 Model::Impl::Impl(Settings s, Chooser* c)
     : settings(s), chooser(c != nullptr ? c : &fifo), codec(s.handle_seed) {}
 

@@ -31,6 +31,7 @@
 #include "ndisconf/ndis/model.h"
 #include "ndisconf/ndis/rejection.h"
 #include "ndisconf/spec/rule_id.h"
+#include "spec/status_names.h"
 
 namespace ndisconf::ndis {
 
@@ -535,7 +536,6 @@ struct Model::Impl {
 // "0x..." for a handle or pointer value.
 std::string Hex(const void* p);
 std::string Hex(uint64_t v);
-std::string StatusText(NDIS_STATUS s);
 
 inline bool IsPending(NDIS_STATUS s) { return s == NDIS_STATUS_PENDING; }
 

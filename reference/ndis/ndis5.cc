@@ -470,7 +470,7 @@ VOID Model::NdisMIndicateStatus(NDIS_HANDLE handle, NDIS_STATUS status, PVOID bu
                     Cause{Reason::kWanVersionScope,
                           "WAN-095 / OQ-19: the WAN version scope is NDIS 4 only; an NDIS 5.x "
                           "miniport indicates " +
-                              StatusText(status) + " (not forwarded)",
+                              spec::FormatStatus(status) + " (not forwarded)",
                           RuleId::kWAN095});
   }
   if (std::optional<Cause> v = m.IndicationContextViolation(a)) {
@@ -1137,7 +1137,7 @@ VOID Model::NdisWanSend(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE lin
       if (s != NDIS_STATUS_PENDING && completed) {
         m.Reject(Fn::NdisMWanSendComplete, NDIS_STATUS_FAILURE,
                  Cause{Reason::kDidNotPend, "completion of a send whose MiniportWanSend returned " +
-                                                StatusText(s) +
+                                                spec::FormatStatus(s) +
                                                 ", not PENDING (the protocol heard twice)"});
       }
     }

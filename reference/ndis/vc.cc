@@ -333,7 +333,7 @@ NDIS_STATUS Model::NdisCoDeleteVc(NDIS_HANDLE handle) {
     if (s != NDIS_STATUS_SUCCESS) {
       m.Reject(fn, NDIS_STATUS_SUCCESS,
                Cause{Reason::kBadResultStatus,
-                     "AF-104: MiniportCoDeleteVc returned " + StatusText(s) +
+                     "AF-104: MiniportCoDeleteVc returned " + spec::FormatStatus(s) +
                          "; the VC is deleted regardless",
                      RuleId::kAF104});
     }

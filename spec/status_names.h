@@ -1,9 +1,9 @@
-// ndisconf/conformance/trace/status_names.h: NDIS_STATUS <-> name.
+// spec/status_names.h: NDIS_STATUS <-> name.
 //
 // The names of the statuses in ndisconf/api/status.h, for traces, test
 // output and reports. Pure functions of their arguments; any context.
-#ifndef NDISCONF_CONFORMANCE_TRACE_STATUS_NAMES_H_
-#define NDISCONF_CONFORMANCE_TRACE_STATUS_NAMES_H_
+#ifndef NDISCONF_SPEC_STATUS_NAMES_H_
+#define NDISCONF_SPEC_STATUS_NAMES_H_
 
 #include <ndis.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace ndisconf::trace {
+namespace ndisconf::spec {
 
 // The full name ("NDIS_STATUS_PENDING"), or "" for a value with no name.
 std::string_view StatusName(NDIS_STATUS status);
@@ -28,6 +28,6 @@ std::string FormatStatus(NDIS_STATUS status);
 // nullopt for anything else.
 std::optional<NDIS_STATUS> ParseStatus(std::string_view text);
 
-}  // namespace ndisconf::trace
+}  // namespace ndisconf::spec
 
-#endif  // NDISCONF_CONFORMANCE_TRACE_STATUS_NAMES_H_
+#endif  // NDISCONF_SPEC_STATUS_NAMES_H_

@@ -1,9 +1,9 @@
 // NDIS_STATUS name table (spec 4.3; ndisconf/api/status.h).
-#include "conformance/trace/status_names.h"
+#include "spec/status_names.h"
 
 #include <cstdio>
 
-namespace ndisconf::trace {
+namespace ndisconf::spec {
 namespace {
 
 struct Entry {
@@ -124,4 +124,4 @@ std::optional<NDIS_STATUS> ParseStatus(std::string_view text) {
   return std::nullopt;
 }
 
-}  // namespace ndisconf::trace
+}  // namespace ndisconf::spec

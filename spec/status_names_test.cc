@@ -1,8 +1,8 @@
-#include "conformance/trace/status_names.h"
+#include "spec/status_names.h"
 
 #include "gtest/gtest.h"
 
-namespace ndisconf::trace {
+namespace ndisconf::spec {
 namespace {
 
 TEST(StatusNames, KnownStatusHasFullAndShortName) {
@@ -38,4 +38,4 @@ TEST(StatusNames, EveryNamedStatusRoundTrips) {
 }
 
 }  // namespace
-}  // namespace ndisconf::trace
+}  // namespace ndisconf::spec
