@@ -29,6 +29,16 @@ out=$("$bin" --json="$wd/keep.json" --traces="$tmp/afile/traces" 2>"$tmp/err"); 
   fail "unexpected --traces error: $(cat "$tmp/err")"
 [ -z "$out" ] || fail "no verdict may be printed on an I/O error: $out"
 [ "$(cat "$wd/keep.json")" = OLD ] || fail "the JSON report was overwritten"
+# A trace that cannot be written once the tests run (here: its file name is
+# taken by a folder) is an I/O error too: exit 2, the file named, no verdict.
+mkdir -p "$tmp/traces/Impl_CloseAf_SyncCloseReachesCmWithItsContextAndGetsNoCompletion_reference.trace"
+out=$("$bin" --json="$wd/keep.json" --traces="$tmp/traces" \
+  --gtest_filter='Impl/CloseAf.SyncCloseReachesCmWithItsContextAndGetsNoCompletion/*' 2>"$tmp/err"); rc=$?
+[ $rc -eq 2 ] || fail "a trace write failure should exit 2, got $rc"
+[ "$(tail -n 1 "$tmp/err")" = "ndisconf: --traces=$tmp/traces: cannot write the trace $tmp/traces/Impl_CloseAf_SyncCloseReachesCmWithItsContextAndGetsNoCompletion_reference.trace; no report written" ] ||
+  fail "unexpected trace write error: $(cat "$tmp/err")"
+echo "$out" | grep -q " rules: " && fail "verdicts printed after a trace write failure: $out"
+[ "$(cat "$wd/keep.json")" = OLD ] || fail "the JSON report was overwritten after a trace write failure"
 "$bin" --json="$wd" 2>"$tmp/err" >/dev/null; rc=$?
 [ $rc -eq 2 ] || fail "--json=<folder> should exit 2, got $rc"
 [ "$(cat "$tmp/err")" = "ndisconf: --json=$wd: $wd is a folder" ] || fail "unexpected --json error: $(cat "$tmp/err")"

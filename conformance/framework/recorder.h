@@ -43,16 +43,29 @@ class Recorder {
   void AddFinding(const std::string& test, Finding finding);
 
   const std::map<std::string, TestRecord>& records() const { return records_; }
-  void Clear() { records_.clear(); }
+  void Clear() {
+    records_.clear();
+    trace_error_.clear();
+  }
 
   // Where each test's event trace is written at TearDown (empty: nowhere),
   // as <dir>/<test name with non-alphanumerics as '_'>.trace.
   void set_trace_dir(std::string dir) { trace_dir_ = std::move(dir); }
   const std::string& trace_dir() const { return trace_dir_; }
 
+  // A trace that could not be written (a full disk, a file turned into a
+  // folder): an I/O error of the run, not a failure of the test. The runner
+  // reports the first one and exits 2 without verdicts; later traces are
+  // not attempted.
+  void SetTraceError(std::string message) {
+    if (trace_error_.empty()) trace_error_ = std::move(message);
+  }
+  const std::string& trace_error() const { return trace_error_; }
+
  private:
   std::map<std::string, TestRecord> records_;
   std::string trace_dir_;
+  std::string trace_error_;
 };
 
 // Full name of the running GoogleTest test ("Suite.Test/param").

@@ -412,6 +412,12 @@ int RunnerMain(int argc, char** argv) {
   Recorder::Get().Clear();
   Recorder::Get().set_trace_dir(o.traces);
   (void)RUN_ALL_TESTS();  // failures are reported per rule below
+  if (!Recorder::Get().trace_error().empty()) {
+    // The tests ran, but their record is incomplete: no verdicts, no report.
+    std::cerr << "ndisconf: --traces=" << o.traces << ": " << Recorder::Get().trace_error()
+              << "; no report written\n";
+    return 2;
+  }
 
   // Merge what the tests recorded (citations, not-applicable, findings).
   std::vector<report::TestOutcome>& outcomes = listener->outcomes();
