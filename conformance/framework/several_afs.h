@@ -24,12 +24,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "ndisconf/drivers/client.h"
 #include "ndisconf/drivers/cm.h"
 #include "ndisconf/drivers/cm_core.h"
 #include "ndisconf/drivers/comp.h"
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/ndis/scheduler.h"
 #include "ndisconf/stack/stack.h"
 #include "spec/status_names.h"
@@ -79,37 +81,40 @@ inline std::vector<std::string> ClientAfSequence(const drivers::Client& client) 
     const drivers::ClAf* af = af_of(p);
     return af == nullptr ? std::string("?") : AfTypeText(af->af.AddressFamily);
   };
+  namespace logged = drivers::logged;
+  using drivers::ClientLog;
+  auto st = [](NDIS_STATUS s) { return spec::FormatStatus(s); };
   std::vector<std::string> out;
-  for (const drivers::Observed& o : client.log().entries()) {
-    const std::string_view fn = o.fn;
-    const std::string st = spec::FormatStatus(o.status);
-    if (fn == "ProtocolUnbindAdapterEx") {
+  for (const ClientLog::Entry& o : client.log().entries()) {
+    if (std::holds_alternative<logged::ProtocolUnbindAdapterEx>(o)) {
       out.push_back("Unbind");
-    } else if (fn == "ProtocolUnbindAdapterEx:ret") {
-      out.push_back("Unbind=" + st);
-    } else if (fn == "ProtocolClNotifyCloseAf") {
-      out.push_back("NotifyCloseAf(" + type(o.a) + ")");
-    } else if (fn == "ProtocolClNotifyCloseAf:ret") {
-      out.push_back("NotifyCloseAf(" + type(o.a) + ")=" + st);
-    } else if (fn == "own:NdisClCloseCall") {
-      out.push_back("CloseCall(" + type(o.a) + ")=" + st);
-    } else if (fn == "ProtocolClCloseCallComplete") {
-      out.push_back("CloseCallComplete(" + type(o.a) + "," + st + ")");
-    } else if (fn == "own:NdisCoDeleteVc") {
-      out.push_back("DeleteVc(" + type(o.a) + ")=" + st);
-    } else if (fn == "own:NdisClDeregisterSap") {
-      out.push_back("DeregisterSap(" + type(o.a) + ")=" + st);
-    } else if (fn == "ProtocolClDeregisterSapComplete") {
-      out.push_back("DeregisterSapComplete(" + type(o.a) + "," + st + ")");
-    } else if (fn == "own:NdisClCloseAddressFamily") {
-      out.push_back("CloseAf(" + type(o.a) + ")=" + st);
-    } else if (fn == "ProtocolClCloseAfComplete") {
-      out.push_back("CloseAfComplete(" + type(o.a) + "," + st + ")");
-    } else if (fn == "own:NdisClNotifyCloseAddressFamilyComplete") {
-      out.push_back("NotifyCloseAfComplete(" + type(o.a) + "," + st + ")");
-    } else if (fn == "own:NdisCloseAdapterEx") {
-      out.push_back("CloseAdapter=" + st);
-    } else if (fn == "ProtocolCloseAdapterCompleteEx") {
+    } else if (const auto* e = std::get_if<logged::ProtocolUnbindAdapterExRet>(&o)) {
+      out.push_back("Unbind=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::ProtocolClNotifyCloseAf>(&o)) {
+      out.push_back("NotifyCloseAf(" + type(e->client_af_context) + ")");
+    } else if (const auto* e = std::get_if<logged::ProtocolClNotifyCloseAfRet>(&o)) {
+      out.push_back("NotifyCloseAf(" + type(e->client_af_context) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::OwnNdisClCloseCall>(&o)) {
+      out.push_back("CloseCall(" + type(e->client_vc_context) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::ProtocolClCloseCallComplete>(&o)) {
+      out.push_back("CloseCallComplete(" + type(e->client_vc_context) + "," + st(e->status) + ")");
+    } else if (const auto* e = std::get_if<logged::OwnNdisCoDeleteVc>(&o)) {
+      out.push_back("DeleteVc(" + type(e->client_vc_context) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::OwnNdisClDeregisterSap>(&o)) {
+      out.push_back("DeregisterSap(" + type(e->client_sap_context) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::ProtocolClDeregisterSapComplete>(&o)) {
+      out.push_back("DeregisterSapComplete(" + type(e->client_sap_context) + "," + st(e->status) +
+                    ")");
+    } else if (const auto* e = std::get_if<logged::OwnNdisClCloseAddressFamily>(&o)) {
+      out.push_back("CloseAf(" + type(e->client_af_context) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::ProtocolClCloseAfComplete>(&o)) {
+      out.push_back("CloseAfComplete(" + type(e->client_af_context) + "," + st(e->status) + ")");
+    } else if (const auto* e = std::get_if<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(&o)) {
+      out.push_back("NotifyCloseAfComplete(" + type(e->client_af_context) + "," + st(e->status) +
+                    ")");
+    } else if (const auto* e = std::get_if<logged::OwnNdisCloseAdapterEx>(&o)) {
+      out.push_back("CloseAdapter=" + st(e->status));
+    } else if (std::holds_alternative<logged::ProtocolCloseAdapterCompleteEx>(o)) {
       out.push_back("CloseAdapterComplete");
     }
   }
@@ -130,27 +135,29 @@ inline std::vector<std::string> CmAfSequence(const drivers::CmCore& cm) {
     }
     return std::string("?");
   };
+  namespace logged = drivers::logged;
+  auto st = [](NDIS_STATUS s) { return spec::FormatStatus(s); };
   std::vector<std::string> out;
-  for (const drivers::Observed& o : cm.log().entries()) {
-    const std::string_view fn = o.fn;
-    const std::string st = spec::FormatStatus(o.status);
-    if (fn == "ProtocolUnbindAdapterEx") {
+  for (const drivers::CmLog::Entry& o : cm.log().entries()) {
+    if (std::holds_alternative<logged::ProtocolUnbindAdapterEx>(o)) {
       out.push_back("Unbind");
-    } else if (fn == "ProtocolUnbindAdapterEx:ret") {
-      out.push_back("Unbind=" + st);
-    } else if (fn == "MiniportHaltEx") {
+    } else if (const auto* e = std::get_if<logged::ProtocolUnbindAdapterExRet>(&o)) {
+      out.push_back("Unbind=" + st(e->status));
+    } else if (std::holds_alternative<logged::MiniportHaltEx>(o)) {
       out.push_back("Halt");
-    } else if (fn == "MiniportHaltEx:ret") {
+    } else if (std::holds_alternative<logged::MiniportHaltExRet>(o)) {
       out.push_back("Halt=done");
-    } else if (fn == "own:NdisCmNotifyCloseAddressFamily" ||
-               fn == "own:NdisMCmNotifyCloseAddressFamily") {
-      out.push_back("NotifyCloseAf(" + type(o.a) + ")=" + st);
-    } else if (fn == "ProtocolCmCloseAf:ret") {
-      out.push_back("CmCloseAf(" + type(o.a) + ")=" + st);
-    } else if (fn == "ProtocolCmNotifyCloseAfComplete") {
-      out.push_back("NotifyCloseAfComplete(" + type(o.a) + "," + st + ")");
-    } else if (fn == "own:NdisCloseAdapterEx") {
-      out.push_back("CloseAdapter=" + st);
+    } else if (const auto* e = std::get_if<logged::OwnNdisCmNotifyCloseAddressFamily>(&o)) {
+      out.push_back("NotifyCloseAf(" + type(e->ndis_af_handle) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::OwnNdisMCmNotifyCloseAddressFamily>(&o)) {
+      out.push_back("NotifyCloseAf(" + type(e->ndis_af_handle) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::ProtocolCmCloseAfRet>(&o)) {
+      out.push_back("CmCloseAf(" + type(e->call_mgr_af_context) + ")=" + st(e->status));
+    } else if (const auto* e = std::get_if<logged::ProtocolCmNotifyCloseAfComplete>(&o)) {
+      out.push_back("NotifyCloseAfComplete(" + type(e->call_mgr_af_context) + "," + st(e->status) +
+                    ")");
+    } else if (const auto* e = std::get_if<logged::OwnNdisCloseAdapterEx>(&o)) {
+      out.push_back("CloseAdapter=" + st(e->status));
     }
   }
   return out;

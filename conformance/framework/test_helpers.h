@@ -11,18 +11,25 @@
 #include <string>
 #include <string_view>
 
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/drivers/support.h"
 #include "ndisconf/ndis/model.h"
 
 namespace ndisconf::conformance {
 
-// The last entry named `fn` in a driver's call log. A missing entry ends the
-// test with an exception that GoogleTest reports as a failure (naming `fn`),
-// rather than a null dereference when the implementation never made the call.
-inline const drivers::Observed& Last(const drivers::CallLog& log, std::string_view fn) {
-  const drivers::Observed* o = log.Last(fn);
-  if (o == nullptr) throw std::runtime_error("no " + std::string(fn) + " in the driver's log");
-  return *o;
+// The record kinds of the reference drivers' logs (ndisconf/drivers/logged.h).
+namespace logged = drivers::logged;
+
+// The last record of kind T in a driver's call log. A missing record ends
+// the test with an exception that GoogleTest reports as a failure (naming
+// the kind), rather than a null dereference when the implementation never
+// made the call.
+template <class T, class Log>
+const T& Last(const Log& log) {
+  const T* e = log.template Last<T>();
+  if (e == nullptr)
+    throw std::runtime_error("no " + std::string(T::kName) + " in the driver's log");
+  return *e;
 }
 
 // Success if the model recorded a rejection whose typed outcome (function,

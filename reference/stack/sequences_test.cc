@@ -10,6 +10,7 @@
 namespace ndisconf::stack {
 namespace {
 
+namespace logged = drivers::logged;
 using drivers::ClAfState;
 using drivers::ClBinding;
 using drivers::CmAfState;
@@ -31,32 +32,33 @@ TEST(Sequences, S1CmRegistersClientOpensSynchronously) {
   CmTopology t = BuildCmTopology(s);
   s.Settle();
   const auto& cm = t.cm->log();
-  ASSERT_EQ(cm.Count("own:NdisCmRegisterAddressFamilyEx"), 1u);
-  EXPECT_EQ(cm.Last("own:NdisCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cm.Last("own:NdisCmRegisterAddressFamilyEx")->value, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(cm.Count<logged::OwnNdisCmRegisterAddressFamilyEx>(), 1u);
+  EXPECT_EQ(cm.Last<logged::OwnNdisCmRegisterAddressFamilyEx>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm.Last<logged::OwnNdisCmRegisterAddressFamilyEx>()->address_family,
+            CO_ADDRESS_FAMILY_Q2931);
 
   const auto& cl = t.client->log();
-  ASSERT_EQ(cl.Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(cl.Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_Q2931);
-  ASSERT_EQ(cl.Count("own:NdisClOpenAddressFamilyEx"), 1u);
-  EXPECT_EQ(cl.Last("own:NdisClOpenAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cl.Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(cl.Last<logged::ProtocolCoAfRegisterNotify>()->address_family, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(cl.Count<logged::OwnNdisClOpenAddressFamilyEx>(), 1u);
+  EXPECT_EQ(cl.Last<logged::OwnNdisClOpenAddressFamilyEx>()->status, NDIS_STATUS_SUCCESS);
   // AF-039: no NDIS-originated completion after a synchronous open.
-  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(cl.Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
 
   ASSERT_EQ(t.client->afs().size(), 1u);
   const auto& caf = *t.client->afs()[0];
   EXPECT_EQ(caf.state, ClAfState::kOpen);
   ASSERT_NE(caf.ndis_af, nullptr);
 
-  ASSERT_EQ(cm.Count("ProtocolCmOpenAf"), 1u);
-  const auto* open = cm.Last("ProtocolCmOpenAf");
+  ASSERT_EQ(cm.Count<logged::ProtocolCmOpenAf>(), 1u);
+  const auto* open = cm.Last<logged::ProtocolCmOpenAf>();
   EXPECT_EQ(open->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(open->a, t.cm->ports()[0].get());  // CallMgrBindingContext
-  EXPECT_EQ(open->b, caf.ndis_af);             // AF-031: the same NdisAfHandle
-  EXPECT_EQ(open->c, t.cm->afs()[0].get());    // CallMgrAfContext
+  EXPECT_EQ(open->call_mgr_binding_context, t.cm->ports()[0].get());
+  EXPECT_EQ(open->ndis_af_handle, caf.ndis_af);  // AF-031: the same NdisAfHandle
+  EXPECT_EQ(open->call_mgr_af_context, t.cm->afs()[0].get());
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kOpen);
   // OQ-04 default: the registering CM's own binding is not notified.
-  EXPECT_EQ(cm.Count("ProtocolCoAfRegisterNotify"), 0u);
+  EXPECT_EQ(cm.Count<logged::ProtocolCoAfRegisterNotify>(), 0u);
 }
 
 // S2 (AF-034..038).
@@ -67,12 +69,12 @@ TEST(Sequences, S2OpenPendedCompletesToClient) {
   CmTopology t = BuildCmTopology(s, PartsWith(cmc));
   s.Settle();
   const auto& cl = t.client->log();
-  EXPECT_EQ(cl.Last("own:NdisClOpenAddressFamilyEx")->status, NDIS_STATUS_PENDING);
-  ASSERT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 1u);
-  const auto* done = cl.Last("ProtocolClOpenAfCompleteEx");
+  EXPECT_EQ(cl.Last<logged::OwnNdisClOpenAddressFamilyEx>()->status, NDIS_STATUS_PENDING);
+  ASSERT_EQ(cl.Count<logged::ProtocolClOpenAfCompleteEx>(), 1u);
+  const auto* done = cl.Last<logged::ProtocolClOpenAfCompleteEx>();
   EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(done->a, t.client->afs()[0].get());
-  EXPECT_EQ(done->b, t.cm->afs()[0]->ndis_af);
+  EXPECT_EQ(done->client_af_context, t.client->afs()[0].get());
+  EXPECT_EQ(done->ndis_af_handle, t.cm->afs()[0]->ndis_af);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
   EXPECT_EQ(t.client->afs()[0]->ndis_af, t.cm->afs()[0]->ndis_af);
 }
@@ -83,10 +85,10 @@ TEST(Sequences, S2OpenPendedFailureGivesNullHandle) {
   Stack s;
   CmTopology t = BuildCmTopology(s, PartsWith(cmc));
   s.Settle();
-  const auto* done = t.client->log().Last("ProtocolClOpenAfCompleteEx");
+  const auto* done = t.client->log().Last<logged::ProtocolClOpenAfCompleteEx>();
   ASSERT_NE(done, nullptr);
   EXPECT_EQ(done->status, NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(done->b, nullptr);  // AF-037: NULL unless SUCCESS
+  EXPECT_EQ(done->ndis_af_handle, nullptr);  // AF-037: NULL unless SUCCESS
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kFailed);
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kFailed);
 }
@@ -98,15 +100,17 @@ TEST(Sequences, S3McmRegistersFromInitializeClientOpens) {
   McmTopology t = BuildMcmTopology(s);
   s.Settle();
   const auto& mcm = t.mcm->log();
-  ASSERT_EQ(mcm.Count("own:NdisMCmRegisterAddressFamilyEx"), 1u);
-  EXPECT_EQ(mcm.Last("own:NdisMCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(mcm.Last("own:NdisMCmRegisterAddressFamilyEx")->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
-  ASSERT_EQ(mcm.Count("ProtocolCmOpenAf"), 1u);
-  EXPECT_EQ(mcm.Last("ProtocolCmOpenAf")->a, t.mcm->ports()[0].get());
-  EXPECT_EQ(mcm.Last("ProtocolCmOpenAf")->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
+  ASSERT_EQ(mcm.Count<logged::OwnNdisMCmRegisterAddressFamilyEx>(), 1u);
+  EXPECT_EQ(mcm.Last<logged::OwnNdisMCmRegisterAddressFamilyEx>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(mcm.Last<logged::OwnNdisMCmRegisterAddressFamilyEx>()->address_family,
+            CO_ADDRESS_FAMILY_TAPI_PROXY);
+  ASSERT_EQ(mcm.Count<logged::ProtocolCmOpenAf>(), 1u);
+  EXPECT_EQ(mcm.Last<logged::ProtocolCmOpenAf>()->call_mgr_binding_context,
+            t.mcm->ports()[0].get());
+  EXPECT_EQ(mcm.Last<logged::ProtocolCmOpenAf>()->address_family, CO_ADDRESS_FAMILY_TAPI_PROXY);
   ASSERT_EQ(t.client->afs().size(), 1u);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
-  EXPECT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
 }
 
 // S4 (AF-050..058, AF-088..091, AF-103..107).
@@ -125,39 +129,43 @@ TEST(Sequences, S4ClientClosesAfWithSapAndVc) {
                  }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.CreateVc(0, &vc); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 1u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 1u);
-  EXPECT_EQ(t.cm->log().Last("ProtocolCoCreateVc")->a, t.cm->afs()[0].get());
-  EXPECT_EQ(t.cm->log().Last("ProtocolCoCreateVc")->b, cl.vcs()[vc]->ndis_vc);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 1u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 1u);
+  EXPECT_EQ(t.cm->log().Last<logged::ProtocolCoCreateVc>()->protocol_af_context,
+            t.cm->afs()[0].get());
+  EXPECT_EQ(t.cm->log().Last<logged::ProtocolCoCreateVc>()->ndis_vc_handle, cl.vcs()[vc]->ndis_vc);
 
   NDIS_STATUS mc = s.As(t.client_id, [&] { return cl.MakeCall(vc); });
   s.Settle();
   EXPECT_TRUE(mc == NDIS_STATUS_SUCCESS || mc == NDIS_STATUS_PENDING) << mc;
   EXPECT_EQ(cl.vcs()[vc]->state, drivers::ClVcState::kActive);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoActivateVc"), 1u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoActivateVc>(), 1u);
   NDIS_STATUS cc = s.As(t.client_id, [&] { return cl.CloseCall(vc); });
   s.Settle();
   EXPECT_TRUE(cc == NDIS_STATUS_SUCCESS || cc == NDIS_STATUS_PENDING) << cc;
   EXPECT_EQ(cl.vcs()[vc]->state, drivers::ClVcState::kInactive);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeactivateVc"), 1u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeactivateVc>(), 1u);
 
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 1u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
 
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.DeregisterSap(sap); }), NDIS_STATUS_PENDING);
   s.Settle();
-  ASSERT_EQ(cl.log().Count("ProtocolClDeregisterSapComplete"), 1u);
-  EXPECT_EQ(cl.log().Last("ProtocolClDeregisterSapComplete")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cl.log().Last("ProtocolClDeregisterSapComplete")->a, cl.saps()[sap].get());
+  ASSERT_EQ(cl.log().Count<logged::ProtocolClDeregisterSapComplete>(), 1u);
+  EXPECT_EQ(cl.log().Last<logged::ProtocolClDeregisterSapComplete>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.log().Last<logged::ProtocolClDeregisterSapComplete>()->client_sap_context,
+            cl.saps()[sap].get());
 
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.CloseAf(0); }), NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
-  EXPECT_EQ(t.cm->log().Last("ProtocolCmCloseAf")->a, t.cm->afs()[0].get());
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
+  EXPECT_EQ(t.cm->log().Last<logged::ProtocolCmCloseAf>()->call_mgr_af_context,
+            t.cm->afs()[0].get());
   s.Settle();
-  ASSERT_EQ(cl.log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(cl.log().Last("ProtocolClCloseAfComplete")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cl.log().Last("ProtocolClCloseAfComplete")->a, cl.afs()[0].get());
+  ASSERT_EQ(cl.log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(cl.log().Last<logged::ProtocolClCloseAfComplete>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.log().Last<logged::ProtocolClCloseAfComplete>()->client_af_context,
+            cl.afs()[0].get());
   EXPECT_EQ(cl.afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
 }
@@ -176,18 +184,21 @@ TEST(Sequences, S5CmUnbindNotifyClosePended) {
   s.Settle();
   const auto& cm = t.cm->log();
   const auto& cl = t.client->log();
-  ASSERT_EQ(cm.Count("own:NdisCmNotifyCloseAddressFamily"), 1u);
-  EXPECT_EQ(cm.Last("own:NdisCmNotifyCloseAddressFamily")->status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(cl.Last("ProtocolClNotifyCloseAf:ret")->status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(cl.Last("ProtocolClNotifyCloseAf")->a, t.client->afs()[0].get());
-  EXPECT_EQ(cl.Count("own:NdisClDeregisterSap"), 1u);
-  EXPECT_EQ(cl.Count("own:NdisCoDeleteVc"), 1u);
-  EXPECT_EQ(cl.Last("own:NdisClNotifyCloseAddressFamilyComplete")->status, NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 1u);
-  EXPECT_EQ(cm.Last("ProtocolCmNotifyCloseAfComplete")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cm.Last("ProtocolCmNotifyCloseAfComplete")->a, t.cm->afs()[0].get());
-  EXPECT_EQ(cm.Last("ProtocolUnbindAdapterEx:ret")->status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(cm.Last("own:NdisCloseAdapterEx")->status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cm.Count<logged::OwnNdisCmNotifyCloseAddressFamily>(), 1u);
+  EXPECT_EQ(cm.Last<logged::OwnNdisCmNotifyCloseAddressFamily>()->status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cl.Last<logged::ProtocolClNotifyCloseAfRet>()->status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cl.Last<logged::ProtocolClNotifyCloseAf>()->client_af_context,
+            t.client->afs()[0].get());
+  EXPECT_EQ(cl.Count<logged::OwnNdisClDeregisterSap>(), 1u);
+  EXPECT_EQ(cl.Count<logged::OwnNdisCoDeleteVc>(), 1u);
+  EXPECT_EQ(cl.Last<logged::OwnNdisClNotifyCloseAddressFamilyComplete>()->status,
+            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cm.Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
+  EXPECT_EQ(cm.Last<logged::ProtocolCmNotifyCloseAfComplete>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm.Last<logged::ProtocolCmNotifyCloseAfComplete>()->call_mgr_af_context,
+            t.cm->afs()[0].get());
+  EXPECT_EQ(cm.Last<logged::ProtocolUnbindAdapterExRet>()->status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cm.Last<logged::OwnNdisCloseAdapterEx>()->status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->ports()[0]->state, CmPort::State::kDown);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
@@ -200,10 +211,11 @@ TEST(Sequences, S5CmUnbindNotifyCloseSynchronous) {
   ASSERT_TRUE(s.model().UnbindProtocol(t.cm_id, t.adapter));
   s.Settle();
   const auto& cm = t.cm->log();
-  EXPECT_EQ(cm.Last("own:NdisCmNotifyCloseAddressFamily")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.client->log().Last("ProtocolClNotifyCloseAf:ret")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 0u);  // OQ-10
-  EXPECT_EQ(cm.Last("ProtocolUnbindAdapterEx:ret")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm.Last<logged::OwnNdisCmNotifyCloseAddressFamily>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->log().Last<logged::ProtocolClNotifyCloseAfRet>()->status,
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cm.Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);  // OQ-10
+  EXPECT_EQ(cm.Last<logged::ProtocolUnbindAdapterExRet>()->status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
 }
 
@@ -216,9 +228,9 @@ TEST(Sequences, S6McmHaltNotifyClosesOpenAf) {
   ASSERT_TRUE(s.model().HaltAdapter(t.adapter));
   s.Settle();
   const auto& mcm = t.mcm->log();
-  ASSERT_EQ(mcm.Count("own:NdisMCmNotifyCloseAddressFamily"), 1u);
-  EXPECT_EQ(mcm.Last("own:NdisMCmNotifyCloseAddressFamily")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
+  ASSERT_EQ(mcm.Count<logged::OwnNdisMCmNotifyCloseAddressFamily>(), 1u);
+  EXPECT_EQ(mcm.Last<logged::OwnNdisMCmNotifyCloseAddressFamily>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 1u);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.mcm->afs()[0]->state, CmAfState::kClosed);
   EXPECT_FALSE(t.mcm->halt_left_open());
@@ -240,13 +252,13 @@ TEST(Sequences, S6McmHaltWaitsForPendedNotifyClose) {
   ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
   ASSERT_TRUE(s.model().HaltAdapter(t.adapter));
   const auto& mcm = t.mcm->log();
-  ASSERT_EQ(mcm.Count("own:NdisMCmNotifyCloseAddressFamily"), 1u);
-  EXPECT_EQ(mcm.Last("own:NdisMCmNotifyCloseAddressFamily")->status, NDIS_STATUS_PENDING);
+  ASSERT_EQ(mcm.Count<logged::OwnNdisMCmNotifyCloseAddressFamily>(), 1u);
+  EXPECT_EQ(mcm.Last<logged::OwnNdisMCmNotifyCloseAddressFamily>()->status, NDIS_STATUS_PENDING);
   // Already closed when HaltAdapter returned: the halt waited for it.
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.mcm->afs()[0]->state, CmAfState::kClosed);
-  EXPECT_EQ(mcm.Count("ProtocolCmNotifyCloseAfComplete"), 1u);
-  EXPECT_EQ(mcm.Last("ProtocolCmNotifyCloseAfComplete")->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(mcm.Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
+  EXPECT_EQ(mcm.Last<logged::ProtocolCmNotifyCloseAfComplete>()->status, NDIS_STATUS_SUCCESS);
   EXPECT_FALSE(t.mcm->halt_left_open());
   EXPECT_TRUE(s.model().rejections().empty());
 }
@@ -261,10 +273,10 @@ TEST(Sequences, S7ClientUnbindsFirstClosesEveryAf) {
   ASSERT_TRUE(s.model().UnbindProtocol(t.client_id, t.adapter));
   s.Settle();
   const auto& cl = t.client->log();
-  EXPECT_EQ(cl.Count("own:NdisClDeregisterSap"), 1u);
-  EXPECT_EQ(cl.Last("own:NdisClCloseAddressFamily")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cl.Last("own:NdisCloseAdapterEx")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(cl.Count<logged::OwnNdisClDeregisterSap>(), 1u);
+  EXPECT_EQ(cl.Last<logged::OwnNdisClCloseAddressFamily>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.Last<logged::OwnNdisCloseAdapterEx>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
@@ -281,19 +293,20 @@ TEST(Sequences, S8IncomingCallWhileSapRegistrationPending) {
   EXPECT_EQ(s.As(t.client_id, [&] { return cl.RegisterSap(0, {1, {4, 2}}); }), NDIS_STATUS_PENDING);
   int vc = s.As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
   ASSERT_GE(vc, 0);
-  EXPECT_EQ(t.cm->log().Last("own:CreateVc")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 1u);
-  ASSERT_EQ(cl.log().Count("ProtocolCoCreateVc"), 1u);
-  EXPECT_EQ(cl.log().Last("ProtocolCoCreateVc")->a, cl.afs()[0].get());
-  ASSERT_EQ(cl.log().Count("ProtocolClIncomingCall"), 1u);
-  EXPECT_EQ(cl.log().Last("ProtocolClIncomingCall")->a, cl.saps()[0].get());
-  EXPECT_EQ(cl.log().Last("ProtocolClIncomingCall")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cl.log().Count("ProtocolClRegisterSapComplete"), 0u);
+  EXPECT_EQ(t.cm->log().Last<logged::OwnCreateVc>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 1u);
+  ASSERT_EQ(cl.log().Count<logged::ProtocolCoCreateVc>(), 1u);
+  EXPECT_EQ(cl.log().Last<logged::ProtocolCoCreateVc>()->protocol_af_context, cl.afs()[0].get());
+  ASSERT_EQ(cl.log().Count<logged::ProtocolClIncomingCall>(), 1u);
+  EXPECT_EQ(cl.log().Last<logged::ProtocolClIncomingCall>()->client_sap_context,
+            cl.saps()[0].get());
+  EXPECT_EQ(cl.log().Last<logged::ProtocolClIncomingCall>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.log().Count<logged::ProtocolClRegisterSapComplete>(), 0u);
   s.Settle();
-  ASSERT_EQ(cl.log().Count("ProtocolClRegisterSapComplete"), 1u);
-  EXPECT_EQ(cl.log().Last("ProtocolClRegisterSapComplete")->status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cl.log().Count<logged::ProtocolClRegisterSapComplete>(), 1u);
+  EXPECT_EQ(cl.log().Last<logged::ProtocolClRegisterSapComplete>()->status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(cl.saps()[0]->ndis_sap, t.cm->saps()[0]->ndis_sap);
-  EXPECT_EQ(cl.log().Count("ProtocolClCallConnected"), 1u);
+  EXPECT_EQ(cl.log().Count<logged::ProtocolClCallConnected>(), 1u);
 }
 
 // AF-004: a second CM registering the same AF on the same adapter fails.
@@ -301,8 +314,10 @@ TEST(Rules, Af004SecondCmSameAfSameAdapterFails) {
   Stack s;
   TwoCmTopology t = BuildTwoCmTopology(s);
   s.Settle();
-  EXPECT_EQ(t.cm1->log().Last("own:NdisCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm2->log().Last("own:NdisCmRegisterAddressFamilyEx")->status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.cm1->log().Last<logged::OwnNdisCmRegisterAddressFamilyEx>()->status,
+            NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm2->log().Last<logged::OwnNdisCmRegisterAddressFamilyEx>()->status,
+            NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.client->afs().size(), 1u);
 }
 
@@ -316,7 +331,7 @@ TEST(Rules, Af082DuplicateSapFromSecondClientInvalidData) {
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(s.As(t.client2_id, [&] { return t.client2->RegisterSap(0, sap); }),
             NDIS_STATUS_INVALID_DATA);
-  EXPECT_EQ(t.cm->log().Last("ProtocolCmRegisterSap")->status, NDIS_STATUS_INVALID_DATA);
+  EXPECT_EQ(t.cm->log().Last<logged::ProtocolCmRegisterSap>()->status, NDIS_STATUS_INVALID_DATA);
 }
 
 // AF-052: the NOT_ACCEPTED mode refuses a close with a SAP left.
@@ -343,9 +358,9 @@ TEST(Rules, Af026RefusingClientOpensNothing) {
   Stack s;
   CmTopology t = BuildCmTopology(s, PartsWith({}, clc));
   s.Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
   EXPECT_TRUE(t.client->afs().empty());
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 0u);
 }
 
 }  // namespace

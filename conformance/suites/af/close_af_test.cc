@@ -102,10 +102,11 @@ TEST_P(CloseAf, SyncCloseReachesCmWithItsContextAndGetsNoCompletion) {
   ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  ASSERT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf").a, t.cm->afs().at(0).get());  // CallMgrAfContext
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf:ret").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmCloseAf>(t.cm->log()).call_mgr_af_context,
+            t.cm->afs().at(0).get());  // CallMgrAfContext
+  EXPECT_EQ(Last<logged::ProtocolCmCloseAfRet>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
 }
@@ -116,9 +117,10 @@ TEST_P(CloseAf, McmSyncCloseReachesMcmAndGetsNoCompletion) {
   stack().Settle();
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  ASSERT_EQ(t.mcm->log().Count("ProtocolCmCloseAf"), 1u);
-  EXPECT_EQ(Last(t.mcm->log(), "ProtocolCmCloseAf").a, t.mcm->afs().at(0).get());
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  ASSERT_EQ(t.mcm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmCloseAf>(t.mcm->log()).call_mgr_af_context,
+            t.mcm->afs().at(0).get());
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
 }
 
 // ---- C3/C5: pended close. ----
@@ -130,12 +132,12 @@ TEST_P(CloseAf, PendedCloseCompletesToClientWithSuccess) {
   stack::CmTopology t = CmTopology(cm);
   stack().Settle();
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
   stack().Settle();
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  const auto* done = t.client->log().Last("ProtocolClCloseAfComplete");
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  const auto* done = t.client->log().Last<logged::ProtocolClCloseAfComplete>();
   EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(done->a, t.client->afs().at(0).get());  // ClientAfContext
+  EXPECT_EQ(done->client_af_context, t.client->afs().at(0).get());
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
   EXPECT_EQ(FindRejection(model(), Fn::NdisCmCloseAddressFamilyComplete), nullptr);
@@ -153,7 +155,7 @@ TEST_P(CloseAf, PendedCloseNeverCompletedIsReported) {
   stack().Settle();
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
 }
 
 TEST_P(CloseAf, CloseCompletedWithFailureIsPassedOnAndReported) {
@@ -166,8 +168,8 @@ TEST_P(CloseAf, CloseCompletedWithFailureIsPassedOnAndReported) {
   stack().Settle();
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
   stack().Settle();
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_FAILURE);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(t.client->log()).status, NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);  // OQ-07: still open
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisCmCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
@@ -190,12 +192,12 @@ TEST_P(CloseAf, CmUsingHandleAfterCloseCompleteIsRefusedAndReported) {
   stack().Settle();
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);
   stack().Settle();
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(t.client->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(cm->stale_status, NDIS_STATUS_FAILURE);
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
                                       ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 0u);
 }
 
 TEST_P(CloseAf, CloseCompleteForAfNotClosingIsRefusedAndReported) {
@@ -212,7 +214,7 @@ TEST_P(CloseAf, CloseCompleteForAfNotClosingIsRefusedAndReported) {
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisCmCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
                                       ndis::Reason::kNullArgument, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);  // the AF was left open
 }
 
@@ -252,12 +254,12 @@ TEST_P(CloseAf, CloseWithSapPendsUntilSapDeregisteredThenSucceeds) {
                        }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_PENDING);  // the preferred CM behaviour
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmCloseAf:ret").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(Last<logged::ProtocolCmCloseAfRet>(t.cm->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
   stack().Settle();
   // Completed once the SAP is gone (the model releases it with the AF).
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(t.client->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
   (void)sap;
 }
@@ -276,13 +278,13 @@ TEST_P(CloseAf, CloseWithSapNotAcceptedKeepsAfOpenAndRetrySucceeds) {
                        }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_NOT_ACCEPTED);
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
   // OQ-07 default: the AF stays open; the same handle still works.
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 2u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 2u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
 }
 
@@ -307,7 +309,7 @@ TEST_P(CloseAf, RetryAfterRefusedCloseFailsWhenRetryIsNotAccepted) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                                               ndis::Reason::kStaleHandle)));
 }
@@ -326,15 +328,16 @@ TEST_P(CloseAf, CloseWithSapUnderNdisChecksFailsWithoutReachingCm) {
                        }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);  // returned synchronously
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(),
+            0u);  // returned synchronously
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                                               ndis::Reason::kHasChildren, spec::RuleId::kAF057)));
   // Once the SAP is gone the close goes through.
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(sap); }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
 }
 
 TEST_P(CloseAf, CloseWithVcUnderNdisChecksFails) {
@@ -348,7 +351,7 @@ TEST_P(CloseAf, CloseWithVcUnderNdisChecksFails) {
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0, &vc); }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(ClientCloses(t), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 0u);
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                                               ndis::Reason::kHasChildren, spec::RuleId::kAF057)));
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
@@ -369,11 +372,11 @@ TEST_P(CloseAf, DoubleCloseGetsFailure) {
             NDIS_STATUS_FAILURE);
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                                               ndis::Reason::kClosing, spec::RuleId::kAF057)));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
   stack().Settle();
   // The first close still completes, once, with SUCCESS.
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(t.client->log()).status, NDIS_STATUS_SUCCESS);
 }
 
 TEST_P(CloseAf, CloseOfClosedAfGetsFailureAndIsReported) {
@@ -387,8 +390,8 @@ TEST_P(CloseAf, CloseOfClosedAfGetsFailureAndIsReported) {
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                                       ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
-  EXPECT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 0u);
 }
 
 // ---- AF-056: the client's handle is dead once it closed. ----
@@ -405,8 +408,8 @@ TEST_P(CloseAf, ImplementationClientStopsUsingHandleAfterClose) {
                        }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.client->log().Count("own:NdisClRegisterSap"), 0u);
-  EXPECT_EQ(t.client->log().Count("own:NdisCoCreateVc"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisClRegisterSap>(), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisCoCreateVc>(), 0u);
 }
 
 TEST_P(CloseAf, SapRegistrationOnClosedAfFailsAndIsReported) {
@@ -422,7 +425,7 @@ TEST_P(CloseAf, SapRegistrationOnClosedAfFailsAndIsReported) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClRegisterSap(h, &ctx, sap.get(), &sh); }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(sh, nullptr);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmRegisterSap>(), 0u);
 }
 
 TEST_P(CloseAf, NullOrWrongKindHandleToCloseGetsFailure) {
@@ -441,7 +444,7 @@ TEST_P(CloseAf, NullOrWrongKindHandleToCloseGetsFailure) {
   EXPECT_TRUE(Rejected(
       model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                              ndis::Reason::kWrongHandleKind, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
 }
 
@@ -464,14 +467,14 @@ TEST_P(CloseAf, CloseCompletedWhileClientInNotifyIsDeliveredAfterItReturns) {
     // The CM's close completion runs while the client is still inside.
     while (t.cm->afs().at(0)->state != CmAfState::kClosed && model().RunOne()) {
     }
-    inside = client->log().Count("ProtocolClCloseAfComplete");
+    inside = client->log().Count<logged::ProtocolClCloseAfComplete>();
   };
   const NDIS_HANDLE h = t.cm->afs().at(0)->ndis_af;
   stack().As(t.cm_id, [&] { return NdisCmNotifyCloseAddressFamily(h); });
   EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
   EXPECT_EQ(inside, 0u);  // held while ProtocolClNotifyCloseAf ran
-  ASSERT_EQ(client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(client->log()).status, NDIS_STATUS_SUCCESS);
   // ...and delivered right after it returned.
   const std::vector<std::string> names = client->log().Names();
   size_t ret = names.size(), done = names.size();
@@ -555,18 +558,20 @@ TEST_P(CloseAf, CloseReachesOnlyTheCmTheAfWasOpenedWith) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(1); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
   // The TAPI close went to the TAPI call manager, with its context...
-  ASSERT_EQ(t.cm2->log().Count("ProtocolCmCloseAf"), 1u);
-  EXPECT_EQ(Last(t.cm2->log(), "ProtocolCmCloseAf").a, t.cm2->afs().at(0).get());
+  ASSERT_EQ(t.cm2->log().Count<logged::ProtocolCmCloseAf>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmCloseAf>(t.cm2->log()).call_mgr_af_context,
+            t.cm2->afs().at(0).get());
   EXPECT_EQ(t.cm2->afs().at(0)->state, CmAfState::kClosed);
   // ...and none to the other, whose AF stays open and usable: only the
   // closed AF's handle became invalid (AF-056).
-  EXPECT_EQ(t.cm1->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.cm1->log().Count<logged::ProtocolCmCloseAf>(), 0u);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
   const SapSpec sap{1, {0x61, 0x62}};
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, sap); }),
             NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(Last(t.cm1->log(), "ProtocolCmRegisterSap").a, t.cm1->afs().at(0).get());
-  EXPECT_EQ(t.cm2->log().Count("ProtocolCmRegisterSap"), 0u);
+  EXPECT_EQ(Last<logged::ProtocolCmRegisterSap>(t.cm1->log()).call_mgr_af_context,
+            t.cm1->afs().at(0).get());
+  EXPECT_EQ(t.cm2->log().Count<logged::ProtocolCmRegisterSap>(), 0u);
 }
 
 // ---- Several SAPs and calls on the AF, each step pended (AF-050 "closes

@@ -17,6 +17,8 @@
 #include "conformance/framework/fixture.h"
 
 namespace ndisconf::conformance {
+
+namespace logged = drivers::logged;
 namespace {
 
 using drivers::CallManager;
@@ -253,13 +255,13 @@ TEST_P(EntryPoints, NdisNeverCallsMcmActivateOrDeactivateComplete) {
   stack().Settle();
   ASSERT_EQ(t.client->vcs().size(), 1u);
   EXPECT_EQ(t.client->vcs()[0]->state, drivers::ClVcState::kActive);  // the call came up
-  EXPECT_EQ(t.mcm->log().Count("ProtocolCmMakeCall"), 1u);
+  EXPECT_EQ(t.mcm->log().Count<logged::ProtocolCmMakeCall>(), 1u);
   // Close it as well, so a deactivation happens too.
   EXPECT_EQ(stack().As(*t.client, [&] { return t.client->CloseCall(0); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
   EXPECT_EQ(t.client->vcs()[0]->state, drivers::ClVcState::kInactive);
-  EXPECT_EQ(t.mcm->log().Count("ProtocolCmActivateVcComplete"), 0u);
-  EXPECT_EQ(t.mcm->log().Count("ProtocolCmDeactivateVcComplete"), 0u);
+  EXPECT_EQ(t.mcm->log().Count<logged::ProtocolCmActivateVcComplete>(), 0u);
+  EXPECT_EQ(t.mcm->log().Count<logged::ProtocolCmDeactivateVcComplete>(), 0u);
 }
 
 TEST_P(EntryPoints, McmMiniportVcHandlersAreIgnoredForItsCmVcHandlers) {
@@ -282,8 +284,8 @@ TEST_P(EntryPoints, McmMiniportVcHandlersAreIgnoredForItsCmVcHandlers) {
   ASSERT_EQ(client.vcs().size(), 1u);
   EXPECT_EQ(stack().As(client, [&] { return client.DeleteVc(0); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  EXPECT_EQ(mcm.log().Count("ProtocolCoCreateVc"), 1u);
-  EXPECT_EQ(mcm.log().Count("ProtocolCoDeleteVc"), 1u);
+  EXPECT_EQ(mcm.log().Count<logged::ProtocolCoCreateVc>(), 1u);
+  EXPECT_EQ(mcm.log().Count<logged::ProtocolCoDeleteVc>(), 1u);
   EXPECT_EQ(g_miniport_vc_calls, 0);
 }
 
@@ -399,7 +401,7 @@ TEST_P(EntryPoints, CmHandlersOfWdk7MacroSizeAreAcceptedAndServeClients) {
   stack().Settle();
   ASSERT_EQ(client.afs().size(), 1u);
   EXPECT_EQ(client.afs()[0]->state, ClAfState::kOpen);
-  EXPECT_EQ(cm.log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(cm.log().Count<logged::ProtocolCmOpenAf>(), 1u);
 }
 
 TEST_P(EntryPoints, MalformedMiniportCoCharacteristicsHeadersAreRejected) {

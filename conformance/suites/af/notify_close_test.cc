@@ -121,9 +121,9 @@ TEST_P(NotifyCloseAf, CmUnbindNotifyClosesAfSynchronouslyWithoutCmCompletion) {
   stack().Settle();
   const auto& cm = t.cm->log();
   const auto& cl = t.client->log();
-  ASSERT_EQ(cm.Count("own:NdisCmNotifyCloseAddressFamily"), 1u);
-  EXPECT_EQ(Last(cm, "own:NdisCmNotifyCloseAddressFamily").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(Last(cm, "own:NdisCmNotifyCloseAddressFamily").a, af->ndis_af);
+  ASSERT_EQ(cm.Count<logged::OwnNdisCmNotifyCloseAddressFamily>(), 1u);
+  EXPECT_EQ(Last<logged::OwnNdisCmNotifyCloseAddressFamily>(cm).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::OwnNdisCmNotifyCloseAddressFamily>(cm).ndis_af_handle, af->ndis_af);
   // AF-061: from the unbind, before the binding is closed.
   const std::vector<std::string> names = cm.Names();
   EXPECT_LT(IndexOf(names, "ProtocolUnbindAdapterEx"),
@@ -131,15 +131,15 @@ TEST_P(NotifyCloseAf, CmUnbindNotifyClosesAfSynchronouslyWithoutCmCompletion) {
   EXPECT_LT(IndexOf(names, "own:NdisCmNotifyCloseAddressFamily"),
             IndexOf(names, "own:NdisCloseAdapterEx"));
   // AF-063: the client that holds the AF, with its ClientAfContext.
-  ASSERT_EQ(cl.Count("ProtocolClNotifyCloseAf"), 1u);
-  EXPECT_EQ(Last(cl, "ProtocolClNotifyCloseAf").a, af);
+  ASSERT_EQ(cl.Count<logged::ProtocolClNotifyCloseAf>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClNotifyCloseAf>(cl).client_af_context, af);
   // AF-064: it closed the AF before returning SUCCESS.
-  EXPECT_EQ(Last(cl, "ProtocolClNotifyCloseAf:ret").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::ProtocolClNotifyCloseAfRet>(cl).status, NDIS_STATUS_SUCCESS);
   EXPECT_LT(IndexOf(cl.Names(), "own:NdisClCloseAddressFamily"),
             IndexOf(cl.Names(), "ProtocolClNotifyCloseAf:ret"));
   EXPECT_EQ(af->state, ClAfState::kClosed);
   // AF-067 / OQ-10: no CM completion on the synchronous path.
-  EXPECT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(cm.Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
   EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
 
@@ -152,7 +152,7 @@ TEST_P(NotifyCloseAf, CmClosingBindingWithAfOpenIsReported) {
   ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 0u);
 }
 
 // ---- S6: an MCM halting. ----
@@ -166,15 +166,15 @@ TEST_P(NotifyCloseAf, McmHaltNotifyClosesEveryOpenAf) {
   ASSERT_TRUE(model().HaltAdapter(t.adapter));
   stack().Settle();
   const auto& mcm = t.mcm->log();
-  ASSERT_EQ(mcm.Count("own:NdisMCmNotifyCloseAddressFamily"), 1u);
-  EXPECT_EQ(Last(mcm, "own:NdisMCmNotifyCloseAddressFamily").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(mcm.Count<logged::OwnNdisMCmNotifyCloseAddressFamily>(), 1u);
+  EXPECT_EQ(Last<logged::OwnNdisMCmNotifyCloseAddressFamily>(mcm).status, NDIS_STATUS_SUCCESS);
   const std::vector<std::string> names = mcm.Names();
   EXPECT_LT(IndexOf(names, "MiniportHaltEx"),
             IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"));
   EXPECT_LT(IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily"),
             IndexOf(names, "MiniportHaltEx:ret"));
-  ASSERT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClNotifyCloseAf").a, af);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClNotifyCloseAf>(t.client->log()).client_af_context, af);
   EXPECT_EQ(af->state, ClAfState::kClosed);
   EXPECT_EQ(t.mcm->afs().at(0)->state, CmAfState::kClosed);
 }
@@ -191,7 +191,7 @@ TEST_P(NotifyCloseAf, McmHaltingWithoutNotifyCloseIsReported) {
   ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
   ASSERT_TRUE(model().HaltAdapter(t.adapter));
   s.Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 0u);
 }
 
 // ---- N4/N5: the client pends. ----
@@ -207,23 +207,25 @@ TEST_P(NotifyCloseAf, PendedNotifyCloseCompletesToCmWithClientStatusOnce) {
   const NDIS_HANDLE h = af->ndis_af;
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   const auto& cm = t.cm->log();
-  EXPECT_EQ(Last(cm, "own:NdisCmNotifyCloseAddressFamily").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClNotifyCloseAf:ret").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(Last<logged::OwnNdisCmNotifyCloseAddressFamily>(cm).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(Last<logged::ProtocolClNotifyCloseAfRet>(t.client->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(cm.Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
   stack().Settle();
   // AF-065/066: the client tore down, closed, then completed with the
   // (already closed) AF's handle; NDIS accepted it.
   const auto& log = t.client->log();
-  ASSERT_EQ(log.Count("own:NdisClNotifyCloseAddressFamilyComplete"), 1u);
-  EXPECT_EQ(Last(log, "own:NdisClNotifyCloseAddressFamilyComplete").b, h);
-  EXPECT_EQ(Last(log, "own:NdisClNotifyCloseAddressFamilyComplete").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(log.Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(), 1u);
+  EXPECT_EQ(Last<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(log).ndis_af_handle, h);
+  EXPECT_EQ(Last<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(log).status,
+            NDIS_STATUS_SUCCESS);
   EXPECT_LT(IndexOf(log.Names(), "own:NdisClCloseAddressFamily"),
             IndexOf(log.Names(), "own:NdisClNotifyCloseAddressFamilyComplete"));
   EXPECT_EQ(FindRejection(model(), Fn::NdisClNotifyCloseAddressFamilyComplete), nullptr);
   // AF-067: exactly one CM completion, with the CM's context and the client's status.
-  ASSERT_EQ(cm.Count("ProtocolCmNotifyCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(cm, "ProtocolCmNotifyCloseAfComplete").a, t.cm->afs().at(0).get());
-  EXPECT_EQ(Last(cm, "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cm.Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmNotifyCloseAfComplete>(cm).call_mgr_af_context,
+            t.cm->afs().at(0).get());
+  EXPECT_EQ(Last<logged::ProtocolCmNotifyCloseAfComplete>(cm).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(af->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
@@ -248,8 +250,9 @@ TEST_P(NotifyCloseAf, PendedNotifyCompletedWithErrorPassesErrorToCm) {
   stack().As(t.client_id,
              [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_NOT_ACCEPTED); });
   stack().Settle();
-  ASSERT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_NOT_ACCEPTED);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmNotifyCloseAfComplete>(t.cm->log()).status,
+            NDIS_STATUS_NOT_ACCEPTED);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
 }
 
@@ -263,14 +266,14 @@ TEST_P(NotifyCloseAf, NotifyCompleteAfterTombstoneReleasedIsRefused) {
   const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
   stack().Settle();
-  ASSERT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 1u);
+  ASSERT_EQ(t.client->log().Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(), 1u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
   // A second completion: the tombstone is gone, NDIS refuses the handle.
   stack().As(t.client_id, [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_SUCCESS); });
   EXPECT_TRUE(Rejected(
       model(), ndis::Outcome(Fn::NdisClNotifyCloseAddressFamilyComplete, NDIS_STATUS_FAILURE,
                              ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
 }
 
 TEST_P(NotifyCloseAf, ClientNeverCompletingPendedNotifyIsReported) {
@@ -281,7 +284,7 @@ TEST_P(NotifyCloseAf, ClientNeverCompletingPendedNotifyIsReported) {
   stack().Settle();
   EXPECT_EQ(CmNotifies(t, t.client->afs().at(0)->ndis_af), NDIS_STATUS_PENDING);
   stack().Settle();
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
 }
 
 TEST_P(NotifyCloseAf, NotifyCompleteWithPendingStatusIsRefused) {
@@ -296,9 +299,9 @@ TEST_P(NotifyCloseAf, NotifyCompleteWithPendingStatusIsRefused) {
   stack().As(t.client_id, [&] { NdisClNotifyCloseAddressFamilyComplete(h, NDIS_STATUS_PENDING); });
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClNotifyCloseAddressFamilyComplete,
                                               NDIS_STATUS_FAILURE, ndis::Reason::kPendingStatus)));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
   stack().Settle();  // the client's real completion follows
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
 }
 
 // ---- AF-064: SUCCESS means closed. ----
@@ -312,7 +315,7 @@ TEST_P(NotifyCloseAf, SuccessWithoutClosingIsRefusedAndReported) {
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
                                       ndis::Reason::kLeftOpen, spec::RuleId::kAF064)));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
 }
 
 TEST_P(NotifyCloseAf, SyncSuccessWhileCmClosePendingReturnsPendingThenCompletes) {
@@ -329,11 +332,11 @@ TEST_P(NotifyCloseAf, SyncSuccessWhileCmClosePendingReturnsPendingThenCompletes)
   stack().Settle();
   EXPECT_EQ(CmNotifies(t, client->afs().at(0)->ndis_af), NDIS_STATUS_PENDING);  // OQ-10
   EXPECT_EQ(client->close_status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
   stack().Settle();
-  ASSERT_EQ(client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  ASSERT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmNotifyCloseAfComplete>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(client->afs().at(0)->state, ClAfState::kClosed);
 }
 
@@ -346,7 +349,7 @@ TEST_P(NotifyCloseAf, ClientErrorIsReturnedAndAfStaysOpen) {
   stack::CmTopology t = CmTopology({}, cl);
   stack().Settle();
   EXPECT_EQ(CmNotifies(t, t.client->afs().at(0)->ndis_af), NDIS_STATUS_NOT_ACCEPTED);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
 }
@@ -359,14 +362,15 @@ TEST_P(NotifyCloseAf, NotifyCloseWhileOpenPendingFails) {
   cm.open_af = OpPolicy::Pending();
   stack::CmTopology t = CmTopology(cm);
   // Run until the client's open has pended, but not the CM's completion.
-  while (t.client->log().Count("own:NdisClOpenAddressFamilyEx") == 0 && model().RunOne()) {
+  while (t.client->log().Count<logged::OwnNdisClOpenAddressFamilyEx>() == 0 && model().RunOne()) {
   }
-  ASSERT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_PENDING);
-  const NDIS_HANDLE h = Last(t.cm->log(), "ProtocolCmOpenAf").b;
+  ASSERT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(t.client->log()).status,
+            NDIS_STATUS_PENDING);
+  const NDIS_HANDLE h = Last<logged::ProtocolCmOpenAf>(t.cm->log()).ndis_af_handle;
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily,
                                               NDIS_STATUS_FAILURE, ndis::Reason::kWrongState)));
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 0u);
   stack().Settle();
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);  // the open completes normally
 }
@@ -382,9 +386,9 @@ TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_FAILURE);
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily,
                                               NDIS_STATUS_FAILURE, ndis::Reason::kClosing)));
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 1u);
   stack().Settle();
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
 }
 
 TEST_P(NotifyCloseAf, NotifyCloseWhileClientClosingPendsUntilCloseCompletes) {
@@ -396,13 +400,13 @@ TEST_P(NotifyCloseAf, NotifyCloseWhileClientClosingPendsUntilCloseCompletes) {
   const NDIS_HANDLE h = t.client->afs().at(0)->ndis_af;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_PENDING);
   EXPECT_EQ(CmNotifies(t, h), NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);  // not asked again
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 0u);  // not asked again
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 0u);
   stack().Settle();
   const std::vector<std::string> names = t.client->log().Names();
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  ASSERT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmNotifyCloseAfComplete>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
 }
 
 TEST_P(NotifyCloseAf, NotifyCloseOfClosedOrBogusHandleFails) {
@@ -420,7 +424,7 @@ TEST_P(NotifyCloseAf, NotifyCloseOfClosedOrBogusHandleFails) {
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisCmNotifyCloseAddressFamily, NDIS_STATUS_FAILURE,
                                       ndis::Reason::kNullArgument, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 0u);
 }
 
 // ---- AF-069: the CM's notify-close completion handler is required. ----
@@ -430,8 +434,8 @@ TEST_P(NotifyCloseAf, CmWithoutNotifyCompleteHandlerIsRefused) {
   stack::Stack& s = NewStack();
   NDIS_STATUS entry = NDIS_STATUS_SUCCESS;
   CallManager& cm = s.Load(std::make_unique<CmWithoutNotifyCompleteHandler>(), nullptr, &entry);
-  ASSERT_EQ(cm.log().Count("ProtocolSetOptions"), 1u);
-  EXPECT_EQ(Last(cm.log(), "ProtocolSetOptions").status, NDIS_STATUS_BAD_CHARACTERISTICS);
+  ASSERT_EQ(cm.log().Count<logged::ProtocolSetOptions>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolSetOptions>(cm.log()).status, NDIS_STATUS_BAD_CHARACTERISTICS);
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
                                       ndis::Reason::kMissingHandler, spec::RuleId::kAF131,
@@ -544,7 +548,7 @@ TEST_P(NotifyCloseAf, CmUnbindWithBothNotifiesPendedCompletesEachOldestFirst) {
                 "Unbind=PENDING", "CmCloseAf(Q2931)=SUCCESS",
                 "NotifyCloseAfComplete(Q2931,SUCCESS)", "CmCloseAf(TAPI)=SUCCESS",
                 "NotifyCloseAfComplete(TAPI,SUCCESS)", "CloseAdapter=SUCCESS"}));
-  EXPECT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 2u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(), 2u);
   EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
 
@@ -570,7 +574,7 @@ TEST_P(NotifyCloseAf, CmUnbindWithBothNotifiesPendedCompletesEachNewestFirst) {
                 "Unbind=PENDING", "CmCloseAf(TAPI)=SUCCESS", "NotifyCloseAfComplete(TAPI,SUCCESS)",
                 "CmCloseAf(Q2931)=SUCCESS", "NotifyCloseAfComplete(Q2931,SUCCESS)",
                 "CloseAdapter=SUCCESS"}));
-  EXPECT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 2u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(), 2u);
   EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
 
@@ -593,7 +597,7 @@ TEST_P(NotifyCloseAf, McmHaltWithTwoAfsNotifyClosesEachBeforeHaltReturns) {
             (std::vector<std::string>{
                 "Halt", "CmCloseAf(TAPI_PROXY)=SUCCESS", "NotifyCloseAf(TAPI_PROXY)=SUCCESS",
                 "CmCloseAf(TAPI)=SUCCESS", "NotifyCloseAf(TAPI)=SUCCESS", "Halt=done"}));
-  ASSERT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 2u);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 2u);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
   EXPECT_EQ(t.mcm->afs().at(0)->state, CmAfState::kClosed);
@@ -620,10 +624,12 @@ TEST_P(NotifyCloseAf, CmUnbindNotifiesEachClientOfItsOwnOpenOfTheAf) {
   // One notify-close per open, each to the client that made it with its own
   // ClientAfContext: client 1 closes inside the handler, client 2 pends and
   // completes later; the binding closes after both.
-  ASSERT_EQ(t.client1->log().Count("ProtocolClNotifyCloseAf"), 1u);
-  ASSERT_EQ(t.client2->log().Count("ProtocolClNotifyCloseAf"), 1u);
-  EXPECT_EQ(Last(t.client1->log(), "ProtocolClNotifyCloseAf").a, t.client1->afs()[0].get());
-  EXPECT_EQ(Last(t.client2->log(), "ProtocolClNotifyCloseAf").a, t.client2->afs()[0].get());
+  ASSERT_EQ(t.client1->log().Count<logged::ProtocolClNotifyCloseAf>(), 1u);
+  ASSERT_EQ(t.client2->log().Count<logged::ProtocolClNotifyCloseAf>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClNotifyCloseAf>(t.client1->log()).client_af_context,
+            t.client1->afs()[0].get());
+  EXPECT_EQ(Last<logged::ProtocolClNotifyCloseAf>(t.client2->log()).client_af_context,
+            t.client2->afs()[0].get());
   EXPECT_EQ(ClientAfSequence(*t.client1),
             (std::vector<std::string>{"NotifyCloseAf(Q2931)", "CloseAf(Q2931)=SUCCESS",
                                       "NotifyCloseAf(Q2931)=SUCCESS"}));
@@ -637,7 +643,8 @@ TEST_P(NotifyCloseAf, CmUnbindNotifiesEachClientOfItsOwnOpenOfTheAf) {
                 "NotifyCloseAf(Q2931)=PENDING", "Unbind=PENDING", "CmCloseAf(Q2931)=SUCCESS",
                 "NotifyCloseAfComplete(Q2931,SUCCESS)", "CloseAdapter=SUCCESS"}));
   // The completion names the second open's CallMgrAfContext.
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmNotifyCloseAfComplete").a, t.cm->afs()[1].get());
+  EXPECT_EQ(Last<logged::ProtocolCmNotifyCloseAfComplete>(t.cm->log()).call_mgr_af_context,
+            t.cm->afs()[1].get());
   EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
 

@@ -10,6 +10,8 @@
 #include "conformance/framework/several_afs.h"
 
 namespace ndisconf::conformance {
+
+namespace logged = drivers::logged;
 namespace {
 
 using drivers::CallManager;
@@ -30,7 +32,7 @@ class ObservingCm : public CallManager {
       : CallManager(std::move(c), "cm-observing"), watched_(watched) {}
   NDIS_STATUS OnBindAdapter(NDIS_HANDLE bind_context, PNDIS_BIND_PARAMETERS params) override {
     NDIS_STATUS s = CallManager::OnBindAdapter(bind_context, params);
-    seen_at_bind_return.push_back(watched_->log().Count("ProtocolCoAfRegisterNotify"));
+    seen_at_bind_return.push_back(watched_->log().Count<logged::ProtocolCoAfRegisterNotify>());
     return s;
   }
   std::vector<size_t> seen_at_bind_return;
@@ -113,12 +115,13 @@ TEST_P(AfNotify, CmRegistrationNotifiesBoundClientOnlyAfterBindReturns) {
   NDISCONF_RULES("AF-020");
   Late l = ClientThenCm({});  // OQ-03 default: deferred
   EXPECT_EQ(l.cm->seen_at_bind_return, std::vector<size_t>{0});
-  const drivers::CallLog& cl = l.client->log();
-  ASSERT_EQ(cl.Count("ProtocolCoAfRegisterNotify"), 1u);
-  const drivers::Observed* n = cl.Last("ProtocolCoAfRegisterNotify");
+  const auto& cl = l.client->log();
+  ASSERT_EQ(cl.Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  const auto* n = cl.Last<logged::ProtocolCoAfRegisterNotify>();
   ASSERT_EQ(l.client->bindings().size(), 1u);
-  EXPECT_EQ(n->a, l.client->bindings()[0].get());  // the client's ProtocolBindingContext
-  EXPECT_EQ(n->value, CO_ADDRESS_FAMILY_Q2931);
+  EXPECT_EQ(n->protocol_binding_context,
+            l.client->bindings()[0].get());  // the client's ProtocolBindingContext
+  EXPECT_EQ(n->address_family, CO_ADDRESS_FAMILY_Q2931);
 }
 
 TEST_P(AfNotify, ImmediateNotifyPolicyDeliversFromInsideRegisterCall) {
@@ -127,15 +130,15 @@ TEST_P(AfNotify, ImmediateNotifyPolicyDeliversFromInsideRegisterCall) {
   s.notify_during_register = true;  // OQ-03 alternative
   Late l = ClientThenCm(s);
   EXPECT_EQ(l.cm->seen_at_bind_return, std::vector<size_t>{1});
-  EXPECT_EQ(l.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);  // still exactly one
+  EXPECT_EQ(l.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);  // still exactly one
 }
 
 TEST_P(AfNotify, RegisteringCmIsNotNotifiedOfItsOwnAf) {
   NDISCONF_RULES("AF-020");
   stack::CmTopology t = CmTopology();  // OQ-04 default
   stack().Settle();
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoAfRegisterNotify"), 0u);
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoAfRegisterNotify>(), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
 }
 
 TEST_P(AfNotify, McmRegistrationNotifiesEachClientThatBindsAfterInitialize) {
@@ -148,12 +151,14 @@ TEST_P(AfNotify, McmRegistrationNotifiesEachClientThatBindsAfterInitialize) {
   stack().AddAdapter(id, "mcm0", NdisMediumCoWan);
   stack().Settle();
   for (const Client* c : {&c1, &c2}) {
-    ASSERT_EQ(c->log().Count("ProtocolCoAfRegisterNotify"), 1u) << c->name();
-    EXPECT_EQ(c->log().Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
+    ASSERT_EQ(c->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u) << c->name();
+    EXPECT_EQ(c->log().Last<logged::ProtocolCoAfRegisterNotify>()->address_family,
+              CO_ADDRESS_FAMILY_TAPI_PROXY);
     ASSERT_EQ(c->bindings().size(), 1u);
-    EXPECT_EQ(c->log().Last("ProtocolCoAfRegisterNotify")->a, c->bindings()[0].get());
+    EXPECT_EQ(c->log().Last<logged::ProtocolCoAfRegisterNotify>()->protocol_binding_context,
+              c->bindings()[0].get());
   }
-  EXPECT_EQ(mcm.log().Count("ProtocolCmOpenAf"), 2u);
+  EXPECT_EQ(mcm.log().Count<logged::ProtocolCmOpenAf>(), 2u);
 }
 
 // ---------------------------------------------------------------------------
@@ -171,14 +176,15 @@ TEST_P(AfNotify, ClientBindingAfterRegistrationIsNotified) {
   ASSERT_EQ(cm.ports()[0]->register_status, std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   ActorId cl = kNoActor;
   Client& client = stack().Load(MakeClient(), &cl);
-  EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 0u);
+  EXPECT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 0u);
   EXPECT_EQ(model().BindProtocol(cl, adapter), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  ASSERT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(client.log().Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(client.log().Last<logged::ProtocolCoAfRegisterNotify>()->address_family,
+            CO_ADDRESS_FAMILY_Q2931);
   ASSERT_EQ(client.afs().size(), 1u);
   EXPECT_EQ(client.afs()[0]->state, ClAfState::kOpen);
-  EXPECT_EQ(cm.log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(cm.log().Count<logged::ProtocolCmOpenAf>(), 1u);
 }
 
 TEST_P(AfNotify, ClientBindingAfterMcmInitializedIsNotified) {
@@ -192,8 +198,9 @@ TEST_P(AfNotify, ClientBindingAfterMcmInitializedIsNotified) {
   Client& client = stack().Load(MakeClient(), &cl);
   EXPECT_EQ(model().BindProtocol(cl, adapter), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  ASSERT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(client.log().Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
+  ASSERT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(client.log().Last<logged::ProtocolCoAfRegisterNotify>()->address_family,
+            CO_ADDRESS_FAMILY_TAPI_PROXY);
 }
 
 // ---------------------------------------------------------------------------
@@ -211,19 +218,18 @@ TEST_P(AfNotify, EachRegistrationOnAdapterNotifiesSameBindingContextAgain) {
   stack::TwoCmTopology t = stack::BuildTwoCmTopology(
       stack(), parts, [&] { return std::make_unique<CallManager>(c2, "cm2"); });
   stack().Settle();
-  std::vector<uint64_t> types;
+  std::vector<ULONG> types;
   std::vector<NDIS_HANDLE> contexts;
-  for (const drivers::Observed& o : t.client->log().entries()) {
-    if (o.fn != "ProtocolCoAfRegisterNotify") continue;
-    types.push_back(o.value);
-    contexts.push_back(o.a);
+  for (const auto& o : t.client->log().All<logged::ProtocolCoAfRegisterNotify>()) {
+    types.push_back(o.address_family);
+    contexts.push_back(o.protocol_binding_context);
   }
   ASSERT_EQ(types.size(), 2u);
   EXPECT_EQ(contexts[0], contexts[1]);
   EXPECT_EQ(contexts[0], t.client->bindings()[0].get());
   EXPECT_NE(types[0], types[1]);
-  EXPECT_EQ(t.cm1->log().Count("ProtocolCmOpenAf"), 1u);
-  EXPECT_EQ(t.cm2->log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(t.cm1->log().Count<logged::ProtocolCmOpenAf>(), 1u);
+  EXPECT_EQ(t.cm2->log().Count<logged::ProtocolCmOpenAf>(), 1u);
 }
 
 // ---------------------------------------------------------------------------
@@ -242,7 +248,7 @@ TEST_P(AfNotify, ProtocolWithoutNotifyHandlerIsRejected) {
   EXPECT_TRUE(HasRejection(
       model(), ndis::Outcome(Fn::NdisSetOptionalHandlers, NDIS_STATUS_BAD_CHARACTERISTICS,
                              ndis::Reason::kMissingHandler, spec::RuleId::kAF023)));
-  const drivers::Observed* set = client.log().Last("ProtocolSetOptions");
+  const auto* set = client.log().Last<logged::ProtocolSetOptions>();
   ASSERT_NE(set, nullptr);
   EXPECT_EQ(set->status, NDIS_STATUS_BAD_CHARACTERISTICS);
 }
@@ -253,10 +259,11 @@ TEST_P(AfNotify, CallManagerNotifyHandlerJustReturnsWhenNdisCallsIt) {
   s.notify_registering_binding = true;  // OQ-04 alternative: NDIS calls the CM too
   stack::CmTopology t = CmTopology({}, {}, s);
   stack().Settle();
-  ASSERT_EQ(t.cm->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(t.cm->log().Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(t.cm->log().Last<logged::ProtocolCoAfRegisterNotify>()->address_family,
+            CO_ADDRESS_FAMILY_Q2931);
   // The CM did nothing with it: the only open is the client's.
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 1u);
   EXPECT_EQ(t.cm->afs().size(), 1u);
   EXPECT_EQ(t.client->afs().size(), 1u);
 }
@@ -318,9 +325,9 @@ TEST_P(AfNotify, ClientDecliningAfChangesNothingInNdis) {
   decline.accept = {};
   stack::CmTopology t = CmTopology({}, decline);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(t.client->log().Count("own:NdisClOpenAddressFamilyEx"), 0u);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisClOpenAddressFamilyEx>(), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 0u);
   EXPECT_TRUE(model().rejections().empty());
   // The registration is untouched: a client binding now can still open it.
   ActorId c2 = kNoActor;
@@ -329,7 +336,7 @@ TEST_P(AfNotify, ClientDecliningAfChangesNothingInNdis) {
   stack().Settle();
   ASSERT_EQ(client2.afs().size(), 1u);
   EXPECT_EQ(client2.afs()[0]->state, ClAfState::kOpen);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 1u);
 }
 
 // ---------------------------------------------------------------------------
@@ -348,15 +355,16 @@ TEST_P(AfNotify, CmRegistrationNotifiesEveryBoundClientWithItsOwnBinding) {
   s.Settle();
   for (const Client* c : {t.client1, t.client2}) {
     ASSERT_EQ(c->bindings().size(), 1u);
-    ASSERT_EQ(c->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-    const drivers::Observed* n = c->log().Last("ProtocolCoAfRegisterNotify");
+    ASSERT_EQ(c->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+    const auto* n = c->log().Last<logged::ProtocolCoAfRegisterNotify>();
     ASSERT_NE(n, nullptr);
-    EXPECT_EQ(n->a, c->bindings()[0].get());  // its own ProtocolBindingContext
-    EXPECT_EQ(n->value, CO_ADDRESS_FAMILY_Q2931);
+    EXPECT_EQ(n->protocol_binding_context,
+              c->bindings()[0].get());  // its own ProtocolBindingContext
+    EXPECT_EQ(n->address_family, CO_ADDRESS_FAMILY_Q2931);
     EXPECT_TRUE(AfsOpenOnOneBinding(*c, {CO_ADDRESS_FAMILY_Q2931}));
   }
   // Each client's open reached the CM as an open of its own.
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 2u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 2u);
   ASSERT_EQ(t.cm->afs().size(), 2u);
   EXPECT_NE(t.client1->afs()[0]->ndis_af, t.client2->afs()[0]->ndis_af);
 }

@@ -165,14 +165,14 @@ TEST_P(OpenAf, SyncOpenReturnsHandleAndNoCompletionCallback) {
   stack::CmTopology t = CmTopology();
   stack().Settle();
   const auto& cl = t.client->log();
-  ASSERT_EQ(cl.Count("own:NdisClOpenAddressFamilyEx"), 1u);
-  EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);
+  ASSERT_EQ(cl.Count<logged::OwnNdisClOpenAddressFamilyEx>(), 1u);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(cl).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
   ASSERT_EQ(t.client->afs().size(), 1u);
-  const auto* open = t.cm->log().Last("ProtocolCmOpenAf");
+  const auto* open = t.cm->log().Last<logged::ProtocolCmOpenAf>();
   ASSERT_NE(open, nullptr);
-  EXPECT_EQ(open->b, t.client->afs().at(0)->ndis_af);  // the same NdisAfHandle
-  EXPECT_EQ(open->a, t.cm->ports().at(0).get());       // CallMgrBindingContext
+  EXPECT_EQ(open->ndis_af_handle, t.client->afs().at(0)->ndis_af);  // the same NdisAfHandle
+  EXPECT_EQ(open->call_mgr_binding_context, t.cm->ports().at(0).get());
 }
 
 TEST_P(OpenAf, PendedOpenCompletesToClientWithHandle) {
@@ -182,12 +182,12 @@ TEST_P(OpenAf, PendedOpenCompletesToClientWithHandle) {
   stack::CmTopology t = CmTopology(cm);
   stack().Settle();
   const auto& cl = t.client->log();
-  EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_PENDING);
-  ASSERT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 1u);
-  const auto* done = cl.Last("ProtocolClOpenAfCompleteEx");
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(cl).status, NDIS_STATUS_PENDING);
+  ASSERT_EQ(cl.Count<logged::ProtocolClOpenAfCompleteEx>(), 1u);
+  const auto* done = cl.Last<logged::ProtocolClOpenAfCompleteEx>();
   EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(done->a, t.client->afs().at(0).get());  // ClientAfContext
-  EXPECT_EQ(done->b, t.cm->afs().at(0)->ndis_af);
+  EXPECT_EQ(done->client_af_context, t.client->afs().at(0).get());
+  EXPECT_EQ(done->ndis_af_handle, t.cm->afs().at(0)->ndis_af);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
 }
 
@@ -198,7 +198,7 @@ TEST_P(OpenAf, ClientOpensFromRegisterNotifyAtPassive) {
   stack::CmTopology t = CmTopology();
   stack().Settle();
   const std::vector<std::string> names = t.client->log().Names();
-  ASSERT_EQ(t.client->log().Count("own:NdisClOpenAddressFamilyEx"), 1u);
+  ASSERT_EQ(t.client->log().Count<logged::OwnNdisClOpenAddressFamilyEx>(), 1u);
   // The open is logged right after the notify that caused it.
   size_t notify = names.size(), open = names.size();
   for (size_t i = 0; i < names.size(); ++i) {
@@ -222,7 +222,7 @@ TEST_P(OpenAf, OpenOutsideRegisterNotifyIsReported) {
   });
   stack().Settle();
   ASSERT_NE(client->binding, nullptr);
-  ASSERT_EQ(t.client->log().Count("own:NdisClOpenAddressFamilyEx"), 0u);
+  ASSERT_EQ(t.client->log().Count<logged::OwnNdisClOpenAddressFamilyEx>(), 0u);
   // Later, from the client's own context (not the notify): the open works
   // (NDIS does not police AF-030) but the monitor reports it.
   NDIS_HANDLE h = nullptr;
@@ -254,17 +254,15 @@ TEST_P(OpenAf, OpensByTwoClientsReachCmWithDistinctHandles) {
   ASSERT_NE(h2, nullptr);
   EXPECT_NE(h1, h2);
   const auto& cm = t.cm->log();
-  ASSERT_EQ(cm.Count("ProtocolCmOpenAf"), 2u);
+  ASSERT_EQ(cm.Count<logged::ProtocolCmOpenAf>(), 2u);
   ASSERT_EQ(t.cm->afs().size(), 2u);
   // Each CM-side AF instance got the handle its client holds.
   std::vector<NDIS_HANDLE> cm_handles = {t.cm->afs().at(0)->ndis_af, t.cm->afs().at(1)->ndis_af};
   EXPECT_TRUE((cm_handles[0] == h1 && cm_handles[1] == h2) ||
               (cm_handles[0] == h2 && cm_handles[1] == h1));
-  for (const auto& e : cm.entries()) {
-    if (e.fn == "ProtocolCmOpenAf") {
-      EXPECT_EQ(e.a, t.cm->ports().at(0).get());  // CallMgrBindingContext
-      EXPECT_EQ(e.value, CO_ADDRESS_FAMILY_Q2931);
-    }
+  for (const auto& e : cm.All<logged::ProtocolCmOpenAf>()) {
+    EXPECT_EQ(e.call_mgr_binding_context, t.cm->ports().at(0).get());
+    EXPECT_EQ(e.address_family, CO_ADDRESS_FAMILY_Q2931);
   }
 }
 
@@ -272,13 +270,13 @@ TEST_P(OpenAf, McmOpenGetsMiniportAdapterContextAtDispatchOrBelow) {
   NDISCONF_RULES("AF-031", "AF-044");
   stack::McmTopology t = McmTopology();
   stack().Settle();
-  const auto* open = t.mcm->log().Last("ProtocolCmOpenAf");
+  const auto* open = t.mcm->log().Last<logged::ProtocolCmOpenAf>();
   ASSERT_NE(open, nullptr);
   EXPECT_EQ(open->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(open->a, t.mcm->ports().at(0).get());  // MiniportAdapterContext
-  EXPECT_EQ(open->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
+  EXPECT_EQ(open->call_mgr_binding_context, t.mcm->ports().at(0).get());  // MiniportAdapterContext
+  EXPECT_EQ(open->address_family, CO_ADDRESS_FAMILY_TAPI_PROXY);
   ASSERT_EQ(t.client->afs().size(), 1u);
-  EXPECT_EQ(open->b, t.client->afs().at(0)->ndis_af);
+  EXPECT_EQ(open->ndis_af_handle, t.client->afs().at(0)->ndis_af);
   // The monitor checks the IRQL of the ProtocolCmOpenAf event (AF-044).
 }
 
@@ -319,8 +317,8 @@ TEST_P(OpenAf, OpenOfUnregisteredAfFailsWithoutReachingCm) {
   EXPECT_EQ(s, NDIS_STATUS_FAILURE);
   EXPECT_EQ(h, nullptr);  // no handle handed out
   // Only the client's real open reached the CM.
-  ASSERT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmOpenAf").value, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmOpenAf>(t.cm->log()).address_family, CO_ADDRESS_FAMILY_Q2931);
   EXPECT_TRUE(Rejected(model(), ndis::Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_FAILURE,
                                               ndis::Reason::kNotRegistered, spec::RuleId::kAF032)));
 }
@@ -331,13 +329,13 @@ TEST_P(OpenAf, CmResourcesFailurePropagatesWithoutCompletion) {
   cm.open_af = OpPolicy::Sync(NDIS_STATUS_RESOURCES);
   stack::CmTopology t = CmTopology(cm);
   stack().Settle();
-  const auto* open = t.cm->log().Last("ProtocolCmOpenAf");
+  const auto* open = t.cm->log().Last<logged::ProtocolCmOpenAf>();
   ASSERT_NE(open, nullptr);
   EXPECT_EQ(open->status, NDIS_STATUS_RESOURCES);
   const auto& cl = t.client->log();
-  EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(Last(cl, "own:NdisClOpenAddressFamilyEx").b, nullptr);  // no handle
-  EXPECT_EQ(cl.Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(cl).status, NDIS_STATUS_RESOURCES);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(cl).ndis_af_handle, nullptr);  // no handle
+  EXPECT_EQ(cl.Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kFailed);
 }
 
@@ -347,10 +345,10 @@ TEST_P(OpenAf, CmOtherFailurePropagatesAsIs) {
   cm.open_af = OpPolicy::Sync(NDIS_STATUS_NOT_SUPPORTED);
   stack::CmTopology t = CmTopology(cm);
   stack().Settle();
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmOpenAf").status, NDIS_STATUS_NOT_SUPPORTED);
-  EXPECT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status,
+  EXPECT_EQ(Last<logged::ProtocolCmOpenAf>(t.cm->log()).status, NDIS_STATUS_NOT_SUPPORTED);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(t.client->log()).status,
             NDIS_STATUS_NOT_SUPPORTED);
-  EXPECT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
   EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kFailed);
 }
 
@@ -378,8 +376,9 @@ TEST_P(OpenAf, NdisAllocationFailureGivesResources) {
   stack::CmTopology t = Build(
       nullptr, [] { return std::make_unique<HookedClient>(); }, settings);
   stack().Settle();
-  EXPECT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 0u);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(t.client->log()).status,
+            NDIS_STATUS_RESOURCES);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 0u);
   EXPECT_TRUE(Rejected(
       model(), ndis::Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_RESOURCES,
                              ndis::Reason::kInjectedAllocationFailure, spec::RuleId::kAF032)));
@@ -395,8 +394,9 @@ TEST_P(OpenAf, PendedOpenNeverCompletedIsReported) {
   stack::CmTopology t =
       Build([&] { return std::make_unique<CmNeverCompletesOpen>(config); }, nullptr);
   stack().Settle();
-  EXPECT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(t.client->log()).status,
+            NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpening);
 }
 
@@ -408,7 +408,7 @@ TEST_P(OpenAf, OpenCompletedWithPendingIsIgnoredAndReported) {
   stack::CmTopology t =
       Build([&] { return std::make_unique<CmCompletesOpenWithPending>(config); }, nullptr);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpening);
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisCmOpenAddressFamilyComplete, NDIS_STATUS_FAILURE,
@@ -423,8 +423,9 @@ TEST_P(OpenAf, ImplementationCmCompletesEachPendedOpenOnce) {
   stack().Settle();
   // Exactly one completion reached the client, with the CM's status; a
   // second one would be a rejection and a monitor finding.
-  ASSERT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClOpenAfCompleteEx").status, NDIS_STATUS_RESOURCES);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClOpenAfCompleteEx>(t.client->log()).status,
+            NDIS_STATUS_RESOURCES);
   EXPECT_EQ(FindRejection(model(), Fn::NdisCmOpenAddressFamilyComplete), nullptr);
 }
 
@@ -442,15 +443,16 @@ TEST_P(OpenAf, PendedOpenContextReachesLaterCmCallbacks) {
                          return t.client->RegisterSap(0, {1, {5}});
                        }),
             NDIS_STATUS_SUCCESS);
-  const auto* reg = t.cm->log().Last("ProtocolCmRegisterSap");
+  const auto* reg = t.cm->log().Last<logged::ProtocolCmRegisterSap>();
   ASSERT_NE(reg, nullptr);
-  EXPECT_EQ(reg->a, t.cm->afs().at(0).get());  // the context the CM completed with
+  EXPECT_EQ(reg->call_mgr_af_context,
+            t.cm->afs().at(0).get());  // the context the CM completed with
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(0); }),
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
-  const auto* close = t.cm->log().Last("ProtocolCmCloseAf");
+  const auto* close = t.cm->log().Last<logged::ProtocolCmCloseAf>();
   ASSERT_NE(close, nullptr);
-  EXPECT_EQ(close->a, t.cm->afs().at(0).get());
+  EXPECT_EQ(close->call_mgr_af_context, t.cm->afs().at(0).get());
 }
 
 // ---- AF-036: the CM forgets a failed open's handle. ----
@@ -509,7 +511,7 @@ TEST_P(OpenAf, OpenCompletedAtDispatchIsDeliveredLaterAtPassive) {
   size_t delivered_inside = 99;
   bool queued = false;
   cm->after_complete = [&] {
-    delivered_inside = client->log().Count("ProtocolClOpenAfCompleteEx");
+    delivered_inside = client->log().Count<logged::ProtocolClOpenAfCompleteEx>();
     for (const ndis::WorkInfo& w : model().PendingWork()) {
       queued |= w.kind == ndis::WorkKind::kDeferredCompletion &&
                 w.what.find("ProtocolClOpenAfCompleteEx") != std::string::npos;
@@ -519,13 +521,13 @@ TEST_P(OpenAf, OpenCompletedAtDispatchIsDeliveredLaterAtPassive) {
   EXPECT_EQ(cm->irql_at_complete, DISPATCH_LEVEL);
   EXPECT_EQ(delivered_inside, 0u);  // not called from inside the DISPATCH completion
   EXPECT_TRUE(queued);
-  ASSERT_EQ(client->log().Count("ProtocolClOpenAfCompleteEx"), 1u);
+  ASSERT_EQ(client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 1u);
   ASSERT_EQ(client->open_complete_irql.size(), 1u);
   EXPECT_EQ(client->open_complete_irql[0], PASSIVE_LEVEL);
-  const auto* done = client->log().Last("ProtocolClOpenAfCompleteEx");
+  const auto* done = client->log().Last<logged::ProtocolClOpenAfCompleteEx>();
   EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(done->a, client->afs().at(0).get());
-  EXPECT_EQ(done->b, cm->afs().at(0)->ndis_af);
+  EXPECT_EQ(done->client_af_context, client->afs().at(0).get());
+  EXPECT_EQ(done->ndis_af_handle, cm->afs().at(0)->ndis_af);
   EXPECT_EQ(client->afs().at(0)->ndis_af, cm->afs().at(0)->ndis_af);  // the client kept it
 }
 
@@ -541,11 +543,11 @@ TEST_P(OpenAf, FailedOpenCompletedAtDispatchGivesNullHandleAtPassive) {
           return c;
         });
   stack().Settle();
-  ASSERT_EQ(client->log().Count("ProtocolClOpenAfCompleteEx"), 1u);
-  const auto* done = client->log().Last("ProtocolClOpenAfCompleteEx");
+  ASSERT_EQ(client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 1u);
+  const auto* done = client->log().Last<logged::ProtocolClOpenAfCompleteEx>();
   EXPECT_EQ(done->status, NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(done->a, client->afs().at(0).get());
-  EXPECT_EQ(done->b, nullptr);
+  EXPECT_EQ(done->client_af_context, client->afs().at(0).get());
+  EXPECT_EQ(done->ndis_af_handle, nullptr);
   ASSERT_EQ(client->open_complete_irql.size(), 1u);
   EXPECT_EQ(client->open_complete_irql[0], PASSIVE_LEVEL);
   EXPECT_EQ(client->afs().at(0)->state, ClAfState::kFailed);
@@ -571,8 +573,8 @@ TEST_P(OpenAf, OpenCompletedAtPassiveRunsInlineWhenSchedulerSaysSo) {
   parts.miniport = [this] { return MakeMiniport(); };
   stack::BuildCmTopology(s, parts);
   s.Settle();
-  ASSERT_EQ(client->log().Count("ProtocolClOpenAfCompleteEx"), 1u);
-  EXPECT_EQ(Last(client->log(), "ProtocolClOpenAfCompleteEx").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClOpenAfCompleteEx>(client->log()).status, NDIS_STATUS_SUCCESS);
   ASSERT_EQ(client->open_complete_irql.size(), 1u);
   EXPECT_EQ(client->open_complete_irql[0], PASSIVE_LEVEL);
 }
@@ -597,16 +599,16 @@ TEST_P(OpenAf, FailedOpenHandleIsDeadInsideFailureCallback) {
   client->on_open_complete = [&](ClAf&, NDIS_HANDLE h, NDIS_STATUS s) {
     if (s == NDIS_STATUS_SUCCESS) return;
     EXPECT_EQ(h, nullptr);
-    const NDIS_HANDLE cm_handle = Last(tp->cm->log(), "ProtocolCmOpenAf").b;
+    const NDIS_HANDLE cm_handle = Last<logged::ProtocolCmOpenAf>(tp->cm->log()).ndis_af_handle;
     probe = NdisClCloseAddressFamily(cm_handle);
   };
   stack().Settle();
-  ASSERT_EQ(client->log().Count("ProtocolClOpenAfCompleteEx"), 1u);
+  ASSERT_EQ(client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 1u);
   EXPECT_EQ(probe, NDIS_STATUS_FAILURE);
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                                       ndis::Reason::kStaleHandle, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 0u);
 }
 
 // ---- AF-039: no NDIS-called completion after a synchronous return. ----
@@ -632,12 +634,12 @@ TEST_P(OpenAf, SyncSuccessAndSyncFailureGetNoCompletionCallback) {
   stack::TwoClientTopology t =
       stack::BuildTwoClientTopology(s, parts, [this] { return MakeClient(); });
   s.Settle();
-  const NDIS_STATUS r1 = Last(t.client1->log(), "own:NdisClOpenAddressFamilyEx").status;
-  const NDIS_STATUS r2 = Last(t.client2->log(), "own:NdisClOpenAddressFamilyEx").status;
+  const NDIS_STATUS r1 = Last<logged::OwnNdisClOpenAddressFamilyEx>(t.client1->log()).status;
+  const NDIS_STATUS r2 = Last<logged::OwnNdisClOpenAddressFamilyEx>(t.client2->log()).status;
   EXPECT_TRUE((r1 == NDIS_STATUS_SUCCESS && r2 == NDIS_STATUS_FAILURE) ||
               (r1 == NDIS_STATUS_FAILURE && r2 == NDIS_STATUS_SUCCESS));
-  EXPECT_EQ(t.client1->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
-  EXPECT_EQ(t.client2->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(t.client1->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
+  EXPECT_EQ(t.client2->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
 }
 
 // ---- AF-040: no CO calls while the open is pending. ----
@@ -674,7 +676,7 @@ TEST_P(OpenAf, SecondOpenWhileFirstPendingIsReported) {
           return c;
         });
   stack().Settle();
-  EXPECT_EQ(Last(client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(client->log()).status, NDIS_STATUS_PENDING);
   EXPECT_EQ(client->second_status, NDIS_STATUS_FAILURE);  // that AF is not registered
 }
 
@@ -688,8 +690,9 @@ TEST_P(OpenAf, ClientUnbindsAfterFailedOpen) {
   cl.unbind_on_open_failure = true;
   stack::CmTopology t = CmTopology(cm, cl);
   stack().Settle();
-  EXPECT_EQ(Last(t.client->log(), "own:NdisClOpenAddressFamilyEx").status, NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
+  EXPECT_EQ(Last<logged::OwnNdisClOpenAddressFamilyEx>(t.client->log()).status,
+            NDIS_STATUS_RESOURCES);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolUnbindAdapterEx>(), 1u);
   EXPECT_EQ(t.client->bindings().at(0)->state, ClBinding::State::kDown);
   EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
 }
@@ -710,7 +713,7 @@ TEST_P(OpenAf, AlteredAfHandleIsRefusedAndRealOneStillWorks) {
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                                       ndis::Reason::kUnknownHandle, std::nullopt, "NdisAfHandle")));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 0u);
   // A handle of another kind (the binding handle) is refused as well.
   const NDIS_HANDLE binding = t.client->bindings().at(0)->ndis_binding;
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(binding); }),
@@ -719,7 +722,7 @@ TEST_P(OpenAf, AlteredAfHandleIsRefusedAndRealOneStillWorks) {
       model(), ndis::Outcome(Fn::NdisClCloseAddressFamily, NDIS_STATUS_FAILURE,
                              ndis::Reason::kWrongHandleKind, std::nullopt, "NdisAfHandle")));
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 1u);
 }
 
 TEST_P(OpenAf, NullArgumentsToOpenAreInvalidParameter) {
@@ -740,7 +743,7 @@ TEST_P(OpenAf, NullArgumentsToOpenAreInvalidParameter) {
   EXPECT_EQ(null_af, NDIS_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(h, nullptr);
   EXPECT_EQ(null_out, NDIS_STATUS_INVALID_PARAMETER);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);  // only the client's own open
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 1u);  // only the client's own open
   EXPECT_TRUE(
       Rejected(model(), ndis::Outcome(Fn::NdisClOpenAddressFamilyEx, NDIS_STATUS_INVALID_PARAMETER,
                                       ndis::Reason::kNullArgument, std::nullopt, "AddressFamily")));
@@ -760,11 +763,11 @@ TEST_P(OpenAf, ClientCallbacksCarryClientAfContext) {
   stack().Settle();
   ClAf* af = t.client->afs().at(0).get();
   ASSERT_EQ(af->state, ClAfState::kOpen);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClOpenAfCompleteEx").a, af);
+  EXPECT_EQ(Last<logged::ProtocolClOpenAfCompleteEx>(t.client->log()).client_af_context, af);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_PENDING);
   stack().Settle();
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").a, af);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(t.client->log()).client_af_context, af);
   EXPECT_EQ(af->state, ClAfState::kClosed);
 }
 

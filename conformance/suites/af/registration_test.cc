@@ -17,6 +17,8 @@
 #include "conformance/framework/fixture.h"
 
 namespace ndisconf::conformance {
+
+namespace logged = drivers::logged;
 namespace {
 
 using drivers::CallManager;
@@ -53,11 +55,12 @@ std::vector<NDIS_STATUS> Registered(const drivers::CmCore& cm, size_t port) {
   return cm.ports()[port]->register_status;
 }
 
-// Position of the first log entry named `fn`, or SIZE_MAX.
-size_t IndexOf(const drivers::CallLog& log, std::string_view fn) {
-  const std::vector<std::string> names = log.Names();
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == fn) return i;
+// Position of the first record of kind T in `log`, or SIZE_MAX.
+template <class T>
+size_t IndexOf(const drivers::CmLog& log) {
+  const auto& entries = log.entries();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (std::holds_alternative<T>(entries[i])) return i;
   }
   return SIZE_MAX;
 }
@@ -196,15 +199,16 @@ TEST_P(AfRegistration, CmRegistersFromBindAdapterAfterOpeningBinding) {
   NDISCONF_RULES("AF-001");
   stack::CmTopology t = CmTopology();
   stack().Settle();
-  const drivers::CallLog& log = t.cm->log();
-  ASSERT_EQ(log.Count("own:NdisCmRegisterAddressFamilyEx"), 1u);
-  const drivers::Observed* reg = log.Last("own:NdisCmRegisterAddressFamilyEx");
+  const auto& log = t.cm->log();
+  ASSERT_EQ(log.Count<logged::OwnNdisCmRegisterAddressFamilyEx>(), 1u);
+  const auto* reg = log.Last<logged::OwnNdisCmRegisterAddressFamilyEx>();
   EXPECT_EQ(reg->status, NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.cm->ports().size(), 1u);
-  EXPECT_EQ(reg->a, t.cm->ports()[0]->ndis_handle);  // the binding NdisOpenAdapterEx gave it
-  const size_t bind = IndexOf(log, "ProtocolBindAdapterEx");
-  const size_t ret = IndexOf(log, "ProtocolBindAdapterEx:ret");
-  const size_t own = IndexOf(log, "own:NdisCmRegisterAddressFamilyEx");
+  EXPECT_EQ(reg->ndis_binding_handle,
+            t.cm->ports()[0]->ndis_handle);  // the binding NdisOpenAdapterEx gave it
+  const size_t bind = IndexOf<logged::ProtocolBindAdapterEx>(log);
+  const size_t ret = IndexOf<logged::ProtocolBindAdapterExRet>(log);
+  const size_t own = IndexOf<logged::OwnNdisCmRegisterAddressFamilyEx>(log);
   EXPECT_LT(bind, own);
   EXPECT_LT(own, ret);
 }
@@ -229,7 +233,7 @@ TEST_P(AfRegistration, CmRegisteringOnUnknownOrForeignBindingHandleGetsFailure) 
             NDIS_STATUS_FAILURE);
   stack().Settle();
   // Nothing was registered: the client heard of the CM's one AF only.
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
   EXPECT_TRUE(Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
                                              ndis::Reason::kForeignHandle, spec::RuleId::kAF001)));
   // The calls came from outside ProtocolBindAdapterEx: the monitor says so.
@@ -268,9 +272,9 @@ TEST_P(AfRegistration, CmRegistersItsAfOnEveryAdapterItBindsTo) {
   ASSERT_EQ(cm.ports().size(), 2u);
   EXPECT_EQ(Registered(cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   EXPECT_EQ(Registered(cm, 1), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
-  EXPECT_EQ(cm.log().Count("own:NdisCmRegisterAddressFamilyEx"), 2u);
+  EXPECT_EQ(cm.log().Count<logged::OwnNdisCmRegisterAddressFamilyEx>(), 2u);
   // Each adapter's client binding heard of it and opened it.
-  EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 2u);
+  EXPECT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 2u);
   ASSERT_EQ(client.afs().size(), 2u);
   EXPECT_NE(client.afs()[0]->binding, client.afs()[1]->binding);
   EXPECT_EQ(client.afs()[0]->state, ClAfState::kOpen);
@@ -285,14 +289,14 @@ TEST_P(AfRegistration, CmMayRegisterSeveralAfsOnOneBinding) {
   stack().Settle();
   EXPECT_EQ(Registered(*t.cm, 0),
             (std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS, NDIS_STATUS_SUCCESS}));
-  const drivers::CallLog& cl = t.client->log();
-  ASSERT_EQ(cl.Count("ProtocolCoAfRegisterNotify"), 2u);
-  std::vector<uint64_t> types;
-  for (const drivers::Observed& o : cl.entries()) {
-    if (o.fn == "ProtocolCoAfRegisterNotify") types.push_back(o.value);
+  const auto& cl = t.client->log();
+  ASSERT_EQ(cl.Count<logged::ProtocolCoAfRegisterNotify>(), 2u);
+  std::vector<ULONG> types;
+  for (const auto& o : cl.All<logged::ProtocolCoAfRegisterNotify>()) {
+    types.push_back(o.address_family);
   }
-  EXPECT_EQ(types, (std::vector<uint64_t>{CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 2u);
+  EXPECT_EQ(types, (std::vector<ULONG>{CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 2u);
 }
 
 TEST_P(AfRegistration, McmMayRegisterSeveralAfsPerAdapterOneCallEach) {
@@ -301,11 +305,11 @@ TEST_P(AfRegistration, McmMayRegisterSeveralAfsPerAdapterOneCallEach) {
   c.afs = {kTapiProxy, kQ2931};
   stack::McmTopology t = McmTopology(c);
   stack().Settle();
-  EXPECT_EQ(t.mcm->log().Count("own:NdisMCmRegisterAddressFamilyEx"), 2u);
+  EXPECT_EQ(t.mcm->log().Count<logged::OwnNdisMCmRegisterAddressFamilyEx>(), 2u);
   EXPECT_EQ(Registered(*t.mcm, 0),
             (std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS, NDIS_STATUS_SUCCESS}));
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 2u);
-  EXPECT_EQ(t.mcm->log().Count("ProtocolCmOpenAf"), 2u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 2u);
+  EXPECT_EQ(t.mcm->log().Count<logged::ProtocolCmOpenAf>(), 2u);
 }
 
 // ---------------------------------------------------------------------------
@@ -327,9 +331,9 @@ TEST_P(AfRegistration, SecondCmRegisteringSameAfOnAdapterGetsFailure) {
       Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kAlreadyRegistered, spec::RuleId::kAF004)));
   // The client hears of one Q2931 and its open reaches the first CM only.
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(t.cm1->log().Count("ProtocolCmOpenAf"), 1u);
-  EXPECT_EQ(t.cm2->log().Count("ProtocolCmOpenAf"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(t.cm1->log().Count<logged::ProtocolCmOpenAf>(), 1u);
+  EXPECT_EQ(t.cm2->log().Count<logged::ProtocolCmOpenAf>(), 0u);
 }
 
 TEST_P(AfRegistration, TwoCmsRegisteringSameAfOnDifferentAdaptersBothSucceed) {
@@ -353,9 +357,9 @@ TEST_P(AfRegistration, TwoCmsRegisteringSameAfOnDifferentAdaptersBothSucceed) {
   // adapter its registration of the same type succeeds.
   EXPECT_EQ(cm2.ports()[0]->register_status, std::vector<NDIS_STATUS>{});
   EXPECT_EQ(Registered(cm2, 1), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
-  EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 2u);
-  EXPECT_EQ(cm1.log().Count("ProtocolCmOpenAf"), 1u);
-  EXPECT_EQ(cm2.log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 2u);
+  EXPECT_EQ(cm1.log().Count<logged::ProtocolCmOpenAf>(), 1u);
+  EXPECT_EQ(cm2.log().Count<logged::ProtocolCmOpenAf>(), 1u);
 }
 
 TEST_P(AfRegistration, SameCmRegisteringAfTwiceOnOneBindingGetsFailure) {
@@ -366,8 +370,8 @@ TEST_P(AfRegistration, SameCmRegisteringAfTwiceOnOneBindingGetsFailure) {
   stack().Settle();
   EXPECT_EQ(Registered(*t.cm, 0),
             (std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS, NDIS_STATUS_FAILURE}));
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 1u);
 }
 
 TEST_P(AfRegistration, CmRegisteringAfThatMcmHoldsOnAdapterGetsFailure) {
@@ -383,9 +387,9 @@ TEST_P(AfRegistration, CmRegisteringAfThatMcmHoldsOnAdapterGetsFailure) {
   stack().Settle();
   EXPECT_EQ(Registered(mcm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   EXPECT_EQ(Registered(cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_FAILURE});
-  EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(mcm.log().Count("ProtocolCmOpenAf"), 1u);
-  EXPECT_EQ(cm.log().Count("ProtocolCmOpenAf"), 0u);
+  EXPECT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(mcm.log().Count<logged::ProtocolCmOpenAf>(), 1u);
+  EXPECT_EQ(cm.log().Count<logged::ProtocolCmOpenAf>(), 0u);
 }
 
 // ---------------------------------------------------------------------------
@@ -399,7 +403,7 @@ TEST_P(AfRegistration, RegisterByProtocolThatIsNotCoGetsFailure) {
   EXPECT_TRUE(
       Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kWrongCallerRole, spec::RuleId::kAF005)));
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 0u);
 }
 
 TEST_P(AfRegistration, RegisterOverMiniportThatIsNotCoGetsFailure) {
@@ -411,7 +415,7 @@ TEST_P(AfRegistration, RegisterOverMiniportThatIsNotCoGetsFailure) {
   EXPECT_TRUE(
       Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kAdapterNotCoNdis, spec::RuleId::kAF005)));
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 0u);
 }
 
 TEST_P(AfRegistration, RegisterOnBindingBeingClosedGetsFailure) {
@@ -425,7 +429,7 @@ TEST_P(AfRegistration, RegisterOnBindingBeingClosedGetsFailure) {
   EXPECT_TRUE(Refused(model(), ndis::Outcome(Fn::NdisCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
                                              ndis::Reason::kClosing, spec::RuleId::kAF005)));
   // The only notification is the one for the registration made in bind.
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
   // Registering outside ProtocolBindAdapterEx is the CM's own breach.
   ExpectViolation("AF-001");
 }
@@ -460,8 +464,9 @@ TEST_P(AfRegistration, RegisterWhenNdisCannotAllocateGetsResources) {
   EXPECT_EQ(Registered(cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   EXPECT_EQ(cm.extra_status, std::vector<NDIS_STATUS>{NDIS_STATUS_RESOURCES});
   // Only the registration that succeeded is announced.
-  ASSERT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(client.log().Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_Q2931);
+  ASSERT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(client.log().Last<logged::ProtocolCoAfRegisterNotify>()->address_family,
+            CO_ADDRESS_FAMILY_Q2931);
 }
 
 TEST_P(AfRegistration, RegisterWithNullAddressFamilyGetsInvalidParameter) {
@@ -480,7 +485,7 @@ TEST_P(AfRegistration, RegisterWithNullAddressFamilyGetsInvalidParameter) {
   EXPECT_EQ(cm.extra_status, std::vector<NDIS_STATUS>{NDIS_STATUS_INVALID_PARAMETER});
   EXPECT_EQ(mcm.extra_status, std::vector<NDIS_STATUS>{NDIS_STATUS_INVALID_PARAMETER});
   // Their valid registrations stand: one notification per adapter.
-  EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 2u);
+  EXPECT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 2u);
 }
 
 // ---------------------------------------------------------------------------
@@ -497,8 +502,8 @@ TEST_P(AfRegistration, McmRegisteringSameAfTwiceOnAdapterGetsFailure) {
   EXPECT_TRUE(
       Refused(model(), ndis::Outcome(Fn::NdisMCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kAlreadyRegistered, spec::RuleId::kAF006)));
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(t.mcm->log().Count("ProtocolCmOpenAf"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(t.mcm->log().Count<logged::ProtocolCmOpenAf>(), 1u);
 }
 
 TEST_P(AfRegistration, McmRegisterByMiniportThatIsNotCoGetsFailure) {
@@ -513,7 +518,7 @@ TEST_P(AfRegistration, McmRegisterByMiniportThatIsNotCoGetsFailure) {
   EXPECT_TRUE(
       Refused(model(), ndis::Outcome(Fn::NdisMCmRegisterAddressFamilyEx, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kWrongCallerRole, spec::RuleId::kAF006)));
-  EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 0u);
+  EXPECT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 0u);
 }
 
 TEST_P(AfRegistration, McmRegisteringOnUnknownOrForeignAdapterHandleGetsFailure) {
@@ -535,7 +540,7 @@ TEST_P(AfRegistration, McmRegisteringOnUnknownOrForeignAdapterHandleGetsFailure)
   EXPECT_EQ(stack().As(comp, [&] { return NdisMCmRegisterAddressFamilyEx(mcm_adapter, &af); }),
             NDIS_STATUS_FAILURE);
   stack().Settle();
-  EXPECT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 1u);  // the MCM's own only
+  EXPECT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);  // the MCM's own only
   // Outside MiniportInitializeEx: the monitor flags the callers.
   ExpectViolation("AF-007");
 }
@@ -565,8 +570,9 @@ TEST_P(AfRegistration, McmRegisterWhenNdisCannotAllocateGetsResources) {
   stack().Settle();
   EXPECT_EQ(Registered(mcm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
   EXPECT_EQ(mcm.extra_status, std::vector<NDIS_STATUS>{NDIS_STATUS_RESOURCES});
-  ASSERT_EQ(client.log().Count("ProtocolCoAfRegisterNotify"), 1u);
-  EXPECT_EQ(client.log().Last("ProtocolCoAfRegisterNotify")->value, CO_ADDRESS_FAMILY_TAPI_PROXY);
+  ASSERT_EQ(client.log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
+  EXPECT_EQ(client.log().Last<logged::ProtocolCoAfRegisterNotify>()->address_family,
+            CO_ADDRESS_FAMILY_TAPI_PROXY);
 }
 
 // ---------------------------------------------------------------------------
@@ -576,14 +582,15 @@ TEST_P(AfRegistration, McmRegistersFromMiniportInitialize) {
   NDISCONF_RULES("AF-007");
   stack::McmTopology t = McmTopology();
   stack().Settle();
-  const drivers::CallLog& log = t.mcm->log();
-  ASSERT_EQ(log.Count("own:NdisMCmRegisterAddressFamilyEx"), 1u);
-  EXPECT_EQ(log.Last("own:NdisMCmRegisterAddressFamilyEx")->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(log.Last("own:NdisMCmRegisterAddressFamilyEx")->a, t.mcm->ports()[0]->ndis_handle);
-  EXPECT_LT(IndexOf(log, "MiniportInitializeEx"),
-            IndexOf(log, "own:NdisMCmRegisterAddressFamilyEx"));
-  EXPECT_LT(IndexOf(log, "own:NdisMCmRegisterAddressFamilyEx"),
-            IndexOf(log, "MiniportInitializeEx:ret"));
+  const auto& log = t.mcm->log();
+  ASSERT_EQ(log.Count<logged::OwnNdisMCmRegisterAddressFamilyEx>(), 1u);
+  EXPECT_EQ(log.Last<logged::OwnNdisMCmRegisterAddressFamilyEx>()->status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(log.Last<logged::OwnNdisMCmRegisterAddressFamilyEx>()->miniport_adapter_handle,
+            t.mcm->ports()[0]->ndis_handle);
+  EXPECT_LT(IndexOf<logged::MiniportInitializeEx>(log),
+            IndexOf<logged::OwnNdisMCmRegisterAddressFamilyEx>(log));
+  EXPECT_LT(IndexOf<logged::OwnNdisMCmRegisterAddressFamilyEx>(log),
+            IndexOf<logged::MiniportInitializeExRet>(log));
 }
 
 TEST_P(AfRegistration, McmRegisteringAfterInitializeIsFlagged) {
@@ -614,7 +621,7 @@ TEST_P(AfRegistration, McmRegisteringAfHeldByCmPreemptsItForNewOpens) {
   const ndis::AdapterId adapter = stack().AddAdapter(mcm_id, "mcm0", NdisMediumCoWan);
   stack().Settle();
   ASSERT_EQ(Registered(cm, 0), std::vector<NDIS_STATUS>{NDIS_STATUS_SUCCESS});
-  ASSERT_EQ(cm.log().Count("ProtocolCmOpenAf"), 1u);
+  ASSERT_EQ(cm.log().Count<logged::ProtocolCmOpenAf>(), 1u);
 
   EXPECT_EQ(stack().As(mcm, [&] { return mcm.RegisterLate(); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
@@ -626,13 +633,13 @@ TEST_P(AfRegistration, McmRegisteringAfHeldByCmPreemptsItForNewOpens) {
   Client& client2 = stack().Load(std::make_unique<Client>(ClientConfig{}, "client2"), &c2);
   EXPECT_EQ(model().BindProtocol(c2, adapter), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  EXPECT_EQ(client2.log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(client2.log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
   ASSERT_EQ(client2.afs().size(), 1u);
   EXPECT_EQ(client2.afs()[0]->state, ClAfState::kOpen);
-  EXPECT_EQ(cm.log().Count("ProtocolCmOpenAf"), 1u);  // nothing new reached the CM
-  const drivers::Observed* open = mcm.log().Last("ProtocolCmOpenAf");
+  EXPECT_EQ(cm.log().Count<logged::ProtocolCmOpenAf>(), 1u);  // nothing new reached the CM
+  const auto* open = mcm.log().Last<logged::ProtocolCmOpenAf>();
   ASSERT_NE(open, nullptr);
-  EXPECT_EQ(open->b, client2.afs()[0]->ndis_af);
+  EXPECT_EQ(open->ndis_af_handle, client2.afs()[0]->ndis_af);
   // The MCM registered outside MiniportInitializeEx to stage this.
   ExpectViolation("AF-007");
 }
@@ -657,8 +664,8 @@ TEST_P(AfRegistration, McmRegisteringAfHeldByCmFailsUnderFirstWinsPolicy) {
   EXPECT_EQ(model().BindProtocol(c2, adapter), NDIS_STATUS_SUCCESS);
   stack().Settle();
   ASSERT_EQ(client2.afs().size(), 1u);
-  EXPECT_EQ(cm.log().Count("ProtocolCmOpenAf"), 2u);  // the CM keeps serving the AF
-  EXPECT_EQ(mcm.log().Count("ProtocolCmOpenAf"), 0u);
+  EXPECT_EQ(cm.log().Count<logged::ProtocolCmOpenAf>(), 2u);  // the CM keeps serving the AF
+  EXPECT_EQ(mcm.log().Count<logged::ProtocolCmOpenAf>(), 0u);
   ExpectViolation("AF-007");
 }
 
@@ -671,7 +678,7 @@ TEST_P(AfRegistration, McmCompletesPendedOpenAsTheAfsCallManager) {
   c.open_af = OpPolicy::Pending();
   stack::McmTopology t = McmTopology(c);
   stack().Settle();
-  const drivers::Observed* done = t.client->log().Last("ProtocolClOpenAfCompleteEx");
+  const auto* done = t.client->log().Last<logged::ProtocolClOpenAfCompleteEx>();
   ASSERT_NE(done, nullptr);
   EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
   ASSERT_EQ(t.client->afs().size(), 1u);
@@ -688,7 +695,7 @@ TEST_P(AfRegistration, CmCompletionByDriverThatDoesNotOwnTheAfIsFlagged) {
   stack().As(*t.client, [&] { NdisCmOpenAddressFamilyComplete(NDIS_STATUS_SUCCESS, h, nullptr); });
   stack().Settle();
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
-  EXPECT_EQ(t.client->log().Count("ProtocolClOpenAfCompleteEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClOpenAfCompleteEx>(), 0u);
   ExpectViolation("AF-009");
 }
 

@@ -58,24 +58,22 @@ TEST_P(Sap, RegisterSapReachesCmWithAfContextAndNdisSapHandle) {
   ASSERT_EQ(stack().As(t.client_id, [&] { return cl.RegisterSap(0, kOtherSap, &s2); }),
             NDIS_STATUS_SUCCESS);
   const auto& cm = t.cm->log();
-  ASSERT_EQ(cm.Count("ProtocolCmRegisterSap"), 2u);
-  const auto& entries = cm.entries();
-  const auto it = std::find_if(entries.begin(), entries.end(), [](const drivers::Observed& o) {
-    return o.fn == "ProtocolCmRegisterSap";
-  });
-  ASSERT_NE(it, entries.end());
-  const drivers::Observed& first = *it;
+  ASSERT_EQ(cm.Count<logged::ProtocolCmRegisterSap>(), 2u);
+  const std::vector<logged::ProtocolCmRegisterSap> registered =
+      cm.All<logged::ProtocolCmRegisterSap>();
+  ASSERT_FALSE(registered.empty());
+  const logged::ProtocolCmRegisterSap& first = registered.front();
   // CallMgrAfContext, the NDIS-supplied handle and the SAP itself.
-  EXPECT_EQ(first.a, t.cm->afs()[0].get());
-  EXPECT_EQ(first.value, kSap.type);
+  EXPECT_EQ(first.call_mgr_af_context, t.cm->afs()[0].get());
+  EXPECT_EQ(first.sap_type, kSap.type);
   ASSERT_NE(cl.saps()[s1]->ndis_sap, nullptr);
-  EXPECT_EQ(first.b, cl.saps()[s1]->ndis_sap);
+  EXPECT_EQ(first.ndis_sap_handle, cl.saps()[s1]->ndis_sap);
   EXPECT_EQ(t.cm->saps()[0]->ndis_sap, cl.saps()[s1]->ndis_sap);
   EXPECT_TRUE(t.cm->saps()[0]->sap.SameAs(cl.saps()[s1]->sap));
   // Unique: the second SAP got another handle, and neither is the AF's.
   EXPECT_NE(cl.saps()[s2]->ndis_sap, cl.saps()[s1]->ndis_sap);
   EXPECT_NE(cl.saps()[s1]->ndis_sap, cl.afs()[0]->ndis_af);
-  EXPECT_EQ(Last(cm, "ProtocolCmRegisterSap").b, cl.saps()[s2]->ndis_sap);
+  EXPECT_EQ(Last<logged::ProtocolCmRegisterSap>(cm).ndis_sap_handle, cl.saps()[s2]->ndis_sap);
 }
 
 TEST_P(Sap, ClientWithoutSapsKeepsAfUsable) {
@@ -84,7 +82,7 @@ TEST_P(Sap, ClientWithoutSapsKeepsAfUsable) {
   stack::CmTopology t = CmTopology();
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmRegisterSap>(), 0u);
   size_t vc = 0;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0, &vc); }),
             NDIS_STATUS_SUCCESS);
@@ -101,7 +99,7 @@ TEST_P(Sap, SyncRegistrationGetsNoCompletionCallback) {
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, kSap); }),
             NDIS_STATUS_SUCCESS);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClRegisterSapComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClRegisterSapComplete>(), 0u);
   EXPECT_EQ(t.client->saps()[0]->state, ClSapState::kRegistered);
 }
 
@@ -115,17 +113,17 @@ TEST_P(Sap, SyncRegistrationFailureReturnsCmStatusWithoutCompletion) {
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, kSap); }),
             NDIS_STATUS_RESOURCES);
   stack().Settle();
-  const auto* own = t.client->log().Last("own:NdisClRegisterSap");
+  const auto* own = t.client->log().Last<logged::OwnNdisClRegisterSap>();
   ASSERT_NE(own, nullptr);
-  EXPECT_EQ(own->b, nullptr);  // no handle for a failed registration
-  EXPECT_EQ(t.client->log().Count("ProtocolClRegisterSapComplete"), 0u);
+  EXPECT_EQ(own->ndis_sap_handle, nullptr);  // no handle for a failed registration
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClRegisterSapComplete>(), 0u);
   // The handle the CM saw is gone: NDIS released its SAP state.
-  const NDIS_HANDLE stale = Last(t.cm->log(), "ProtocolCmRegisterSap").b;
+  const NDIS_HANDLE stale = Last<logged::ProtocolCmRegisterSap>(t.cm->log()).ndis_sap_handle;
   ASSERT_NE(stale, nullptr);
   stack().As(t.cm_id, [&] { NdisCmRegisterSapComplete(NDIS_STATUS_SUCCESS, stale, nullptr); });
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCmRegisterSapComplete, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kStaleHandle, std::nullopt, "NdisSapHandle")));
-  EXPECT_EQ(t.client->log().Count("ProtocolClRegisterSapComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClRegisterSapComplete>(), 0u);
   ExpectViolation("AF-085");
 }
 
@@ -139,15 +137,15 @@ TEST_P(Sap, PendedRegistrationCompletesToClientWithHandle) {
   size_t sap = 0;
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, kSap, &sap); }),
             NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.client->log().Count("ProtocolClRegisterSapComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClRegisterSapComplete>(), 0u);
   stack().Settle();
   const auto& cl = t.client->log();
-  ASSERT_EQ(cl.Count("ProtocolClRegisterSapComplete"), 1u);
-  const auto* done = cl.Last("ProtocolClRegisterSapComplete");
+  ASSERT_EQ(cl.Count<logged::ProtocolClRegisterSapComplete>(), 1u);
+  const auto* done = cl.Last<logged::ProtocolClRegisterSapComplete>();
   EXPECT_EQ(done->status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(done->a, t.client->saps()[sap].get());  // ProtocolSapContext
-  EXPECT_EQ(done->b, t.cm->saps()[0]->ndis_sap);    // the handle the CM got
-  EXPECT_NE(done->b, nullptr);
+  EXPECT_EQ(done->client_sap_context, t.client->saps()[sap].get());  // ProtocolSapContext
+  EXPECT_EQ(done->ndis_sap_handle, t.cm->saps()[0]->ndis_sap);       // the handle the CM got
+  EXPECT_NE(done->ndis_sap_handle, nullptr);
   EXPECT_EQ(t.cm->saps()[0]->state, CmSapState::kRegistered);
   EXPECT_EQ(t.client->saps()[sap]->state, ClSapState::kRegistered);
 }
@@ -161,12 +159,12 @@ TEST_P(Sap, PendedRegistrationFailureCompletesWithNullHandleAndReleasesIt) {
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, kSap); }),
             NDIS_STATUS_PENDING);
-  const NDIS_HANDLE handle = Last(t.cm->log(), "ProtocolCmRegisterSap").b;
+  const NDIS_HANDLE handle = Last<logged::ProtocolCmRegisterSap>(t.cm->log()).ndis_sap_handle;
   stack().Settle();
-  const auto* done = t.client->log().Last("ProtocolClRegisterSapComplete");
+  const auto* done = t.client->log().Last<logged::ProtocolClRegisterSapComplete>();
   ASSERT_NE(done, nullptr);
   EXPECT_EQ(done->status, NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(done->b, nullptr);  // NULL unless SUCCESS
+  EXPECT_EQ(done->ndis_sap_handle, nullptr);  // NULL unless SUCCESS
   EXPECT_EQ(t.client->saps()[0]->state, ClSapState::kFailed);
   // AF-085: once the CM completed with a failure the handle is dead; a CM
   // that dispatches a call on it is refused and flagged.
@@ -175,7 +173,7 @@ TEST_P(Sap, PendedRegistrationFailureCompletesWithNullHandleAndReleasesIt) {
       stack().As(t.cm_id, [&] { return NdisCmDispatchIncomingCall(handle, nullptr, nullptr); });
   EXPECT_EQ(st, NDIS_STATUS_FAILURE);
   EXPECT_EQ(cmd.saps()[0]->state, CmSapState::kFailed);
-  EXPECT_EQ(t.client->log().Count("ProtocolClIncomingCall"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClIncomingCall>(), 0u);
   ExpectViolation("AF-085");
 }
 
@@ -189,7 +187,7 @@ TEST_P(Sap, DuplicateSapFromSecondClientGetsInvalidData) {
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(stack().As(t.client2_id, [&] { return t.client2->RegisterSap(0, kSap); }),
             NDIS_STATUS_INVALID_DATA);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmRegisterSap").status, NDIS_STATUS_INVALID_DATA);
+  EXPECT_EQ(Last<logged::ProtocolCmRegisterSap>(t.cm->log()).status, NDIS_STATUS_INVALID_DATA);
   EXPECT_EQ(t.client2->saps()[0]->state, ClSapState::kFailed);
   // A different SAP from the second client is fine.
   EXPECT_EQ(stack().As(t.client2_id, [&] { return t.client2->RegisterSap(0, kOtherSap); }),
@@ -208,7 +206,7 @@ TEST_P(Sap, UnrecognisedSapTypeGetsInvalidData) {
                          return t.client->RegisterSap(0, {7, {1}});
                        }),
             NDIS_STATUS_INVALID_DATA);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmRegisterSap").status, NDIS_STATUS_INVALID_DATA);
+  EXPECT_EQ(Last<logged::ProtocolCmRegisterSap>(t.cm->log()).status, NDIS_STATUS_INVALID_DATA);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->RegisterSap(0, kSap); }),
             NDIS_STATUS_SUCCESS);
 }
@@ -226,23 +224,24 @@ TEST_P(Sap, IncomingCallWhileSapRegistrationPendingIsDelivered) {
   ASSERT_GE(vc, 0);
   // AF-093: the CM created the VC (reaching the client's ProtocolCoCreateVc
   // with its per-AF context) before dispatching the call on the SAP.
-  EXPECT_EQ(Last(t.cm->log(), "own:CreateVc").status, NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(cl.log().Count("ProtocolCoCreateVc"), 1u);
-  EXPECT_EQ(Last(cl.log(), "ProtocolCoCreateVc").a, cl.afs()[0].get());
+  EXPECT_EQ(Last<logged::OwnCreateVc>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(cl.log().Count<logged::ProtocolCoCreateVc>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(cl.log()).protocol_af_context, cl.afs()[0].get());
   const auto names = cl.log().Names();
   const auto create = std::find(names.begin(), names.end(), "ProtocolCoCreateVc");
   const auto incoming = std::find(names.begin(), names.end(), "ProtocolClIncomingCall");
   ASSERT_NE(incoming, names.end());
   EXPECT_LT(create, incoming);
   // AF-086: the call arrived before the registration completed.
-  EXPECT_EQ(Last(cl.log(), "ProtocolClIncomingCall").a, cl.saps()[0].get());
-  EXPECT_EQ(cl.log().Count("ProtocolClRegisterSapComplete"), 0u);
-  EXPECT_EQ(Last(t.cm->log(), "own:NdisCmDispatchIncomingCall").a, t.cm->saps()[0]->ndis_sap);
+  EXPECT_EQ(Last<logged::ProtocolClIncomingCall>(cl.log()).client_sap_context, cl.saps()[0].get());
+  EXPECT_EQ(cl.log().Count<logged::ProtocolClRegisterSapComplete>(), 0u);
+  EXPECT_EQ(Last<logged::OwnNdisCmDispatchIncomingCall>(t.cm->log()).ndis_sap_handle,
+            t.cm->saps()[0]->ndis_sap);
   stack().Settle();
-  ASSERT_EQ(cl.log().Count("ProtocolClRegisterSapComplete"), 1u);
-  EXPECT_EQ(Last(cl.log(), "ProtocolClRegisterSapComplete").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(cl.log().Count("ProtocolClCallConnected"), 1u);
-  EXPECT_EQ(cl.log().Count("own:NdisCoCreateVc"), 0u);
+  ASSERT_EQ(cl.log().Count<logged::ProtocolClRegisterSapComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClRegisterSapComplete>(cl.log()).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(cl.log().Count<logged::ProtocolClCallConnected>(), 1u);
+  EXPECT_EQ(cl.log().Count<logged::OwnNdisCoCreateVc>(), 0u);
 }
 
 // ---- Deregistration (S8-S13). ----
@@ -256,13 +255,13 @@ TEST_P(Sap, DeregisterSapForwardsToCmAndReturnsItsSuccess) {
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(0); }),
             NDIS_STATUS_SUCCESS);  // OQ-17: the CM's synchronous SUCCESS
-  const auto* dereg = t.cm->log().Last("ProtocolCmDeregisterSap");
+  const auto* dereg = t.cm->log().Last<logged::ProtocolCmDeregisterSap>();
   ASSERT_NE(dereg, nullptr);
-  EXPECT_EQ(dereg->a, t.cm->saps()[0].get());  // CallMgrSapContext
+  EXPECT_EQ(dereg->call_mgr_sap_context, t.cm->saps()[0].get());
   EXPECT_EQ(dereg->status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->saps()[0]->state, CmSapState::kDeregistered);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 0u);
 }
 
 TEST_P(Sap, PendedDeregisterCompletesToClientWithSuccess) {
@@ -276,13 +275,14 @@ TEST_P(Sap, PendedDeregisterCompletesToClientWithSuccess) {
             NDIS_STATUS_SUCCESS);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeregisterSap(0); }),
             NDIS_STATUS_PENDING);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmDeregisterSap").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
+  EXPECT_EQ(Last<logged::ProtocolCmDeregisterSap>(t.cm->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 0u);
   stack().Settle();
   const auto& cl = t.client->log();
-  ASSERT_EQ(cl.Count("ProtocolClDeregisterSapComplete"), 1u);
-  EXPECT_EQ(Last(cl, "ProtocolClDeregisterSapComplete").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(Last(cl, "ProtocolClDeregisterSapComplete").a, t.client->saps()[0].get());
+  ASSERT_EQ(cl.Count<logged::ProtocolClDeregisterSapComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClDeregisterSapComplete>(cl).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::ProtocolClDeregisterSapComplete>(cl).client_sap_context,
+            t.client->saps()[0].get());
   EXPECT_EQ(t.cm->saps()[0]->state, CmSapState::kDeregistered);
   EXPECT_EQ(t.client->saps()[0]->state, ClSapState::kDeregistered);
 }
@@ -302,12 +302,13 @@ TEST_P(Sap, SecondDeregisterOfSapGetsFailure) {
   // A redundant call while the deregistration is pending (issued directly:
   // the reference client refuses to make it).
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(sh); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmDeregisterSap>(), 1u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClDeregisterSap, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kClosing, spec::RuleId::kAF088)));
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClDeregisterSapComplete").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClDeregisterSapComplete>(t.client->log()).status,
+            NDIS_STATUS_SUCCESS);
 }
 
 TEST_P(Sap, DeregisteredSapHandleIsInvalid) {
@@ -323,11 +324,11 @@ TEST_P(Sap, DeregisteredSapHandleIsInvalid) {
   // Using the handle again is the client's error: NDIS refuses it without
   // reaching the CM, and the monitor flags it.
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(sh); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmDeregisterSap>(), 1u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClDeregisterSap, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kStaleHandle, std::nullopt, "NdisSapHandle")));
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 0u);
   ExpectViolation("AF-089");
 }
 
@@ -345,19 +346,21 @@ TEST_P(Sap, DeregisterAfterAfClosedGetsFailureCompletion) {
   const NDIS_HANDLE sh = t.client->saps()[0]->ndis_sap;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_PENDING);
   stack().Settle();
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(t.client->log()).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmDeregisterSap>(), 1u);
   EXPECT_EQ(t.cm->saps()[0]->state, CmSapState::kDeregistered);
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
 
   const NDIS_STATUS st = stack().As(t.client_id, [&] { return NdisClDeregisterSap(sh); });
   EXPECT_EQ(st, NDIS_STATUS_PENDING);
   stack().Settle();
-  ASSERT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClDeregisterSapComplete").status, NDIS_STATUS_FAILURE);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClDeregisterSapComplete").a, t.client->saps()[0].get());
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);  // not forwarded again
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClDeregisterSapComplete>(t.client->log()).status,
+            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(Last<logged::ProtocolClDeregisterSapComplete>(t.client->log()).client_sap_context,
+            t.client->saps()[0].get());
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmDeregisterSap>(), 1u);  // not forwarded again
   // Closing with a SAP left is the client's own error (AF-050), provoked here.
   ExpectViolation("AF-050");
 }
@@ -376,16 +379,17 @@ TEST_P(Sap, DeregisterWhileNdisReleaseOfSapIsPendingGetsFailure) {
             NDIS_STATUS_SUCCESS);
   const NDIS_HANDLE sh = t.client->saps()[0]->ndis_sap;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CloseAf(0); }), NDIS_STATUS_PENDING);
-  ASSERT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmDeregisterSap").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCmDeregisterSap").a, t.cm->saps()[0].get());
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCmDeregisterSap>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCmDeregisterSap>(t.cm->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(Last<logged::ProtocolCmDeregisterSap>(t.cm->log()).call_mgr_sap_context,
+            t.cm->saps()[0].get());
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(sh); }), NDIS_STATUS_FAILURE);
   stack().Settle();
   EXPECT_EQ(t.cm->saps()[0]->state, CmSapState::kDeregistered);
-  EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
-  ASSERT_EQ(t.client->log().Count("ProtocolClCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClCloseAfComplete").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 0u);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolClCloseAfComplete>(t.client->log()).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmDeregisterSap>(), 1u);
   ExpectViolation("AF-050");
 }
 
@@ -405,9 +409,9 @@ TEST_P(Sap, DeregisterLeavesIncomingCallAndVcIntact) {
   stack().Settle();
   EXPECT_EQ(cl.vcs()[0]->state, ClVcState::kActive);
   EXPECT_EQ(t.cm->vcs()[vc]->state, CmVcState::kActive);
-  EXPECT_EQ(cl.log().Count("ProtocolCoDeleteVc"), 0u);
-  EXPECT_EQ(cl.log().Count("ProtocolClIncomingCloseCall"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
+  EXPECT_EQ(cl.log().Count<logged::ProtocolCoDeleteVc>(), 0u);
+  EXPECT_EQ(cl.log().Count<logged::ProtocolClIncomingCloseCall>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 0u);
   // The call is still usable: the client can close it normally.
   EXPECT_EQ(stack().As(t.client_id, [&] { return cl.CloseCall(0); }), NDIS_STATUS_SUCCESS);
   stack().Settle();
@@ -430,7 +434,7 @@ TEST_P(Sap, RegisterSapWithNullSapOrNullHandleGetsInvalidParameter) {
   EXPECT_EQ(
       stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, buf.get(), nullptr); }),
       NDIS_STATUS_INVALID_PARAMETER);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmRegisterSap>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClRegisterSap, NDIS_STATUS_INVALID_PARAMETER,
                                      ndis::Reason::kNullArgument, std::nullopt, "Sap")));
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisClRegisterSap, NDIS_STATUS_INVALID_PARAMETER,
@@ -455,7 +459,7 @@ TEST_P(Sap, RegisterSapOnUnknownOrWrongKindAfHandleGetsFailure) {
       stack().As(t.client_id, [&] { return NdisClRegisterSap(binding, nullptr, buf.get(), &out); }),
       NDIS_STATUS_FAILURE);
   EXPECT_EQ(out, nullptr);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmRegisterSap>(), 0u);
   ExpectViolation("AF-056");
 }
 
@@ -472,7 +476,7 @@ TEST_P(Sap, RegisterSapOnClosedAfGetsFailure) {
       stack().As(t.client_id, [&] { return NdisClRegisterSap(af, nullptr, buf.get(), &out); }),
       NDIS_STATUS_FAILURE);
   EXPECT_EQ(out, nullptr);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmRegisterSap"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmRegisterSap>(), 0u);
   ExpectViolation("AF-056");
 }
 
@@ -490,9 +494,9 @@ TEST_P(Sap, DeregisterWithUnknownOrWrongKindHandleGetsFailure) {
       NDIS_STATUS_FAILURE);
   // An AF handle is not a SAP handle.
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClDeregisterSap(af); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmDeregisterSap"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmDeregisterSap>(), 0u);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 0u);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
   ExpectViolation("AF-089");
 }
@@ -513,8 +517,8 @@ TEST_P(Sap, CmSapCompletionsWithBadHandlesAreIgnored) {
     NdisCmDeregisterSapComplete(NDIS_STATUS_SUCCESS, nullptr);
   });
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolClRegisterSapComplete"), 0u);
-  EXPECT_EQ(t.client->log().Count("ProtocolClDeregisterSapComplete"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClRegisterSapComplete>(), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClDeregisterSapComplete>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCmRegisterSapComplete, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kNotPending, spec::RuleId::kAF083)));
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCmDeregisterSapComplete, NDIS_STATUS_FAILURE,

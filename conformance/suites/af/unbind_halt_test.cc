@@ -118,9 +118,9 @@ TEST_P(UnbindHalt, ClientUnbindClosesEveryAfBeforeCloseAdapter) {
   EXPECT_LT(IndexOf(names, "own:NdisCoDeleteVc"), close_af);
   EXPECT_LT(IndexOf(names, "own:NdisClDeregisterSap"), close_af);
   EXPECT_LT(close_af, close_adapter);
-  EXPECT_EQ(Last(t.client->log(), "own:NdisClCloseAddressFamily").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(Last(t.client->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::OwnNdisClCloseAddressFamily>(t.client->log()).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::OwnNdisCloseAdapterEx>(t.client->log()).status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterExRet>(t.client->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
@@ -136,11 +136,11 @@ TEST_P(UnbindHalt, PendedUnbindCompletesWithNdisCompleteUnbindAdapterEx) {
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
-  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterExRet>(t.client->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisCloseAdapterEx>(), 0u);
   EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));  // unbinding already
   stack().Settle();
-  EXPECT_EQ(Last(t.client->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::OwnNdisCloseAdapterEx>(t.client->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   // The completion was accepted: NDIS did not have to close it itself.
@@ -155,7 +155,7 @@ TEST_P(UnbindHalt, UnbindCannotBeRefused) {
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
   stack().Settle();
-  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterExRet>(t.client->log()).status, NDIS_STATUS_FAILURE);
   // NDIS goes on as for SUCCESS: the binding is gone.
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::ProtocolUnbindAdapterEx, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kCannotFail, spec::RuleId::kAF122)));
@@ -175,10 +175,10 @@ TEST_P(UnbindHalt, ClientClosingBindingWithAfOpenIsFlagged) {
   ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("own:NdisClCloseAddressFamily"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisClCloseAddressFamily>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCloseAdapterEx, NDIS_STATUS_SUCCESS,
                                      ndis::Reason::kLeftOpen, spec::RuleId::kAF120)));
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmCloseAf"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmCloseAf>(), 0u);
   ExpectViolation("AF-120");
 }
 
@@ -190,7 +190,7 @@ TEST_P(UnbindHalt, ClosedBindingHandleIsInvalid) {
   const NDIS_HANDLE b = t.cm->ports()[0]->ndis_handle;
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   stack().Settle();
-  ASSERT_EQ(Last(t.cm->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(Last<logged::OwnNdisCloseAdapterEx>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
   // Any NdisXxx call with the closed handle is refused (and flagged).
   NDIS_HANDLE vh = nullptr;
   EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisCoCreateVc(b, nullptr, nullptr, &vh); }),
@@ -198,7 +198,7 @@ TEST_P(UnbindHalt, ClosedBindingHandleIsInvalid) {
   EXPECT_EQ(vh, nullptr);
   EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisCloseAdapterEx(b); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 0u);
   EXPECT_TRUE(
       Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kStaleHandle,
                              std::nullopt, "NdisBindingHandle")));
@@ -246,14 +246,15 @@ TEST_P(UnbindHalt, NdisUnbindAdapterRunsUnbindFromWorkItem) {
   const NDIS_HANDLE b = t.client->bindings()[0]->ndis_binding;
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_SUCCESS);
   // Queued, not yet run.
-  EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolUnbindAdapterEx>(), 0u);
   const auto work = model().PendingWork();
   EXPECT_TRUE(std::any_of(work.begin(), work.end(), [](const ndis::WorkInfo& w) {
     return w.kind == ndis::WorkKind::kUnbind;
   }));
   stack().Settle();
-  ASSERT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolUnbindAdapterEx").b, t.client->bindings()[0].get());
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolUnbindAdapterEx>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterEx>(t.client->log()).protocol_binding_context,
+            t.client->bindings()[0].get());
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_FALSE(model().IsBound(t.client_id, t.adapter));
@@ -268,12 +269,12 @@ TEST_P(UnbindHalt, SynchronousUnbindPolicyUnbindsBeforeNdisUnbindAdapterReturns)
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   const NDIS_HANDLE b = t.client->bindings()[0]->ndis_binding;
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolUnbindAdapterEx>(), 1u);
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
   // The handle is invalid once NdisUnbindAdapter has returned.
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(b); }), NDIS_STATUS_FAILURE);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolUnbindAdapterEx>(), 1u);
   ExpectViolation("AF-123");
 }
 
@@ -287,7 +288,7 @@ TEST_P(UnbindHalt, NdisUnbindAdapterWithBadHandleGetsFailure) {
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisUnbindAdapter(af); }), NDIS_STATUS_FAILURE);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolUnbindAdapterEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolUnbindAdapterEx>(), 0u);
   EXPECT_TRUE(model().IsBound(t.client_id, t.adapter));
 }
 
@@ -298,17 +299,19 @@ TEST_P(UnbindHalt, CmRebindRenotifiesClientOncePerAf) {
   stack::CmTopology t = CmTopology();
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
-  ASSERT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   stack().Settle();
   ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 1u);
   EXPECT_EQ(model().BindProtocol(t.cm_id, t.adapter), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  EXPECT_EQ(t.cm->log().Count("own:NdisCmRegisterAddressFamilyEx"), 2u);
-  EXPECT_EQ(Last(t.cm->log(), "own:NdisCmRegisterAddressFamilyEx").status, NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 2u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolCoAfRegisterNotify").value, CO_ADDRESS_FAMILY_Q2931);
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCmRegisterAddressFamilyEx>(), 2u);
+  EXPECT_EQ(Last<logged::OwnNdisCmRegisterAddressFamilyEx>(t.cm->log()).status,
+            NDIS_STATUS_SUCCESS);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 2u);
+  EXPECT_EQ(Last<logged::ProtocolCoAfRegisterNotify>(t.client->log()).address_family,
+            CO_ADDRESS_FAMILY_Q2931);
   ASSERT_EQ(t.client->afs().size(), 2u);
   EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kOpen);
   EXPECT_NE(t.client->afs()[1]->ndis_af, t.client->afs()[0]->ndis_af);
@@ -323,10 +326,10 @@ TEST_P(UnbindHalt, ClientRebindRenotifiesOncePerAf) {
   stack().Settle();
   EXPECT_EQ(model().BindProtocol(t.client_id, t.adapter), NDIS_STATUS_SUCCESS);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolCoAfRegisterNotify"), 2u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoAfRegisterNotify>(), 2u);
   ASSERT_EQ(t.client->afs().size(), 2u);
   EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kOpen);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 2u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 2u);
 }
 
 // ---- The CM unbinds (S5, AF-121). ----
@@ -344,10 +347,11 @@ TEST_P(UnbindHalt, CmUnbindNotifyClosesAfsBeforeClosingBinding) {
   ASSERT_LT(notify, names.size());
   ASSERT_LT(close, names.size());
   EXPECT_LT(notify, close);
-  EXPECT_EQ(Last(t.cm->log(), "own:NdisCmNotifyCloseAddressFamily").a, t.client->afs()[0]->ndis_af);
+  EXPECT_EQ(Last<logged::OwnNdisCmNotifyCloseAddressFamily>(t.cm->log()).ndis_af_handle,
+            t.client->afs()[0]->ndis_af);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.cm->afs()[0]->state, CmAfState::kClosed);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterExRet>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->ports()[0]->state, CmPort::State::kDown);
 }
 
@@ -360,11 +364,11 @@ TEST_P(UnbindHalt, CmUnbindPendedUntilClientFinishesNotifyClose) {
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolUnbindAdapterEx:ret").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.cm->log().Count("own:NdisCloseAdapterEx"), 0u);
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterExRet>(t.cm->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCloseAdapterEx>(), 0u);
   stack().Settle();
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "own:NdisCloseAdapterEx").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 1u);
+  EXPECT_EQ(Last<logged::OwnNdisCloseAdapterEx>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->ports()[0]->state, CmPort::State::kDown);
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_FALSE(RejectedCiting(Fn::ProtocolUnbindAdapterEx, spec::RuleId::kAF122));
@@ -378,8 +382,8 @@ TEST_P(UnbindHalt, CmClosingBindingWithoutNotifyCloseIsFlagged) {
   ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   stack().Settle();
-  EXPECT_EQ(t.cm->log().Count("own:NdisCmNotifyCloseAddressFamily"), 0u);
-  EXPECT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCmNotifyCloseAddressFamily>(), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCloseAdapterEx, NDIS_STATUS_SUCCESS,
                                      ndis::Reason::kLeftOpen, spec::RuleId::kAF061)));
   ExpectViolation("AF-061");  // the monitor's check for AF-121 (= AF-061)
@@ -399,7 +403,7 @@ TEST_P(UnbindHalt, McmHaltNotifyClosesAfsAndGetsNoRequestsAfter) {
   ASSERT_TRUE(model().HaltAdapter(t.adapter));
   stack().Settle();
   const auto names = t.mcm->log().Names();
-  ASSERT_EQ(t.mcm->log().Count("MiniportHaltEx"), 1u);
+  ASSERT_EQ(t.mcm->log().Count<logged::MiniportHaltEx>(), 1u);
   const size_t halt = IndexOf(names, "MiniportHaltEx");
   const size_t halt_ret = IndexOf(names, "MiniportHaltEx:ret");
   const size_t notify = IndexOf(names, "own:NdisMCmNotifyCloseAddressFamily");
@@ -428,9 +432,9 @@ TEST_P(UnbindHalt, UnbindBeforeHaltPolicyHaltsWithNothingOpen) {
   const auto cl = t.client->log().Names();
   const auto mcm = t.mcm->log().Names();
   EXPECT_LT(IndexOf(cl, "own:NdisClCloseAddressFamily"), IndexOf(cl, "own:NdisCloseAdapterEx"));
-  EXPECT_EQ(t.mcm->log().Count("MiniportHaltEx"), 1u);
+  EXPECT_EQ(t.mcm->log().Count<logged::MiniportHaltEx>(), 1u);
   // The client closed its AF during its unbind, so the halt had none open.
-  EXPECT_EQ(t.mcm->log().Count("own:NdisMCmNotifyCloseAddressFamily"), 0u);
+  EXPECT_EQ(t.mcm->log().Count<logged::OwnNdisMCmNotifyCloseAddressFamily>(), 0u);
   EXPECT_LT(IndexOf(mcm, "ProtocolCmCloseAf"), IndexOf(mcm, "MiniportHaltEx"));
   EXPECT_EQ(IndexOf(mcm, "MiniportHaltEx:ret") + 1, mcm.size());
 }
@@ -482,7 +486,7 @@ TEST_P(UnbindHalt, ClientUnbindWithFirstAfCloseSyncAndSecondPendedWaitsForSecond
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
   // The first close completing at once must not close the binding: the
   // second AF is still open, then closing.
-  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisCloseAdapterEx>(), 0u);
   stack().Settle();
   EXPECT_EQ(ClientAfSequence(*t.client),
             (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=SUCCESS", "CloseAf(TAPI)=PENDING",
@@ -499,7 +503,7 @@ TEST_P(UnbindHalt, ClientUnbindWithFirstAfClosePendedAndSecondSyncWaitsForFirst)
       MakeCm(CmFor(CO_ADDRESS_FAMILY_TAPI, OpPolicy::Sync())), MakeClient(), MakeMiniport());
   ASSERT_TRUE(TwoAfsOpen(t));
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
-  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisCloseAdapterEx>(), 0u);
   stack().Settle();
   EXPECT_EQ(ClientAfSequence(*t.client),
             (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=PENDING", "CloseAf(TAPI)=SUCCESS",
@@ -594,7 +598,8 @@ TEST_P(UnbindHalt, ClientUnbindFromOneAdapterClosesOnlyThatAdaptersAf) {
   EXPECT_EQ(ClientAfSequence(client),
             (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=SUCCESS", "CloseAdapter=SUCCESS",
                                       "Unbind=SUCCESS"}));
-  EXPECT_EQ(Last(client.log(), "own:NdisClCloseAddressFamily").a, client.afs()[1].get());
+  EXPECT_EQ(Last<logged::OwnNdisClCloseAddressFamily>(client.log()).client_af_context,
+            client.afs()[1].get());
   EXPECT_EQ(client.afs()[1]->state, ClAfState::kClosed);
   EXPECT_EQ(client.bindings()[1]->state, ClBinding::State::kDown);
   EXPECT_FALSE(model().IsBound(client_id, a1));
@@ -622,13 +627,13 @@ TEST_P(UnbindHalt, ClientUnbindWithSecondAfStillOpeningClosesBindingAfterThatOpe
   t.adapter = s.AddAdapter(t.miniport_id, "comp0", NdisMediumAtm);
   // Run until the TAPI open has reached its CM and pended there, and stop
   // before the CM completes it.
-  while (t.cm2->log().Count("ProtocolCmOpenAf") == 0 && model().RunOne()) {
+  while (t.cm2->log().Count<logged::ProtocolCmOpenAf>() == 0 && model().RunOne()) {
   }
   ASSERT_EQ(t.client->afs().size(), 2u);
   ASSERT_EQ(t.client->afs()[0]->state, ClAfState::kOpen);
   ASSERT_EQ(t.client->afs()[1]->state, ClAfState::kOpening);
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
-  EXPECT_EQ(t.client->log().Count("own:NdisCloseAdapterEx"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisCloseAdapterEx>(), 0u);
   stack().Settle();
   // The open was already with the CM when the unbind began, so it completes
   // with SUCCESS; the client then closes that AF too, and only then the
@@ -640,7 +645,7 @@ TEST_P(UnbindHalt, ClientUnbindWithSecondAfStillOpeningClosesBindingAfterThatOpe
       static_cast<size_t>(std::find(names.rbegin(), names.rend(), "own:NdisClCloseAddressFamily") -
                           names.rbegin());
   ASSERT_LT(opened, names.size());
-  EXPECT_EQ(Last(t.client->log(), "ProtocolClOpenAfCompleteEx").status, NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(Last<logged::ProtocolClOpenAfCompleteEx>(t.client->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_LT(opened, tapi_close);
   EXPECT_EQ(ClientAfSequence(*t.client),
             (std::vector<std::string>{"Unbind", "CloseAf(Q2931)=SUCCESS", "Unbind=PENDING",
@@ -675,19 +680,19 @@ TEST_P(UnbindHalt, CmRebindRenotifiesEachClientOncePerAf) {
   s.Settle();
   for (const drivers::Client* c : {t.client1, t.client2}) {
     // Two notifications before the unbind, two after: one per AF each time.
-    std::vector<uint64_t> types;
-    for (const drivers::Observed& o : c->log().entries()) {
-      if (o.fn == "ProtocolCoAfRegisterNotify") types.push_back(o.value);
+    std::vector<ULONG> types;
+    for (const auto& o : c->log().All<logged::ProtocolCoAfRegisterNotify>()) {
+      types.push_back(o.address_family);
     }
-    EXPECT_EQ(types, (std::vector<uint64_t>{CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI,
-                                            CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+    EXPECT_EQ(types, (std::vector<ULONG>{CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI,
+                                         CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
     ASSERT_EQ(c->afs().size(), 4u);
     EXPECT_EQ(c->afs()[0]->state, ClAfState::kClosed);
     EXPECT_EQ(c->afs()[1]->state, ClAfState::kClosed);
     EXPECT_EQ(c->afs()[2]->state, ClAfState::kOpen);
     EXPECT_EQ(c->afs()[3]->state, ClAfState::kOpen);
   }
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmOpenAf"), 8u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmOpenAf>(), 8u);
 }
 
 // ---- The client unbinds while the CM's notify-closes of its AFs are still
@@ -704,8 +709,8 @@ TEST_P(UnbindHalt, ClientUnbindWithTwoNotifyClosesPendedClosesBothThenBinding) {
   stack().Settle();
   ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
-  ASSERT_EQ(t.client->log().Count("ProtocolClNotifyCloseAf"), 2u);
-  ASSERT_EQ(t.client->log().Count("own:NdisClNotifyCloseAddressFamilyComplete"), 0u);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 2u);
+  ASSERT_EQ(t.client->log().Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(), 0u);
   // Now the client's own binding goes, before its pended tear-downs ran.
   ASSERT_TRUE(model().UnbindProtocol(t.client_id, t.adapter));
   stack().Settle();
@@ -721,7 +726,7 @@ TEST_P(UnbindHalt, ClientUnbindWithTwoNotifyClosesPendedClosesBothThenBinding) {
   EXPECT_EQ(t.client->afs()[0]->state, ClAfState::kClosed);
   EXPECT_EQ(t.client->afs()[1]->state, ClAfState::kClosed);
   EXPECT_EQ(t.client->bindings()[0]->state, ClBinding::State::kDown);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCmNotifyCloseAfComplete"), 2u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(), 2u);
   EXPECT_EQ(t.cm->ports().at(0)->state, CmPort::State::kDown);
 }
 

@@ -124,13 +124,14 @@ TEST_P(Vc, ClientCreateVcCallsMiniportThenCmWithSameHandle) {
   ASSERT_NE(vh, nullptr);
   // Synchronous: both callbacks ran before NdisCoCreateVc returned, with the
   // handle the client got.
-  ASSERT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 1u);
-  ASSERT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 1u);
-  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoCreateVc").b, vh);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCoCreateVc").b, vh);
+  ASSERT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 1u);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 1u);
+  EXPECT_EQ(Last<logged::MiniportCoCreateVc>(t.miniport->log()).ndis_vc_handle, vh);
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.cm->log()).ndis_vc_handle, vh);
   // AF-111: the CM's per-AF context is the first argument.
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCoCreateVc").a, t.cm->afs()[0].get());
-  EXPECT_EQ(t.client->log().Count("ProtocolCoCreateVc"), 0u);  // not the creator
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.cm->log()).protocol_af_context,
+            t.cm->afs()[0].get());
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoCreateVc>(), 0u);  // not the creator
   // OQ-13 default: the miniport first.
   ASSERT_EQ(order_.calls.size(), 2u);
   EXPECT_EQ(order_.calls[0], std::make_pair(Fn::MiniportCoCreateVc, t.miniport_id));
@@ -149,8 +150,8 @@ TEST_P(Vc, PeerFirstPolicyCallsCmBeforeMiniport) {
   ASSERT_EQ(order_.calls.size(), 2u);
   EXPECT_EQ(order_.calls[0], std::make_pair(Fn::ProtocolCoCreateVc, t.cm_id));
   EXPECT_EQ(order_.calls[1], std::make_pair(Fn::MiniportCoCreateVc, t.miniport_id));
-  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoCreateVc").b,
-            Last(t.cm->log(), "ProtocolCoCreateVc").b);
+  EXPECT_EQ(Last<logged::MiniportCoCreateVc>(t.miniport->log()).ndis_vc_handle,
+            Last<logged::ProtocolCoCreateVc>(t.cm->log()).ndis_vc_handle);
 }
 
 TEST_P(Vc, CmCreatedVcReachesSapOwningClientWithClientAfContext) {
@@ -164,12 +165,12 @@ TEST_P(Vc, CmCreatedVcReachesSapOwningClientWithClientAfContext) {
   const int vc = stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
   ASSERT_GE(vc, 0);
   const NDIS_HANDLE vh = t.cm->vcs()[vc]->ndis_vc;
-  const auto* peer = t.client->log().Last("ProtocolCoCreateVc");
+  const auto* peer = t.client->log().Last<logged::ProtocolCoCreateVc>();
   ASSERT_NE(peer, nullptr);
-  EXPECT_EQ(peer->a, t.client->afs()[0].get());  // ClientAfContext
-  EXPECT_EQ(peer->b, vh);
-  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoCreateVc").b, vh);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
+  EXPECT_EQ(peer->protocol_af_context, t.client->afs()[0].get());  // ClientAfContext
+  EXPECT_EQ(peer->ndis_vc_handle, vh);
+  EXPECT_EQ(Last<logged::MiniportCoCreateVc>(t.miniport->log()).ndis_vc_handle, vh);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);
   ASSERT_GE(order_.calls.size(), 2u);
   EXPECT_EQ(order_.calls[0].first, Fn::MiniportCoCreateVc);
   EXPECT_EQ(order_.calls[1], std::make_pair(Fn::ProtocolCoCreateVc, t.client_id));
@@ -186,8 +187,8 @@ TEST_P(Vc, CreateVcWithNonNullHandleGetsInvalidParameter) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoCreateVc(b, af, nullptr, &vh); }),
             NDIS_STATUS_INVALID_PARAMETER);
   EXPECT_EQ(vh, kBogus);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_INVALID_PARAMETER,
                                      ndis::Reason::kBadArgument, spec::RuleId::kAF100)));
   ExpectViolation("AF-100");
@@ -202,8 +203,8 @@ TEST_P(Vc, CreateVcWithNullOutHandleGetsInvalidParameter) {
   const NDIS_HANDLE af = t.client->afs()[0]->ndis_af;
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoCreateVc(b, af, nullptr, nullptr); }),
             NDIS_STATUS_INVALID_PARAMETER);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 0u);
 }
 
 TEST_P(Vc, CreateVcWithUnknownOrClosedAfHandleGetsFailure) {
@@ -227,8 +228,8 @@ TEST_P(Vc, CreateVcWithUnknownOrClosedAfHandleGetsFailure) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoCreateVc(b, af, nullptr, &vh); }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(vh, nullptr);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 0u);
   EXPECT_TRUE(
       Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kUnknownHandle,
                              spec::RuleId::kAF102, "NdisAfHandle")));
@@ -255,7 +256,7 @@ TEST_P(Vc, CreateVcOnUnknownBindingGetsFailure) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoCreateVc(af, af, nullptr, &vh); }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(vh, nullptr);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);
   EXPECT_TRUE(
       Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE, ndis::Reason::kUnknownHandle,
                              std::nullopt, "NdisBindingHandle")));
@@ -284,8 +285,8 @@ TEST_P(Vc, CreateVcAllocationFailureGetsResources) {
   size_t vc = 0;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0, &vc); }),
             NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoCreateVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 0u);
   EXPECT_TRUE(
       Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_RESOURCES,
                              ndis::Reason::kInjectedAllocationFailure, spec::RuleId::kAF102)));
@@ -301,12 +302,12 @@ TEST_P(Vc, PeerFailureRollsBackMiniportAndPropagatesStatus) {
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCoCreateVc").status, NDIS_STATUS_RESOURCES);
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.cm->log()).status, NDIS_STATUS_RESOURCES);
   // OQ-13: the miniport's half is undone; the peer, which failed, is not called.
-  ASSERT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
+  ASSERT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 1u);
   EXPECT_EQ(t.miniport->live_vcs(), 0u);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 0u);
-  EXPECT_EQ(Last(t.client->log(), "own:NdisCoCreateVc").b, nullptr);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 0u);
+  EXPECT_EQ(Last<logged::OwnNdisCoCreateVc>(t.client->log()).ndis_vc_handle, nullptr);
 }
 
 TEST_P(Vc, MiniportFailurePropagatesStatusWithoutPeerCall) {
@@ -317,8 +318,8 @@ TEST_P(Vc, MiniportFailurePropagatesStatusWithoutPeerCall) {
   stack().Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_RESOURCES);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);  // miniport first (OQ-13)
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);  // miniport first (OQ-13)
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 0u);
 }
 
 TEST_P(Vc, PeerPendingCreateVcIsDeletedAndFails) {
@@ -333,12 +334,13 @@ TEST_P(Vc, PeerPendingCreateVcIsDeletedAndFails) {
   s.Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   EXPECT_EQ(s.As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCoCreateVc").status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.cm->log()).status, NDIS_STATUS_PENDING);
   // The VC is unusable: NDIS has the CM delete it and undoes the miniport's.
-  ASSERT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCoDeleteVc").a, Last(t.cm->log(), "ProtocolCoCreateVc").c);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "own:NdisCoCreateVc").b, nullptr);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCoDeleteVc>(t.cm->log()).protocol_vc_context,
+            Last<logged::ProtocolCoCreateVc>(t.cm->log()).protocol_vc_context);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 1u);
+  EXPECT_EQ(Last<logged::OwnNdisCoCreateVc>(t.client->log()).ndis_vc_handle, nullptr);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kCannotPend, spec::RuleId::kAF104)));
   ExpectViolation("AF-104");
@@ -355,9 +357,9 @@ TEST_P(Vc, MiniportPendingCreateVcIsFlaggedAndFails) {
   s.Settle();
   ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
   EXPECT_EQ(s.As(t.client_id, [&] { return t.client->CreateVc(0); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoCreateVc").status, NDIS_STATUS_PENDING);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoCreateVc"), 0u);
+  EXPECT_EQ(Last<logged::MiniportCoCreateVc>(t.miniport->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoCreateVc>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoCreateVc, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kCannotPend, spec::RuleId::kAF104)));
   ExpectViolation("AF-104");
@@ -380,15 +382,23 @@ TEST_P(Vc, ReferenceVcHandlersNeverPend) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
   ASSERT_GE(stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); }), 0);
   stack().Settle();
-  for (const auto* log : {&t.cm->log(), &t.client->log(), &t.miniport->log()}) {
-    for (const auto& o : log->entries()) {
-      if (o.fn == "ProtocolCoCreateVc" || o.fn == "ProtocolCoDeleteVc" ||
-          o.fn == "MiniportCoCreateVc" || o.fn == "MiniportCoDeleteVc") {
-        EXPECT_NE(o.status, NDIS_STATUS_PENDING) << o.fn;
-      }
+  auto never_pending = [](const auto& log) {
+    for (const auto& o : log.template All<logged::ProtocolCoCreateVc>()) {
+      EXPECT_NE(o.status, NDIS_STATUS_PENDING) << "ProtocolCoCreateVc";
     }
+    for (const auto& o : log.template All<logged::ProtocolCoDeleteVc>()) {
+      EXPECT_NE(o.status, NDIS_STATUS_PENDING) << "ProtocolCoDeleteVc";
+    }
+  };
+  never_pending(t.cm->log());
+  never_pending(t.client->log());
+  for (const auto& o : t.miniport->log().All<logged::MiniportCoCreateVc>()) {
+    EXPECT_NE(o.status, NDIS_STATUS_PENDING) << "MiniportCoCreateVc";
   }
-  EXPECT_GE(t.miniport->log().Count("MiniportCoCreateVc"), 2u);
+  for (const auto& o : t.miniport->log().All<logged::MiniportCoDeleteVc>()) {
+    EXPECT_NE(o.status, NDIS_STATUS_PENDING) << "MiniportCoDeleteVc";
+  }
+  EXPECT_GE(t.miniport->log().Count<logged::MiniportCoCreateVc>(), 2u);
 }
 
 // ---- Deletion (V4-V8). ----
@@ -402,19 +412,19 @@ TEST_P(Vc, DeleteVcCallsMiniportAndPeerThenHandleIsInvalid) {
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0, &vc); }),
             NDIS_STATUS_SUCCESS);
   const NDIS_HANDLE vh = t.client->vcs()[vc]->ndis_vc;
-  const NDIS_HANDLE cm_ctx = Last(t.cm->log(), "ProtocolCoCreateVc").c;
+  const NDIS_HANDLE cm_ctx = Last<logged::ProtocolCoCreateVc>(t.cm->log()).protocol_vc_context;
   ASSERT_EQ(t.miniport->vcs().size(), 1u);
   const NDIS_HANDLE mp_ctx = t.miniport->vcs()[0].get();  // MiniportVcContext
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 1u);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCoDeleteVc").a, cm_ctx);
-  ASSERT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
-  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoDeleteVc").a, mp_ctx);
-  EXPECT_EQ(Last(t.miniport->log(), "MiniportCoDeleteVc").b, vh);
+  ASSERT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCoDeleteVc>(t.cm->log()).protocol_vc_context, cm_ctx);
+  ASSERT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 1u);
+  EXPECT_EQ(Last<logged::MiniportCoDeleteVc>(t.miniport->log()).miniport_vc_context, mp_ctx);
+  EXPECT_EQ(Last<logged::MiniportCoDeleteVc>(t.miniport->log()).ndis_vc_handle, vh);
   // Invalid once deletion returned: a second delete is refused.
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoDeleteVc(vh); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 1u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 1u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 1u);
   ExpectViolation("AF-107");
 }
 
@@ -426,8 +436,8 @@ TEST_P(Vc, DeleteActiveVcGetsNotAccepted) {
   const size_t vc = ActiveClientVc(t);
   const NDIS_HANDLE vh = t.client->vcs()[vc]->ndis_vc;
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoDeleteVc(vh); }), NDIS_STATUS_NOT_ACCEPTED);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 0u);
   EXPECT_EQ(t.miniport->live_vcs(), 1u);
   // After the call is closed the same VC deletes normally.
   const NDIS_STATUS cc = stack().As(t.client_id, [&] { return t.client->CloseCall(vc); });
@@ -447,9 +457,9 @@ TEST_P(Vc, DeleteWhileDeactivatingGetsClosing) {
   const size_t vc = ActiveClientVc(t);
   const NDIS_HANDLE vh = t.client->vcs()[vc]->ndis_vc;
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->CloseCall(vc); }), NDIS_STATUS_PENDING);
-  ASSERT_EQ(Last(t.miniport->log(), "MiniportCoDeactivateVc").status, NDIS_STATUS_PENDING);
+  ASSERT_EQ(Last<logged::MiniportCoDeactivateVc>(t.miniport->log()).status, NDIS_STATUS_PENDING);
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoDeleteVc(vh); }), NDIS_STATUS_CLOSING);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 0u);
   stack().Settle();
   EXPECT_EQ(t.client->vcs()[vc]->state, ClVcState::kInactive);
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
@@ -467,8 +477,8 @@ TEST_P(Vc, NonCreatorDeleteGetsFailure) {
   const NDIS_HANDLE vh = t.client->vcs()[vc]->ndis_vc;
   // The CM is the VC's peer, not its creator (OQ-15: FAILURE).
   EXPECT_EQ(stack().As(t.cm_id, [&] { return NdisCoDeleteVc(vh); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoDeleteVc, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kForeignHandle, spec::RuleId::kAF105)));
   // The creator still can.
@@ -489,14 +499,15 @@ TEST_P(Vc, ClientDeletesOnlyItsOwnVcsCmDeletesIncomingCallVc) {
   ASSERT_GE(vc, 0);
   stack().Settle();
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(0); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.client->log().Count("own:NdisCoDeleteVc"), 0u);  // refused without calling NDIS
+  EXPECT_EQ(t.client->log().Count<logged::OwnNdisCoDeleteVc>(),
+            0u);  // refused without calling NDIS
   const NDIS_STATUS cc = stack().As(t.client_id, [&] { return t.client->CloseCall(0); });
   EXPECT_TRUE(cc == NDIS_STATUS_SUCCESS || cc == NDIS_STATUS_PENDING) << cc;
   stack().Settle();
-  ASSERT_NE(t.cm->log().Last("own:DeleteVc"), nullptr);
-  EXPECT_EQ(Last(t.cm->log(), "own:DeleteVc").status, NDIS_STATUS_SUCCESS);
+  ASSERT_NE(t.cm->log().Last<logged::OwnDeleteVc>(), nullptr);
+  EXPECT_EQ(Last<logged::OwnDeleteVc>(t.cm->log()).status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(t.cm->vcs()[vc]->state, CmVcState::kDeleted);
-  EXPECT_EQ(t.client->log().Count("ProtocolCoDeleteVc"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
 }
 
 TEST_P(Vc, PeerRefusingDeleteKeepsVc) {
@@ -512,8 +523,8 @@ TEST_P(Vc, PeerRefusingDeleteKeepsVc) {
   // OQ-14: the peer's status is returned and the VC stays.
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }),
             NDIS_STATUS_NOT_ACCEPTED);
-  EXPECT_EQ(Last(t.cm->log(), "ProtocolCoDeleteVc").status, NDIS_STATUS_NOT_ACCEPTED);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
+  EXPECT_EQ(Last<logged::ProtocolCoDeleteVc>(t.cm->log()).status, NDIS_STATUS_NOT_ACCEPTED);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 0u);
   EXPECT_EQ(t.miniport->live_vcs(), 1u);
   t.cm->mutable_config().delete_vc_status = NDIS_STATUS_SUCCESS;
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
@@ -529,8 +540,8 @@ TEST_P(Vc, DeleteWithUnknownOrWrongKindHandleGetsFailure) {
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoDeleteVc(nullptr); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoDeleteVc(kBogus); }), NDIS_STATUS_FAILURE);
   EXPECT_EQ(stack().As(t.client_id, [&] { return NdisCoDeleteVc(af); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.cm->log().Count("ProtocolCoDeleteVc"), 0u);
-  EXPECT_EQ(t.miniport->log().Count("MiniportCoDeleteVc"), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCoDeleteVc>(), 0u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoDeleteVc, NDIS_STATUS_FAILURE,
                                      ndis::Reason::kNullArgument, std::nullopt, "NdisVcHandle")));
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisCoDeleteVc, NDIS_STATUS_FAILURE,
@@ -553,14 +564,17 @@ TEST_P(Vc, ClientVcOnMcmAfCallsMcmWithCallMgrAfContextAndNoMiniportCreate) {
   size_t vc = 0;
   ASSERT_EQ(stack().As(t.client_id, [&] { return t.client->CreateVc(0, &vc); }),
             NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(t.mcm->log().Count("ProtocolCoCreateVc"), 1u);
-  EXPECT_EQ(Last(t.mcm->log(), "ProtocolCoCreateVc").a, t.mcm->afs()[0].get());
-  EXPECT_EQ(Last(t.mcm->log(), "ProtocolCoCreateVc").b, t.client->vcs()[vc]->ndis_vc);
-  EXPECT_EQ(t.mcm->log().Count("MiniportCoCreateVc"), 0u);
+  ASSERT_EQ(t.mcm->log().Count<logged::ProtocolCoCreateVc>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.mcm->log()).protocol_af_context,
+            t.mcm->afs()[0].get());
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.mcm->log()).ndis_vc_handle,
+            t.client->vcs()[vc]->ndis_vc);
+  // No MiniportCoCreateVc: an MCM registers none (AF-133), and the one call
+  // recorded below is ProtocolCoCreateVc.
   ASSERT_EQ(order_.calls.size(), 1u);
   EXPECT_EQ(order_.calls[0], std::make_pair(Fn::ProtocolCoCreateVc, t.mcm_id));
   EXPECT_EQ(stack().As(t.client_id, [&] { return t.client->DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(t.mcm->log().Count("ProtocolCoDeleteVc"), 1u);
+  EXPECT_EQ(t.mcm->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
 }
 
 TEST_P(Vc, McmAfHandlePolicyPassesNdisAfHandleToMcm) {
@@ -596,15 +610,16 @@ TEST_P(Vc, McmCreateVcCallsOnlyClientAndMcmDeleteVcReachesClient) {
   ASSERT_NE(vh, nullptr);
   ASSERT_EQ(order_.calls.size(), 1u);
   EXPECT_EQ(order_.calls[0], std::make_pair(Fn::ProtocolCoCreateVc, t.client_id));
-  EXPECT_EQ(Last(t.client->log(), "ProtocolCoCreateVc").a, t.client->afs()[0].get());
-  EXPECT_EQ(Last(t.client->log(), "ProtocolCoCreateVc").b, vh);
-  const NDIS_HANDLE cl_ctx = Last(t.client->log(), "ProtocolCoCreateVc").c;
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.client->log()).protocol_af_context,
+            t.client->afs()[0].get());
+  EXPECT_EQ(Last<logged::ProtocolCoCreateVc>(t.client->log()).ndis_vc_handle, vh);
+  const NDIS_HANDLE cl_ctx = Last<logged::ProtocolCoCreateVc>(t.client->log()).protocol_vc_context;
   // A CoNDIS NdisCoDeleteVc is the wrong call for an MCM's VC.
   EXPECT_EQ(stack().As(t.mcm_id, [&] { return NdisCoDeleteVc(vh); }), NDIS_STATUS_FAILURE);
-  EXPECT_EQ(t.client->log().Count("ProtocolCoDeleteVc"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoDeleteVc>(), 0u);
   EXPECT_EQ(stack().As(t.mcm_id, [&] { return NdisMCmDeleteVc(vh); }), NDIS_STATUS_SUCCESS);
-  ASSERT_EQ(t.client->log().Count("ProtocolCoDeleteVc"), 1u);
-  EXPECT_EQ(Last(t.client->log(), "ProtocolCoDeleteVc").a, cl_ctx);
+  ASSERT_EQ(t.client->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
+  EXPECT_EQ(Last<logged::ProtocolCoDeleteVc>(t.client->log()).protocol_vc_context, cl_ctx);
   EXPECT_EQ(stack().As(t.mcm_id, [&] { return NdisMCmDeleteVc(vh); }), NDIS_STATUS_FAILURE);
   ExpectViolation("AF-110");
   ExpectViolation("AF-107");
@@ -628,7 +643,7 @@ TEST_P(Vc, McmCreateVcBadInputGetsPreciseStatus) {
   EXPECT_EQ(stack().As(t.mcm_id, [&] { return NdisMCmCreateVc(kBogus, af, nullptr, &vh); }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(vh, nullptr);
-  EXPECT_EQ(t.client->log().Count("ProtocolCoCreateVc"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoCreateVc>(), 0u);
   EXPECT_TRUE(Rejected(ndis::Outcome(Fn::NdisMCmCreateVc, NDIS_STATUS_INVALID_PARAMETER,
                                      ndis::Reason::kBadArgument, spec::RuleId::kAF100)));
   EXPECT_TRUE(
@@ -648,7 +663,7 @@ TEST_P(Vc, McmUsingNdisCoCreateVcIsFlagged) {
   EXPECT_EQ(stack().As(t.mcm_id, [&] { return NdisCoCreateVc(mh, af, nullptr, &vh); }),
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(vh, nullptr);
-  EXPECT_EQ(t.client->log().Count("ProtocolCoCreateVc"), 0u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoCreateVc>(), 0u);
   ExpectViolation("AF-110");
 }
 
@@ -662,14 +677,14 @@ TEST_P(Vc, McmIncomingCallUsesNdisMCmVcCalls) {
   const int vc = stack().As(t.mcm_id, [&] { return t.mcm->DispatchIncomingCall(0); });
   ASSERT_GE(vc, 0);
   stack().Settle();
-  EXPECT_EQ(t.client->log().Count("ProtocolCoCreateVc"), 1u);
-  EXPECT_EQ(t.client->log().Count("ProtocolClIncomingCall"), 1u);
-  EXPECT_EQ(t.mcm->log().Count("own:NdisMCmDispatchIncomingCall"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoCreateVc>(), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClIncomingCall>(), 1u);
+  EXPECT_EQ(t.mcm->log().Count<logged::OwnNdisMCmDispatchIncomingCall>(), 1u);
   const NDIS_STATUS cc = stack().As(t.client_id, [&] { return t.client->CloseCall(0); });
   EXPECT_TRUE(cc == NDIS_STATUS_SUCCESS || cc == NDIS_STATUS_PENDING) << cc;
   stack().Settle();
   EXPECT_EQ(t.mcm->vcs()[vc]->state, CmVcState::kDeleted);
-  EXPECT_EQ(t.client->log().Count("ProtocolCoDeleteVc"), 1u);
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolCoDeleteVc>(), 1u);
 }
 
 NDISCONF_INSTANTIATE(Vc);

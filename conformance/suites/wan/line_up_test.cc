@@ -12,6 +12,8 @@
 #include "conformance/framework/fixture.h"
 
 namespace ndisconf::conformance {
+
+namespace logged = drivers::logged;
 namespace {
 
 // A WMP whose OID_TAPI_GET_ID first makes an "initial" line-up carrying a
@@ -225,8 +227,8 @@ TEST_P(LineUp, TapiCapableMiniportRegistersWanWrapperAndAnnouncesTapiProvider) {
   // Registered through the WAN wrapper (NDIS refuses a WAN miniport without
   // it) and initialized.
   ASSERT_EQ(t.wmp_init_status, NDIS_STATUS_SUCCESS);
-  ASSERT_NE(t.wmp->log().Last("own:NdisMRegisterMiniport"), nullptr);
-  EXPECT_EQ(t.wmp->log().Last("own:NdisMRegisterMiniport")->status, NDIS_STATUS_SUCCESS);
+  ASSERT_NE(t.wmp->log().Last<logged::OwnNdisMRegisterMiniport>(), nullptr);
+  EXPECT_EQ(t.wmp->log().Last<logged::OwnNdisMRegisterMiniport>()->status, NDIS_STATUS_SUCCESS);
   // OID_WAN_GET_INFO announces a TAPI provider and the adapter's default window.
   ASSERT_EQ(t.ndiswan->bindings().size(), 1u);
   const drivers::WanLowerBinding& b = *t.ndiswan->bindings()[0];

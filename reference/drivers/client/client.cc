@@ -33,7 +33,7 @@ const char* ToString(ClAfState s) {
 }
 
 Client::Client(Config config, std::string name)
-    : Driver(std::move(name)), config_(std::move(config)) {}
+    : LoggingDriver(std::move(name)), config_(std::move(config)) {}
 Client::~Client() = default;
 
 bool Client::Later(ClBinding& binding, std::function<void()> fn) {
@@ -180,7 +180,7 @@ void Client::AdvanceUnbind(ClBinding& b) {
   b.state = ClBinding::State::kClosing;
   // AF-123: the binding handle is not used after this call.
   NDIS_STATUS s = NdisCloseAdapterEx(b.ndis_binding);
-  log_.Add({"own:NdisCloseAdapterEx", s, b.ndis_binding});
+  log_.Add(logged::OwnNdisCloseAdapterEx{.status = s, .ndis_binding_handle = b.ndis_binding});
   if (s != NDIS_STATUS_PENDING) FinishUnbind(b);
 }
 
@@ -213,7 +213,10 @@ void Client::OnAfRegisterNotify(ClBinding& b, PCO_ADDRESS_FAMILY family) {
   afs_.push_back(std::move(owned));
   NDIS_HANDLE ndis_af = nullptr;
   NDIS_STATUS s = NdisClOpenAddressFamilyEx(b.ndis_binding, &af.af, &af, &ndis_af);
-  log_.Add({"own:NdisClOpenAddressFamilyEx", s, &af, ndis_af, nullptr, af.af.AddressFamily});
+  log_.Add(logged::OwnNdisClOpenAddressFamilyEx{.status = s,
+                                                .client_af_context = &af,
+                                                .ndis_af_handle = ndis_af,
+                                                .address_family = af.af.AddressFamily});
   // AF-039: NDIS calls ProtocolClOpenAfCompleteEx only after PENDING; any
   // other return runs the client's own completion logic here.
   if (s != NDIS_STATUS_PENDING)
@@ -264,7 +267,8 @@ NDIS_STATUS Client::CloseAf(size_t index) {
   if (af.state != ClAfState::kOpen) return NDIS_STATUS_FAILURE;  // AF-056
   af.state = ClAfState::kClosing;
   NDIS_STATUS s = NdisClCloseAddressFamily(af.ndis_af);
-  log_.Add({"own:NdisClCloseAddressFamily", s, &af, af.ndis_af});
+  log_.Add(logged::OwnNdisClCloseAddressFamily{
+      .status = s, .client_af_context = &af, .ndis_af_handle = af.ndis_af});
   // AF-060: own completion when the close did not pend.
   if (s != NDIS_STATUS_PENDING) OnCloseAfComplete(af, s);
   return s;
@@ -351,7 +355,8 @@ void Client::FinishTeardown(ClAf& af, NDIS_STATUS status) {
       // AF-065 / AF-066: complete the pended notify-close; the AF handle may
       // be used here although the AF is closed.
       NdisClNotifyCloseAddressFamilyComplete(af.ndis_af, status);
-      log_.Add({"own:NdisClNotifyCloseAddressFamilyComplete", status, &af, af.ndis_af});
+      log_.Add(logged::OwnNdisClNotifyCloseAddressFamilyComplete{
+          .status = status, .client_af_context = &af, .ndis_af_handle = af.ndis_af});
     }
   }
   AdvanceUnbind(*af.binding);
@@ -400,7 +405,8 @@ NDIS_STATUS Client::RegisterSap(size_t af_index, const SapSpec& spec, size_t* sa
   if (sap_index != nullptr) *sap_index = sap.index;
   NDIS_HANDLE ndis_sap = nullptr;
   NDIS_STATUS s = NdisClRegisterSap(af.ndis_af, &sap, sap.sap.get(), &ndis_sap);
-  log_.Add({"own:NdisClRegisterSap", s, &sap, ndis_sap, nullptr, spec.type});
+  log_.Add(logged::OwnNdisClRegisterSap{
+      .status = s, .client_sap_context = &sap, .ndis_sap_handle = ndis_sap, .sap_type = spec.type});
   // AF-087: own completion when the registration did not pend.
   if (s != NDIS_STATUS_PENDING)
     OnRegisterSapComplete(sap, s == NDIS_STATUS_SUCCESS ? ndis_sap : nullptr, s);
@@ -425,7 +431,8 @@ NDIS_STATUS Client::DeregisterSap(size_t index) {
   if (sap.state != ClSapState::kRegistered) return NDIS_STATUS_FAILURE;  // AF-089
   sap.state = ClSapState::kDeregistering;
   NDIS_STATUS s = NdisClDeregisterSap(sap.ndis_sap);
-  log_.Add({"own:NdisClDeregisterSap", s, &sap, sap.ndis_sap});
+  log_.Add(logged::OwnNdisClDeregisterSap{
+      .status = s, .client_sap_context = &sap, .ndis_sap_handle = sap.ndis_sap});
   if (s != NDIS_STATUS_PENDING) OnDeregisterSapComplete(sap, s);  // OQ-17
   return s;
 }
@@ -457,7 +464,8 @@ NDIS_STATUS Client::CreateVc(size_t af_index, size_t* vc_index) {
   NDIS_HANDLE ndis_vc = nullptr;  // AF-100: NULL on entry
   // AF-101: a client passes its NdisAfHandle.
   NDIS_STATUS s = NdisCoCreateVc(af.binding->ndis_binding, af.ndis_af, &vc, &ndis_vc);
-  log_.Add({"own:NdisCoCreateVc", s, &vc, ndis_vc});
+  log_.Add(
+      logged::OwnNdisCoCreateVc{.status = s, .client_vc_context = &vc, .ndis_vc_handle = ndis_vc});
   if (s == NDIS_STATUS_SUCCESS) {
     vc.ndis_vc = ndis_vc;
   } else {
@@ -474,7 +482,8 @@ NDIS_STATUS Client::DeleteVc(size_t index) {
     return NDIS_STATUS_FAILURE;
   }
   NDIS_STATUS s = NdisCoDeleteVc(vc.ndis_vc);
-  log_.Add({"own:NdisCoDeleteVc", s, &vc, vc.ndis_vc});
+  log_.Add(logged::OwnNdisCoDeleteVc{
+      .status = s, .client_vc_context = &vc, .ndis_vc_handle = vc.ndis_vc});
   if (s == NDIS_STATUS_SUCCESS) {
     vc.state = ClVcState::kDeleted;  // AF-107: the handle is now invalid
     Advance(*vc.af);
@@ -491,7 +500,8 @@ NDIS_STATUS Client::MakeCall(size_t index) {
   vc.state = ClVcState::kCalling;
   NdisZeroMemory(&vc.params, sizeof(vc.params));
   NDIS_STATUS s = NdisClMakeCall(vc.ndis_vc, &vc.params, nullptr, nullptr);
-  log_.Add({"own:NdisClMakeCall", s, &vc, vc.ndis_vc});
+  log_.Add(logged::OwnNdisClMakeCall{
+      .status = s, .client_vc_context = &vc, .ndis_vc_handle = vc.ndis_vc});
   if (s != NDIS_STATUS_PENDING) OnMakeCallComplete(vc, s);
   return s;
 }
@@ -509,7 +519,8 @@ NDIS_STATUS Client::CloseCall(size_t index) {
   if (vc.state != ClVcState::kActive) return NDIS_STATUS_FAILURE;
   vc.state = ClVcState::kClosing;
   NDIS_STATUS s = NdisClCloseCall(vc.ndis_vc, nullptr, nullptr, 0);
-  log_.Add({"own:NdisClCloseCall", s, &vc, vc.ndis_vc});
+  log_.Add(logged::OwnNdisClCloseCall{
+      .status = s, .client_vc_context = &vc, .ndis_vc_handle = vc.ndis_vc});
   if (s != NDIS_STATUS_PENDING) OnCloseCallComplete(vc, s);
   return s;
 }
@@ -554,7 +565,8 @@ NDIS_STATUS Client::OnIncomingCall(ClSap& sap, ClVc& vc, PCO_CALL_PARAMETERS par
       vp->call_status = s;
       if (s == NDIS_STATUS_SUCCESS) vp->state = ClVcState::kActive;
       NdisClIncomingCallComplete(s, vp->ndis_vc, params);
-      log_.Add({"own:NdisClIncomingCallComplete", s, vp, vp->ndis_vc});
+      log_.Add(logged::OwnNdisClIncomingCallComplete{
+          .status = s, .client_vc_context = vp, .ndis_vc_handle = vp->ndis_vc});
     });
     if (queued) return NDIS_STATUS_PENDING;
   }
@@ -569,7 +581,7 @@ NDIS_STATUS Client::OnIncomingCall(ClSap& sap, ClVc& vc, PCO_CALL_PARAMETERS par
 NDIS_STATUS Client::SetOptionsThunk(NDIS_HANDLE ndis_driver_handle, NDIS_HANDLE driver_ctx) {
   Client* self = static_cast<Client*>(driver_ctx);
   NDIS_STATUS s = self->OnSetOptions(ndis_driver_handle);
-  self->log_.Add({"ProtocolSetOptions", s, ndis_driver_handle});
+  self->log_.Add(logged::ProtocolSetOptions{.status = s, .ndis_driver_handle = ndis_driver_handle});
   return s;
 }
 
@@ -577,48 +589,57 @@ NDIS_STATUS Client::BindAdapterThunk(NDIS_HANDLE driver_ctx, NDIS_HANDLE bind_co
                                      PNDIS_BIND_PARAMETERS params) {
   Client* self = static_cast<Client*>(driver_ctx);
   NDIS_STATUS s = self->OnBindAdapter(bind_context, params);
-  self->log_.Add({"ProtocolBindAdapterEx", s, bind_context});
+  self->log_.Add(logged::ClientProtocolBindAdapterEx{.status = s, .bind_context = bind_context});
   return s;
 }
 
 NDIS_STATUS Client::UnbindAdapterThunk(NDIS_HANDLE unbind_context, NDIS_HANDLE binding_ctx) {
   ClBinding* b = BindingOf(binding_ctx);
-  b->owner->log_.Add({"ProtocolUnbindAdapterEx", NDIS_STATUS_SUCCESS, unbind_context, binding_ctx});
+  b->owner->log_.Add(logged::ProtocolUnbindAdapterEx{.unbind_context = unbind_context,
+                                                     .protocol_binding_context = binding_ctx});
   NDIS_STATUS s = b->owner->OnUnbindAdapter(unbind_context, *b);
-  b->owner->log_.Add({"ProtocolUnbindAdapterEx:ret", s, unbind_context, binding_ctx});
+  b->owner->log_.Add(logged::ProtocolUnbindAdapterExRet{
+      .status = s, .unbind_context = unbind_context, .protocol_binding_context = binding_ctx});
   return s;
 }
 
 VOID Client::OpenAdapterCompleteThunk(NDIS_HANDLE binding_ctx, NDIS_STATUS status) {
   ClBinding* b = BindingOf(binding_ctx);
-  b->owner->log_.Add({"ProtocolOpenAdapterCompleteEx", status, binding_ctx});
+  b->owner->log_.Add(logged::ProtocolOpenAdapterCompleteEx{
+      .status = status, .protocol_binding_context = binding_ctx});
   b->owner->OnOpenAdapterComplete(*b, status);
 }
 
 VOID Client::CloseAdapterCompleteThunk(NDIS_HANDLE binding_ctx) {
   ClBinding* b = BindingOf(binding_ctx);
-  b->owner->log_.Add({"ProtocolCloseAdapterCompleteEx", NDIS_STATUS_SUCCESS, binding_ctx});
+  b->owner->log_.Add(
+      logged::ProtocolCloseAdapterCompleteEx{.protocol_binding_context = binding_ctx});
   b->owner->OnCloseAdapterComplete(*b);
 }
 
 VOID Client::CoAfRegisterNotifyThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_FAMILY af) {
   ClBinding* b = BindingOf(binding_ctx);
-  b->owner->log_.Add({"ProtocolCoAfRegisterNotify", NDIS_STATUS_SUCCESS, binding_ctx, nullptr,
-                      nullptr, af != nullptr ? af->AddressFamily : 0});
+  b->owner->log_.Add(
+      logged::ProtocolCoAfRegisterNotify{.protocol_binding_context = binding_ctx,
+                                         .address_family = af != nullptr ? af->AddressFamily : 0});
   b->owner->OnAfRegisterNotify(*b, af);
 }
 
 NDIS_STATUS Client::ClCreateVcThunk(NDIS_HANDLE af_ctx, NDIS_HANDLE ndis_vc, PNDIS_HANDLE out) {
   ClAf* af = AfOf(af_ctx);
   NDIS_STATUS s = af->owner->OnCreateVc(*af, ndis_vc, out);
-  af->owner->log_.Add({"ProtocolCoCreateVc", s, af_ctx, ndis_vc, out != nullptr ? *out : nullptr});
+  af->owner->log_.Add(
+      logged::ProtocolCoCreateVc{.status = s,
+                                 .protocol_af_context = af_ctx,
+                                 .ndis_vc_handle = ndis_vc,
+                                 .protocol_vc_context = out != nullptr ? *out : nullptr});
   return s;
 }
 
 NDIS_STATUS Client::ClDeleteVcThunk(NDIS_HANDLE vc_ctx) {
   ClVc* vc = VcOf(vc_ctx);
   NDIS_STATUS s = vc->owner->OnDeleteVc(*vc);
-  vc->owner->log_.Add({"ProtocolCoDeleteVc", s, vc_ctx});
+  vc->owner->log_.Add(logged::ProtocolCoDeleteVc{.status = s, .protocol_vc_context = vc_ctx});
   return s;
 }
 
@@ -631,13 +652,15 @@ VOID Client::ClOidRequestCompleteThunk(NDIS_HANDLE, NDIS_HANDLE, NDIS_HANDLE, PN
 
 VOID Client::ClOpenAfCompleteThunk(NDIS_HANDLE af_ctx, NDIS_HANDLE ndis_af, NDIS_STATUS status) {
   ClAf* af = AfOf(af_ctx);
-  af->owner->log_.Add({"ProtocolClOpenAfCompleteEx", status, af_ctx, ndis_af});
+  af->owner->log_.Add(logged::ProtocolClOpenAfCompleteEx{
+      .status = status, .client_af_context = af_ctx, .ndis_af_handle = ndis_af});
   af->owner->OnOpenAfComplete(*af, ndis_af, status);
 }
 
 VOID Client::ClCloseAfCompleteThunk(NDIS_STATUS status, NDIS_HANDLE af_ctx) {
   ClAf* af = AfOf(af_ctx);
-  af->owner->log_.Add({"ProtocolClCloseAfComplete", status, af_ctx});
+  af->owner->log_.Add(
+      logged::ProtocolClCloseAfComplete{.status = status, .client_af_context = af_ctx});
   af->owner->OnCloseAfComplete(*af, status);
 }
 
@@ -645,21 +668,24 @@ VOID Client::ClRegisterSapCompleteThunk(NDIS_STATUS status, NDIS_HANDLE sap_ctx,
                                         NDIS_HANDLE ndis_sap) {
   ClSap* sap = SapOf(sap_ctx);
   Client* self = sap->af->owner;
-  self->log_.Add({"ProtocolClRegisterSapComplete", status, sap_ctx, ndis_sap});
+  self->log_.Add(logged::ProtocolClRegisterSapComplete{
+      .status = status, .client_sap_context = sap_ctx, .ndis_sap_handle = ndis_sap});
   self->OnRegisterSapComplete(*sap, ndis_sap, status);
 }
 
 VOID Client::ClDeregisterSapCompleteThunk(NDIS_STATUS status, NDIS_HANDLE sap_ctx) {
   ClSap* sap = SapOf(sap_ctx);
   Client* self = sap->af->owner;
-  self->log_.Add({"ProtocolClDeregisterSapComplete", status, sap_ctx});
+  self->log_.Add(
+      logged::ProtocolClDeregisterSapComplete{.status = status, .client_sap_context = sap_ctx});
   self->OnDeregisterSapComplete(*sap, status);
 }
 
 VOID Client::ClMakeCallCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx, NDIS_HANDLE,
                                      PCO_CALL_PARAMETERS) {
   ClVc* vc = VcOf(vc_ctx);
-  vc->owner->log_.Add({"ProtocolClMakeCallComplete", status, vc_ctx});
+  vc->owner->log_.Add(
+      logged::ProtocolClMakeCallComplete{.status = status, .client_vc_context = vc_ctx});
   vc->owner->OnMakeCallComplete(*vc, status);
 }
 
@@ -667,7 +693,8 @@ VOID Client::ClModifyQosCompleteThunk(NDIS_STATUS, NDIS_HANDLE, PCO_CALL_PARAMET
 
 VOID Client::ClCloseCallCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx, NDIS_HANDLE) {
   ClVc* vc = VcOf(vc_ctx);
-  vc->owner->log_.Add({"ProtocolClCloseCallComplete", status, vc_ctx});
+  vc->owner->log_.Add(
+      logged::ProtocolClCloseCallComplete{.status = status, .client_vc_context = vc_ctx});
   vc->owner->OnCloseCallComplete(*vc, status);
 }
 
@@ -680,7 +707,8 @@ NDIS_STATUS Client::ClIncomingCallThunk(NDIS_HANDLE sap_ctx, NDIS_HANDLE vc_ctx,
   ClVc* vc = VcOf(vc_ctx);
   Client* self = sap->af->owner;
   NDIS_STATUS s = self->OnIncomingCall(*sap, *vc, params);
-  self->log_.Add({"ProtocolClIncomingCall", s, sap_ctx, vc_ctx});
+  self->log_.Add(logged::ProtocolClIncomingCall{
+      .status = s, .client_sap_context = sap_ctx, .client_vc_context = vc_ctx});
   return s;
 }
 
@@ -688,7 +716,8 @@ VOID Client::ClIncomingCallQosChangeThunk(NDIS_HANDLE, PCO_CALL_PARAMETERS) {}
 
 VOID Client::ClIncomingCloseCallThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx, PVOID, UINT) {
   ClVc* vc = VcOf(vc_ctx);
-  vc->owner->log_.Add({"ProtocolClIncomingCloseCall", status, vc_ctx});
+  vc->owner->log_.Add(
+      logged::ProtocolClIncomingCloseCall{.close_status = status, .client_vc_context = vc_ctx});
   // The remote side hung up: the client answers with its own close-call.
   if (vc->state == ClVcState::kActive) (void)vc->owner->CloseCall(vc->index);
 }
@@ -698,14 +727,14 @@ VOID Client::ClIncomingDropPartyThunk(NDIS_STATUS, NDIS_HANDLE, PVOID, UINT) {}
 VOID Client::ClCallConnectedThunk(NDIS_HANDLE vc_ctx) {
   ClVc* vc = VcOf(vc_ctx);
   vc->connected = true;
-  vc->owner->log_.Add({"ProtocolClCallConnected", NDIS_STATUS_SUCCESS, vc_ctx});
+  vc->owner->log_.Add(logged::ProtocolClCallConnected{.client_vc_context = vc_ctx});
 }
 
 NDIS_STATUS Client::ClNotifyCloseAfThunk(NDIS_HANDLE af_ctx) {
   ClAf* af = AfOf(af_ctx);
-  af->owner->log_.Add({"ProtocolClNotifyCloseAf", NDIS_STATUS_SUCCESS, af_ctx});
+  af->owner->log_.Add(logged::ProtocolClNotifyCloseAf{.client_af_context = af_ctx});
   NDIS_STATUS s = af->owner->OnNotifyCloseAf(*af);
-  af->owner->log_.Add({"ProtocolClNotifyCloseAf:ret", s, af_ctx});
+  af->owner->log_.Add(logged::ProtocolClNotifyCloseAfRet{.status = s, .client_af_context = af_ctx});
   return s;
 }
 

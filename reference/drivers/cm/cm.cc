@@ -17,12 +17,8 @@ CallManager* OwnerOf(NDIS_HANDLE binding_ctx) {
 // AF-009: a stand-alone CM creates and deletes VCs with NdisCo*, and
 // activates and deactivates them with NdisCm*.
 constexpr CmCallFamily kStandaloneCmFamily = {
-    &NdisCoCreateVc,
-    &NdisCoDeleteVc,
-    &NdisCmActivateVc,
-    &NdisCmDeactivateVc,
-    "own:NdisCmDispatchIncomingCall",
-    "own:NdisCmNotifyCloseAddressFamily",
+    &NdisCoCreateVc,    &NdisCoDeleteVc, &NdisCmActivateVc, &NdisCmDeactivateVc,
+    /*miniport=*/false,
 };
 
 CallManager::CallManager(Config config, std::string name)
@@ -117,8 +113,8 @@ void CallManager::RegisterAfs(CmPort& port) {
     CO_ADDRESS_FAMILY af = configured;
     NDIS_STATUS s = NdisCmRegisterAddressFamilyEx(port.ndis_handle, &af);
     port.register_status.push_back(s);
-    log_.Add({"own:NdisCmRegisterAddressFamilyEx", s, port.ndis_handle, nullptr, nullptr,
-              af.AddressFamily});
+    log_.Add(logged::OwnNdisCmRegisterAddressFamilyEx{
+        .status = s, .ndis_binding_handle = port.ndis_handle, .address_family = af.AddressFamily});
   }
 }
 
@@ -137,7 +133,7 @@ void CallManager::OnPortQuiet(CmPort& port) {
   port.state = CmPort::State::kClosing;
   // AF-123: the binding handle is not used after this call.
   NDIS_STATUS s = NdisCloseAdapterEx(port.ndis_handle);
-  log_.Add({"own:NdisCloseAdapterEx", s, port.ndis_handle});
+  log_.Add(logged::OwnNdisCloseAdapterEx{.status = s, .ndis_binding_handle = port.ndis_handle});
   if (s != NDIS_STATUS_PENDING) FinishUnbind(port);
 }
 
@@ -157,36 +153,39 @@ void CallManager::FinishUnbind(CmPort& port) {
 NDIS_STATUS CallManager::SetOptionsThunk(NDIS_HANDLE ndis_driver_handle, NDIS_HANDLE driver_ctx) {
   CallManager* self = static_cast<CallManager*>(driver_ctx);
   NDIS_STATUS s = self->OnSetOptions(ndis_driver_handle);
-  self->log_.Add({"ProtocolSetOptions", s, ndis_driver_handle});
+  self->log_.Add(logged::ProtocolSetOptions{.status = s, .ndis_driver_handle = ndis_driver_handle});
   return s;
 }
 
 NDIS_STATUS CallManager::BindAdapterThunk(NDIS_HANDLE driver_ctx, NDIS_HANDLE bind_context,
                                           PNDIS_BIND_PARAMETERS params) {
   CallManager* self = static_cast<CallManager*>(driver_ctx);
-  self->log_.Add({"ProtocolBindAdapterEx", NDIS_STATUS_SUCCESS, bind_context});
+  self->log_.Add(logged::ProtocolBindAdapterEx{.bind_context = bind_context});
   NDIS_STATUS s = self->OnBindAdapter(bind_context, params);
-  self->log_.Add({"ProtocolBindAdapterEx:ret", s, bind_context});
+  self->log_.Add(logged::ProtocolBindAdapterExRet{.status = s, .bind_context = bind_context});
   return s;
 }
 
 NDIS_STATUS CallManager::UnbindAdapterThunk(NDIS_HANDLE unbind_context, NDIS_HANDLE binding_ctx) {
   CallManager* self = OwnerOf(binding_ctx);
-  self->log_.Add({"ProtocolUnbindAdapterEx", NDIS_STATUS_SUCCESS, unbind_context, binding_ctx});
+  self->log_.Add(logged::ProtocolUnbindAdapterEx{.unbind_context = unbind_context,
+                                                 .protocol_binding_context = binding_ctx});
   NDIS_STATUS s = self->OnUnbindAdapter(unbind_context, *PortOf(binding_ctx));
-  self->log_.Add({"ProtocolUnbindAdapterEx:ret", s, unbind_context, binding_ctx});
+  self->log_.Add(logged::ProtocolUnbindAdapterExRet{
+      .status = s, .unbind_context = unbind_context, .protocol_binding_context = binding_ctx});
   return s;
 }
 
 VOID CallManager::OpenAdapterCompleteThunk(NDIS_HANDLE binding_ctx, NDIS_STATUS status) {
   CallManager* self = OwnerOf(binding_ctx);
-  self->log_.Add({"ProtocolOpenAdapterCompleteEx", status, binding_ctx});
+  self->log_.Add(logged::ProtocolOpenAdapterCompleteEx{.status = status,
+                                                       .protocol_binding_context = binding_ctx});
   self->OnOpenAdapterComplete(*PortOf(binding_ctx), status);
 }
 
 VOID CallManager::CloseAdapterCompleteThunk(NDIS_HANDLE binding_ctx) {
   CallManager* self = OwnerOf(binding_ctx);
-  self->log_.Add({"ProtocolCloseAdapterCompleteEx", NDIS_STATUS_SUCCESS, binding_ctx});
+  self->log_.Add(logged::ProtocolCloseAdapterCompleteEx{.protocol_binding_context = binding_ctx});
   self->OnCloseAdapterComplete(*PortOf(binding_ctx));
 }
 
@@ -194,8 +193,9 @@ VOID CallManager::CoAfRegisterNotifyThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_F
   // AF-023: a stand-alone CM is not a client; it just returns (OQ-04 says
   // NDIS may still call it). Recorded so tests can see whether NDIS did.
   OwnerOf(binding_ctx)
-      ->log_.Add({"ProtocolCoAfRegisterNotify", NDIS_STATUS_SUCCESS, binding_ctx, nullptr, nullptr,
-                  af != nullptr ? af->AddressFamily : 0});
+      ->log_.Add(logged::ProtocolCoAfRegisterNotify{
+          .protocol_binding_context = binding_ctx,
+          .address_family = af != nullptr ? af->AddressFamily : 0});
 }
 
 }  // namespace ndisconf::drivers

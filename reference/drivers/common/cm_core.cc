@@ -57,7 +57,7 @@ const char* ToString(CmVcState s) {
 }
 
 CmCore::CmCore(std::string name, Config config, const CmCallFamily& family)
-    : Driver(std::move(name)), config_(std::move(config)), family_(family) {}
+    : LoggingDriver(std::move(name)), config_(std::move(config)), family_(family) {}
 
 CmCore::~CmCore() = default;
 
@@ -456,7 +456,7 @@ void CmCore::AfterDeactivate(CmVc& vc, NDIS_STATUS status) {
 void CmCore::DeleteOwnVc(CmVc& vc) {
   if (vc.state == CmVcState::kDeleted) return;
   NDIS_STATUS s = EdgeDeleteVc(vc);
-  log_.Add({"own:DeleteVc", s, vc.ndis_vc});
+  log_.Add(logged::OwnDeleteVc{.status = s, .ndis_vc_handle = vc.ndis_vc});
   if (s == NDIS_STATUS_SUCCESS) {
     vc.state = CmVcState::kDeleted;
     if (vc.af != nullptr) MaybeFinishClose(*vc.af);
@@ -484,7 +484,7 @@ int CmCore::DispatchIncomingCall(size_t sap_index) {
   // the per-AF state reached from the SAP.
   NDIS_HANDLE ndis_vc = nullptr;
   NDIS_STATUS s = EdgeCreateVc(af, vc, &ndis_vc);
-  log_.Add({"own:CreateVc", s, ndis_vc});
+  log_.Add(logged::OwnCreateVc{.status = s, .ndis_vc_handle = ndis_vc});
   if (s != NDIS_STATUS_SUCCESS) {
     vc.state = CmVcState::kDeleted;
     MaybeFinishClose(af);
@@ -583,14 +583,18 @@ NDIS_STATUS CmCore::CoCreateVcThunk(NDIS_HANDLE af_ctx, NDIS_HANDLE ndis_vc, PND
   CmAf* af = static_cast<CmAf*>(af_ctx);
   CmCore* self = af->owner;
   NDIS_STATUS s = self->OnCreateVc(af, ndis_vc, out);
-  self->log_.Add({"ProtocolCoCreateVc", s, af_ctx, ndis_vc, out != nullptr ? *out : nullptr});
+  self->log_.Add(
+      logged::ProtocolCoCreateVc{.status = s,
+                                 .protocol_af_context = af_ctx,
+                                 .ndis_vc_handle = ndis_vc,
+                                 .protocol_vc_context = out != nullptr ? *out : nullptr});
   return s;
 }
 
 NDIS_STATUS CmCore::CoDeleteVcThunk(NDIS_HANDLE vc_ctx) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
   NDIS_STATUS s = vc->owner->OnDeleteVc(*vc);
-  vc->owner->log_.Add({"ProtocolCoDeleteVc", s, vc_ctx});
+  vc->owner->log_.Add(logged::ProtocolCoDeleteVc{.status = s, .protocol_vc_context = vc_ctx});
   return s;
 }
 
@@ -599,17 +603,20 @@ NDIS_STATUS CmCore::CmOpenAfThunk(NDIS_HANDLE binding_ctx, PCO_ADDRESS_FAMILY af
   CmPort* port = static_cast<CmPort*>(binding_ctx);
   CmCore* self = port->owner;
   NDIS_STATUS s = self->OnOpenAf(*port, af, ndis_af, out);
-  self->log_.Add({"ProtocolCmOpenAf", s, binding_ctx, ndis_af, out != nullptr ? *out : nullptr,
-                  af != nullptr ? af->AddressFamily : 0});
+  self->log_.Add(logged::ProtocolCmOpenAf{.status = s,
+                                          .call_mgr_binding_context = binding_ctx,
+                                          .ndis_af_handle = ndis_af,
+                                          .call_mgr_af_context = out != nullptr ? *out : nullptr,
+                                          .address_family = af != nullptr ? af->AddressFamily : 0});
   return s;
 }
 
 NDIS_STATUS CmCore::CmCloseAfThunk(NDIS_HANDLE af_ctx) {
   CmAf* af = static_cast<CmAf*>(af_ctx);
   CmCore* self = af->owner;
-  self->log_.Add({"ProtocolCmCloseAf", NDIS_STATUS_SUCCESS, af_ctx});
+  self->log_.Add(logged::ProtocolCmCloseAf{.call_mgr_af_context = af_ctx});
   NDIS_STATUS s = self->OnCloseAf(*af);
-  self->log_.Add({"ProtocolCmCloseAf:ret", s, af_ctx});
+  self->log_.Add(logged::ProtocolCmCloseAfRet{.status = s, .call_mgr_af_context = af_ctx});
   return s;
 }
 
@@ -618,8 +625,12 @@ NDIS_STATUS CmCore::CmRegisterSapThunk(NDIS_HANDLE af_ctx, PCO_SAP sap, NDIS_HAN
   CmAf* af = static_cast<CmAf*>(af_ctx);
   CmCore* self = af->owner;
   NDIS_STATUS s = self->OnRegisterSap(*af, sap, ndis_sap, out);
-  self->log_.Add({"ProtocolCmRegisterSap", s, af_ctx, ndis_sap, out != nullptr ? *out : nullptr,
-                  sap != nullptr ? sap->SapType : 0});
+  self->log_.Add(
+      logged::ProtocolCmRegisterSap{.status = s,
+                                    .call_mgr_af_context = af_ctx,
+                                    .ndis_sap_handle = ndis_sap,
+                                    .call_mgr_sap_context = out != nullptr ? *out : nullptr,
+                                    .sap_type = sap != nullptr ? sap->SapType : 0});
   return s;
 }
 
@@ -627,7 +638,7 @@ NDIS_STATUS CmCore::CmDeregisterSapThunk(NDIS_HANDLE sap_ctx) {
   CmSap* sap = static_cast<CmSap*>(sap_ctx);
   CmCore* self = sap->af->owner;
   NDIS_STATUS s = self->OnDeregisterSap(*sap);
-  self->log_.Add({"ProtocolCmDeregisterSap", s, sap_ctx});
+  self->log_.Add(logged::ProtocolCmDeregisterSap{.status = s, .call_mgr_sap_context = sap_ctx});
   return s;
 }
 
@@ -635,27 +646,29 @@ NDIS_STATUS CmCore::CmMakeCallThunk(NDIS_HANDLE vc_ctx, PCO_CALL_PARAMETERS para
                                     NDIS_HANDLE party, PNDIS_HANDLE party_ctx) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
   CmCore* self = vc->owner;
-  self->log_.Add({"ProtocolCmMakeCall", NDIS_STATUS_SUCCESS, vc_ctx, party});
+  self->log_.Add(
+      logged::ProtocolCmMakeCall{.call_mgr_vc_context = vc_ctx, .call_mgr_party_context = party});
   // Point-to-multipoint parties are out of scope.
   if (party != nullptr) return NDIS_STATUS_NOT_SUPPORTED;
   NDIS_STATUS s = self->OnMakeCall(*vc, params);
-  self->log_.Add({"ProtocolCmMakeCall:ret", s, vc_ctx});
+  self->log_.Add(logged::ProtocolCmMakeCallRet{.status = s, .call_mgr_vc_context = vc_ctx});
   return s;
 }
 
 NDIS_STATUS CmCore::CmCloseCallThunk(NDIS_HANDLE vc_ctx, NDIS_HANDLE, PVOID, UINT) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
   CmCore* self = vc->owner;
-  self->log_.Add({"ProtocolCmCloseCall", NDIS_STATUS_SUCCESS, vc_ctx});
+  self->log_.Add(logged::ProtocolCmCloseCall{.call_mgr_vc_context = vc_ctx});
   NDIS_STATUS s = self->OnCloseCall(*vc);
-  self->log_.Add({"ProtocolCmCloseCall:ret", s, vc_ctx});
+  self->log_.Add(logged::ProtocolCmCloseCallRet{.status = s, .call_mgr_vc_context = vc_ctx});
   return s;
 }
 
 VOID CmCore::CmIncomingCallCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx,
                                          PCO_CALL_PARAMETERS params) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
-  vc->owner->log_.Add({"ProtocolCmIncomingCallComplete", status, vc_ctx});
+  vc->owner->log_.Add(
+      logged::ProtocolCmIncomingCallComplete{.status = status, .call_mgr_vc_context = vc_ctx});
   vc->owner->OnIncomingCallComplete(status, *vc, params);
 }
 
@@ -668,13 +681,15 @@ NDIS_STATUS CmCore::CmDropPartyThunk(NDIS_HANDLE, PVOID, UINT) { return NDIS_STA
 VOID CmCore::CmActivateVcCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx,
                                        PCO_CALL_PARAMETERS params) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
-  vc->owner->log_.Add({"ProtocolCmActivateVcComplete", status, vc_ctx});
+  vc->owner->log_.Add(
+      logged::ProtocolCmActivateVcComplete{.status = status, .call_mgr_vc_context = vc_ctx});
   vc->owner->OnActivateVcComplete(status, *vc, params);
 }
 
 VOID CmCore::CmDeactivateVcCompleteThunk(NDIS_STATUS status, NDIS_HANDLE vc_ctx) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
-  vc->owner->log_.Add({"ProtocolCmDeactivateVcComplete", status, vc_ctx});
+  vc->owner->log_.Add(
+      logged::ProtocolCmDeactivateVcComplete{.status = status, .call_mgr_vc_context = vc_ctx});
   vc->owner->OnDeactivateVcComplete(status, *vc);
 }
 
@@ -693,7 +708,8 @@ VOID CmCore::CoOidRequestCompleteThunk(NDIS_HANDLE, NDIS_HANDLE, NDIS_HANDLE, PN
 
 VOID CmCore::CmNotifyCloseAfCompleteThunk(NDIS_HANDLE af_ctx, NDIS_STATUS status) {
   CmAf* af = static_cast<CmAf*>(af_ctx);
-  af->owner->log_.Add({"ProtocolCmNotifyCloseAfComplete", status, af_ctx});
+  af->owner->log_.Add(
+      logged::ProtocolCmNotifyCloseAfComplete{.status = status, .call_mgr_af_context = af_ctx});
   af->owner->OnNotifyCloseAfComplete(*af, status);
 }
 
@@ -732,13 +748,23 @@ void CmCore::EdgeCloseCallComplete(NDIS_STATUS status, CmVc& vc) {
 }
 NDIS_STATUS CmCore::EdgeDispatchIncomingCall(CmVc& vc) {
   NDIS_STATUS s = NdisCmDispatchIncomingCall(vc.sap->ndis_sap, vc.ndis_vc, &vc.own_params);
-  log_.Add({family_.dispatch_incoming_call_name, s, vc.sap->ndis_sap, vc.ndis_vc});
+  if (family_.miniport) {
+    log_.Add(logged::OwnNdisMCmDispatchIncomingCall{
+        .status = s, .ndis_sap_handle = vc.sap->ndis_sap, .ndis_vc_handle = vc.ndis_vc});
+  } else {
+    log_.Add(logged::OwnNdisCmDispatchIncomingCall{
+        .status = s, .ndis_sap_handle = vc.sap->ndis_sap, .ndis_vc_handle = vc.ndis_vc});
+  }
   return s;
 }
 void CmCore::EdgeDispatchCallConnected(CmVc& vc) { NdisCmDispatchCallConnected(vc.ndis_vc); }
 NDIS_STATUS CmCore::EdgeNotifyCloseAf(CmAf& af) {
   NDIS_STATUS s = NdisCmNotifyCloseAddressFamily(af.ndis_af);
-  log_.Add({family_.notify_close_af_name, s, af.ndis_af});
+  if (family_.miniport) {
+    log_.Add(logged::OwnNdisMCmNotifyCloseAddressFamily{.status = s, .ndis_af_handle = af.ndis_af});
+  } else {
+    log_.Add(logged::OwnNdisCmNotifyCloseAddressFamily{.status = s, .ndis_af_handle = af.ndis_af});
+  }
   return s;
 }
 

@@ -5,35 +5,6 @@
 
 namespace ndisconf::drivers {
 
-CallLog::PerName& CallLog::SlotMiss(std::string_view fn, CacheSlot& c) {
-  PerName& p = by_name_[fn];
-  c = CacheSlot{fn.data(), fn.size(), &p};
-  return p;
-}
-
-size_t CallLog::Count(std::string_view fn) const {
-  auto it = by_name_.find(fn);
-  return it == by_name_.end() ? 0 : it->second.count;
-}
-
-const Observed* CallLog::Last(std::string_view fn) const {
-  auto it = by_name_.find(fn);
-  return it == by_name_.end() ? nullptr : &it->second.last;
-}
-
-std::vector<std::string> CallLog::Names() const {
-  std::vector<std::string> names;
-  names.reserve(entries_.size());
-  for (const Observed& o : entries_) names.emplace_back(o.fn);
-  return names;
-}
-
-void CallLog::Clear() {
-  entries_.clear();
-  by_name_.clear();
-  for (CacheSlot& c : cache_) c = CacheSlot{};
-}
-
 bool Deferrer::Defer(NDIS_HANDLE ndis_object, std::function<void()> fn) {
   NDIS_HANDLE work_item = NdisAllocateIoWorkItem(ndis_object);
   if (work_item == nullptr) return false;

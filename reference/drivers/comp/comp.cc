@@ -5,7 +5,7 @@
 
 namespace ndisconf::drivers {
 
-Comp::Comp(Config config, std::string name) : Driver(std::move(name)), config_(config) {}
+Comp::Comp(Config config, std::string name) : LoggingDriver(std::move(name)), config_(config) {}
 Comp::~Comp() = default;
 
 size_t Comp::live_vcs() const {
@@ -125,7 +125,7 @@ NDIS_STATUS Comp::SetOptionsThunk(NDIS_HANDLE ndis_driver_handle, NDIS_HANDLE dr
   self->FillMiniportCoCharacteristics(&co);
   NDIS_STATUS s = NdisSetOptionalHandlers(ndis_driver_handle,
                                           reinterpret_cast<PNDIS_DRIVER_OPTIONAL_HANDLERS>(&co));
-  self->log_.Add({"MiniportSetOptions", s, ndis_driver_handle});
+  self->log_.Add(logged::MiniportSetOptions{.status = s, .ndis_driver_handle = ndis_driver_handle});
   return s;
 }
 
@@ -133,15 +133,16 @@ NDIS_STATUS Comp::InitializeThunk(NDIS_HANDLE miniport_adapter_handle, NDIS_HAND
                                   PNDIS_MINIPORT_INIT_PARAMETERS) {
   Comp* self = static_cast<Comp*>(driver_ctx);
   NDIS_STATUS s = self->OnInitialize(miniport_adapter_handle);
-  self->log_.Add({"MiniportInitializeEx", s, miniport_adapter_handle});
+  self->log_.Add(logged::CompMiniportInitializeEx{
+      .status = s, .miniport_adapter_handle = miniport_adapter_handle});
   return s;
 }
 
 VOID Comp::HaltThunk(NDIS_HANDLE adapter_ctx, NDIS_HALT_ACTION action) {
   Adapter* adapter = static_cast<Adapter*>(adapter_ctx);
   adapter->halted = true;
-  adapter->owner->log_.Add({"MiniportHaltEx", NDIS_STATUS_SUCCESS, adapter_ctx, nullptr, nullptr,
-                            static_cast<uint64_t>(action)});
+  adapter->owner->log_.Add(
+      logged::MiniportHaltEx{.miniport_adapter_context = adapter_ctx, .halt_action = action});
 }
 
 NDIS_STATUS Comp::CoCreateVcThunk(NDIS_HANDLE adapter_ctx, NDIS_HANDLE ndis_vc,
@@ -149,7 +150,8 @@ NDIS_STATUS Comp::CoCreateVcThunk(NDIS_HANDLE adapter_ctx, NDIS_HANDLE ndis_vc,
   Adapter* adapter = static_cast<Adapter*>(adapter_ctx);
   Comp* self = adapter->owner;
   NDIS_STATUS s = self->OnCreateVc(*adapter, ndis_vc, vc_context);
-  self->log_.Add({"MiniportCoCreateVc", s, adapter_ctx, ndis_vc});
+  self->log_.Add(logged::MiniportCoCreateVc{
+      .status = s, .miniport_adapter_context = adapter_ctx, .ndis_vc_handle = ndis_vc});
   return s;
 }
 
@@ -157,7 +159,8 @@ NDIS_STATUS Comp::CoDeleteVcThunk(NDIS_HANDLE vc_ctx) {
   Vc* vc = static_cast<Vc*>(vc_ctx);
   Comp* self = vc->adapter->owner;
   NDIS_STATUS s = self->OnDeleteVc(*vc);
-  self->log_.Add({"MiniportCoDeleteVc", s, vc_ctx, vc->ndis_vc});
+  self->log_.Add(logged::MiniportCoDeleteVc{
+      .status = s, .miniport_vc_context = vc_ctx, .ndis_vc_handle = vc->ndis_vc});
   return s;
 }
 
@@ -165,7 +168,8 @@ NDIS_STATUS Comp::CoActivateVcThunk(NDIS_HANDLE vc_ctx, PCO_CALL_PARAMETERS para
   Vc* vc = static_cast<Vc*>(vc_ctx);
   Comp* self = vc->adapter->owner;
   NDIS_STATUS s = self->OnActivateVc(*vc, params);
-  self->log_.Add({"MiniportCoActivateVc", s, vc_ctx, vc->ndis_vc});
+  self->log_.Add(logged::MiniportCoActivateVc{
+      .status = s, .miniport_vc_context = vc_ctx, .ndis_vc_handle = vc->ndis_vc});
   return s;
 }
 
@@ -173,7 +177,8 @@ NDIS_STATUS Comp::CoDeactivateVcThunk(NDIS_HANDLE vc_ctx) {
   Vc* vc = static_cast<Vc*>(vc_ctx);
   Comp* self = vc->adapter->owner;
   NDIS_STATUS s = self->OnDeactivateVc(*vc);
-  self->log_.Add({"MiniportCoDeactivateVc", s, vc_ctx, vc->ndis_vc});
+  self->log_.Add(logged::MiniportCoDeactivateVc{
+      .status = s, .miniport_vc_context = vc_ctx, .ndis_vc_handle = vc->ndis_vc});
   return s;
 }
 

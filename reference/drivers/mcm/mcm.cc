@@ -14,12 +14,8 @@ Mcm* OwnerOf(NDIS_HANDLE adapter_ctx) { return static_cast<Mcm*>(AdapterOf(adapt
 // AF-009, AF-110: an MCM uses the NdisMCm* forms for its VCs (the other
 // NdisMCm* names are macros of the NdisCm* functions, ndis.h).
 constexpr CmCallFamily kMiniportCmFamily = {
-    &NdisMCmCreateVc,
-    &NdisMCmDeleteVc,
-    &NdisMCmActivateVc,
-    &NdisMCmDeactivateVc,
-    "own:NdisMCmDispatchIncomingCall",
-    "own:NdisMCmNotifyCloseAddressFamily",
+    &NdisMCmCreateVc,  &NdisMCmDeleteVc, &NdisMCmActivateVc, &NdisMCmDeactivateVc,
+    /*miniport=*/true,
 };
 
 Mcm::Mcm(Config config, std::string name)
@@ -106,8 +102,10 @@ NDIS_STATUS Mcm::OnInitialize(NDIS_HANDLE miniport_adapter_handle) {
     CO_ADDRESS_FAMILY af = configured;
     NDIS_STATUS r = NdisMCmRegisterAddressFamilyEx(miniport_adapter_handle, &af);
     adapter.register_status.push_back(r);
-    log_.Add({"own:NdisMCmRegisterAddressFamilyEx", r, miniport_adapter_handle, nullptr, nullptr,
-              af.AddressFamily});
+    log_.Add(logged::OwnNdisMCmRegisterAddressFamilyEx{
+        .status = r,
+        .miniport_adapter_handle = miniport_adapter_handle,
+        .address_family = af.AddressFamily});
   }
   return NDIS_STATUS_SUCCESS;
 }
@@ -139,25 +137,26 @@ void Mcm::OnPortQuiet(CmPort&) {
 NDIS_STATUS Mcm::SetOptionsThunk(NDIS_HANDLE ndis_driver_handle, NDIS_HANDLE driver_ctx) {
   Mcm* self = static_cast<Mcm*>(driver_ctx);
   NDIS_STATUS s = self->OnSetOptions(ndis_driver_handle);
-  self->log_.Add({"MiniportSetOptions", s, ndis_driver_handle});
+  self->log_.Add(logged::MiniportSetOptions{.status = s, .ndis_driver_handle = ndis_driver_handle});
   return s;
 }
 
 NDIS_STATUS Mcm::InitializeThunk(NDIS_HANDLE miniport_adapter_handle, NDIS_HANDLE driver_ctx,
                                  PNDIS_MINIPORT_INIT_PARAMETERS) {
   Mcm* self = static_cast<Mcm*>(driver_ctx);
-  self->log_.Add({"MiniportInitializeEx", NDIS_STATUS_SUCCESS, miniport_adapter_handle});
+  self->log_.Add(logged::MiniportInitializeEx{.miniport_adapter_handle = miniport_adapter_handle});
   NDIS_STATUS s = self->OnInitialize(miniport_adapter_handle);
-  self->log_.Add({"MiniportInitializeEx:ret", s, miniport_adapter_handle});
+  self->log_.Add(logged::MiniportInitializeExRet{
+      .status = s, .miniport_adapter_handle = miniport_adapter_handle});
   return s;
 }
 
 VOID Mcm::HaltThunk(NDIS_HANDLE adapter_ctx, NDIS_HALT_ACTION action) {
   Mcm* self = OwnerOf(adapter_ctx);
-  self->log_.Add({"MiniportHaltEx", NDIS_STATUS_SUCCESS, adapter_ctx, nullptr, nullptr,
-                  static_cast<uint64_t>(action)});
+  self->log_.Add(
+      logged::MiniportHaltEx{.miniport_adapter_context = adapter_ctx, .halt_action = action});
   self->OnHalt(*AdapterOf(adapter_ctx), action);
-  self->log_.Add({"MiniportHaltEx:ret", NDIS_STATUS_SUCCESS, adapter_ctx});
+  self->log_.Add(logged::MiniportHaltExRet{.miniport_adapter_context = adapter_ctx});
 }
 
 // NDIS does not route VC activation of an MCM's VCs through these (the MCM
@@ -165,12 +164,14 @@ VOID Mcm::HaltThunk(NDIS_HANDLE adapter_ctx, NDIS_HALT_ACTION action) {
 // characteristics carry them, and record any call for tests.
 NDIS_STATUS Mcm::CoActivateVcThunk(NDIS_HANDLE vc_ctx, PCO_CALL_PARAMETERS) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
-  vc->owner->mutable_log().Add({"MiniportCoActivateVc", NDIS_STATUS_SUCCESS, vc_ctx});
+  vc->owner->mutable_log().Add(logged::MiniportCoActivateVc{
+      .status = NDIS_STATUS_SUCCESS, .miniport_vc_context = vc_ctx, .ndis_vc_handle = vc->ndis_vc});
   return NDIS_STATUS_SUCCESS;
 }
 NDIS_STATUS Mcm::CoDeactivateVcThunk(NDIS_HANDLE vc_ctx) {
   CmVc* vc = static_cast<CmVc*>(vc_ctx);
-  vc->owner->mutable_log().Add({"MiniportCoDeactivateVc", NDIS_STATUS_SUCCESS, vc_ctx});
+  vc->owner->mutable_log().Add(logged::MiniportCoDeactivateVc{
+      .status = NDIS_STATUS_SUCCESS, .miniport_vc_context = vc_ctx, .ndis_vc_handle = vc->ndis_vc});
   return NDIS_STATUS_SUCCESS;
 }
 VOID Mcm::CoSendThunk(NDIS_HANDLE, PNET_BUFFER_LIST, ULONG) {}

@@ -131,7 +131,7 @@ struct Ndiswan::Send {
 };
 
 Ndiswan::Ndiswan(Config config, std::string name)
-    : Driver(std::move(name)),
+    : LoggingDriver(std::move(name)),
       config_(std::move(config)),
       core_(wan::CoreOptions{config_.strict, config_.tapi_layout, config_.instance_tag}),
       slot_(Slots::Acquire(this)) {}
@@ -146,7 +146,7 @@ NDIS_STATUS Ndiswan::DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING r
   NDIS_STATUS s = NDIS_STATUS_FAILURE;
   NdisRegisterProtocol(&s, &protocol_handle_, &pc, sizeof(pc));
   register_protocol_status_ = s;
-  log_.Add({"own:NdisRegisterProtocol", s, protocol_handle_});
+  log_.Add(logged::OwnNdisRegisterProtocol{.status = s, .ndis_protocol_handle = protocol_handle_});
   if (s != NDIS_STATUS_SUCCESS) return s;
   if (!config_.register_virtual_miniport) return NDIS_STATUS_SUCCESS;
 
@@ -165,7 +165,7 @@ NDIS_STATUS Ndiswan::DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING r
   mc.SetInformationHandler = &MpSetThunk;
   s = NdisMRegisterMiniport(wrapper_handle_, &mc, sizeof(mc));
   register_miniport_status_ = s;
-  log_.Add({"own:NdisMRegisterMiniport", s, wrapper_handle_});
+  log_.Add(logged::OwnNdisMRegisterMiniport{.status = s, .ndis_wrapper_handle = wrapper_handle_});
   return s;
 }
 
@@ -199,7 +199,7 @@ WanLowerBinding* Ndiswan::TapiBinding(size_t i) {
 
 void Ndiswan::OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context,
                             PNDIS_STRING device_name) {
-  log_.Add({"ProtocolBindAdapter", NDIS_STATUS_SUCCESS, bind_context, device_name});
+  log_.Add(logged::ProtocolBindAdapter{.bind_context = bind_context, .device_name = device_name});
   std::u16string adapter = ToU16(device_name);
   if (adapter == ToU16(config_.virtual_adapter_name)) {
     // Its own virtual adapter: NDISWAN is not a protocol of itself.
@@ -226,7 +226,8 @@ void Ndiswan::OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context,
 
 void Ndiswan::OnOpenAdapterComplete(WanLowerBinding& b, NDIS_STATUS status,
                                     NDIS_STATUS open_error) {
-  log_.Add({"ProtocolOpenAdapterComplete", status, b.ndis_binding});
+  log_.Add(
+      logged::ProtocolOpenAdapterComplete{.status = status, .ndis_binding_handle = b.ndis_binding});
   b.state = status == NDIS_STATUS_SUCCESS ? WanLowerBinding::State::kBound
                                           : WanLowerBinding::State::kDown;
   NdisCompleteBindAdapter(b.bind_context, status, open_error);
@@ -255,7 +256,8 @@ void Ndiswan::RefreshAdapterInfo(WanLowerBinding& b) {
 }
 
 void Ndiswan::OnUnbindAdapter(PNDIS_STATUS status, WanLowerBinding& b, NDIS_HANDLE unbind_context) {
-  log_.Add({"ProtocolUnbindAdapter", NDIS_STATUS_SUCCESS, b.ndis_binding, unbind_context});
+  log_.Add(logged::ProtocolUnbindAdapter{.ndis_binding_handle = b.ndis_binding,
+                                         .unbind_context = unbind_context});
   // The adapter's links die with the binding: protocols above hear a line-down.
   for (const auto& [c, l] : core_.links()) {
     Link* link = core_.FindLink(wan::LinkContext{c});
@@ -275,7 +277,8 @@ void Ndiswan::OnUnbindAdapter(PNDIS_STATUS status, WanLowerBinding& b, NDIS_HAND
 }
 
 void Ndiswan::OnCloseAdapterComplete(WanLowerBinding& b, NDIS_STATUS status) {
-  log_.Add({"ProtocolCloseAdapterComplete", status, b.ndis_binding});
+  log_.Add(logged::ProtocolCloseAdapterComplete{.status = status,
+                                                .ndis_binding_handle = b.ndis_binding});
   b.state = WanLowerBinding::State::kDown;
   NdisCompleteUnbindAdapter(b.bind_context, status);
 }
@@ -311,7 +314,8 @@ NDIS_STATUS Ndiswan::Issue(WanLowerBinding& b, std::unique_ptr<Request> owned) {
 }
 
 void Ndiswan::OnRequestComplete(WanLowerBinding& b, PNDIS_REQUEST request, NDIS_STATUS status) {
-  log_.Add({"ProtocolRequestComplete", status, b.ndis_binding, request});
+  log_.Add(logged::ProtocolRequestComplete{
+      .status = status, .ndis_binding_handle = b.ndis_binding, .request = request});
   auto it = in_flight_.find(request);
   if (it == in_flight_.end()) return;  // not ours (or completed twice): ignored, logged above
   Finish(b, *it->second, status);
@@ -619,7 +623,10 @@ NDIS_STATUS Ndiswan::CloseCall(HTAPI_CALL ht_call) {
 // Status from WAN miniports, and forwarding upward.
 
 void Ndiswan::OnStatus(WanLowerBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size) {
-  log_.Add({"ProtocolStatus", general_status, b.ndis_binding, buffer, nullptr, size});
+  log_.Add(logged::ProtocolStatus{.general_status = general_status,
+                                  .ndis_binding_handle = b.ndis_binding,
+                                  .status_buffer = buffer,
+                                  .status_buffer_size = size});
   const wan::Outcome o = core_.OnStatus(b.index, general_status, buffer, size);
   ++in_lower_status_;
   Forward(o);
@@ -627,7 +634,7 @@ void Ndiswan::OnStatus(WanLowerBinding& b, NDIS_STATUS general_status, PVOID buf
 }
 
 void Ndiswan::OnStatusComplete(WanLowerBinding& b) {
-  log_.Add({"ProtocolStatusComplete", NDIS_STATUS_SUCCESS, b.ndis_binding});
+  log_.Add(logged::ProtocolStatusComplete{.ndis_binding_handle = b.ndis_binding});
   core_.OnStatusComplete();
   // kMirrorLower: the lower bracket closed, so does the upper one.
   if (upper_bracket_open_ && upper_adapter_ != nullptr) {
@@ -738,7 +745,7 @@ void Ndiswan::IndicateUp(UpperIndication ind, PVOID buffer, UINT size) {
 // Data path.
 
 NDIS_STATUS Ndiswan::OnWanReceive(NDIS_HANDLE link_context, PUCHAR packet, ULONG size) {
-  log_.Add({"ProtocolWanReceive", NDIS_STATUS_SUCCESS, link_context, nullptr, nullptr, size});
+  log_.Add(logged::ProtocolWanReceive{.ndis_link_context = link_context, .packet_size = size});
   const wan::Outcome o = core_.OnReceive(link_context, size);
   if (o.action != Action::kReceive) return NDIS_STATUS_NOT_ACCEPTED;  // WAN-101
   if (upper_adapter_ == nullptr) return NDIS_STATUS_SUCCESS;          // nobody above: consumed
@@ -749,11 +756,11 @@ NDIS_STATUS Ndiswan::OnWanReceive(NDIS_HANDLE link_context, PUCHAR packet, ULONG
 }
 
 NDIS_STATUS Ndiswan::OnMiniportWanSend(NDIS_HANDLE link_handle, PNDIS_WAN_PACKET packet) {
-  log_.Add({"MiniportWanSend", NDIS_STATUS_SUCCESS, link_handle, packet});
+  log_.Add(logged::UpperMiniportWanSend{.ndis_link_handle = link_handle, .packet = packet});
   Link* link = core_.FindLinkByUpper(wan::UpperLinkId::FromHandle(link_handle));
   // WAN-033: nothing goes down for a link that no line-up established.
   if (link == nullptr || link->state != LinkState::kUp || packet == nullptr) {
-    log_.Add({"own:SendRefused", NDIS_STATUS_FAILURE, link_handle, packet});
+    log_.Add(logged::OwnSendRefused{.ndis_link_handle = link_handle, .packet = packet});
     return NDIS_STATUS_FAILURE;
   }
   auto owned = std::make_unique<Send>();
@@ -816,7 +823,8 @@ void Ndiswan::TryPassDown(Link& link) {
 }
 
 void Ndiswan::OnWanSendComplete(WanLowerBinding& b, PNDIS_WAN_PACKET packet, NDIS_STATUS status) {
-  log_.Add({"ProtocolWanSendComplete", status, b.ndis_binding, packet});
+  log_.Add(logged::ProtocolWanSendComplete{
+      .status = status, .ndis_binding_handle = b.ndis_binding, .packet = packet});
   auto it = sends_.find(packet);
   if (it == sends_.end() || !it->second->in_miniport) return;  // not ours / twice: logged only
   Send& s = *it->second;
@@ -861,7 +869,7 @@ void Ndiswan::FailQueued(Link& link) {
 
 NDIS_STATUS Ndiswan::OnMiniportInitialize(PUINT selected, PNDIS_MEDIUM media, UINT media_count,
                                           NDIS_HANDLE adapter_handle) {
-  log_.Add({"MiniportInitialize", NDIS_STATUS_SUCCESS, adapter_handle});
+  log_.Add(logged::UpperMiniportInitialize{.miniport_adapter_handle = adapter_handle});
   if (upper_adapter_ != nullptr) return NDIS_STATUS_FAILURE;  // one virtual adapter
   UINT index = media_count;
   for (UINT i = 0; media != nullptr && i < media_count; ++i) {
@@ -881,14 +889,14 @@ NDIS_STATUS Ndiswan::OnMiniportInitialize(PUINT selected, PNDIS_MEDIUM media, UI
 }
 
 void Ndiswan::OnMiniportHalt() {
-  log_.Add({"MiniportHalt", NDIS_STATUS_SUCCESS, upper_adapter_});
+  log_.Add(logged::UpperMiniportHalt{.miniport_adapter_handle = upper_adapter_});
   upper_adapter_ = nullptr;
   upper_bracket_open_ = false;  // the adapter is gone, and its bracket with it
 }
 
 NDIS_STATUS Ndiswan::OnMiniportQuery(NDIS_OID oid, PVOID buffer, ULONG length, PULONG written,
                                      PULONG needed) {
-  log_.Add({"MiniportQueryInformation", NDIS_STATUS_SUCCESS, nullptr, buffer, nullptr, oid});
+  log_.Add(logged::UpperMiniportQueryInformation{.information_buffer = buffer, .oid = oid});
   ULONG w = 0, n = 0;
   NDIS_STATUS s = NDIS_STATUS_SUCCESS;
   if (oid == OID_WAN_GET_INFO) {
@@ -932,7 +940,7 @@ NDIS_STATUS Ndiswan::OnMiniportQuery(NDIS_OID oid, PVOID buffer, ULONG length, P
 
 NDIS_STATUS Ndiswan::OnMiniportSet(NDIS_OID oid, PVOID buffer, ULONG length, PULONG read,
                                    PULONG needed) {
-  log_.Add({"MiniportSetInformation", NDIS_STATUS_SUCCESS, nullptr, buffer, nullptr, oid});
+  log_.Add(logged::UpperMiniportSetInformation{.information_buffer = buffer, .oid = oid});
   // Link settings from protocols are accepted and not acted on.
   const bool wan_oid = (oid & 0xFF000000u) == 0x04000000u;
   const NDIS_STATUS s = wan_oid ? config_.upper_requests.status : NDIS_STATUS_INVALID_OID;

@@ -147,7 +147,7 @@ TEST_P(WanE2e, W1OutboundCallLinesUpThenConnectsAndSendsStayInWindow) {
   ASSERT_EQ(proto_->bindings().size(), 1u);
   EXPECT_EQ(proto_->bindings()[0]->wan_info_status, NDIS_STATUS_SUCCESS);
   EXPECT_EQ(proto_->bindings()[0]->wan_info.MaxTransmit, ndiswan_->config().upper_max_transmit);
-  EXPECT_EQ(proto_->log().Count("ProtocolRequestComplete"),
+  EXPECT_EQ(proto_->log().Count<logged::ProtocolRequestComplete>(),
             GetParam().upper_requests.pends() ? 1u : 0u);
 
   // Sends: more than the window, all eventually complete; never more than

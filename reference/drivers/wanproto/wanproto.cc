@@ -28,7 +28,7 @@ T Read(const void* buffer) {
 const char* ToString(TimerMode m) { return m == TimerMode::kNormal ? "normal" : "degraded"; }
 
 WanProto::WanProto(Config config, std::string name)
-    : Driver(std::move(name)), config_(std::move(config)), slot_(Slots::Acquire(this)) {}
+    : LoggingDriver(std::move(name)), config_(std::move(config)), slot_(Slots::Acquire(this)) {}
 
 WanProto::~WanProto() { Slots::Release(slot_); }
 
@@ -39,7 +39,7 @@ NDIS_STATUS WanProto::DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING) {
   pc.Name = MakeNdisString(name(), name_buffer_);
   NDIS_STATUS s = NDIS_STATUS_FAILURE;
   NdisRegisterProtocol(&s, &protocol_handle_, &pc, sizeof(pc));
-  log_.Add({"own:NdisRegisterProtocol", s, protocol_handle_});
+  log_.Add(logged::OwnNdisRegisterProtocol{.status = s, .ndis_protocol_handle = protocol_handle_});
   return s;
 }
 
@@ -71,7 +71,7 @@ void WanProto::SetMode(WpLink& link, TimerMode mode) {
 
 void WanProto::OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context,
                              PNDIS_STRING device_name) {
-  log_.Add({"ProtocolBindAdapter", NDIS_STATUS_SUCCESS, bind_context, device_name});
+  log_.Add(logged::ProtocolBindAdapter{.bind_context = bind_context, .device_name = device_name});
   if (!config_.bind_to.empty()) {
     std::u16string want(config_.bind_to.begin(), config_.bind_to.end());
     std::u16string got;
@@ -101,7 +101,8 @@ void WanProto::OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context,
 }
 
 void WanProto::OnOpenAdapterComplete(WpBinding& b, NDIS_STATUS status, NDIS_STATUS open_error) {
-  log_.Add({"ProtocolOpenAdapterComplete", status, b.ndis_binding});
+  log_.Add(
+      logged::ProtocolOpenAdapterComplete{.status = status, .ndis_binding_handle = b.ndis_binding});
   b.state = status == NDIS_STATUS_SUCCESS ? WpBinding::State::kBound : WpBinding::State::kDown;
   NdisCompleteBindAdapter(b.bind_context, status, open_error);
   if (status == NDIS_STATUS_SUCCESS) QueryInfo(b);
@@ -119,12 +120,14 @@ void WanProto::QueryInfo(WpBinding& b) {
 }
 
 void WanProto::OnRequestComplete(WpBinding& b, PNDIS_REQUEST request, NDIS_STATUS status) {
-  log_.Add({"ProtocolRequestComplete", status, b.ndis_binding, request});
+  log_.Add(logged::ProtocolRequestComplete{
+      .status = status, .ndis_binding_handle = b.ndis_binding, .request = request});
   if (request == &b.request) b.wan_info_status = status;
 }
 
 void WanProto::OnUnbindAdapter(PNDIS_STATUS status, WpBinding& b, NDIS_HANDLE unbind_context) {
-  log_.Add({"ProtocolUnbindAdapter", NDIS_STATUS_SUCCESS, b.ndis_binding, unbind_context});
+  log_.Add(logged::ProtocolUnbindAdapter{.ndis_binding_handle = b.ndis_binding,
+                                         .unbind_context = unbind_context});
   b.state = WpBinding::State::kClosing;
   b.bind_context = unbind_context;
   NDIS_STATUS s = NDIS_STATUS_FAILURE;
@@ -134,7 +137,8 @@ void WanProto::OnUnbindAdapter(PNDIS_STATUS status, WpBinding& b, NDIS_HANDLE un
 }
 
 void WanProto::OnCloseAdapterComplete(WpBinding& b, NDIS_STATUS status) {
-  log_.Add({"ProtocolCloseAdapterComplete", status, b.ndis_binding});
+  log_.Add(logged::ProtocolCloseAdapterComplete{.status = status,
+                                                .ndis_binding_handle = b.ndis_binding});
   b.state = WpBinding::State::kDown;
   NdisCompleteUnbindAdapter(b.bind_context, status);
 }
@@ -142,7 +146,10 @@ void WanProto::OnCloseAdapterComplete(WpBinding& b, NDIS_STATUS status) {
 // ---- Status. ----
 
 void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size) {
-  log_.Add({"ProtocolStatus", general_status, b.ndis_binding, buffer, nullptr, size});
+  log_.Add(logged::ProtocolStatus{.general_status = general_status,
+                                  .ndis_binding_handle = b.ndis_binding,
+                                  .status_buffer = buffer,
+                                  .status_buffer_size = size});
   ++counters_.indications;
   WpIndication ind;
   ind.status = general_status;
@@ -225,7 +232,7 @@ void WanProto::OnStatus(WpBinding& b, NDIS_STATUS general_status, PVOID buffer, 
 }
 
 void WanProto::OnStatusComplete(WpBinding& b) {
-  log_.Add({"ProtocolStatusComplete", NDIS_STATUS_SUCCESS, b.ndis_binding});
+  log_.Add(logged::ProtocolStatusComplete{.ndis_binding_handle = b.ndis_binding});
   ++in_status_complete_;
   ++counters_.status_completes;
   --in_status_complete_;
@@ -255,13 +262,17 @@ NDIS_STATUS WanProto::SendOn(WpBinding& b, uint64_t link, ULONG bytes, bool noti
   ++counters_.sends;
   NDIS_STATUS s = NDIS_STATUS_FAILURE;
   NdisWanSend(&s, b.ndis_binding, wan::UpperLinkId{link}.handle(), key);
-  log_.Add({"own:NdisWanSend", s, b.ndis_binding, wan::UpperLinkId{link}.handle(), key});
+  log_.Add(logged::OwnNdisWanSend{.status = s,
+                                  .ndis_binding_handle = b.ndis_binding,
+                                  .ndis_link_handle = wan::UpperLinkId{link}.handle(),
+                                  .packet = key});
   if (s != NDIS_STATUS_PENDING) packets_.erase(key);  // done: no completion follows
   return s;
 }
 
 void WanProto::OnWanSendComplete(WpBinding& b, PNDIS_WAN_PACKET packet, NDIS_STATUS status) {
-  log_.Add({"ProtocolWanSendComplete", status, b.ndis_binding, packet});
+  log_.Add(logged::ProtocolWanSendComplete{
+      .status = status, .ndis_binding_handle = b.ndis_binding, .packet = packet});
   auto it = packets_.find(packet);
   if (it == packets_.end()) return;
   ++counters_.send_completes;
@@ -273,7 +284,7 @@ void WanProto::OnWanSendComplete(WpBinding& b, PNDIS_WAN_PACKET packet, NDIS_STA
 }
 
 NDIS_STATUS WanProto::OnWanReceive(NDIS_HANDLE link_context, PUCHAR, ULONG size) {
-  log_.Add({"ProtocolWanReceive", NDIS_STATUS_SUCCESS, link_context, nullptr, nullptr, size});
+  log_.Add(logged::ProtocolWanReceive{.ndis_link_context = link_context, .packet_size = size});
   auto it = links_.find(wan::UpperLinkId::FromHandle(link_context).value);
   if (it == links_.end() || !it->second.up) {
     ++counters_.unknown_link;

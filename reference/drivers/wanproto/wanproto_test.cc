@@ -131,14 +131,14 @@ TEST_F(WanProtoTest, FragmentSendsANotificationOnTheLinkAtOnce) {
   const WpLink* l = proto_->link(id_);
   EXPECT_EQ(l->fragments, 1u);
   EXPECT_EQ(l->notifications_sent, 1u);
-  const Observed* sent = proto_->log().Last("own:NdisWanSend");
+  const auto* sent = proto_->log().Last<logged::OwnNdisWanSend>();
   ASSERT_NE(sent, nullptr);
-  EXPECT_EQ(sent->b, id_.handle());  // NdisLinkHandle = the RemoteAddress id
+  EXPECT_EQ(sent->ndis_link_handle, id_.handle());  // NdisLinkHandle = the RemoteAddress id
   // This link id was never lined up inside NDISWAN (hand-made indication),
   // so NDISWAN refuses the send rather than pass it down (WAN-033).
   EXPECT_EQ(sent->status, NDIS_STATUS_FAILURE);
   EXPECT_EQ(l->notifications_failed, 1u);
-  EXPECT_EQ(ndiswan_->log().Count("own:SendRefused"), 1u);
+  EXPECT_EQ(ndiswan_->log().Count<logged::OwnSendRefused>(), 1u);
 }
 
 TEST_F(WanProtoTest, ShortBuffersAreMalformedAndChangeNothing) {

@@ -89,7 +89,8 @@ WmpLink* WmpAdapter::FindLink(NDIS_HANDLE h) {
 // ---------------------------------------------------------------------------
 // Construction and registration.
 
-Wmp::Wmp(Config config, std::string name) : Driver(std::move(name)), config_(std::move(config)) {
+Wmp::Wmp(Config config, std::string name)
+    : LoggingDriver(std::move(name)), config_(std::move(config)) {
   for (size_t i = 0; i < kMaxInstances; ++i) {
     if (g_slots[i] == nullptr) {
       g_slots[i] = this;
@@ -157,7 +158,7 @@ NDIS_STATUS Wmp::DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING regis
   NdisMInitializeWrapper(&wrapper_, driver_object, registry_path, nullptr);
   NDIS_MINIPORT_CHARACTERISTICS chars = MakeCharacteristics();
   NDIS_STATUS s = NdisMRegisterMiniport(wrapper_, &chars, sizeof(chars));
-  log_.Add({"own:NdisMRegisterMiniport", s, wrapper_});
+  log_.Add(logged::OwnNdisMRegisterMiniport{.status = s, .ndis_wrapper_handle = wrapper_});
   return s;
 }
 
@@ -170,10 +171,11 @@ NDIS_STATUS Wmp::InitializeFor(size_t slot, PNDIS_STATUS open_error, PUINT selec
   Wmp* self = slot < kMaxInstances ? g_slots[slot] : nullptr;
   if (self == nullptr) return NDIS_STATUS_FAILURE;
   if (open_error != nullptr) *open_error = NDIS_STATUS_SUCCESS;
-  self->log_.Add(
-      {"MiniportInitialize", NDIS_STATUS_SUCCESS, adapter_handle, nullptr, nullptr, media_count});
+  self->log_.Add(logged::MiniportInitialize{.miniport_adapter_handle = adapter_handle,
+                                            .medium_array_size = media_count});
   NDIS_STATUS s = self->OnInitialize(selected_medium, media, media_count, adapter_handle);
-  self->log_.Add({"MiniportInitialize:ret", s, adapter_handle});
+  self->log_.Add(
+      logged::MiniportInitializeRet{.status = s, .miniport_adapter_handle = adapter_handle});
   return s;
 }
 
@@ -209,7 +211,8 @@ NDIS_STATUS Wmp::OnInitialize(PUINT selected_medium, PNDIS_MEDIUM media, UINT me
   }
   NDIS_STATUS s = NdisMRegisterInterrupt(&a.interrupt, adapter_handle, 0, 0, TRUE, FALSE,
                                          NdisInterruptLevelSensitive);
-  log_.Add({"own:NdisMRegisterInterrupt", s, adapter_handle});
+  log_.Add(
+      logged::OwnNdisMRegisterInterrupt{.status = s, .miniport_adapter_handle = adapter_handle});
   if (s != NDIS_STATUS_SUCCESS) {
     a.state = WmpAdapter::State::kFailed;
     return s;
@@ -455,8 +458,10 @@ void Wmp::OnNicEvent(WmpAdapter& a, const nic::NicEvent& ev) {
       ++link->frames_rx;
       ++a.counts.receive;
       ++a.counts.receive_complete;
-      log_.Add(
-          {"own:NdisMWanIndicateReceive", st, a.handle, link->link_context, nullptr, frame.size()});
+      log_.Add(logged::OwnNdisMWanIndicateReceive{.status = st,
+                                                  .miniport_adapter_handle = a.handle,
+                                                  .ndis_link_context = link->link_context,
+                                                  .packet_size = frame.size()});
       return;
     }
     case EventKind::kTxComplete:
@@ -506,9 +511,8 @@ NDIS_TAPI_EVENT Wmp::TapiEvent(WmpAdapter& a, HTAPI_LINE ht_line, HTAPI_CALL ht_
   ++a.counts.tapi;
   ++a.counts.tapi_msgs[msg];
   Indicate(a, NDIS_STATUS_TAPI_INDICATION, &e, sizeof(e));
-  log_.Add({"own:TapiIndication", NDIS_STATUS_TAPI_INDICATION,
-            reinterpret_cast<NDIS_HANDLE>(ht_line), reinterpret_cast<NDIS_HANDLE>(ht_call),
-            reinterpret_cast<NDIS_HANDLE>(p1), msg});
+  log_.Add(
+      logged::OwnTapiIndication{.ht_line = ht_line, .ht_call = ht_call, .param1 = p1, .msg = msg});
   return e;
 }
 
@@ -534,8 +538,10 @@ void Wmp::LineUp(WmpAdapter& a, WmpLink& link, ULONG link_speed) {
   ++a.counts.line_up;
   ++link.line_ups;
   Indicate(a, NDIS_STATUS_WAN_LINE_UP, &up, sizeof(up));
-  log_.Add({"own:LineUp", NDIS_STATUS_WAN_LINE_UP, link.link_handle(), up.NdisLinkContext,
-            up.ConnectionWrapperID, link_speed});
+  log_.Add(logged::OwnLineUp{.ndis_link_handle = link.link_handle(),
+                             .ndis_link_context = up.NdisLinkContext,
+                             .connection_wrapper_id = up.ConnectionWrapperID,
+                             .link_speed = link_speed});
   link.link_speed = link_speed;
   if (link.link_context == nullptr) {
     link.link_context = up.NdisLinkContext;  // WAN-024, WAN-025: keep NDISWAN's
@@ -551,7 +557,8 @@ void Wmp::LineDown(WmpAdapter& a, WmpLink& link) {
   down.NdisLinkContext = link.link_context;
   ++a.counts.line_down;
   Indicate(a, NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down));
-  log_.Add({"own:LineDown", NDIS_STATUS_WAN_LINE_DOWN, link.link_handle(), link.link_context});
+  log_.Add(logged::OwnLineDown{.ndis_link_handle = link.link_handle(),
+                               .ndis_link_context = link.link_context});
 }
 
 void Wmp::MaybeConnected(WmpAdapter& a, WmpCall& call) {
@@ -607,7 +614,8 @@ void Wmp::CompleteSends(WmpAdapter& a, uint32_t channel, uint32_t sent, uint32_t
   for (auto& [packet, status] : done) {
     ++a.counts.send_complete;
     NdisMWanSendComplete(a.handle, packet, status);
-    log_.Add({"own:NdisMWanSendComplete", status, a.handle, packet});
+    log_.Add(logged::OwnNdisMWanSendComplete{
+        .status = status, .miniport_adapter_handle = a.handle, .packet = packet});
   }
 }
 
@@ -856,8 +864,7 @@ NDIS_STATUS Wmp::TapiMakeCall(WmpAdapter& a, std::span<uint8_t> buf, PULONG done
   std::optional<uint32_t> ch = FreeChannel(a, line);
   if (!ch) return NDIS_STATUS_TAPI_CALLUNAVAIL;
   nic::OpStatus st = a.nic->Dial(nic::ChannelId{*ch}, number);
-  log_.Add(
-      {"own:Nic.Dial", NDIS_STATUS_SUCCESS, nullptr, nullptr, nullptr, static_cast<uint64_t>(st)});
+  log_.Add(logged::OwnNicDial{.result = st});
   if (st == nic::OpStatus::kInvalidArgument) return NDIS_STATUS_TAPI_INVALADDRESS;
   if (st != nic::OpStatus::kPending && st != nic::OpStatus::kOk) {
     return NDIS_STATUS_TAPI_RESOURCEUNAVAIL;
@@ -1044,8 +1051,13 @@ void Wmp::CompletePendingGetId(WmpAdapter& a) {
   } else {
     NdisMSetInformationComplete(a.handle, s);
   }
-  log_.Add({pr.query ? "own:NdisMQueryInformationComplete" : "own:NdisMSetInformationComplete", s,
-            a.handle, nullptr, nullptr, OID_TAPI_GET_ID});
+  if (pr.query) {
+    log_.Add(logged::OwnNdisMQueryInformationComplete{
+        .status = s, .miniport_adapter_handle = a.handle, .oid = OID_TAPI_GET_ID});
+  } else {
+    log_.Add(logged::OwnNdisMSetInformationComplete{
+        .status = s, .miniport_adapter_handle = a.handle, .oid = OID_TAPI_GET_ID});
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1116,13 +1128,13 @@ VOID Wmp::EnableInterruptThunk(NDIS_HANDLE ctx) {
 
 VOID Wmp::HaltThunk(NDIS_HANDLE ctx) {
   WmpAdapter* a = AdapterOf(ctx);
-  a->owner->log_.Add({"MiniportHalt", NDIS_STATUS_SUCCESS, ctx});
+  a->owner->log_.Add(logged::MiniportHalt{.miniport_adapter_context = ctx});
   a->owner->OnHalt(*a);
 }
 
 VOID Wmp::HandleInterruptThunk(NDIS_HANDLE ctx) {
   WmpAdapter* a = AdapterOf(ctx);
-  a->owner->log_.Add({"MiniportHandleInterrupt", NDIS_STATUS_SUCCESS, ctx});
+  a->owner->log_.Add(logged::MiniportHandleInterrupt{.miniport_adapter_context = ctx});
   a->owner->OnHandleInterrupt(*a);
 }
 
@@ -1133,14 +1145,15 @@ VOID Wmp::IsrThunk(PBOOLEAN recognized, PBOOLEAN queue_dpc, NDIS_HANDLE ctx) {
   if (recognized != nullptr) *recognized = r;
   if (queue_dpc != nullptr) *queue_dpc = q;
   a->owner->log_.Add(
-      {"MiniportISR", NDIS_STATUS_SUCCESS, ctx, nullptr, nullptr, static_cast<uint64_t>(r)});
+      logged::MiniportISR{.miniport_adapter_context = ctx, .interrupt_recognized = r});
 }
 
 NDIS_STATUS Wmp::QueryThunk(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buffer, ULONG length,
                             PULONG written, PULONG needed) {
   WmpAdapter* a = AdapterOf(ctx);
   NDIS_STATUS s = a->owner->OnRequest(*a, true, oid, buffer, length, written, needed);
-  a->owner->log_.Add({"MiniportQueryInformation", s, ctx, nullptr, nullptr, oid});
+  a->owner->log_.Add(
+      logged::MiniportQueryInformation{.status = s, .miniport_adapter_context = ctx, .oid = oid});
   return s;
 }
 
@@ -1148,20 +1161,24 @@ NDIS_STATUS Wmp::SetThunk(NDIS_HANDLE ctx, NDIS_OID oid, PVOID buffer, ULONG len
                           PULONG needed) {
   WmpAdapter* a = AdapterOf(ctx);
   NDIS_STATUS s = a->owner->OnRequest(*a, false, oid, buffer, length, read, needed);
-  a->owner->log_.Add({"MiniportSetInformation", s, ctx, nullptr, nullptr, oid});
+  a->owner->log_.Add(
+      logged::MiniportSetInformation{.status = s, .miniport_adapter_context = ctx, .oid = oid});
   return s;
 }
 
 NDIS_STATUS Wmp::ResetThunk(PBOOLEAN addressing_reset, NDIS_HANDLE ctx) {
   WmpAdapter* a = AdapterOf(ctx);
-  a->owner->log_.Add({"MiniportReset", NDIS_STATUS_SUCCESS, ctx});
+  a->owner->log_.Add(logged::MiniportReset{.miniport_adapter_context = ctx});
   return a->owner->OnReset(*a, addressing_reset);
 }
 
 NDIS_STATUS Wmp::WanSendThunk(NDIS_HANDLE ctx, NDIS_HANDLE link_handle, PNDIS_WAN_PACKET packet) {
   WmpAdapter* a = AdapterOf(ctx);
   NDIS_STATUS s = a->owner->OnWanSend(*a, link_handle, packet);
-  a->owner->log_.Add({"MiniportWanSend", s, ctx, link_handle, packet});
+  a->owner->log_.Add(logged::MiniportWanSend{.status = s,
+                                             .miniport_adapter_context = ctx,
+                                             .ndis_link_handle = link_handle,
+                                             .packet = packet});
   return s;
 }
 

@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/drivers/support.h"
 
 namespace ndisconf::drivers {
@@ -141,7 +142,7 @@ struct ClVc {
   CO_CALL_PARAMETERS params{};
 };
 
-class Client : public Driver {
+class Client : public LoggingDriver<ClientLog> {
  public:
   using Config = ClientConfig;
 

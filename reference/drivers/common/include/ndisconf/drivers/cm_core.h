@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/drivers/support.h"
 
 namespace ndisconf::drivers {
@@ -148,12 +149,12 @@ struct CmCallFamily {
   NDIS_STATUS (*delete_vc)(NDIS_HANDLE);
   NDIS_STATUS (*activate_vc)(NDIS_HANDLE, PCO_CALL_PARAMETERS);
   NDIS_STATUS (*deactivate_vc)(NDIS_HANDLE);
-  // The names the driver's log records its own calls under (literals).
-  std::string_view dispatch_incoming_call_name;  // "own:NdisCmDispatchIncomingCall", ...
-  std::string_view notify_close_af_name;         // "own:NdisCmNotifyCloseAddressFamily", ...
+  // An MCM: its log records the NdisMCm* names (logged::OwnNdisMCm*) for
+  // the calls it shares with the stand-alone CM.
+  bool miniport;
 };
 
-class CmCore : public Driver {
+class CmCore : public LoggingDriver<CmLog> {
  public:
   using Config = CmConfig;
 

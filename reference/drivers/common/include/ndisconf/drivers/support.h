@@ -6,9 +6,11 @@
 //   final status.
 // - Deferrer: runs a closure from an NDIS work item (NdisAllocateIoWorkItem
 //   + NdisQueueIoWorkItem). The only way a reference driver defers work.
-// - CallLog: what NDIS called the driver with, in order, for tests (its
+// - CallLog: what NDIS called the driver with, and what it called, typed by
+//   kind (the kinds are in ndisconf/drivers/logged.h), for tests (its
 //   history is a History, ndisconf/drivers/history.h).
-// - Driver: the base of every reference driver (its DriverEntry).
+// - Driver: the base of every reference driver (its DriverEntry);
+//   LoggingDriver adds the driver's CallLog.
 //
 // Everything here runs in the driver's own context (called from NDIS
 // callbacks or from the harness under the driver's actor); nothing here
@@ -18,13 +20,18 @@
 
 #include <ndis.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "ndisconf/drivers/history.h"
@@ -50,84 +57,93 @@ struct OpPolicy {
   bool pends() const { return completion == Completion::kPending; }
 };
 
-// One observed crossing into (or, for "own completion" records, inside) a
-// driver. Field meaning depends on `fn`; the driver that logs documents it.
-struct Observed {
-  std::string_view fn;  // e.g. "ProtocolClOpenAfCompleteEx": a literal (static storage)
-  NDIS_STATUS status = NDIS_STATUS_SUCCESS;
-  NDIS_HANDLE a = nullptr;
-  NDIS_HANDLE b = nullptr;
-  NDIS_HANDLE c = nullptr;
-  uint64_t value = 0;
-};
-
-// What a driver observed, for tests: exact counts and the last entry of each
-// name for the whole run, and the most recent kHistory entries in order.
+// What a driver observed, for tests: for each kind of record (a type of
+// ndisconf/drivers/logged.h, one of `Entries`), the exact count and the last
+// record for the whole run; and the most recent kHistory records in order.
 // Bounded (a History), so a long run neither grows without limit nor
-// allocates once warm.
+// allocates once warm. A kind is found by its type at compile time: the
+// per-kind counters are an array indexed by the kind's position in
+// `Entries`, so recording hashes nothing, and asking for a kind that is not
+// in `Entries` does not compile.
+template <class... Entries>
 class CallLog {
  public:
   static constexpr size_t kHistory = 4096;
+  // One record of any kind; `index()` is its kind's position in `Entries`.
+  using Entry = std::variant<Entries...>;
+  // True if T is one of this log's kinds; the members below accept no other.
+  template <class T>
+  static constexpr bool kHolds = (std::is_same_v<T, Entries> || ...);
 
-  CallLog() = default;
-  // A copy gets its own empty name cache (the cache points into by_name_).
-  CallLog(const CallLog& o) : entries_(o.entries_), by_name_(o.by_name_) {}
-  CallLog& operator=(const CallLog& o) {
-    if (this != &o) {
-      entries_ = o.entries_;
-      by_name_ = o.by_name_;
-      for (CacheSlot& c : cache_) c = CacheSlot{};
+  // Records `e`. Always inline: the caller's record is then built straight
+  // into the history and the per-kind slot.
+  template <class T>
+  requires kHolds<T>
+  [[gnu::always_inline]] void Add(const T& e) {
+    constexpr size_t kIndex = IndexOf<T>();
+    entries_.push_back(Entry(std::in_place_index<kIndex>, e));
+    ++counts_[kIndex];
+    std::get<kIndex>(last_) = e;
+  }
+  // How many records of kind T were added since construction or Clear().
+  template <class T>
+  requires kHolds<T> size_t Count()
+  const { return counts_[IndexOf<T>()]; }
+  // The last record of kind T, or nullptr if there was none.
+  template <class T>
+  requires kHolds<T>
+  const T* Last() const {
+    constexpr size_t kIndex = IndexOf<T>();
+    return counts_[kIndex] == 0 ? nullptr : &std::get<kIndex>(last_);
+  }
+  // The retained records of kind T (the last kHistory of any kind), oldest
+  // first. Allocates: for tests, not for the recording path.
+  template <class T>
+  requires kHolds<T> std::vector<T> All()
+  const {
+    std::vector<T> out;
+    for (const Entry& e : entries_) {
+      if (const T* t = std::get_if<T>(&e)) out.push_back(*t);
     }
-    return *this;
+    return out;
   }
-
-  // Always inline: the caller's Observed is then built straight into the
-  // history and the per-name slot (an out-of-line Add reads it back with
-  // wider loads than the stores that built it, and stalls on every call).
-  [[gnu::always_inline]] void Add(const Observed& o) {
-    entries_.push_back(o);
-    PerName& p = Slot(o.fn);
-    ++p.count;
-    p.last = o;
-  }
-  size_t Count(std::string_view fn) const;
-  // The last entry named `fn`, or nullptr.
-  const Observed* Last(std::string_view fn) const;
+  // The kName of a record's kind.
+  static std::string_view NameOf(const Entry& e) { return kNames[e.index()]; }
   // The names of the retained history, in order (for readable sequence checks).
-  std::vector<std::string> Names() const;
-  // The most recent entries (at most kHistory), oldest first.
-  const History<Observed, kHistory>& entries() const { return entries_; }
-  void Clear();
+  std::vector<std::string> Names() const {
+    std::vector<std::string> names;
+    names.reserve(entries_.size());
+    for (const Entry& e : entries_) names.emplace_back(NameOf(e));
+    return names;
+  }
+  // The most recent records (at most kHistory), oldest first.
+  const History<Entry, kHistory>& entries() const { return entries_; }
+  void Clear() {
+    entries_.clear();
+    counts_ = {};
+  }
 
  private:
-  struct PerName {
-    size_t count = 0;
-    Observed last;
-  };
-  // Add runs on every callback, so hashing the name each time shows in the
-  // benchmarks. Names are literals: the same name nearly always arrives with
-  // the same characters' address. This small direct-mapped cache, keyed by
-  // that address and the length, finds the by_name_ entry without hashing
-  // the text; a miss falls back to the map. The map's nodes never move, so
-  // the cached pointers stay valid until Clear() empties both.
-  struct CacheSlot {
-    const char* data = nullptr;
-    size_t size = 0;
-    PerName* per = nullptr;
-  };
-  static constexpr size_t kCacheSlots = 64;  // a power of two
-
-  PerName& Slot(std::string_view fn) {
-    const auto addr = reinterpret_cast<uintptr_t>(fn.data());
-    CacheSlot& c = cache_[(addr >> 3 ^ addr >> 9) & (kCacheSlots - 1)];
-    if (c.per != nullptr && c.data == fn.data() && c.size == fn.size()) return *c.per;
-    return SlotMiss(fn, c);
+  // The position of T in Entries; T must appear exactly once.
+  template <class T>
+  static constexpr size_t IndexOf() {
+    constexpr bool kMatch[] = {std::is_same_v<T, Entries>...};
+    size_t index = sizeof...(Entries), found = 0;
+    for (size_t i = 0; i < sizeof...(Entries); ++i) {
+      if (kMatch[i]) {
+        index = i;
+        ++found;
+      }
+    }
+    return found == 1 ? index : sizeof...(Entries);
   }
-  PerName& SlotMiss(std::string_view fn, CacheSlot& c);
+  static_assert(((IndexOf<Entries>() < sizeof...(Entries)) && ...),
+                "a kind appears twice in a CallLog's list");
+  static constexpr std::string_view kNames[] = {Entries::kName...};
 
-  History<Observed, kHistory> entries_;
-  std::unordered_map<std::string_view, PerName> by_name_;
-  CacheSlot cache_[kCacheSlots];
+  History<Entry, kHistory> entries_;
+  std::array<size_t, sizeof...(Entries)> counts_{};
+  std::tuple<Entries...> last_{};
 };
 
 // Runs closures from NDIS I/O work items. Each Defer allocates a work item
@@ -167,16 +183,26 @@ class Driver {
 
   virtual NDIS_STATUS DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING registry_path) = 0;
   const std::string& name() const { return name_; }
-  // Every callback NDIS made into this driver, in order.
-  const CallLog& log() const { return log_; }
-  CallLog& mutable_log() { return log_; }
 
  protected:
-  CallLog log_;
   Deferrer deferrer_;
 
  private:
   std::string name_;
+};
+
+// A reference driver with a CallLog of its own kinds (`Log`, one of the
+// logs of ndisconf/drivers/logged.h).
+template <class Log>
+class LoggingDriver : public Driver {
+ public:
+  using Driver::Driver;
+  // What NDIS called this driver with and what it called itself, in order.
+  const Log& log() const { return log_; }
+  Log& mutable_log() { return log_; }
+
+ protected:
+  Log log_;
 };
 
 // A CO_SAP with its variable-length Sap bytes, kept in one buffer so that a

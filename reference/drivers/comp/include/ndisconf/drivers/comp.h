@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/drivers/support.h"
 
 namespace ndisconf::drivers {
@@ -29,7 +30,7 @@ struct CompConfig {
   OpPolicy deactivate_vc;
 };
 
-class Comp : public Driver {
+class Comp : public LoggingDriver<CompLog> {
  public:
   using Config = CompConfig;
 

@@ -45,6 +45,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/drivers/ndiswan_core.h"
 #include "ndisconf/drivers/support.h"
 
@@ -149,7 +150,7 @@ struct WanLinkSends {
   uint64_t failed_on_down = 0;  // queued packets failed because the link went down
 };
 
-class Ndiswan : public Driver {
+class Ndiswan : public LoggingDriver<NdiswanLog> {
  public:
   using Config = NdiswanConfig;
 

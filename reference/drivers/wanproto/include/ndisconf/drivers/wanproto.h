@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/drivers/ndiswan_core.h"
 #include "ndisconf/drivers/support.h"
 
@@ -112,7 +113,7 @@ struct WpBinding {
   NDIS_REQUEST request{};
 };
 
-class WanProto : public Driver {
+class WanProto : public LoggingDriver<WanProtoLog> {
  public:
   using Config = WanProtoConfig;
 

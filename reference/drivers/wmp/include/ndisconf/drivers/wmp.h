@@ -51,6 +51,7 @@
 #include <string>
 #include <vector>
 
+#include "ndisconf/drivers/logged.h"
 #include "ndisconf/drivers/support.h"
 #include "ndisconf/nic/nic.h"
 
@@ -204,7 +205,7 @@ struct WmpAdapter {
   WmpLink* FindLink(NDIS_HANDLE h);
 };
 
-class Wmp : public Driver {
+class Wmp : public LoggingDriver<WmpLog> {
  public:
   using Config = WmpConfig;
   static constexpr size_t kMaxInstances = 16;
