@@ -1,6 +1,6 @@
 // History: the most recent items of a stream, oldest first, in bounded
-// memory. CallLog: exact per-name counts and last entries for the whole run,
-// and a History of the most recent kHistory entries.
+// memory. CallLog: exact per-kind counts and last records for the whole run,
+// a History of the most recent kHistory records, and only its own kinds.
 #include "ndisconf/drivers/support.h"
 
 #include <gtest/gtest.h>
