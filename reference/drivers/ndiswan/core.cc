@@ -1,6 +1,5 @@
 // Implementation of ndisconf/drivers/ndiswan_core.h.
 #include <algorithm>
-#include <cstring>
 
 #include "ndisconf/drivers/ndiswan_core.h"
 
@@ -13,13 +12,12 @@ constexpr uint64_t kUpperIdBase = 0x0200'0000'0000ULL;  // locally administered
 constexpr uint64_t kLineBase = 0x7100'0000ULL;
 constexpr uint64_t kCallBase = 0x7C00'0000ULL;
 
-// Reads a T from the first sizeof(T) bytes of an untrusted buffer whose size
-// the caller has checked (no alignment assumption).
-template <class T>
-T ReadAt(const void* buffer, size_t offset = 0) {
-  T value{};
-  std::memcpy(&value, static_cast<const uint8_t*>(buffer) + offset, sizeof(T));
-  return value;
+namespace wb = spec::wan;
+
+// WAN-100: a buffer the decoder refused is NULL or shorter than its
+// structure (StatusBufferSize is both what is claimed and what is there).
+Reason RejectionFor(const wb::DecodeError& e) {
+  return e.kind == wb::DecodeErrorKind::kNullBuffer ? Reason::kNullBuffer : Reason::kShortBuffer;
 }
 
 bool IsLineMessage(ULONG msg) {
@@ -165,13 +163,14 @@ Link* Core::FindUpLinkOn(size_t binding, uintptr_t context) {
 
 Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
   const NDIS_STATUS st = NDIS_STATUS_WAN_LINE_UP;
-  // WAN-100: reject before reading a single byte.
-  if (buffer == nullptr) return Reject(binding, st, Reason::kNullBuffer, size, 0);
-  if (size < kLineUpSize) return Reject(binding, st, Reason::kShortBuffer, size, 0);
-  const auto up = ReadAt<NDIS_MAC_LINE_UP>(buffer);
-  const uintptr_t ctx = reinterpret_cast<uintptr_t>(up.NdisLinkContext);
-  // Read as ULONG: an out-of-range value in an enum object would be UB.
-  const ULONG quality = ReadAt<ULONG>(buffer, offsetof(NDIS_MAC_LINE_UP, Quality));
+  // WAN-100: reject before acting on a single byte.
+  const wb::Decoded<wb::MacLineUp> d = wb::DecodeMacLineUp(buffer, size, size);
+  if (!d.ok()) return Reject(binding, st, RejectionFor(d.error()), size, 0);
+  const wb::MacLineUp& up = d.value();
+  const uintptr_t ctx = static_cast<uintptr_t>(up.link_context);
+  const NDIS_HANDLE link_handle = reinterpret_cast<NDIS_HANDLE>(up.link_handle);
+  // Quality is the raw ULONG: an out-of-range value in an enum object would be UB.
+  const ULONG quality = up.quality;
 
   // OQ-22: Quality is carried through uninterpreted unless `strict`.
   const bool quality_ok = quality <= static_cast<ULONG>(NdisWanReliable);
@@ -184,7 +183,7 @@ Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
     // untouched (documented result; the miniport keeps its first context).
     for (const auto& [c, link] : links_) {
       if (link.state == LinkState::kUp && link.binding == binding &&
-          link.link_handle == up.NdisLinkHandle) {
+          link.link_handle == link_handle) {
         return Reject(binding, st, Reason::kDuplicateLineUp, size, c);
       }
     }
@@ -195,21 +194,20 @@ Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
         static_cast<uintptr_t>(kContextBase | (uint64_t{options_.instance_tag} << 24) | n);
     link.upper.value = kUpperIdBase | (uint64_t{options_.instance_tag} << 24) | n;
     link.binding = binding;
-    link.link_handle = up.NdisLinkHandle;
-    link.connection_wrapper_id = up.ConnectionWrapperID;
+    link.link_handle = link_handle;
+    link.connection_wrapper_id =
+        reinterpret_cast<NDIS_HANDLE>(static_cast<uintptr_t>(up.connection_wrapper_id));
     // WAN-029: 0 = the adapter's OID_GEN_LINK_SPEED value.
-    link.link_speed = up.LinkSpeed != 0 ? up.LinkSpeed : info.link_speed_baseline;
+    link.link_speed = up.link_speed != 0 ? up.link_speed : info.link_speed_baseline;
     link.quality = quality;
     // WAN-031/096: 0 = NDIS_WAN_INFO.MaxTransmit. A window of 0 would stall
     // the link forever, so the model never goes below 1 (DERIVED).
-    link.send_window = up.SendWindow != 0 ? up.SendWindow : std::max<ULONG>(1, info.max_transmit);
+    link.send_window = up.send_window != 0 ? up.send_window : std::max<ULONG>(1, info.max_transmit);
     link.local_address[1] = options_.instance_tag;
     auto [it, inserted] = links_.emplace(link.context.value, link);
     // WAN-024: the unique context goes into the caller's buffer before
     // ProtocolStatus returns; the only byte range written (WAN-103).
-    const NDIS_HANDLE out = link.context.handle();
-    std::memcpy(static_cast<uint8_t*>(buffer) + offsetof(NDIS_MAC_LINE_UP, NdisLinkContext), &out,
-                sizeof(out));
+    (void)wb::WriteMacLineUpLinkContext(buffer, size, link.context.value);
     ++counters_.line_ups;
     return Outcome{Action::kLineUp, &it->second, std::nullopt, {}};
   }
@@ -218,12 +216,12 @@ Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
   // malformed (OQ-25).
   Link* link = FindUpLinkOn(binding, ctx);
   if (link == nullptr) return Reject(binding, st, Reason::kUnknownContext, size, ctx);
-  if (link->link_handle != up.NdisLinkHandle) {
+  if (link->link_handle != link_handle) {
     return Reject(binding, st, Reason::kLinkHandleMismatch, size, ctx);
   }
   if (!quality_ok) Warn(binding, Warning::kQualityOutOfRange, quality, ctx);
-  if (up.LinkSpeed != 0) link->link_speed = up.LinkSpeed;     // WAN-029: 0 = unchanged
-  if (up.SendWindow != 0) link->send_window = up.SendWindow;  // WAN-031: applies to later sends
+  if (up.link_speed != 0) link->link_speed = up.link_speed;     // WAN-029: 0 = unchanged
+  if (up.send_window != 0) link->send_window = up.send_window;  // WAN-031: applies to later sends
   // Quality 0 is NdisWanRaw, a value in its own right: always taken as given.
   link->quality = quality;
   ++link->updates;
@@ -233,10 +231,9 @@ Outcome Core::LineUp(size_t binding, PVOID buffer, UINT size) {
 
 Outcome Core::LineDown(size_t binding, PVOID buffer, UINT size) {
   const NDIS_STATUS st = NDIS_STATUS_WAN_LINE_DOWN;
-  if (buffer == nullptr) return Reject(binding, st, Reason::kNullBuffer, size, 0);
-  if (size < kLineDownSize) return Reject(binding, st, Reason::kShortBuffer, size, 0);
-  const auto down = ReadAt<NDIS_MAC_LINE_DOWN>(buffer);
-  const uintptr_t ctx = reinterpret_cast<uintptr_t>(down.NdisLinkContext);
+  const wb::Decoded<wb::MacLineDown> d = wb::DecodeMacLineDown(buffer, size, size);
+  if (!d.ok()) return Reject(binding, st, RejectionFor(d.error()), size, 0);  // WAN-100
+  const uintptr_t ctx = static_cast<uintptr_t>(d->link_context);
   Link* link = FindUpLinkOn(binding, ctx);
   if (link == nullptr) return Reject(binding, st, Reason::kUnknownLink, size, ctx);  // WAN-101
   // WAN-043: the context and ConnectionWrapperID are dead from here on; the
@@ -248,20 +245,20 @@ Outcome Core::LineDown(size_t binding, PVOID buffer, UINT size) {
 
 Outcome Core::Fragment(size_t binding, PVOID buffer, UINT size) {
   const NDIS_STATUS st = NDIS_STATUS_WAN_FRAGMENT;
-  if (buffer == nullptr) return Reject(binding, st, Reason::kNullBuffer, size, 0);
-  if (size < kFragmentSize) return Reject(binding, st, Reason::kShortBuffer, size, 0);
-  const auto frag = ReadAt<NDIS_MAC_FRAGMENT>(buffer);
-  const uintptr_t ctx = reinterpret_cast<uintptr_t>(frag.NdisLinkContext);
+  const wb::Decoded<wb::MacFragment> d = wb::DecodeMacFragment(buffer, size, size);
+  if (!d.ok()) return Reject(binding, st, RejectionFor(d.error()), size, 0);  // WAN-100
+  const wb::MacFragment& frag = d.value();
+  const uintptr_t ctx = static_cast<uintptr_t>(frag.link_context);
   Link* link = FindUpLinkOn(binding, ctx);
   // WAN-052: unknown contexts are not counted against any link (WAN-101).
   if (link == nullptr) return Reject(binding, st, Reason::kUnknownLink, size, ctx);
   // WAN-052: exactly +1 per indication, whatever Errors holds.
   ++link->fragments;
-  link->fragment_errors_seen |= frag.Errors;
+  link->fragment_errors_seen |= frag.errors;
   // WAN-051 (DERIVED): doubtful Errors values are accepted and flagged.
-  if (frag.Errors == 0) Warn(binding, Warning::kFragmentErrorsZero, 0, ctx);
-  if ((frag.Errors & ~kDefinedWanErrors) != 0) {
-    Warn(binding, Warning::kFragmentUndefinedBits, frag.Errors, ctx);
+  if (frag.errors == 0) Warn(binding, Warning::kFragmentErrorsZero, 0, ctx);
+  if ((frag.errors & ~wb::kDefinedWanErrors) != 0) {
+    Warn(binding, Warning::kFragmentUndefinedBits, frag.errors, ctx);
   }
   ++counters_.fragments;
   return Outcome{Action::kFragment, link, std::nullopt, {}};
@@ -269,26 +266,19 @@ Outcome Core::Fragment(size_t binding, PVOID buffer, UINT size) {
 
 Outcome Core::Tapi(size_t binding, PVOID buffer, UINT size) {
   const NDIS_STATUS st = NDIS_STATUS_TAPI_INDICATION;
-  const bool compat = options_.tapi_layout == TapiLayout::kCompatUlong;
-  const UINT need = compat ? kTapiEventCompatSize : kTapiEventSize;  // WAN-100, WAN-102
-  if (buffer == nullptr) return Reject(binding, st, Reason::kNullBuffer, size, 0);
-  if (size < need) return Reject(binding, st, Reason::kShortBuffer, size, 0);
+  // WAN-100, WAN-102: the size the configured layout needs.
+  const wb::Decoded<wb::TapiEvent> d =
+      wb::DecodeTapiEvent(buffer, size, size, options_.tapi_layout);
+  if (!d.ok()) return Reject(binding, st, RejectionFor(d.error()), size, 0);
 
   TapiEvent ev;
   ev.binding = binding;
-  ev.ht_line = ReadAt<ULONG_PTR>(buffer, 0);
-  ev.ht_call = ReadAt<ULONG_PTR>(buffer, 8);
-  ev.msg = ReadAt<ULONG>(buffer, 16);
-  const size_t p2_offset = compat ? 24 : offsetof(NDIS_TAPI_EVENT, ulParam2);
-  if (compat) {
-    ev.param1 = ReadAt<ULONG>(buffer, 20);
-    ev.param2 = ReadAt<ULONG>(buffer, 24);
-    ev.param3 = ReadAt<ULONG>(buffer, 28);
-  } else {
-    ev.param1 = ReadAt<ULONG_PTR>(buffer, offsetof(NDIS_TAPI_EVENT, ulParam1));
-    ev.param2 = ReadAt<ULONG_PTR>(buffer, offsetof(NDIS_TAPI_EVENT, ulParam2));
-    ev.param3 = ReadAt<ULONG_PTR>(buffer, offsetof(NDIS_TAPI_EVENT, ulParam3));
-  }
+  ev.ht_line = d->ht_line;
+  ev.ht_call = d->ht_call;
+  ev.msg = d->msg;
+  ev.param1 = d->param1;
+  ev.param2 = d->param2;
+  ev.param3 = d->param3;
 
   const AdapterInfo* info = adapter(binding);
   if (info == nullptr || !info->tapi_provider) {
@@ -313,14 +303,9 @@ Outcome Core::Tapi(size_t binding, PVOID buffer, UINT size) {
     TapiCall& call = calls_[ht_call];
     call.hd_call = ev.param1;
     // WAN-062: NDISTAPI's htCall goes into ulParam2 before ProtocolStatus
-    // returns; the only bytes written (WAN-103).
-    if (compat) {
-      const ULONG v = static_cast<ULONG>(ht_call);
-      std::memcpy(static_cast<uint8_t*>(buffer) + p2_offset, &v, sizeof(v));
-    } else {
-      const ULONG_PTR v = ht_call;
-      std::memcpy(static_cast<uint8_t*>(buffer) + p2_offset, &v, sizeof(v));
-    }
+    // returns; the only bytes written (WAN-103). NewCall's handles fit in
+    // 32 bits, so the compat layout carries it unchanged.
+    (void)wb::WriteTapiEventParam2(buffer, size, options_.tapi_layout, ht_call);
     ev.ht_call = ht_call;
     ev.param2 = ht_call;
   } else if (IsCallMessage(ev.msg) || (ev.msg == LINE_DEVSPECIFIC && ev.ht_call != 0)) {

@@ -10,11 +10,12 @@
 // directly with raw buffers.
 //
 // Status buffers are untrusted bytes (STYLE: bytes from outside take the
-// error path). The core never reads past StatusBufferSize, reads through
-// memcpy (no alignment assumption), and writes back only the two fields the
-// spec allows (WAN-103): NDIS_MAC_LINE_UP.NdisLinkContext on an accepted
-// initial line-up (WAN-024) and NDIS_TAPI_EVENT.ulParam2 on an accepted
-// LINE_NEWCALL (WAN-062). Nothing is dropped silently: every rejected
+// error path). The core decodes them with ndisconf/spec/wan_buffers.h (the
+// layouts and decoders the monitor uses too): it never reads past
+// StatusBufferSize, reads through memcpy (no alignment assumption), and
+// writes back only the two fields the spec allows (WAN-103):
+// NDIS_MAC_LINE_UP.NdisLinkContext on an accepted initial line-up (WAN-024)
+// and NDIS_TAPI_EVENT.ulParam2 on an accepted LINE_NEWCALL (WAN-062). Nothing is dropped silently: every rejected
 // indication is appended to rejections() with its reason.
 //
 // Single-threaded, like the rest of the model; no clock.
@@ -34,6 +35,7 @@
 #include <vector>
 
 #include "ndisconf/drivers/history.h"
+#include "ndisconf/spec/wan_buffers.h"
 
 namespace ndisconf::drivers::wan {
 
@@ -62,11 +64,10 @@ struct UpperLinkId {
   friend bool operator==(UpperLinkId a, UpperLinkId b) { return a.value == b.value; }
 };
 
-// Layout used to decode NDIS_TAPI_EVENT (WAN-102, OQ-20).
-enum class TapiLayout : uint8_t {
-  kUlongPtr,    // WDK7 / XPDDK: params are ULONG_PTR, 48 bytes on x64 (default)
-  kCompatUlong  // MinGW / NT4 docs: params are ULONG, 32 bytes on x64
-};
+// Layout used to decode NDIS_TAPI_EVENT (WAN-102, OQ-20): kUlongPtr (WDK7 /
+// XPDDK, 48 bytes on x64, the default) or kCompatUlong (MinGW / NT4 docs,
+// ULONG params, 32 bytes).
+using TapiLayout = spec::wan::TapiEventLayout;
 
 // ---- Reasons an indication is rejected (not acted on, not forwarded). ----
 // Append-only: the numbering is part of recorded results.
@@ -98,14 +99,6 @@ enum class Warning : uint8_t {
 };
 inline constexpr size_t kWarningCount = 4;
 const char* ToString(Warning w);
-
-// ABI sizes the validation enforces (x64 column of spec 4.4).
-inline constexpr UINT kLineUpSize = sizeof(NDIS_MAC_LINE_UP);      // 40
-inline constexpr UINT kLineDownSize = sizeof(NDIS_MAC_LINE_DOWN);  // 8
-inline constexpr UINT kFragmentSize = sizeof(NDIS_MAC_FRAGMENT);   // 16
-inline constexpr UINT kTapiEventSize = sizeof(NDIS_TAPI_EVENT);    // 48
-inline constexpr UINT kTapiEventCompatSize = 32;                   // ULONG params
-inline constexpr ULONG kDefinedWanErrors = 0x3F;
 
 struct Rejection {
   uint64_t seq = 0;    // index of the indication (Counters::indications before it)
