@@ -64,15 +64,15 @@ void Monitor::State::UpperIndicateReturn(const Event& e, const uint64_t* a, Fram
     return;
   }
   const bool line_up = f.gstatus == NDIS_STATUS_WAN_LINE_UP;
-  const size_t n = std::min(before.n, after.n);
+  const size_t n = std::min(before.size(), after.size());
   for (size_t i = 0; i < n; ++i) {
     if (line_up && i >= kWanLocalOff + kWanReservedLocal && i < kWanLocalOff + 6) continue;
     if (line_up && i >= kWanDeviceNameOff && i < kWanLineUpSize) continue;
-    if (before.p[i] == after.p[i]) continue;
+    if (before.data()[i] == after.data()[i]) continue;
     const bool reserved = line_up && i >= kWanLocalOff && i < kWanLocalOff + kWanReservedLocal;
     Report(check, e.index, f.adapter,
            "byte " + std::to_string(i) + " of NDISWAN's status " + StHex(f.gstatus) +
-               " changed from " + Hex(before.p[i]) + " to " + Hex(after.p[i]) +
+               " changed from " + Hex(before.data()[i]) + " to " + Hex(after.data()[i]) +
                (reserved ? " (LocalAddress high-order bytes, reserved to NDISWAN)"
                          : " (an IN field of the structure)"));
     return;
@@ -102,16 +102,16 @@ void Monitor::State::CheckBufferUnchanged(const Event& e, const uint64_t* a, Fra
       skip_len = f.p2_size;
     }
     // Every byte outside the writable field, and the first that changed.
-    const size_t n = std::min(before.n, after.n);
+    const size_t n = std::min(before.size(), after.size());
     const size_t cut = std::min(skip_off, n), resume = std::min(skip_off + skip_len, n);
-    const bool same = std::memcmp(before.p, after.p, cut) == 0 &&
-                      std::memcmp(before.p + resume, after.p + resume, n - resume) == 0;
+    const bool same = std::memcmp(before.data(), after.data(), cut) == 0 &&
+                      std::memcmp(before.data() + resume, after.data() + resume, n - resume) == 0;
     for (size_t i = 0; !same && i < n; ++i) {
       if (i >= skip_off && i < skip_off + skip_len) continue;
-      if (before.p[i] != after.p[i]) {
+      if (before.data()[i] != after.data()[i]) {
         Report(kW103, e.index, mh,
                "StatusBuffer byte " + std::to_string(i) + " of status " + StHex(f.gstatus) +
-                   " changed from " + Hex(before.p[i]) + " to " + Hex(after.p[i]) +
+                   " changed from " + Hex(before.data()[i]) + " to " + Hex(after.data()[i]) +
                    " across NdisMIndicateStatus");
         break;
       }

@@ -36,7 +36,7 @@ void Monitor::State::GetIdStart(Adapter& ad, uint64_t mh, Req& r, Bytes in) {
     g.class_known = true;
     g.class_hash = ClassHash(in, coff, csize);
     size_t len = 0;
-    while (len < csize && in.p[coff + len] != 0) ++len;
+    while (len < csize && in.U8(coff + len) != 0) ++len;
     g.ndis = len == 4 && g.class_hash == kNdisClassHash;
   }
   if (g.select != LINECALLSELECT_CALL) return;

@@ -15,13 +15,14 @@ using wan::Call;
 using wan::Link;
 
 void Monitor::State::LineDownCall(const Event& e, uint64_t mh, Bytes b, Frame& f) {
-  if (!b.Has(0, wan::kLineDownSize)) {
+  const spec::wan::Decoded<spec::wan::MacLineDown> down = spec::wan::DecodeMacLineDown(b);
+  if (!down.ok()) {
     Report(kW040Size, e.index, mh,
            "NDIS_STATUS_WAN_LINE_DOWN with StatusBufferSize " + std::to_string(f.len) +
                "; NDIS_MAC_LINE_DOWN needs 8");
     return;
   }
-  const uint64_t lc = b.U64(0);
+  const uint64_t lc = down->link_context;
   Link* l = FindLink(lc);
   if (l != nullptr && l->up && l->adapter == mh) {
     l->up = false;
@@ -33,15 +34,16 @@ void Monitor::State::LineDownCall(const Event& e, uint64_t mh, Bytes b, Frame& f
 }
 
 void Monitor::State::FragmentCall(const Event& e, uint64_t mh, Bytes b, Frame& f) {
-  if (!b.Has(0, wan::kFragmentSize)) {
+  const spec::wan::Decoded<spec::wan::MacFragment> frag = spec::wan::DecodeMacFragment(b);
+  if (!frag.ok()) {
     Report(kW050, e.index, mh,
            "NDIS_STATUS_WAN_FRAGMENT with StatusBufferSize " + std::to_string(f.len) +
                "; NDIS_MAC_FRAGMENT needs 16");
     return;
   }
-  const uint64_t lc = b.U64(0);
-  const uint32_t errors = b.U32(offsetof(NDIS_MAC_FRAGMENT, Errors));
-  if (errors == 0 || (errors & ~wan::kWanErrorBits) != 0)
+  const uint64_t lc = frag->link_context;
+  const uint32_t errors = frag->errors;
+  if (errors == 0 || (errors & ~spec::wan::kDefinedWanErrors) != 0)
     Report(kW051, e.index, lc,
            "fragment Errors " + Hex(errors) + " is " +
                (errors == 0 ? std::string("empty") : "outside the WAN_ERROR_* bits (0x3F)"));

@@ -21,17 +21,18 @@ using wan::Req;
 // NDIS_STATUS_WAN_LINE_UP from a WAN miniport: an initial line-up (L2,
 // NdisLinkContext NULL) or a parameter update of an up link (L4).
 void Monitor::State::LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Bytes b, Frame& f) {
-  if (!b.Has(0, wan::kLineUpSize)) {
+  const spec::wan::Decoded<spec::wan::MacLineUp> up = spec::wan::DecodeMacLineUp(b);
+  if (!up.ok()) {
     Report(kW020, e.index, mh,
            "NDIS_STATUS_WAN_LINE_UP with StatusBufferSize " + std::to_string(f.len) +
                (e.blob_len == 0 ? " and no buffer" : "") + "; NDIS_MAC_LINE_UP needs 40");
     return;
   }
-  const uint32_t quality = b.U32(offsetof(NDIS_MAC_LINE_UP, Quality));
-  const uint16_t window = b.U16(offsetof(NDIS_MAC_LINE_UP, SendWindow));
-  const uint64_t cwid = b.U64(offsetof(NDIS_MAC_LINE_UP, ConnectionWrapperID));
-  const uint64_t handle = b.U64(offsetof(NDIS_MAC_LINE_UP, NdisLinkHandle));
-  const uint64_t lc = b.U64(kLineUpContextOff);
+  const uint32_t quality = up->quality;
+  const uint16_t window = up->send_window;
+  const uint64_t cwid = up->connection_wrapper_id;
+  const uint64_t handle = up->link_handle;
+  const uint64_t lc = up->link_context;
   if ((profile.wan_strict_quality || Strict()) && quality > NdisWanReliable)
     Report(kW030, e.index, lc,
            "line-up Quality " + std::to_string(quality) +

@@ -4,9 +4,10 @@
 // outstanding requests (spec 2.7-2.9), and the bounds-checked view that
 // every WAN status or information buffer is decoded through.
 //
-// Buffers are decoded by x64 offset (static_asserted in ndisconf/api) with
-// a bounds check against both the length the caller claimed and the bytes
-// the event carries; nothing is ever cast from a blob.
+// Buffers are decoded with ndisconf/spec/wan_buffers.h, the layouts and
+// decoders NDISWAN uses too, with a bounds check against both the length
+// the caller claimed and the bytes the event carries; nothing is ever cast
+// from a blob.
 #ifndef NDISCONF_CONFORMANCE_MONITOR_WAN_OBJECTS_H_
 #define NDISCONF_CONFORMANCE_MONITOR_WAN_OBJECTS_H_
 
@@ -21,55 +22,34 @@
 
 #include "conformance/monitor/shadow.h"
 #include "ndisconf/boundary/event.h"
+#include "ndisconf/spec/wan_buffers.h"
 
 namespace ndisconf::monitor::wan {
 
 inline constexpr size_t kBlob = Event::kMaxBlob;
 
-// x64 layouts (spec 4.4; static_asserted in ndisconf/api/{wan,tapi}.h).
-inline constexpr size_t kLineUpSize = sizeof(NDIS_MAC_LINE_UP);      // 40
-inline constexpr size_t kLineDownSize = sizeof(NDIS_MAC_LINE_DOWN);  // 8
-inline constexpr size_t kFragmentSize = sizeof(NDIS_MAC_FRAGMENT);   // 16
-inline constexpr size_t kTapiEventSize = sizeof(NDIS_TAPI_EVENT);    // 48
-inline constexpr size_t kTapiEventCompatSize = 32;                   // ULONG params (WAN-102)
-inline constexpr size_t kLineUpContextOff = offsetof(NDIS_MAC_LINE_UP, NdisLinkContext);
+// x64 layouts (spec 4.4): the shared definitions of ndisconf/spec/wan_buffers.h.
+inline constexpr size_t kLineUpSize = spec::wan::kMacLineUpSize;      // 40
+inline constexpr size_t kLineDownSize = spec::wan::kMacLineDownSize;  // 8
+inline constexpr size_t kFragmentSize = spec::wan::kMacFragmentSize;  // 16
+inline constexpr size_t kLineUpContextOff = spec::wan::kMacLineUpLinkContextOff;
 // NDISWAN's upper edge (NDIS_WAN_*, passed to protocols bound to its
 // virtual adapter): LocalAddress and DeviceName are IN OUT (WAN-037).
-inline constexpr size_t kWanLineUpSize = sizeof(NDIS_WAN_LINE_UP);      // 64
-inline constexpr size_t kWanLineDownSize = sizeof(NDIS_WAN_LINE_DOWN);  // 12
-inline constexpr size_t kWanFragmentSize = sizeof(NDIS_WAN_FRAGMENT);   // 12
-inline constexpr size_t kWanLocalOff = offsetof(NDIS_WAN_LINE_UP, LocalAddress);
-inline constexpr size_t kWanReservedLocal = 2;  // LocalAddress[0..1] belong to NDISWAN
-inline constexpr size_t kWanDeviceNameOff = offsetof(NDIS_WAN_LINE_UP, DeviceName);
-inline constexpr size_t kGetIdDeviceIdOff = offsetof(NDIS_TAPI_GET_ID, DeviceID);
-inline constexpr uint32_t kWanErrorBits = 0x3F;
+inline constexpr size_t kWanLineUpSize = spec::wan::kWanLineUpSize;      // 64
+inline constexpr size_t kWanLineDownSize = spec::wan::kWanLineDownSize;  // 12
+inline constexpr size_t kWanFragmentSize = spec::wan::kWanFragmentSize;  // 12
+inline constexpr size_t kWanLocalOff = spec::wan::kWanLineUpLocalAddressOff;
+inline constexpr size_t kWanReservedLocal = spec::wan::kWanLineUpReservedLocalBytes;
+inline constexpr size_t kWanDeviceNameOff = spec::wan::kWanLineUpDeviceNameOff;
+inline constexpr size_t kGetIdDeviceIdOff = spec::wan::kGetIdDeviceIdOff;
 inline constexpr uint32_t kDeserialize = NDIS_ATTRIBUTE_DESERIALIZE;
 
-// A view of bytes: `n` is what may be read (the smaller of the claimed
-// length and what the event carries).
-struct Bytes {
-  const uint8_t* p = nullptr;
-  size_t n = 0;
-  bool Has(size_t off, size_t len) const { return off <= n && len <= n - off; }
-  uint16_t U16(size_t off) const {
-    uint16_t v;
-    std::memcpy(&v, p + off, 2);
-    return v;
-  }
-  uint32_t U32(size_t off) const {
-    uint32_t v;
-    std::memcpy(&v, p + off, 4);
-    return v;
-  }
-  uint64_t U64(size_t off) const {
-    uint64_t v;
-    std::memcpy(&v, p + off, 8);
-    return v;
-  }
-};
+// A bounds-checked view of bytes (reads outside it yield 0).
+using Bytes = spec::wan::ByteView;
+// The bytes of an event's buffer that may be read: the smaller of the
+// length the caller claimed and what the event carries.
 inline Bytes View(const uint8_t* blob, uint16_t blob_len, uint64_t claimed) {
-  const size_t have = std::min<size_t>(blob_len, kBlob);
-  return Bytes{blob, static_cast<size_t>(std::min<uint64_t>(have, claimed))};
+  return Bytes::Of(blob, claimed, std::min<size_t>(blob_len, kBlob));
 }
 
 inline bool IsTapiOid(uint32_t oid) { return (oid >> 24) == 0x07; }
@@ -86,7 +66,7 @@ inline bool IsUnsupported(int32_t s) {
 inline uint32_t ClassHash(Bytes b, size_t off, size_t len) {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < len; ++i) {
-    uint8_t c = b.p[off + i];
+    uint8_t c = b.U8(off + i);
     if (c == 0) break;
     if (c >= 'A' && c <= 'Z') c = static_cast<uint8_t>(c - 'A' + 'a');
     h = (h ^ c) * 16777619u;

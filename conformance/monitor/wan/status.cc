@@ -7,6 +7,7 @@
 // family: line_up, line_down_fragment, tapi_indication; buffers checks what
 // came back.
 #include "conformance/monitor/monitor_core.h"
+#include "ndisconf/spec/wan_context.h"
 
 namespace ndisconf::monitor {
 
@@ -190,41 +191,65 @@ void Monitor::State::StatusReturn(const Event& e, const uint64_t* a, Frame& f) {
   }
 }
 
-// WAN-002 / WAN-004: where and at which IRQL NdisMIndicateStatus(Complete)
-// may be called.
+// WAN-002 / WAN-003 / WAN-004: where and at which IRQL
+// NdisMIndicateStatus(Complete) may be called. The monitor describes the
+// caller's context from its own shadow state (frames, locks, attributes);
+// the rules themselves are ndisconf/spec/wan_context.h's.
 void Monitor::State::StatusContext(const Event& e, uint64_t mh, const char* what) {
   const Adapter* ad = FindAdapter(mh);
-  const bool deserialized = ad != nullptr && ad->deserialized;
-  // The caller's open frames: inside MiniportISR or MiniportHalt (WAN-002),
-  // or the MiniportInitialize of a serialized miniport.
-  bool in_isr = false, in_halt = false, in_init = false;
+  spec::wan::IndicationContext ctx;
+  ctx.deserialized = ad != nullptr && ad->deserialized;
+  // A trace that does not show NdisMSetAttributesEx leaves the IRQL rule of
+  // a serialized miniport unchecked (OQ-27).
+  ctx.serialization_known = ad != nullptr && ad->attrs_known;
+  ctx.irql = e.irql;
+  // The caller's open frames: inside MiniportISR, MiniportHalt or
+  // MiniportInitialize.
   for (size_t i = 0; i < stack.size(); ++i) {
     if (stack[i].actor != e.actor) continue;
-    in_isr |= stack[i].fn == Fn::MiniportISR;
-    in_halt |= stack[i].fn == Fn::MiniportHalt;
-    in_init |= stack[i].fn == Fn::MiniportInitialize;
+    ctx.in_isr |= stack[i].fn == Fn::MiniportISR;
+    ctx.in_halt |= stack[i].fn == Fn::MiniportHalt;
+    ctx.in_initialize |= stack[i].fn == Fn::MiniportInitialize;
   }
+  // The first spin lock the caller holds, for the report.
+  uint64_t held_lock = 0;
+  const wan::SpinLock* held = nullptr;
   if (e.actor < locks_held.size() && locks_held[e.actor] > 0) {
     for (const auto& [lock, l] : spin_locks) {
       if (!l.held || l.holder != e.actor) continue;
-      Report(kW003, e.index, mh,
-             std::string(what) + " called while the caller holds spin lock " + Hex(lock) +
-                 " (acquired at event " + std::to_string(l.since) + ")");
+      held_lock = lock;
+      held = &l;
+      ctx.spin_locks_held = 1;
       break;
     }
   }
-  if (in_isr) Report(kW002, e.index, mh, std::string(what) + " called from MiniportISR");
-  if (in_halt) Report(kW002, e.index, mh, std::string(what) + " called from MiniportHalt");
-  if (!deserialized && in_init)
-    Report(kW002, e.index, mh,
-           std::string(what) + " called from MiniportInitialize of a serialized miniport");
-  if (e.irql > DISPATCH_LEVEL) {
-    Report(kW004, e.index, mh,
-           std::string(what) + " at IRQL " + std::to_string(e.irql) + ", above DISPATCH_LEVEL");
-  } else if (ad != nullptr && ad->attrs_known && !deserialized && e.irql != DISPATCH_LEVEL) {
-    Report(kW004, e.index, mh,
-           std::string(what) + " by a serialized miniport at IRQL " + std::to_string(e.irql) +
-               "; serialized callers run at DISPATCH_LEVEL (OQ-27)");
+  for (const spec::wan::ContextViolation& v : spec::wan::CheckIndicationContext(ctx)) {
+    switch (v.fault) {
+      case spec::wan::ContextFault::kSpinLockHeld:
+        Report(kW003, e.index, mh,
+               std::string(what) + " called while the caller holds spin lock " + Hex(held_lock) +
+                   " (acquired at event " + std::to_string(held->since) + ")");
+        break;
+      case spec::wan::ContextFault::kInIsr:
+        Report(kW002, e.index, mh, std::string(what) + " called from MiniportISR");
+        break;
+      case spec::wan::ContextFault::kInHalt:
+        Report(kW002, e.index, mh, std::string(what) + " called from MiniportHalt");
+        break;
+      case spec::wan::ContextFault::kInSerializedInitialize:
+        Report(kW002, e.index, mh,
+               std::string(what) + " called from MiniportInitialize of a serialized miniport");
+        break;
+      case spec::wan::ContextFault::kIrqlAboveDispatch:
+        Report(kW004, e.index, mh,
+               std::string(what) + " at IRQL " + std::to_string(e.irql) + ", above DISPATCH_LEVEL");
+        break;
+      case spec::wan::ContextFault::kSerializedNotAtDispatch:
+        Report(kW004, e.index, mh,
+               std::string(what) + " by a serialized miniport at IRQL " + std::to_string(e.irql) +
+                   "; serialized callers run at DISPATCH_LEVEL (OQ-27)");
+        break;
+    }
   }
 }
 

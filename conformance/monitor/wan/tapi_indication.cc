@@ -19,21 +19,22 @@ using wan::Line;
 // for call messages, a live call of it.
 void Monitor::State::TapiIndicationCall(const Event& e, Adapter& ad, uint64_t mh, Bytes b,
                                         Frame& f) {
-  const size_t need =
-      profile.wan_tapi_event_ulong_params ? wan::kTapiEventCompatSize : wan::kTapiEventSize;
-  if (!b.Has(0, need)) {
+  const spec::wan::TapiEventLayout layout = profile.wan_tapi_event_ulong_params
+                                                ? spec::wan::TapiEventLayout::kCompatUlong
+                                                : spec::wan::TapiEventLayout::kUlongPtr;
+  const spec::wan::Decoded<spec::wan::TapiEvent> ev = spec::wan::DecodeTapiEvent(b, layout);
+  if (!ev.ok()) {
     Report(kW060, e.index, mh,
            "NDIS_STATUS_TAPI_INDICATION with StatusBufferSize " + std::to_string(f.len) +
-               "; NDIS_TAPI_EVENT needs " + std::to_string(need));
+               "; NDIS_TAPI_EVENT needs " + std::to_string(ev.error().needed));
     return;
   }
-  const bool compat = profile.wan_tapi_event_ulong_params;
-  const uint64_t ht_line = b.U64(0);
-  const uint64_t ht_call = b.U64(8);
-  const uint32_t msg = b.U32(16);
-  const uint64_t p1 = compat ? b.U32(20) : b.U64(24);
-  const uint64_t p2 = compat ? b.U32(24) : b.U64(32);
-  const uint64_t p3 = compat ? b.U32(28) : b.U64(40);
+  const uint64_t ht_line = ev->ht_line;
+  const uint64_t ht_call = ev->ht_call;
+  const uint32_t msg = ev->msg;
+  const uint64_t p1 = ev->param1;
+  const uint64_t p2 = ev->param2;
+  const uint64_t p3 = ev->param3;
   ad.tapi_seen = true;
   if (ad.wan_info_known && !ad.tapi_provider)
     ReportWanWrapper(e, ad, mh,
@@ -70,8 +71,8 @@ void Monitor::State::TapiIndicationCall(const Event& e, Adapter& ad, uint64_t mh
       f.newcall = true;
       f.newcall_hd_call = p1;
       f.newcall_ht_line = ht_line;
-      f.p2_off = compat ? 24 : 32;
-      f.p2_size = compat ? 4 : 8;
+      f.p2_off = spec::wan::TapiEventParam(layout, 2).offset;
+      f.p2_size = spec::wan::TapiEventParam(layout, 2).width;
       return;
     }
     case LINE_CALLSTATE: {
