@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "model_impl.h"
+#include "ndisconf/spec/wan_context.h"
 
 namespace ndisconf::ndis {
 namespace {
@@ -78,42 +79,56 @@ Adapter* Model::Impl::Adapter5(Fn fn, NDIS_HANDLE handle, NDIS_STATUS status) {
 }
 
 std::optional<Cause> Model::Impl::IndicationContextViolation(const Adapter* a) const {
-  auto violation = [](RuleId rule, std::string detail) {
-    return Cause{Reason::kIndicationContext, std::move(detail), rule};
-  };
-  // WAN-002: not from MiniportISR, MiniportHalt (or MiniportShutdown, which
-  // the model never calls); from MiniportInitialize only if deserialized.
-  if (a->in_isr) return violation(RuleId::kWAN002, "WAN-002: called from MiniportISR");
-  if (a->in_halt) return violation(RuleId::kWAN002, "WAN-002: called from MiniportHalt");
-  if (a->state == Adapter::State::kInitializing && !a->deserialized) {
-    return violation(RuleId::kWAN002,
-                     "WAN-002: called from MiniportInitialize of a serialized miniport");
-  }
-  // WAN-003: the caller has released every spin lock it acquired (the
-  // miniport's locks, as the monitor's check reads the rule; the count
-  // spares the scan when none is held, the common case).
+  // The caller's context from the model's own state; the rules (WAN-002,
+  // WAN-003, WAN-004 with OQ-27) are ndisconf/spec/wan_context.h's.
+  spec::wan::IndicationContext ctx;
+  ctx.in_isr = a->in_isr;
+  ctx.in_halt = a->in_halt;  // MiniportShutdown: the model never calls it
+  ctx.in_initialize = a->state == Adapter::State::kInitializing;
+  ctx.deserialized = a->deserialized;
+  ctx.irql = irql;
+  // WAN-003 is about the caller's own locks, as the monitor's check reads
+  // the rule; the count spares the scan when none is held, the common case.
+  const void* held_lock = nullptr;
+  ActorId holder = kNoActor;
   if (held_locks != 0) {
     const ActorId caller = Boundary::Get().CurrentActor();
     for (const auto& [lock, state] : locks) {
       if (state.held && state.holder == caller) {
-        return violation(RuleId::kWAN003, "WAN-003: spin lock " + Hex(lock) +
-                                              " is held (acquired by driver #" +
-                                              std::to_string(state.holder) + ")");
+        held_lock = lock;
+        holder = state.holder;
+        ctx.spin_locks_held = 1;
+        break;
       }
     }
   }
-  // WAN-004 / OQ-27: serialized at DISPATCH_LEVEL, deserialized at <= DISPATCH_LEVEL.
-  if (irql > DISPATCH_LEVEL) {
-    return violation(RuleId::kWAN004,
-                     "WAN-004: called at IRQL " + std::to_string(irql) + ", above DISPATCH_LEVEL");
+  const std::optional<spec::wan::ContextViolation> v =
+      spec::wan::FirstIndicationContextViolation(ctx);
+  if (!v) return std::nullopt;
+  std::string detail;
+  switch (v->fault) {
+    case spec::wan::ContextFault::kInIsr:
+      detail = "WAN-002: called from MiniportISR";
+      break;
+    case spec::wan::ContextFault::kInHalt:
+      detail = "WAN-002: called from MiniportHalt";
+      break;
+    case spec::wan::ContextFault::kInSerializedInitialize:
+      detail = "WAN-002: called from MiniportInitialize of a serialized miniport";
+      break;
+    case spec::wan::ContextFault::kSpinLockHeld:
+      detail = "WAN-003: spin lock " + Hex(held_lock) + " is held (acquired by driver #" +
+               std::to_string(holder) + ")";
+      break;
+    case spec::wan::ContextFault::kIrqlAboveDispatch:
+      detail = "WAN-004: called at IRQL " + std::to_string(irql) + ", above DISPATCH_LEVEL";
+      break;
+    case spec::wan::ContextFault::kSerializedNotAtDispatch:
+      detail = "WAN-004 / OQ-27: a serialized miniport calls at DISPATCH_LEVEL; called at IRQL " +
+               std::to_string(irql);
+      break;
   }
-  if (!a->deserialized && irql != DISPATCH_LEVEL) {
-    return violation(RuleId::kWAN004,
-                     "WAN-004 / OQ-27: a serialized miniport calls at DISPATCH_LEVEL; called at "
-                     "IRQL " +
-                         std::to_string(irql));
-  }
-  return std::nullopt;
+  return Cause{Reason::kIndicationContext, std::move(detail), v->rule};
 }
 
 // ---- Miniport registration. PASSIVE_LEVEL (DriverEntry). ----
