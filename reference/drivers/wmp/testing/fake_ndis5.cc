@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "ndisconf/spec/wan_buffers.h"
+#include "ndisconf/spec/wan_context.h"
+
 namespace ndisconf::drivers::testing {
 
 namespace {
@@ -16,6 +19,18 @@ std::vector<uint8_t> Bytes(const void* p, size_t n) {
   if (p == nullptr) return {};
   const auto* b = static_cast<const uint8_t*>(p);
   return std::vector<uint8_t>(b, b + n);
+}
+
+// WAN-002 / WAN-003 / WAN-004 as the fake sees the caller: it tracks the
+// ISR, the IRQL and how many spin locks are held, not MiniportHalt or
+// MiniportInitialize frames.
+spec::wan::ContextViolations ContextViolationsOf(const FakeNdis5& f) {
+  spec::wan::IndicationContext ctx;
+  ctx.in_isr = f.in_isr;
+  ctx.spin_locks_held = f.locks_held > 0 ? static_cast<uint32_t>(f.locks_held) : 0;
+  ctx.deserialized = (f.attribute_flags() & NDIS_ATTRIBUTE_DESERIALIZE) != 0;
+  ctx.irql = f.irql;
+  return spec::wan::CheckIndicationContext(ctx);
 }
 
 // Runs `f` at `irql`, restoring the previous one.
@@ -130,6 +145,7 @@ std::vector<NDIS_TAPI_EVENT> FakeNdis5::TapiEvents() const {
   for (const FakeCall& c : calls) {
     if (c.fn != "NdisMIndicateStatus" || c.status != NDIS_STATUS_TAPI_INDICATION) continue;
     NDIS_TAPI_EVENT e;
+    if (c.out.size() < sizeof(e)) continue;  // not a whole NDIS_TAPI_EVENT
     std::memcpy(&e, c.out.data(), sizeof(e));
     out.push_back(e);
   }
@@ -149,6 +165,7 @@ std::vector<NDIS_MAC_LINE_UP> FakeNdis5::LineUps() const {
   for (const FakeCall& c : calls) {
     if (c.fn != "NdisMIndicateStatus" || c.status != NDIS_STATUS_WAN_LINE_UP) continue;
     NDIS_MAC_LINE_UP u;
+    if (c.out.size() < sizeof(u)) continue;  // not a whole NDIS_MAC_LINE_UP
     std::memcpy(&u, c.out.data(), sizeof(u));
     out.push_back(u);
   }
@@ -196,23 +213,25 @@ VOID NdisMIndicateStatus(NDIS_HANDLE h, NDIS_STATUS status, PVOID buf, UINT size
              f->in_isr,
              f->locks_held,
              h};
-  const bool serialized = (f->attribute_flags_ & NDIS_ATTRIBUTE_DESERIALIZE) == 0;
   // WAN-002, WAN-003, WAN-004.
-  if (f->in_isr || f->locks_held > 0 || f->irql > DISPATCH_LEVEL ||
-      (serialized && f->irql != DISPATCH_LEVEL)) {
-    ++f->violations;
-  }
+  if (!ndisconf::drivers::testing::ContextViolationsOf(*f).empty()) ++f->violations;
   ++f->bracket_depth;
-  if (status == NDIS_STATUS_WAN_LINE_UP && size >= sizeof(NDIS_MAC_LINE_UP)) {
-    auto* up = static_cast<NDIS_MAC_LINE_UP*>(buf);
-    if (up->NdisLinkContext == nullptr && f->next_link_context != 0) {
-      up->NdisLinkContext = reinterpret_cast<NDIS_HANDLE>(f->next_link_context);
+  namespace wb = ndisconf::spec::wan;
+  // NDISWAN's write-back (WAN-024): a new context into an initial line-up.
+  if (status == NDIS_STATUS_WAN_LINE_UP && f->next_link_context != 0) {
+    const wb::Decoded<wb::MacLineUp> up = wb::DecodeMacLineUp(buf, size, size);
+    if (up.ok() && up->link_context == 0 &&
+        wb::WriteMacLineUpLinkContext(buf, size, f->next_link_context)) {
       f->next_link_context += 0x10;
     }
   }
-  if (status == NDIS_STATUS_TAPI_INDICATION && size >= sizeof(NDIS_TAPI_EVENT)) {
-    auto* e = static_cast<NDIS_TAPI_EVENT*>(buf);
-    if (e->ulMsg == LINE_NEWCALL && f->next_ht_call != 0) e->ulParam2 = f->next_ht_call++;
+  // NDISTAPI's write-back (WAN-062): its htCall into LINE_NEWCALL's ulParam2.
+  if (status == NDIS_STATUS_TAPI_INDICATION && f->next_ht_call != 0) {
+    const wb::Decoded<wb::TapiEvent> e =
+        wb::DecodeTapiEvent(buf, size, size, wb::TapiEventLayout::kUlongPtr);
+    if (e.ok() && e->msg == LINE_NEWCALL) {
+      (void)wb::WriteTapiEventParam2(buf, size, wb::TapiEventLayout::kUlongPtr, f->next_ht_call++);
+    }
   }
   c.out = ndisconf::drivers::testing::Bytes(buf, size);
   f->calls.push_back(c);
@@ -221,7 +240,14 @@ VOID NdisMIndicateStatus(NDIS_HANDLE h, NDIS_STATUS status, PVOID buf, UINT size
 
 VOID NdisMIndicateStatusComplete(NDIS_HANDLE) {
   FakeNdis5* f = FakeNdis5::active();
-  if (f->in_isr || f->locks_held > 0) ++f->violations;
+  // WAN-002 and WAN-003; the fake does not apply the IRQL rule to the complete.
+  for (const ndisconf::spec::wan::ContextViolation& v :
+       ndisconf::drivers::testing::ContextViolationsOf(*f)) {
+    if (v.rule != ndisconf::spec::RuleId::kWAN004) {
+      ++f->violations;
+      break;
+    }
+  }
   f->bracket_depth = 0;
   f->calls.push_back({.fn = "NdisMIndicateStatusComplete"});
 }
