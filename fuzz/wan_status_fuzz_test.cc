@@ -241,10 +241,11 @@ struct Run {
       }
     }
     act.buffer.assign((size_t{hi} << 8 | lo) % 1025, 0);
-    act.null_buffer = (flags & 1) != 0;
-    act.under_lock = (flags & 0x10) != 0;
+    act.null_buffer = (flags & fuzz::kIndicateNullBuffer) != 0;
+    act.under_lock = (flags & fuzz::kIndicateUnderLock) != 0;
     in.Take(act.buffer.data(), std::min<size_t>(act.buffer.size(), 64));
-    if ((flags & 2) != 0 && has_context && context_off + sizeof(uintptr_t) <= act.buffer.size()) {
+    if ((flags & fuzz::kIndicateLiveContext) != 0 && has_context &&
+        context_off + sizeof(uintptr_t) <= act.buffer.size()) {
       const uintptr_t lc = LiveContext(flags >> 2 & 3);
       std::memcpy(act.buffer.data() + context_off, &lc, sizeof lc);
     }

@@ -78,6 +78,12 @@ constexpr std::optional<WanStatusSel> WanStatusForSel(uint8_t sel) {
   }
 }
 
+// INDICATE's flags byte (bits 2-3 pick the live link, `(flags >> 2 & 3) %
+// count`).
+inline constexpr uint8_t kIndicateNullBuffer = 0x01;   // StatusBuffer NULL, size still passed
+inline constexpr uint8_t kIndicateLiveContext = 0x02;  // write a live NdisLinkContext
+inline constexpr uint8_t kIndicateUnderLock = 0x10;    // hold the adapter's spin lock (WAN-003)
+
 // TAPI's request selector, on the connected call.
 enum class WanTapiOp : uint8_t { kDrop = 0, kCloseCall = 1, kGetId = 2, kMakeCall = 3 };
 constexpr std::optional<WanTapiOp> WanTapiForTag(uint8_t which) {

@@ -1,13 +1,17 @@
-// The committed wan_status seeds do what their names say, and the input
-// format keeps their meaning: each seed replays to the same, specific
+// The committed wan_status seeds are exactly what their source
+// (wan_status_seeds.cc) generates, they do what their names say, and the
+// input format keeps their meaning: each seed replays to the same, specific
 // outcome (indications made, how NDIS and NDISWAN accounted for them, the
 // rule the seed is about reported by the monitor); an unknown tag or
 // selector is skipped rather than read as another operation.
+#include "fuzz/wan_status_seeds.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,43 +64,62 @@ TEST_P(SeedTest, ReplaysToItsOutcome) {
 
 // The rule column names the WAN rule each seed provokes on purpose; the
 // model refuses or rejects those indications, which the counts show.
-INSTANTIATE_TEST_SUITE_P(
-    Corpus, SeedTest,
-    ::testing::Values(
-        Expected{"empty", 0, 0, 1, 0, 0, 0, 4, 0, 0, ""},
-        Expected{"truncated_record", 0, 0, 1, 0, 0, 0, 4, 0, 0, ""},
-        // Two fragments on the live link, both accepted.
-        Expected{"fragment_on_live_link", 2, 0, 1, 0, 0, 2, 4, 0, 0, ""},
-        // Error bits 0 and undefined bits: accepted, reported (WAN-051).
-        Expected{"fragment_error_bits_zero_and_undefined", 3, 0, 1, 0, 0, 3, 4, 0, 0, "WAN-051"},
-        // One fragment under a spin lock, refused by NDIS (WAN-003); one not.
-        Expected{"fragment_under_spin_lock", 2, 1, 1, 0, 0, 1, 4, 0, 0, "WAN-003"},
-        // Line-down, then a fragment and a line-down on the link it took down.
-        Expected{"line_down_then_fragment_on_stale_link", 3, 0, 1, 0, 1, 0, 4, 0, 2, "WAN-043"},
-        // NULL StatusBuffer for the five statuses: four rejected, the media
-        // status ignored.
-        Expected{"null_buffer_every_status", 5, 0, 1, 0, 0, 0, 4, 1, 4, "WAN-020"},
-        // Fragments of sizes 0, 1, 15 (rejected), 17, 64, 1024 (accepted).
-        Expected{"sizes_zero_to_far_past", 6, 0, 1, 0, 0, 3, 4, 0, 3, "WAN-050"},
-        // A line-up of a line-down's size (rejected), a line-down of a
-        // line-up's size (accepted).
-        Expected{"size_of_another_status", 2, 0, 1, 0, 1, 0, 4, 0, 1, "WAN-020"},
-        // An update naming the live link with another NdisLinkHandle
-        // (rejected), and an initial line-up for an unknown handle (a new
-        // link, outside OID_TAPI_GET_ID).
-        Expected{"line_up_update_and_initial_for_unknown_handle", 2, 0, 2, 0, 0, 0, 4, 0, 1,
-                 "WAN-021"},
-        // TAPI events with an unknown message and unknown handles, rejected.
-        Expected{"tapi_events_unknown_message_and_handles", 2, 0, 1, 0, 0, 0, 4, 0, 2, "WAN-060"},
-        // MEDIA_CONNECT and two raw codes: ignored by NDISWAN ("other").
-        Expected{"unknown_and_other_status_codes", 2, 0, 1, 0, 0, 0, 4, 2, 0, ""},
-        // A fragment, a CRC fault's fragment, a line-down, a TAPI drop.
-        Expected{"indications_interleaved_with_faults", 5, 0, 1, 0, 1, 2, 5, 0, 1, ""},
-        // NIC faults, TAPI requests and time: a redial brings a second line
-        // up, the speed change an update.
-        Expected{"nic_faults_tapi_and_time", 12, 0, 2, 1, 2, 1, 11, 0, 0, ""},
-        Expected{"nic_faults_tapi_and_time_reordered", 12, 0, 2, 1, 2, 1, 11, 0, 0, ""}),
-    [](const auto& info) { return std::string(info.param.seed); });
+const Expected kExpected[] = {
+    Expected{"empty", 0, 0, 1, 0, 0, 0, 4, 0, 0, ""},
+    Expected{"truncated_record", 0, 0, 1, 0, 0, 0, 4, 0, 0, ""},
+    // Two fragments on the live link, both accepted.
+    Expected{"fragment_on_live_link", 2, 0, 1, 0, 0, 2, 4, 0, 0, ""},
+    // Error bits 0 and undefined bits: accepted, reported (WAN-051).
+    Expected{"fragment_error_bits_zero_and_undefined", 3, 0, 1, 0, 0, 3, 4, 0, 0, "WAN-051"},
+    // One fragment under a spin lock, refused by NDIS (WAN-003); one not.
+    Expected{"fragment_under_spin_lock", 2, 1, 1, 0, 0, 1, 4, 0, 0, "WAN-003"},
+    // Line-down, then a fragment and a line-down on the link it took down.
+    Expected{"line_down_then_fragment_on_stale_link", 3, 0, 1, 0, 1, 0, 4, 0, 2, "WAN-043"},
+    // NULL StatusBuffer for the five statuses: four rejected, the media
+    // status ignored.
+    Expected{"null_buffer_every_status", 5, 0, 1, 0, 0, 0, 4, 1, 4, "WAN-020"},
+    // Fragments of sizes 0, 1, 15 (rejected), 17, 64, 1024 (accepted).
+    Expected{"sizes_zero_to_far_past", 6, 0, 1, 0, 0, 3, 4, 0, 3, "WAN-050"},
+    // A line-up of a line-down's size (rejected), a line-down of a
+    // line-up's size (accepted).
+    Expected{"size_of_another_status", 2, 0, 1, 0, 1, 0, 4, 0, 1, "WAN-020"},
+    // An update naming the live link with another NdisLinkHandle
+    // (rejected), and an initial line-up for an unknown handle (a new
+    // link, outside OID_TAPI_GET_ID).
+    Expected{"line_up_update_and_initial_for_unknown_handle", 2, 0, 2, 0, 0, 0, 4, 0, 1, "WAN-021"},
+    // TAPI events with an unknown message and unknown handles, rejected.
+    Expected{"tapi_events_unknown_message_and_handles", 2, 0, 1, 0, 0, 0, 4, 0, 2, "WAN-060"},
+    // MEDIA_CONNECT and two raw codes: ignored by NDISWAN ("other").
+    Expected{"unknown_and_other_status_codes", 2, 0, 1, 0, 0, 0, 4, 2, 0, ""},
+    // A fragment, a CRC fault's fragment, a line-down, a TAPI drop.
+    Expected{"indications_interleaved_with_faults", 5, 0, 1, 0, 1, 2, 5, 0, 1, ""},
+    // NIC faults, TAPI requests and time: a redial brings a second line
+    // up, the speed change an update.
+    Expected{"nic_faults_tapi_and_time", 12, 0, 2, 1, 2, 1, 11, 0, 0, ""},
+    Expected{"nic_faults_tapi_and_time_reordered", 12, 0, 2, 1, 2, 1, 11, 0, 0, ""},
+};
+INSTANTIATE_TEST_SUITE_P(Corpus, SeedTest, ::testing::ValuesIn(kExpected),
+                         [](const auto& info) { return std::string(info.param.seed); });
+
+// `bazel run //fuzz:wan_status_seeds` was run after the last change to the
+// seeds' source: each committed file holds exactly the generated bytes.
+TEST(WanStatusSeeds, CommittedFilesAreTheGeneratorsOutput) {
+  for (const NamedSeed& seed : WanStatusSeeds()) {
+    EXPECT_EQ(Seed(seed.name), seed.data)
+        << "corpora/wan_status/" << seed.name
+        << " differs from its source; run bazel run //fuzz:wan_status_seeds";
+  }
+}
+
+// Every generated seed has its expected outcome above, and nothing else does.
+TEST(WanStatusSeeds, EveryGeneratedSeedHasAnExpectedOutcome) {
+  std::set<std::string> generated, expected;
+  for (const NamedSeed& seed : WanStatusSeeds()) {
+    EXPECT_TRUE(generated.insert(seed.name).second) << "duplicate seed name " << seed.name;
+  }
+  for (const Expected& e : kExpected) expected.insert(e.seed);
+  EXPECT_EQ(generated, expected);
+}
 
 // Bytes with no entry in a tag table, spliced between the records of a seed.
 std::vector<uint8_t> Splice(std::vector<uint8_t> input, size_t at,
@@ -137,7 +160,7 @@ TEST(WanStatusInput, UnknownSelectorsSkipTheirRecord) {
 }
 
 TEST(WanStatusInput, TagValuesAreFixed) {
-  // Append-only: these values are in committed seeds (wan_status_seeds.py).
+  // Append-only: these values are in committed seeds (wan_status_seeds.cc).
   EXPECT_EQ(WanOpForTag(0), WanOp::kIndicate);
   EXPECT_EQ(WanOpForTag(5), WanOp::kTapi);
   EXPECT_EQ(WanOpForTag(6), std::nullopt);
