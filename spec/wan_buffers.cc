@@ -118,6 +118,45 @@ Decoded<TapiEvent> DecodeTapiEvent(ByteView b, TapiEventLayout layout) {
   return DecodeTapiEvent(b.data(), b.size(), b.size(), layout);
 }
 
+Decoded<GetIdRequest> DecodeGetIdRequest(ByteView b) {
+  if (!b.Has(0, kGetIdDeviceIdOff)) {
+    return DecodeError{DecodeErrorKind::kShortBuffer, kGetIdDeviceIdOff, b.size(), b.size()};
+  }
+  GetIdRequest r;
+  r.hd_line = b.U64(kGetIdHdLineOff);
+  r.address_id = b.U32(kGetIdAddressIdOff);
+  r.hd_call = b.U64(kGetIdHdCallOff);
+  r.select = b.U32(kGetIdSelectOff);
+  r.device_class_size = b.U32(kGetIdDeviceClassSizeOff);
+  r.device_class_offset = b.U32(kGetIdDeviceClassOffsetOff);
+  return r;
+}
+
+std::optional<std::string_view> GetIdDeviceClass(ByteView b, const GetIdRequest& r) {
+  if (r.device_class_size == 0 || !b.Has(r.device_class_offset, r.device_class_size)) {
+    return std::nullopt;
+  }
+  const char* s = reinterpret_cast<const char*>(b.data() + r.device_class_offset);
+  size_t len = 0;
+  while (len < r.device_class_size && s[len] != '\0') ++len;
+  return std::string_view(s, len);
+}
+
+Decoded<VarString> DecodeVarString(ByteView b, size_t offset) {
+  if (!b.Has(offset, kVarStringSize)) {
+    const size_t needed = offset <= SIZE_MAX - kVarStringSize ? offset + kVarStringSize : SIZE_MAX;
+    return DecodeError{DecodeErrorKind::kShortBuffer, needed, b.size(), b.size()};
+  }
+  VarString v;
+  v.total_size = b.U32(offset + 0);
+  v.needed_size = b.U32(offset + 4);
+  v.used_size = b.U32(offset + 8);
+  v.string_format = b.U32(offset + 12);
+  v.string_size = b.U32(offset + 16);
+  v.string_offset = b.U32(offset + 20);
+  return v;
+}
+
 std::array<uint8_t, kMacLineUpSize> EncodeMacLineUp(const MacLineUp& up) {
   std::array<uint8_t, kMacLineUpSize> out{};
   Store(out.data(), kMacLineUpLinkSpeedOff, up.link_speed);

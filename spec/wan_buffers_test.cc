@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace ndisconf::spec::wan {
@@ -189,6 +191,68 @@ TEST(WriteBack, NewCallParam2PerLayout) {  // WAN-062, WAN-102, WAN-103
   ASSERT_TRUE(WriteTapiEventParam2(c.data(), 32, TapiEventLayout::kCompatUlong, 0x17C000001ull));
   EXPECT_EQ(DecodeTapiEvent(c.data(), 32, 32, TapiEventLayout::kCompatUlong)->param2, 0x7C000001u);
   EXPECT_EQ(c[28], 0);  // param3 untouched
+}
+
+// An OID_TAPI_GET_ID buffer: hdLine 0x45, ulAddressID 1, hdCall 0x123,
+// ulSelect 2 (CALL), class "NDIS" (size 5, with its NUL) at 84, DeviceID
+// VAR_STRING total 24 + 8.
+std::vector<uint8_t> GetIdBytes() {
+  std::vector<uint8_t> b(90, 0);
+  auto put32 = [&](size_t off, uint32_t v) {
+    for (int i = 0; i < 4; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  b[8] = 0x45;
+  put32(16, 1);
+  b[24] = 0x23;
+  b[25] = 0x01;
+  put32(32, 2);
+  put32(36, 5);
+  put32(40, 84);
+  put32(44, 32);  // DeviceID.ulTotalSize
+  const char cls[] = "NDIS";
+  std::copy(cls, cls + 5, b.begin() + 84);
+  return b;
+}
+
+TEST(GetId, DecodesTheFixedFieldsAndTheClass) {  // WAN-070, WAN-072
+  const std::vector<uint8_t> b = GetIdBytes();
+  const ByteView v(b.data(), b.size());
+  const Decoded<GetIdRequest> d = DecodeGetIdRequest(v);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d.value(), (GetIdRequest{0x45, 1, 0x123, 2, 5, 84}));
+  EXPECT_EQ(GetIdDeviceClass(v, d.value()), std::optional<std::string_view>("NDIS"));
+  EXPECT_EQ(kGetIdDeviceIdOff, 44u);
+  EXPECT_EQ(kGetIdDeviceIdBodyOff, 68u);
+  EXPECT_EQ(kGetIdSize, 72u);
+}
+
+TEST(GetId, BoundarySizesAndClassOutsideTheBuffer) {  // WAN-072
+  const std::vector<uint8_t> b = GetIdBytes();
+  EXPECT_EQ(DecodeGetIdRequest(ByteView(b.data(), 43)).error(),
+            (DecodeError{DecodeErrorKind::kShortBuffer, 44, 43, 43}));
+  EXPECT_TRUE(DecodeGetIdRequest(ByteView(b.data(), 44)).ok());
+  GetIdRequest r = DecodeGetIdRequest(ByteView(b.data(), b.size())).value();
+  // The class ends at byte 89: a view of 88 bytes cuts it.
+  EXPECT_EQ(GetIdDeviceClass(ByteView(b.data(), 88), r), std::nullopt);
+  EXPECT_EQ(GetIdDeviceClass(ByteView(b.data(), 89), r), std::optional<std::string_view>("NDIS"));
+  r.device_class_size = 4;  // without the NUL: the same class
+  EXPECT_EQ(GetIdDeviceClass(ByteView(b.data(), 90), r), std::optional<std::string_view>("NDIS"));
+  r.device_class_size = 0;
+  EXPECT_EQ(GetIdDeviceClass(ByteView(b.data(), 90), r), std::nullopt);
+  r.device_class_size = 0x20;
+  r.device_class_offset = 0xFFFFFFF0u;  // no overflow
+  EXPECT_EQ(GetIdDeviceClass(ByteView(b.data(), 90), r), std::nullopt);
+}
+
+TEST(VarString, DecodesTheHeaderAndChecksItsBounds) {  // OQ-23
+  std::vector<uint8_t> b(kGetIdDeviceIdOff + 24, 0);
+  for (int i = 0; i < 6; ++i) b[kGetIdDeviceIdOff + 4 * i] = static_cast<uint8_t>(10 + i);
+  const Decoded<VarString> v = DecodeVarString(ByteView(b.data(), b.size()), kGetIdDeviceIdOff);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v.value(), (VarString{10, 11, 12, 13, 14, 15}));
+  EXPECT_EQ(DecodeVarString(ByteView(b.data(), b.size() - 1), kGetIdDeviceIdOff).error(),
+            (DecodeError{DecodeErrorKind::kShortBuffer, 68, 67, 67}));
+  EXPECT_EQ(DecodeVarString(ByteView(b.data(), b.size()), SIZE_MAX).error().needed, SIZE_MAX);
 }
 
 TEST(DecodeErrorKind, Names) {

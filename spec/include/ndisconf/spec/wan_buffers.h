@@ -21,6 +21,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -114,8 +116,32 @@ static_assert(kWanLineUpDeviceNameOff == offsetof(NDIS_WAN_LINE_UP, DeviceName))
 static_assert(kWanLineDownSize == sizeof(NDIS_WAN_LINE_DOWN));
 static_assert(kWanFragmentSize == sizeof(NDIS_WAN_FRAGMENT));
 
-// OID_TAPI_GET_ID: where its DeviceID VAR_STRING starts (spec 4.4, OQ-23).
-inline constexpr size_t kGetIdDeviceIdOff = offsetof(NDIS_TAPI_GET_ID, DeviceID);
+// OID_TAPI_GET_ID (spec 4.4, OQ-23): the request's fixed fields, then the
+// DeviceID VAR_STRING the miniport fills, whose string body goes right
+// after its header; the device class string lies elsewhere in the buffer.
+inline constexpr size_t kGetIdHdLineOff = 8;  // after ulRequestID
+inline constexpr size_t kGetIdAddressIdOff = 16;
+inline constexpr size_t kGetIdHdCallOff = 24;
+inline constexpr size_t kGetIdSelectOff = 32;
+inline constexpr size_t kGetIdDeviceClassSizeOff = 36;
+inline constexpr size_t kGetIdDeviceClassOffsetOff = 40;
+inline constexpr size_t kGetIdDeviceIdOff = 44;
+inline constexpr size_t kVarStringSize = 24;
+inline constexpr size_t kGetIdDeviceIdBodyOff = kGetIdDeviceIdOff + kVarStringSize;  // 68
+inline constexpr size_t kGetIdSize = 72;  // the DeviceID header, padded to 8
+static_assert(kGetIdHdLineOff == offsetof(NDIS_TAPI_GET_ID, hdLine));
+static_assert(kGetIdAddressIdOff == offsetof(NDIS_TAPI_GET_ID, ulAddressID));
+static_assert(kGetIdHdCallOff == offsetof(NDIS_TAPI_GET_ID, hdCall));
+static_assert(kGetIdSelectOff == offsetof(NDIS_TAPI_GET_ID, ulSelect));
+static_assert(kGetIdDeviceClassSizeOff == offsetof(NDIS_TAPI_GET_ID, ulDeviceClassSize));
+static_assert(kGetIdDeviceClassOffsetOff == offsetof(NDIS_TAPI_GET_ID, ulDeviceClassOffset));
+static_assert(kGetIdDeviceIdOff == offsetof(NDIS_TAPI_GET_ID, DeviceID));
+static_assert(kVarStringSize == sizeof(VAR_STRING));
+static_assert(kGetIdSize == sizeof(NDIS_TAPI_GET_ID));
+static_assert(offsetof(VAR_STRING, ulTotalSize) == 0 && offsetof(VAR_STRING, ulNeededSize) == 4 &&
+              offsetof(VAR_STRING, ulUsedSize) == 8 && offsetof(VAR_STRING, ulStringFormat) == 12 &&
+              offsetof(VAR_STRING, ulStringSize) == 16 &&
+              offsetof(VAR_STRING, ulStringOffset) == 20);
 
 // ---- A bounds-checked view of untrusted bytes. ----
 
@@ -221,6 +247,38 @@ Decoded<MacLineUp> DecodeMacLineUp(ByteView bytes);
 Decoded<MacLineDown> DecodeMacLineDown(ByteView bytes);
 Decoded<MacFragment> DecodeMacFragment(ByteView bytes);
 Decoded<TapiEvent> DecodeTapiEvent(ByteView bytes, TapiEventLayout layout);
+
+// The fields of an OID_TAPI_GET_ID request before its DeviceID.
+struct GetIdRequest {
+  uint64_t hd_line = 0;
+  uint32_t address_id = 0;
+  uint64_t hd_call = 0;
+  uint32_t select = 0;  // LINECALLSELECT_*
+  uint32_t device_class_size = 0;
+  uint32_t device_class_offset = 0;  // from the start of NDIS_TAPI_GET_ID
+  friend bool operator==(const GetIdRequest&, const GetIdRequest&) = default;
+};
+// Needs the kGetIdDeviceIdOff bytes before DeviceID (kShortBuffer below
+// that); whether the DeviceID header must be there too is the caller's rule.
+Decoded<GetIdRequest> DecodeGetIdRequest(ByteView bytes);
+// The device class string of `request` in `bytes`: its device_class_size
+// bytes at device_class_offset, cut at the first NUL (so the size may count
+// the NUL or not). nullopt when the size is 0 or the bytes do not lie wholly
+// inside the view. The view points into `bytes`.
+std::optional<std::string_view> GetIdDeviceClass(ByteView bytes, const GetIdRequest& request);
+
+// A VAR_STRING header (the TAPI variable-size result, spec 4.4, OQ-23).
+struct VarString {
+  uint32_t total_size = 0, needed_size = 0, used_size = 0;
+  uint32_t string_format = 0;  // STRINGFORMAT_*
+  uint32_t string_size = 0;
+  uint32_t string_offset = 0;  // from the start of the VAR_STRING
+  friend bool operator==(const VarString&, const VarString&) = default;
+};
+// The VAR_STRING header at `offset` of `bytes` (kShortBuffer when the 24
+// bytes are not all there; `needed` is then offset + 24). Whether the string
+// lies inside the buffer is the caller's rule to check.
+Decoded<VarString> DecodeVarString(ByteView bytes, size_t offset);
 
 // ---- Encoding (the miniport's side, the fuzz seeds, tests). ----
 
