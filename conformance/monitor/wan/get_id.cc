@@ -3,7 +3,9 @@
 // and answers with its own return codes; GET_ID("ndis", LINECALLSELECT_CALL)
 // succeeds only once the call's initial line-up was made (inside the request,
 // W1), and its DeviceID is that link's NdisLinkContext (OQ-23 encoding).
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "conformance/monitor/monitor_core.h"
 
@@ -25,19 +27,16 @@ using wan::Req;
 // whether it calls for an initial line-up (WAN-034's decision table).
 void Monitor::State::GetIdStart(Adapter& ad, uint64_t mh, Req& r, Bytes in) {
   GetId& g = r.g;
-  if (!in.Has(0, kGetIdDeviceIdOff)) return;  // too short to be a request
+  const spec::wan::Decoded<spec::wan::GetIdRequest> req = spec::wan::DecodeGetIdRequest(in);
+  if (!req.ok()) return;  // too short to be a request
   g.decoded = true;
-  g.hd_line = in.U64(offsetof(NDIS_TAPI_GET_ID, hdLine));
-  g.hd_call = in.U64(offsetof(NDIS_TAPI_GET_ID, hdCall));
-  g.select = in.U32(offsetof(NDIS_TAPI_GET_ID, ulSelect));
-  const uint32_t csize = in.U32(offsetof(NDIS_TAPI_GET_ID, ulDeviceClassSize));
-  const uint32_t coff = in.U32(offsetof(NDIS_TAPI_GET_ID, ulDeviceClassOffset));
-  if (in.Has(coff, csize) && csize > 0) {
+  g.hd_line = req->hd_line;
+  g.hd_call = req->hd_call;
+  g.select = req->select;
+  if (const std::optional<std::string_view> cls = spec::wan::GetIdDeviceClass(in, req.value())) {
     g.class_known = true;
-    g.class_hash = ClassHash(in, coff, csize);
-    size_t len = 0;
-    while (len < csize && in.U8(coff + len) != 0) ++len;
-    g.ndis = len == 4 && g.class_hash == kNdisClassHash;
+    g.class_hash = ClassHash(*cls);
+    g.ndis = cls->size() == 4 && g.class_hash == kNdisClassHash;
   }
   if (g.select != LINECALLSELECT_CALL) return;
   uint64_t ht = 0;
@@ -97,15 +96,16 @@ void Monitor::State::GetIdOutput(const Event& e, uint64_t mh, Req& r, Bytes out)
   // OQ-23: VAR_STRING at DeviceID; the handle bytes at ulStringOffset
   // from the VAR_STRING.
   constexpr size_t v = kGetIdDeviceIdOff;
-  if (!out.Has(v, sizeof(VAR_STRING))) {
+  const spec::wan::Decoded<spec::wan::VarString> vs = spec::wan::DecodeVarString(out, v);
+  if (!vs.ok()) {
     if (r.in_len >= v + sizeof(VAR_STRING))
       Report(kW026, e.index, g.hd_call, "OID_TAPI_GET_ID output carries no DeviceID VAR_STRING");
     return;
   }
-  const uint32_t total = out.U32(v + offsetof(VAR_STRING, ulTotalSize));
-  const uint32_t needed = out.U32(v + offsetof(VAR_STRING, ulNeededSize));
-  const uint32_t ssize = out.U32(v + offsetof(VAR_STRING, ulStringSize));
-  const uint32_t soff = out.U32(v + offsetof(VAR_STRING, ulStringOffset));
+  const uint32_t total = vs->total_size;
+  const uint32_t needed = vs->needed_size;
+  const uint32_t ssize = vs->string_size;
+  const uint32_t soff = vs->string_offset;
   if (ssize == 0 && needed > total) return;  // VARSTRING too small: TAPI convention
   if (ssize < 8 || !out.Has(v + static_cast<size_t>(soff), 8)) {
     if (v + static_cast<uint64_t>(soff) + 8 > kBlob && r.in_len > kBlob) return;  // not captured

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "conformance/monitor/shadow.h"
 #include "ndisconf/boundary/event.h"
@@ -63,20 +64,17 @@ inline bool IsUnsupported(int32_t s) {
 }
 
 // FNV-1a of a device-class string, lower-cased, up to its NUL.
-inline uint32_t ClassHash(Bytes b, size_t off, size_t len) {
+constexpr uint32_t ClassHash(std::string_view s) {
   uint32_t h = 2166136261u;
-  for (size_t i = 0; i < len; ++i) {
-    uint8_t c = b.U8(off + i);
+  for (char ch : s) {
+    uint8_t c = static_cast<uint8_t>(ch);
     if (c == 0) break;
     if (c >= 'A' && c <= 'Z') c = static_cast<uint8_t>(c - 'A' + 'a');
     h = (h ^ c) * 16777619u;
   }
   return h;
 }
-inline const uint32_t kNdisClassHash = [] {
-  const uint8_t s[] = {'n', 'd', 'i', 's'};
-  return ClassHash(Bytes{s, 4}, 0, 4);
-}();
+inline constexpr uint32_t kNdisClassHash = ClassHash("ndis");
 
 // ---- shadow objects ----
 

@@ -7,6 +7,7 @@
 #include "ndisconf/drivers/names.h"
 #include "ndisconf/drivers/ndis5_protocol_thunks.h"
 #include "ndisconf/drivers/wan_slots.h"
+#include "ndisconf/spec/wan_buffers.h"
 
 namespace ndisconf::drivers {
 
@@ -73,7 +74,7 @@ bool IsQueryOid(NDIS_OID oid) {
 
 // GET_ID buffer layout (OQ-23): [NDIS_TAPI_GET_ID][DeviceID body][class string].
 constexpr ULONG kDeviceIdBody = 36;
-constexpr size_t kDeviceIdOffset = offsetof(NDIS_TAPI_GET_ID, DeviceID);
+constexpr size_t kDeviceIdOffset = spec::wan::kGetIdDeviceIdOff;
 constexpr ULONG kDeviceIdTotal = sizeof(VAR_STRING) + kDeviceIdBody;
 constexpr size_t kDeviceClassOffset = kDeviceIdOffset + kDeviceIdTotal;
 
@@ -396,16 +397,17 @@ void Ndiswan::Finish(WanLowerBinding& b, Request& r, NDIS_STATUS status) {
     case K::kGetCallId:
     case K::kGetLineId: {
       if (!ok) break;
-      VAR_STRING vs;
-      std::memcpy(&vs, r.data() + kDeviceIdOffset, sizeof(vs));
+      const spec::wan::Decoded<spec::wan::VarString> vs =
+          spec::wan::DecodeVarString(spec::wan::ByteView(r.data(), r.size()), kDeviceIdOffset);
+      if (!vs.ok()) break;  // NDISWAN sized the buffer: not reached
       // The miniport's VAR_STRING is untrusted: the string must lie inside
       // the DeviceID area NDISWAN gave it (WAN-072, DERIVED).
-      const bool inside = vs.ulStringOffset >= sizeof(VAR_STRING) &&
-                          vs.ulStringSize <= kDeviceIdTotal &&
-                          vs.ulStringOffset <= kDeviceIdTotal - vs.ulStringSize;
+      const bool inside = vs->string_offset >= sizeof(VAR_STRING) &&
+                          vs->string_size <= kDeviceIdTotal &&
+                          vs->string_offset <= kDeviceIdTotal - vs->string_size;
       uint64_t value = 0;
-      const ULONG n = inside ? std::min<ULONG>(vs.ulStringSize, sizeof(value)) : 0;
-      std::memcpy(&value, r.data() + kDeviceIdOffset + (inside ? vs.ulStringOffset : 0), n);
+      const ULONG n = inside ? std::min<ULONG>(vs->string_size, sizeof(value)) : 0;
+      std::memcpy(&value, r.data() + kDeviceIdOffset + (inside ? vs->string_offset : 0), n);
       if (r.kind == K::kGetLineId) {
         if (wan::TapiLine* line = core_.FindLine(r.subject); line != nullptr && inside) {
           line->tapi_device_id = value;
@@ -417,7 +419,7 @@ void Ndiswan::Finish(WanLowerBinding& b, Request& r, NDIS_STATUS status) {
       // WAN-026: DeviceID must be the NdisLinkContext of a line-up of this
       // call: with a data channel per device class (WAN-034, WAN-035) a call
       // has several links, and each class names its own.
-      if (inside && vs.ulStringSize >= sizeof(NDIS_HANDLE)) {
+      if (inside && vs->string_size >= sizeof(NDIS_HANDLE)) {
         call->ndis_device_id = wan::LinkContext{static_cast<uintptr_t>(value)};
       }
       const Link* link =

@@ -10,12 +10,9 @@ namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-template <class T>
-T Load(std::span<const uint8_t> info, size_t offset) {
-  T v;
-  std::memcpy(&v, info.data() + offset, sizeof(T));
-  return v;
-}
+namespace wb = spec::wan;
+
+wb::ByteView View(std::span<const uint8_t> info) { return wb::ByteView(info.data(), info.size()); }
 
 // [offset, offset + size) inside [0, length), without overflow.
 bool Inside(size_t length, uint64_t offset, uint64_t size) {
@@ -67,30 +64,23 @@ GetIdParse ParseGetId(std::span<const uint8_t> info) {
     out.bytes_needed = sizeof(NDIS_TAPI_GET_ID);
     return out;
   }
+  // The whole fixed structure is there, so both decoders succeed.
+  const wb::GetIdRequest fixed = wb::DecodeGetIdRequest(View(info)).value();
+  const ULONG total = wb::DecodeVarString(View(info), kDeviceIdOffset)->total_size;
   GetIdRequest& r = out.request;
-  r.hd_line = Load<HDRV_LINE>(info, offsetof(NDIS_TAPI_GET_ID, hdLine));
-  r.address_id = Load<ULONG>(info, offsetof(NDIS_TAPI_GET_ID, ulAddressID));
-  r.hd_call = Load<HDRV_CALL>(info, offsetof(NDIS_TAPI_GET_ID, hdCall));
-  r.select = Load<ULONG>(info, offsetof(NDIS_TAPI_GET_ID, ulSelect));
-  const ULONG class_size = Load<ULONG>(info, offsetof(NDIS_TAPI_GET_ID, ulDeviceClassSize));
-  const ULONG class_offset = Load<ULONG>(info, offsetof(NDIS_TAPI_GET_ID, ulDeviceClassOffset));
-  const ULONG total = Load<ULONG>(info, kDeviceIdOffset + offsetof(VAR_STRING, ulTotalSize));
+  r.hd_line = fixed.hd_line;
+  r.address_id = fixed.address_id;
+  r.hd_call = fixed.hd_call;
+  r.select = fixed.select;
 
   // WAN-072 (DERIVED): the class string must lie in the buffer, past the
-  // fixed fields it could otherwise alias.
-  if (class_size == 0 || class_offset < kDeviceIdBodyOffset ||
-      !Inside(info.size(), class_offset, class_size)) {
+  // fixed fields it could otherwise alias, and not be empty.
+  const std::optional<std::string_view> device_class = wb::GetIdDeviceClass(View(info), fixed);
+  if (fixed.device_class_offset < kDeviceIdBodyOffset || !device_class || device_class->empty()) {
     out.status = NDIS_STATUS_INVALID_DATA;
     return out;
   }
-  const char* s = reinterpret_cast<const char*>(info.data() + class_offset);
-  size_t len = 0;
-  while (len < class_size && s[len] != '\0') ++len;
-  if (len == 0) {
-    out.status = NDIS_STATUS_INVALID_DATA;
-    return out;
-  }
-  r.device_class.assign(s, len);
+  r.device_class.assign(*device_class);
 
   if (total < sizeof(VAR_STRING)) {
     out.status = NDIS_STATUS_INVALID_DATA;
@@ -126,15 +116,13 @@ ULONG WriteDeviceId(std::span<uint8_t> info, ULONG total, std::span<const uint8_
 }
 
 std::optional<std::span<const uint8_t>> ReadDeviceId(std::span<const uint8_t> info) {
-  if (info.size() < kDeviceIdBodyOffset) return std::nullopt;
-  VAR_STRING v;
-  std::memcpy(&v, info.data() + kDeviceIdOffset, sizeof(v));
-  if (v.ulStringFormat != STRINGFORMAT_BINARY) return std::nullopt;
-  const uint64_t start = uint64_t{kDeviceIdOffset} + v.ulStringOffset;
-  if (v.ulStringSize > v.ulUsedSize || !Inside(info.size(), start, v.ulStringSize)) {
+  const wb::Decoded<wb::VarString> v = wb::DecodeVarString(View(info), kDeviceIdOffset);
+  if (!v.ok() || v->string_format != STRINGFORMAT_BINARY) return std::nullopt;
+  const uint64_t start = uint64_t{kDeviceIdOffset} + v->string_offset;
+  if (v->string_size > v->used_size || !Inside(info.size(), start, v->string_size)) {
     return std::nullopt;
   }
-  return info.subspan(static_cast<size_t>(start), v.ulStringSize);
+  return info.subspan(static_cast<size_t>(start), v->string_size);
 }
 
 std::optional<std::string> ReadCountedString(std::span<const uint8_t> info, ULONG offset,

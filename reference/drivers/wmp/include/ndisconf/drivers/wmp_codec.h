@@ -24,13 +24,16 @@
 #include <string_view>
 
 #include "ndisconf/nic/nic.h"
+#include "ndisconf/spec/wan_buffers.h"
 
 namespace ndisconf::drivers::wmp {
 
 // Where the DeviceID VAR_STRING's string body goes (OQ-23): right after the
 // VAR_STRING itself, so ulStringOffset == sizeof(VAR_STRING).
-inline constexpr size_t kDeviceIdOffset = offsetof(NDIS_TAPI_GET_ID, DeviceID);
-inline constexpr size_t kDeviceIdBodyOffset = kDeviceIdOffset + sizeof(VAR_STRING);
+// The layout is ndisconf/spec/wan_buffers.h's, shared with NDISWAN and the
+// monitor.
+inline constexpr size_t kDeviceIdOffset = spec::wan::kGetIdDeviceIdOff;
+inline constexpr size_t kDeviceIdBodyOffset = spec::wan::kGetIdDeviceIdBodyOff;
 
 // The device classes of WAN-070 (compared case-insensitively).
 inline constexpr std::string_view kClassNdis = "ndis";
