@@ -14,6 +14,9 @@ class ForwardingHost : public NdisHost {
   explicit ForwardingHost(NdisHost& inner) : inner_(inner) {}
 
   KIRQL CurrentIrql() override { return inner_.CurrentIrql(); }
+  NDIS_HANDLE MiniportHandleOfBind(NDIS_HANDLE BindContext) override {
+    return inner_.MiniportHandleOfBind(BindContext);
+  }
   NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
                                          PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Chars,
                                          PNDIS_HANDLE NdisProtocolHandle) override {

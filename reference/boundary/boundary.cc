@@ -1,10 +1,14 @@
 // The API boundary: run state, crossing records, and the C entry points of
 // <ndis.h>, each of which records the call, forwards it to the active host
-// and records the return.
+// and records the return. Handler tables and work item routines reach the
+// host wrapped (upcalls.h), so the calls NDIS makes back are recorded too.
 #include "ndisconf/boundary/boundary.h"
 
 #include <algorithm>
 #include <cstring>
+
+#include "crossing.h"
+#include "upcalls.h"
 
 namespace ndisconf {
 
@@ -17,6 +21,7 @@ void Boundary::BeginRun(NdisHost* host) {
   sinks_.clear();
   actors_.clear();
   next_index_ = 0;
+  upcalls::Reset();
 }
 
 void Boundary::EndRun() {
@@ -24,6 +29,7 @@ void Boundary::EndRun() {
   wan_host_ = nullptr;
   sinks_.clear();
   actors_.clear();
+  upcalls::Reset();
 }
 
 ActorId Boundary::DeclareDriver(std::string name) {
@@ -126,6 +132,15 @@ uint64_t OptionalHandlerMask(const NDIS_DRIVER_OPTIONAL_HANDLERS* o) {
 
 const void* Deref(const PNDIS_HANDLE p) { return p != nullptr ? *p : nullptr; }
 
+// A registration when the run has no handler-table slot left
+// (kMaxHandlerTables): NDIS_STATUS_RESOURCES, no handle, and the host never
+// sees it.
+NDIS_STATUS OutOfTableSlots(Crossing& c, PNDIS_HANDLE out) {
+  if (out != nullptr) *out = nullptr;
+  c.Return(NDIS_STATUS_RESOURCES).Handle(nullptr).Done();
+  return NDIS_STATUS_RESOURCES;
+}
+
 }  // namespace
 
 extern "C" {
@@ -146,8 +161,17 @@ NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,
                               offsetof(NDIS_PROTOCOL_DRIVER_CHARACTERISTICS, SetOptionsHandler), 11)
                 : 0);
   c.Call();
+  // The host gets a copy whose handlers record their calls (upcalls.h).
+  PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS wrapped = nullptr;
+  if (Chars != nullptr) {
+    wrapped = ndisconf::upcalls::Wrap(Chars, Chars->Header.Size, Caller());
+    if (wrapped == nullptr) return OutOfTableSlots(c, NdisProtocolHandle);
+  }
   const NDIS_STATUS s =
-      Host()->NdisRegisterProtocolDriver(ProtocolDriverContext, Chars, NdisProtocolHandle);
+      Host()->NdisRegisterProtocolDriver(ProtocolDriverContext, wrapped, NdisProtocolHandle);
+  if (wrapped != nullptr && s == NDIS_STATUS_SUCCESS) {
+    ndisconf::upcalls::SetDriverHandle(wrapped, Deref(NdisProtocolHandle));
+  }
   c.Return(s).Handle(Deref(NdisProtocolHandle)).Done();
   return s;
 }
@@ -174,8 +198,17 @@ NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject, PUNICODE_ST
                               offsetof(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, SetOptionsHandler), 15)
                 : 0);
   c.Call();
+  // The host gets a copy whose handlers record their calls (upcalls.h).
+  PNDIS_MINIPORT_DRIVER_CHARACTERISTICS wrapped = nullptr;
+  if (Chars != nullptr) {
+    wrapped = ndisconf::upcalls::Wrap(Chars, Chars->Header.Size, Caller());
+    if (wrapped == nullptr) return OutOfTableSlots(c, NdisMiniportDriverHandle);
+  }
   const NDIS_STATUS s = Host()->NdisMRegisterMiniportDriver(
-      DriverObject, RegistryPath, MiniportDriverContext, Chars, NdisMiniportDriverHandle);
+      DriverObject, RegistryPath, MiniportDriverContext, wrapped, NdisMiniportDriverHandle);
+  if (wrapped != nullptr && s == NDIS_STATUS_SUCCESS) {
+    ndisconf::upcalls::SetDriverHandle(wrapped, Deref(NdisMiniportDriverHandle));
+  }
   c.Return(s).Handle(Deref(NdisMiniportDriverHandle)).Done();
   return s;
 }
@@ -196,7 +229,17 @@ NDIS_STATUS NdisSetOptionalHandlers(NDIS_HANDLE NdisDriverHandle,
       .Header(OptionalHandlers != nullptr ? &OptionalHandlers->Header : nullptr)
       .Mask(OptionalHandlerMask(OptionalHandlers));
   c.Call();
-  const NDIS_STATUS s = Host()->NdisSetOptionalHandlers(NdisDriverHandle, OptionalHandlers);
+  // The handlers are the registering driver's, whoever makes the call; a
+  // handle no registration of this run returned leaves the caller (the
+  // host rejects it).
+  ndisconf::ActorId owner = ndisconf::upcalls::DriverActor(NdisDriverHandle);
+  if (owner == ndisconf::kNoActor) owner = Caller();
+  PNDIS_DRIVER_OPTIONAL_HANDLERS wrapped = ndisconf::upcalls::WrapOptional(OptionalHandlers, owner);
+  if (OptionalHandlers != nullptr && wrapped == nullptr) {  // every slot is taken
+    c.Return(NDIS_STATUS_RESOURCES).Done();
+    return NDIS_STATUS_RESOURCES;
+  }
+  const NDIS_STATUS s = Host()->NdisSetOptionalHandlers(NdisDriverHandle, wrapped);
   c.Return(s).Done();
   return s;
 }
@@ -280,7 +323,15 @@ VOID NdisQueueIoWorkItem(NDIS_HANDLE NdisIoWorkItemHandle, NDIS_IO_WORKITEM_ROUT
       .Handle(reinterpret_cast<const void*>(Routine))
       .Handle(WorkItemContext)
       .Call();
-  Host()->NdisQueueIoWorkItem(NdisIoWorkItemHandle, Routine, WorkItemContext);
+  // The host gets a routine that records its run, as the queuing driver
+  // (upcalls.h). A NULL routine reaches the host as NULL.
+  if (Routine == nullptr) {
+    Host()->NdisQueueIoWorkItem(NdisIoWorkItemHandle, nullptr, WorkItemContext);
+  } else {
+    Host()->NdisQueueIoWorkItem(
+        NdisIoWorkItemHandle, ndisconf::upcalls::WorkItemThunk,
+        ndisconf::upcalls::WrapWorkItem(Routine, WorkItemContext, Caller()));
+  }
   c.Return().Done();
 }
 

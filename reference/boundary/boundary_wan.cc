@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "crossing.h"
 #include "ndisconf/boundary/boundary.h"
+#include "upcalls.h"
 
 namespace {
 
@@ -117,8 +119,17 @@ NDIS_STATUS NdisMRegisterMiniport(NDIS_HANDLE NdisWrapperHandle,
       .Mask(MiniportMask(mc, CharacteristicsLength))
       .Ulong(CharacteristicsLength)
       .Call();
-  const NDIS_STATUS s = WanHost()->NdisMRegisterMiniport(NdisWrapperHandle, MiniportCharacteristics,
-                                                         CharacteristicsLength);
+  // The host gets a copy whose handlers record their calls (upcalls.h).
+  PNDIS_MINIPORT_CHARACTERISTICS wrapped = nullptr;
+  if (mc != nullptr) {
+    wrapped = ndisconf::upcalls::Wrap(mc, CharacteristicsLength, Caller());
+    if (wrapped == nullptr) {  // every handler-table slot of the run is taken
+      c.Return(NDIS_STATUS_RESOURCES).Done();
+      return NDIS_STATUS_RESOURCES;
+    }
+  }
+  const NDIS_STATUS s =
+      WanHost()->NdisMRegisterMiniport(NdisWrapperHandle, wrapped, CharacteristicsLength);
   c.Return(s).Done();
   return s;
 }
@@ -227,8 +238,18 @@ VOID NdisRegisterProtocol(PNDIS_STATUS Status, PNDIS_HANDLE NdisProtocolHandle,
       .Mask(ProtocolMask(pc, CharacteristicsLength))
       .Ulong(CharacteristicsLength)
       .Call();
-  WanHost()->NdisRegisterProtocol(Status, NdisProtocolHandle, ProtocolCharacteristics,
-                                  CharacteristicsLength);
+  // The host gets a copy whose handlers record their calls (upcalls.h).
+  PNDIS_PROTOCOL_CHARACTERISTICS wrapped = nullptr;
+  if (pc != nullptr) {
+    wrapped = ndisconf::upcalls::Wrap(pc, CharacteristicsLength, Caller());
+    if (wrapped == nullptr) {  // every handler-table slot of the run is taken
+      Put(Status, NDIS_STATUS_RESOURCES);
+      if (NdisProtocolHandle != nullptr) *NdisProtocolHandle = nullptr;
+      c.Return(NDIS_STATUS_RESOURCES).Handle(nullptr).Done();
+      return;
+    }
+  }
+  WanHost()->NdisRegisterProtocol(Status, NdisProtocolHandle, wrapped, CharacteristicsLength);
   c.Return(Read(Status)).Handle(Deref(NdisProtocolHandle)).Done();
 }
 

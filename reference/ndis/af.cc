@@ -216,13 +216,9 @@ NDIS_STATUS Model::NdisClOpenAddressFamilyEx(NDIS_HANDLE binding, PCO_ADDRESS_FA
   b->afs.push_back(o);
 
   o->in_open_call = true;
-  Crossing c(Fn::ProtocolCmOpenAf, o->cm->actor);
-  c.Handle(o->cm_binding_context).Af(af).Handle(o->handle.ndis());
-  c.Call();
   NDIS_HANDLE cm_ctx = nullptr;
   const NDIS_STATUS s =
       o->cm->cm.CmOpenAfHandler(o->cm_binding_context, af, o->handle.ndis(), &cm_ctx);
-  c.Return(s).Handle(cm_ctx).Done();
   o->in_open_call = false;
 
   if (s == NDIS_STATUS_PENDING) {  // O3 / AF-033
@@ -270,16 +266,11 @@ void Model::Impl::DeliverOpenComplete(AfOpen* o, NDIS_STATUS status) {
   Driver* cl = o->client;
   NDIS_HANDLE ctx = o->client_ctx;
   NDIS_HANDLE handle = status == NDIS_STATUS_SUCCESS ? o->handle.ndis() : nullptr;
-  DeliverAtPassive(WorkKind::kDeferredCompletion,
-                   "ProtocolClOpenAfCompleteEx(" + Hex(ctx) + ", " + Hex(handle) + ", " +
-                       spec::FormatStatus(status) + ")",
-                   [cl, ctx, handle, status] {
-                     Crossing c(Fn::ProtocolClOpenAfCompleteEx, cl->actor);
-                     c.Handle(ctx).Handle(handle).Status(status);
-                     c.Call();
-                     cl->cl.ClOpenAfCompleteHandlerEx(ctx, handle, status);
-                     c.Return().Done();
-                   });
+  DeliverAtPassive(
+      WorkKind::kDeferredCompletion,
+      "ProtocolClOpenAfCompleteEx(" + Hex(ctx) + ", " + Hex(handle) + ", " +
+          spec::FormatStatus(status) + ")",
+      [cl, ctx, handle, status] { cl->cl.ClOpenAfCompleteHandlerEx(ctx, handle, status); });
 }
 
 VOID Model::NdisCmOpenAddressFamilyComplete(NDIS_STATUS status, NDIS_HANDLE handle,
@@ -362,11 +353,7 @@ NDIS_STATUS Model::NdisClCloseAddressFamily(NDIS_HANDLE handle) {
   // C1 / AF-051.
   o->state = AfOpen::State::kClosing;
   o->in_close_call = true;
-  Crossing c(Fn::ProtocolCmCloseAf, o->cm->actor);
-  c.Handle(o->cm_ctx);
-  c.Call();
   const NDIS_STATUS s = o->cm->cm.CmCloseAfHandler(o->cm_ctx);
-  c.Return(s).Done();
   o->in_close_call = false;
 
   if (s == NDIS_STATUS_PENDING) {  // C3
@@ -435,11 +422,7 @@ void Model::Impl::DeliverCloseComplete(AfOpen* o, NDIS_STATUS status) {
     o->held_close_complete = status;
     return;
   }
-  Crossing c(Fn::ProtocolClCloseAfComplete, o->client->actor);
-  c.Status(status).Handle(o->client_ctx);
-  c.Call();
   o->client->cl.ClCloseAfCompleteHandler(status, o->client_ctx);
-  c.Return().Done();
 }
 
 VOID Model::NdisCmCloseAddressFamilyComplete(NDIS_STATUS status, NDIS_HANDLE handle) {
@@ -525,11 +508,7 @@ NDIS_STATUS Model::NdisCmNotifyCloseAddressFamily(NDIS_HANDLE handle) {
   }
   // N1 / AF-063.
   o->in_notify_call = true;
-  Crossing c(Fn::ProtocolClNotifyCloseAf, o->client->actor);
-  c.Handle(o->client_ctx);
-  c.Call();
   const NDIS_STATUS s = o->client->cl.ClNotifyCloseAfHandler(o->client_ctx);
-  c.Return(s).Done();
   o->in_notify_call = false;
   // N4: a pended notify-close owes the CM its completion; known before the
   // held close completion below, which may make the client complete the
@@ -633,11 +612,7 @@ void Model::Impl::FinishNotifyIfReady(AfOpen* o) {
 void Model::Impl::CallCmNotifyCloseAfComplete(AfOpen* o, NDIS_STATUS status) {
   // OQ-11: absent when the CM's Header.Size stopped before the member.
   if (!o->cm->cm_has_notify_complete) return;
-  Crossing c(Fn::ProtocolCmNotifyCloseAfComplete, o->cm->actor);
-  c.Handle(o->cm_ctx).Status(status);
-  c.Call();
   o->cm->cm.CmNotifyCloseAfCompleteHandler(o->cm_ctx, status);
-  c.Return().Done();
 }
 
 void Model::Impl::ReleaseAfIfDone(AfOpen* o) {

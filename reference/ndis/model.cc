@@ -272,6 +272,12 @@ ModelStats Model::stats() const {
 KIRQL Model::CurrentIrql() { return impl_->irql; }
 const KIRQL* Model::CurrentIrqlCell() const { return &impl_->irql; }
 
+NDIS_HANDLE Model::MiniportHandleOfBind(NDIS_HANDLE bind_context) {
+  const BindCtx* ctx =
+      impl_->bind_ctxs.Find(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(bind_context)));
+  return ctx != nullptr ? ctx->adapter->handle.ndis() : nullptr;
+}
+
 VOID Model::NdisAllocateSpinLock(PNDIS_SPIN_LOCK lock) {
   if (lock == nullptr)
     return impl_->Reject(Fn::NdisAllocateSpinLock, NDIS_STATUS_INVALID_PARAMETER,
@@ -494,11 +500,7 @@ VOID Model::NdisQueueIoWorkItem(NDIS_HANDLE item, NDIS_IO_WORKITEM_ROUTINE routi
     if (wi == nullptr || !wi->queued) return;
     // Cleared before the routine runs, so the routine may queue it again.
     wi->queued = false;
-    Crossing c(Fn::NdisIoWorkItemRoutine, wi->owner->actor);
-    c.Handle(wi->context).Handle(h.ndis());
-    c.Call();
     wi->routine(wi->context, h.ndis());
-    c.Return().Done();
   });
 }
 

@@ -241,12 +241,8 @@ void Model::Impl::InitializeAdapter5(Adapter* a, NDIS_STATUS* init_status) {
   a->medium_array[0] = a->medium;
   NDIS_STATUS open_error = NDIS_STATUS_SUCCESS;
   UINT selected = ~UINT{0};
-  Crossing c(Fn::MiniportInitialize, mp->actor);
-  c.Handle(a->handle.ndis()).Handle(&a->config_token).Ulong(1);
-  c.Call();
   NDIS_STATUS s = mp->mp5.InitializeHandler(&open_error, &selected, a->medium_array, 1,
                                             a->handle.ndis(), &a->config_token);
-  c.Return(s).Ulong(selected).Done();
   if (s == NDIS_STATUS_PENDING) {
     Reject(Fn::MiniportInitialize, NDIS_STATUS_FAILURE,
            Cause{Reason::kCannotPend, "MiniportInitialize cannot pend; initialization failed"});
@@ -323,11 +319,7 @@ void Model::Impl::Halt5(Adapter* a) {
     }
   }
   a->in_halt = true;
-  Crossing c(Fn::MiniportHalt, a->miniport->actor);
-  c.Handle(a->context);
-  c.Call();
   a->miniport->mp5.HaltHandler(a->context);
-  c.Return().Done();
   a->in_halt = false;
   if (a->interrupt != nullptr) {
     Reject(Fn::MiniportHalt, NDIS_STATUS_SUCCESS,
@@ -433,11 +425,7 @@ void Model::RaiseInterrupt(AdapterId id) {
     const KIRQL saved = m.irql;
     m.irql = kDeviceIrql;
     a->in_isr = true;
-    Crossing c(Fn::MiniportISR, mp->actor);
-    c.Handle(a->context);
-    c.Call();
     mp->mp5.ISRHandler(&recognized, &queue, a->context);
-    c.Return().Ulong(recognized).Ulong(queue).Done();
     a->in_isr = false;
     m.irql = saved;
     if (!recognized || !queue) return;
@@ -453,11 +441,7 @@ void Model::RaiseInterrupt(AdapterId id) {
             }
             a->dpc_queued = false;
             m.AtDispatch([&] {
-              Crossing c(Fn::MiniportHandleInterrupt, a->miniport->actor);
-              c.Handle(a->context);
-              c.Call();
               a->miniport->mp5.HandleInterruptHandler(a->context);
-              c.Return().Done();
               return 0;
             });
           });
@@ -507,11 +491,7 @@ VOID Model::NdisMIndicateStatus(NDIS_HANDLE handle, NDIS_STATUS status, PVOID bu
   for (size_t i = 0; i < n; ++i) {
     Binding* b = a->bindings[i];
     if (!IsOpen(b) || !b->protocol->ndis5) continue;
-    Crossing c(Fn::ProtocolStatus, b->protocol->actor);
-    c.Handle(b->context).Status(status).Buffer(buffer, size);
-    c.Call();
     b->protocol->pr5.StatusHandler(b->context, status, buffer, size);
-    c.Return().Buffer(buffer, size).Done();
     // WAN-010: the bracket stays open until NdisMIndicateStatusComplete.
     if (std::find(a->status_notified.begin(), a->status_notified.end(), b) ==
         a->status_notified.end()) {
@@ -540,11 +520,7 @@ VOID Model::NdisMIndicateStatusComplete(NDIS_HANDLE handle) {
   list.swap(a->status_notified);
   for (Binding* b : list) {
     if (!IsOpen(b)) continue;
-    Crossing c(Fn::ProtocolStatusComplete, b->protocol->actor);
-    c.Handle(b->context);
-    c.Call();
     b->protocol->pr5.StatusCompleteHandler(b->context);
-    c.Return().Done();
   }
   // Hand the list's storage back when no new bracket opened meanwhile, so
   // the next bracket does not allocate again.
@@ -664,11 +640,7 @@ NDIS_STATUS Model::Impl::Bind5(Driver* p, Adapter* a) {
   // DERIVED: a bind handler that writes no status has failed.
   NDIS_STATUS s = NDIS_STATUS_FAILURE;
   // DeviceName: the adapter's one name string (docs/wan_events.md).
-  Crossing c(Fn::ProtocolBindAdapter, p->actor);
-  c.Handle(ctx->handle.ndis()).Handle(&a->uname);
-  c.Call();
   p->pr5.BindAdapterHandler(&s, ctx->handle.ndis(), &a->uname, nullptr, nullptr);
-  c.Return(s).Done();
   ctx->in_call = false;
   if (s == NDIS_STATUS_PENDING) {
     ctx->returned_pending = true;
@@ -813,11 +785,7 @@ VOID Model::NdisCompleteBindAdapter(NDIS_HANDLE bind_context, NDIS_STATUS status
 void Model::Impl::StartUnbind5(Binding* b, UnbindCtx* u) {
   u->in_call = true;
   NDIS_STATUS s = NDIS_STATUS_SUCCESS;
-  Crossing c(Fn::ProtocolUnbindAdapter, b->protocol->actor);
-  c.Handle(b->context).Handle(u->handle.ndis());
-  c.Call();
   b->protocol->pr5.UnbindAdapterHandler(&s, b->context, u->handle.ndis());
-  c.Return(s).Done();
   u->in_call = false;
   if (s == NDIS_STATUS_PENDING && !u->early_completion) return;
   if (s != NDIS_STATUS_SUCCESS && s != NDIS_STATUS_PENDING) {
@@ -900,26 +868,14 @@ NDIS_STATUS Model::Impl::CallMiniportRequest(Adapter* a, const Request5& r) {
     NDIS_STATUS st;
     if (IsSetRequest(q)) {
       auto& d = q->DATA.SET_INFORMATION;
-      Crossing c(Fn::MiniportSetInformation, mp->actor);
-      c.Handle(a->context).Ulong(d.Oid).Buffer(d.InformationBuffer, d.InformationBufferLength);
-      c.Call();
       st = mp->mp5.SetInformationHandler(a->context, d.Oid, d.InformationBuffer,
                                          d.InformationBufferLength, &d.BytesRead, &d.BytesNeeded);
-      c.Return(st).Ulong(d.BytesRead).Ulong(d.BytesNeeded).Done();
     } else {
       // Query and query-statistics requests are both queries.
       auto& d = q->DATA.QUERY_INFORMATION;
-      Crossing c(Fn::MiniportQueryInformation, mp->actor);
-      c.Handle(a->context).Ulong(d.Oid).Buffer(d.InformationBuffer, d.InformationBufferLength);
-      c.Call();
       st = mp->mp5.QueryInformationHandler(a->context, d.Oid, d.InformationBuffer,
                                            d.InformationBufferLength, &d.BytesWritten,
                                            &d.BytesNeeded);
-      c.Return(st)
-          .Ulong(d.BytesWritten)
-          .Ulong(d.BytesNeeded)
-          .Buffer(d.InformationBuffer, d.InformationBufferLength)
-          .Done();
     }
     return st;
   });
@@ -942,16 +898,7 @@ void Model::Impl::DeliverRequestComplete(const Request5& r, NDIS_STATUS status) 
                  "the binding was closed with the request outstanding; completion dropped"});
     return;
   }
-  auto& d = r.request->DATA.QUERY_INFORMATION;
-  Crossing c(Fn::ProtocolRequestComplete, b->protocol->actor);
-  c.Handle(b->context)
-      .Handle(r.request)
-      .Status(status)
-      .Ulong(d.Oid)
-      .Buffer(d.InformationBuffer, d.InformationBufferLength);
-  c.Call();
   b->protocol->pr5.RequestCompleteHandler(b->context, r.request, status);
-  c.Return().Done();
 }
 
 void Model::Impl::PumpRequests(Adapter* a) {
@@ -1135,11 +1082,7 @@ VOID Model::NdisWanSend(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE lin
   a->wan_sends[packet] = WanSend{b, true, false};
   Driver* mp = a->miniport;
   const NDIS_STATUS s = m.AtDispatch([&] {
-    Crossing c(Fn::MiniportWanSend, mp->actor);
-    c.Handle(a->context).Handle(link).Handle(packet).Ulong(packet->CurrentLength);
-    c.Call();
     const NDIS_STATUS st = mp->mp5.WanSendHandler(a->context, link, packet);
-    c.Return(st).Done();
     return st;
   });
   auto it = a->wan_sends.find(packet);
@@ -1193,11 +1136,7 @@ VOID Model::NdisMWanSendComplete(NDIS_HANDLE handle, PNDIS_WAN_PACKET packet, ND
                     Cause{Reason::kDropped,
                           "the binding was closed with the send outstanding; completion dropped"});
   }
-  Crossing c(Fn::ProtocolWanSendComplete, b->protocol->actor);
-  c.Handle(b->context).Handle(packet).Status(status);
-  c.Call();
   b->protocol->pr5.WanSendCompleteHandler(b->context, packet, status);
-  c.Return().Done();
 }
 
 VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE link,
@@ -1244,11 +1183,7 @@ VOID Model::NdisMWanIndicateReceive(PNDIS_STATUS status, NDIS_HANDLE handle, NDI
   if (b == nullptr)
     return fail(NDIS_STATUS_FAILURE,
                 Cause{Reason::kNotRegistered, "no protocol is bound to the adapter"});
-  Crossing c(Fn::ProtocolWanReceive, b->protocol->actor);
-  c.Handle(link).Ulong(size);
-  c.Call();
   const NDIS_STATUS s = b->protocol->pr5.WanReceiveHandler(link, packet, size);
-  c.Return(s).Done();
   if (std::find(a->receive_notified.begin(), a->receive_notified.end(), b) ==
       a->receive_notified.end()) {
     a->receive_notified.push_back(b);
@@ -1277,11 +1212,7 @@ VOID Model::NdisMWanIndicateReceiveComplete(NDIS_HANDLE handle, NDIS_HANDLE) {
   list.swap(a->receive_notified);
   for (Binding* b : list) {
     if (!IsOpen(b)) continue;
-    Crossing c(Fn::ProtocolReceiveComplete, b->protocol->actor);
-    c.Handle(b->context);
-    c.Call();
     b->protocol->pr5.ReceiveCompleteHandler(b->context);
-    c.Return().Done();
   }
 }
 

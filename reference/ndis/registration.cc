@@ -91,13 +91,9 @@ NDIS_STATUS Model::Impl::CallSetOptions(Driver* d) {
   SET_OPTIONS_HANDLER handler =
       d->is_miniport ? d->miniport.SetOptionsHandler : d->protocol.SetOptionsHandler;
   if (handler == nullptr) return NDIS_STATUS_SUCCESS;
-  Crossing c(d->is_miniport ? Fn::MiniportSetOptions : Fn::ProtocolSetOptions, d->actor);
-  c.Handle(d->handle.ndis()).Handle(d->driver_context);
-  c.Call();
   d->in_set_options = true;
   const NDIS_STATUS s = handler(d->handle.ndis(), d->driver_context);
   d->in_set_options = false;
-  c.Return(s).Done();
   return s;
 }
 
@@ -487,11 +483,7 @@ AdapterId Model::Impl::AddAdapter(ActorId actor, std::string name, NDIS_MEDIUM m
   NDIS_MINIPORT_INIT_PARAMETERS params{};
   params.Header = {NDIS_OBJECT_TYPE_DEFAULT, 1, sizeof(params)};
   params.IfIndex = a->id;
-  Crossing c(Fn::MiniportInitializeEx, mp->actor);
-  c.Handle(a->handle.ndis()).Handle(mp->driver_context);
-  c.Call();
   NDIS_STATUS s = mp->miniport.InitializeHandlerEx(a->handle.ndis(), mp->driver_context, &params);
-  c.Return(s).Done();
   if (s == NDIS_STATUS_PENDING) {
     Reject(Fn::MiniportInitializeEx, NDIS_STATUS_FAILURE,
            Cause{Reason::kCannotPend,
@@ -537,11 +529,7 @@ bool Model::Impl::Halt(Adapter* a) {
   if (a->ndis5) {
     Halt5(a);  // MiniportHalt (ndis5.cc)
   } else {
-    Crossing c(Fn::MiniportHaltEx, a->miniport->actor);
-    c.Handle(a->context).Ulong(NdisHaltDeviceDisabled);
-    c.Call();
     a->miniport->miniport.HaltHandlerEx(a->context, NdisHaltDeviceDisabled);
-    c.Return().Done();
   }
   // R10 (DERIVED): the MCM's registrations end with the halt.
   for (Registration* r : a->registrations) {
@@ -589,15 +577,8 @@ NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
   bp.MtuSize = 1500;
 
   ctx->in_call = true;
-  Crossing c(Fn::ProtocolBindAdapterEx, p->actor);
-  c.Handle(p->driver_context)
-      .Handle(ctx->handle.ndis())
-      .Ulong(static_cast<uint32_t>(a->medium))
-      .Handle(a->handle.ndis());
-  c.Call();
   const NDIS_STATUS s =
       p->protocol.BindAdapterHandlerEx(p->driver_context, ctx->handle.ndis(), &bp);
-  c.Return(s).Done();
   ctx->in_call = false;
   if (s == NDIS_STATUS_PENDING) {
     ctx->returned_pending = true;
@@ -750,11 +731,7 @@ bool Model::Impl::StartUnbind(Binding* b) {
     return true;
   }
   u->in_call = true;
-  Crossing c(Fn::ProtocolUnbindAdapterEx, b->protocol->actor);
-  c.Handle(u->handle.ndis()).Handle(b->context);
-  c.Call();
   const NDIS_STATUS s = b->protocol->protocol.UnbindAdapterHandlerEx(u->handle.ndis(), b->context);
-  c.Return(s).Done();
   u->in_call = false;
   if (s == NDIS_STATUS_PENDING && !u->early_completion) return true;
   if (s != NDIS_STATUS_SUCCESS && s != NDIS_STATUS_PENDING) {
@@ -925,11 +902,7 @@ void Model::Impl::QueueNotify(Binding* b, Registration* r) {
     // AF-025: the client gets NDIS's copy of the registered AF (content
     // equality), so one client's edits are not seen by the next.
     CO_ADDRESS_FAMILY copy = r->af;
-    Crossing c(Fn::ProtocolCoAfRegisterNotify, b->protocol->actor);
-    c.Handle(b->context).Af(&copy);
-    c.Call();
     b->protocol->co.CoAfRegisterNotifyHandler(b->context, &copy);
-    c.Return().Done();
   };
   if (settings.notify_during_register) {
     run();

@@ -33,13 +33,9 @@ NDIS_STATUS Model::NdisClRegisterSap(NDIS_HANDLE af_handle, NDIS_HANDLE sap_ctx,
   o->saps.push_back(s);
 
   s->in_register_call = true;
-  Crossing c(Fn::ProtocolCmRegisterSap, o->cm->actor);
-  c.Handle(o->cm_ctx).Sap(sap).Handle(s->handle.ndis());
-  c.Call();
   NDIS_HANDLE cm_sap_ctx = nullptr;
   const NDIS_STATUS st =
       o->cm->cm.CmRegisterSapHandler(o->cm_ctx, sap, s->handle.ndis(), &cm_sap_ctx);
-  c.Return(st).Handle(cm_sap_ctx).Done();
   s->in_register_call = false;
 
   if (st == NDIS_STATUS_PENDING) {  // S3 / AF-083
@@ -80,11 +76,7 @@ void Model::Impl::CompleteRegisterSap(Sap* s, NDIS_STATUS status, NDIS_HANDLE cm
     saps.Release(s->handle);
   }
   Driver* cl = s->af->client;
-  Crossing c(Fn::ProtocolClRegisterSapComplete, cl->actor);  // AF-084
-  c.Status(status).Handle(s->client_ctx).Sap(s->sap).Handle(handle);
-  c.Call();
-  cl->cl.ClRegisterSapCompleteHandler(status, s->client_ctx, s->sap, handle);
-  c.Return().Done();
+  cl->cl.ClRegisterSapCompleteHandler(status, s->client_ctx, s->sap, handle);  // AF-084
 }
 
 VOID Model::NdisCmRegisterSapComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE cm_ctx) {
@@ -136,24 +128,15 @@ NDIS_STATUS Model::NdisClDeregisterSap(NDIS_HANDLE handle) {
     Driver* cl = s->af->client;
     NDIS_HANDLE ctx = s->client_ctx;
     m.Queue(WorkKind::kDeferredCompletion,
-            "ProtocolClDeregisterSapComplete(FAILURE, " + Hex(ctx) + ")", [cl, ctx] {
-              Crossing c(Fn::ProtocolClDeregisterSapComplete, cl->actor);
-              c.Status(NDIS_STATUS_FAILURE).Handle(ctx);
-              c.Call();
-              cl->cl.ClDeregisterSapCompleteHandler(NDIS_STATUS_FAILURE, ctx);
-              c.Return().Done();
-            });
+            "ProtocolClDeregisterSapComplete(FAILURE, " + Hex(ctx) + ")",
+            [cl, ctx] { cl->cl.ClDeregisterSapCompleteHandler(NDIS_STATUS_FAILURE, ctx); });
     return NDIS_STATUS_PENDING;
   }
   // S8 / AF-088 / AF-089.
   s->state = Sap::State::kDeregistering;
   s->in_deregister_call = true;
   Driver* cm = s->af->cm;
-  Crossing c(Fn::ProtocolCmDeregisterSap, cm->actor);
-  c.Handle(s->cm_ctx);
-  c.Call();
   const NDIS_STATUS st = cm->cm.CmDeregisterSapHandler(s->cm_ctx);
-  c.Return(st).Done();
   s->in_deregister_call = false;
   if (st == NDIS_STATUS_PENDING) {  // S10
     if (s->early_deregister_complete) {
@@ -195,11 +178,7 @@ void Model::Impl::CompleteDeregisterSap(Sap* s, NDIS_STATUS status) {
     s->state = Sap::State::kRegistered;
   }
   Driver* cl = s->af->client;
-  Crossing c(Fn::ProtocolClDeregisterSapComplete, cl->actor);
-  c.Status(status).Handle(s->client_ctx);
-  c.Call();
   cl->cl.ClDeregisterSapCompleteHandler(status, s->client_ctx);
-  c.Return().Done();
 }
 
 void Model::Impl::DeregisterSapsOfClosingAf(AfOpen* o) {
@@ -218,11 +197,7 @@ void Model::Impl::DeregisterSapsOfClosingAf(AfOpen* o) {
     s->state = Sap::State::kDeregistering;
     s->in_deregister_call = true;
     Driver* cm = o->cm;
-    Crossing c(Fn::ProtocolCmDeregisterSap, cm->actor);
-    c.Handle(s->cm_ctx);
-    c.Call();
     const NDIS_STATUS st = cm->cm.CmDeregisterSapHandler(s->cm_ctx);
-    c.Return(st).Done();
     s->in_deregister_call = false;
     if (st == NDIS_STATUS_PENDING) {  // NdisCmDeregisterSapComplete follows (AF-090)
       if (s->early_deregister_complete) {

@@ -25,47 +25,31 @@ NDIS_HANDLE Model::Impl::CmVcCtx(const Vc* vc) const {
 }
 
 NDIS_STATUS Model::Impl::CallPeerCreateVc(Vc* vc, Driver* peer, NDIS_HANDLE af_ctx) {
-  Crossing c(Fn::ProtocolCoCreateVc, peer->actor);
-  c.Handle(af_ctx).Handle(vc->handle.ndis());
-  c.Call();
   NDIS_HANDLE ctx = nullptr;
   CO_CREATE_VC_HANDLER h = vc->peer_is_cm ? peer->cm.CmCreateVcHandler : peer->cl.ClCreateVcHandler;
   const NDIS_STATUS s = h(af_ctx, vc->handle.ndis(), &ctx);
-  c.Return(s).Handle(ctx).Done();
   vc->peer_ctx = ctx;
   return s;
 }
 
 NDIS_STATUS Model::Impl::CallPeerDeleteVc(Vc* vc) {
   Driver* peer = vc->peer;
-  Crossing c(Fn::ProtocolCoDeleteVc, peer->actor);
-  c.Handle(vc->peer_ctx);
-  c.Call();
   CO_DELETE_VC_HANDLER h = vc->peer_is_cm ? peer->cm.CmDeleteVcHandler : peer->cl.ClDeleteVcHandler;
   const NDIS_STATUS s = h(vc->peer_ctx);
-  c.Return(s).Done();
   return s;
 }
 
 NDIS_STATUS Model::Impl::CallMiniportCreateVc(Vc* vc) {
   Driver* mp = vc->adapter->miniport;
-  Crossing c(Fn::MiniportCoCreateVc, mp->actor);
-  c.Handle(vc->adapter->context).Handle(vc->handle.ndis());
-  c.Call();
   NDIS_HANDLE ctx = nullptr;
   const NDIS_STATUS s = mp->mco.CoCreateVcHandler(vc->adapter->context, vc->handle.ndis(), &ctx);
-  c.Return(s).Handle(ctx).Done();
   vc->miniport_ctx = ctx;
   return s;
 }
 
 NDIS_STATUS Model::Impl::CallMiniportDeleteVc(Vc* vc) {
   Driver* mp = vc->adapter->miniport;
-  Crossing c(Fn::MiniportCoDeleteVc, mp->actor);
-  c.Handle(vc->miniport_ctx);
-  c.Call();
   const NDIS_STATUS s = mp->mco.CoDeleteVcHandler(vc->miniport_ctx);
-  c.Return(s).Done();
   return s;
 }
 
@@ -485,12 +469,8 @@ NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params
   Driver* cm = m.CmOf(vc);
   vc->call = VcCall::kMaking;
   vc->in_call_op = true;
-  Crossing c(Fn::ProtocolCmMakeCall, cm->actor);
-  c.Handle(m.CmVcCtx(vc)).Handle(params).Handle(nullptr);
-  c.Call();
   NDIS_HANDLE party_ctx = nullptr;
   const NDIS_STATUS s = cm->cm.CmMakeCallHandler(m.CmVcCtx(vc), params, nullptr, &party_ctx);
-  c.Return(s).Handle(party_ctx).Done();
   if (m.SettleVcOp(Impl::kMakeCall, vc, s)) return s;
   vc->call = s == NDIS_STATUS_SUCCESS ? VcCall::kConnected : VcCall::kIdle;
   return s;
@@ -499,11 +479,7 @@ NDIS_STATUS Model::NdisClMakeCall(NDIS_HANDLE handle, PCO_CALL_PARAMETERS params
 void Model::Impl::CompleteMakeCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params) {
   vc->call = status == NDIS_STATUS_SUCCESS ? VcCall::kConnected : VcCall::kIdle;
   Driver* cl = ClientOf(vc);
-  Crossing c(Fn::ProtocolClMakeCallComplete, cl->actor);
-  c.Status(status).Handle(ClientVcCtx(vc)).Handle(nullptr).Handle(params);
-  c.Call();
   cl->cl.ClMakeCallCompleteHandler(status, ClientVcCtx(vc), nullptr, params);
-  c.Return().Done();
 }
 
 VOID Model::NdisCmMakeCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE, NDIS_HANDLE,
@@ -524,11 +500,7 @@ NDIS_STATUS Model::NdisClCloseCall(NDIS_HANDLE handle, NDIS_HANDLE, PVOID buffer
   Driver* cm = m.CmOf(vc);
   vc->call = VcCall::kClosing;
   vc->in_call_op = true;
-  Crossing c(Fn::ProtocolCmCloseCall, cm->actor);
-  c.Handle(m.CmVcCtx(vc)).Handle(nullptr).Ulong(size);
-  c.Call();
   const NDIS_STATUS s = cm->cm.CmCloseCallHandler(m.CmVcCtx(vc), nullptr, buffer, size);
-  c.Return(s).Done();
   if (m.SettleVcOp(Impl::kCloseCall, vc, s)) return s;
   vc->call = s == NDIS_STATUS_SUCCESS ? VcCall::kIdle : VcCall::kConnected;
   return s;
@@ -537,11 +509,7 @@ NDIS_STATUS Model::NdisClCloseCall(NDIS_HANDLE handle, NDIS_HANDLE, PVOID buffer
 void Model::Impl::CompleteCloseCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS) {
   vc->call = status == NDIS_STATUS_SUCCESS ? VcCall::kIdle : VcCall::kConnected;
   Driver* cl = ClientOf(vc);
-  Crossing c(Fn::ProtocolClCloseCallComplete, cl->actor);
-  c.Status(status).Handle(ClientVcCtx(vc)).Handle(nullptr);
-  c.Call();
   cl->cl.ClCloseCallCompleteHandler(status, ClientVcCtx(vc), nullptr);
-  c.Return().Done();
 }
 
 VOID Model::NdisCmCloseCallComplete(NDIS_STATUS status, NDIS_HANDLE handle, NDIS_HANDLE) {
@@ -580,11 +548,7 @@ NDIS_STATUS Model::NdisCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS para
   vc->activation_before = vc->activation;
   vc->activation = VcAct::kActivating;
   vc->in_miniport_op = true;
-  Crossing c(Fn::MiniportCoActivateVc, mp->actor);
-  c.Handle(vc->miniport_ctx).Handle(params);
-  c.Call();
   const NDIS_STATUS s = mp->mco.CoActivateVcHandler(vc->miniport_ctx, params);
-  c.Return(s).Done();
   if (m.SettleVcOp(Impl::kActivate, vc, s)) return s;
   vc->activation = s == NDIS_STATUS_SUCCESS ? VcAct::kActive : vc->activation_before;
   return s;
@@ -593,11 +557,7 @@ NDIS_STATUS Model::NdisCmActivateVc(NDIS_HANDLE handle, PCO_CALL_PARAMETERS para
 void Model::Impl::CompleteActivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params) {
   vc->activation = status == NDIS_STATUS_SUCCESS ? VcAct::kActive : vc->activation_before;
   Driver* cm = CmOf(vc);
-  Crossing c(Fn::ProtocolCmActivateVcComplete, cm->actor);
-  c.Status(status).Handle(CmVcCtx(vc)).Handle(params);
-  c.Call();
   cm->cm.CmActivateVcCompleteHandler(status, CmVcCtx(vc), params);
-  c.Return().Done();
 }
 
 VOID Model::NdisMCoActivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle,
@@ -623,11 +583,7 @@ NDIS_STATUS Model::NdisCmDeactivateVc(NDIS_HANDLE handle) {
   Driver* mp = vc->adapter->miniport;
   vc->activation = VcAct::kDeactivating;
   vc->in_miniport_op = true;
-  Crossing c(Fn::MiniportCoDeactivateVc, mp->actor);
-  c.Handle(vc->miniport_ctx);
-  c.Call();
   const NDIS_STATUS s = mp->mco.CoDeactivateVcHandler(vc->miniport_ctx);
-  c.Return(s).Done();
   if (m.SettleVcOp(Impl::kDeactivate, vc, s)) return s;
   vc->activation = s == NDIS_STATUS_SUCCESS ? VcAct::kDeactivated : VcAct::kActive;
   return s;
@@ -636,11 +592,7 @@ NDIS_STATUS Model::NdisCmDeactivateVc(NDIS_HANDLE handle) {
 void Model::Impl::CompleteDeactivate(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS) {
   vc->activation = status == NDIS_STATUS_SUCCESS ? VcAct::kDeactivated : VcAct::kActive;
   Driver* cm = CmOf(vc);
-  Crossing c(Fn::ProtocolCmDeactivateVcComplete, cm->actor);
-  c.Status(status).Handle(CmVcCtx(vc));
-  c.Call();
   cm->cm.CmDeactivateVcCompleteHandler(status, CmVcCtx(vc));
-  c.Return().Done();
 }
 
 VOID Model::NdisMCoDeactivateVcComplete(NDIS_STATUS status, NDIS_HANDLE handle) {
@@ -709,11 +661,7 @@ NDIS_STATUS Model::NdisCmDispatchIncomingCall(NDIS_HANDLE sap_handle, NDIS_HANDL
   vc->call = VcCall::kIncomingOffered;
   vc->incoming_sap = s;
   vc->in_call_op = true;
-  Crossing c(Fn::ProtocolClIncomingCall, cl->actor);
-  c.Handle(s->client_ctx).Handle(m.ClientVcCtx(vc)).Handle(params);
-  c.Call();
   const NDIS_STATUS st = cl->cl.ClIncomingCallHandler(s->client_ctx, m.ClientVcCtx(vc), params);
-  c.Return(st).Done();
   if (m.SettleVcOp(Impl::kIncomingCall, vc, st)) return st;
   vc->call = st == NDIS_STATUS_SUCCESS ? VcCall::kIncomingAccepted : VcCall::kIdle;
   return st;
@@ -722,11 +670,7 @@ NDIS_STATUS Model::NdisCmDispatchIncomingCall(NDIS_HANDLE sap_handle, NDIS_HANDL
 void Model::Impl::CompleteIncomingCall(Vc* vc, NDIS_STATUS status, PCO_CALL_PARAMETERS params) {
   vc->call = status == NDIS_STATUS_SUCCESS ? VcCall::kIncomingAccepted : VcCall::kIdle;
   Driver* cm = CmOf(vc);
-  Crossing c(Fn::ProtocolCmIncomingCallComplete, cm->actor);
-  c.Status(status).Handle(CmVcCtx(vc)).Handle(params);
-  c.Call();
   cm->cm.CmIncomingCallCompleteHandler(status, CmVcCtx(vc), params);
-  c.Return().Done();
 }
 
 VOID Model::NdisClIncomingCallComplete(NDIS_STATUS status, NDIS_HANDLE handle,
@@ -746,11 +690,7 @@ VOID Model::NdisCmDispatchCallConnected(NDIS_HANDLE handle) {
   }
   vc->call = VcCall::kConnected;
   Driver* cl = m.ClientOf(vc);
-  Crossing c(Fn::ProtocolClCallConnected, cl->actor);
-  c.Handle(m.ClientVcCtx(vc));
-  c.Call();
   cl->cl.ClCallConnectedHandler(m.ClientVcCtx(vc));
-  c.Return().Done();
 }
 
 }  // namespace ndisconf::ndis

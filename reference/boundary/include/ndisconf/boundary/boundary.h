@@ -5,12 +5,19 @@
 // the stack of drivers whose code is running (so a call is attributed to the
 // driver that made it), the sinks that receive events, and the event index.
 //
+// The boundary records every crossing itself, in both directions: the C
+// functions of <ndis.h> record the calls drivers make, and the handler
+// tables and work item routines drivers hand NDIS reach the host wrapped,
+// so that the calls the host makes through them are recorded as upcalls,
+// attributed to the driver that registered them. A host records nothing.
+//
 // Single-threaded by design (the model has no threads); nothing here locks.
 #ifndef NDISCONF_BOUNDARY_BOUNDARY_H_
 #define NDISCONF_BOUNDARY_BOUNDARY_H_
 
 #include <ndis.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -20,6 +27,17 @@
 
 namespace ndisconf {
 
+// How many handler tables one run can hand NDIS: each registration
+// (NdisRegisterProtocolDriver, NdisMRegisterMiniportDriver,
+// NdisMRegisterMiniport, NdisRegisterProtocol) and each
+// NdisSetOptionalHandlers with a CoNDIS structure takes one. Past the limit
+// those calls return NDIS_STATUS_RESOURCES without reaching the host. A
+// driver takes 1 to 3; the busiest run of the suites (AF-130: one client
+// per NULL handler, each refused) takes 57. Each slot has its own
+// thunks (C function pointers carry no closure), so the limit is fixed at
+// compile time.
+inline constexpr size_t kMaxHandlerTables = 128;
+
 class Boundary {
  public:
   // The process-wide boundary (constant-initialized: usable from any static
@@ -27,12 +45,14 @@ class Boundary {
   static Boundary& Get() { return instance_; }
 
   // Starts a new run on `host` (not owned; must outlive the run). Clears
-  // drivers, sinks, the actor stack and the event index. The WAN host (the
+  // drivers, sinks, the actor stack, the event index and the handler tables
+  // and work items of the last run (their thunks do nothing afterwards). The WAN host (the
   // NDIS 5.1 functions of ndis5.h) becomes dynamic_cast<NdisWanHost*>(host):
   // NULL if the host does not implement the legacy WAN path.
   void BeginRun(NdisHost* host);
   // Ends the run: no host is active afterwards; API calls then fail with
-  // NDIS_STATUS_ADAPTER_NOT_READY (or do nothing, for VOID functions).
+  // NDIS_STATUS_ADAPTER_NOT_READY (or do nothing, for VOID functions). The
+  // run's handler tables and work items are forgotten.
   void EndRun();
   NdisHost* host() const { return host_; }
   // Replaces the active host without resetting the run (a decorator, such
@@ -92,74 +112,6 @@ class ScopedActor {
   ~ScopedActor() { Boundary::Get().PopActor(); }
   ScopedActor(const ScopedActor&) = delete;
   ScopedActor& operator=(const ScopedActor&) = delete;
-};
-
-// Records one crossing: build the call's arguments, Call(), do the work,
-// then Return(status) with the out values, then Done(). For a kUp crossing
-// (NDIS calling a driver) `actor` is the driver called, and it is the
-// current actor between Call() and Done(). For kDown, `actor` is normally
-// Boundary::Get().CurrentActor().
-//
-//   Crossing c(Fn::ProtocolCmOpenAf, cm);
-//   c.Handle(ctx).Af(af).Handle(h);
-//   c.Call();
-//   NDIS_STATUS s = handler(ctx, af, h, &cm_af_ctx);
-//   c.Return(s).Handle(cm_af_ctx).Done();
-class Crossing {
- public:
-  Crossing(Fn fn, ActorId actor) {
-    event_.fn = fn;
-    event_.actor = actor;
-  }
-  Crossing(const Crossing&) = delete;
-  Crossing& operator=(const Crossing&) = delete;
-
-  Crossing& Handle(const void* h) { return Slot(reinterpret_cast<uintptr_t>(h)); }
-  Crossing& Status(NDIS_STATUS s) { return Slot(static_cast<uint32_t>(s)); }
-  Crossing& Ulong(uint64_t v) { return Slot(v); }
-  Crossing& Mask(uint64_t v) { return Slot(v); }
-  Crossing& Af(const CO_ADDRESS_FAMILY* af);  // NULL records as all-ones
-  // Records SapType, SapLength and min(SapLength, Event::kMaxBlob) bytes of
-  // Sap (the bytes a call manager would read). NULL records as all-ones.
-  Crossing& Sap(const CO_SAP* sap);
-  Crossing& Header(const NDIS_OBJECT_HEADER* h);  // NULL records as all-ones
-  // A kBuffer argument: one slot with `length` (the caller's claim), and the
-  // first min(length, Event::kMaxBlob) bytes of `p` in the blob; no bytes if
-  // `p` is NULL. Reads no more than that many bytes of `p`.
-  Crossing& Buffer(const void* p, uint64_t length);
-
-  void Call() {
-    event_.phase = Phase::kCall;
-    Boundary& b = Boundary::Get();
-    b.Emit(event_);
-    if (DirectionOf(event_.fn) == Direction::kUp) {
-      b.PushActor(event_.actor);
-      pushed_ = true;
-    }
-  }
-  Crossing& Return(NDIS_STATUS status = NDIS_STATUS_SUCCESS) {
-    if (pushed_) {
-      Boundary::Get().PopActor();
-      pushed_ = false;
-    }
-    event_.phase = Phase::kReturn;
-    event_.status = status;
-    event_.arg_count = 0;
-    event_.blob_len = 0;
-    return *this;
-  }
-  void Done() { Boundary::Get().Emit(event_); }
-
- private:
-  Crossing& Slot(uint64_t v) {
-    // The schema (fn.cc) never needs more than kMaxArgs slots; a builder
-    // that overflows is a bug in this library, and the extra value is
-    // dropped rather than written out of bounds.
-    if (event_.arg_count < Event::kMaxArgs) event_.arg[event_.arg_count++] = v;
-    return *this;
-  }
-  Event event_;
-  bool pushed_ = false;
 };
 
 // Value recorded for a NULL structure pointer.

@@ -4,8 +4,13 @@
 // each records the call, forwards it to the active NdisHost, and records
 // the return. An NDIS implementation (the reference model in
 // reference/ndis, a seeded-bug variant, or a third party's host) implements
-// this interface and calls drivers back through ndisconf::Crossing (see
-// boundary.h) so that the callbacks are recorded too.
+// this interface and records nothing: the handler tables and work item
+// routines it receives (characteristics, optional handlers, the Routine of
+// NdisQueueIoWorkItem) are the boundary's copies, whose handlers record each
+// call the host makes through them and run the driver's handler as that
+// driver. NULL handlers stay NULL, so a host's "handler missing" checks
+// work; handlers the event schema has no event for are the driver's own.
+// A host must call the handlers it was given, not ones it finds elsewhere.
 //
 // Every method has the signature of the <ndis.h> function of the same name
 // and the same contract; see the comments there and the spec sections cited.
@@ -27,6 +32,15 @@ class NdisHost {
   // keep *cell equal to CurrentIrql() for as long as it is the active host;
   // NULL (the default) means "ask CurrentIrql()".
   virtual const KIRQL* CurrentIrqlCell() const { return nullptr; }
+  // Optional: the NdisMiniportHandle of the adapter that the bind named by
+  // BindContext (the second argument of ProtocolBindAdapterEx) is for. The
+  // boundary records it in ProtocolBindAdapterEx's NdisMiniportHandle slot
+  // (trace version 2), which the handler's arguments do not carry. NULL
+  // (the default) records as unknown.
+  virtual NDIS_HANDLE MiniportHandleOfBind(NDIS_HANDLE BindContext) {
+    (void)BindContext;
+    return nullptr;
+  }
 
   // Registration and binding (ndisconf/api/driver.h).
   virtual NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE ProtocolDriverContext,

@@ -7,8 +7,9 @@
 // dynamic_cast<NdisWanHost*>(host), and with no WAN host every ndis5.h
 // function returns (or writes to its PNDIS_STATUS) NDIS_STATUS_ADAPTER_NOT_READY.
 // The C functions are defined in the boundary library, which records the
-// crossing (docs/wan_events.md) and forwards to the active NdisWanHost; a
-// host calls drivers back through ndisconf::Crossing.
+// crossing (docs/wan_events.md) and forwards to the active NdisWanHost. The
+// characteristics a host receives are the boundary's copies, whose handlers
+// record each call into the driver (host.h); a host records nothing.
 //
 // Every method has the signature of the ndis5.h function of the same name
 // and the same contract; see the comments there.

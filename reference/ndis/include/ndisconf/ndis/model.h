@@ -114,6 +114,7 @@ class Model : public NdisHost, public NdisWanHost {
   // ---- NdisHost: the NDIS functions. Contracts in <ndis.h>. ----
   KIRQL CurrentIrql() override;
   const KIRQL* CurrentIrqlCell() const override;
+  NDIS_HANDLE MiniportHandleOfBind(NDIS_HANDLE bind_context) override;
   NDIS_STATUS NdisRegisterProtocolDriver(NDIS_HANDLE, PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS,
                                          PNDIS_HANDLE) override;
   VOID NdisDeregisterProtocolDriver(NDIS_HANDLE) override;
