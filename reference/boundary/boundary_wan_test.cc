@@ -1,6 +1,7 @@
 // The NDIS 5.1 WAN entry points at the boundary: behaviour with no WAN host,
-// kBuffer recording (length slot, capped blob, nothing behind NULL), and the
-// buffer recorded again on return as the host left it (WAN-024, WAN-103).
+// kBuffer recording (length slot, capped blob, nothing behind NULL), the
+// buffer recorded again on return as the host left it (WAN-024, WAN-103),
+// and the calls a host makes through the characteristics it was handed.
 #include <gtest/gtest.h>
 #include <ndis.h>
 
@@ -25,7 +26,8 @@ class FakeWanHost : public NdisWanHost {
   VOID NdisMInitializeWrapper(PNDIS_HANDLE h, PVOID, PVOID, PVOID) override {
     if (h != nullptr) *h = reinterpret_cast<NDIS_HANDLE>(0x1234);
   }
-  NDIS_STATUS NdisMRegisterMiniport(NDIS_HANDLE, PNDIS_MINIPORT_CHARACTERISTICS, UINT) override {
+  NDIS_STATUS NdisMRegisterMiniport(NDIS_HANDLE, PNDIS_MINIPORT_CHARACTERISTICS c, UINT) override {
+    if (c != nullptr) miniport = *c;
     return NDIS_STATUS_SUCCESS;
   }
   VOID NdisMSetAttributesEx(NDIS_HANDLE, NDIS_HANDLE, UINT, ULONG, NDIS_INTERFACE_TYPE) override {}
@@ -47,8 +49,9 @@ class FakeWanHost : public NdisWanHost {
     *s = NDIS_STATUS_SUCCESS;
   }
   VOID NdisMWanIndicateReceiveComplete(NDIS_HANDLE, NDIS_HANDLE) override {}
-  VOID NdisRegisterProtocol(PNDIS_STATUS s, PNDIS_HANDLE, PNDIS_PROTOCOL_CHARACTERISTICS,
+  VOID NdisRegisterProtocol(PNDIS_STATUS s, PNDIS_HANDLE, PNDIS_PROTOCOL_CHARACTERISTICS c,
                             UINT) override {
+    if (c != nullptr) protocol = *c;
     *s = NDIS_STATUS_SUCCESS;
   }
   VOID NdisDeregisterProtocol(PNDIS_STATUS s, NDIS_HANDLE) override { *s = NDIS_STATUS_SUCCESS; }
@@ -66,6 +69,10 @@ class FakeWanHost : public NdisWanHost {
   VOID NdisWanSend(PNDIS_STATUS s, NDIS_HANDLE, NDIS_HANDLE, PNDIS_WAN_PACKET) override {
     *s = NDIS_STATUS_PENDING;
   }
+
+  // The characteristics as the last registration handed them over.
+  NDIS_MINIPORT_CHARACTERISTICS miniport{};
+  NDIS_PROTOCOL_CHARACTERISTICS protocol{};
 };
 
 class WanBoundary : public ::testing::Test {
@@ -178,6 +185,121 @@ TEST_F(WanBoundary, RequestReturnCarriesStatusWrittenAndBytesDone) {
   NdisRequest(&s, nullptr, nullptr);  // NULL request: recorded, never dereferenced here
   ASSERT_EQ(sink_.events.size(), 2u);
   EXPECT_EQ(sink_.events[0].arg[1], kNullSlot);
+}
+
+// ---- Upcalls: the host calls the handlers it was handed; the boundary
+// records them (docs/wan_events.md gives the slots). ----
+
+ActorId g_actor_in_handler = kNoActor;
+
+VOID Isr(PBOOLEAN recognized, PBOOLEAN queue, NDIS_HANDLE) {
+  g_actor_in_handler = Boundary::Get().CurrentActor();
+  *recognized = TRUE;
+  *queue = FALSE;
+}
+NDIS_STATUS WanSend(NDIS_HANDLE, NDIS_HANDLE, PNDIS_WAN_PACKET) { return NDIS_STATUS_PENDING; }
+NDIS_STATUS Send(NDIS_HANDLE, PVOID, UINT) { return NDIS_STATUS_SUCCESS; }
+VOID Status(NDIS_HANDLE, NDIS_STATUS, PVOID buffer, UINT size) {
+  if (size >= 1) static_cast<unsigned char*>(buffer)[0] = 0x5A;  // written back
+}
+
+TEST_F(WanBoundary, WanMiniportHandlersCalledByTheHostAreRecordedAsTheMiniport) {
+  constexpr ActorId kMiniport = 3;
+  NDIS_MINIPORT_CHARACTERISTICS mc{};
+  mc.MajorNdisVersion = 5;
+  mc.MinorNdisVersion = 1;
+  mc.Reserved = NDIS_USE_WAN_WRAPPER;
+  mc.ISRHandler = Isr;
+  mc.WanSendHandler = WanSend;
+  {
+    ScopedActor driver(kMiniport);
+    ASSERT_EQ(NdisMRegisterMiniport(nullptr, &mc, sizeof(mc)), NDIS_STATUS_SUCCESS);
+  }
+  EXPECT_NE(host_.miniport.ISRHandler, &Isr);
+  EXPECT_EQ(host_.miniport.HaltHandler, nullptr);  // NULL stays NULL
+  sink_.events.clear();
+
+  BOOLEAN recognized = FALSE, queue = TRUE;
+  host_.miniport.ISRHandler(&recognized, &queue, reinterpret_cast<NDIS_HANDLE>(0xC0));
+  EXPECT_EQ(recognized, TRUE);
+  EXPECT_EQ(g_actor_in_handler, kMiniport);
+  NDIS_WAN_PACKET packet{};
+  packet.CurrentLength = 5;
+  EXPECT_EQ(host_.miniport.WanSendHandler(reinterpret_cast<NDIS_HANDLE>(0xC0),
+                                          reinterpret_cast<NDIS_HANDLE>(0x11), &packet),
+            NDIS_STATUS_PENDING);
+
+  ASSERT_EQ(sink_.events.size(), 4u);
+  const Event& isr = sink_.events[1];
+  EXPECT_EQ(isr.fn, Fn::MiniportISR);
+  EXPECT_EQ(isr.phase, Phase::kReturn);
+  EXPECT_EQ(isr.actor, kMiniport);
+  ASSERT_EQ(isr.arg_count, 2);
+  EXPECT_EQ(isr.arg[0], 1u);  // InterruptRecognized
+  EXPECT_EQ(isr.arg[1], 0u);  // QueueMiniportHandleInterrupt
+  const Event& send = sink_.events[2];
+  EXPECT_EQ(send.fn, Fn::MiniportWanSend);
+  EXPECT_EQ(send.actor, kMiniport);
+  ASSERT_EQ(send.arg_count, 4);
+  EXPECT_EQ(send.arg[1], 0x11u);  // NdisLinkHandle
+  EXPECT_EQ(send.arg[3], 5u);     // CurrentLength
+  EXPECT_EQ(sink_.events[3].status, NDIS_STATUS_PENDING);
+}
+
+TEST_F(WanBoundary, SendHandlerOfANonWanMiniportIsHandedOverUnchanged) {
+  // SendHandler shares its place with WanSendHandler; only a WAN miniport's
+  // is a WanSendHandler to record.
+  NDIS_MINIPORT_CHARACTERISTICS mc{};
+  mc.MajorNdisVersion = 5;
+  mc.SendHandler = Send;
+  ASSERT_EQ(NdisMRegisterMiniport(nullptr, &mc, sizeof(mc)), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(host_.miniport.SendHandler, &Send);
+}
+
+TEST_F(WanBoundary, ProtocolStatusRecordsTheBufferAgainAsTheProtocolLeftIt) {
+  constexpr ActorId kProtocol = 2;
+  NDIS_PROTOCOL_CHARACTERISTICS pc{};
+  pc.MajorNdisVersion = 5;
+  pc.StatusHandler = Status;
+  NDIS_STATUS s = NDIS_STATUS_FAILURE;
+  NDIS_HANDLE h = nullptr;
+  {
+    ScopedActor driver(kProtocol);
+    NdisRegisterProtocol(&s, &h, &pc, sizeof(pc));
+  }
+  ASSERT_EQ(s, NDIS_STATUS_SUCCESS);
+  sink_.events.clear();
+  unsigned char buffer[4] = {1, 2, 3, 4};
+  host_.protocol.StatusHandler(reinterpret_cast<NDIS_HANDLE>(0xB0), NDIS_STATUS_WAN_FRAGMENT,
+                               buffer, sizeof(buffer));
+  ASSERT_EQ(sink_.events.size(), 2u);
+  const Event& call = sink_.events[0];
+  EXPECT_EQ(call.fn, Fn::ProtocolStatus);
+  EXPECT_EQ(call.actor, kProtocol);
+  ASSERT_EQ(call.blob_len, 4);
+  EXPECT_EQ(call.blob[0], 1);
+  const Event& ret = sink_.events[1];
+  ASSERT_EQ(ret.blob_len, 4);
+  EXPECT_EQ(ret.blob[0], 0x5A);
+}
+
+TEST_F(WanBoundary, RegistrationPastTheTableLimitReturnsResources) {
+  NDIS_PROTOCOL_CHARACTERISTICS pc{};
+  pc.MajorNdisVersion = 5;
+  NDIS_STATUS s = NDIS_STATUS_FAILURE;
+  NDIS_HANDLE h = nullptr;
+  for (size_t i = 0; i < kMaxHandlerTables; ++i) {
+    NdisRegisterProtocol(&s, &h, &pc, sizeof(pc));
+    ASSERT_EQ(s, NDIS_STATUS_SUCCESS) << i;
+  }
+  NDIS_MINIPORT_CHARACTERISTICS mc{};
+  EXPECT_EQ(NdisMRegisterMiniport(nullptr, &mc, sizeof(mc)), NDIS_STATUS_RESOURCES);
+  h = reinterpret_cast<NDIS_HANDLE>(0x1);
+  NdisRegisterProtocol(&s, &h, &pc, sizeof(pc));
+  EXPECT_EQ(s, NDIS_STATUS_RESOURCES);
+  EXPECT_EQ(h, nullptr);
+  EXPECT_EQ(sink_.events.back().fn, Fn::NdisRegisterProtocol);
+  EXPECT_EQ(sink_.events.back().status, NDIS_STATUS_RESOURCES);
 }
 
 }  // namespace
