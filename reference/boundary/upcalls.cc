@@ -545,8 +545,12 @@ T* Take(const T* chars, size_t length, ActorId actor, bool registration) {
   s.registration = registration;
   s.driver_handle = nullptr;
   std::memset(&s.original, 0, sizeof(s.original));
+  // An NDIS 6 structure's header is copied whatever its Size claims (the
+  // header is where the claim is), so a host reports the header it got.
+  size_t n = std::min(length, sizeof(T));
+  if constexpr (requires { chars->Header; }) n = std::max(n, sizeof(NDIS_OBJECT_HEADER));
   T& original = As<T>(s.original);
-  std::memcpy(&original, chars, std::min(length, sizeof(T)));
+  std::memcpy(&original, chars, n);
   T& wrapped = As<T>(s.wrapped);
   wrapped = original;
   InstallFor<T, L>(k, wrapped);

@@ -30,7 +30,8 @@ void Reset();
 // `registration` marks a driver's registration table, the one
 // NdisSetOptionalHandlers later finds by driver handle. `length` is the
 // caller's size claim (Header.Size or CharacteristicsLength): no more than
-// min(length, sizeof(T)) bytes of `chars` are read, the rest of the copy is
+// min(length, sizeof(T)) bytes of `chars` are read (and an NDIS 6
+// structure's NDIS_OBJECT_HEADER in any case), the rest of the copy is
 // zero. Returns NULL when every slot is taken. `chars` must not be NULL.
 // The copy lives until the run ends.
 PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Wrap(const NDIS_PROTOCOL_DRIVER_CHARACTERISTICS* chars,

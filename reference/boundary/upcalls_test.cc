@@ -379,6 +379,20 @@ TEST_F(UpcallTest, NullHandlersStayNullAndUnrecordedOnesAreTheDriversOwn) {
   EXPECT_EQ(d.client.Header.Type, NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS);
 }
 
+TEST_F(UpcallTest, ACopyReadsOnlyTheClaimedSizeButAlwaysTheHeader) {
+  // Header.Size 2 covers not even the header: the host still gets the
+  // header as the driver wrote it (to report it), and nothing after it.
+  NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c = ProtocolChars(false);
+  c.Header.Size = 2;
+  NDIS_HANDLE h = nullptr;
+  ASSERT_EQ(NdisRegisterProtocolDriver(nullptr, &c, &h), NDIS_STATUS_SUCCESS);
+  const PlainHost::Registered& d = host_.Driver(h);
+  EXPECT_EQ(d.protocol.Header.Type, NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS);
+  EXPECT_EQ(d.protocol.Header.Size, 2);
+  EXPECT_EQ(d.protocol.MajorNdisVersion, 0);
+  EXPECT_EQ(d.protocol.BindAdapterHandlerEx, nullptr);
+}
+
 TEST_F(UpcallTest, TwoDriversWithTheSameHandlersAreToldApart) {
   const NDIS_HANDLE first = RegisterProtocol(proto_, false);
   const NDIS_HANDLE second = RegisterProtocol(other_, false);
