@@ -24,9 +24,9 @@ using ndisconf::Fn;
 using ndisconf::kNullSlot;
 
 ndisconf::NdisWanHost* WanHost() { return Boundary::Get().wan_host(); }
-ndisconf::ActorId Caller() { return Boundary::Get().CurrentActor(); }
+using ndisconf::Caller;
 
-const void* Deref(const PNDIS_HANDLE p) { return p != nullptr ? *p : nullptr; }
+using ndisconf::Deref;
 
 void Put(PNDIS_STATUS status, NDIS_STATUS value) {
   if (status != nullptr) *status = value;

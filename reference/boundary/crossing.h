@@ -81,6 +81,17 @@ class Crossing {
   bool pushed_ = false;
 };
 
+// The active host (NULL: no run), and the driver whose code makes the call.
+inline NdisHost* Host() { return Boundary::Get().host(); }
+inline ActorId Caller() { return Boundary::Get().CurrentActor(); }
+// *p, or NULL for a NULL out pointer (an out value recorded on a return).
+inline const void* Deref(const PNDIS_HANDLE p) { return p != nullptr ? *p : nullptr; }
+
 }  // namespace ndisconf
+
+// A C entry point called with no active host (the run is over or never
+// began) returns `ret` without recording anything.
+#define NDISCONF_REQUIRE_HOST(ret) \
+  if (::ndisconf::Host() == nullptr) return ret
 
 #endif  // NDISCONF_BOUNDARY_CROSSING_H_
