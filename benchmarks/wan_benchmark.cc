@@ -23,6 +23,10 @@
 //                           each upward indication at once (4 more events
 //                           per indication).
 //
+//   BM_MonitorWanReplay     the monitor alone: a new Monitor checks the
+//                           events of canonical sequences W1 + W3 per
+//                           iteration; events/s.
+//
 // The protocol's fragment notification (WAN-054) is switched off here: with
 // it on each fragment also costs a send through NDISWAN and the NIC, which is
 // measured by the scenario tests, not by this indication benchmark.
@@ -31,8 +35,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <vector>
 
 #include "conformance/monitor/monitor.h"
+#include "conformance/monitor/wan_scenarios.h"
 #include "ndisconf/boundary/boundary.h"
 #include "ndisconf/stack/wan_stack.h"
 
@@ -130,6 +136,28 @@ void BM_WanIndications(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(events) / static_cast<double>(indications));
 }
 BENCHMARK(BM_WanIndications)->ArgsProduct({{1, 16, 64}, {0, 1}});
+
+// The monitor alone on the WAN path: each iteration checks the events of
+// the canonical sequence W1 + W3 (a call set up, then a fragment and a
+// line-down, spec Appendix A) with a new Monitor, as trace_check does for
+// one trace. Counter: events/s.
+void BM_MonitorWanReplay(benchmark::State& state) {
+  const std::vector<Event> w3 = monitor::wan_scenarios::W3FragmentAndLineDown();
+  uint64_t events = 0;
+  for (auto _ : state) {
+    monitor::Monitor m;
+    for (const Event& e : w3) m.OnEvent(e);
+    m.Finish();
+    if (!m.violations().empty()) {
+      state.SkipWithError("monitor reported a violation on W3");
+      return;
+    }
+    events += w3.size();
+  }
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MonitorWanReplay);
 
 }  // namespace
 }  // namespace ndisconf::stack

@@ -7,7 +7,6 @@
 
 #include <ndis.h>
 
-#include <chrono>
 #include <cstdio>
 #include <initializer_list>
 #include <set>
@@ -565,13 +564,15 @@ TEST(MonitorRobustness, RandomEventsNeverCrash) {
   SUCCEED() << m.violations().size();
 }
 
-// Throughput of the steady state (S1-style open/close churn). Printed,
-// not asserted: the target is well over 2 million events/s in opt builds.
-TEST(MonitorThroughput, OpenCloseChurn) {
+// A long steady state (S1-style open/close churn, 50,000 AFs opened and
+// closed outside any notification) keeps no state per closed AF that could
+// turn into a late report: the only finding is AF-030 on each open. Its
+// throughput is a benchmark (benchmarks/stack_benchmark, BM_MonitorOnly),
+// not a test.
+TEST(MonitorChurn, OpenCloseChurnReportsOnlyAf030) {
   Trail r;
   BindAll(r);
   Monitor& m = r.monitor();
-  const auto start = std::chrono::steady_clock::now();
   uint64_t idx = 1000;
   auto emit = [&](ActorId a, Fn fn, Phase ph, int32_t st, std::initializer_list<uint64_t> args) {
     Event e;
@@ -594,12 +595,8 @@ TEST(MonitorThroughput, OpenCloseChurn) {
     emit(kCm, Fn::ProtocolCmCloseAf, Phase::kReturn, 0, {});
     emit(kCl, Fn::NdisClCloseAddressFamily, Phase::kReturn, 0, {});
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double n = static_cast<double>(idx - 1000);
-  std::printf("monitor throughput: %.0f events in %.3f s = %.2f M events/s\n", n, secs,
-              n / secs / 1e6);
   // Only AF-030 (opens outside the notify) is expected here.
+  ASSERT_FALSE(m.violations().empty());
   for (const Violation& v : m.violations()) EXPECT_EQ(v.rule, "AF-030") << v.message;
 }
 

@@ -8,7 +8,6 @@
 #include <ndistapi.h>
 #include <ndiswan.h>
 
-#include <chrono>
 #include <set>
 #include <string>
 #include <vector>
@@ -690,22 +689,6 @@ TEST(WanRobustness, MalformedEventsNeverCrash) {
   }
   m.Finish();
   SUCCEED() << m.violations().size();
-}
-
-TEST(WanPerformance, ReplaysWellAboveTwoMillionEventsPerSecond) {
-  const std::vector<Event> w3 = W3FragmentAndLineDown();
-  Monitor m;
-  m.set_max_violations(16);
-  const auto t0 = std::chrono::steady_clock::now();
-  size_t n = 0;
-  while (n < 400000) {
-    for (const Event& e : w3) m.OnEvent(e);
-    n += w3.size();
-  }
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double rate = static_cast<double>(n) / s;
-  std::printf("WAN replay: %.0f events/s\n", rate);
-  EXPECT_GT(rate, 2e5);  // loose floor: sanitizer and debug builds are slower
 }
 
 }  // namespace
