@@ -1,8 +1,11 @@
 // model_impl.h: the private state of the reference NDIS model and the
-// declarations shared by its implementation files (model.cc: run, scheduler,
-// IRQL, memory, work items; registration.cc: drivers, adapters, bindings;
-// af.cc: AF registration, open, close, notify-close; sap.cc: SAPs; vc.cc:
-// VCs and the minimal call path).
+// declarations shared by its implementation files, named by rule family like
+// the monitor's (model.cc: run, scheduler, IRQL, memory, work items;
+// af/registration.cc: driver and AF registration; af/unbind_halt.cc:
+// adapters and bindings; af/notify.cc, af/open_af.cc, af/close_af.cc,
+// af/notify_close.cc: the AF lifecycle; sap.cc: SAPs; af/vc.cc and
+// af/vc_calls.cc: VCs and the minimal call path; ndis5.cc: the NDIS 5.1
+// legacy WAN path).
 //
 // Object lifetime: every object the model creates stays allocated until the
 // Model is destroyed; closing or deleting an object only releases its
@@ -370,7 +373,8 @@ struct Model::Impl {
   Adapter* AdapterById(AdapterId id) const;
   Binding* BindingOf(const Driver* protocol, const Adapter* adapter) const;
 
-  // ---- Registration and binding (registration.cc). ----
+  // ---- Registration and binding (af/registration.cc, af/unbind_halt.cc,
+  // af/notify.cc). ----
   [[nodiscard]] NDIS_STATUS CallSetOptions(Driver* d);
   [[nodiscard]] NDIS_STATUS CheckCoConsistency(const Driver* d, Cause* why) const;
   AdapterId AddAdapter(ActorId miniport, std::string name, NDIS_MEDIUM medium,
@@ -417,7 +421,7 @@ struct Model::Impl {
     return fn();
   }
 
-  // ---- AFs (af.cc). ----
+  // ---- AFs (af/open_af.cc, af/close_af.cc, af/notify_close.cc). ----
   void DeliverOpenComplete(AfOpen* af, NDIS_STATUS status);
   void CompleteOpen(AfOpen* af, NDIS_STATUS status, NDIS_HANDLE cm_ctx);
   void CompleteClose(AfOpen* af, NDIS_STATUS status);
@@ -435,7 +439,7 @@ struct Model::Impl {
   // AF whose close the CM pended.
   void DeregisterSapsOfClosingAf(AfOpen* af);
 
-  // ---- VCs (vc.cc). ----
+  // ---- VCs (af/vc.cc, af/vc_calls.cc). ----
   NDIS_HANDLE ClientVcCtx(const Vc* vc) const;
   NDIS_HANDLE CmVcCtx(const Vc* vc) const;
   Driver* ClientOf(const Vc* vc) const;
@@ -473,7 +477,7 @@ struct Model::Impl {
   // NDIS_STATUS_PENDING refused, held if inside the callback).
   void AcceptVcCompletion(const VcOp& op, NDIS_STATUS status, NDIS_HANDLE handle,
                           PCO_CALL_PARAMETERS params);
-  // The operations (defined in vc.cc).
+  // The operations (defined in af/vc_calls.cc).
   static const VcOp kMakeCall, kCloseCall, kActivate, kDeactivate, kIncomingCall;
   [[nodiscard]] NDIS_STATUS CreateVcCommon(Vc* vc, NDIS_HANDLE peer_af_ctx, bool with_miniport,
                                            Fn fn);
@@ -550,6 +554,31 @@ inline uint32_t RawRequestType(const NDIS_REQUEST* r) {
 }
 inline bool IsSetRequest(const NDIS_REQUEST* r) {
   return RawRequestType(r) == static_cast<uint32_t>(NdisRequestSetInformation);
+}
+
+// ---- Helpers shared by more than one implementation file. ----
+
+// An AF open's state as the spec writes it, for rejection messages.
+inline const char* AfStateName(AfOpen::State s) {
+  switch (s) {
+    case AfOpen::State::kOpening:
+      return "OPENING";
+    case AfOpen::State::kOpen:
+      return "OPEN";
+    case AfOpen::State::kClosing:
+      return "CLOSING";
+    case AfOpen::State::kClosed:
+      return "CLOSED";
+    case AfOpen::State::kFailed:
+      return "FAILED";
+  }
+  return "?";
+}
+
+// An NDIS_OBJECT_HEADER as text, for rejection messages.
+inline std::string HeaderText(const NDIS_OBJECT_HEADER& h) {
+  return "Type " + Hex(h.Type) + " Revision " + std::to_string(h.Revision) + " Size " +
+         std::to_string(h.Size);
 }
 
 }  // namespace ndisconf::ndis
