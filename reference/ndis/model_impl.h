@@ -4,7 +4,7 @@
 // af/registration.cc: driver and AF registration; af/unbind_halt.cc:
 // adapters and bindings; af/notify.cc, af/open_af.cc, af/close_af.cc,
 // af/notify_close.cc: the AF lifecycle; sap.cc: SAPs; af/vc.cc and
-// af/vc_calls.cc: VCs and the minimal call path; ndis5.cc: the NDIS 5.1
+// af/vc_calls.cc: VCs and the minimal call path; wan/*.cc: the NDIS 5.1
 // legacy WAN path).
 //
 // Object lifetime: every object the model creates stays allocated until the
@@ -99,7 +99,7 @@ struct Driver {
   bool cm_has_notify_complete = false;  // OQ-11: Size reached the member
   bool has_mp_co = false;
   NDIS_MINIPORT_CO_CHARACTERISTICS mco{};
-  // NDIS 5.1 legacy drivers (ndis5.cc): NdisMRegisterMiniport /
+  // NDIS 5.1 legacy drivers (wan/status.cc, wan/status_bindings.cc): NdisMRegisterMiniport /
   // NdisRegisterProtocol. A WAN miniport registered with NDIS_USE_WAN_WRAPPER.
   bool ndis5 = false;
   bool wan = false;
@@ -142,7 +142,7 @@ struct Adapter {
   std::vector<Binding*> bindings;            // every binding ever made, in order
   std::vector<Registration*> registrations;  // every AF registration, in order
 
-  // ---- NDIS 5 miniport adapters (ndis5.cc). ----
+  // ---- NDIS 5 miniport adapters (wan/status.cc). ----
   bool ndis5 = false;
   bool deserialized = false;  // NDIS_ATTRIBUTE_DESERIALIZE (OQ-27)
   char config_token = 0;      // its address is the WrapperConfigurationContext
@@ -392,7 +392,7 @@ struct Model::Impl {
   void Announce(Registration* r);
   void QueueNotify(Binding* client, Registration* r);
 
-  // ---- NDIS 5.1 legacy WAN path (ndis5.cc). ----
+  // ---- NDIS 5.1 legacy WAN path (wan/*.cc). ----
   // OQ-19: true (after recording a Rejection) if the profile refuses `fn`.
   [[nodiscard]] bool RefusedByProfile(Fn fn, NDIS_STATUS status);
   void InitializeAdapter5(Adapter* a, NDIS_STATUS* init_status);
@@ -579,6 +579,14 @@ inline const char* AfStateName(AfOpen::State s) {
 inline std::string HeaderText(const NDIS_OBJECT_HEADER& h) {
   return "Type " + Hex(h.Type) + " Revision " + std::to_string(h.Revision) + " Size " +
          std::to_string(h.Size);
+}
+
+// An NDIS 5 binding that NdisCloseAdapter has not closed.
+inline bool IsOpen(const Binding* b) { return b->state != Binding::State::kClosed; }
+
+// A "major.minor" NDIS version, for rejection messages.
+inline std::string Version(unsigned major, unsigned minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
 }
 
 }  // namespace ndisconf::ndis

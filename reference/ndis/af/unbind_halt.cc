@@ -68,7 +68,7 @@ AdapterId Model::Impl::AddAdapter(ActorId actor, std::string name, NDIS_MEDIUM m
   a->medium = medium;
   a->handle = adapters.Insert(a);
   if (mp->ndis5) {
-    // NDIS 5 miniport: MiniportInitialize / NdisMSetAttributesEx (ndis5.cc).
+    // NDIS 5 miniport: MiniportInitialize / NdisMSetAttributesEx (wan/status.cc).
     InitializeAdapter5(a, init_status);
     return a->id;
   }
@@ -120,7 +120,7 @@ bool Model::Impl::Halt(Adapter* a) {
   if (!settings.halt_before_unbind) unbind_all();
   a->state = Adapter::State::kHalting;
   if (a->ndis5) {
-    Halt5(a);  // MiniportHalt (ndis5.cc)
+    Halt5(a);  // MiniportHalt (wan/status.cc)
   } else {
     a->miniport->miniport.HaltHandlerEx(a->context, NdisHaltDeviceDisabled);
   }
@@ -153,7 +153,7 @@ bool Model::Impl::Halt(Adapter* a) {
 // ---- Bindings. ----
 
 NDIS_STATUS Model::Impl::Bind(Driver* p, Adapter* a) {
-  if (p->ndis5) return Bind5(p, a);  // ProtocolBindAdapter (ndis5.cc)
+  if (p->ndis5) return Bind5(p, a);  // ProtocolBindAdapter (wan/status_bindings.cc)
   if (!Allocate())
     return Fail(Unrecorded::kBindProtocol, NDIS_STATUS_RESOURCES,
                 Cause{Reason::kInjectedAllocationFailure, "injected allocation failure"});
@@ -320,7 +320,7 @@ bool Model::Impl::StartUnbind(Binding* b) {
   u->handle = unbind_ctxs.Insert(u);
   b->unbind = u;
   if (b->protocol->ndis5) {
-    StartUnbind5(b, u);  // ProtocolUnbindAdapter (ndis5.cc)
+    StartUnbind5(b, u);  // ProtocolUnbindAdapter (wan/status_bindings.cc)
     return true;
   }
   u->in_call = true;
