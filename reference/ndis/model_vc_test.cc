@@ -10,12 +10,11 @@ namespace {
 
 using testing::Af;
 using testing::H;
+using testing::S;
 using testing::SapRec;
 using testing::Stack;
 using testing::StubProtocol;
 using testing::VcRec;
-
-uint64_t S(NDIS_STATUS s) { return static_cast<uint32_t>(s); }
 
 // ---- SAPs. ----
 

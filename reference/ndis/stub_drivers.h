@@ -43,6 +43,8 @@ class Recorder : public EventSink {
 };
 
 inline uint64_t H(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
+// A status as a recorded callback argument holds it.
+inline uint64_t S(NDIS_STATUS s) { return static_cast<uint32_t>(s); }
 
 class StubProtocol;
 class StubMiniport;
