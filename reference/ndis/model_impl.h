@@ -3,7 +3,7 @@
 // the monitor's (model.cc: run, scheduler, IRQL, memory, work items;
 // af/registration.cc: driver and AF registration; af/unbind_halt.cc:
 // adapters and bindings; af/notify.cc, af/open_af.cc, af/close_af.cc,
-// af/notify_close.cc: the AF lifecycle; sap.cc: SAPs; af/vc.cc and
+// af/notify_close.cc: the AF lifecycle; af/sap.cc: SAPs; af/vc.cc and
 // af/vc_calls.cc: VCs and the minimal call path; wan/*.cc: the NDIS 5.1
 // legacy WAN path).
 //
@@ -432,7 +432,7 @@ struct Model::Impl {
   void OnAfClosed(AfOpen* af);
   [[nodiscard]] NDIS_STATUS PendingNotifyResult(AfOpen* af);
 
-  // ---- SAPs (sap.cc). ----
+  // ---- SAPs (af/sap.cc). ----
   void CompleteRegisterSap(Sap* sap, NDIS_STATUS status, NDIS_HANDLE cm_ctx);
   void CompleteDeregisterSap(Sap* sap, NDIS_STATUS status);
   // S13 / AF-091 / AF-052: releases at the CM the SAPs still registered on an

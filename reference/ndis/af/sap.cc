@@ -1,6 +1,6 @@
 // SAPs in the reference NDIS model: register and deregister (spec 2.5,
 // AF-080..AF-093, OQ-16, OQ-17).
-#include "model_impl.h"
+#include "reference/ndis/model_impl.h"
 
 namespace ndisconf::ndis {
 
