@@ -225,7 +225,7 @@ class Ndiswan : public LoggingDriver<NdiswanLog> {
   NDIS_STATUS OnMiniportSet(NDIS_OID oid, PVOID buffer, ULONG length, PULONG read, PULONG needed);
   NDIS_STATUS OnMiniportWanSend(NDIS_HANDLE link_handle, PNDIS_WAN_PACKET packet);
 
-  struct Request;  // an NdisRequest in flight (ndiswan.cc)
+  struct Request;  // an NdisRequest in flight (ndiswan_impl.h)
   struct Send;     // one upper packet on its way down
 
  private:
