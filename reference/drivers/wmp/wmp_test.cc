@@ -2,6 +2,12 @@
 // (testing/fake_ndis5.h) playing NDIS, NDISWAN and NDISTAPI: the spec's
 // Appendix A W1, W2 and W3 sequences and the WMP obligations of 5.11-5.17.
 // End-to-end runs over the NDIS model: wmp_e2e_test.cc.
+//
+// Why one file of ~630 lines: a third of it is the WmpTest fixture (fake NDIS
+// wiring, dial/answer/GET_ID helpers) that every test below uses, and the
+// tests follow the spec's W1, W2, W3 sequences in order, each next to the
+// edge cases of the same step; split, both halves would need that fixture
+// through a shared header and the sequences would be read in two places.
 #include "ndisconf/drivers/wmp.h"
 
 #include <gtest/gtest.h>
