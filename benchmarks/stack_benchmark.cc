@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "conformance/monitor/monitor.h"
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/stack/stack.h"
+#include "reference/boundary/boundary.h"
+#include "reference/stack/stack.h"
 
 // ---- Allocation accounting (this binary only). ----
 // Every allocation is charged to an owner: the NDIS model, the drivers, or

@@ -39,8 +39,8 @@
 
 #include "conformance/monitor/monitor.h"
 #include "conformance/monitor/wan_scenarios.h"
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/stack/wan_stack.h"
+#include "reference/boundary/boundary.h"
+#include "reference/stack/wan_stack.h"
 
 namespace ndisconf::stack {
 namespace {

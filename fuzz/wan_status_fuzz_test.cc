@@ -64,9 +64,9 @@
 
 #include "conformance/monitor/monitor.h"
 #include "fuzz/wan_status_input.h"
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/ndis/scheduler.h"
-#include "ndisconf/stack/wan_stack.h"
+#include "reference/boundary/boundary.h"
+#include "reference/ndis/scheduler.h"
+#include "reference/stack/wan_stack.h"
 
 namespace {
 

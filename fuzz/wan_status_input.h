@@ -17,8 +17,8 @@
 #include <set>
 #include <string>
 
-#include "ndisconf/drivers/ndiswan_core.h"
-#include "ndisconf/nic/fault_plan.h"
+#include "reference/drivers/ndiswan/ndiswan_core.h"
+#include "reference/nic/fault_plan.h"
 
 namespace ndisconf::fuzz {
 

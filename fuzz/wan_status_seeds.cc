@@ -8,7 +8,7 @@
 #include <span>
 
 #include "fuzz/wan_status_input.h"
-#include "ndisconf/spec/wan_buffers.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::fuzz {
 namespace {

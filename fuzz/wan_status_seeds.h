@@ -1,7 +1,7 @@
 // fuzz/wan_status_seeds.h: the hand-written seeds of the wan_status fuzz
 // target, in their readable source form. Each seed is built from the input
 // format's tag tables (wan_status_input.h) and, for its status buffers, the
-// encoders of ndisconf/spec/wan_buffers.h, so no offset or tag value is
+// encoders of spec/wan_buffers.h, so no offset or tag value is
 // spelled twice. `bazel run //fuzz:wan_status_seeds` writes them to
 // corpora/wan_status/; //fuzz:wan_status_seeds_test checks that the committed
 // files are exactly what this produces and that each does what its name says.

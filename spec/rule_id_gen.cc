@@ -1,5 +1,5 @@
-// Generator of ndisconf/spec/rule_id.h; see rule_id_gen.h.
-#include "rule_id_gen.h"
+// Generator of spec/rule_id.h; see rule_id_gen.h.
+#include "spec/rule_id_gen.h"
 
 #include <set>
 #include <vector>
@@ -66,10 +66,10 @@ bool GenerateRuleIdHeader(std::string_view tsv, std::string* out, std::string* e
   }
 
   std::string h;
-  h += "// ndisconf/spec/rule_id.h: GENERATED from conformance/catalog/rules.tsv by\n";
+  h += "// spec/rule_id.h: GENERATED from conformance/catalog/rules.tsv by\n";
   h += "// //spec:rule_id_gen; do not edit. After changing the catalog, regenerate it:\n";
   h += "//   bazel run //spec:rule_id_gen -- \"$PWD/conformance/catalog/rules.tsv\" \\\n";
-  h += "//     > spec/include/ndisconf/spec/rule_id.h\n";
+  h += "//     > spec/rule_id.h\n";
   h += "// conformance/catalog:rule_id_header_test fails while this file is out of date.\n";
   h += "//\n";
   h += "// One RuleId per rule of the catalog, in catalog (spec) order. The numeric\n";

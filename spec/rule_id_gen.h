@@ -1,4 +1,4 @@
-// spec/rule_id_gen.h: makes the text of ndisconf/spec/rule_id.h (the RuleId
+// spec/rule_id_gen.h: makes the text of spec/rule_id.h (the RuleId
 // enum) from the rule catalog, conformance/catalog/rules.tsv.
 //
 // The header is checked in so that nothing under reference/ depends on

@@ -1,6 +1,6 @@
-// rule_id_gen: prints ndisconf/spec/rule_id.h for a catalog file.
+// rule_id_gen: prints spec/rule_id.h for a catalog file.
 //   bazel run //spec:rule_id_gen -- "$PWD/conformance/catalog/rules.tsv" \
-//     > spec/include/ndisconf/spec/rule_id.h
+//     > spec/rule_id.h
 // Exit 0 on success; 2 with a message on stderr for a bad command line, an
 // unreadable file or a malformed catalog.
 #include <cstdlib>
@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "rule_id_gen.h"
+#include "spec/rule_id_gen.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -1,5 +1,5 @@
-// Implementation of ndisconf/spec/wan_buffers.h.
-#include "ndisconf/spec/wan_buffers.h"
+// Implementation of spec/wan_buffers.h.
+#include "spec/wan_buffers.h"
 
 #include <algorithm>
 #include <cstring>

@@ -2,7 +2,7 @@
 // encoder, with exact bytes and every boundary size (needed - 1, needed,
 // claimed > available) (WAN-020, WAN-040, WAN-050, WAN-060, WAN-100,
 // WAN-102, WAN-103).
-#include "ndisconf/spec/wan_buffers.h"
+#include "spec/wan_buffers.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// Implementation of ndisconf/spec/wan_context.h.
-#include "ndisconf/spec/wan_context.h"
+// Implementation of spec/wan_context.h.
+#include "spec/wan_context.h"
 
 #include <ndis.h>
 

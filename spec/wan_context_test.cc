@@ -1,6 +1,6 @@
 // WAN-002, WAN-003, WAN-004 (with OQ-27) as the pure predicate states them:
 // one test per condition, plus the allowed contexts next to each.
-#include "ndisconf/spec/wan_context.h"
+#include "spec/wan_context.h"
 
 #include <gtest/gtest.h>
 

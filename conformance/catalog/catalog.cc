@@ -1,5 +1,5 @@
 // The catalog parser and the embedded rules.tsv.
-#include "ndisconf/catalog/catalog.h"
+#include "conformance/catalog/catalog.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // Checks the embedded rules.tsv: every spec rule exactly once, in spec order, well formed.
 // Hermetic: the expected IDs are listed here (kSpecIdRuns), copied from spec section 5; when
 // the spec gains a rule, add it here and its row to rules.tsv.
-#include "ndisconf/catalog/catalog.h"
+#include "conformance/catalog/catalog.h"
 
 #include <cstdio>
 #include <map>

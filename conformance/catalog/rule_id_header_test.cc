@@ -1,4 +1,4 @@
-// The checked-in RuleId header (spec/include/ndisconf/spec/rule_id.h) is up
+// The checked-in RuleId header (spec/rule_id.h) is up
 // to date with the catalog: byte for byte what the generator makes of the
 // embedded rules.tsv, and one RuleId per catalog rule, in order.
 #include <gtest/gtest.h>
@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "ndisconf/catalog/catalog.h"
-#include "ndisconf/spec/rule_id.h"
+#include "conformance/catalog/catalog.h"
+#include "spec/rule_id.h"
 #include "spec/rule_id_gen.h"
 
 namespace ndisconf::spec {
@@ -21,9 +21,9 @@ TEST(RuleIdHeader, CheckedInHeaderIsWhatTheGeneratorMakesOfTheCatalog) {
   std::string generated, error;
   ASSERT_TRUE(GenerateRuleIdHeader(catalog::EmbeddedTsv(), &generated, &error)) << error;
   EXPECT_TRUE(generated == kCheckedIn)
-      << "spec/include/ndisconf/spec/rule_id.h is out of date with rules.tsv; regenerate it:\n"
+      << "spec/rule_id.h is out of date with rules.tsv; regenerate it:\n"
          "  bazel run //spec:rule_id_gen -- \"$PWD/conformance/catalog/rules.tsv\" \\\n"
-         "    > spec/include/ndisconf/spec/rule_id.h";
+         "    > spec/rule_id.h";
 }
 
 TEST(RuleIdHeader, EveryCatalogRuleHasItsRuleIdInCatalogOrder) {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ndisconf/boundary/boundary.h"
+#include "reference/boundary/boundary.h"
 
 namespace ndisconf::conformance {
 

@@ -19,8 +19,8 @@
 #include "conformance/framework/recorder.h"
 #include "conformance/monitor/monitor.h"
 #include "conformance/trace/trace.h"
-#include "ndisconf/stack/stack.h"
-#include "ndisconf/stack/wan_stack.h"
+#include "reference/stack/stack.h"
+#include "reference/stack/wan_stack.h"
 
 namespace ndisconf::conformance {
 

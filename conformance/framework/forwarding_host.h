@@ -5,7 +5,7 @@
 #ifndef NDISCONF_CONFORMANCE_FRAMEWORK_FORWARDING_HOST_H_
 #define NDISCONF_CONFORMANCE_FRAMEWORK_FORWARDING_HOST_H_
 
-#include "ndisconf/boundary/host.h"
+#include "reference/boundary/host.h"
 
 namespace ndisconf::conformance {
 

@@ -7,7 +7,7 @@
 #ifndef NDISCONF_CONFORMANCE_FRAMEWORK_FORWARDING_WAN_HOST_H_
 #define NDISCONF_CONFORMANCE_FRAMEWORK_FORWARDING_WAN_HOST_H_
 
-#include "ndisconf/boundary/wan_host.h"
+#include "reference/boundary/wan_host.h"
 
 namespace ndisconf::conformance {
 

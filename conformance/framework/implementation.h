@@ -15,16 +15,16 @@
 #include <string>
 #include <vector>
 
-#include "ndisconf/boundary/host.h"
-#include "ndisconf/boundary/wan_host.h"
-#include "ndisconf/drivers/client.h"
-#include "ndisconf/drivers/cm.h"
-#include "ndisconf/drivers/comp.h"
-#include "ndisconf/drivers/mcm.h"
-#include "ndisconf/drivers/ndiswan.h"
-#include "ndisconf/drivers/wanproto.h"
-#include "ndisconf/drivers/wmp.h"
-#include "ndisconf/ndis/model.h"
+#include "reference/boundary/host.h"
+#include "reference/boundary/wan_host.h"
+#include "reference/drivers/client/client.h"
+#include "reference/drivers/cm/cm.h"
+#include "reference/drivers/comp/comp.h"
+#include "reference/drivers/mcm/mcm.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
+#include "reference/drivers/wanproto/wanproto.h"
+#include "reference/drivers/wmp/wmp.h"
+#include "reference/ndis/model.h"
 
 namespace ndisconf::conformance {
 

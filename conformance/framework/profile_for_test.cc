@@ -6,8 +6,8 @@
 
 #include "conformance/framework/fixture.h"
 #include "conformance/monitor/monitor.h"
-#include "ndisconf/ndis/settings.h"
-#include "ndisconf/spec/open_questions.h"
+#include "reference/ndis/settings.h"
+#include "spec/open_questions.h"
 
 namespace ndisconf::conformance {
 namespace {

@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "conformance/catalog/catalog.h"
 #include "conformance/framework/implementation.h"
 #include "conformance/framework/recorder.h"
 #include "conformance/monitor/monitor.h"
-#include "ndisconf/catalog/catalog.h"
-#include "ndisconf/report/report.h"
+#include "conformance/report/report.h"
 #include "tools/cli/cli.h"
 
 namespace ndisconf::conformance {

@@ -27,13 +27,13 @@
 #include <variant>
 #include <vector>
 
-#include "ndisconf/drivers/client.h"
-#include "ndisconf/drivers/cm.h"
-#include "ndisconf/drivers/cm_core.h"
-#include "ndisconf/drivers/comp.h"
-#include "ndisconf/drivers/logged.h"
-#include "ndisconf/ndis/scheduler.h"
-#include "ndisconf/stack/stack.h"
+#include "reference/drivers/client/client.h"
+#include "reference/drivers/cm/cm.h"
+#include "reference/drivers/common/cm_core.h"
+#include "reference/drivers/common/logged.h"
+#include "reference/drivers/comp/comp.h"
+#include "reference/ndis/scheduler.h"
+#include "reference/stack/stack.h"
 #include "spec/status_names.h"
 
 namespace ndisconf::conformance {

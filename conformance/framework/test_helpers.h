@@ -11,13 +11,13 @@
 #include <string>
 #include <string_view>
 
-#include "ndisconf/drivers/logged.h"
-#include "ndisconf/drivers/support.h"
-#include "ndisconf/ndis/model.h"
+#include "reference/drivers/common/logged.h"
+#include "reference/drivers/common/support.h"
+#include "reference/ndis/model.h"
 
 namespace ndisconf::conformance {
 
-// The record kinds of the reference drivers' logs (ndisconf/drivers/logged.h).
+// The record kinds of the reference drivers' logs (reference/drivers/common/logged.h).
 namespace logged = drivers::logged;
 
 // The last record of kind T in a driver's call log. A missing record ends

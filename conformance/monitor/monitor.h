@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ndisconf/boundary/event.h"
-#include "ndisconf/spec/open_questions.h"
+#include "reference/boundary/event.h"
+#include "spec/open_questions.h"
 
 namespace ndisconf::monitor {
 

@@ -30,7 +30,7 @@
 #include "conformance/monitor/monitor.h"
 #include "conformance/monitor/shadow.h"
 #include "conformance/monitor/wan/objects.h"
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf::monitor {
 

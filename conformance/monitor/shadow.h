@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf::monitor {
 

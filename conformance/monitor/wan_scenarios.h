@@ -15,7 +15,7 @@
 #include <initializer_list>
 #include <vector>
 
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf::monitor::wan_scenarios {
 

@@ -1,5 +1,5 @@
 // Verdict computation and the report writers.
-#include "ndisconf/report/report.h"
+#include "conformance/report/report.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,5 +1,5 @@
 // Tests for verdict semantics, escaping, and the exact output of each writer on a small input.
-#include "ndisconf/report/report.h"
+#include "conformance/report/report.h"
 
 #include <sstream>
 #include <string>

@@ -8,9 +8,9 @@
 
 #include "conformance/framework/forwarding_host.h"
 #include "conformance/framework/implementation.h"
-#include "ndisconf/drivers/client.h"
-#include "ndisconf/drivers/cm.h"
-#include "ndisconf/drivers/comp.h"
+#include "reference/drivers/client/client.h"
+#include "reference/drivers/cm/cm.h"
+#include "reference/drivers/comp/comp.h"
 
 namespace ndisconf::conformance {
 namespace {

@@ -8,9 +8,9 @@
 
 #include "conformance/monitor/monitor.h"
 #include "conformance/trace/trace.h"
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/stack/stack.h"
-#include "ndisconf/stack/wan_stack.h"
+#include "reference/boundary/boundary.h"
+#include "reference/stack/stack.h"
+#include "reference/stack/wan_stack.h"
 
 namespace ndisconf::trace {
 namespace {

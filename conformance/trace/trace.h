@@ -44,7 +44,7 @@
 #include <variant>
 #include <vector>
 
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf::trace {
 

@@ -5,13 +5,13 @@
 // reach the host wrapped (upcalls.h), so the calls NDIS makes back are
 // recorded too. The CoNDIS entry points are in boundary_condis.cc, the NDIS
 // 5.1 WAN ones in boundary_wan.cc.
-#include "ndisconf/boundary/boundary.h"
+#include "reference/boundary/boundary.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "crossing.h"
-#include "upcalls.h"
+#include "reference/boundary/crossing.h"
+#include "reference/boundary/upcalls.h"
 
 namespace ndisconf {
 

@@ -1,8 +1,8 @@
 // The C entry points of ndisconf/api/condis.h (address families, SAPs, VCs,
 // calls): each records its call, forwards it to the active NdisHost and
 // records its return with the out values.
-#include "crossing.h"
-#include "ndisconf/boundary/boundary.h"
+#include "reference/boundary/boundary.h"
+#include "reference/boundary/crossing.h"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "crossing.h"
-#include "ndisconf/boundary/boundary.h"
-#include "upcalls.h"
+#include "reference/boundary/boundary.h"
+#include "reference/boundary/crossing.h"
+#include "reference/boundary/upcalls.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <vector>
 
-#include "ndisconf/boundary/boundary.h"
+#include "reference/boundary/boundary.h"
 
 namespace ndisconf {
 namespace {

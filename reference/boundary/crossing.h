@@ -8,8 +8,8 @@
 
 #include <ndis.h>
 
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/boundary.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf {
 

@@ -1,5 +1,5 @@
 // The argument schema of every API crossing (see fn.h).
-#include "ndisconf/boundary/fn.h"
+#include "reference/boundary/fn.h"
 
 #include <array>
 

@@ -1,11 +1,11 @@
-#include "ndisconf/boundary/fn.h"
+#include "reference/boundary/fn.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf {
 namespace {

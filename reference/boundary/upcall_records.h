@@ -11,9 +11,9 @@
 
 #include <cstdint>
 
-#include "crossing.h"
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/boundary/fn.h"
+#include "reference/boundary/boundary.h"
+#include "reference/boundary/crossing.h"
+#include "reference/boundary/fn.h"
 
 namespace ndisconf::upcalls {
 

@@ -2,7 +2,7 @@
 // recorded here (upcalls.h): per-run slots, the thunks instantiated per
 // slot, and the wrapping of each table. What each upcall records is
 // upcall_records.h.
-#include "upcalls.h"
+#include "reference/boundary/upcalls.h"
 
 #include <algorithm>
 #include <array>
@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "crossing.h"
-#include "ndisconf/boundary/boundary.h"
-#include "upcall_records.h"
+#include "reference/boundary/boundary.h"
+#include "reference/boundary/crossing.h"
+#include "reference/boundary/upcall_records.h"
 
 namespace ndisconf::upcalls {
 namespace {

@@ -19,7 +19,7 @@
 
 #include <cstddef>
 
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf::upcalls {
 

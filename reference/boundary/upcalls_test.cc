@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "ndisconf/boundary/boundary.h"
+#include "reference/boundary/boundary.h"
 
 namespace ndisconf {
 namespace {

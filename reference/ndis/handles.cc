@@ -1,5 +1,5 @@
 // The handle scrambler: a seeded bijection on 64-bit values (see handles.h).
-#include "ndisconf/ndis/handles.h"
+#include "reference/ndis/handles.h"
 
 namespace ndisconf::ndis {
 namespace {

@@ -1,6 +1,6 @@
 // Unit tests of the handle component (AF-042, AF-140): opaque, distinct per
 // kind, stale detection across slot reuse, deterministic per seed.
-#include "ndisconf/ndis/handles.h"
+#include "reference/ndis/handles.h"
 
 #include <gtest/gtest.h>
 

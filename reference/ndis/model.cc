@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <utility>
 
-#include "model_impl.h"
+#include "reference/ndis/model_impl.h"
 
 namespace ndisconf::ndis {
 

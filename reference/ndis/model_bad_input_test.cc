@@ -4,8 +4,8 @@
 // Rejection was recorded.
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
-#include "stub_drivers.h"
+#include "reference/ndis/model.h"
+#include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis {
 namespace {

@@ -2,8 +2,8 @@
 // (spec 2.1, 2.2, AF-061, AF-062, AF-120..AF-126, R9, R10).
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
-#include "stub_drivers.h"
+#include "reference/ndis/model.h"
+#include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis {
 namespace {

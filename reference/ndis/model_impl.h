@@ -29,11 +29,11 @@
 #include <string_view>
 #include <vector>
 
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/ndis/handles.h"
-#include "ndisconf/ndis/model.h"
-#include "ndisconf/ndis/rejection.h"
-#include "ndisconf/spec/rule_id.h"
+#include "reference/boundary/boundary.h"
+#include "reference/ndis/handles.h"
+#include "reference/ndis/model.h"
+#include "reference/ndis/rejection.h"
+#include "spec/rule_id.h"
 #include "spec/status_names.h"
 
 namespace ndisconf::ndis {

@@ -2,8 +2,8 @@
 // minimal call path (spec 2.6, AF-100..AF-111, OQ-12..OQ-15).
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
-#include "stub_drivers.h"
+#include "reference/ndis/model.h"
+#include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis {
 namespace {

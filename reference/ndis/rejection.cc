@@ -1,5 +1,5 @@
 // Names of the model's rejection reasons and unrecorded functions.
-#include "ndisconf/ndis/rejection.h"
+#include "reference/ndis/rejection.h"
 
 #include <cstdio>
 #include <ostream>

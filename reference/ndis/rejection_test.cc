@@ -1,6 +1,6 @@
 // The rejection record's vocabulary: every Reason and Unrecorded value has a
 // distinct name, and Outcome compares and prints every typed field.
-#include "ndisconf/ndis/rejection.h"
+#include "reference/ndis/rejection.h"
 
 #include <gtest/gtest.h>
 

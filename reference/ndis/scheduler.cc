@@ -1,5 +1,5 @@
 // The Chooser implementations of scheduler.h that the model ships.
-#include "ndisconf/ndis/scheduler.h"
+#include "reference/ndis/scheduler.h"
 
 namespace ndisconf::ndis {
 

@@ -1,11 +1,11 @@
 // Unit tests of the scheduler (scheduler.h) and of driver work items
 // (NdisAllocateIoWorkItem / NdisQueueIoWorkItem / NdisFreeIoWorkItem).
-#include "ndisconf/ndis/scheduler.h"
+#include "reference/ndis/scheduler.h"
 
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
-#include "stub_drivers.h"
+#include "reference/ndis/model.h"
+#include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis {
 namespace {

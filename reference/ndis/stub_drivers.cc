@@ -1,5 +1,5 @@
 // The scripted stub drivers of stub_drivers.h.
-#include "stub_drivers.h"
+#include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis::testing {
 

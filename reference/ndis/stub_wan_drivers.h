@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/ndis/model.h"
+#include "reference/boundary/boundary.h"
+#include "reference/ndis/model.h"
 
 namespace ndisconf::ndis::testing {
 

@@ -1,6 +1,6 @@
 // Fault plans: kind names, validation and the canonical order. The text
 // form is in fault_plan_text.cc, the byte form in fault_plan_bytes.cc.
-#include "ndisconf/nic/fault_plan.h"
+#include "reference/nic/fault_plan.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "ndisconf/nic/fault_plan.h"
+#include "reference/nic/fault_plan.h"
 #include "reference/nic/fault_plan_tables.h"
 
 namespace ndisconf::nic {

@@ -2,10 +2,10 @@
 // arbitrary bytes (decode, install, run) never crash.
 #include <gtest/gtest.h>
 
-#include "ndisconf/nic/fault_plan.h"
-#include "ndisconf/nic/soft_nic.h"
-#include "ndisconf/nic/splitmix64.h"
-#include "test_util.h"
+#include "reference/nic/fault_plan.h"
+#include "reference/nic/soft_nic.h"
+#include "reference/nic/splitmix64.h"
+#include "reference/nic/test_util.h"
 
 namespace ndisconf::nic {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ndisconf/nic/fault_plan.h"
+#include "reference/nic/fault_plan.h"
 
 namespace ndisconf::nic::fault_plan_tables {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "ndisconf/nic/fault_plan.h"
+#include "reference/nic/fault_plan.h"
 #include "reference/nic/fault_plan_tables.h"
 
 namespace ndisconf::nic {

@@ -2,7 +2,7 @@
 // input with its exact message.
 #include <gtest/gtest.h>
 
-#include "ndisconf/nic/fault_plan.h"
+#include "reference/nic/fault_plan.h"
 
 namespace ndisconf::nic {
 namespace {

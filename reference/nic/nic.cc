@@ -1,5 +1,5 @@
 // Names and printing for the NIC abstraction's types.
-#include "ndisconf/nic/nic.h"
+#include "reference/nic/nic.h"
 
 #include <cstdio>
 

@@ -1,5 +1,5 @@
 // SoftNic: the deterministic WAN NIC model. See soft_nic.h for behaviour.
-#include "ndisconf/nic/soft_nic.h"
+#include "reference/nic/soft_nic.h"
 
 #include <algorithm>
 #include <utility>

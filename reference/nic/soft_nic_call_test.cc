@@ -1,8 +1,8 @@
 // Call signalling, the status FIFO and the interrupt line of SoftNic.
 #include <gtest/gtest.h>
 
-#include "ndisconf/nic/soft_nic.h"
-#include "test_util.h"
+#include "reference/nic/soft_nic.h"
+#include "reference/nic/test_util.h"
 
 namespace ndisconf::nic {
 namespace {

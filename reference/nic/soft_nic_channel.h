@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ndisconf/nic/soft_nic.h"
+#include "reference/nic/soft_nic.h"
 
 namespace ndisconf::nic {
 

@@ -2,9 +2,9 @@
 // reproducible from their seed; send accounting survives every fault.
 #include <gtest/gtest.h>
 
-#include "ndisconf/nic/fault_plan.h"
-#include "ndisconf/nic/soft_nic.h"
-#include "test_util.h"
+#include "reference/nic/fault_plan.h"
+#include "reference/nic/soft_nic.h"
+#include "reference/nic/test_util.h"
 
 namespace ndisconf::nic {
 namespace {

@@ -1,9 +1,9 @@
 // The observable effect of every fault kind, applied from a fault plan.
 #include <gtest/gtest.h>
 
-#include "ndisconf/nic/fault_plan.h"
-#include "ndisconf/nic/soft_nic.h"
-#include "test_util.h"
+#include "reference/nic/fault_plan.h"
+#include "reference/nic/soft_nic.h"
+#include "reference/nic/test_util.h"
 
 namespace ndisconf::nic {
 namespace {

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "ndisconf/nic/soft_nic.h"
+#include "reference/nic/soft_nic.h"
 #include "reference/nic/soft_nic_channel.h"
 
 namespace ndisconf::nic {

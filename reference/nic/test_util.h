@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ndisconf/nic/soft_nic.h"
+#include "reference/nic/soft_nic.h"
 
 namespace ndisconf::nic::testing {
 

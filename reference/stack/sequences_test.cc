@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "ndisconf/stack/stack.h"
+#include "reference/stack/stack.h"
 
 namespace ndisconf::stack {
 namespace {

@@ -1,5 +1,5 @@
-// Implementation of ndisconf/stack/stack.h.
-#include "ndisconf/stack/stack.h"
+// Implementation of reference/stack/stack.h.
+#include "reference/stack/stack.h"
 
 namespace ndisconf::stack {
 

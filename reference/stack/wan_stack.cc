@@ -1,4 +1,4 @@
-#include "ndisconf/stack/wan_stack.h"
+#include "reference/stack/wan_stack.h"
 
 #include <string>
 #include <utility>

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "conformance/monitor/shadow.h"
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf::monitor::af {
 

@@ -4,7 +4,7 @@
 // outstanding requests (spec 2.7-2.9), and the bounds-checked view that
 // every WAN status or information buffer is decoded through.
 //
-// Buffers are decoded with ndisconf/spec/wan_buffers.h, the layouts and
+// Buffers are decoded with spec/wan_buffers.h, the layouts and
 // decoders NDISWAN uses too, with a bounds check against both the length
 // the caller claimed and the bytes the event carries; nothing is ever cast
 // from a blob.
@@ -22,14 +22,14 @@
 #include <string_view>
 
 #include "conformance/monitor/shadow.h"
-#include "ndisconf/boundary/event.h"
-#include "ndisconf/spec/wan_buffers.h"
+#include "reference/boundary/event.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::monitor::wan {
 
 inline constexpr size_t kBlob = Event::kMaxBlob;
 
-// x64 layouts (spec 4.4): the shared definitions of ndisconf/spec/wan_buffers.h.
+// x64 layouts (spec 4.4): the shared definitions of spec/wan_buffers.h.
 inline constexpr size_t kLineUpSize = spec::wan::kMacLineUpSize;      // 40
 inline constexpr size_t kLineDownSize = spec::wan::kMacLineDownSize;  // 8
 inline constexpr size_t kFragmentSize = spec::wan::kMacFragmentSize;  // 16

@@ -7,7 +7,7 @@
 // family: line_up, line_down_fragment, tapi_indication; buffers checks what
 // came back.
 #include "conformance/monitor/monitor_core.h"
-#include "ndisconf/spec/wan_context.h"
+#include "spec/wan_context.h"
 
 namespace ndisconf::monitor {
 
@@ -194,7 +194,7 @@ void Monitor::State::StatusReturn(const Event& e, const uint64_t* a, Frame& f) {
 // WAN-002 / WAN-003 / WAN-004: where and at which IRQL
 // NdisMIndicateStatus(Complete) may be called. The monitor describes the
 // caller's context from its own shadow state (frames, locks, attributes);
-// the rules themselves are ndisconf/spec/wan_context.h's.
+// the rules themselves are spec/wan_context.h's.
 void Monitor::State::StatusContext(const Event& e, uint64_t mh, const char* what) {
   const Adapter* ad = FindAdapter(mh);
   spec::wan::IndicationContext ctx;

@@ -11,8 +11,8 @@
 
 #include "conformance/framework/fixture.h"
 #include "conformance/framework/test_helpers.h"
-#include "ndisconf/boundary/boundary.h"
-#include "ndisconf/boundary/event.h"
+#include "reference/boundary/boundary.h"
+#include "reference/boundary/event.h"
 
 namespace ndisconf::conformance {
 namespace {

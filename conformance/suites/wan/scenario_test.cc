@@ -12,7 +12,7 @@
 #include <string>
 
 #include "conformance/framework/fixture.h"
-#include "ndisconf/nic/fault_plan.h"
+#include "reference/nic/fault_plan.h"
 
 namespace ndisconf::conformance {
 namespace {

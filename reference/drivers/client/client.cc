@@ -1,14 +1,14 @@
-// Implementation of ndisconf/drivers/client.h, the reference CoNDIS client:
+// Implementation of reference/drivers/client/client.h, the reference CoNDIS client:
 // registration, binding and unbinding, address-family open and close
 // (teardown of an AF's SAPs, calls and VCs) and the static thunks NDIS calls.
 // SAPs, VCs and calls are in client_calls.cc.
-#include "ndisconf/drivers/client.h"
+#include "reference/drivers/client/client.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "ndisconf/drivers/names.h"
-#include "ndisconf/drivers/ndis6_characteristics.h"
+#include "reference/drivers/common/names.h"
+#include "reference/drivers/common/ndis6_characteristics.h"
 
 namespace ndisconf::drivers {
 

@@ -1,10 +1,10 @@
-// Part of Client (ndisconf/drivers/client.h): SAP registration and
+// Part of Client (reference/drivers/client/client.h): SAP registration and
 // deregistration, VC creation and deletion, outgoing and incoming calls.
 #include <algorithm>
 #include <vector>
 
-#include "ndisconf/drivers/client.h"
-#include "ndisconf/drivers/names.h"
+#include "reference/drivers/client/client.h"
+#include "reference/drivers/common/names.h"
 
 namespace ndisconf::drivers {
 

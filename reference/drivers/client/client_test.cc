@@ -1,6 +1,6 @@
 // Static checks of the reference client's registration tables (AF-130,
 // AF-136, AF-137) and its refusal of requests on unusable objects (AF-056).
-#include "ndisconf/drivers/client.h"
+#include "reference/drivers/client/client.h"
 
 #include <gtest/gtest.h>
 

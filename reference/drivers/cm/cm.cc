@@ -1,9 +1,9 @@
-// Implementation of ndisconf/drivers/cm.h: the protocol-driver half of the
+// Implementation of reference/drivers/cm/cm.h: the protocol-driver half of the
 // reference stand-alone call manager. The call-manager handlers are CmCore's.
-#include "ndisconf/drivers/cm.h"
+#include "reference/drivers/cm/cm.h"
 
-#include "ndisconf/drivers/names.h"
-#include "ndisconf/drivers/ndis6_characteristics.h"
+#include "reference/drivers/common/names.h"
+#include "reference/drivers/common/ndis6_characteristics.h"
 
 namespace ndisconf::drivers {
 

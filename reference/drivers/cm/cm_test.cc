@@ -1,6 +1,6 @@
 // Static checks of the reference CM's registration tables (AF-023, AF-131,
 // AF-136, AF-137, OQ-11). End-to-end sequences: //reference/stack.
-#include "ndisconf/drivers/cm.h"
+#include "reference/drivers/cm/cm.h"
 
 #include <gtest/gtest.h>
 

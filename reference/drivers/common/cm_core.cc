@@ -1,9 +1,9 @@
-// Implementation of ndisconf/drivers/cm_core.h: the call-manager state
+// Implementation of reference/drivers/common/cm_core.h: the call-manager state
 // machine shared by the stand-alone CM and the MCM. This file holds the
 // address-family side (AF open/close, notify-close and shutdown), the static
 // thunks NDIS calls and the edge calls; SAPs, VCs and calls are in
 // cm_core_calls.cc.
-#include "ndisconf/drivers/cm_core.h"
+#include "reference/drivers/common/cm_core.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
-// Part of CmCore (ndisconf/drivers/cm_core.h): SAP registration and
+// Part of CmCore (reference/drivers/common/cm_core.h): SAP registration and
 // deregistration, VC creation and deletion, outgoing and incoming calls and
 // VC activation.
 #include <algorithm>
 
-#include "ndisconf/drivers/cm_core.h"
+#include "reference/drivers/common/cm_core.h"
 
 namespace ndisconf::drivers {
 

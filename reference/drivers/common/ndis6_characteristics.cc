@@ -1,5 +1,5 @@
-// Implementation of ndisconf/drivers/ndis6_characteristics.h.
-#include "ndisconf/drivers/ndis6_characteristics.h"
+// Implementation of reference/drivers/common/ndis6_characteristics.h.
+#include "reference/drivers/common/ndis6_characteristics.h"
 
 namespace ndisconf::drivers {
 

@@ -1,5 +1,5 @@
-// Implementation of ndisconf/drivers/support.h.
-#include "ndisconf/drivers/support.h"
+// Implementation of reference/drivers/common/support.h.
+#include "reference/drivers/common/support.h"
 
 #include <cstring>
 

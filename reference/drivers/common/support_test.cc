@@ -1,7 +1,7 @@
 // History: the most recent items of a stream, oldest first, in bounded
 // memory. CallLog: exact per-kind counts and last records for the whole run,
 // a History of the most recent kHistory records, and only its own kinds.
-#include "ndisconf/drivers/support.h"
+#include "reference/drivers/common/support.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 namespace ndisconf::drivers {
 namespace {
 
-// Kinds of record for these tests, shaped like those of ndisconf/drivers/logged.h.
+// Kinds of record for these tests, shaped like those of reference/drivers/common/logged.h.
 struct Status {
   static constexpr std::string_view kName = "ProtocolStatus";
   uint64_t value;

@@ -1,7 +1,7 @@
-// Implementation of ndisconf/drivers/comp.h.
-#include "ndisconf/drivers/comp.h"
+// Implementation of reference/drivers/comp/comp.h.
+#include "reference/drivers/comp/comp.h"
 
-#include "ndisconf/drivers/ndis6_characteristics.h"
+#include "reference/drivers/common/ndis6_characteristics.h"
 
 namespace ndisconf::drivers {
 

@@ -1,5 +1,5 @@
 // Static checks of the reference CoNDIS miniport's registration tables.
-#include "ndisconf/drivers/comp.h"
+#include "reference/drivers/comp/comp.h"
 
 #include <gtest/gtest.h>
 

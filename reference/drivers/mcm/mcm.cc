@@ -1,8 +1,8 @@
-// Implementation of ndisconf/drivers/mcm.h: the miniport half of the
+// Implementation of reference/drivers/mcm/mcm.h: the miniport half of the
 // reference MCM. The call-manager handlers are CmCore's.
-#include "ndisconf/drivers/mcm.h"
+#include "reference/drivers/mcm/mcm.h"
 
-#include "ndisconf/drivers/ndis6_characteristics.h"
+#include "reference/drivers/common/ndis6_characteristics.h"
 
 namespace ndisconf::drivers {
 

@@ -1,6 +1,6 @@
 // Static checks of the reference MCM's registration tables (AF-131, AF-133,
 // AF-134, AF-136). End-to-end sequences: //reference/stack.
-#include "ndisconf/drivers/mcm.h"
+#include "reference/drivers/mcm/mcm.h"
 
 #include <gtest/gtest.h>
 

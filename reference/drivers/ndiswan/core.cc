@@ -1,7 +1,7 @@
-// Implementation of ndisconf/drivers/ndiswan_core.h.
+// Implementation of reference/drivers/ndiswan/ndiswan_core.h.
 #include <algorithm>
 
-#include "ndisconf/drivers/ndiswan_core.h"
+#include "reference/drivers/ndiswan/ndiswan_core.h"
 
 namespace ndisconf::drivers::wan {
 namespace {

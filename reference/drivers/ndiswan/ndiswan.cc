@@ -1,19 +1,19 @@
-// Implementation of ndisconf/drivers/ndiswan.h: construction, DriverEntry
+// Implementation of reference/drivers/ndiswan/ndiswan.h: construction, DriverEntry
 // (NDIS 5 protocol and virtual-miniport registration), binding to WAN
 // miniports (NDISWAN's lower edge) and the virtual miniport protocols bind
 // to (its upper edge). The rest of Ndiswan is in ndiswan_tapi.cc (requests
 // down and the NDISTAPI upper edge), ndiswan_status.cc (status from WAN
 // miniports, forwarded up) and ndiswan_sends.cc (the data path).
-#include "ndisconf/drivers/ndiswan.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "ndisconf/drivers/names.h"
-#include "ndisconf/drivers/ndis5_protocol_thunks.h"
-#include "ndisconf/drivers/wan_slots.h"
-#include "ndisconf/spec/wan_buffers.h"
+#include "reference/drivers/common/names.h"
+#include "reference/drivers/ndiswan/ndis5_protocol_thunks.h"
 #include "reference/drivers/ndiswan/ndiswan_impl.h"
+#include "reference/drivers/ndiswan/wan_slots.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::drivers {
 

@@ -3,7 +3,7 @@
 // nothing else changes; accepted indications write back only what WAN-103
 // allows. Buffers are heap blocks of exactly StatusBufferSize bytes, so an
 // over-read fails under --config=asan.
-#include "ndisconf/drivers/ndiswan_core.h"
+#include "reference/drivers/ndiswan/ndiswan_core.h"
 
 #include <gtest/gtest.h>
 

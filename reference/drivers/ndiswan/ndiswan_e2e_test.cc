@@ -8,11 +8,11 @@
 #include <cstring>
 #include <memory>
 
-#include "ndisconf/drivers/ndiswan.h"
-#include "ndisconf/drivers/wanproto.h"
-#include "ndisconf/drivers/wmp.h"
-#include "ndisconf/nic/soft_nic.h"
-#include "ndisconf/stack/stack.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
+#include "reference/drivers/wanproto/wanproto.h"
+#include "reference/drivers/wmp/wmp.h"
+#include "reference/nic/soft_nic.h"
+#include "reference/stack/stack.h"
 
 namespace ndisconf::drivers {
 namespace {

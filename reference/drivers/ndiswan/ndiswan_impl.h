@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ndisconf/drivers/ndiswan.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
 
 namespace ndisconf::drivers {
 

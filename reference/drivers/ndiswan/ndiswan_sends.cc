@@ -1,13 +1,13 @@
-// Part of Ndiswan (ndisconf/drivers/ndiswan.h): the data path: receives from
+// Part of Ndiswan (reference/drivers/ndiswan/ndiswan.h): the data path: receives from
 // WAN miniports, protocol sends queued per link and passed down, and their
 // completion.
 #include <algorithm>
 #include <cstring>
 
-#include "ndisconf/drivers/names.h"
-#include "ndisconf/drivers/ndiswan.h"
-#include "ndisconf/spec/wan_buffers.h"
+#include "reference/drivers/common/names.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
 #include "reference/drivers/ndiswan/ndiswan_impl.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::drivers {
 

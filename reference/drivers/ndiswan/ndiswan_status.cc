@@ -1,13 +1,13 @@
-// Part of Ndiswan (ndisconf/drivers/ndiswan.h): status indications from WAN
+// Part of Ndiswan (reference/drivers/ndiswan/ndiswan.h): status indications from WAN
 // miniports (line-up/down, fragment, TAPI events) and their forwarding to the
 // protocols bound to NDISWAN's virtual adapter.
 #include <algorithm>
 #include <cstring>
 
-#include "ndisconf/drivers/names.h"
-#include "ndisconf/drivers/ndiswan.h"
-#include "ndisconf/spec/wan_buffers.h"
+#include "reference/drivers/common/names.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
 #include "reference/drivers/ndiswan/ndiswan_impl.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::drivers {
 

@@ -1,13 +1,13 @@
-// Part of Ndiswan (ndisconf/drivers/ndiswan.h): the NdisRequests it issues to
+// Part of Ndiswan (reference/drivers/ndiswan/ndiswan.h): the NdisRequests it issues to
 // WAN miniports (WAN and TAPI OIDs, spec 3.9) and their completion, and the
 // NDISTAPI upper edge (provider init/shutdown, open/close, calls, GET_ID).
 #include <algorithm>
 #include <cstring>
 
-#include "ndisconf/drivers/names.h"
-#include "ndisconf/drivers/ndiswan.h"
-#include "ndisconf/spec/wan_buffers.h"
+#include "reference/drivers/common/names.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
 #include "reference/drivers/ndiswan/ndiswan_impl.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::drivers {
 

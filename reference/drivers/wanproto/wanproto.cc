@@ -1,11 +1,11 @@
-// Implementation of ndisconf/drivers/wanproto.h.
-#include "ndisconf/drivers/wanproto.h"
+// Implementation of reference/drivers/wanproto/wanproto.h.
+#include "reference/drivers/wanproto/wanproto.h"
 
 #include <cstring>
 
-#include "ndisconf/drivers/names.h"
-#include "ndisconf/drivers/ndis5_protocol_thunks.h"
-#include "ndisconf/drivers/wan_slots.h"
+#include "reference/drivers/common/names.h"
+#include "reference/drivers/ndiswan/ndis5_protocol_thunks.h"
+#include "reference/drivers/ndiswan/wan_slots.h"
 
 namespace ndisconf::drivers {
 namespace {

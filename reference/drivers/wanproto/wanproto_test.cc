@@ -1,7 +1,7 @@
 // wanproto (PROTO) over NDISWAN's virtual adapter in the reference model:
 // the indications are made by hand on that adapter, so each reaction is
 // checked on its own (WAN-006, WAN-012, WAN-036, WAN-041, WAN-054).
-#include "ndisconf/drivers/wanproto.h"
+#include "reference/drivers/wanproto/wanproto.h"
 
 #include <gtest/gtest.h>
 #include <ndis.h>
@@ -9,8 +9,8 @@
 #include <cstring>
 #include <memory>
 
-#include "ndisconf/drivers/ndiswan.h"
-#include "ndisconf/stack/stack.h"
+#include "reference/drivers/ndiswan/ndiswan.h"
+#include "reference/stack/stack.h"
 
 namespace ndisconf::drivers {
 namespace {

@@ -1,9 +1,9 @@
-// Implementation of ndisconf/drivers/wmp.h, the reference NDIS WAN miniport:
+// Implementation of reference/drivers/wmp/wmp.h, the reference NDIS WAN miniport:
 // construction, DriverEntry and registration, MiniportInitialize / Halt /
 // Reset / CheckForHang, adapter lookups and the static thunks NDIS calls.
 // The rest of Wmp is in wmp_indications.cc (interrupts and status
 // indications), wmp_requests.cc (OIDs and TAPI requests) and wmp_sends.cc.
-#include "ndisconf/drivers/wmp.h"
+#include "reference/drivers/wmp/wmp.h"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +11,7 @@
 #include <cstring>
 #include <utility>
 
-#include "ndisconf/drivers/wmp_codec.h"
+#include "reference/drivers/wmp/wmp_codec.h"
 #include "reference/drivers/wmp/wmp_impl.h"
 
 namespace ndisconf::drivers {

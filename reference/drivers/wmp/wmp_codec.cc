@@ -1,5 +1,5 @@
-// Implementation of ndisconf/drivers/wmp_codec.h.
-#include "ndisconf/drivers/wmp_codec.h"
+// Implementation of reference/drivers/wmp/wmp_codec.h.
+#include "reference/drivers/wmp/wmp_codec.h"
 
 #include <algorithm>
 #include <cstring>

@@ -2,7 +2,7 @@
 // (WAN-070, WAN-072), the DeviceID VAR_STRING (WAN-026, OQ-23), the OID
 // table (WAN-080, WAN-081, WAN-095) and the NIC -> NDIS/TAPI mappings
 // (WAN-051, WAN-062, WAN-087). No NDIS host is involved.
-#include "ndisconf/drivers/wmp_codec.h"
+#include "reference/drivers/wmp/wmp_codec.h"
 
 #include <gtest/gtest.h>
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "ndisconf/drivers/support.h"
-#include "ndisconf/drivers/wmp.h"
-#include "ndisconf/drivers/wmp_codec.h"
-#include "ndisconf/nic/soft_nic.h"
-#include "ndisconf/stack/stack.h"
+#include "reference/drivers/common/support.h"
+#include "reference/drivers/wmp/wmp.h"
+#include "reference/drivers/wmp/wmp_codec.h"
+#include "reference/nic/soft_nic.h"
+#include "reference/stack/stack.h"
 
 namespace ndisconf::drivers {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <span>
 
-#include "ndisconf/drivers/wmp.h"
+#include "reference/drivers/wmp/wmp.h"
 
 namespace ndisconf::drivers::wmp_impl {
 

@@ -1,4 +1,4 @@
-// Part of Wmp (ndisconf/drivers/wmp.h): interrupts (ISR and DPC draining the
+// Part of Wmp (reference/drivers/wmp/wmp.h): interrupts (ISR and DPC draining the
 // NIC's events) and every status indication they cause: line-up / line-down,
 // fragment, TAPI indications and send completions, each bracketed by one
 // status-complete (WAN-002, WAN-003, WAN-010).
@@ -7,8 +7,8 @@
 #include <cstring>
 #include <utility>
 
-#include "ndisconf/drivers/wmp.h"
-#include "ndisconf/drivers/wmp_codec.h"
+#include "reference/drivers/wmp/wmp.h"
+#include "reference/drivers/wmp/wmp_codec.h"
 #include "reference/drivers/wmp/wmp_impl.h"
 
 namespace ndisconf::drivers {

@@ -1,4 +1,4 @@
-// Part of Wmp (ndisconf/drivers/wmp.h): MiniportQuery/SetInformation, the WAN
+// Part of Wmp (reference/drivers/wmp/wmp.h): MiniportQuery/SetInformation, the WAN
 // OIDs (GET_INFO, SET/GET_LINK_INFO) and the TAPI OIDs (provider init and
 // shutdown, open/close, make/accept/answer/drop/close call, GET_ID).
 #include <algorithm>
@@ -6,8 +6,8 @@
 #include <cstring>
 #include <utility>
 
-#include "ndisconf/drivers/wmp.h"
-#include "ndisconf/drivers/wmp_codec.h"
+#include "reference/drivers/wmp/wmp.h"
+#include "reference/drivers/wmp/wmp_codec.h"
 #include "reference/drivers/wmp/wmp_impl.h"
 
 namespace ndisconf::drivers {

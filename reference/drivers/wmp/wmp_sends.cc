@@ -1,12 +1,12 @@
-// Part of Wmp (ndisconf/drivers/wmp.h): the WAN send path (MiniportWanSend,
+// Part of Wmp (reference/drivers/wmp/wmp.h): the WAN send path (MiniportWanSend,
 // WAN-033: no send on a link that is not up).
 #include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <utility>
 
-#include "ndisconf/drivers/wmp.h"
-#include "ndisconf/drivers/wmp_codec.h"
+#include "reference/drivers/wmp/wmp.h"
+#include "reference/drivers/wmp/wmp_codec.h"
 #include "reference/drivers/wmp/wmp_impl.h"
 
 namespace ndisconf::drivers {

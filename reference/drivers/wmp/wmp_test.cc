@@ -8,7 +8,7 @@
 // tests follow the spec's W1, W2, W3 sequences in order, each next to the
 // edge cases of the same step; split, both halves would need that fixture
 // through a shared header and the sequences would be read in two places.
-#include "ndisconf/drivers/wmp.h"
+#include "reference/drivers/wmp/wmp.h"
 
 #include <gtest/gtest.h>
 
@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "ndisconf/drivers/wmp_codec.h"
-#include "ndisconf/nic/soft_nic.h"
-#include "testing/fake_ndis5.h"
+#include "reference/drivers/wmp/testing/fake_ndis5.h"
+#include "reference/drivers/wmp/wmp_codec.h"
+#include "reference/nic/soft_nic.h"
 
 namespace ndisconf::drivers {
 namespace {

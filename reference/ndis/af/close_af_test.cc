@@ -2,7 +2,7 @@
 // AF-050..AF-060), each named state + event + outcome.
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
+#include "reference/ndis/model.h"
 #include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis {

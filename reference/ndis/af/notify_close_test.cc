@@ -2,7 +2,7 @@
 // AF-061..AF-070, OQ-08..OQ-11), each named state + event + outcome.
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
+#include "reference/ndis/model.h"
 #include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis {

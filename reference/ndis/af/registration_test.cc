@@ -4,7 +4,7 @@
 // state + event + outcome.
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
+#include "reference/ndis/model.h"
 #include "reference/ndis/stub_drivers.h"
 
 namespace ndisconf::ndis {

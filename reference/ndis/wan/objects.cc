@@ -2,8 +2,8 @@
 // 2.9, 3.9; WAN-002..WAN-004, OQ-19, OQ-27): refusals the version profile
 // asks for, the NDIS 5 adapter lookup, and the forbidden-context test for
 // status and receive indications.
-#include "ndisconf/spec/wan_context.h"
 #include "reference/ndis/model_impl.h"
+#include "spec/wan_context.h"
 
 namespace ndisconf::ndis {
 
@@ -39,7 +39,7 @@ Adapter* Model::Impl::Adapter5(Fn fn, NDIS_HANDLE handle, NDIS_STATUS status) {
 
 std::optional<Cause> Model::Impl::IndicationContextViolation(const Adapter* a) const {
   // The caller's context from the model's own state; the rules (WAN-002,
-  // WAN-003, WAN-004 with OQ-27) are ndisconf/spec/wan_context.h's.
+  // WAN-003, WAN-004 with OQ-27) are spec/wan_context.h's.
   spec::wan::IndicationContext ctx;
   ctx.in_isr = a->in_isr;
   ctx.in_halt = a->in_halt;  // MiniportShutdown: the model never calls it

@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "ndisconf/ndis/model.h"
+#include "reference/ndis/model.h"
 #include "reference/ndis/stub_drivers.h"
 #include "reference/ndis/stub_wan_drivers.h"
 #include "reference/ndis/wan/wan_test_stack.h"

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <ndistapi.h>
 
-#include "ndisconf/ndis/model.h"
+#include "reference/ndis/model.h"
 #include "reference/ndis/stub_drivers.h"
 #include "reference/ndis/stub_wan_drivers.h"
 #include "reference/ndis/wan/wan_test_stack.h"

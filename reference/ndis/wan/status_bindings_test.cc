@@ -2,7 +2,7 @@
 // 1.2, 2.7, 3.9): bind, open, pended bind and unbind, and halt.
 #include <gtest/gtest.h>
 
-#include "ndisconf/ndis/model.h"
+#include "reference/ndis/model.h"
 #include "reference/ndis/stub_drivers.h"
 #include "reference/ndis/stub_wan_drivers.h"
 #include "reference/ndis/wan/wan_test_stack.h"

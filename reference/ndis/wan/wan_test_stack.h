@@ -4,7 +4,7 @@
 #ifndef NDISCONF_NDIS_WAN_WAN_TEST_STACK_H_
 #define NDISCONF_NDIS_WAN_WAN_TEST_STACK_H_
 
-#include "ndisconf/ndis/model.h"
+#include "reference/ndis/model.h"
 #include "reference/ndis/stub_wan_drivers.h"
 
 namespace ndisconf::ndis::testing {

@@ -1,12 +1,12 @@
 // Implementation of fake_ndis5.h: the <ndis.h> functions the reference WMP
 // calls, over one FakeNdis5.
-#include "fake_ndis5.h"
+#include "reference/drivers/wmp/testing/fake_ndis5.h"
 
 #include <cstdlib>
 #include <cstring>
 
-#include "ndisconf/spec/wan_buffers.h"
-#include "ndisconf/spec/wan_context.h"
+#include "spec/wan_buffers.h"
+#include "spec/wan_context.h"
 
 namespace ndisconf::drivers::testing {
 
