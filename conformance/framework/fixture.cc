@@ -32,16 +32,16 @@ stack::Stack& ConformanceTest::NewStack(const ndis::Settings& settings, ndis::Ch
 }
 
 std::unique_ptr<drivers::CallManager> ConformanceTest::MakeCm(const drivers::CallManagerConfig& c) {
-  return impl().cm ? impl().cm(c) : std::make_unique<drivers::CallManager>(c);
+  return conformance::MakeCm(impl(), c);
 }
 std::unique_ptr<drivers::Client> ConformanceTest::MakeClient(const drivers::ClientConfig& c) {
-  return impl().client ? impl().client(c) : std::make_unique<drivers::Client>(c);
+  return conformance::MakeClient(impl(), c);
 }
 std::unique_ptr<drivers::Mcm> ConformanceTest::MakeMcm(const drivers::McmConfig& c) {
-  return impl().mcm ? impl().mcm(c) : std::make_unique<drivers::Mcm>(c);
+  return conformance::MakeMcm(impl(), c);
 }
 std::unique_ptr<drivers::Comp> ConformanceTest::MakeMiniport(const drivers::CompConfig& c) {
-  return impl().miniport ? impl().miniport(c) : std::make_unique<drivers::Comp>(c);
+  return conformance::MakeMiniport(impl(), c);
 }
 
 stack::CmTopology ConformanceTest::CmTopology(const drivers::CallManagerConfig& cm,
@@ -78,14 +78,10 @@ stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
     drivers::WmpConfig c = wmp;
     c.nics = {&n};
     c.raise_interrupt = std::move(raise);
-    return impl().wmp ? impl().wmp(c) : std::make_unique<drivers::Wmp>(c);
+    return conformance::MakeWmp(impl(), c);
   };
-  parts.ndiswan = [&] {
-    return impl().ndiswan ? impl().ndiswan(ndiswan) : std::make_unique<drivers::Ndiswan>(ndiswan);
-  };
-  parts.proto = [&] {
-    return impl().wanproto ? impl().wanproto(proto) : std::make_unique<drivers::WanProto>(proto);
-  };
+  parts.ndiswan = [&] { return conformance::MakeNdiswan(impl(), ndiswan); };
+  parts.proto = [&] { return conformance::MakeWanProto(impl(), proto); };
   return stack::BuildWanTopology(s, parts);
 }
 

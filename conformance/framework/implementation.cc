@@ -53,6 +53,49 @@ std::vector<const Implementation*> SelectedImplementations() {
   return real;
 }
 
+std::unique_ptr<drivers::CallManager> MakeCm(const Implementation& impl,
+                                             const drivers::CallManagerConfig& config) {
+  return impl.cm ? impl.cm(config) : std::make_unique<drivers::CallManager>(config);
+}
+std::unique_ptr<drivers::Client> MakeClient(const Implementation& impl,
+                                            const drivers::ClientConfig& config) {
+  return impl.client ? impl.client(config) : std::make_unique<drivers::Client>(config);
+}
+std::unique_ptr<drivers::Mcm> MakeMcm(const Implementation& impl,
+                                      const drivers::McmConfig& config) {
+  return impl.mcm ? impl.mcm(config) : std::make_unique<drivers::Mcm>(config);
+}
+std::unique_ptr<drivers::Comp> MakeMiniport(const Implementation& impl,
+                                            const drivers::CompConfig& config) {
+  return impl.miniport ? impl.miniport(config) : std::make_unique<drivers::Comp>(config);
+}
+std::unique_ptr<drivers::Wmp> MakeWmp(const Implementation& impl,
+                                      const drivers::WmpConfig& config) {
+  return impl.wmp ? impl.wmp(config) : std::make_unique<drivers::Wmp>(config);
+}
+std::unique_ptr<drivers::Ndiswan> MakeNdiswan(const Implementation& impl,
+                                              const drivers::NdiswanConfig& config) {
+  return impl.ndiswan ? impl.ndiswan(config) : std::make_unique<drivers::Ndiswan>(config);
+}
+std::unique_ptr<drivers::WanProto> MakeWanProto(const Implementation& impl,
+                                                const drivers::WanProtoConfig& config) {
+  return impl.wanproto ? impl.wanproto(config) : std::make_unique<drivers::WanProto>(config);
+}
+
+const Implementation* ImplementationFromEnvironment(std::string* error) {
+  const char* env = std::getenv("NDISCONF_IMPL");
+  const std::string name = env == nullptr || *env == '\0' ? "reference" : env;
+  if (const Implementation* impl = FindImplementation(name)) return impl;
+  std::string known;
+  for (const Implementation* impl : AllImplementations()) {
+    known += known.empty() ? "" : ", ";
+    known += impl->name;
+  }
+  *error =
+      "NDISCONF_IMPL=" + name + " names no registered implementation (registered: " + known + ")";
+  return nullptr;
+}
+
 std::string ImplementationParamName(const Implementation* impl) {
   std::string name = impl->name;
   std::replace(name.begin(), name.end(), '-', '_');

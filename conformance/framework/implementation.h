@@ -70,6 +70,28 @@ const Implementation* FindImplementation(const std::string& name);
 void SelectImplementation(const Implementation* impl);
 std::vector<const Implementation*> SelectedImplementations();
 
+// The components of `impl` for a run, the reference's where it supplies none.
+// The conformance fixture and the fuzz targets build every stack with these,
+// so a variant or a third party's driver is exercised the same way by both.
+std::unique_ptr<drivers::CallManager> MakeCm(const Implementation& impl,
+                                             const drivers::CallManagerConfig& config);
+std::unique_ptr<drivers::Client> MakeClient(const Implementation& impl,
+                                            const drivers::ClientConfig& config);
+std::unique_ptr<drivers::Mcm> MakeMcm(const Implementation& impl, const drivers::McmConfig& config);
+std::unique_ptr<drivers::Comp> MakeMiniport(const Implementation& impl,
+                                            const drivers::CompConfig& config);
+std::unique_ptr<drivers::Wmp> MakeWmp(const Implementation& impl, const drivers::WmpConfig& config);
+std::unique_ptr<drivers::Ndiswan> MakeNdiswan(const Implementation& impl,
+                                              const drivers::NdiswanConfig& config);
+std::unique_ptr<drivers::WanProto> MakeWanProto(const Implementation& impl,
+                                                const drivers::WanProtoConfig& config);
+
+// The implementation a fuzz target or tool runs: the one the environment
+// variable NDISCONF_IMPL names (`bazel run //tools:ndisconf -- --list`), or
+// the reference when it is unset or empty. An unknown name yields nullptr and
+// `*error` says which names exist.
+const Implementation* ImplementationFromEnvironment(std::string* error);
+
 // GoogleTest parameter-name generator: the implementation's name with '-'
 // mapped to '_' (GoogleTest names allow only alphanumerics and '_').
 std::string ImplementationParamName(const Implementation* impl);

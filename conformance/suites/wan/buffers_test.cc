@@ -83,12 +83,8 @@ class BadStatusBuffer : public ConformanceTest {
       c.raise_interrupt = std::move(raise);
       return std::make_unique<ScriptedWmp>(c);
     };
-    parts.ndiswan = [&] {
-      return impl().ndiswan ? impl().ndiswan(ndiswan) : std::make_unique<drivers::Ndiswan>(ndiswan);
-    };
-    parts.proto = [&] {
-      return impl().wanproto ? impl().wanproto({}) : std::make_unique<drivers::WanProto>();
-    };
+    parts.ndiswan = [&] { return conformance::MakeNdiswan(impl(), ndiswan); };
+    parts.proto = [&] { return conformance::MakeWanProto(impl(), {}); };
     stack::WanTopology t = stack::BuildWanTopology(s, parts);
     EXPECT_EQ(t.wmp_init_status, NDIS_STATUS_SUCCESS);
     return t;

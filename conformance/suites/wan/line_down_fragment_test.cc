@@ -216,12 +216,8 @@ TEST_P(LineDownFragment, FragmentOnAContextAfterItsLineDownIsReportedAndNotCount
     c.raise_interrupt = std::move(raise);
     return std::make_unique<FragmentAfterLineDownWmp>(c);
   };
-  parts.ndiswan = [&] {
-    return impl().ndiswan ? impl().ndiswan({}) : std::make_unique<drivers::Ndiswan>();
-  };
-  parts.proto = [&] {
-    return impl().wanproto ? impl().wanproto({}) : std::make_unique<drivers::WanProto>();
-  };
+  parts.ndiswan = [&] { return conformance::MakeNdiswan(impl(), {}); };
+  parts.proto = [&] { return conformance::MakeWanProto(impl(), {}); };
   stack::WanTopology t = stack::BuildWanTopology(s, parts);
   ASSERT_NE(t.nic, nullptr);
   HTAPI_LINE line = 0;

@@ -72,12 +72,8 @@ class StatusIndication : public ConformanceTest {
       c.raise_interrupt = std::move(raise);
       return make(c);
     };
-    parts.ndiswan = [&] {
-      return impl().ndiswan ? impl().ndiswan({}) : std::make_unique<drivers::Ndiswan>();
-    };
-    parts.proto = [&] {
-      return impl().wanproto ? impl().wanproto({}) : std::make_unique<drivers::WanProto>();
-    };
+    parts.ndiswan = [&] { return conformance::MakeNdiswan(impl(), {}); };
+    parts.proto = [&] { return conformance::MakeWanProto(impl(), {}); };
     stack::WanTopology t = stack::BuildWanTopology(s, parts);
     EXPECT_EQ(t.wmp_init_status, NDIS_STATUS_SUCCESS);
     return t;
