@@ -72,7 +72,8 @@ void Monitor::State::NotifyCall(const Event& e, const uint64_t* a, Frame& f) {
     }
   }
   const uint64_t b = BindingByCtx(e.actor, a[0]);
-  const Binding* bd = FindBinding(b);
+  Binding* bd = FindBinding(b);
+  if (bd && bd->state == BState::kOpen && bd->opening > 0) bd->Defer(type);
   if (!bd || bd->state != BState::kOpen) {
     Report(k021, e, b,
            "ProtocolCoAfRegisterNotify for ProtocolBindingContext " + Hex(a[0]) +

@@ -28,6 +28,24 @@ struct Binding {
   uint64_t bind_call = kNone;  // index of the enclosing ProtocolBindAdapterEx call
   uint64_t adapter = 0;        // the miniport adapter it is to (0: not known)
   uint32_t opening = 0;        // AF opens pending on this binding (AF-040)
+  // AF types offered by ProtocolCoAfRegisterNotify while an open on this
+  // binding was pending: AF-040 makes the client wait, so its later open of
+  // one of them, outside the notify, does not break AF-030.
+  static constexpr uint8_t kMaxDeferred = 8;
+  uint64_t deferred[kMaxDeferred] = {};
+  uint8_t deferred_count = 0;
+  void Defer(uint64_t type) {
+    if (deferred_count < kMaxDeferred) deferred[deferred_count++] = type;
+  }
+  // Removes `type` from the deferred offers; false if it was not there.
+  bool TakeDeferred(uint64_t type) {
+    for (uint8_t i = 0; i < deferred_count; ++i) {
+      if (deferred[i] != type) continue;
+      deferred[i] = deferred[--deferred_count];
+      return true;
+    }
+    return false;
+  }
 };
 
 struct Adapter {

@@ -27,8 +27,14 @@ constinit const Monitor::State::Family kOpenAf = {
 void Monitor::State::OpenAfCall(const Event& e, const uint64_t* a, Frame& f) {
   switch (e.fn) {
     case Fn::NdisClOpenAddressFamilyEx: {
+      Binding* offered = FindBinding(a[0]);
+      const bool in_notify = Innermost(Fn::ProtocolCoAfRegisterNotify, e.actor, true);
+      // AF-040 made the client wait with an AF offered while another open
+      // was pending: its later open is the deferred one, not an AF-030 break.
+      const bool deferred =
+          !in_notify && offered && offered->actor == e.actor && offered->TakeDeferred(a[1]);
       if (profile.require_open_from_notify) {
-        if (!Innermost(Fn::ProtocolCoAfRegisterNotify, e.actor, true))
+        if (!in_notify && !deferred)
           Report(
               k030, e, a[0],
               "NdisClOpenAddressFamilyEx called outside the client's ProtocolCoAfRegisterNotify");
@@ -37,7 +43,7 @@ void Monitor::State::OpenAfCall(const Event& e, const uint64_t* a, Frame& f) {
                  "NdisClOpenAddressFamilyEx called above PASSIVE_LEVEL (irql " +
                      std::to_string(e.irql) + ")");
       }
-      if (Binding* bd = FindBinding(a[0])) {
+      if (Binding* bd = offered) {
         if (CheckBindingUse(e, a[0], "NdisClOpenAddressFamilyEx on a closed binding handle"))
           ;
         else if (bd->opening > 0 && bd->actor == e.actor)

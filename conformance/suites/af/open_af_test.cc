@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/framework/several_afs.h"
 #include "conformance/framework/test_helpers.h"
 
 namespace ndisconf::conformance {
@@ -661,6 +662,56 @@ TEST_P(OpenAf, ImplementationClientWaitsForOpenCompletionBeforeSaps) {
   ASSERT_LT(complete, names.size());
   ASSERT_LT(sap, names.size());
   EXPECT_LT(complete, sap);
+}
+
+// Two AFs registered on the binding, each open pended by the CM: the
+// client opens the second only after the first's ProtocolClOpenAfCompleteEx
+// (found by the af_lifecycle fuzzer: the reference opened both at once).
+TEST_P(OpenAf, ImplementationClientOpensSecondAfOnlyAfterFirstCompletes) {
+  NDISCONF_RULES("AF-040");
+  drivers::CallManagerConfig cm;
+  cm.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  cm.open_af = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  const std::vector<std::string> names = t.client->log().Names();
+  std::vector<std::string> opens;
+  for (const std::string& n : names) {
+    if (n == "own:NdisClOpenAddressFamilyEx" || n == "ProtocolClOpenAfCompleteEx") {
+      opens.push_back(n);
+    }
+  }
+  EXPECT_EQ(opens, (std::vector<std::string>{
+                       "own:NdisClOpenAddressFamilyEx", "ProtocolClOpenAfCompleteEx",
+                       "own:NdisClOpenAddressFamilyEx", "ProtocolClOpenAfCompleteEx"}));
+}
+
+// The exemption from AF-030 covers the one open AF-040 deferred: opening the
+// same AF again later, outside any notify, is still reported.
+TEST_P(OpenAf, DeferredOpenExemptionIsUsedUpByTheDeferredOpen) {
+  NDISCONF_RULES("AF-030", "AF-040");
+  ExpectViolation("AF-030");
+  drivers::CallManagerConfig cm;
+  cm.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  cm.open_af = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm);
+  stack().Settle();
+  ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
+  // A synchronous open this time, so no completion reaches the client with
+  // a context it does not know.
+  t.cm->mutable_config().open_af = OpPolicy::Sync();
+  CO_ADDRESS_FAMILY tapi{CO_ADDRESS_FAMILY_TAPI, 1, 0};
+  int context = 0;
+  NDIS_HANDLE h = nullptr;
+  const NDIS_STATUS s = stack().As(t.client_id, [&] {
+    return NdisClOpenAddressFamilyEx(t.client->bindings().at(0)->ndis_binding, &tapi, &context, &h);
+  });
+  EXPECT_EQ(s, NDIS_STATUS_SUCCESS);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return NdisClCloseAddressFamily(h); }),
+            NDIS_STATUS_SUCCESS);
+  stack().Settle();
 }
 
 TEST_P(OpenAf, SecondOpenWhileFirstPendingIsReported) {

@@ -147,6 +147,7 @@ NDIS_STATUS Client::OnUnbindAdapter(NDIS_HANDLE unbind_context, ClBinding& b) {
   // AF-050 steps first), then NdisCloseAdapterEx. AF-122: not refusable.
   b.unbind_context = unbind_context;
   b.state = ClBinding::State::kUnbinding;
+  b.deferred_opens.clear();  // offered but never opened: nothing to close
   b.unbind_inline = true;
   // Claim every open AF for tear-down before starting any: a tear-down that
   // finishes at once (each step synchronous) ends in AdvanceUnbind, which
@@ -206,13 +207,30 @@ void Client::OnAfRegisterNotify(ClBinding& b, PCO_ADDRESS_FAMILY family) {
       config_.accept.end()) {
     return;
   }
+  // AF-040: while an open on this binding is pending, start no other CO
+  // operation on it; this AF is opened once that open has completed.
+  if (OpenPending(b)) {
+    b.deferred_opens.push_back(*family);
+    return;
+  }
+  OpenAf(b, *family);
+}
+
+bool Client::OpenPending(const ClBinding& b) const {
+  for (const auto& af : afs_) {
+    if (af->binding == &b && af->state == ClAfState::kOpening) return true;
+  }
+  return false;
+}
+
+void Client::OpenAf(ClBinding& b, const CO_ADDRESS_FAMILY& family) {
   // AF-030: a per-AF context for this open.
   auto owned = std::make_unique<ClAf>();
   ClAf& af = *owned;
   af.owner = this;
   af.binding = &b;
   af.index = afs_.size();
-  af.af = *family;
+  af.af = family;
   afs_.push_back(std::move(owned));
   NDIS_HANDLE ndis_af = nullptr;
   NDIS_STATUS s = NdisClOpenAddressFamilyEx(b.ndis_binding, &af.af, &af, &ndis_af);
@@ -226,24 +244,37 @@ void Client::OnAfRegisterNotify(ClBinding& b, PCO_ADDRESS_FAMILY family) {
     OnOpenAfComplete(af, s == NDIS_STATUS_SUCCESS ? ndis_af : nullptr, s);
 }
 
+// Opens the AFs offered while another open was pending (AF-040), one at a
+// time: each pended open stops the loop, and its completion resumes it.
+void Client::OpenDeferred(ClBinding& b) {
+  while (b.state == ClBinding::State::kBound && !b.deferred_opens.empty() && !OpenPending(b)) {
+    const CO_ADDRESS_FAMILY family = b.deferred_opens.front();
+    b.deferred_opens.erase(b.deferred_opens.begin());
+    OpenAf(b, family);
+  }
+}
+
 void Client::OnOpenAfComplete(ClAf& af, NDIS_HANDLE ndis_af, NDIS_STATUS status) {
   if (af.state != ClAfState::kOpening) return;
   af.open_status = status;
+  ClBinding& b = *af.binding;
   if (status != NDIS_STATUS_SUCCESS) {
     af.state = ClAfState::kFailed;  // AF-038: the context is ours again
-    if (config_.unbind_on_open_failure && af.binding->state == ClBinding::State::kBound) {
-      NdisUnbindAdapter(af.binding->ndis_binding);  // AF-041
+    if (config_.unbind_on_open_failure && b.state == ClBinding::State::kBound) {
+      NdisUnbindAdapter(b.ndis_binding);  // AF-041
     }
-    AdvanceUnbind(*af.binding);
+    AdvanceUnbind(b);
+    OpenDeferred(b);
     return;
   }
   af.ndis_af = ndis_af;  // AF-037: save the handle
   af.state = ClAfState::kOpen;
-  if (af.binding->state == ClBinding::State::kUnbinding) {
+  if (b.state == ClBinding::State::kUnbinding) {
     StartTeardown(af);
     return;
   }
   AfterOpen(af);
+  OpenDeferred(b);
 }
 
 void Client::AfterOpen(ClAf& af) {

@@ -97,6 +97,9 @@ struct ClBinding {
   State state = State::kOpening;
   bool unbind_inline = false;
   UINT selected_medium = 0;
+  // AFs offered (ProtocolCoAfRegisterNotify) while an open on this binding
+  // was pending, oldest first; opened one at a time afterwards (AF-040).
+  std::vector<CO_ADDRESS_FAMILY> deferred_opens;
 };
 
 struct ClAf {
@@ -209,6 +212,9 @@ class Client : public LoggingDriver<ClientLog> {
   void Step(ClAf& af);
   void FinishTeardown(ClAf& af, NDIS_STATUS status);
   void AfterOpen(ClAf& af);
+  bool OpenPending(const ClBinding& binding) const;
+  void OpenAf(ClBinding& binding, const CO_ADDRESS_FAMILY& family);
+  void OpenDeferred(ClBinding& binding);
   void AdvanceUnbind(ClBinding& binding);
   void FinishUnbind(ClBinding& binding);
   [[nodiscard]] bool Later(ClBinding& binding, std::function<void()> fn);
