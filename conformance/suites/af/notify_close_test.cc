@@ -375,6 +375,31 @@ TEST_P(NotifyCloseAf, NotifyCloseWhileOpenPendingFails) {
   EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);  // the open completes normally
 }
 
+// The CM completed the open, but NDIS has not yet delivered the client's
+// ProtocolClOpenAfCompleteEx when the CM unbinds: the notify-close reaches
+// a client that still sees its open pending. The client pends the notify,
+// tears the AF down once the open completes, and completes the notify
+// (found by the af_lifecycle fuzzer: the reference never completed it, so
+// the CM's unbind never finished).
+TEST_P(NotifyCloseAf, NotifyCloseBeforeClientSawOpenCompleteIsCompletedAfterIt) {
+  NDISCONF_RULES("AF-065", "AF-122");
+  drivers::CallManagerConfig cm;
+  cm.open_af = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm);
+  // Run until the CM has completed the open, but not the client's side.
+  while (t.cm->afs().empty() || t.cm->afs().at(0)->state != CmAfState::kOpen) {
+    ASSERT_TRUE(model().RunOne());
+  }
+  ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpening);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(t.client->log().Count<logged::ProtocolClNotifyCloseAf>(), 1u);
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->log().Count<logged::ProtocolCmNotifyCloseAfComplete>(),
+            t.client->log().Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>());
+  EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
+}
+
 TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
   NDISCONF_RULES("AF-068");
   drivers::ClientConfig cl;

@@ -269,7 +269,10 @@ void Client::OnOpenAfComplete(ClAf& af, NDIS_HANDLE ndis_af, NDIS_STATUS status)
   }
   af.ndis_af = ndis_af;  // AF-037: save the handle
   af.state = ClAfState::kOpen;
-  if (b.state == ClBinding::State::kUnbinding) {
+  // Unbinding, or a notify-close that arrived before this completion (NDIS
+  // may deliver it first once the CM has completed the open): tear down now;
+  // the notify, pended meanwhile, completes at the end (AF-065).
+  if (b.state == ClBinding::State::kUnbinding || af.teardown) {
     StartTeardown(af);
     return;
   }
