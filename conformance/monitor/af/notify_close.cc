@@ -50,6 +50,7 @@ void Monitor::State::NotifyCloseCall(const Event& e, const uint64_t* a, Frame& f
       f.obj_known = true;
       f.prior = static_cast<uint8_t>(af->state);
       f.flag = af->notify_active;
+      if (!f.flag) af->notify_refused = false;  // a new notify-close: its own answer counts
       if (!CheckOwningCm(
               e, af->cm, h,
               "NdisCmNotifyCloseAddressFamily by a driver that is not the AF's call manager",
@@ -146,6 +147,7 @@ void Monitor::State::NotifyCloseCall(const Event& e, const uint64_t* a, Frame& f
       Erase(owed_cm_notify, i);
       af.cm_notify_owed = false;
       af.notify_active = false;
+      if (st != kSuccess) af.notify_refused = true;
       if (st != af.notify_status)
         Report(k067, e, h,
                "ProtocolCmNotifyCloseAfComplete reports " + St(st) +
@@ -167,6 +169,7 @@ void Monitor::State::NotifyCloseReturn(const Event& e, const uint64_t* a, Frame&
       if (!af) break;
       const AState prior = static_cast<AState>(f.prior);
       if (f.cb_called) {
+        if (f.cb_status != kSuccess && f.cb_status != kPending) af->notify_refused = true;
         int32_t want = f.cb_status;
         // OQ-10: SUCCESS only once CLOSED; PENDING while the client's close
         // is still pending. A client that said SUCCESS without closing at
@@ -243,7 +246,7 @@ void Monitor::State::NotifyCloseReturn(const Event& e, const uint64_t* a, Frame&
 void Monitor::State::CheckCmBindingClosed(const Event& e, uint64_t b, ActorId actor) {
   for (const auto& [h, af] : afs) {
     if (af.Ended()) continue;
-    if (!af.cm_is_mcm && af.cm == actor && af.cm_key == b)
+    if (!af.cm_is_mcm && af.cm == actor && af.cm_key == b && !af.notify_refused)
       Report(k061, e, h,
              "the call manager closed its binding (NdisCloseAdapterEx) with an AF on its "
              "registration not closed",
@@ -253,7 +256,8 @@ void Monitor::State::CheckCmBindingClosed(const Event& e, uint64_t b, ActorId ac
 
 void Monitor::State::CheckMcmHalted(const Event& e, uint64_t mh) {
   for (const auto& [h, af] : afs) {
-    if (af.cm_is_mcm && af.cm_key == mh && !af.Ended() && !(af.state == AState::kClosing))
+    if (af.cm_is_mcm && af.cm_key == mh && !af.Ended() && !(af.state == AState::kClosing) &&
+        !af.notify_refused)
       Report(k062, e, h, "MiniportHaltEx returned with the AF still open", AStateName(af.state));
   }
 }

@@ -90,6 +90,9 @@ struct Af {
   bool client_notify_owed = false;  // client owes NdisClNotifyCloseAddressFamilyComplete
   bool client_notify_done = false;
   bool cm_notify_owed = false;  // NDIS owes ProtocolCmNotifyCloseAfComplete
+  // The client answered the last notify-close with an error (AF-068): the
+  // call manager did its part (AF-061 / AF-062) and may close or halt.
+  bool notify_refused = false;
   uint32_t saps = 0, vcs = 0;
   bool Ended() const { return state == AState::kClosed || state == AState::kFailed; }
 };

@@ -400,6 +400,41 @@ TEST_P(NotifyCloseAf, NotifyCloseBeforeClientSawOpenCompleteIsCompletedAfterIt) 
   EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
 }
 
+// A client may refuse a notify-close (AF-068). A CM unbinding has then done
+// what AF-061 asks (notify-closed the AF from its unbind) and cannot refuse
+// the unbind (AF-122): it closes its binding, and that is no AF-061 break
+// (found by the af_lifecycle fuzzer: the monitor reported one).
+TEST_P(NotifyCloseAf, CmUnbindFinishesWhenClientRefusesNotifyClose) {
+  NDISCONF_RULES("AF-061", "AF-068", "AF-122");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Sync(NDIS_STATUS_FAILURE);
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(Last<logged::OwnNdisCmNotifyCloseAddressFamily>(t.cm->log()).status,
+            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCloseAdapterEx>(), 1u);
+  EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
+}
+
+// The same for an MCM halting (AF-062): MiniportHaltEx returns after the
+// refused notify-close, and the monitor does not count the AF left open.
+TEST_P(NotifyCloseAf, McmHaltFinishesWhenClientRefusesNotifyClose) {
+  NDISCONF_RULES("AF-062", "AF-068");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Sync(NDIS_STATUS_FAILURE);
+  stack::McmTopology t = McmTopology({}, cl);
+  stack().Settle();
+  ASSERT_EQ(t.client->afs().at(0)->state, ClAfState::kOpen);
+  ASSERT_TRUE(model().HaltAdapter(t.adapter));
+  stack().Settle();
+  const auto& mcm = t.mcm->log();
+  EXPECT_EQ(Last<logged::OwnNdisMCmNotifyCloseAddressFamily>(mcm).status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(mcm.Count<logged::MiniportHaltExRet>(), 1u);
+}
+
 TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
   NDISCONF_RULES("AF-068");
   drivers::ClientConfig cl;
