@@ -418,6 +418,32 @@ TEST_P(Sap, DeregisterLeavesIncomingCallAndVcIntact) {
   EXPECT_EQ(t.cm->vcs()[vc]->state, CmVcState::kDeleted);
 }
 
+// The client's own close of an AF (AF-050 steps) after an incoming call on
+// a SAP it has since deregistered: the call is closed, the CM deletes its
+// VC, and only then the AF is closed.
+TEST_P(Sap, ClientClosesAfWithIncomingCallAfterDeregisteringItsSap) {
+  NDISCONF_RULES("AF-050", "AF-092", "AF-105");
+  stack::CmTopology t = CmTopology();
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  drivers::Client& cl = *t.client;
+  ASSERT_EQ(stack().As(t.client_id, [&] { return cl.RegisterSap(0, kSap); }), NDIS_STATUS_SUCCESS);
+  const int vc = stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
+  ASSERT_GE(vc, 0);
+  stack().Settle();
+  ASSERT_EQ(stack().As(t.client_id, [&] { return cl.DeregisterSap(0); }), NDIS_STATUS_SUCCESS);
+  stack().As(t.client_id, [&] { cl.TearDownAf(0); });
+  stack().Settle();
+  EXPECT_EQ(cl.afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->vcs()[vc]->state, CmVcState::kDeleted);
+  const std::vector<std::string> names = cl.log().Names();
+  const auto deleted = std::find(names.begin(), names.end(), "ProtocolCoDeleteVc");
+  const auto closed = std::find(names.begin(), names.end(), "own:NdisClCloseAddressFamily");
+  ASSERT_NE(deleted, names.end());
+  ASSERT_NE(closed, names.end());
+  EXPECT_LT(deleted, closed);
+}
+
 // ---- Bad input: the status NDIS gives, and no call reaches the CM. ----
 
 TEST_P(Sap, RegisterSapWithNullSapOrNullHandleGetsInvalidParameter) {

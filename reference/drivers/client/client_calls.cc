@@ -170,7 +170,11 @@ NDIS_STATUS Client::OnCreateVc(ClAf& af, NDIS_HANDLE ndis_vc, PNDIS_HANDLE vc_co
 NDIS_STATUS Client::OnDeleteVc(ClVc& vc) {
   if (config_.delete_vc_status != NDIS_STATUS_SUCCESS) return config_.delete_vc_status;
   vc.state = ClVcState::kDeleted;  // AF-108: our copy of the handle is now invalid
-  Advance(*vc.af);
+  // AF-050: the VC is on the AF until the call manager's NdisCoDeleteVc
+  // returns, so a tear-down waiting for it continues from a work item, not
+  // from inside this handler. Without a work item it continues here.
+  ClAf* af = vc.af;
+  if (!af->teardown || !Later(*af->binding, [this, af] { Advance(*af); })) Advance(*af);
   return NDIS_STATUS_SUCCESS;
 }
 
