@@ -444,6 +444,32 @@ TEST_P(Sap, ClientClosesAfWithIncomingCallAfterDeregisteringItsSap) {
   EXPECT_LT(deleted, closed);
 }
 
+// The client deregisters its SAP while the call manager is still
+// activating the VC of an incoming call on it: the CM does not dispatch the
+// call on the dead SAP handle (AF-090), it deactivates and deletes its VC
+// (AF-105, AF-106). Found by the af_lifecycle fuzzer: the reference CM
+// dispatched it.
+TEST_P(Sap, IncomingCallOnSapDeregisteredDuringActivationIsDropped) {
+  NDISCONF_RULES("AF-090", "AF-105", "AF-106");
+  drivers::CompConfig mp;
+  mp.activate_vc = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology({}, {}, {}, mp);
+  stack().Settle();
+  ASSERT_FALSE(t.client->afs().empty()) << "the client opened no AF";
+  drivers::Client& cl = *t.client;
+  ASSERT_EQ(stack().As(t.client_id, [&] { return cl.RegisterSap(0, kSap); }), NDIS_STATUS_SUCCESS);
+  const int vc = stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
+  ASSERT_GE(vc, 0);
+  ASSERT_EQ(t.cm->vcs()[vc]->state, CmVcState::kActivating);
+  ASSERT_EQ(stack().As(t.client_id, [&] { return cl.DeregisterSap(0); }), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  EXPECT_EQ(cl.log().Count<logged::ProtocolClIncomingCall>(), 0u);
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCmDispatchIncomingCall>(), 0u);
+  EXPECT_EQ(t.cm->vcs()[vc]->state, CmVcState::kDeleted);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeactivateVc>(), 1u);
+  EXPECT_EQ(t.miniport->log().Count<logged::MiniportCoDeleteVc>(), 1u);
+}
+
 // ---- Bad input: the status NDIS gives, and no call reaches the CM. ----
 
 TEST_P(Sap, RegisterSapWithNullSapOrNullHandleGetsInvalidParameter) {

@@ -245,6 +245,7 @@ class CmCore : public LoggingDriver<CmLog> {
   void FinishOpen(CmAf& af, NDIS_STATUS status);
   // Continues a VC's call operation once its activation / deactivation is done.
   void AfterActivate(CmVc& vc, NDIS_STATUS status);
+  void DropIncomingCall(CmVc& vc);
   void AfterDeactivate(CmVc& vc, NDIS_STATUS status);
   void DeleteOwnVc(CmVc& vc);
   bool SapRecognised(const CO_SAP* sap) const;

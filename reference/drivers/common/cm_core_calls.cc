@@ -207,6 +207,12 @@ void CmCore::AfterActivate(CmVc& vc, NDIS_STATUS status) {
     return;
   }
   if (op != CmVcOp::kIncomingCall) return;
+  // The client deregistered the SAP while the VC was activating: its handle
+  // is dead for us (AF-090), so the call is dropped, not offered.
+  if (vc.sap->state != CmSapState::kRegistering && vc.sap->state != CmSapState::kRegistered) {
+    DropIncomingCall(vc);
+    return;
+  }
   // The VC is active: offer the call on the SAP (AF-093).
   NDIS_STATUS s = EdgeDispatchIncomingCall(vc);
   if (s == NDIS_STATUS_PENDING) return;  // ProtocolCmIncomingCallComplete goes on
@@ -275,7 +281,12 @@ void CmCore::OnIncomingCallComplete(NDIS_STATUS status, CmVc& vc, PCO_CALL_PARAM
     EdgeDispatchCallConnected(vc);
     return;
   }
-  // Rejected: take the VC down and delete it (this CM created it, AF-105).
+  DropIncomingCall(vc);  // rejected
+}
+
+void CmCore::DropIncomingCall(CmVc& vc) {
+  // Take the active VC down, then delete it (this CM created it, AF-105;
+  // AF-106: deactivated before deletion).
   vc.state = CmVcState::kDeactivating;
   NDIS_STATUS s = EdgeDeactivateVc(vc);
   if (s != NDIS_STATUS_PENDING) AfterDeactivate(vc, s);
