@@ -357,6 +357,13 @@ void Monitor::State::SapCall(const Event& e, const uint64_t* a, Frame& f) {
 void Monitor::State::SapReturn(const Event& e, const uint64_t* a, Frame& f) {
   const int32_t st = e.status;
   switch (e.fn) {
+    case Fn::NdisCmDispatchIncomingCall: {
+      // The client rejected the call from ProtocolClIncomingCall: no call is
+      // up on the VC (a pended answer ends in NdisClIncomingCallComplete).
+      if (st != kSuccess && st != kPending)
+        if (Vc* v = FindVc(f.arg[1]); v && v->live) v->call_active = false;
+      break;
+    }
     case Fn::NdisClRegisterSap: {
       if (!f.cb_called) {
         if (st == kSuccess || st == kPending)
