@@ -26,6 +26,7 @@ using drivers::ClAfState;
 using drivers::Client;
 using drivers::CmAfState;
 using drivers::CmPort;
+using drivers::CmVcState;
 using drivers::Mcm;
 using drivers::OpPolicy;
 
@@ -433,6 +434,33 @@ TEST_P(NotifyCloseAf, McmHaltFinishesWhenClientRefusesNotifyClose) {
   const auto& mcm = t.mcm->log();
   EXPECT_EQ(Last<logged::OwnNdisMCmNotifyCloseAddressFamily>(mcm).status, NDIS_STATUS_FAILURE);
   EXPECT_EQ(mcm.Count<logged::MiniportHaltExRet>(), 1u);
+}
+
+// The CM unbinds while the VC of an incoming call is still activating: the
+// client, tearing the AF down, rejects the call once it is offered, the CM
+// deletes its VC, and the notify-close completes (found by the af_lifecycle
+// fuzzer: the reference accepted the call and its tear-down waited forever).
+TEST_P(NotifyCloseAf, IncomingCallOfferedDuringNotifyCloseIsRejected) {
+  NDISCONF_RULES("AF-065", "AF-105", "AF-122");
+  drivers::CompConfig mp;
+  mp.activate_vc = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology({}, {}, {}, mp);
+  stack().Settle();
+  drivers::Client& cl = *t.client;
+  ASSERT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return cl.RegisterSap(0, drivers::SapSpec{1, {3}});
+                       }),
+            NDIS_STATUS_SUCCESS);
+  const int vc = stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
+  ASSERT_GE(vc, 0);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(Last<logged::ProtocolClIncomingCall>(cl.log()).status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.cm->vcs()[vc]->state, CmVcState::kDeleted);
+  EXPECT_EQ(cl.afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(cl.log().Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(), 1u);
+  EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
 }
 
 TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {

@@ -180,6 +180,14 @@ NDIS_STATUS Client::OnDeleteVc(ClVc& vc) {
 
 NDIS_STATUS Client::OnIncomingCall(ClSap& sap, ClVc& vc, PCO_CALL_PARAMETERS params) {
   vc.sap = &sap;
+  // An AF being closed (notify-close or unbind) takes no new call: rejected,
+  // the call manager deletes the VC it made (AF-105) and the tear-down,
+  // which waits for that, goes on.
+  if (vc.af->teardown || vc.af->notify_active ||
+      vc.af->binding->state == ClBinding::State::kUnbinding) {
+    vc.call_status = NDIS_STATUS_FAILURE;
+    return NDIS_STATUS_FAILURE;
+  }
   const OpPolicy& policy = config_.incoming_call;
   if (policy.pends()) {
     ClVc* vp = &vc;
