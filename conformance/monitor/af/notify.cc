@@ -73,7 +73,14 @@ void Monitor::State::NotifyCall(const Event& e, const uint64_t* a, Frame& f) {
   }
   const uint64_t b = BindingByCtx(e.actor, a[0]);
   Binding* bd = FindBinding(b);
-  if (bd && bd->state == BState::kOpen && bd->opening > 0) bd->Defer(type);
+  if (bd && bd->state == BState::kOpen) {
+    // AF-040 holds the client until its ProtocolClOpenAfCompleteEx: an open
+    // pending at the CM, or completed there but not yet delivered.
+    bool waiting = bd->opening > 0;
+    for (const auto& [h, af] : afs)
+      if (af.client_binding == b && af.open_complete_owed) waiting = true;
+    if (waiting) bd->Defer(type);
+  }
   if (!bd || bd->state != BState::kOpen) {
     Report(k021, e, b,
            "ProtocolCoAfRegisterNotify for ProtocolBindingContext " + Hex(a[0]) +
