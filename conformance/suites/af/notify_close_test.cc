@@ -463,6 +463,60 @@ TEST_P(NotifyCloseAf, IncomingCallOfferedDuringNotifyCloseIsRejected) {
   EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
 }
 
+// The adapter halts (client and CM unbind) while the CM's own completion of
+// a pended open is still to come. The client closes the AF once the open
+// completes; the CM closes its binding only after ProtocolCmCloseAf has
+// returned (found by the af_lifecycle fuzzer: the reference closed it from
+// inside that handler, with the AF not yet closed, AF-061).
+TEST_P(NotifyCloseAf, HaltWithOpenPendingAtCmClosesBindingAfterTheClose) {
+  NDISCONF_RULES("AF-061", "AF-120", "AF-122");
+  // Oldest work first, and every deferrable delivery inline: the open
+  // completes into the client, which closes the AF, all inside the CM's
+  // completion call.
+  class InlineChooser : public ndis::Chooser {
+   public:
+    size_t Pick(const std::vector<ndis::WorkInfo>&) override { return 0; }
+    bool RunInline(ndis::WorkKind) override { return true; }
+  } chooser;
+  drivers::CallManagerConfig cm;
+  cm.open_af = OpPolicy::Pending();
+  stack::Stack& s = NewStack({}, &chooser);
+  stack::CmTopologyParts parts;
+  parts.cm = [&] { return MakeCm(cm); };
+  parts.client = [this] { return MakeClient(); };
+  parts.miniport = [this] { return MakeMiniport(); };
+  stack::CmTopology t = stack::BuildCmTopology(s, parts);
+  while (t.client->log().Count<logged::OwnNdisClOpenAddressFamilyEx>() == 0 && model().RunOne()) {
+  }
+  ASSERT_EQ(t.cm->afs().at(0)->state, CmAfState::kOpening);
+  ASSERT_TRUE(model().HaltAdapter(t.adapter));
+  stack().Settle();
+  EXPECT_EQ(t.client->afs().at(0)->state, ClAfState::kClosed);
+  EXPECT_EQ(t.cm->afs().at(0)->state, CmAfState::kClosed);
+  const std::vector<std::string> names = t.cm->log().Names();
+  EXPECT_LT(IndexOf(names, "ProtocolCmCloseAf:ret"), IndexOf(names, "own:NdisCloseAdapterEx"));
+  EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
+}
+
+// The CM unbinds while its own completion of a pended open is still to
+// come: the binding is closed only once that AF is completed and closed.
+TEST_P(NotifyCloseAf, CmUnbindWithItsOpenStillPendingClosesTheAfFirst) {
+  NDISCONF_RULES("AF-061", "AF-034", "AF-122");
+  drivers::CallManagerConfig cm;
+  cm.open_af = OpPolicy::Pending();
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology(cm, cl);
+  while (t.client->log().Count<logged::OwnNdisClOpenAddressFamilyEx>() == 0 && model().RunOne()) {
+  }
+  ASSERT_EQ(t.cm->afs().at(0)->state, CmAfState::kOpening);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_NE(t.client->afs().at(0)->state, ClAfState::kOpen);
+  EXPECT_NE(t.client->afs().at(0)->state, ClAfState::kOpening);
+  EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
+}
+
 TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
   NDISCONF_RULES("AF-068");
   drivers::ClientConfig cl;

@@ -223,7 +223,14 @@ NDIS_STATUS CmCore::OnCloseAf(CmAf& af) {
     // No work item: close synchronously instead.
   }
   af.state = CmAfState::kClosed;  // AF-052: per-open resources released
-  AdvanceShutdown(*af.port);
+  // AF-061: the AF is closed once this handler returns; a shutdown waiting
+  // for it closes the binding after that, from a work item (inline only
+  // when NDIS gives none).
+  CmPort* port = af.port;
+  if (port->state != CmPort::State::kShuttingDown ||
+      !Later(*port, [this, port] { AdvanceShutdown(*port); })) {
+    AdvanceShutdown(*port);
+  }
   return NDIS_STATUS_SUCCESS;
 }
 
