@@ -13,6 +13,10 @@
 // it still counts), or when NDIS accepts a BAD_CALL's handle (AF-140: a
 // handle names one live object of its kind). Sanitizers and LeakSanitizer
 // catch the rest. Input format: af_lifecycle_input.h.
+//
+// With NDISCONF_AF_TRACE=FILE set, each run also writes its whole trace
+// (the trace format of conformance/trace) to FILE: replay one input that
+// way to read what happened, event by event.
 #include <ndis.h>
 
 #include <algorithm>
@@ -20,6 +24,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <span>
@@ -28,6 +33,7 @@
 
 #include "conformance/framework/implementation.h"
 #include "conformance/monitor/monitor.h"
+#include "conformance/trace/trace.h"
 #include "fuzz/af_lifecycle_input.h"
 #include "reference/boundary/boundary.h"
 #include "reference/ndis/scheduler.h"
@@ -73,6 +79,13 @@ T* Pick(const std::vector<T*>& v, uint8_t i) {
   return v.empty() ? nullptr : v[i % v.size()];
 }
 
+// Keeps every event of the run (only when a trace is asked for).
+class EventLog : public EventSink {
+ public:
+  std::vector<Event> events;
+  void OnEvent(const Event& e) override { events.push_back(e); }
+};
+
 struct Driver {
   ActorId actor = kNoActor;
   drivers::CmCore* cm = nullptr;  // CM or MCM
@@ -90,6 +103,10 @@ class Run {
       Boundary::Get().SetHost(host_.get());
     }
     Boundary::Get().AddSink(&monitor_);
+    if (const char* path = std::getenv("NDISCONF_AF_TRACE"); path != nullptr && *path != 0) {
+      trace_path_ = path;
+      Boundary::Get().AddSink(&log_);
+    }
   }
 
   ndisconf::fuzz::AfLifecycleOutcome& outcome() { return out_; }
@@ -143,10 +160,12 @@ class Run {
   void Finish() {
     stack_.Settle();
     monitor_.Finish();
+    if (!trace_path_.empty()) WriteTrace();
     out_.events = monitor_.event_count();
     for (const Driver* d : clients_) {
       for (const auto& af : d->client->afs()) out_.afs_opened += af->open_status == 0;
-      for (const auto& vc : d->client->vcs()) out_.calls_connected += vc->call_status == NDIS_STATUS_SUCCESS;
+      for (const auto& vc : d->client->vcs())
+        out_.calls_connected += vc->call_status == NDIS_STATUS_SUCCESS;
     }
     // Violations are stored in event order; the first one that counts.
     for (const monitor::Violation& v : monitor_.violations()) {
@@ -172,6 +191,17 @@ class Run {
     return true;
   }
 
+  void WriteTrace() {
+    trace::Trace t;
+    t.drivers = trace::CanonicalDrivers(Boundary::Get().drivers());
+    t.events = log_.events;
+    std::ofstream out(trace_path_, std::ios::binary | std::ios::trunc);
+    out << trace::FormatTrace(t);
+    out.close();
+    if (!out)
+      std::fprintf(stderr, "af_lifecycle: cannot write the trace %s\n", trace_path_.c_str());
+  }
+
   Driver& Add(ActorId actor) {
     drivers_.push_back(std::make_unique<Driver>());
     drivers_.back()->actor = actor;
@@ -183,7 +213,8 @@ class Run {
     if (list.size() >= kMaxDrivers) return (void)Skip();
     drivers::CmConfig c;
     if (mcm) c.afs = {{CO_ADDRESS_FAMILY_TAPI_PROXY, 1, 0}};
-    if ((cfg & 1) != 0) c.afs.push_back({mcm ? CO_ADDRESS_FAMILY_Q2931 : CO_ADDRESS_FAMILY_TAPI, 1, 0});
+    if ((cfg & 1) != 0)
+      c.afs.push_back({mcm ? CO_ADDRESS_FAMILY_Q2931 : CO_ADDRESS_FAMILY_TAPI, 1, 0});
     c.open_af = Pend(cfg & 2);
     c.close_af = Pend(cfg & 4);
     c.register_sap = Pend(cfg & 8);
@@ -208,8 +239,10 @@ class Run {
       d->cm = &m;
     }
     list.push_back(d);
-    if (d->miniport) miniports_.push_back(d);
-    else protocols_.push_back(d);
+    if (d->miniport)
+      miniports_.push_back(d);
+    else
+      protocols_.push_back(d);
   }
 
   void LoadClient(uint8_t cfg) {
@@ -418,6 +451,8 @@ class Run {
   const conformance::Implementation& impl_;
   fuzz::AfLifecycleOutcome out_;
   monitor::Monitor monitor_;  // before the stack: outlives it
+  EventLog log_;
+  std::string trace_path_;
   ndis::ByteChooser chooser_;
   std::unique_ptr<NdisHost> host_;  // before the stack: destroyed after it
   stack::Stack stack_;
@@ -479,9 +514,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ndisconf::fuzz::RunAfLifecycleInput(data, size);
   if (!o) std::exit(2);
   if (!o->first_rule.empty()) {
-    std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n",
-                 o->first_rule.c_str(), o->first_check.c_str(),
-                 static_cast<unsigned long long>(o->first_event), o->first_message.c_str());
+    std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n", o->first_rule.c_str(),
+                 o->first_check.c_str(), static_cast<unsigned long long>(o->first_event),
+                 o->first_message.c_str());
     std::abort();
   }
   return 0;
