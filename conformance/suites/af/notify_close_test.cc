@@ -418,6 +418,14 @@ TEST_P(NotifyCloseAf, CmUnbindFinishesWhenClientRefusesNotifyClose) {
             NDIS_STATUS_FAILURE);
   EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCloseAdapterEx>(), 1u);
   EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
+  // The AF the client kept takes no new call from this CM: its binding is
+  // closed (AF-123; found by the af_lifecycle fuzzer).
+  drivers::Client& client = *t.client;
+  (void)stack().As(t.client_id, [&] { return client.RegisterSap(0, drivers::SapSpec{1, {3}}); });
+  if (!t.cm->saps().empty()) {
+    EXPECT_EQ(stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); }), -1);
+  }
+  EXPECT_EQ(t.cm->log().Count<logged::OwnCreateVc>(), 0u);
 }
 
 // The same for an MCM halting (AF-062): MiniportHaltEx returns after the

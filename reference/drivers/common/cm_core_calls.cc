@@ -244,6 +244,9 @@ int CmCore::DispatchIncomingCall(size_t sap_index) {
   if (sap.state != CmSapState::kRegistering && sap.state != CmSapState::kRegistered) return -1;
   CmAf& af = *sap.af;
   if (af.state != CmAfState::kOpen) return -1;
+  // AF-123: once the binding (or adapter) is going away, no new VC on it;
+  // an AF left open by a refused notify-close (AF-068) takes no new call.
+  if (af.port->state != CmPort::State::kRunning) return -1;
 
   auto owned = std::make_unique<CmVc>();
   CmVc& vc = *owned;
