@@ -428,6 +428,33 @@ TEST_P(NotifyCloseAf, CmUnbindFinishesWhenClientRefusesNotifyClose) {
   EXPECT_EQ(t.cm->log().Count<logged::OwnCreateVc>(), 0u);
 }
 
+// A refused notify-close on an AF with a call up: the CM's unbind waits
+// (PENDING) until the client's VC is gone, since deleting it involves the
+// CM's binding, then closes the binding and completes the unbind (found by
+// the af_lifecycle fuzzer: the reference closed the binding at once and
+// later mishandled the call's close, AF-106 / AF-123).
+TEST_P(NotifyCloseAf, CmUnbindWaitsForCallsOnRefusedAf) {
+  NDISCONF_RULES("AF-068", "AF-106", "AF-122", "AF-123");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Sync(NDIS_STATUS_FAILURE);
+  cl.vcs_after_open = 1;
+  cl.make_calls_after_open = true;
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  drivers::Client& client = *t.client;
+  ASSERT_EQ(client.vcs().at(0)->call_status, NDIS_STATUS_SUCCESS);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterExRet>(t.cm->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCloseAdapterEx>(), 0u);
+  EXPECT_EQ(stack().As(t.client_id, [&] { return client.CloseCall(0); }), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  EXPECT_EQ(stack().As(t.client_id, [&] { return client.DeleteVc(0); }), NDIS_STATUS_SUCCESS);
+  stack().Settle();
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCloseAdapterEx>(), 1u);
+  EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
+}
+
 // The same for an MCM halting (AF-062): MiniportHaltEx returns after the
 // refused notify-close, and the monitor does not count the AF left open.
 TEST_P(NotifyCloseAf, McmHaltFinishesWhenClientRefusesNotifyClose) {

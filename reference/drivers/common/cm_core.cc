@@ -202,6 +202,13 @@ bool CmCore::HasChildren(const CmAf& af) const {
   return false;
 }
 
+bool CmCore::HasVcs(const CmAf& af) const {
+  for (const auto& vc : vcs_) {
+    if (vc->af == &af && vc->state != CmVcState::kDeleted) return true;
+  }
+  return false;
+}
+
 NDIS_STATUS CmCore::OnCloseAf(CmAf& af) {
   if (af.state != CmAfState::kOpen) return NDIS_STATUS_FAILURE;
   if (HasChildren(af)) {
@@ -288,8 +295,9 @@ void CmCore::AdvanceShutdown(CmPort& port) {
         return;
       case CmAfState::kOpen:
         // Open after the client answered the notify-close: it refused (an
-        // error status, AF-068) and nothing more can be done from here.
-        if (af->notify != CmNotify::kDone) return;
+        // error status, AF-068). Its calls still need this binding (their
+        // VCs are deleted through it, AF-105): wait until they are gone.
+        if (af->notify != CmNotify::kDone || HasVcs(*af)) return;
         break;
       case CmAfState::kClosed:
         if (af->notify == CmNotify::kInProgress || af->notify == CmNotify::kPending) return;

@@ -249,6 +249,7 @@ class CmCore : public LoggingDriver<CmLog> {
   void AfterDeactivate(CmVc& vc, NDIS_STATUS status);
   void DeleteOwnVc(CmVc& vc);
   bool SapRecognised(const CO_SAP* sap) const;
+  bool HasVcs(const CmAf& af) const;
   bool SapInUse(const CmPort& port, const SapBuffer& sap) const;
 
   // Static thunks registered with NDIS.

@@ -125,7 +125,15 @@ NDIS_STATUS CmCore::OnDeleteVc(CmVc& vc) {
   }
   if (config_.delete_vc_status != NDIS_STATUS_SUCCESS) return config_.delete_vc_status;
   vc.state = CmVcState::kDeleted;
-  if (vc.af != nullptr) MaybeFinishClose(*vc.af);
+  if (vc.af != nullptr) {
+    MaybeFinishClose(*vc.af);
+    CmPort* port = vc.af->port;
+    // A shutdown waiting for this VC goes on once the deletion has returned.
+    if (port->state == CmPort::State::kShuttingDown &&
+        !Later(*port, [this, port] { AdvanceShutdown(*port); })) {
+      AdvanceShutdown(*port);
+    }
+  }
   return NDIS_STATUS_SUCCESS;
 }
 
@@ -233,7 +241,10 @@ void CmCore::DeleteOwnVc(CmVc& vc) {
   log_.Add(logged::OwnDeleteVc{.status = s, .ndis_vc_handle = vc.ndis_vc});
   if (s == NDIS_STATUS_SUCCESS) {
     vc.state = CmVcState::kDeleted;
-    if (vc.af != nullptr) MaybeFinishClose(*vc.af);
+    if (vc.af != nullptr) {
+      MaybeFinishClose(*vc.af);
+      AdvanceShutdown(*vc.af->port);  // a shutdown may wait for this VC
+    }
   }
 }
 
