@@ -180,9 +180,10 @@ struct Monitor::State {
   HMap<af::Sap> saps;
   KMap<uint64_t> sap_by_client_ctx;  // (client, ProtocolSapContext) -> SAP handle
   HMap<af::Vc> vcs;
-  KMap<uint64_t> vc_by_ctx;     // (actor, its VC context) -> VC handle
-  HMap<af::Kind> live;          // AF-140
-  KMap<uint64_t> unbind_owed;   // (actor, UnbindContext) -> event index
+  KMap<uint64_t> vc_by_ctx;            // (actor, its VC context) -> VC handle
+  HMap<af::Kind> live;                 // AF-140
+  KMap<uint64_t> unbind_owed;          // (actor, UnbindContext) -> event index
+  KMap<uint64_t> unbind_owed_binding;  // (actor, UnbindContext) -> binding handle
   KMap<uint64_t> bind_adapter;  // (actor, BindContext) -> the adapter ProtocolBindAdapterEx named
   // NDIS-owed completions, small: scanned linearly.
   std::vector<uint64_t> owed_open_complete, owed_close_complete, owed_cm_notify;

@@ -70,6 +70,7 @@ void Monitor::State::UnbindHaltCall(const Event& e, const uint64_t* a, Frame& f)
       break;
     }
     case Fn::NdisCompleteUnbindAdapterEx: {
+      unbind_owed_binding.erase(AK(e.actor, a[0]));
       if (unbind_owed.erase(AK(e.actor, a[0])) == 0)
         Report(k122, e, a[0],
                "NdisCompleteUnbindAdapterEx for an unbind that is not pending (UnbindContext " +
@@ -125,6 +126,7 @@ void Monitor::State::UnbindHaltReturn(const Event& e, const uint64_t* a, Frame& 
       const uint64_t b = BindingByCtx(e.actor, f.arg[1]);
       if (st == kPending) {
         unbind_owed[AK(e.actor, f.arg[0])] = e.index;
+        unbind_owed_binding[AK(e.actor, f.arg[0])] = b;
       } else if (st == kSuccess) {
         const Binding* bd = FindBinding(b);
         if (bd && (bd->state == BState::kOpen || bd->state == BState::kOpening))
@@ -166,10 +168,20 @@ bool Monitor::State::CheckBindingUse(const Event& e, uint64_t b, std::string mes
 }
 
 void Monitor::State::UnbindHaltFinish() {
-  for (const auto& [k, idx] : unbind_owed)
+  for (const auto& [k, idx] : unbind_owed) {
+    // A call manager whose client refused the notify-close (AF-068) of an
+    // AF that still has VCs waits for them: deleting them needs its binding.
+    const auto bit = unbind_owed_binding.find(k);
+    bool waits_for_client = false;
+    for (const auto& [h, af] : afs)
+      if (bit != unbind_owed_binding.end() && !af.cm_is_mcm && af.cm_key == bit->second &&
+          af.notify_refused && !af.Ended() && af.vcs > 0)
+        waits_for_client = true;
+    if (waits_for_client) continue;
     Report(k122, idx, k.v,
            "ProtocolUnbindAdapterEx returned PENDING and the protocol never called "
            "NdisCompleteUnbindAdapterEx");
+  }
 }
 
 }  // namespace ndisconf::monitor

@@ -455,6 +455,24 @@ TEST_P(NotifyCloseAf, CmUnbindWaitsForCallsOnRefusedAf) {
   EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
 }
 
+// If that client never closes the call, the CM's unbind stays pending: the
+// monitor does not hold that against the CM (AF-122), it waits on the
+// client that refused (AF-068).
+TEST_P(NotifyCloseAf, CmUnbindPendingOnCallsOfRefusedAfIsNotReported) {
+  NDISCONF_RULES("AF-068", "AF-122");
+  drivers::ClientConfig cl;
+  cl.notify_close = OpPolicy::Sync(NDIS_STATUS_FAILURE);
+  cl.vcs_after_open = 1;
+  cl.make_calls_after_open = true;
+  stack::CmTopology t = CmTopology({}, cl);
+  stack().Settle();
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(Last<logged::ProtocolUnbindAdapterExRet>(t.cm->log()).status, NDIS_STATUS_PENDING);
+  EXPECT_EQ(t.cm->log().Count<logged::OwnNdisCloseAdapterEx>(), 0u);
+  // TearDown runs the monitor's end-of-run checks: no AF-122.
+}
+
 // The same for an MCM halting (AF-062): MiniportHaltEx returns after the
 // refused notify-close, and the monitor does not count the AF left open.
 TEST_P(NotifyCloseAf, McmHaltFinishesWhenClientRefusesNotifyClose) {
