@@ -428,6 +428,15 @@ TEST_P(NotifyCloseAf, CmUnbindFinishesWhenClientRefusesNotifyClose) {
   EXPECT_EQ(t.cm->log().Count<logged::OwnCreateVc>(), 0u);
 }
 
+// A client that makes a call after its open and refuses the notify-close.
+drivers::ClientConfig RefusesNotifyWithCallUp() {
+  drivers::ClientConfig c;
+  c.notify_close = OpPolicy::Sync(NDIS_STATUS_FAILURE);
+  c.vcs_after_open = 1;
+  c.make_calls_after_open = true;
+  return c;
+}
+
 // A refused notify-close on an AF with a call up: the CM's unbind waits
 // (PENDING) until the client's VC is gone, since deleting it involves the
 // CM's binding, then closes the binding and completes the unbind (found by
@@ -435,11 +444,7 @@ TEST_P(NotifyCloseAf, CmUnbindFinishesWhenClientRefusesNotifyClose) {
 // later mishandled the call's close, AF-106 / AF-123).
 TEST_P(NotifyCloseAf, CmUnbindWaitsForCallsOnRefusedAf) {
   NDISCONF_RULES("AF-068", "AF-106", "AF-122", "AF-123");
-  drivers::ClientConfig cl;
-  cl.notify_close = OpPolicy::Sync(NDIS_STATUS_FAILURE);
-  cl.vcs_after_open = 1;
-  cl.make_calls_after_open = true;
-  stack::CmTopology t = CmTopology({}, cl);
+  stack::CmTopology t = CmTopology({}, RefusesNotifyWithCallUp());
   stack().Settle();
   drivers::Client& client = *t.client;
   ASSERT_EQ(client.vcs().at(0)->call_status, NDIS_STATUS_SUCCESS);
@@ -460,11 +465,7 @@ TEST_P(NotifyCloseAf, CmUnbindWaitsForCallsOnRefusedAf) {
 // client that refused (AF-068).
 TEST_P(NotifyCloseAf, CmUnbindPendingOnCallsOfRefusedAfIsNotReported) {
   NDISCONF_RULES("AF-068", "AF-122");
-  drivers::ClientConfig cl;
-  cl.notify_close = OpPolicy::Sync(NDIS_STATUS_FAILURE);
-  cl.vcs_after_open = 1;
-  cl.make_calls_after_open = true;
-  stack::CmTopology t = CmTopology({}, cl);
+  stack::CmTopology t = CmTopology({}, RefusesNotifyWithCallUp());
   stack().Settle();
   ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
   stack().Settle();

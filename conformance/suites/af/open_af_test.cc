@@ -664,15 +664,20 @@ TEST_P(OpenAf, ImplementationClientWaitsForOpenCompletionBeforeSaps) {
   EXPECT_LT(complete, sap);
 }
 
+// One call manager registering Q2931 and TAPI, pending every open.
+drivers::CallManagerConfig TwoAfsPendedOpens() {
+  drivers::CallManagerConfig c;
+  c.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
+  c.open_af = OpPolicy::Pending();
+  return c;
+}
+
 // Two AFs registered on the binding, each open pended by the CM: the
 // client opens the second only after the first's ProtocolClOpenAfCompleteEx
 // (found by the af_lifecycle fuzzer: the reference opened both at once).
 TEST_P(OpenAf, ImplementationClientOpensSecondAfOnlyAfterFirstCompletes) {
   NDISCONF_RULES("AF-040");
-  drivers::CallManagerConfig cm;
-  cm.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
-  cm.open_af = OpPolicy::Pending();
-  stack::CmTopology t = CmTopology(cm);
+  stack::CmTopology t = CmTopology(TwoAfsPendedOpens());
   stack().Settle();
   ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
   const std::vector<std::string> names = t.client->log().Names();
@@ -692,10 +697,7 @@ TEST_P(OpenAf, ImplementationClientOpensSecondAfOnlyAfterFirstCompletes) {
 TEST_P(OpenAf, DeferredOpenExemptionIsUsedUpByTheDeferredOpen) {
   NDISCONF_RULES("AF-030", "AF-040");
   ExpectViolation("AF-030");
-  drivers::CallManagerConfig cm;
-  cm.afs = {{CO_ADDRESS_FAMILY_Q2931, 1, 0}, {CO_ADDRESS_FAMILY_TAPI, 1, 0}};
-  cm.open_af = OpPolicy::Pending();
-  stack::CmTopology t = CmTopology(cm);
+  stack::CmTopology t = CmTopology(TwoAfsPendedOpens());
   stack().Settle();
   ASSERT_TRUE(AfsOpenOnOneBinding(*t.client, {CO_ADDRESS_FAMILY_Q2931, CO_ADDRESS_FAMILY_TAPI}));
   // A synchronous open this time, so no completion reaches the client with

@@ -196,10 +196,7 @@ bool CmCore::HasChildren(const CmAf& af) const {
       return true;
     }
   }
-  for (const auto& vc : vcs_) {
-    if (vc->af == &af && vc->state != CmVcState::kDeleted) return true;
-  }
-  return false;
+  return HasVcs(af);
 }
 
 bool CmCore::HasVcs(const CmAf& af) const {
