@@ -14,6 +14,11 @@
 // handle names one live object of its kind). Sanitizers and LeakSanitizer
 // catch the rest. Input format: af_lifecycle_input.h.
 //
+// With NDISCONF_AF_IGNORE_RULES=AF-040,AF-062 set (read once, at the first
+// input), violations of those rules do not fail an input: a stop-gap that
+// keeps a campaign going past a known, not yet fixed finding of the
+// implementation under test (docs/af_program.md). Unset: every rule counts.
+//
 // With NDISCONF_AF_TRACE=FILE set, each run also writes its whole trace
 // (the trace format of conformance/trace) to FILE: replay one input that
 // way to read what happened, event by event.
@@ -80,6 +85,27 @@ T* Pick(const std::vector<T*>& v, uint8_t i) {
 }
 
 // Keeps every event of the run (only when a trace is asked for).
+// The rules NDISCONF_AF_IGNORE_RULES names (comma-separated, spaces
+// allowed), read once.
+bool IgnoredRule(const std::string& rule) {
+  static const std::vector<std::string> ignored = [] {
+    std::vector<std::string> out;
+    const char* env = std::getenv("NDISCONF_AF_IGNORE_RULES");
+    std::string cur;
+    for (const char* c = env == nullptr ? "" : env;; ++c) {
+      if (*c == ',' || *c == 0) {
+        if (!cur.empty()) out.push_back(cur);
+        cur.clear();
+        if (*c == 0) break;
+      } else if (*c != ' ') {
+        cur += *c;
+      }
+    }
+    return out;
+  }();
+  return std::find(ignored.begin(), ignored.end(), rule) != ignored.end();
+}
+
 class EventLog : public EventSink {
  public:
   std::vector<Event> events;
@@ -169,7 +195,7 @@ class Run {
     }
     // Violations are stored in event order; the first one that counts.
     for (const monitor::Violation& v : monitor_.violations()) {
-      if (IsBadCall(v.event_index)) continue;
+      if (IsBadCall(v.event_index) || IgnoredRule(v.rule)) continue;
       out_.first_rule = v.rule;
       out_.first_check = v.check;
       out_.first_event = v.event_index;
@@ -177,7 +203,8 @@ class Run {
       break;
     }
     // The monitor's own finding about the same call (at its return) wins.
-    if (accepted_event_ != 0 && (out_.first_rule.empty() || accepted_event_ < out_.first_event)) {
+    if (accepted_event_ != 0 && !IgnoredRule("AF-140") &&
+        (out_.first_rule.empty() || accepted_event_ < out_.first_event)) {
       out_.first_rule = "AF-140";
       out_.first_check = "bad-handle-accepted";
       out_.first_event = accepted_event_;
