@@ -173,6 +173,9 @@ class Run {
       case fuzz::AfOp::kBadCall:
         BadCall(a[0], a[1], a[2]);
         break;
+      case fuzz::AfOp::kBadCreateVc:
+        BadCreateVc(a[0], a[1]);
+        break;
       case fuzz::AfOp::kIncomingCall:
         IncomingCall(a[0], a[1]);
         break;
@@ -203,10 +206,21 @@ class Run {
       break;
     }
     // The monitor's own finding about the same call (at its return) wins.
-    if (accepted_event_ != 0 && !IgnoredRule("AF-140") &&
+    // A BAD_CREATE_VC that NDIS accepted breaks the rule the monitor named
+    // at its call (AF-100), otherwise a bad handle accepted breaks AF-140.
+    std::string rule = "AF-140", check = "bad-handle-accepted";
+    if (accepted_rule_event_ != 0) {
+      for (const monitor::Violation& v : monitor_.violations()) {
+        if (v.event_index != accepted_rule_event_) continue;
+        rule = v.rule;
+        check = v.check;
+        break;
+      }
+    }
+    if (accepted_event_ != 0 && !IgnoredRule(rule) &&
         (out_.first_rule.empty() || accepted_event_ < out_.first_event)) {
-      out_.first_rule = "AF-140";
-      out_.first_check = "bad-handle-accepted";
+      out_.first_rule = rule;
+      out_.first_check = check;
       out_.first_event = accepted_event_;
       out_.first_message = accepted_message_;
     }
@@ -467,6 +481,43 @@ class Run {
     }
   }
 
+  // AF-100: NdisCoCreateVc on a valid AF with *NdisVcHandle not NULL on
+  // entry. NDIS must refuse (INVALID_PARAMETER, OQ-15); if it creates the
+  // VC anyway, the input fails with the rule the call broke (the monitor's
+  // finding at the call event), and the VC is deleted again.
+  void BadCreateVc(uint8_t c, uint8_t af_index) {
+    Driver* d = Pick(clients_, c);
+    if (d == nullptr || d->client->bindings().empty()) return (void)Skip();
+    const drivers::Client& cl = *d->client;
+    NDIS_HANDLE af = nullptr;
+    size_t open = 0;
+    for (const auto& x : cl.afs()) open += x->state == drivers::ClAfState::kOpen;
+    if (open == 0) return (void)Skip();
+    size_t want = af_index % open;
+    for (const auto& x : cl.afs()) {
+      if (x->state != drivers::ClAfState::kOpen) continue;
+      if (want-- == 0) af = x->ndis_af;
+    }
+    static int never_handed_out;
+    NDIS_HANDLE binding = cl.bindings().front()->ndis_binding;
+    ++out_.bad_calls;
+    const uint64_t call_event = Boundary::Get().event_count();
+    NDIS_HANDLE vc = &never_handed_out;
+    const NDIS_STATUS s =
+        stack_.As(d->actor, [&] { return NdisCoCreateVc(binding, af, nullptr, &vc); });
+    bad_call_events_.push_back(call_event);
+    if (s != NDIS_STATUS_SUCCESS && s != NDIS_STATUS_PENDING) return;
+    ++out_.bad_calls_accepted;
+    if (accepted_event_ == 0) {
+      accepted_event_ = Boundary::Get().event_count() - 1;  // the return
+      accepted_rule_event_ = call_event;
+      accepted_message_ = std::string("NdisCoCreateVc with *NdisVcHandle not NULL returned ") +
+                          (s == NDIS_STATUS_SUCCESS ? "SUCCESS" : "PENDING");
+    }
+    if (s == NDIS_STATUS_SUCCESS && vc != nullptr && vc != &never_handed_out)
+      (void)stack_.As(d->actor, [&] { return NdisCoDeleteVc(vc); });
+  }
+
   // The call event of a BAD_CALL shows the precondition the caller broke on
   // purpose; what NDIS did about it (its return, any callback) follows it
   // and counts like any other event.
@@ -488,6 +539,8 @@ class Run {
   std::vector<ndis::AdapterId> adapters_;
   std::vector<uint64_t> bad_call_events_;
   uint64_t accepted_event_ = 0;  // the return of the first bad call NDIS accepted
+  // For a BAD_CREATE_VC: its call event, where the monitor names the rule.
+  uint64_t accepted_rule_event_ = 0;
   std::string accepted_message_;
 };
 

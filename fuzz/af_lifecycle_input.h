@@ -42,6 +42,9 @@
 //  18 BAD_CALL c fn h      client c calls function fn % 7 (BadCallFn) with a
 //                          bad handle of kind h % 4 (BadHandle): the
 //                          precondition broken on purpose; NDIS must refuse
+//  19 BAD_CREATE_VC c af   client c calls NdisCoCreateVc on its AF af with
+//                          *NdisVcHandle not NULL on entry (AF-100): NDIS
+//                          must refuse (INVALID_PARAMETER, OQ-15)
 //
 // cfg bits: LOAD_CM / LOAD_MCM: bit 0 also register TAPI (a second AF);
 // bits 1-4 pend open_af, close_af, register_sap, deregister_sap; bit 5 pend
@@ -85,8 +88,9 @@ enum class AfOp : uint8_t {
   kIncomingCall = 16,
   kBind = 17,
   kBadCall = 18,
+  kBadCreateVc = 19,
 };
-inline constexpr uint8_t kAfOpCount = 19;
+inline constexpr uint8_t kAfOpCount = 20;
 constexpr std::optional<AfOp> AfOpForTag(uint8_t tag) {
   if (tag >= kAfOpCount) return std::nullopt;
   return static_cast<AfOp>(tag);
@@ -113,6 +117,7 @@ constexpr size_t AfOpOperands(AfOp op) {
     case AfOp::kCloseCall:
     case AfOp::kIncomingCall:
     case AfOp::kBind:
+    case AfOp::kBadCreateVc:
       return 2;
     case AfOp::kRegisterSap:
     case AfOp::kBadCall:

@@ -28,7 +28,7 @@ constexpr const char* kNames[ndisconf::fuzz::kAfOpCount] = {
     "close_af c=",   "register_sap c=",  "deregister_sap c=",
     "create_vc c=",  "delete_vc c=",     "make_call c=",
     "close_call c=", "incoming_call m=", "bind p=",
-    "bad_call c="};
+    "bad_call c=",   "bad_create_vc c="};
 
 void Print(const std::vector<uint8_t>& in) {
   size_t n = in.empty() ? 0 : std::min<size_t>(in[0], in.size() - 1);

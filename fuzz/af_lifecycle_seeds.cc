@@ -107,6 +107,10 @@ std::vector<AfSeed> AfLifecycleSeeds() {
        Program({CmSetup(0, 0, kPendActivate), settle, R(AfOp::kRegisterSap, {0, 0, 1}),
                 R(AfOp::kIncomingCall, {0, 0}), R(AfOp::kDeregisterSap, {0, 0}), settle}),
        1, 0, 0});
+  // Bad input: NdisCoCreateVc with *NdisVcHandle not NULL on entry (AF-100).
+  seeds.push_back({"bad_create_vc_nonnull_handle",
+                   Program({CmSetup(0, 0), settle, R(AfOp::kBadCreateVc, {0, 0}), settle}), 1, 0,
+                   1});
   // Bad input: every BAD_CALL function with every handle kind, on a stack
   // with a closed AF (stale handles) and a live SAP and VC.
   Bytes bad = Program({CmSetup(kTwoAfs, kSapAfterOpen), settle, R(AfOp::kCreateVc, {0, 0}),

@@ -110,7 +110,8 @@ INSTANTIATE_TEST_SUITE_P(
         Caught{"bug-comp-create-vc-pends", "s4_close_with_sap_and_vc", "AF-104"},
         Caught{"bug-mcm-halt-leaves-afs-open", "s6_mcm_halt", "AF-062"},
         Caught{"bug-mcm-registers-from-work-item", "s3_mcm_open", "AF-007"},
-        Caught{"bug-ndis-double-close-succeeds", "bad_handles_every_function", "AF-057"}),
+        Caught{"bug-ndis-double-close-succeeds", "bad_handles_every_function", "AF-057"},
+        Caught{"bug-ndis-accepts-nonnull-vc-handle", "bad_create_vc_nonnull_handle", "AF-100"}),
     [](const auto& info) {
       std::string n = info.param.impl;
       for (char& ch : n)

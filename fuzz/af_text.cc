@@ -38,6 +38,7 @@ constexpr std::array<OpText, kAfOpCount> kOps = {{
     {"incoming_call", {"m", "sap"}},
     {"bind", {"p", "a"}},
     {"bad_call", {"c", "fn", "handle"}},
+    {"bad_create_vc", {"c", "af"}},
 }};
 
 // BAD_CALL's symbolic operand values (BadCallFn, BadHandle order).
