@@ -168,13 +168,30 @@ class AflJob:
         return stats
 
     def stats(self):
-        s = self.fuzzer_stats()
+        """(execs, exec/s, edges, corpus) from plot_data (written every few
+        seconds; fuzzer_stats only every minute), else fuzzer_stats."""
+        last = tail(os.path.join(self.workdir, "afl", self.name, "plot_data"), 4096)
+        rows = [l for l in last.splitlines() if l and not l.startswith("#")]
         try:
+            if rows:
+                f = [x.strip() for x in rows[-1].split(",")]
+                # relative_time, cycles_done, cur_item, corpus_count, pending_total,
+                # pending_favs, map_size, saved_crashes, saved_hangs, max_depth,
+                # execs_per_sec, total_execs, edges_found
+                return int(f[11]), int(float(f[10])), int(f[12]), int(f[3])
+            s = self.fuzzer_stats()
             return (int(s.get("execs_done", 0)), int(float(s.get("execs_per_sec", 0))),
                     int(s.get("edges_found", 0)), int(s.get("corpus_count", 0)))
-        except ValueError:
+        except (ValueError, IndexError):
             return 0, 0, 0, 0
 
     def stop(self):
+        """SIGINT first: afl-fuzz then writes its final fuzzer_stats."""
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGINT)
+                self.proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
         stop(self.proc)
         self.proc = None

@@ -392,7 +392,7 @@ def coverage(a, run):
     if a.bin_dir:
         return
     args = [os.path.join(a.repo, "tools", "coverage.sh"), "--html=" + out]
-    args += ["--corpus=" + d for d in run.queue_dirs() if os.path.isdir(d)]
+    args += ["--corpus=" + d for d in run.queue_dirs() + run.corpus_dirs()[1:] if os.path.isdir(d)]
     args.append("//fuzz:%s_fuzz_test" % run.name)
     with open(os.path.join(run.dir, "coverage.log"), "w") as f:
         rc = subprocess.run(args, cwd=a.repo, stdout=f, stderr=subprocess.STDOUT).returncode
