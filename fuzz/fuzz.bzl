@@ -4,11 +4,19 @@ For a target NAME (source NAME_fuzz_test.cc, defining LLVMFuzzerTestOneInput):
   NAME_fuzz_target  the target as a library (testonly, alwayslink);
   NAME_fuzzer       the libFuzzer binary, meaningful only under --config=fuzz
                     (tagged manual; tools/fuzz_campaign.sh NAME builds it);
+  NAME_afl          the AFL++ binary (libAFLDriver), meaningful only under
+                    --config=afl (tagged manual; bazel run //tools/fuzz --
+                    NAME --engine=afl builds it);
   NAME_fuzz_test    replays every file of the corpus filegroup (corpora/NAME/
                     and the seeds it takes from elsewhere) through the target in
                     plain `bazel test //...` (replay_main fails on an empty corpus).
 The corpus is a required argument (Envoy's envoy_cc_fuzz_test does the same):
 a target without seeds is not accepted.
+
+Every fuzz/regressions/NAME_<label>_<hash>_regression_test.cc (written by the
+campaign command for a finding, with its input NAME_<label>_<hash>.bin) is
+declared as a cc_test of NAME, tagged fuzz_regression and <label> (the rule
+ID or sanitizer report kind); none is fine.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
@@ -38,6 +46,32 @@ def ndisconf_fuzz_test(name, deps, corpus):
         tags = ["manual"],
         deps = [":" + name + "_fuzz_target"],
     )
+    cc_binary(
+        name = name + "_afl",
+        testonly = True,
+        linkopts = [
+            "/usr/lib/afl/libAFLDriver.a",
+            "/usr/lib/afl/afl-compiler-rt.o",
+        ],
+        tags = ["manual"],
+        deps = [":" + name + "_fuzz_target"],
+    )
+    for src in native.glob(["regressions/%s_*_regression_test.cc" % name], allow_empty = True):
+        base = src[len("regressions/"):-len("_regression_test.cc")]
+        parts = base.split("_")
+        if len(parts) < 3 or "_".join(parts[:-2]) != name:
+            continue  # another target whose name starts with NAME_
+        cc_test(
+            name = base + "_regression_test",
+            size = "small",
+            srcs = [src],
+            data = ["regressions/%s.bin" % base],
+            tags = ["fuzz_regression", parts[-2]],
+            deps = [
+                ":" + name + "_fuzz_target",
+                "@com_google_googletest//:gtest_main",
+            ],
+        )
     cc_test(
         name = name + "_fuzz_test",
         size = "small",
