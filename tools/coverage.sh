@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # tools/coverage.sh: source-based line/region coverage of the project's own code.
 #
-# Usage: tools/coverage.sh [TARGET_PATTERN ...]        (default: //...)
+# Usage: tools/coverage.sh [--html=DIR] [--corpus=PATH ...] [TARGET_PATTERN ...]
+#        (default pattern: //...)
+#
+# --html=DIR also writes `llvm-cov-14 show -format=html` to DIR (DIR/index.html).
+# --corpus=PATH (repeatable) runs each test binary with these paths as its
+# arguments instead of none: meant for the fuzz replayers //fuzz:NAME_fuzz_test,
+# so the report covers a campaign's working corpus (bazel run //tools/fuzz does this).
 #
 # Builds the cc_test targets matching the patterns with --config=coverage
 # (-fprofile-instr-generate -fcoverage-mapping), runs each test binary with LLVM_PROFILE_FILE
@@ -16,7 +22,17 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
-patterns=("$@")
+html=""
+corpus=()
+patterns=()
+for arg in "$@"; do
+  case "$arg" in
+    --html=*) html=${arg#--html=} ;;
+    --corpus=*) corpus+=("${arg#--corpus=}") ;;
+    -*) echo "coverage: unknown option $arg" >&2; exit 2 ;;
+    *) patterns+=("$arg") ;;
+  esac
+done
 [ "${#patterns[@]}" -gt 0 ] || patterns=("//...")
 
 for tool in bazel llvm-profdata-14 llvm-cov-14; do
@@ -49,7 +65,7 @@ for t in "${tests[@]}"; do
   (
     cd "$runfiles/ndisconf" 2>/dev/null || cd "$root"
     TEST_SRCDIR="$runfiles" TEST_WORKSPACE=ndisconf TEST_TMPDIR="$(mktemp -d)" \
-      LLVM_PROFILE_FILE="$out/profraw/$name-%p.profraw" "$exe" >"$out/$name.log" 2>&1
+      LLVM_PROFILE_FILE="$out/profraw/$name-%p.profraw" "$exe" "${corpus[@]}" >"$out/$name.log" 2>&1
   ) || { echo "coverage: $t failed (log: $out/$name.log)" >&2; status=1; }
 done
 
@@ -62,5 +78,11 @@ args=("${objects[0]}")
 for o in "${objects[@]:1}"; do args+=(-object "$o"); done
 llvm-cov-14 report -instr-profile="$out/coverage.profdata" \
   -ignore-filename-regex='(^|/)(external|bazel-out)/|_test\.(cc|c)$|^/usr/' "${args[@]}"
+if [ -n "$html" ]; then
+  mkdir -p "$html"
+  llvm-cov-14 show -format=html -output-dir="$html" -instr-profile="$out/coverage.profdata" \
+    -ignore-filename-regex='(^|/)(external|bazel-out)/|_test\.(cc|c)$|^/usr/' "${args[@]}"
+  echo "coverage: HTML report: $html/index.html" >&2
+fi
 echo "coverage: merged profile: $out/coverage.profdata" >&2
 exit "$status"
