@@ -288,7 +288,8 @@ class TargetRun:
                 log("%s: new finding %s (%s); minimizing" % (self.name, f.id, f.key))
                 findings_lib.write_finding(self.t, f, p, folder, self.a.impl,
                                            os.path.join(self.dir, "minimize"),
-                                           minimize=self.a.minimize and f.label != "unreproducible")
+                                           minimize=self.a.minimize and f.label != "unreproducible",
+                                           repo=self.a.repo)
                 self.keys[f.key] = f.id
                 self.new_findings.append(f.id)
             os.replace(p, os.path.join(self.artifacts, "done", n))
