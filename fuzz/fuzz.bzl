@@ -56,6 +56,28 @@ def ndisconf_fuzz_test(name, deps, corpus):
         tags = ["manual"],
         deps = [":" + name + "_fuzz_target"],
     )
+    # .clusterfuzzlite/build.sh compiles the sources without Bazel from a
+    # generated list; this test keeps the list equal to the query.
+    native.genquery(
+        name = name + "_cflite_sources",
+        testonly = True,
+        expression = "kind('source file', deps(//fuzz:%s_fuzz_target))" % name,
+        scope = [":" + name + "_fuzz_target"],
+    )
+    native.sh_test(
+        name = name + "_cflite_sources_test",
+        size = "small",
+        srcs = ["//tools/fuzz:cflite_sources_check.sh"],
+        args = [
+            name,
+            "$(location :%s_cflite_sources)" % name,
+            "$(location //.clusterfuzzlite:sources.txt)",
+        ],
+        data = [
+            ":" + name + "_cflite_sources",
+            "//.clusterfuzzlite:sources.txt",
+        ],
+    )
     for src in native.glob(["regressions/%s_*_regression_test.cc" % name], allow_empty = True):
         base = src[len("regressions/"):-len("_regression_test.cc")]
         parts = base.split("_")
