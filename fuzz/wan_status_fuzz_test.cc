@@ -16,6 +16,13 @@
 //   - every upward indication by NDISWAN reached the protocol once;
 //   - the monitor reported no MON-* self-check (the live boundary only ever
 //     emits well-formed, balanced events; WAN-* findings are expected).
+//   - no violation by the implementation under test: NDISWAN, the protocol
+//     and the WAN host of NDISCONF_IMPL's implementation (default reference;
+//     the WMP stays the scripted reference one). A violation of an (R)
+//     check, or of a (D) check on an event of a driver other than the WMP
+//     (whose WAN-* findings are the point), prints
+//       ndisconf-violation: <RULE-ID> check=<check> event=<N>
+//     (the first in event order) and aborts.
 //
 // Input: a byte n, then n bytes for the model's scheduler (ndis::ByteChooser:
 // which ready work item or DPC runs next, and whether a PASSIVE_LEVEL
@@ -59,9 +66,12 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "conformance/framework/implementation.h"
 #include "conformance/monitor/monitor.h"
 #include "fuzz/wan_status_input.h"
 #include "reference/boundary/boundary.h"
@@ -104,17 +114,29 @@ class ScriptedWmp : public drivers::Wmp {
   }
 };
 
-// Counts the NdisMIndicateStatus calls each driver makes.
+// Counts the NdisMIndicateStatus calls each driver makes, and keeps each
+// event's actor so a violation can be attributed.
 class IndicationCounter : public EventSink {
  public:
   ActorId wmp = kNoActor, ndiswan = kNoActor;
   uint64_t by_wmp = 0, by_ndiswan = 0;
+  std::vector<ActorId> actors;  // by Event::index
   void OnEvent(const Event& e) override {
+    if (actors.size() <= e.index) actors.resize(e.index + 1, kNoActor);
+    actors[e.index] = e.actor;
     if (e.fn != Fn::NdisMIndicateStatus || e.phase != Phase::kCall) return;
     by_wmp += e.actor == wmp;
     by_ndiswan += e.actor == ndiswan;
   }
+  ActorId ActorOf(uint64_t index) const { return index < actors.size() ? actors[index] : kNoActor; }
 };
+
+// Whether `check` is a driver obligation ("(D)" in its description).
+bool IsDriverObligation(std::string_view check) {
+  for (const monitor::CheckInfo& c : monitor::Monitor::Checks())
+    if (c.check == check) return c.description.rfind("(D)", 0) == 0;
+  return false;
+}
 
 class Input {
  public:
@@ -143,11 +165,17 @@ class Input {
 }
 
 struct Run {
-  explicit Run(std::span<const uint8_t> schedule) : chooser(schedule), stack({}, &chooser) {}
-  // Declared first: outlive the stack, which detaches the sinks.
-  monitor::Monitor monitor;
+  Run(const conformance::Implementation& impl, std::span<const uint8_t> schedule)
+      : impl(impl), chooser(schedule), stack({}, &chooser) {}
+  const conformance::Implementation& impl;
+  // Declared first: outlive the stack, which detaches the sinks. Its
+  // profile follows the model's settings (as the conformance fixture's), so
+  // what the model refuses (WAN-003 under a spin lock) is not also reported
+  // as a status the bindings never got (WAN-001).
+  monitor::Monitor monitor{monitor::Profile(ndis::Settings{})};
   IndicationCounter counter;
   ndis::ByteChooser chooser;
+  std::unique_ptr<NdisWanHost> wan_host;  // before the stack: destroyed after it
   stack::Stack stack;
   stack::WanTopology t;
   ScriptedWmp* wmp = nullptr;
@@ -156,9 +184,15 @@ struct Run {
   uint64_t skipped = 0;  // records with an unknown tag or selector
 
   bool Build() {
+    if (impl.wan_host) {
+      wan_host = impl.wan_host(stack.model());
+      Boundary::Get().SetWanHost(wan_host.get());
+    }
     Boundary::Get().AddSink(&monitor);
     Boundary::Get().AddSink(&counter);
     stack::WanTopologyParts parts;
+    parts.ndiswan = [this] { return conformance::MakeNdiswan(impl, {}); };
+    parts.proto = [this] { return conformance::MakeWanProto(impl, {}); };
     parts.nic.channel_count = 1;
     parts.wmp = [this](nic::Nic& n, std::function<void(NDIS_HANDLE)> raise) {
       drivers::WmpConfig c;
@@ -333,9 +367,10 @@ struct Run {
 }  // namespace
 
 namespace ndisconf::fuzz {
-WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size) {
+WanStatusOutcome RunWanStatusInput(const conformance::Implementation& impl, const uint8_t* data,
+                                   size_t size) {
   const size_t n = size == 0 ? 0 : std::min<size_t>(data[0], size - 1);
-  Run run(std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n));
+  Run run(impl, std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n));
   if (!run.Build()) {
     std::fprintf(stderr, "wan_status: the WAN topology did not build\n");
     std::abort();
@@ -387,12 +422,59 @@ WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size) {
     o.refused_by_ndis += r.fn == Fn::NdisMIndicateStatus;
   o.ndiswan = run.t.ndiswan->counters();
   o.protocol_indications = run.t.proto->counters().indications;
-  for (const monitor::Violation& v : run.monitor.violations()) o.rules_violated.insert(v.rule);
+  const monitor::Violation* first = nullptr;
+  for (const monitor::Violation& v : run.monitor.violations()) {
+    o.rules_violated.insert(v.rule);
+    const bool harness =
+        run.counter.ActorOf(v.event_index) == run.t.wmp_id && IsDriverObligation(v.check);
+    if (!harness && (first == nullptr || v.event_index < first->event_index)) first = &v;
+  }
+  if (first != nullptr) {
+    o.first_rule = first->rule;
+    o.first_check = first->check;
+    o.first_message = first->message;
+    o.first_event = first->event_index;
+  }
   return o;
+}
+
+WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size) {
+  return RunWanStatusInput(*conformance::FindImplementation("reference"), data, size);
 }
 }  // namespace ndisconf::fuzz
 
+namespace {
+// NDISCONF_IMPL's implementation (contract 2), or nullptr after saying which
+// names exist.
+const ndisconf::conformance::Implementation* Selected() {
+  static const ndisconf::conformance::Implementation* impl = [] {
+    std::string error;
+    const ndisconf::conformance::Implementation* i =
+        ndisconf::conformance::ImplementationFromEnvironment(&error);
+    if (i == nullptr) std::fprintf(stderr, "wan_status: %s\n", error.c_str());
+    return i;
+  }();
+  return impl;
+}
+}  // namespace
+
+// An unknown NDISCONF_IMPL stops the run before the first input.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (Selected() == nullptr) std::exit(2);
+  return 0;
+}
+
+// A violation by the implementation under test: the contract's line, then
+// abort() so the engine records a crash.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  (void)ndisconf::fuzz::RunWanStatusInput(data, size);
+  const ndisconf::conformance::Implementation* impl = Selected();
+  if (impl == nullptr) std::exit(2);
+  const ndisconf::fuzz::WanStatusOutcome o = ndisconf::fuzz::RunWanStatusInput(*impl, data, size);
+  if (!o.first_rule.empty()) {
+    std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n", o.first_rule.c_str(),
+                 o.first_check.c_str(), static_cast<unsigned long long>(o.first_event),
+                 o.first_message.c_str());
+    std::abort();
+  }
   return 0;
 }

@@ -20,6 +20,10 @@
 #include "reference/drivers/ndiswan/ndiswan_core.h"
 #include "reference/nic/fault_plan.h"
 
+namespace ndisconf::conformance {
+struct Implementation;  // conformance/framework/implementation.h
+}  // namespace ndisconf::conformance
+
 namespace ndisconf::fuzz {
 
 // Record tags.
@@ -142,10 +146,20 @@ struct WanStatusOutcome {
   drivers::wan::Counters ndiswan;        // NDISWAN's accounting of the rest
   uint64_t protocol_indications = 0;     // indications that reached the protocol
   std::set<std::string> rules_violated;  // rule IDs the monitor reported
+  // The first violation (in event order) by the implementation under test:
+  // an (R) check, or a (D) check on an event of a driver other than the
+  // harness's scripted WAN miniport, whose WAN-* findings are the point of
+  // the input. Empty rule: none.
+  std::string first_rule, first_check, first_message;
+  uint64_t first_event = 0;
 };
 
-// Runs one input through the target (defined in wan_status_fuzz_test.cc);
-// aborts, as the fuzz target does, if an invariant breaks.
+// Runs one input through the target (defined in wan_status_fuzz_test.cc)
+// with `impl`'s NDISWAN, protocol and WAN host; aborts, as the fuzz target
+// does, if an invariant breaks.
+WanStatusOutcome RunWanStatusInput(const conformance::Implementation& impl, const uint8_t* data,
+                                   size_t size);
+// The same with the reference implementation.
 WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size);
 
 }  // namespace ndisconf::fuzz

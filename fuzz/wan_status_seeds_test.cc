@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/framework/implementation.h"
 #include "fuzz/wan_status_input.h"
 
 namespace ndisconf::fuzz {
@@ -171,6 +172,39 @@ TEST(WanStatusInput, TagValuesAreFixed) {
   EXPECT_EQ(WanFaultForTag(0), nic::FaultKind::kLinkLoss);
   EXPECT_EQ(WanFaultForTag(11), nic::FaultKind::kHang);
   EXPECT_EQ(WanFaultForTag(12), std::nullopt);
+}
+
+// The reference commits no violation of its own on any seed: every WAN-*
+// finding there is the scripted WMP's (or NDIS's documented refusal of it).
+TEST(WanStatusImplementation, ReferenceHasNoViolationOnAnySeed) {
+  for (const NamedSeed& s : WanStatusSeeds()) {
+    const WanStatusOutcome o = Replay(Seed(s.name));
+    EXPECT_EQ(o.first_rule, "") << s.name << ": " << o.first_check << " " << o.first_message;
+  }
+}
+
+// NDISCONF_IMPL's variants replace NDISWAN, the protocol or the WAN host:
+// each seeded bug on those paths is the first violation, on the set-up's
+// connected call (so on the empty input already).
+TEST(WanStatusImplementation, SeededBugIsTheFirstViolation) {
+  struct Case {
+    const char* impl;
+    const char* rule;
+    const char* check;
+  };
+  for (const Case& c : {
+           Case{"bug-ndis-skips-status-complete", "WAN-011", "status-complete-to-notified"},
+           Case{"bug-ndis-status-buffer-scribbled", "WAN-103", "status-buffer-unchanged"},
+           Case{"bug-ndiswan-no-link-context", "WAN-024", "ndiswan-writes-unique-context"},
+           Case{"bug-wanproto-clobbers-reserved-local-address", "WAN-037", "upper-line-up-shape"},
+       }) {
+    const conformance::Implementation* impl = conformance::FindImplementation(c.impl);
+    ASSERT_NE(impl, nullptr) << c.impl;
+    const WanStatusOutcome o = RunWanStatusInput(*impl, nullptr, 0);
+    EXPECT_EQ(o.first_rule, c.rule) << c.impl;
+    EXPECT_EQ(o.first_check, c.check) << c.impl;
+    EXPECT_GT(o.first_event, 0u) << c.impl;
+  }
 }
 
 }  // namespace
