@@ -35,6 +35,62 @@ NDIS_STATIC_ASSERT(sizeof(NDIS_OBJECT_HEADER) == 4, "NDIS_OBJECT_HEADER");
 #define NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES 0x9E
 #define NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS 0xA5
 #define NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS 0xA6
+#define NDIS_OBJECT_TYPE_STATUS_INDICATION 0x98
+
+/* ---- GUID (guiddef.h; 16 bytes, 4-byte aligned) ---- */
+#ifndef NDISCONF_GUID_DEFINED
+#define NDISCONF_GUID_DEFINED
+typedef struct _GUID {
+  ULONG Data1;
+  USHORT Data2;
+  USHORT Data3;
+  UCHAR Data4[8];
+} GUID, *PGUID;
+NDIS_STATIC_ASSERT(sizeof(GUID) == 16, "GUID 16/16");
+#endif
+
+/* ---- NDIS_STATUS_INDICATION (NDIS 6; WDK ndis.h, DDI page
+ * "NDIS_STATUS_INDICATION structure"). What ProtocolStatusEx and
+ * FilterStatus receive. Field order and x64 offsets checked against the
+ * public ntdiff/headers dump of ndis.sys (_NDIS_STATUS_INDICATION.h:
+ * size 0x70, Guid @0x3c, NdisReserved @0x50). ---- */
+typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
+#define NDIS_DEFAULT_PORT_NUMBER ((NDIS_PORT_NUMBER)0)
+#define NDIS_STATUS_INDICATION_REVISION_1 1
+typedef struct _NDIS_STATUS_INDICATION {
+  NDIS_OBJECT_HEADER Header;
+  NDIS_HANDLE SourceHandle;
+  NDIS_PORT_NUMBER PortNumber;
+  NDIS_STATUS StatusCode;
+  ULONG Flags;
+  NDIS_HANDLE DestinationHandle;
+  PVOID RequestId;
+  PVOID StatusBuffer;
+  ULONG StatusBufferSize;
+  GUID Guid;
+  PVOID NdisReserved[4];
+} NDIS_STATUS_INDICATION, *PNDIS_STATUS_INDICATION;
+#define NDIS_SIZEOF_STATUS_INDICATION_REVISION_1 ((USHORT)sizeof(NDIS_STATUS_INDICATION))
+NDIS_STATIC_ASSERT(sizeof(NDIS_STATUS_INDICATION) == 112, "NDIS_STATUS_INDICATION 0x70 on x64");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, SourceHandle) == 8, "SourceHandle @8");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, PortNumber) == 16, "PortNumber @16");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, StatusCode) == 20, "StatusCode @20");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, Flags) == 24, "Flags @24");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, DestinationHandle) == 32,
+                   "DestinationHandle @32");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, RequestId) == 40, "RequestId @40");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, StatusBuffer) == 48, "StatusBuffer @48");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, StatusBufferSize) == 56,
+                   "StatusBufferSize @56");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, Guid) == 60, "Guid @60");
+NDIS_STATIC_ASSERT(offsetof(NDIS_STATUS_INDICATION, NdisReserved) == 80, "NdisReserved @80");
+
+/* The two NDIS 6 status-handler shapes (WDK ndis.h): a protocol's
+ * ProtocolStatusEx and a filter's FilterStatus. */
+typedef VOID (*PROTOCOL_STATUS_EX_HANDLER)(NDIS_HANDLE ProtocolBindingContext,
+                                           PNDIS_STATUS_INDICATION StatusIndication);
+typedef VOID (*FILTER_STATUS_HANDLER)(NDIS_HANDLE FilterModuleContext,
+                                      PNDIS_STATUS_INDICATION StatusIndication);
 
 /* ---- Media (NDIS_MEDIUM, WDK7:ntddndis.h) ---- */
 typedef enum _NDIS_MEDIUM {
