@@ -162,6 +162,9 @@ def build(a, targets):
         afl_bin = bazel(a.repo, ["info", "--config=afl", "bazel-bin"]).strip()
     for t, kinds in targets.items():
         for k in list(kinds):
+            if k == "afl" and afl_bin is None:
+                del kinds[k]  # not built: the campaign runs libFuzzer
+                continue
             base = afl_bin if k == "afl" else bin_dir
             kinds[k] = os.path.join(base, "fuzz", "%s_%s" % (t, k))
 
