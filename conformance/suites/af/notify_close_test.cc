@@ -571,6 +571,35 @@ TEST_P(NotifyCloseAf, CmUnbindWithItsOpenStillPendingClosesTheAfFirst) {
   EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
 }
 
+// The client pends its answer to an incoming call, and the CM unbinds
+// before the answer: the client, tearing the AF down for the notify-close,
+// answers with a rejection, the CM deletes its VC, and the notify-close and
+// the unbind complete (found by the af_lifecycle fuzzer: the reference
+// accepted the call and its tear-down waited for it forever).
+TEST_P(NotifyCloseAf, IncomingCallAnsweredAfterNotifyCloseIsRejected) {
+  NDISCONF_RULES("AF-065", "AF-105", "AF-122");
+  drivers::ClientConfig client;
+  client.incoming_call = OpPolicy::Pending();
+  stack::CmTopology t = CmTopology({}, client);
+  stack().Settle();
+  drivers::Client& cl = *t.client;
+  ASSERT_EQ(stack().As(t.client_id,
+                       [&] {
+                         return cl.RegisterSap(0, drivers::SapSpec{1, {3}});
+                       }),
+            NDIS_STATUS_SUCCESS);
+  const int vc = stack().As(t.cm_id, [&] { return t.cm->DispatchIncomingCall(0); });
+  ASSERT_GE(vc, 0);
+  ASSERT_EQ(Last<logged::ProtocolClIncomingCall>(cl.log()).status, NDIS_STATUS_PENDING);
+  ASSERT_TRUE(model().UnbindProtocol(t.cm_id, t.adapter));
+  stack().Settle();
+  EXPECT_EQ(Last<logged::OwnNdisClIncomingCallComplete>(cl.log()).status, NDIS_STATUS_FAILURE);
+  EXPECT_EQ(t.cm->vcs()[vc]->state, CmVcState::kDeleted);
+  EXPECT_EQ(cl.afs()[0]->state, ClAfState::kClosed);
+  EXPECT_EQ(cl.log().Count<logged::OwnNdisClNotifyCloseAddressFamilyComplete>(), 1u);
+  EXPECT_FALSE(model().IsBound(t.cm_id, t.adapter));
+}
+
 TEST_P(NotifyCloseAf, RepeatedNotifyCloseFails) {
   NDISCONF_RULES("AF-068");
   drivers::ClientConfig cl;

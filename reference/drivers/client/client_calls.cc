@@ -193,11 +193,19 @@ NDIS_STATUS Client::OnIncomingCall(ClSap& sap, ClVc& vc, PCO_CALL_PARAMETERS par
     ClVc* vp = &vc;
     NDIS_STATUS s = policy.status;
     bool queued = Later(*vc.af->binding, [this, vp, s, params] {
-      vp->call_status = s;
-      if (s == NDIS_STATUS_SUCCESS) vp->state = ClVcState::kActive;
-      NdisClIncomingCallComplete(s, vp->ndis_vc, params);
+      // The AF began closing while the answer was pending: reject, as
+      // above; the CM deletes its VC and the tear-down waiting for that
+      // goes on (AF-105, AF-065).
+      const ClAf& af = *vp->af;
+      const NDIS_STATUS answer =
+          af.teardown || af.notify_active || af.binding->state == ClBinding::State::kUnbinding
+              ? NDIS_STATUS_FAILURE
+              : s;
+      vp->call_status = answer;
+      if (answer == NDIS_STATUS_SUCCESS) vp->state = ClVcState::kActive;
+      NdisClIncomingCallComplete(answer, vp->ndis_vc, params);
       log_.Add(logged::OwnNdisClIncomingCallComplete{
-          .status = s, .client_vc_context = vp, .ndis_vc_handle = vp->ndis_vc});
+          .status = answer, .client_vc_context = vp, .ndis_vc_handle = vp->ndis_vc});
     });
     if (queued) return NDIS_STATUS_PENDING;
   }
