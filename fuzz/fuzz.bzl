@@ -3,7 +3,7 @@
 For a target NAME (source NAME_fuzz_test.cc, defining LLVMFuzzerTestOneInput):
   NAME_fuzz_target  the target as a library (testonly, alwayslink);
   NAME_fuzzer       the libFuzzer binary, meaningful only under --config=fuzz
-                    (tagged manual; tools/fuzz_campaign.sh NAME builds it);
+                    (tagged manual; bazel run //tools/fuzz -- NAME builds it);
   NAME_afl          the AFL++ binary (libAFLDriver), meaningful only under
                     --config=afl (tagged manual; bazel run //tools/fuzz --
                     NAME --engine=afl builds it);
