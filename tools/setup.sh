@@ -19,6 +19,8 @@ PACKAGES=(
   clang-format        # tools/check_format.sh, run by CI
   googletest          # GoogleTest/GoogleMock sources at /usr/src/googletest
   libbenchmark-dev    # Google Benchmark for *_benchmark targets
+  python-is-python3   # `python`: Bazel 4's py_binary stub starts with /usr/bin/env python (//tools/fuzz)
+  afl++               # AFL++, the campaign command's second engine (--engine=afl)
 )
 
 log() { printf 'setup: %s\n' "$*"; }
