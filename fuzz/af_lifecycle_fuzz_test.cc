@@ -122,13 +122,15 @@ struct Driver {
 
 class Run {
  public:
-  Run(const conformance::Implementation& impl, std::span<const uint8_t> schedule)
+  Run(const conformance::Implementation& impl, std::span<const uint8_t> schedule,
+      EventSink* observer)
       : impl_(impl), chooser_(schedule), stack_({}, &chooser_) {
     if (impl_.host) {
       host_ = impl_.host(stack_.model());
       Boundary::Get().SetHost(host_.get());
     }
     Boundary::Get().AddSink(&monitor_);
+    if (observer != nullptr) Boundary::Get().AddSink(observer);
     if (const char* path = std::getenv("NDISCONF_AF_TRACE"); path != nullptr && *path != 0) {
       trace_path_ = path;
       Boundary::Get().AddSink(&log_);
@@ -558,10 +560,10 @@ const conformance::Implementation* Selected() {
 
 namespace ndisconf::fuzz {
 AfLifecycleOutcome RunAfLifecycleProgram(const conformance::Implementation& impl,
-                                         const uint8_t* data, size_t size) {
+                                         const uint8_t* data, size_t size, EventSink* observer) {
   const size_t n = size == 0 ? 0 : std::min<size_t>(data[0], size - 1);
   const size_t start = size == 0 ? 0 : 1 + n;
-  Run run(impl, std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n));
+  Run run(impl, std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n), observer);
   Input in(data + start, size - start);
   uint8_t tag;
   while (in.Byte(&tag)) {

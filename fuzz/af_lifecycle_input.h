@@ -62,6 +62,9 @@
 #include <string>
 #include <vector>
 
+namespace ndisconf {
+class EventSink;
+}
 namespace ndisconf::conformance {
 struct Implementation;
 }
@@ -160,9 +163,12 @@ struct AfLifecycleOutcome {
   uint64_t bad_calls_accepted = 0;
 };
 
-// Runs one program against `impl`.
+// Runs one program against `impl`. `observer`, if given, also receives
+// every boundary event of the run (e.g. the AfTransitionRecorder of
+// af_transitions.h).
 AfLifecycleOutcome RunAfLifecycleProgram(const conformance::Implementation& impl,
-                                         const uint8_t* data, size_t size);
+                                         const uint8_t* data, size_t size,
+                                         EventSink* observer = nullptr);
 // Runs one program against the implementation NDISCONF_IMPL names (the
 // reference when unset). nullopt when NDISCONF_IMPL names no implementation.
 std::optional<AfLifecycleOutcome> RunAfLifecycleInput(const uint8_t* data, size_t size);
