@@ -122,9 +122,15 @@ struct Driver {
 
 class Run {
  public:
+  // `reused`: a monitor kept across runs (reset here), or nullptr for a
+  // new one.
   Run(const conformance::Implementation& impl, std::span<const uint8_t> schedule,
-      EventSink* observer)
-      : impl_(impl), chooser_(schedule), stack_({}, &chooser_) {
+      EventSink* observer, monitor::Monitor* reused)
+      : impl_(impl),
+        monitor_(reused != nullptr ? *reused : own_monitor_.emplace()),
+        chooser_(schedule),
+        stack_({}, &chooser_) {
+    if (reused != nullptr) reused->Reset();
     if (impl_.host) {
       host_ = impl_.host(stack_.model());
       Boundary::Get().SetHost(host_.get());
@@ -530,7 +536,9 @@ class Run {
 
   const conformance::Implementation& impl_;
   fuzz::AfLifecycleOutcome out_;
-  monitor::Monitor monitor_;  // before the stack: outlives it
+  // Before the stack: they outlive it.
+  std::optional<monitor::Monitor> own_monitor_;
+  monitor::Monitor& monitor_;
   EventLog log_;
   std::string trace_path_;
   ndis::ByteChooser chooser_;
@@ -560,10 +568,11 @@ const conformance::Implementation* Selected() {
 
 namespace ndisconf::fuzz {
 AfLifecycleOutcome RunAfLifecycleProgram(const conformance::Implementation& impl,
-                                         const uint8_t* data, size_t size, EventSink* observer) {
+                                         const uint8_t* data, size_t size, EventSink* observer,
+                                         monitor::Monitor* reused_monitor) {
   const size_t n = size == 0 ? 0 : std::min<size_t>(data[0], size - 1);
   const size_t start = size == 0 ? 0 : 1 + n;
-  Run run(impl, std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n), observer);
+  Run run(impl, std::span<const uint8_t>(data + (size == 0 ? 0 : 1), n), observer, reused_monitor);
   Input in(data + start, size - start);
   uint8_t tag;
   while (in.Byte(&tag)) {
@@ -581,7 +590,10 @@ AfLifecycleOutcome RunAfLifecycleProgram(const conformance::Implementation& impl
 std::optional<AfLifecycleOutcome> RunAfLifecycleInput(const uint8_t* data, size_t size) {
   const conformance::Implementation* impl = Selected();
   if (impl == nullptr) return std::nullopt;
-  return RunAfLifecycleProgram(*impl, data, size);
+  // One monitor for every input (its construction was most of the cost of
+  // a short input), reset at the start of each run.
+  static monitor::Monitor* const reused = new monitor::Monitor();
+  return RunAfLifecycleProgram(*impl, data, size, nullptr, reused);
 }
 }  // namespace ndisconf::fuzz
 

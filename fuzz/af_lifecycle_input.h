@@ -68,6 +68,9 @@ class EventSink;
 namespace ndisconf::conformance {
 struct Implementation;
 }
+namespace ndisconf::monitor {
+class Monitor;
+}
 
 namespace ndisconf::fuzz {
 
@@ -165,12 +168,15 @@ struct AfLifecycleOutcome {
 
 // Runs one program against `impl`. `observer`, if given, also receives
 // every boundary event of the run (e.g. the AfTransitionRecorder of
-// af_transitions.h).
+// af_transitions.h). `reused_monitor`: a monitor to Reset() and use instead
+// of a new one (what RunAfLifecycleInput does: no monitor construction per
+// input; af_lifecycle_isolation_test shows the verdicts are the same).
 AfLifecycleOutcome RunAfLifecycleProgram(const conformance::Implementation& impl,
                                          const uint8_t* data, size_t size,
-                                         EventSink* observer = nullptr);
+                                         EventSink* observer = nullptr,
+                                         monitor::Monitor* reused_monitor = nullptr);
 // Runs one program against the implementation NDISCONF_IMPL names (the
-// reference when unset). nullopt when NDISCONF_IMPL names no implementation.
+// reference when unset), under the process's reused monitor. nullopt when NDISCONF_IMPL names no implementation.
 std::optional<AfLifecycleOutcome> RunAfLifecycleInput(const uint8_t* data, size_t size);
 
 }  // namespace ndisconf::fuzz

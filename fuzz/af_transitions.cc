@@ -132,9 +132,7 @@ const std::vector<AfTransition>& Table() {
   return table;
 }
 
-std::string_view ModeName(AfMode m) {
-  return m == kS ? "sync" : m == kP ? "pended" : "-";
-}
+std::string_view ModeName(AfMode m) { return m == kS ? "sync" : m == kP ? "pended" : "-"; }
 
 bool Ok(int32_t s) { return s == NDIS_STATUS_SUCCESS; }
 bool Pending(int32_t s) { return s == NDIS_STATUS_PENDING; }

@@ -60,8 +60,18 @@ class AfTransitionRecorder : public EventSink {
   void NewRun();
 
  private:
-  enum class S : uint8_t { kOpening, kOpen, kClosing, kClosed, kFailed, kRegistering, kRegistered,
-                           kDeregistering, kDeregistered, kCreated };
+  enum class S : uint8_t {
+    kOpening,
+    kOpen,
+    kClosing,
+    kClosed,
+    kFailed,
+    kRegistering,
+    kRegistered,
+    kDeregistering,
+    kDeregistered,
+    kCreated
+  };
   struct Frame {
     Fn fn;
     ActorId actor;

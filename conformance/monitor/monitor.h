@@ -139,6 +139,13 @@ class Monitor : public EventSink {
   // Number of events seen.
   uint64_t event_count() const;
 
+  // Forgets the run: shadow state, violations, event count, declared
+  // drivers, as if newly constructed with the same profile and cap, but
+  // keeps the storage already allocated (a fuzz target runs one monitor
+  // over many inputs; fuzz/af_lifecycle_isolation_test checks that a reset
+  // monitor gives a new one's verdicts).
+  void Reset();
+
   // Caps the number of violations stored (later ones are counted only).
   void set_max_violations(size_t n);
   uint64_t suppressed_violations() const;

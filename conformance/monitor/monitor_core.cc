@@ -104,6 +104,57 @@ Monitor::State::State() : dispatch(Dispatch().data()) {
   awaiting.reserve(8);
 }
 
+void Monitor::State::Reset() {
+  violations.clear();
+  suppressed = 0;
+  events = 0;
+  finished = false;
+  drivers_declared = false;
+  declared.clear();
+  stack.truncate(0);
+  std::fill(drivers.begin(), drivers.end(), af::Driver{});
+  bindings.clear();
+  binding_by_ctx.clear();
+  adapters.clear();
+  adapter_by_ctx.clear();
+  regs.clear();
+  reg_by_key.clear();
+  afs.clear();
+  af_by_client_ctx.clear();
+  af_by_cm_ctx.clear();
+  saps.clear();
+  sap_by_client_ctx.clear();
+  vcs.clear();
+  vc_by_ctx.clear();
+  live.clear();
+  unbind_owed.clear();
+  unbind_owed_binding.clear();
+  bind_adapter.clear();
+  owed_open_complete.clear();
+  owed_close_complete.clear();
+  owed_cm_notify.clear();
+  owed_sap_reg_complete.clear();
+  owed_sap_dereg_complete.clear();
+  wan_drivers.clear();
+  wan_adapters.clear();
+  wan_adapter_by_ctx.clear();
+  binds.clear();
+  bind_by_handle.clear();
+  lines.clear();
+  line_by_hd.clear();
+  calls.clear();
+  call_by_hd.clear();
+  links.clear();
+  link_by_handle.clear();
+  sends.clear();
+  awaiting.clear();
+  spin_locks.clear();
+  locks_held.clear();
+  // ind_bufs: scratch, written before it is read (one per stack position).
+  unknown_links = 0;
+  recent[0] = recent[1] = AdapterCache{};
+}
+
 void Monitor::State::Report(Check c, uint64_t index, uint64_t object, std::string message,
                             std::string state) {
   if (violations.size() >= max_violations) {
@@ -259,6 +310,7 @@ void Monitor::DeclareDrivers(const std::vector<DriverInfo>& drivers) {
   }
 }
 
+void Monitor::Reset() { s_->Reset(); }
 void Monitor::OnEvent(const Event& event) { s_->OnEvent(event); }
 void Monitor::Finish() { s_->Finish(); }
 const std::vector<Violation>& Monitor::violations() const { return s_->violations; }

@@ -219,6 +219,10 @@ struct Monitor::State {
   AdapterCache recent[2];
 
   // ---- core (monitor_core.cc) ----
+  // Monitor::Reset: every field above except the configuration (profile,
+  // dispatch, slots_in/out, max_violations) back to its initial value; a
+  // field added to State must be added there too.
+  void Reset();
   void OnEvent(const Event& e);
   void Finish();
   void Report(Check c, uint64_t index, uint64_t object, std::string message,
