@@ -19,6 +19,13 @@
 // keeps a campaign going past a known, not yet fixed finding of the
 // implementation under test (docs/af_program.md). Unset: every rule counts.
 //
+// Mutation: LLVMFuzzerCustomMutator / LLVMFuzzerCustomCrossOver below work
+// on the program (af_mutator.h); one mutation in four is libFuzzer's own
+// on the raw bytes (its dictionary and comparison hints). With
+// NDISCONF_AF_PLAIN_MUTATOR=1 both hand everything to libFuzzer's byte
+// mutator (no crossover of programs): the "without" of the measurement, as
+// clang-14's libFuzzer has no -use_custom_mutator flag.
+//
 // With NDISCONF_AF_TRACE=FILE set, each run also writes its whole trace
 // (the trace format of conformance/trace) to FILE: replay one input that
 // way to read what happened, event by event.
@@ -40,6 +47,7 @@
 #include "conformance/monitor/monitor.h"
 #include "conformance/trace/trace.h"
 #include "fuzz/af_lifecycle_input.h"
+#include "fuzz/af_mutator.h"
 #include "reference/boundary/boundary.h"
 #include "reference/ndis/scheduler.h"
 #include "reference/stack/stack.h"
@@ -614,4 +622,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   return 0;
+}
+
+// Defined by libFuzzer; absent (NULL) in the replay and AFL++ binaries.
+extern "C" __attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t* data, size_t size,
+                                                         size_t max_size);
+
+namespace {
+bool PlainMutator() {
+  static const bool plain = [] {
+    const char* v = std::getenv("NDISCONF_AF_PLAIN_MUTATOR");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  return plain;
+}
+// The raw byte mutator without libFuzzer: one byte changed.
+size_t FlipOneByte(uint8_t* data, size_t size, size_t max_size) {
+  if (size == 0 && max_size > 0) return data[0] = 0, 1;
+  if (size > 0) data[size / 2] ^= 0x5a;
+  return size;
+}
+ndisconf::fuzz::RawMutator Raw() {
+  return LLVMFuzzerMutate != nullptr ? &LLVMFuzzerMutate : &FlipOneByte;
+}
+}  // namespace
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  if (PlainMutator() || seed % 4 == 0) return Raw()(data, size, max_size);
+  return ndisconf::fuzz::MutateAfInput(data, size, max_size, seed, Raw());
+}
+
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1,
+                                            const uint8_t* data2, size_t size2, uint8_t* out,
+                                            size_t max_out_size, unsigned int seed) {
+  if (PlainMutator()) return 0;  // no crossover
+  return ndisconf::fuzz::CrossOverAfInputs(data1, size1, data2, size2, out, max_out_size, seed);
 }

@@ -170,8 +170,7 @@ TEST(AfLifecycleIsolation, ResetAfterAViolationForgetsIt) {
   const Result fresh = RunOne("reference", s2, nullptr);
   EXPECT_EQ(fresh.outcome.first_rule, "");
   ExpectSame(fresh, RunOne("reference", s2, &reused), "s2 after the AF-034 run");
-  ExpectSame(RunOne("reference", s1, nullptr), RunOne("reference", s1, &reused),
-             "s1 after s2");
+  ExpectSame(RunOne("reference", s1, nullptr), RunOne("reference", s1, &reused), "s1 after s2");
   reused.Reset();
   EXPECT_TRUE(reused.violations().empty());
   EXPECT_EQ(reused.event_count(), 0u);
