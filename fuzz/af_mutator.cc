@@ -90,6 +90,7 @@ uint8_t NewOperand(AfOp op, size_t i, uint8_t old, Rng& rng) {
 
 size_t Emit(const AfProgram& p, uint8_t* out, size_t max_size) {
   AfProgram q = p;
+  if (q.records.size() > kAfMutatorMaxRecords) q.records.resize(kAfMutatorMaxRecords);
   std::vector<uint8_t> bytes = EncodeAfProgram(q);
   while (bytes.size() > max_size && !q.records.empty()) {
     q.records.pop_back();
@@ -174,8 +175,7 @@ size_t MutateAfInput(uint8_t* data, size_t size, size_t max_size, unsigned seed,
                                 r.begin() + static_cast<ptrdiff_t>(from + len));
       r.erase(r.begin() + static_cast<ptrdiff_t>(from),
               r.begin() + static_cast<ptrdiff_t>(from + len));
-      r.insert(r.begin() + static_cast<ptrdiff_t>(rng.Below(r.size() + 1)), run.begin(),
-               run.end());
+      r.insert(r.begin() + static_cast<ptrdiff_t>(rng.Below(r.size() + 1)), run.begin(), run.end());
       break;
     }
     case AfMutation::kRetarget:

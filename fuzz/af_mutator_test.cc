@@ -38,12 +38,12 @@ TEST(AfMutator, OutputAlwaysDecodesAndEveryKindHappens) {
       std::vector<uint8_t> buf = cur;
       buf.resize(std::max(buf.size(), max_size));
       AfMutation kind;
-      const size_t n =
-          MutateAfInput(buf.data(), std::min(cur.size(), max_size), max_size, seed,
-                        &IncrementFirst, &kind);
+      const size_t n = MutateAfInput(buf.data(), std::min(cur.size(), max_size), max_size, seed,
+                                     &IncrementFirst, &kind);
       ASSERT_LE(n, max_size);
       buf.resize(n);
       ASSERT_TRUE(Canonical(buf)) << "seed " << seed;
+      ASSERT_LE(DecodeAfProgram(buf.data(), buf.size()).records.size(), kAfMutatorMaxRecords);
       ++seen[static_cast<size_t>(kind)];
       cur = buf;
     }
@@ -88,8 +88,8 @@ TEST(AfMutator, CrossOverJoinsRecordsOfBothWithinTheLimit) {
   const AfProgram pa = DecodeAfProgram(a.data(), a.size());
   for (unsigned seed = 0; seed < 100; ++seed) {
     std::vector<uint8_t> out(40);
-    out.resize(CrossOverAfInputs(a.data(), a.size(), b.data(), b.size(), out.data(), out.size(),
-                                 seed));
+    out.resize(
+        CrossOverAfInputs(a.data(), a.size(), b.data(), b.size(), out.data(), out.size(), seed));
     ASSERT_LE(out.size(), 40u);
     ASSERT_TRUE(Canonical(out));
     const AfProgram c = DecodeAfProgram(out.data(), out.size());
