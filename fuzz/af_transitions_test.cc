@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -98,6 +101,33 @@ TEST(AfTransitions, IncomingCallDuringSapRegistrationSeed) {
   EXPECT_TRUE(r.count("S3/pended"));
   EXPECT_TRUE(r.count("S7a")) << "spec S7: a call offered while the SAP registers";
   EXPECT_FALSE(r.count("S7b"));
+}
+
+// The committed corpus reaches every reachable transition, so a campaign
+// started from it begins with all of them (and a change of the reference
+// that makes one unreachable shows here).
+TEST(AfTransitions, CommittedCorpusReachesEveryReachableTransition) {
+  namespace fs = std::filesystem;
+  const conformance::Implementation* impl = conformance::FindImplementation("reference");
+  ASSERT_NE(impl, nullptr);
+  AfTransitionRecorder rec;
+  size_t files = 0;
+  std::error_code ec;
+  for (const fs::directory_entry& f : fs::directory_iterator("corpora/af_lifecycle", ec)) {
+    std::ifstream in(f.path(), std::ios::binary);
+    const std::vector<uint8_t> p((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
+    rec.NewRun();
+    (void)RunAfLifecycleProgram(*impl, p.data(), p.size(), &rec);
+    ++files;
+  }
+  ASSERT_GT(files, 0u);
+  const std::vector<AfTransition>& t = AfTransitions();
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].unreachable.empty()) {
+      EXPECT_TRUE(rec.reached()[i]) << DescribeAfTransition(i);
+    }
+  }
 }
 
 TEST(AfTransitions, NewRunForgetsHandlesNotTransitions) {
