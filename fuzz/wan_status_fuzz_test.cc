@@ -74,6 +74,7 @@
 #include "conformance/framework/implementation.h"
 #include "conformance/monitor/monitor.h"
 #include "fuzz/wan_status_input.h"
+#include "fuzz/wan_status_transitions.h"
 #include "reference/boundary/boundary.h"
 #include "reference/ndis/scheduler.h"
 #include "reference/stack/wan_stack.h"
@@ -131,6 +132,109 @@ class IndicationCounter : public EventSink {
   ActorId ActorOf(uint64_t index) const { return index < actors.size() ? actors[index] : kNoActor; }
 };
 
+// Records the WAN transitions (wan_status_transitions.h) of the WMP's status
+// indications and brackets from the events of the run: NDISWAN's state of
+// the named link before the call and its counters' change across it.
+class TransitionRecorder : public EventSink {
+ public:
+  ActorId wmp = kNoActor;
+  const drivers::Ndiswan* ndiswan = nullptr;
+  const ndis::Model* model = nullptr;
+  bool recording = false;  // off while the harness builds the stack
+  uint64_t reached = 0;    // WanTransitionBit()s
+
+  void Reach(fuzz::WanTransition t) { reached |= fuzz::WanTransitionBit(t); }
+  void OnEvent(const Event& e) override {
+    if (!recording || e.actor != wmp) return;
+    if (e.fn == Fn::NdisMIndicateStatusComplete && e.phase == Phase::kCall) {
+      Reach(open_ ? fuzz::WanTransition::kBracketClose
+                  : fuzz::WanTransition::kBracketCompleteQuiet);
+      open_ = false;
+      return;
+    }
+    if (e.fn != Fn::NdisMIndicateStatus) return;
+    if (e.phase == Phase::kCall) {
+      Reach(open_ ? fuzz::WanTransition::kBracketStatusAgain : fuzz::WanTransition::kBracketOpen);
+      open_ = true;
+      status_ = static_cast<NDIS_STATUS>(e.arg[1]);
+      before_ = ndiswan->counters();
+      refused_before_ = Refused();
+      const size_t off = status_ == NDIS_STATUS_WAN_LINE_UP
+                             ? offsetof(NDIS_MAC_LINE_UP, NdisLinkContext)
+                             : 0;  // NDIS_MAC_LINE_DOWN, NDIS_MAC_FRAGMENT
+      context_ = 0;
+      if (size_t{e.blob_len} >= off + sizeof context_)
+        std::memcpy(&context_, e.blob + off, sizeof context_);
+      const auto it = ndiswan->core().links().find(context_);
+      link_down_ =
+          it != ndiswan->core().links().end() && it->second.state == drivers::wan::LinkState::kDown;
+      return;
+    }
+    if (e.phase == Phase::kReturn) Classify();
+  }
+
+ private:
+  using W = fuzz::WanTransition;
+  using R = drivers::wan::Reason;
+  bool open_ = false;
+  NDIS_STATUS status_ = 0;
+  drivers::wan::Counters before_;
+  size_t refused_before_ = 0;
+  uintptr_t context_ = 0;
+  bool link_down_ = false;  // the named link was brought down before
+
+  size_t Refused() const {
+    size_t n = 0;
+    for (const ndis::Rejection& r : model->rejections()) n += r.fn == Fn::NdisMIndicateStatus;
+    return n;
+  }
+  // The reason NDISWAN rejected the indication with, if it did.
+  std::optional<R> Rejected(const drivers::wan::Counters& c) const {
+    for (size_t i = 0; i < drivers::wan::kReasonCount; ++i)
+      if (c.rejected[i] != before_.rejected[i]) return static_cast<R>(i);
+    return std::nullopt;
+  }
+  void Classify() {
+    if (Refused() != refused_before_) return Reach(W::kRefusedUnderSpinLock);
+    const drivers::wan::Counters& c = ndiswan->counters();
+    const std::optional<R> r = Rejected(c);
+    const bool malformed = r == R::kNullBuffer || r == R::kShortBuffer;
+    switch (status_) {
+      case NDIS_STATUS_WAN_LINE_UP:
+        if (c.line_ups != before_.line_ups) return Reach(W::kLineUpInitial);
+        if (c.line_up_updates != before_.line_up_updates) return Reach(W::kLineUpUpdate);
+        if (malformed) return Reach(W::kLineUpMalformed);
+        if (r == R::kDuplicateLineUp) return Reach(W::kLineUpDuplicate);
+        if (r == R::kLinkHandleMismatch) return Reach(W::kLineUpHandleMismatch);
+        if (r == R::kUnknownContext)
+          return Reach(link_down_ ? W::kLineUpStaleContext : W::kLineUpUnknownContext);
+        return;
+      case NDIS_STATUS_WAN_LINE_DOWN:
+        if (c.line_downs != before_.line_downs) return Reach(W::kLineDownUp);
+        if (malformed) return Reach(W::kLineDownMalformed);
+        if (r == R::kUnknownLink) return Reach(link_down_ ? W::kLineDownDown : W::kLineDownUnknown);
+        return;
+      case NDIS_STATUS_WAN_FRAGMENT:
+        if (c.fragments != before_.fragments) return Reach(W::kFragmentUp);
+        if (malformed) return Reach(W::kFragmentMalformed);
+        if (r == R::kUnknownLink) return Reach(link_down_ ? W::kFragmentDown : W::kFragmentUnknown);
+        return;
+      case NDIS_STATUS_TAPI_INDICATION:
+        if (c.tapi_events != before_.tapi_events) return Reach(W::kTapiAccepted);
+        if (malformed) return Reach(W::kTapiMalformed);
+        if (r == R::kTapiUnknownLine) return Reach(W::kTapiUnknownLine);
+        if (r == R::kTapiUnknownCall) return Reach(W::kTapiUnknownCall);
+        if (r == R::kTapiUnknownMessage) return Reach(W::kTapiUnknownMessage);
+        if (r == R::kTapiBadNewCall) return Reach(W::kTapiBadNewCall);
+        if (r == R::kTapiNotProvider) return Reach(W::kTapiNotProvider);
+        return;
+      default:
+        if (c.other_status != before_.other_status) return Reach(W::kOtherStatusIgnored);
+        return;
+    }
+  }
+};
+
 // Whether `check` is a driver obligation ("(D)" in its description).
 bool IsDriverObligation(std::string_view check) {
   for (const monitor::CheckInfo& c : monitor::Monitor::Checks())
@@ -174,6 +278,7 @@ struct Run {
   // as a status the bindings never got (WAN-001).
   monitor::Monitor monitor{monitor::Profile(ndis::Settings{})};
   IndicationCounter counter;
+  TransitionRecorder transitions;
   ndis::ByteChooser chooser;
   std::unique_ptr<NdisWanHost> wan_host;  // before the stack: destroyed after it
   stack::Stack stack;
@@ -190,6 +295,7 @@ struct Run {
     }
     Boundary::Get().AddSink(&monitor);
     Boundary::Get().AddSink(&counter);
+    Boundary::Get().AddSink(&transitions);
     stack::WanTopologyParts parts;
     parts.ndiswan = [this] { return conformance::MakeNdiswan(impl, {}); };
     parts.proto = [this] { return conformance::MakeWanProto(impl, {}); };
@@ -206,18 +312,23 @@ struct Run {
     if (t.nic == nullptr || t.wmp_init_status != NDIS_STATUS_SUCCESS) return false;
     counter.wmp = t.wmp_id;
     counter.ndiswan = t.ndiswan_id;
-    Tapi([&] { return t.ndiswan->ProviderInitialize(0, 0); });
-    Tapi([&] { return t.ndiswan->Open(0, 0, &line); });
-    Tapi([&] { return t.ndiswan->MakeCall(line, "1", &call); });
+    (void)Tapi([&] { return t.ndiswan->ProviderInitialize(0, 0); });
+    (void)Tapi([&] { return t.ndiswan->Open(0, 0, &line); });
+    (void)Tapi([&] { return t.ndiswan->MakeCall(line, "1", &call); });
     stack::Pump(stack, *t.nic, 10);
-    Tapi([&] { return t.ndiswan->GetCallId(call); });
+    (void)Tapi([&] { return t.ndiswan->GetCallId(call); });
     stack::Pump(stack, *t.nic, 2);
+    transitions.wmp = t.wmp_id;
+    transitions.ndiswan = t.ndiswan;
+    transitions.model = &stack.model();
+    transitions.recording = true;
     return true;
   }
   template <class F>
-  void Tapi(F&& f) {
-    (void)stack.As(t.ndiswan_id, std::forward<F>(f));
+  NDIS_STATUS Tapi(F&& f) {
+    const NDIS_STATUS s = stack.As(t.ndiswan_id, std::forward<F>(f));
     stack.Settle();
+    return s;
   }
   void Play() {
     if (wmp->queue.empty()) return;
@@ -320,18 +431,36 @@ struct Run {
       return true;
     }
     Play();
+    using W = fuzz::WanTransition;
+    const auto& calls = t.ndiswan->core().calls();
+    const auto c = calls.find(call);
+    const bool live = c != calls.end() && c->second.live;
+    const uint64_t line_ups = t.ndiswan->counters().line_ups;
+    NDIS_STATUS s = NDIS_STATUS_FAILURE;
     switch (*op) {
       case fuzz::WanTapiOp::kDrop:
-        Tapi([&] { return t.ndiswan->Drop(call); });
+        s = Tapi([&] { return t.ndiswan->Drop(call); });
+        if (live && s == NDIS_STATUS_SUCCESS) transitions.Reach(W::kDropLive);
+        if (!live && s != NDIS_STATUS_SUCCESS) transitions.Reach(W::kDropFreed);
         break;
       case fuzz::WanTapiOp::kCloseCall:
-        Tapi([&] { return t.ndiswan->CloseCall(call); });
+        s = Tapi([&] { return t.ndiswan->CloseCall(call); });
+        if (live && s == NDIS_STATUS_SUCCESS) transitions.Reach(W::kCloseCallLive);
+        if (!live && s != NDIS_STATUS_SUCCESS) transitions.Reach(W::kCloseCallFreed);
         break;
       case fuzz::WanTapiOp::kGetId:
-        Tapi([&] { return t.ndiswan->GetCallId(call); });
+        s = Tapi([&] { return t.ndiswan->GetCallId(call); });
+        if (s == NDIS_STATUS_PENDING) break;  // completion mode unreachable here (table)
+        if (s != NDIS_STATUS_SUCCESS)
+          transitions.Reach(W::kGetIdFailed);
+        else if (t.ndiswan->counters().line_ups != line_ups)
+          transitions.Reach(W::kGetIdSyncLineUp);
+        else
+          transitions.Reach(W::kGetIdSyncNoLineUp);
         break;
       case fuzz::WanTapiOp::kMakeCall:
-        Tapi([&] { return t.ndiswan->MakeCall(line, "2", &call); });
+        s = Tapi([&] { return t.ndiswan->MakeCall(line, "2", &call); });
+        if (s == NDIS_STATUS_SUCCESS || s == NDIS_STATUS_PENDING) transitions.Reach(W::kMakeCall);
         break;
     }
     return true;
@@ -422,6 +551,8 @@ WanStatusOutcome RunWanStatusInput(const conformance::Implementation& impl, cons
     o.refused_by_ndis += r.fn == Fn::NdisMIndicateStatus;
   o.ndiswan = run.t.ndiswan->counters();
   o.protocol_indications = run.t.proto->counters().indications;
+  o.transitions = run.transitions.reached;
+  o.events = run.counter.actors.size();
   const monitor::Violation* first = nullptr;
   for (const monitor::Violation& v : run.monitor.violations()) {
     o.rules_violated.insert(v.rule);

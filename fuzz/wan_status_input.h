@@ -152,6 +152,11 @@ struct WanStatusOutcome {
   // the input. Empty rule: none.
   std::string first_rule, first_check, first_message;
   uint64_t first_event = 0;
+  // The WAN transitions the input's records drove (WanTransitionBit()s of
+  // wan_status_transitions.h; the harness's own setup not included), and
+  // the number of boundary events of the run, setup included.
+  uint64_t transitions = 0;
+  uint64_t events = 0;
 };
 
 // Runs one input through the target (defined in wan_status_fuzz_test.cc)
