@@ -122,9 +122,22 @@ class IndicationCounter : public EventSink {
   ActorId wmp = kNoActor, ndiswan = kNoActor;
   uint64_t by_wmp = 0, by_ndiswan = 0;
   std::vector<ActorId> actors;  // by Event::index
+  // FNV-1a over each event's function, phase, actor, IRQL, status and slot
+  // count: the run's event sequence, without the heap addresses a handle
+  // or buffer slot holds (those differ from one process state to another).
+  uint64_t sequence_hash = 14695981039346656037ull;
+  void Mix(uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      sequence_hash ^= (v >> (8 * i)) & 0xff;
+      sequence_hash *= 1099511628211ull;
+    }
+  }
   void OnEvent(const Event& e) override {
     if (actors.size() <= e.index) actors.resize(e.index + 1, kNoActor);
     actors[e.index] = e.actor;
+    Mix(static_cast<uint64_t>(e.fn) | uint64_t{static_cast<uint8_t>(e.phase)} << 16 |
+        uint64_t{e.irql} << 24 | uint64_t{e.arg_count} << 32);
+    Mix(static_cast<uint64_t>(e.actor) << 32 | static_cast<uint32_t>(e.status));
     if (e.fn != Fn::NdisMIndicateStatus || e.phase != Phase::kCall) return;
     by_wmp += e.actor == wmp;
     by_ndiswan += e.actor == ndiswan;
@@ -553,6 +566,7 @@ WanStatusOutcome RunWanStatusInput(const conformance::Implementation& impl, cons
   o.protocol_indications = run.t.proto->counters().indications;
   o.transitions = run.transitions.reached;
   o.events = run.counter.actors.size();
+  o.event_sequence = run.counter.sequence_hash;
   const monitor::Violation* first = nullptr;
   for (const monitor::Violation& v : run.monitor.violations()) {
     o.rules_violated.insert(v.rule);

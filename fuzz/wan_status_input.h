@@ -157,6 +157,9 @@ struct WanStatusOutcome {
   // the number of boundary events of the run, setup included.
   uint64_t transitions = 0;
   uint64_t events = 0;
+  // A hash of the run's event sequence (each event's function, phase,
+  // actor, IRQL, status and slot count; not the addresses in its slots).
+  uint64_t event_sequence = 0;
 };
 
 // Runs one input through the target (defined in wan_status_fuzz_test.cc)
