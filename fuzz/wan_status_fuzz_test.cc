@@ -73,6 +73,7 @@
 
 #include "conformance/framework/implementation.h"
 #include "conformance/monitor/monitor.h"
+#include "fuzz/wan_mutator.h"
 #include "fuzz/wan_status_input.h"
 #include "fuzz/wan_status_recorder.h"
 #include "fuzz/wan_status_transitions.h"
@@ -520,4 +521,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   return 0;
+}
+
+// Structure-aware mutation (fuzz/wan_mutator.h); -use_custom_mutator=0
+// turns it off. LLVMFuzzerMutate is libFuzzer's byte mutator, for the
+// INDICATE payloads; weak so the plain replay build links without it.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size)
+    __attribute__((weak));
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  const ndisconf::fuzz::ByteMutator bytes = [](uint8_t* d, size_t n, size_t max) -> size_t {
+    if (LLVMFuzzerMutate != nullptr) return LLVMFuzzerMutate(d, n, max);
+    if (n > 0) d[0] ^= 1;  // outside libFuzzer: a bit flip
+    return n;
+  };
+  ndisconf::fuzz::WanMutation kind;
+  return ndisconf::fuzz::MutateWanInput(data, size, max_size, seed, bytes, &kind);
+}
+
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1,
+                                            const uint8_t* data2, size_t size2, uint8_t* out,
+                                            size_t max_out_size, unsigned int seed) {
+  return ndisconf::fuzz::CrossOverWanInputs(data1, size1, data2, size2, out, max_out_size, seed);
 }
