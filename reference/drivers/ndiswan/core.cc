@@ -114,6 +114,17 @@ uint64_t Counters::rejected_total() const {
 
 Core::Core(CoreOptions options) : options_(options) {}
 
+void Core::ResetLinks() {
+  links_.clear();
+  calls_.clear();
+  next_link_ = 1;
+  next_call_ = 1;
+  seq_ = 0;
+  counters_ = {};
+  rejections_.clear();
+  warnings_.clear();
+}
+
 void Core::SetAdapter(size_t binding, const AdapterInfo& info) { adapters_[binding] = info; }
 
 const AdapterInfo* Core::adapter(size_t binding) const {

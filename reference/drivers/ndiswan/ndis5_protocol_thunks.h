@@ -45,6 +45,11 @@ class Ndis5ProtocolThunks {
     pc->PnPEventHandler = &PnPEvent;
     pc->UnloadHandler = &Unload;
   }
+  // The ProtocolStatus / ProtocolStatusComplete thunks Fill installs (for a
+  // harness that delivers status straight to the handler, with a B* as
+  // ProtocolBindingContext: fuzz/status_handler).
+  static STATUS_HANDLER StatusHandler() { return &Status; }
+  static STATUS_COMPLETE_HANDLER StatusCompleteHandler() { return &StatusComplete; }
 
  private:
   static D* From(NDIS_HANDLE ctx, B** b) {

@@ -80,6 +80,11 @@ Ndiswan::Ndiswan(Config config, std::string name)
 
 Ndiswan::~Ndiswan() { Slots::Release(slot_); }
 
+STATUS_HANDLER Ndiswan::LowerStatusHandler() { return ProtocolThunks::StatusHandler(); }
+STATUS_COMPLETE_HANDLER Ndiswan::LowerStatusCompleteHandler() {
+  return ProtocolThunks::StatusCompleteHandler();
+}
+
 NDIS_STATUS Ndiswan::DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING registry_path) {
   if (slot_ == Slots::kNone) return NDIS_STATUS_RESOURCES;
   NDIS_PROTOCOL_CHARACTERISTICS pc;

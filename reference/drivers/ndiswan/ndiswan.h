@@ -205,6 +205,17 @@ class Ndiswan : public LoggingDriver<NdiswanLog> {
   // Counts GET_ID "ndis" answers whose DeviceID names no UP link of the call.
   uint64_t get_id_mismatches() const { return get_id_mismatches_; }
 
+  // The ProtocolStatus and ProtocolStatusComplete of the lower edge; their
+  // ProtocolBindingContext is a WanLowerBinding* of bindings(). For a harness
+  // that delivers status straight to the handler (fuzz/status_handler).
+  static STATUS_HANDLER LowerStatusHandler();
+  static STATUS_COMPLETE_HANDLER LowerStatusCompleteHandler();
+  // Forgets every link, TAPI call, forwarded indication and status counter
+  // (wan::Core::ResetLinks), as before the first status indication; bindings,
+  // adapter information and open TAPI lines stay. Returns false, changing
+  // nothing, while a send is in flight or an upper status bracket is open.
+  [[nodiscard]] bool ResetStatusState();
+
   // ---- Handler logic. ----
   void OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context, PNDIS_STRING device_name);
   void OnOpenAdapterComplete(WanLowerBinding& b, NDIS_STATUS status, NDIS_STATUS open_error);

@@ -241,6 +241,11 @@ class Core {
   // binding it came from is not part of the NDIS 5.1 receive signature.
   Outcome OnReceive(NDIS_HANDLE link_context, UINT packet_size);
 
+  // Forgets every link and TAPI call, the counters, rejections and warnings,
+  // and restarts the link and call numbering, as before the first
+  // indication; adapters and TAPI lines stay (a reused stack, issue 7).
+  void ResetLinks();
+
   // ---- Links. ----
   Link* FindLink(LinkContext c);
   Link* FindLinkByUpper(UpperLinkId id);

@@ -17,6 +17,18 @@ using wan::Link;
 // ---------------------------------------------------------------------------
 // Status from WAN miniports, and forwarding upward.
 
+bool Ndiswan::ResetStatusState() {
+  if (!sends_.empty() || upper_bracket_open_ || in_lower_status_ != 0) return false;
+  core_.ResetLinks();
+  forwarded_.clear();
+  cm_log_.clear();
+  tapi_log_.clear();
+  link_sends_.clear();
+  link_queue_.clear();
+  upper_data_.clear();
+  return true;
+}
+
 void Ndiswan::OnStatus(WanLowerBinding& b, NDIS_STATUS general_status, PVOID buffer, UINT size) {
   log_.Add(logged::ProtocolStatus{.general_status = general_status,
                                   .ndis_binding_handle = b.ndis_binding,

@@ -67,6 +67,20 @@ void WanProto::SetMode(WpLink& link, TimerMode mode) {
   link.retries = mode == TimerMode::kNormal ? config_.normal_retries : config_.degraded_retries;
 }
 
+STATUS_HANDLER WanProto::StatusHandler() { return ProtocolThunks::StatusHandler(); }
+STATUS_COMPLETE_HANDLER WanProto::StatusCompleteHandler() {
+  return ProtocolThunks::StatusCompleteHandler();
+}
+
+bool WanProto::ResetStatusState() {
+  if (!packets_.empty()) return false;
+  links_.clear();
+  indications_.clear();
+  counters_ = {};
+  in_status_complete_ = 0;
+  return true;
+}
+
 // ---- Binding. ----
 
 void WanProto::OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context,

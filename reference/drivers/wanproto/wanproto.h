@@ -140,6 +140,16 @@ class WanProto : public LoggingDriver<WanProtoLog> {
   // unknown binding.
   NDIS_STATUS Send(size_t binding, wan::UpperLinkId id, ULONG bytes);
 
+  // The ProtocolStatus and ProtocolStatusComplete this driver registers; their
+  // ProtocolBindingContext is a WpBinding* of bindings(). For a harness that
+  // delivers status straight to the handler (fuzz/status_handler).
+  static STATUS_HANDLER StatusHandler();
+  static STATUS_COMPLETE_HANDLER StatusCompleteHandler();
+  // Forgets every link, indication and counter, as before the first status
+  // indication; bindings stay. Returns false, changing nothing, while a send
+  // is outstanding (its completion would name a forgotten link).
+  [[nodiscard]] bool ResetStatusState();
+
   // ---- Handler logic. ----
   void OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context, PNDIS_STRING device_name);
   void OnOpenAdapterComplete(WpBinding& b, NDIS_STATUS status, NDIS_STATUS open_error);
