@@ -364,8 +364,8 @@ ShRunStats RunStatusHandlerInput(const uint8_t* data, size_t size,
         const ULONG speed = r.U32();
         const USHORT window = r.U16();
         const ULONG quality = r.U8();
-        MacLineUp(link, (flags & 1) != 0 ? d.ContextOf(link) : nullptr, speed, window,
-                  quality, scratch);
+        MacLineUp(link, (flags & 1) != 0 ? d.ContextOf(link) : nullptr, speed, window, quality,
+                  scratch);
         d.Indicate(NDIS_STATUS_WAN_LINE_UP, scratch, sizeof(NDIS_MAC_LINE_UP),
                    /*null_buffer=*/false, link % kLinkSlots);
         break;

@@ -113,8 +113,8 @@ size_t ShStructSize(ShStruct s);
 // TAPI messages of the TAPI record, by msg % kTapiMessageCount (fixed
 // forever): the WAN-068 LINE_* messages, then one no WAN miniport sends.
 inline constexpr ULONG kTapiMessages[] = {
-    LINE_ADDRESSSTATE, LINE_CALLINFO, LINE_CALLSTATE, LINE_CLOSE,
-    LINE_DEVSPECIFIC,  LINE_LINEDEVSTATE, LINE_NEWCALL, 0x7FFF,
+    LINE_ADDRESSSTATE, LINE_CALLINFO,     LINE_CALLSTATE, LINE_CLOSE,
+    LINE_DEVSPECIFIC,  LINE_LINEDEVSTATE, LINE_NEWCALL,   0x7FFF,
 };
 inline constexpr uint8_t kTapiMessageCount = sizeof(kTapiMessages) / sizeof(kTapiMessages[0]);
 

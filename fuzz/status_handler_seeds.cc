@@ -106,9 +106,8 @@ uint8_t TapiMessageIndex(ULONG msg) {
 std::vector<ShSeed> StatusHandlerSeeds() {
   std::vector<ShSeed> seeds;
   auto add = [&](const char* name, const ShProgram& p) { seeds.push_back({name, p.bytes()}); };
-  constexpr ShStruct kAll[] = {ShStruct::kWanLineUp,   ShStruct::kWanLineDown,
-                               ShStruct::kWanFragment, ShStruct::kMacLineUp,
-                               ShStruct::kMacLineDown, ShStruct::kMacFragment,
+  constexpr ShStruct kAll[] = {ShStruct::kWanLineUp, ShStruct::kWanLineDown, ShStruct::kWanFragment,
+                               ShStruct::kMacLineUp, ShStruct::kMacLineDown, ShStruct::kMacFragment,
                                ShStruct::kTapiEvent};
 
   // Above NDISWAN: a link's life (WAN-036, WAN-054, WAN-041).

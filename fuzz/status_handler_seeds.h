@@ -31,8 +31,7 @@ class ShProgram {
                   uint8_t p3);
   ShProgram& Long(ShStruct s, uint8_t extra);
   // update: NdisLinkContext = the context written back for the slot (flags bit 0).
-  ShProgram& MacLineUp(uint8_t link, bool update, uint32_t speed, uint16_t window,
-                       uint8_t quality);
+  ShProgram& MacLineUp(uint8_t link, bool update, uint32_t speed, uint16_t window, uint8_t quality);
   ShProgram& MacLineDown(uint8_t link);
   ShProgram& MacFragment(uint8_t link, uint8_t errors);
   ShProgram& NullBuffer(ShStruct s, uint16_t size);

@@ -166,7 +166,7 @@ TEST(StatusHandlerDelivery, WanLineUpIsNdiswansLayout) {
 TEST(StatusHandlerDelivery, UnknownTagsAreSkipped) {
   const ShRunStats s =
       RunInput(ShProgram().UnknownTag(kShOpCount).WanLineDown(1).UnknownTag(0xFF).bytes(),
-          Recorder(ShShape::kNdis5));
+               Recorder(ShShape::kNdis5));
   EXPECT_EQ(s.skipped, 2u);
   EXPECT_EQ(s.indications, 1u);
   EXPECT_EQ(g_seen[0].status, NDIS_STATUS_WAN_LINE_DOWN);
@@ -195,7 +195,8 @@ TEST(StatusHandlerWriteCheck, ReservedLocalAddressByteIsWan037) {
 
 TEST(StatusHandlerWriteCheck, LineDownWriteIsWan042) {
   g_write_at = 0;
-  const ShRunStats s = RunInput(ShProgram().Complete().WanLineDown(0).bytes(), Recorder(ShShape::kNdis5));
+  const ShRunStats s =
+      RunInput(ShProgram().Complete().WanLineDown(0).bytes(), Recorder(ShShape::kNdis5));
   g_write_at = -1;
   ASSERT_NE(s.violation.rule, nullptr);
   EXPECT_STREQ(s.violation.rule, "WAN-042");
