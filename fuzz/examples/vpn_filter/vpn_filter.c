@@ -6,9 +6,9 @@
  * finds it (ASan heap-buffer-overflow), and the committed reproducer
  * (crash-short-line-up) replays it. The corrected version is
  * vpn_filter_fixed.c. */
-#include <string.h>
-
 #include "fuzz/examples/vpn_filter/vpn_filter.h"
+
+#include <string.h>
 
 static VPN_FILTER_MODULE g_module;
 

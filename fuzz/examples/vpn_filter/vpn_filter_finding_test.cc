@@ -14,13 +14,13 @@
 // Usage (the BUILD file passes these): vpn_filter_finding_test BUGGY_REPLAY
 // FIXED_REPLAY REPRODUCER
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 #include "fuzz/status_handler_input.h"
