@@ -283,7 +283,12 @@ ShRunStats RunStatusHandlerInput(const uint8_t* data, size_t size,
   Reader r(data, size);
   // Large enough for any record's buffer (RAW, or a LONG structure).
   alignas(8) uint8_t scratch[kMaxRawSize + 256];
+  uint32_t records = 0;
   while (!r.done() && !d.stopped()) {
+    if (records++ == kMaxRecords) {
+      d.stats().truncated = true;
+      break;
+    }
     const uint8_t tag = r.U8();
     switch (tag) {
       case static_cast<uint8_t>(ShOp::kRaw): {

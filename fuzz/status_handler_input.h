@@ -19,7 +19,9 @@
 //
 // Input: a sequence of records, each a tag byte and its operands. Any byte
 // string is valid: an operand past the end of the input reads as 0; an
-// unknown tag is skipped (one byte). Tags and the ShStruct / TAPI message
+// unknown tag is skipped (one byte); records after the first kMaxRecords
+// (unknown tags included) are ignored, which bounds the work per input (a
+// status burst is short; docs/performance.md). Tags and the ShStruct / TAPI message
 // tables are append-only: a new entry takes the next value, a retired one
 // keeps its value, so committed seeds keep their meaning. Multi-byte
 // operands are little-endian. `link` operands name one of kLinkSlots link
@@ -119,6 +121,7 @@ inline constexpr ULONG kTapiMessages[] = {
 inline constexpr uint8_t kTapiMessageCount = sizeof(kTapiMessages) / sizeof(kTapiMessages[0]);
 
 inline constexpr uint16_t kMaxRawSize = 1024;
+inline constexpr uint32_t kMaxRecords = 32;
 inline constexpr uint8_t kLinkSlots = 8;
 // NdisLinkContext of a MAC_LINE_DOWN / MAC_FRAGMENT on a slot the handler
 // never wrote a context for: never a value NDISWAN hands out.
@@ -164,7 +167,8 @@ struct ShViolation {
 struct ShRunStats {
   uint32_t indications = 0;
   uint32_t completes = 0;
-  uint32_t skipped = 0;  // unknown tags
+  uint32_t skipped = 0;    // unknown tags
+  bool truncated = false;  // records past kMaxRecords were ignored
   ShViolation violation;
 };
 

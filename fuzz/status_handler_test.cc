@@ -172,6 +172,15 @@ TEST(StatusHandlerDelivery, UnknownTagsAreSkipped) {
   EXPECT_EQ(g_seen[0].status, NDIS_STATUS_WAN_LINE_DOWN);
 }
 
+TEST(StatusHandlerDelivery, RecordsPastTheLimitAreIgnored) {
+  ShProgram p;
+  for (uint32_t i = 0; i < kMaxRecords + 3; ++i) p.WanFragment(static_cast<uint8_t>(i));
+  const ShRunStats s = RunInput(p.bytes(), Recorder(ShShape::kNdis6));
+  EXPECT_EQ(s.indications, kMaxRecords);
+  EXPECT_TRUE(s.truncated);
+  EXPECT_FALSE(RunInput(Seed("short_buffers"), Recorder(ShShape::kNdis6)).truncated);
+}
+
 // ---- The write check. ----
 
 TEST(StatusHandlerWriteCheck, ProtocolContextInLocalAddressIsAllowed) {
