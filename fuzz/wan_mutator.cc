@@ -142,7 +142,7 @@ size_t Emit(Parsed& p, uint8_t* out, size_t max) {
     b = Join(p);
   }
   if (b.size() > max) b.resize(max);
-  std::memcpy(out, b.data(), b.size());
+  if (!b.empty()) std::memcpy(out, b.data(), b.size());  // an empty vector's data() may be NULL
   return b.size();
 }
 
