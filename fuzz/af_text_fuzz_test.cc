@@ -1,38 +1,13 @@
-// Fuzz target: the text parser of af_lifecycle programs (fuzz/af_text.h).
-// Any text either parses, and then prints to a text that parses back to
-// the same bytes, or is rejected at a position inside the text with a
-// message; never a crash, a hang or a read out of bounds.
+// Fuzz target: the text parser of af_lifecycle programs (fuzz/af_text.h),
+// checked with the round-trip property of fuzz/text_round_trip.h.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-#include <vector>
 
 #include "fuzz/af_text.h"
-
-namespace {
-
-size_t Lines(std::string_view text) {
-  size_t n = 1;
-  for (char c : text) n += c == '\n';
-  return n;
-}
-
-}  // namespace
+#include "fuzz/text_round_trip.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::vector<uint8_t> bytes;
-  ndisconf::fuzz::AfTextError error;
-  if (!ndisconf::fuzz::ParseAfProgram(text, &bytes, &error)) {
-    // Our own invariant: the error names a real place and says something.
-    if (error.line < 1 || error.line > Lines(text) || error.column < 1 || error.message.empty())
-      std::abort();
-    return 0;
-  }
-  const std::string printed = ndisconf::fuzz::PrintAfProgram(bytes.data(), bytes.size());
-  std::vector<uint8_t> again;
-  if (!ndisconf::fuzz::ParseAfProgram(printed, &again, &error) || again != bytes) std::abort();
+  ndisconf::fuzz::CheckTextRoundTrip<ndisconf::fuzz::AfTextError>(
+      data, size, ndisconf::fuzz::ParseAfProgram, ndisconf::fuzz::PrintAfProgram);
   return 0;
 }
