@@ -23,7 +23,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 namespace ndisconf::ndis {
@@ -115,9 +114,9 @@ class HandleTable {
   // each reuse with a new generation.
   Handle<K> Insert(T* object) {
     uint32_t slot;
-    if (!free_.empty()) {
-      slot = free_.front();
-      free_.pop_front();
+    if (free_head_ < free_.size()) {
+      slot = free_[free_head_++];
+      if (free_head_ == free_.size()) free_.clear(), free_head_ = 0;
     } else {
       slot = static_cast<uint32_t>(slots_.size());
       slots_.push_back(Slot{});
@@ -218,7 +217,11 @@ class HandleTable {
   mutable uint64_t memo_value_ = 0;
   mutable HandleCodec::Fields memo_fields_{};
   std::vector<Slot> slots_;
-  std::deque<uint32_t> free_;
+  // Released slots, oldest first from free_head_ (a vector, not a deque:
+  // a deque allocates a 512-byte block for every table, even an empty one,
+  // and a model has a dozen tables).
+  std::vector<uint32_t> free_;
+  size_t free_head_ = 0;
   size_t live_ = 0;
 };
 

@@ -82,6 +82,27 @@ TEST(HandleTable, ReleasedHandleIsStaleEvenAfterSlotReuse) {
   EXPECT_FALSE(t.Release(ha));
 }
 
+TEST(HandleTable, SlotsAreReusedOldestFreedFirst) {
+  // The longer a released slot waits, the longer its stale handle stays
+  // distinguishable from a fresh one by slot as well as by generation.
+  HandleCodec codec(3);
+  HandleTable<HandleKind::kVc, Obj> t(&codec);
+  Obj o[4] = {{0}, {1}, {2}, {3}};
+  VcHandle h[4];
+  for (int i = 0; i < 4; ++i) h[i] = t.Insert(&o[i]);
+  ASSERT_TRUE(t.Release(h[2]));
+  ASSERT_TRUE(t.Release(h[0]));
+  ASSERT_TRUE(t.Release(h[3]));
+  const uint32_t want[] = {2, 0, 3, 4};  // freed order, then a new slot
+  for (uint32_t slot : want) {
+    const VcHandle n = t.Insert(&o[1]);
+    EXPECT_EQ(codec.Decode(n.value).slot, slot);
+  }
+  ASSERT_TRUE(t.Release(h[1]));  // the free list refills after running dry
+  EXPECT_EQ(codec.Decode(t.Insert(&o[1]).value).slot, 1u);
+  EXPECT_EQ(t.live(), 5u);
+}
+
 TEST(HandleTable, GarbageValuesNeverResolve) {
   HandleCodec codec(99);
   HandleTable<HandleKind::kVc, Obj> t(&codec);
