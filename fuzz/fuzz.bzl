@@ -38,6 +38,8 @@ def ndisconf_fuzz_test(name, deps, corpus):
         srcs = [name + "_fuzz_test.cc"],
         deps = deps,
         alwayslink = True,
+        # The benchmarks measure a target's per-input cost outside the engine.
+        visibility = ["//benchmarks:__pkg__"],
     )
     cc_binary(
         name = name + "_fuzzer",
