@@ -4,7 +4,8 @@
 #
 #   .clusterfuzzlite/build.sh            compile with $CC $CXX $CFLAGS $CXXFLAGS,
 #                                        link with $LIB_FUZZING_ENGINE, write to $OUT:
-#                                        TARGET, TARGET_seed_corpus.zip, TARGET.dict
+#                                        TARGET, TARGET_seed_corpus.zip, TARGET.dict,
+#                                        TARGET.options (the target's libFuzzer flags)
 #   .clusterfuzzlite/build.sh --update   regenerate sources.txt from `bazel query`
 #
 # sources.txt (generated, committed) lists per target the C/C++ sources that
@@ -69,6 +70,7 @@ finish() {  # finish TARGET OBJECTS... SEED_DIRS are in $seeds
   rm -f "$OUT/${t}_seed_corpus.zip"
   for d in "${seeds[@]}"; do (cd "$d" && zip -q -r -j "$OUT/${t}_seed_corpus.zip" .); done
   if [ -f "fuzz/$t.dict" ]; then cp "fuzz/$t.dict" "$OUT/$t.dict"; fi
+  if [ -f "fuzz/$t.options" ]; then cp "fuzz/$t.options" "$OUT/$t.options"; fi
   echo "build.sh: $OUT/$t"
 }
 

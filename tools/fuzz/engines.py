@@ -5,6 +5,7 @@ kernel when the campaign process dies (PR_SET_PDEATHSIG), so `kill -9` of
 the campaign orphans no fuzzer; stop() kills the whole group.
 """
 
+import configparser
 import ctypes
 import os
 import re
@@ -45,6 +46,35 @@ def stop(proc):
     proc.wait()
 
 
+class OptionsError(Exception):
+    pass
+
+
+def libfuzzer_options(path):
+    """The [libfuzzer] section of a target's .options file (the OSS-Fuzz and
+    ClusterFuzzLite convention: `key = value` lines) as -key=value flags;
+    [] when there is no file. A malformed file raises OptionsError naming
+    the file and what is wrong."""
+    if not path or not os.path.exists(path):
+        return []
+    c = configparser.ConfigParser(delimiters=("=",), comment_prefixes=("#",),
+                                  inline_comment_prefixes=None, interpolation=None)
+    try:
+        with open(path, encoding="utf-8") as f:
+            c.read_file(f)
+    except (configparser.Error, UnicodeDecodeError, OSError) as e:
+        raise OptionsError("%s: %s" % (path, str(e).splitlines()[0]))
+    if not c.has_section("libfuzzer"):
+        return []
+    flags = []
+    for key, value in c.items("libfuzzer"):
+        if not re.fullmatch(r"[a-z_]+", key) or not re.fullmatch(r"[A-Za-z0-9_./:-]+", value):
+            raise OptionsError("%s: [libfuzzer] %s = %s: expected a libFuzzer flag name and a "
+                               "value without spaces" % (path, key, value))
+        flags.append("-%s=%s" % (key, value))
+    return flags
+
+
 STATUS = re.compile(r"^#(\d+)\s+\S+\s+cov: (\d+) ft: (\d+) corp: (\d+)\S*.*?exec/s: (\d+)", re.M)
 DONE = re.compile(r"^stat::number_of_executed_units: (\d+)", re.M)
 
@@ -73,7 +103,7 @@ class LibFuzzerJob:
         self.inited = False
         self.last = (0, 0, 0)  # exec/s, cov, ft of the last status line seen
 
-    def start(self, seconds, corpus_dirs, dict_path, env):
+    def start(self, seconds, corpus_dirs, dict_path, env, options=()):
         self.runs += 1
         self.log = os.path.join(self.workdir, "logs", "job%d-run%d.log" % (self.index, self.runs))
         cmd = [self.t.fuzzer] + corpus_dirs + [
@@ -82,6 +112,7 @@ class LibFuzzerJob:
             "-print_final_stats=1", "-timeout=25"]
         if dict_path:
             cmd.append("-dict=" + dict_path)
+        cmd += list(options)
         if os.path.exists(self.log):
             os.remove(self.log)
         self.proc = spawn(cmd, self.log, env, cwd=self.workdir)

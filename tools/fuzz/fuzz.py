@@ -205,6 +205,10 @@ class TargetRun:
         self.committed, self.seeds = seed_dirs(a, name)
         dict_path = os.path.join(a.bin_dir or os.path.join(a.repo, "fuzz"), name + ".dict")
         self.dict = dict_path if os.path.exists(dict_path) else None
+        # TARGET.options beside the dictionary: the target's own libFuzzer
+        # flags (fuzz/af_lifecycle.options explains its choice).
+        self.options = engines.libfuzzer_options(os.path.join(os.path.dirname(dict_path),
+                                                              name + ".options"))
         self.jobs = []
         self.stopped = None
         self.transitions = None
@@ -247,7 +251,7 @@ class TargetRun:
         if self.a.engine == "afl":
             job.start(left, self.afl_seeds, self.dict, self.env)
         else:
-            job.start(left, self.corpus_dirs(), self.dict, self.env)
+            job.start(left, self.corpus_dirs(), self.dict, self.env, self.options)
 
     def tick(self, deadline):
         """Restarts jobs that stopped early (a crash), handles artifacts."""
@@ -475,7 +479,7 @@ def main(argv):
     try:
         a = parse_args(argv)
         return campaign(a)
-    except UsageError as e:
+    except (UsageError, engines.OptionsError) as e:
         print("fuzz: %s" % e, file=sys.stderr)
         return 2
     except OSError as e:

@@ -14,6 +14,7 @@ import tempfile
 import time
 import unittest
 
+from tools.fuzz import engines
 from tools.fuzz import findings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -142,6 +143,32 @@ class KillTest(unittest.TestCase):
                          ["fake_%s.bin" % found[0], "fake_%s_regression_test.cc" % found[0]])
         with open(os.path.join(self.workdir, "fake", "findings", found[0], "replay.txt")) as f:
             self.assertIn("//fuzz:fake_fuzzer", f.read())
+
+
+class OptionsTest(unittest.TestCase):
+    def write(self, text):
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        path = os.path.join(d, "t.options")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_libfuzzer_section_becomes_flags_in_order(self):
+        path = self.write("# why\n[libfuzzer]\nentropic = 0\nmax_len = 512\n[afl]\nx = 1\n")
+        self.assertEqual(engines.libfuzzer_options(path), ["-entropic=0", "-max_len=512"])
+
+    def test_no_file_or_no_section_is_no_flag(self):
+        self.assertEqual(engines.libfuzzer_options("/nonexistent/t.options"), [])
+        self.assertEqual(engines.libfuzzer_options(self.write("[afl]\nx = 1\n")), [])
+
+    def test_malformed_file_names_the_file_and_the_problem(self):
+        path = self.write("entropic = 0\n")  # no section header
+        with self.assertRaisesRegex(engines.OptionsError, "^" + path + ": .*section"):
+            engines.libfuzzer_options(path)
+        path = self.write("[libfuzzer]\nentropic = 0 -runs=1\n")
+        with self.assertRaisesRegex(engines.OptionsError, "^" + path + r": \[libfuzzer\] entropic"):
+            engines.libfuzzer_options(path)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ For every variant (default: the `bug-*` implementations that
 `//tools:ndisconf -- --list` names whose rule starts with --family, AF for
 af_lifecycle and WAN otherwise), it runs TARGET_fuzzer with
 NDISCONF_IMPL=<variant> on a scratch copy of the committed corpus for at
-most --time seconds, then TARGET_random_walk --seed=N for as long, and
+most --time seconds (with the target's dictionary and .options flags, as
+the campaign runs it), then TARGET_random_walk --seed=N for as long, and
 prints one Markdown table row per variant: the seconds until each stopped
 with the variant's rule, or "-" when it did not (another rule is shown by
 its ID). A summary line gives the medians and maxima over the variants the
@@ -28,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from tools.fuzz import engines
 
 VIOLATION = re.compile(r"^ndisconf-violation: (\S+) ", re.M)
 LIST_ROW = re.compile(r"^(bug-\S+)\s+\[seeded bug: (\S+)\]", re.M)
@@ -74,6 +77,19 @@ def binaries(a, repo):
     return fuzzer, walk
 
 
+def target_flags(a, repo):
+    """The dictionary and the .options flags the campaign would use."""
+    base = a.bin_dir or os.path.join(repo, "fuzz")
+    flags = []
+    dict_path = os.path.join(base, a.target + ".dict")
+    if os.path.exists(dict_path):
+        flags.append("-dict=" + dict_path)
+    try:
+        return flags + engines.libfuzzer_options(os.path.join(base, a.target + ".options"))
+    except engines.OptionsError as e:
+        raise SystemExit("time_to_find: %s" % e)
+
+
 def timed(cmd, env, limit):
     """(seconds, first violated rule or None) of one run."""
     start = time.monotonic()
@@ -111,6 +127,7 @@ def main(argv):
     if not rows:
         raise SystemExit("time_to_find: no variants")
     corpus = os.path.join(repo, "corpora", a.target)
+    flags = target_flags(a, repo)
     print("| variant | rule | fuzzer (s) | random walk (s) |")
     print("|---|---|---|---|")
     found_f, found_w = [], []
@@ -120,7 +137,7 @@ def main(argv):
             work = os.path.join(scratch, "corpus")
             shutil.copytree(corpus, work)
             fs, fr = timed([fuzzer, "-max_total_time=%d" % a.time, "-seed=%d" % a.seed,
-                            "-artifact_prefix=" + scratch + "/", work], env, a.time)
+                            "-artifact_prefix=" + scratch + "/", work] + flags, env, a.time)
         ws, wr = timed([walk, "--seed=%d" % a.seed, "--max_total_time=%d" % a.time], env, a.time)
         if fr == rule:
             found_f.append(fs)
