@@ -14,38 +14,17 @@
 // `random-walk: programs=K` on stderr, the input written to FILE if given,
 // exit 1. At the time limit: `random-walk: programs=K`, exit 0. Exit 2 on a
 // bad argument or an unknown NDISCONF_IMPL.
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "fuzz/af_lifecycle_input.h"
 #include "fuzz/af_text.h"
+#include "fuzz/program_tools.h"
 #include "reference/nic/splitmix64.h"
-#include "tools/cli/cli.h"
 
 namespace {
-
-bool Flag(const std::string& arg, const std::string& name, std::string* value) {
-  const std::string prefix = "--" + name + "=";
-  if (arg.compare(0, prefix.size(), prefix) != 0) return false;
-  *value = arg.substr(prefix.size());
-  return true;
-}
-
-std::optional<uint64_t> Unsigned(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
-}
 
 std::vector<uint8_t> RandomProgram(ndisconf::nic::SplitMix64& rng) {
   std::vector<uint8_t> p;
@@ -62,56 +41,21 @@ std::vector<uint8_t> RandomProgram(ndisconf::nic::SplitMix64& rng) {
   return p;
 }
 
-int Usage() {
-  std::fputs("usage: af_lifecycle_random_walk --seed=N --max_total_time=SECONDS [--out=FILE]\n",
-             stderr);
-  return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::optional<uint64_t> seed, seconds;
-  std::string out_path;
-  for (int a = 1; a < argc; ++a) {
-    const std::string arg = argv[a];
-    std::string v;
-    if (Flag(arg, "seed", &v)) {
-      seed = Unsigned(v);
-      if (!seed) return Usage();
-    } else if (Flag(arg, "max_total_time", &v)) {
-      seconds = Unsigned(v);
-      if (!seconds) return Usage();
-    } else if (Flag(arg, "out", &v) && !v.empty()) {
-      out_path = ndisconf::cli::UserPath(v);
-    } else {
-      return Usage();
-    }
-  }
-  if (!seed || !seconds) return Usage();
-  ndisconf::nic::SplitMix64 rng(*seed);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*seconds);
-  uint64_t programs = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const std::vector<uint8_t> p = RandomProgram(rng);
+  ndisconf::fuzz::RandomWalk walk;
+  walk.tool = "af_lifecycle_random_walk";
+  walk.program = RandomProgram;
+  walk.run = [](const std::vector<uint8_t>& p) -> std::optional<ndisconf::fuzz::WalkVerdict> {
     const std::optional<ndisconf::fuzz::AfLifecycleOutcome> o =
         ndisconf::fuzz::RunAfLifecycleInput(p.data(), p.size());
-    if (!o) return 2;  // the message naming the implementations is out
-    ++programs;
-    if (o->first_rule.empty()) continue;
-    std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n", o->first_rule.c_str(),
-                 o->first_check.c_str(), static_cast<unsigned long long>(o->first_event),
-                 o->first_message.c_str());
-    const std::string text = ndisconf::fuzz::PrintAfProgram(p.data(), p.size());
-    std::fputs(text.c_str(), stderr);
-    std::fprintf(stderr, "random-walk: programs=%llu\n", static_cast<unsigned long long>(programs));
-    if (!out_path.empty()) {
-      std::ofstream f(out_path, std::ios::binary | std::ios::trunc);
-      f.write(reinterpret_cast<const char*>(p.data()), static_cast<std::streamsize>(p.size()));
-      if (!f) std::fprintf(stderr, "random-walk: cannot write %s\n", out_path.c_str());
-    }
-    return 1;
-  }
-  std::fprintf(stderr, "random-walk: programs=%llu\n", static_cast<unsigned long long>(programs));
-  return 0;
+    if (!o) return std::nullopt;
+    return ndisconf::fuzz::WalkVerdict{o->first_rule, o->first_check, o->first_message,
+                                       o->first_event};
+  };
+  walk.describe = [](const std::vector<uint8_t>& p) {
+    return ndisconf::fuzz::PrintAfProgram(p.data(), p.size());
+  };
+  return ndisconf::fuzz::RandomWalkMain(argc, argv, walk);
 }

@@ -16,33 +16,20 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "conformance/trace/trace.h"
 #include "fuzz/af_from_trace.h"
 #include "fuzz/af_text.h"
+#include "fuzz/program_tools.h"
 #include "tools/cli/cli.h"
 
 namespace {
-
-bool Read(const std::string& path, std::string* out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return !f.bad();
-}
-
-bool Write(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  f.close();
-  return static_cast<bool>(f);
-}
 
 int Usage() {
   std::fputs("usage: af_lifecycle_text print IN | parse TEXT OUT | from-trace TRACE... DIR\n",
@@ -73,7 +60,7 @@ int FromTrace(int argc, char** argv) {
   int converted = 0;
   for (const fs::path& p : traces) {
     std::string text;
-    if (!Read(p.string(), &text)) {
+    if (!ndisconf::fuzz::ReadWholeFile(p.string(), &text)) {
       std::fprintf(stderr, "af_lifecycle_text: cannot read %s\n", p.c_str());
       return 2;
     }
@@ -87,7 +74,7 @@ int FromTrace(int argc, char** argv) {
         ndisconf::fuzz::AfProgramFromTrace(std::get<ndisconf::trace::Trace>(parsed));
     if (program.empty() || !written.insert(program).second) continue;
     const fs::path out = dir / ("trace_" + p.stem().string());
-    if (!Write(out.string(), program)) {
+    if (!ndisconf::fuzz::WriteWholeFile(out.string(), program)) {
       std::fprintf(stderr, "af_lifecycle_text: cannot write %s\n", out.c_str());
       return 2;
     }
@@ -101,41 +88,18 @@ int FromTrace(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Usage();
-  const std::string cmd = argv[1];
-  if (cmd == "print" && argc == 3) {
-    const std::string in = ndisconf::cli::UserPath(argv[2]);
-    std::string data;
-    if (!Read(in, &data)) {
-      std::fprintf(stderr, "af_lifecycle_text: cannot read %s\n", in.c_str());
-      return 2;
-    }
-    const std::string text =
-        ndisconf::fuzz::PrintAfProgram(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return 0;
-  }
-  if (cmd == "parse" && argc == 4) {
-    const std::string in = ndisconf::cli::UserPath(argv[2]);
-    const std::string out_path = ndisconf::cli::UserPath(argv[3]);
-    std::string text;
-    if (!Read(in, &text)) {
-      std::fprintf(stderr, "af_lifecycle_text: cannot read %s\n", in.c_str());
-      return 2;
-    }
-    std::vector<uint8_t> bytes;
+  ndisconf::fuzz::ProgramText form;
+  form.tool = "af_lifecycle_text";
+  form.print = ndisconf::fuzz::PrintAfProgram;
+  form.parse = [](std::string_view text, std::vector<uint8_t>* out,
+                  ndisconf::fuzz::ProgramTextError* error) {
     ndisconf::fuzz::AfTextError e;
-    if (!ndisconf::fuzz::ParseAfProgram(text, &bytes, &e)) {
-      std::fprintf(stderr, "%s:%zu:%zu: %s\n", argv[2], e.line, e.column,
-                   ndisconf::cli::Printable(e.message).c_str());
-      return 1;
-    }
-    if (!Write(out_path, bytes)) {
-      std::fprintf(stderr, "af_lifecycle_text: cannot write %s\n", out_path.c_str());
-      return 2;
-    }
-    return 0;
-  }
-  if (cmd == "from-trace" && argc >= 4) return FromTrace(argc, argv);
+    if (ndisconf::fuzz::ParseAfProgram(text, out, &e)) return true;
+    *error = {e.line, e.column, e.message};
+    return false;
+  };
+  if (const std::optional<int> status = ndisconf::fuzz::RunProgramTextCommand(argc, argv, form))
+    return *status;
+  if (argc >= 4 && std::string(argv[1]) == "from-trace") return FromTrace(argc, argv);
   return Usage();
 }
