@@ -222,6 +222,45 @@ TEST_P(StatusIndication, LineDownRefusedUnderASpinLockLeavesTheLinkUpForSends) {
   ExpectViolation("WAN-003");
 }
 
+// The same refused line-down, then an initial line-up (NULL context) for the
+// link's NdisLinkHandle: the link is still up for NDISWAN, so the line-up
+// establishes no new link and NDISWAN writes no context (WAN-024 with
+// exceptions.md E-11: a duplicate is refused and its buffer left untouched).
+TEST_P(StatusIndication, InitialLineUpAfterARefusedLineDownIsRefusedAsADuplicate) {
+  NDISCONF_RULES("WAN-003", "WAN-024");
+  stack::WanTopology t;
+  HTAPI_CALL call = 0;
+  const drivers::wan::Link* link = ScriptedConnect(&t, &call);
+  ASSERT_NE(link, nullptr);
+  const drivers::wan::Counters before = t.ndiswan->counters();
+  const size_t links = t.ndiswan->core().links().size();
+  NDIS_MAC_LINE_DOWN down{link->context.handle()};
+  NDIS_MAC_LINE_UP again{};
+  again.LinkSpeed = 640;
+  again.ConnectionWrapperID = reinterpret_cast<NDIS_HANDLE>(call);
+  again.NdisLinkHandle = link->link_handle;
+  again.NdisLinkContext = nullptr;
+  Script(t).Queue({NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down), /*under_lock=*/true});
+  Script(t).Queue({NDIS_STATUS_WAN_LINE_UP, &again, sizeof(again), /*under_lock=*/false});
+  RunDpc(t);
+  EXPECT_EQ(RejectionsNaming(spec::RuleId::kWAN003), 1u);
+  const drivers::wan::Counters& c = t.ndiswan->counters();
+  EXPECT_EQ(c.indications, before.indications + 1);
+  EXPECT_EQ(c.line_downs, before.line_downs);
+  EXPECT_EQ(c.line_ups, before.line_ups);
+  EXPECT_EQ(c.Rejected(drivers::wan::Reason::kDuplicateLineUp),
+            before.Rejected(drivers::wan::Reason::kDuplicateLineUp) + 1);
+  EXPECT_EQ(again.NdisLinkContext, nullptr);
+  EXPECT_EQ(t.ndiswan->core().links().size(), links);
+  EXPECT_EQ(link->state, drivers::wan::LinkState::kUp);
+  ExpectViolation("WAN-003");
+  // The miniport's own mistakes, reported by the monitor: a NULL context
+  // for a handle whose link is up (not kept, WAN-025), outside
+  // OID_TAPI_GET_ID (WAN-021). No WAN-024: NDISWAN owed no context.
+  ExpectViolation("WAN-025");
+  ExpectViolation("WAN-021");
+}
+
 TEST_P(StatusIndication, SerializedMiniportBelowDispatchLevelIsRecordedAndNotForwarded) {
   NDISCONF_RULES("WAN-004");
   stack::WanTopology t = WanTopology();
