@@ -441,6 +441,25 @@ TEST(WanLineUp, LaterLineUpWithOtherHandleReportsWan028) {
   EXPECT_EQ(o.rules, Rules{"WAN-028"}) << o.report;
 }
 
+TEST(WanLineUp, LaterLineUpWithOtherHandleChangesNoSendWindow) {
+  // Checks WAN-028, WAN-031, WAN-032: a later line-up narrowing SendWindow
+  // to 1 applies only when it carries both of the link's handles (spec 2.7
+  // L4); with another NdisLinkHandle it is no update of the link (NDISWAN
+  // refuses it, E-11), and two sends within the old window are no WAN-031.
+  for (const uint64_t handle : {kLinkHandle, uint64_t{0x5959}}) {
+    Builder b = W1Builder();
+    b.Indicate(NDIS_STATUS_WAN_LINE_UP, LineUp(0, 1, 1, kHtCall, handle, kLc)).Complete();
+    for (uint64_t p : {0x81, 0x82}) {
+      b.Call(kWmp, Fn::MiniportWanSend, {kCtx, kLinkHandle, p, 64}, DISPATCH_LEVEL);
+      b.Ret(kWmp, Fn::MiniportWanSend, NDIS_STATUS_PENDING, {}, DISPATCH_LEVEL);
+    }
+    const Outcome o = Replay(b.events);
+    EXPECT_EQ(o.rules, handle == kLinkHandle ? Rules{"WAN-031"} : Rules{"WAN-028"})
+        << "NdisLinkHandle " << handle << "\n"
+        << o.report;
+  }
+}
+
 TEST(WanLineUp, QualityOutOfRangeReportsWan030OnlyWhenStrict) {
   Builder b = W1Builder();
   b.Indicate(NDIS_STATUS_WAN_LINE_UP, LineUp(0, 7, 0, kHtCall, kLinkHandle, kLc)).Complete();

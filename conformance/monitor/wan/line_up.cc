@@ -42,10 +42,15 @@ void Monitor::State::LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Bytes 
   if (lc != 0) {
     Link* l = FindLink(lc);
     if (l != nullptr && l->up && l->adapter == mh) {  // L4: a parameter update
-      if (handle != l->handle)
+      // L4's guard: both handles match (WAN-032: a later line-up fills both
+      // for the channel). One that does not is no update of this link, and
+      // its SendWindow does not apply (NDISWAN may refuse it, E-11).
+      if (handle != l->handle) {
         Report(kW028, e.index, lc,
                "later line-up of link " + Hex(lc) + " carries NdisLinkHandle " + Hex(handle) +
                    "; its first line-up gave " + Hex(l->handle));
+        return;
+      }
       if (window != 0) {  // LineUpdateApply, once NDIS passes it on
         f.has_effect = true;
         f.effect_obj = lc;
