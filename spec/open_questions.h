@@ -98,6 +98,10 @@ struct OpenQuestionPolicy {
   // monitor takes an indication that reached no open binding as refused,
   // not lost (no WAN-001 break, no status bracket, WAN-010). false: NDIS
   // forwards it anyway, as NDIS itself does not check. Model and monitor.
+  // Either way the monitor changes a link's or call's state for an
+  // indication only once it reached a binding (or, with none known to be
+  // open, NDIS did not refuse it): a refused line-down leaves its link up
+  // for NDISWAN's sends (WAN-033).
   bool wan_context_violations_refused = true;
 
   // OQ-19 / WAN-095: which NDIS versions may use the NDIS WAN path

@@ -98,6 +98,15 @@ struct Frame {
   uint64_t up_handle, up_ht_call, newcall_hd_call, newcall_ht_line;
   uint32_t up_window;
   size_t p2_off, p2_size;
+  // What the indication changes in the shadow state once NDIS has passed it
+  // on (a line-down, a fragment, a line-up update, a LINE_CALLSTATE): set by
+  // the family's call hook, applied by ApplyIndication at the first
+  // ProtocolStatus, or at the return when nothing shows NDIS refused it.
+  // `context_violation`: the call broke WAN-002/003/004, which NDIS refuses
+  // under wan_context_violations_refused.
+  bool has_effect, effect_applied, context_violation;
+  uint64_t effect_obj;    // NdisLinkContext, or htCall for LINE_CALLSTATE
+  uint32_t effect_value;  // the new SendWindow, or the call state
   // NdisMIndicateStatusComplete: the bindings it owes ProtocolStatusComplete.
   bool done[8];
   // MiniportWanSend: the link it went to.
@@ -393,9 +402,14 @@ struct Monitor::State {
   void StatusCall(const Event& e, const uint64_t* a, Frame& f);
   void StatusReturn(const Event& e, const uint64_t* a, Frame& f);
   void StatusFinish();
-  void StatusContext(const Event& e, uint64_t mh, const char* what);
+  // Returns whether the call broke WAN-002/003/004.
+  bool StatusContext(const Event& e, uint64_t mh, const char* what);
   void IndicateCall(const Event& e, const uint64_t* a, Frame& f);
   void IndicateReturn(const Event& e, const uint64_t* a, Frame& f);
+  // The state effect of indication frame `f` (Frame::has_effect), once:
+  // only an indication NDIS passed on changes what NDISWAN and NDISTAPI
+  // know (a refused line-down leaves its link up, WAN-033).
+  void ApplyIndication(Frame& f);
   void ProtocolStatusCall(const Event& e, const uint64_t* a);
   void ProtocolStatusReturn(const Event& e, const uint64_t* a);
   void StatusCompleteCall(const Event& e, Frame& f);
@@ -406,6 +420,7 @@ struct Monitor::State {
   // line_up (5.12: WAN-020 ... WAN-037)
   void LineUpCall(const Event& e, wan::Adapter& ad, uint64_t mh, wan::Bytes b, Frame& f);
   void LineUpReturn(const Event& e, wan::Adapter& ad, wan::Bytes after, Frame& f);
+  void LineUpdateApply(const Frame& f);
   // WAN-025 (and WAN-043): a line-down, fragment, later line-up or receive
   // whose NdisLinkContext is not an up link of the adapter.
   void LinkContextUse(const Event& e, uint64_t mh, uint64_t lc, const char* what);
@@ -414,6 +429,8 @@ struct Monitor::State {
   // line_down_fragment (5.13, 5.14: WAN-040 ... WAN-051)
   void LineDownCall(const Event& e, uint64_t mh, wan::Bytes b, Frame& f);
   void FragmentCall(const Event& e, uint64_t mh, wan::Bytes b, Frame& f);
+  void LineDownApply(const Frame& f);
+  void FragmentApply(const Frame& f);
   void LineDownFinish();
   // WAN-043: `lc` names a link of adapter `mh` that went down. Returns true
   // if `lc` is a link of that adapter (up or down).
@@ -423,6 +440,7 @@ struct Monitor::State {
   // tapi_indication (5.15: WAN-060 ... WAN-065)
   void TapiIndicationCall(const Event& e, wan::Adapter& ad, uint64_t mh, wan::Bytes b, Frame& f);
   void NewCallReturn(const Event& e, uint64_t mh, wan::Bytes after, Frame& f);
+  void CallStateApply(const Frame& f);
   void TapiIndicationFinish();
   // WAN-062: a call from LINE_NEWCALL got a LINE_CALLSTATE before CLOSE_CALL.
   void CheckNewCallGotCallState(const Event& e, const wan::Call& c, uint64_t ht);

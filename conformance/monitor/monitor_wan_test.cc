@@ -9,6 +9,7 @@
 #include <ndiswan.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -165,6 +166,88 @@ TEST(WanStatus, IndicateWhileHoldingASpinLockReportsWan003) {
   o = Replay(b.events);
   EXPECT_EQ(o.rules, Rules{"WAN-003"}) << o.report;
   EXPECT_EQ(Count(b.events, "WAN-003"), 2u) << o.report;
+}
+
+// An indication NDIS refused (made under a spin lock: WAN-003, refused
+// under the default wan_context_violations_refused) reaches no binding and
+// changes nothing NDISWAN or NDISTAPI knows; the same indication delivered
+// does. Each row: what comes before, the indication, what follows, and the
+// rules reported when it is delivered and when it is refused.
+struct RefusedRow {
+  const char* name;
+  std::function<void(Builder&)> before;
+  int32_t status;
+  Buf buffer;
+  std::function<void(Builder&)> after;
+  Rules delivered, refused;
+};
+
+TEST(WanStatus, RefusedIndicationChangesNoLinkOrCallState) {
+  // Checks WAN-001, WAN-003, WAN-033, WAN-024, WAN-031, WAN-085: the state effect of
+  // a line-down, a line-up update and a LINE_CALLSTATE applies only once
+  // NDIS passed it on.
+  const auto nothing = [](Builder&) {};
+  const auto send = [](uint64_t packet) {
+    return [packet](Builder& b) {
+      b.Call(kWmp, Fn::MiniportWanSend, {kCtx, kLinkHandle, packet, 64}, DISPATCH_LEVEL);
+      b.Ret(kWmp, Fn::MiniportWanSend, NDIS_STATUS_PENDING, {}, DISPATCH_LEVEL);
+    };
+  };
+  // A second initial line-up for kLinkHandle, outside OID_TAPI_GET_ID
+  // (WAN-021), that NDISWAN returns with NdisLinkContext still NULL: a
+  // duplicate while the link is up (E-11; WAN-025, the miniport did not
+  // keep its context), a NULL context for a new link once it is down.
+  const auto line_up_again = [](Builder& b) {
+    b.Indicate(NDIS_STATUS_WAN_LINE_UP, LineUp(640, 1, 0, kHtCall, kLinkHandle, 0)).Complete();
+  };
+  const std::vector<RefusedRow> rows = {
+      {"line-down, then a send on its link", nothing, NDIS_STATUS_WAN_LINE_DOWN, Down(kLc),
+       send(0x81), Rules{"WAN-033"}, Rules{"WAN-003"}},
+      {"line-down, then an initial line-up for its handle", nothing, NDIS_STATUS_WAN_LINE_DOWN,
+       Down(kLc), line_up_again, Rules{"WAN-021", "WAN-024"},
+       Rules{"WAN-003", "WAN-021", "WAN-025"}},
+      {"line-up narrowing SendWindow to 1, then two sends", nothing, NDIS_STATUS_WAN_LINE_UP,
+       LineUp(0, 1, 1, kHtCall, kLinkHandle, kLc),
+       [&](Builder& b) {
+         send(0x81)(b);
+         send(0x82)(b);
+       },
+       Rules{"WAN-031"}, Rules{"WAN-003"}},
+      {"LINE_CALLSTATE IDLE after a DROP, then CLOSE_CALL",
+       [](Builder& b) {
+         b.Indicate(NDIS_STATUS_WAN_LINE_DOWN, Down(kLc)).Complete();
+         b.Set(OID_TAPI_DROP, HdCallReq(kHdCall));
+       },
+       NDIS_STATUS_TAPI_INDICATION,
+       TapiEvent(kHtLine, kHtCall, LINE_CALLSTATE, LINECALLSTATE_IDLE, 0, 0),
+       [](Builder& b) { b.Set(OID_TAPI_CLOSE_CALL, HdCallReq(kHdCall, 16)); }, Rules{},
+       Rules{"WAN-003", "WAN-085"}},
+  };
+  constexpr uint64_t kLock = 0x5000;
+  for (const RefusedRow& row : rows) {
+    for (const bool refused : {false, true}) {
+      Builder b = W1Builder();
+      Lock(b, kWmp, Fn::NdisAllocateSpinLock, kLock);
+      row.before(b);
+      if (refused) Lock(b, kWmp, Fn::NdisDprAcquireSpinLock, kLock);
+      b.Indicate(row.status, row.buffer, {}, DISPATCH_LEVEL, /*deliver=*/!refused);
+      if (refused) Lock(b, kWmp, Fn::NdisDprReleaseSpinLock, kLock);
+      b.Complete(DISPATCH_LEVEL, /*deliver=*/!refused);
+      row.after(b);
+      // The model's profile takes an indication that reached no open
+      // binding as refused; a recorded trace's reports it as lost (WAN-001),
+      // and NDISWAN did not learn it either way.
+      Profile model = Profile(spec::OpenQuestionPolicy{});
+      ASSERT_TRUE(model.wan_context_violations_refused);
+      const Outcome o = Replay(b.events, model);
+      EXPECT_EQ(o.rules, refused ? row.refused : row.delivered)
+          << row.name << (refused ? ", refused\n" : ", delivered\n") << o.report;
+      Rules lost = refused ? row.refused : row.delivered;
+      if (refused) lost.insert("WAN-001");
+      const Outcome t = Replay(b.events);
+      EXPECT_EQ(t.rules, lost) << row.name << ", trace profile\n" << t.report;
+    }
+  }
 }
 
 TEST(WanStatus, ReinitializedOrFreedSpinLockIsNoLongerHeld) {
@@ -356,6 +439,25 @@ TEST(WanLineUp, LaterLineUpWithOtherHandleReportsWan028) {
   b.Indicate(NDIS_STATUS_WAN_LINE_UP, LineUp(0, 1, 3, kHtCall, 0x5959, kLc)).Complete();
   const Outcome o = Replay(b.events);
   EXPECT_EQ(o.rules, Rules{"WAN-028"}) << o.report;
+}
+
+TEST(WanLineUp, LaterLineUpWithOtherHandleChangesNoSendWindow) {
+  // Checks WAN-028, WAN-031, WAN-032: a later line-up narrowing SendWindow
+  // to 1 applies only when it carries both of the link's handles (spec 2.7
+  // L4); with another NdisLinkHandle it is no update of the link (NDISWAN
+  // refuses it, E-11), and two sends within the old window are no WAN-031.
+  for (const uint64_t handle : {kLinkHandle, uint64_t{0x5959}}) {
+    Builder b = W1Builder();
+    b.Indicate(NDIS_STATUS_WAN_LINE_UP, LineUp(0, 1, 1, kHtCall, handle, kLc)).Complete();
+    for (uint64_t p : {0x81, 0x82}) {
+      b.Call(kWmp, Fn::MiniportWanSend, {kCtx, kLinkHandle, p, 64}, DISPATCH_LEVEL);
+      b.Ret(kWmp, Fn::MiniportWanSend, NDIS_STATUS_PENDING, {}, DISPATCH_LEVEL);
+    }
+    const Outcome o = Replay(b.events);
+    EXPECT_EQ(o.rules, handle == kLinkHandle ? Rules{"WAN-031"} : Rules{"WAN-028"})
+        << "NdisLinkHandle " << handle << "\n"
+        << o.report;
+  }
 }
 
 TEST(WanLineUp, QualityOutOfRangeReportsWan030OnlyWhenStrict) {

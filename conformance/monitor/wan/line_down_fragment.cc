@@ -25,12 +25,22 @@ void Monitor::State::LineDownCall(const Event& e, uint64_t mh, Bytes b, Frame& f
   const uint64_t lc = down->link_context;
   Link* l = FindLink(lc);
   if (l != nullptr && l->up && l->adapter == mh) {
-    l->up = false;
-    l->since = e.index;
-    link_by_handle.erase(Key{mh, l->handle});
+    f.has_effect = true;  // LineDownApply, once NDIS passes it on
+    f.effect_obj = lc;
     return;
   }
   LinkContextUse(e, mh, lc, "line-down");
+}
+
+// A line-down NDIS passed on: the link is down from here on. One NDIS
+// refused (WAN-003) never reached NDISWAN, so its link stays up and
+// NDISWAN may still send on it (WAN-033).
+void Monitor::State::LineDownApply(const Frame& f) {
+  Link* l = FindLink(f.effect_obj);
+  if (l == nullptr || !l->up || l->adapter != f.adapter) return;
+  l->up = false;
+  l->since = f.index;
+  link_by_handle.erase(Key{f.adapter, l->handle});
 }
 
 void Monitor::State::FragmentCall(const Event& e, uint64_t mh, Bytes b, Frame& f) {
@@ -49,10 +59,17 @@ void Monitor::State::FragmentCall(const Event& e, uint64_t mh, Bytes b, Frame& f
                (errors == 0 ? std::string("empty") : "outside the WAN_ERROR_* bits (0x3F)"));
   Link* l = FindLink(lc);
   if (l != nullptr && l->up && l->adapter == mh) {
-    ++l->fragments;
+    f.has_effect = true;  // FragmentApply, once NDIS passes it on
+    f.effect_obj = lc;
     return;
   }
   LinkContextUse(e, mh, lc, "fragment");
+}
+
+// A fragment NDIS passed on counts against its link (WAN-052).
+void Monitor::State::FragmentApply(const Frame& f) {
+  Link* l = FindLink(f.effect_obj);
+  if (l != nullptr && l->up && l->adapter == f.adapter) ++l->fragments;
 }
 
 bool Monitor::State::CheckContextAfterLineDown(const Event& e, uint64_t mh, uint64_t lc,

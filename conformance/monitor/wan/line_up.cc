@@ -42,11 +42,20 @@ void Monitor::State::LineUpCall(const Event& e, Adapter& ad, uint64_t mh, Bytes 
   if (lc != 0) {
     Link* l = FindLink(lc);
     if (l != nullptr && l->up && l->adapter == mh) {  // L4: a parameter update
-      if (handle != l->handle)
+      // L4's guard: both handles match (WAN-032: a later line-up fills both
+      // for the channel). One that does not is no update of this link, and
+      // its SendWindow does not apply (NDISWAN may refuse it, E-11).
+      if (handle != l->handle) {
         Report(kW028, e.index, lc,
                "later line-up of link " + Hex(lc) + " carries NdisLinkHandle " + Hex(handle) +
                    "; its first line-up gave " + Hex(l->handle));
-      if (window != 0) l->window = window;
+        return;
+      }
+      if (window != 0) {  // LineUpdateApply, once NDIS passes it on
+        f.has_effect = true;
+        f.effect_obj = lc;
+        f.effect_value = window;
+      }
       return;
     }
     if (l != nullptr && !l->up && l->adapter == mh) return LinkContextUse(e, mh, lc, "line-up");
@@ -131,6 +140,13 @@ void Monitor::State::LineUpReturn(const Event& e, Adapter& ad, Bytes after, Fram
   link_by_handle[Key{mh, f.up_handle}] = lc;
   if (Call* c = FindCall(f.up_ht_call); c != nullptr && c->adapter == mh && !c->closed) c->lc = lc;
   if (ad.query.active && ad.query.oid == OID_TAPI_GET_ID) ad.query.line_up_seen = true;
+}
+
+// A line-up update NDIS passed on: the new SendWindow applies to later
+// sends (WAN-031); one NDIS refused leaves NDISWAN's window as it was.
+void Monitor::State::LineUpdateApply(const Frame& f) {
+  Link* l = FindLink(f.effect_obj);
+  if (l != nullptr && l->up && l->adapter == f.adapter) l->window = f.effect_value;
 }
 
 void Monitor::State::CheckConnectedAfterLineUp(const Event& e, const Call& c, uint64_t ht_call) {

@@ -195,7 +195,7 @@ void Monitor::State::StatusReturn(const Event& e, const uint64_t* a, Frame& f) {
 // NdisMIndicateStatus(Complete) may be called. The monitor describes the
 // caller's context from its own shadow state (frames, locks, attributes);
 // the rules themselves are spec/wan_context.h's.
-void Monitor::State::StatusContext(const Event& e, uint64_t mh, const char* what) {
+bool Monitor::State::StatusContext(const Event& e, uint64_t mh, const char* what) {
   const Adapter* ad = FindAdapter(mh);
   spec::wan::IndicationContext ctx;
   ctx.deserialized = ad != nullptr && ad->deserialized;
@@ -223,7 +223,8 @@ void Monitor::State::StatusContext(const Event& e, uint64_t mh, const char* what
       break;
     }
   }
-  for (const spec::wan::ContextViolation& v : spec::wan::CheckIndicationContext(ctx)) {
+  const spec::wan::ContextViolations violations = spec::wan::CheckIndicationContext(ctx);
+  for (const spec::wan::ContextViolation& v : violations) {
     switch (v.fault) {
       case spec::wan::ContextFault::kSpinLockHeld:
         Report(kW003, e.index, mh,
@@ -251,6 +252,7 @@ void Monitor::State::StatusContext(const Event& e, uint64_t mh, const char* what
         break;
     }
   }
+  return !violations.empty();
 }
 
 void Monitor::State::IndicateCall(const Event& e, const uint64_t* a, Frame& f) {
@@ -269,9 +271,12 @@ void Monitor::State::IndicateCall(const Event& e, const uint64_t* a, Frame& f) {
   f.up_handle = f.up_ht_call = f.newcall_hd_call = f.newcall_ht_line = 0;
   f.up_window = 0;
   f.p2_off = f.p2_size = 0;
+  f.has_effect = f.effect_applied = false;
+  f.effect_obj = 0;
+  f.effect_value = 0;
   Adapter& ad = AdapterAt(mh);
   if (ad.actor == kNoActor) ad.actor = e.actor;
-  StatusContext(e, mh, "NdisMIndicateStatus");
+  f.context_violation = StatusContext(e, mh, "NdisMIndicateStatus");
   if (!ad.bracket_open) {
     ad.bracket_open = true;
     ad.bracket_since = e.index;
@@ -315,17 +320,26 @@ void Monitor::State::IndicateReturn(const Event& e, const uint64_t* a, Frame& f)
   const Bytes after = View(e.blob, e.blob_len, a[0]);
   CheckBufferUnchanged(e, a, f);
   Adapter& ad = AdapterAt(mh);
+  // Nothing notified: whether a binding to the adapter is open (known once
+  // a ProtocolStatus showed the adapter's DeviceName).
+  bool bound = false;
+  if (f.nnotified == 0 && ad.has_name)
+    for (const auto& [k, b] : binds)
+      bound |= b.open && b.has_name && b.device_name == ad.device_name;
+  // The indication reached no binding: NDIS refused it (a context NDIS
+  // refuses under the profile, or nothing delivered although a binding is
+  // open), so it changed nothing NDISWAN or NDISTAPI knows. Otherwise (no
+  // binding known, nothing refused) its effect applies now.
+  if (f.has_effect && !f.effect_applied && f.nnotified == 0 && !f.notified_overflow &&
+      !(bound || (profile.wan_context_violations_refused && f.context_violation)))
+    ApplyIndication(f);
   // WAN-001: every open binding to the adapter was notified. None notified
   // although some are open: NDIS refused the call (profile), see
   // wan_context_violations_refused; the bracket it opened is void.
   if (ad.has_name && !f.notified_overflow) {
-    bool refused = false;
-    if (f.nnotified == 0 && profile.wan_context_violations_refused) {
-      for (const auto& [k, b] : binds)
-        refused |= b.open && b.has_name && b.device_name == ad.device_name;
-      if (refused && ad.bracket_open && ad.bracket_since == f.index && ad.nnotified == 0)
-        ad.bracket_open = false;
-    }
+    const bool refused = f.nnotified == 0 && profile.wan_context_violations_refused && bound;
+    if (refused && ad.bracket_open && ad.bracket_since == f.index && ad.nnotified == 0)
+      ad.bracket_open = false;
     for (const auto& [k, b] : binds) {
       if (refused || !b.open || !b.has_name || b.device_name != ad.device_name) continue;
       bool got = false;
@@ -344,6 +358,8 @@ void Monitor::State::ProtocolStatusCall(const Event& e, const uint64_t* a) {
   // The frame below the ProtocolStatus just pushed.
   Frame* ind = stack.size() >= 2 ? &stack[stack.size() - 2] : nullptr;
   if (ind == nullptr || ind->fn != Fn::NdisMIndicateStatus) return;
+  // NDIS passed the indication on: NDISWAN (or NDISTAPI) learns it now.
+  ApplyIndication(*ind);
   const Key k{a[0], e.actor};
   const int32_t gs = SlotStatus(a[1]);
   if (gs != ind->gstatus || a[2] != ind->len) {
@@ -382,6 +398,23 @@ void Monitor::State::ProtocolStatusCall(const Event& e, const uint64_t* a) {
       ad.notified[ad.nnotified++] = k;
     else
       ad.notified_overflow = true;
+  }
+}
+
+void Monitor::State::ApplyIndication(Frame& f) {
+  if (!f.has_effect || f.effect_applied) return;
+  f.effect_applied = true;
+  switch (f.gstatus) {
+    case NDIS_STATUS_WAN_LINE_UP:
+      return LineUpdateApply(f);
+    case NDIS_STATUS_WAN_LINE_DOWN:
+      return LineDownApply(f);
+    case NDIS_STATUS_WAN_FRAGMENT:
+      return FragmentApply(f);
+    case NDIS_STATUS_TAPI_INDICATION:
+      return CallStateApply(f);
+    default:
+      return;
   }
 }
 

@@ -78,14 +78,10 @@ void Monitor::State::TapiIndicationCall(const Event& e, Adapter& ad, uint64_t mh
     case LINE_CALLSTATE: {
       Call* c = call_msg("LINE_CALLSTATE");
       if (c == nullptr) return;
-      c->saw_callstate = true;
-      c->state = static_cast<uint32_t>(p1);
-      c->since = e.index;
+      f.has_effect = true;  // CallStateApply, once NDIS passes it on
+      f.effect_obj = ht_call;
+      f.effect_value = static_cast<uint32_t>(p1);
       if (p1 == LINECALLSTATE_CONNECTED) CheckConnectedAfterLineUp(e, *c, ht_call);
-      if (p1 == LINECALLSTATE_IDLE) {
-        c->drop_owes_idle = false;
-        c->idle_since_drop = true;
-      }
       if (p1 == LINECALLSTATE_OFFERING && c->from_newcall && p3 != 0 &&
           (p3 & ~uint64_t{line->media_modes}) != 0)
         Report(kW063, e.index, ht_call,
@@ -133,6 +129,20 @@ void Monitor::State::TapiIndicationCall(const Event& e, Adapter& ad, uint64_t mh
       return;
     default:
       return;
+  }
+}
+
+// A LINE_CALLSTATE NDIS passed on: NDISTAPI knows the call's new state
+// (an IDLE settles a DROP, WAN-085). One NDIS refused told it nothing.
+void Monitor::State::CallStateApply(const Frame& f) {
+  Call* c = FindCall(f.effect_obj);
+  if (c == nullptr || c->closed || c->adapter != f.adapter) return;
+  c->saw_callstate = true;
+  c->state = f.effect_value;
+  c->since = f.index;
+  if (f.effect_value == LINECALLSTATE_IDLE) {
+    c->drop_owes_idle = false;
+    c->idle_since_drop = true;
   }
 }
 

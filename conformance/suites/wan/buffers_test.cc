@@ -346,6 +346,47 @@ TEST_P(BadStatusBuffer, DuplicateInitialLineUpIsRefusedAndItsBufferLeftUntouched
   ExpectViolation("WAN-021");
 }
 
+// A later line-up naming the live link's context with another NdisLinkHandle
+// is no update of that link (spec 2.7 L4: both handles match; WAN-032):
+// NDISWAN refuses it (E-11), so the SendWindow of 1 it asks for does not
+// apply, and NDISWAN keeps sending within the link's window (WAN-031).
+TEST_P(BadStatusBuffer, UpdateWithAnotherLinkHandleIsRefusedAndKeepsTheSendWindow) {
+  NDISCONF_RULES("WAN-028", "WAN-031", "WAN-032");
+  stack::WanTopology t = Topology();
+  ASSERT_NE(t.nic, nullptr);
+  HTAPI_CALL call = 0;
+  const drivers::wan::Link* link = Connect(t, &call);
+  ASSERT_NE(link, nullptr);
+  const ULONG window = link->send_window;
+  ASSERT_GE(window, 2u);
+  const drivers::wan::Counters before = t.ndiswan->counters();
+  const size_t forwarded = t.ndiswan->forwarded().size();
+  NDIS_MAC_LINE_UP other{};
+  other.SendWindow = 1;
+  other.ConnectionWrapperID = H(call);
+  other.NdisLinkHandle = H(0x5959);
+  other.NdisLinkContext = link->context.handle();
+  Script(t).Queue({NDIS_STATUS_WAN_LINE_UP, &other, sizeof(other)});
+  RunDpc(t);
+  const drivers::wan::Counters& c = t.ndiswan->counters();
+  EXPECT_EQ(c.Rejected(Reason::kLinkHandleMismatch),
+            before.Rejected(Reason::kLinkHandleMismatch) + 1);
+  EXPECT_EQ(c.line_up_updates, before.line_up_updates);
+  EXPECT_EQ(link->send_window, window);
+  EXPECT_EQ(t.ndiswan->forwarded().size(), forwarded);
+  // Sends up to the link's own window are outstanding at once (the
+  // monitor, which took the line-up as no update, accepts them).
+  for (ULONG i = 0; i < window + 1; ++i)
+    stack().As(t.proto_id, [&] { return t.proto->Send(0, link->upper, 40); });
+  stack().Settle();
+  Pump(t, 100);
+  const drivers::WanLinkSends* st = t.ndiswan->sends(link->context);
+  ASSERT_NE(st, nullptr);
+  EXPECT_EQ(st->max_outstanding, window);
+  EXPECT_EQ(st->completed, st->passed_down);
+  ExpectViolation("WAN-028");
+}
+
 TEST_P(BadStatusBuffer, UndefinedOrEmptyErrorBitsAreWarnedYetCountedAndForwarded) {
   NDISCONF_RULES("WAN-051", "WAN-052", "WAN-053");
   stack::WanTopology t = Topology();

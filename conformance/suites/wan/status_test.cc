@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "conformance/framework/fixture.h"
 
@@ -60,6 +61,34 @@ class MisstepWmp : public Wmp {
   Misstep m_;
 };
 
+// The reference WMP, plus indications queued by the test and made from its
+// next DPC, each with the adapter's spin lock held or not (WAN-003), before
+// the NIC's own events; the DPC's NdisMIndicateStatusComplete follows them.
+class LockScriptWmp : public Wmp {
+ public:
+  using Wmp::Wmp;
+  struct Raw {
+    NDIS_STATUS status;
+    PVOID buffer;
+    UINT size;
+    bool under_lock;
+  };
+  void Queue(Raw r) { script_.push_back(r); }
+  void OnHandleInterrupt(WmpAdapter& a) override {
+    std::vector<Raw> now;
+    now.swap(script_);
+    for (const Raw& r : now) {
+      if (r.under_lock) NdisDprAcquireSpinLock(&a.lock);
+      Indicate(a, r.status, r.buffer, r.size);
+      if (r.under_lock) NdisDprReleaseSpinLock(&a.lock);
+    }
+    Wmp::OnHandleInterrupt(a);
+  }
+
+ private:
+  std::vector<Raw> script_;
+};
+
 class StatusIndication : public ConformanceTest {
  protected:
   stack::WanTopology Topology(std::function<std::unique_ptr<Wmp>(const WmpConfig&)> make,
@@ -80,6 +109,18 @@ class StatusIndication : public ConformanceTest {
   }
   stack::WanTopology MisstepTopology(Misstep m) {
     return Topology([m](const WmpConfig& c) { return std::make_unique<MisstepWmp>(c, m); });
+  }
+  // A LockScriptWmp topology with one outbound call connected; its link.
+  const drivers::wan::Link* ScriptedConnect(stack::WanTopology* t, HTAPI_CALL* call) {
+    *t = Topology([](const WmpConfig& c) { return std::make_unique<LockScriptWmp>(c); });
+    if (t->nic == nullptr) return nullptr;
+    EXPECT_TRUE(Connect(*t, call));
+    return t->ndiswan->core().FindLinkForCall(*call);
+  }
+  LockScriptWmp& Script(const stack::WanTopology& t) { return *static_cast<LockScriptWmp*>(t.wmp); }
+  void RunDpc(const stack::WanTopology& t) {
+    model().RaiseInterrupt(t.lower);
+    stack().Settle();
   }
   // Indications (NdisMIndicateStatus or its Complete) the model refused,
   // not forwarding them, for the calling context `rule` forbids.
@@ -147,6 +188,77 @@ TEST_P(StatusIndication, IndicationWithASpinLockHeldIsRecordedAndNotForwarded) {
   // The monitor sees the lock taken and the indication made under it, from
   // the events alone (as in a recorded trace).
   ExpectViolation("WAN-003");
+}
+
+// A refused indication changes nothing: NDISWAN never saw it, so what it
+// would have done is not done. A line-down under a spin lock leaves the link
+// up, and NDISWAN's next send on it is a send on an established link.
+TEST_P(StatusIndication, LineDownRefusedUnderASpinLockLeavesTheLinkUpForSends) {
+  NDISCONF_RULES("WAN-003", "WAN-033");
+  stack::WanTopology t;
+  HTAPI_CALL call = 0;
+  const drivers::wan::Link* link = ScriptedConnect(&t, &call);
+  ASSERT_NE(link, nullptr);
+  const drivers::wan::Counters before = t.ndiswan->counters();
+  NDIS_MAC_LINE_DOWN down{link->context.handle()};
+  Script(t).Queue({NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down), /*under_lock=*/true});
+  RunDpc(t);
+  EXPECT_EQ(RejectionsNaming(spec::RuleId::kWAN003), 1u);
+  EXPECT_EQ(t.ndiswan->counters().indications, before.indications);
+  EXPECT_EQ(t.ndiswan->counters().line_downs, before.line_downs);
+  EXPECT_EQ(link->state, drivers::wan::LinkState::kUp);
+  // WAN-033: the link is established for NDISWAN; the send reaches
+  // MiniportWanSend (and the monitor, which saw the line-down refused,
+  // accepts it).
+  const drivers::WanLinkSends* sends = t.ndiswan->sends(link->context);
+  const uint64_t passed = sends != nullptr ? sends->passed_down : 0;
+  stack().As(t.proto_id, [&] { return t.proto->Send(0, link->upper, 40); });
+  stack().Settle();
+  Pump(t, 20);
+  sends = t.ndiswan->sends(link->context);
+  ASSERT_NE(sends, nullptr);
+  EXPECT_EQ(sends->passed_down, passed + 1);
+  EXPECT_EQ(sends->completed, sends->passed_down);
+  ExpectViolation("WAN-003");
+}
+
+// The same refused line-down, then an initial line-up (NULL context) for the
+// link's NdisLinkHandle: the link is still up for NDISWAN, so the line-up
+// establishes no new link and NDISWAN writes no context (WAN-024 with
+// exceptions.md E-11: a duplicate is refused and its buffer left untouched).
+TEST_P(StatusIndication, InitialLineUpAfterARefusedLineDownIsRefusedAsADuplicate) {
+  NDISCONF_RULES("WAN-003", "WAN-024");
+  stack::WanTopology t;
+  HTAPI_CALL call = 0;
+  const drivers::wan::Link* link = ScriptedConnect(&t, &call);
+  ASSERT_NE(link, nullptr);
+  const drivers::wan::Counters before = t.ndiswan->counters();
+  const size_t links = t.ndiswan->core().links().size();
+  NDIS_MAC_LINE_DOWN down{link->context.handle()};
+  NDIS_MAC_LINE_UP again{};
+  again.LinkSpeed = 640;
+  again.ConnectionWrapperID = reinterpret_cast<NDIS_HANDLE>(call);
+  again.NdisLinkHandle = link->link_handle;
+  again.NdisLinkContext = nullptr;
+  Script(t).Queue({NDIS_STATUS_WAN_LINE_DOWN, &down, sizeof(down), /*under_lock=*/true});
+  Script(t).Queue({NDIS_STATUS_WAN_LINE_UP, &again, sizeof(again), /*under_lock=*/false});
+  RunDpc(t);
+  EXPECT_EQ(RejectionsNaming(spec::RuleId::kWAN003), 1u);
+  const drivers::wan::Counters& c = t.ndiswan->counters();
+  EXPECT_EQ(c.indications, before.indications + 1);
+  EXPECT_EQ(c.line_downs, before.line_downs);
+  EXPECT_EQ(c.line_ups, before.line_ups);
+  EXPECT_EQ(c.Rejected(drivers::wan::Reason::kDuplicateLineUp),
+            before.Rejected(drivers::wan::Reason::kDuplicateLineUp) + 1);
+  EXPECT_EQ(again.NdisLinkContext, nullptr);
+  EXPECT_EQ(t.ndiswan->core().links().size(), links);
+  EXPECT_EQ(link->state, drivers::wan::LinkState::kUp);
+  ExpectViolation("WAN-003");
+  // The miniport's own mistakes, reported by the monitor: a NULL context
+  // for a handle whose link is up (not kept, WAN-025), outside
+  // OID_TAPI_GET_ID (WAN-021). No WAN-024: NDISWAN owed no context.
+  ExpectViolation("WAN-025");
+  ExpectViolation("WAN-021");
 }
 
 TEST_P(StatusIndication, SerializedMiniportBelowDispatchLevelIsRecordedAndNotForwarded) {
