@@ -18,38 +18,14 @@
 #include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/suites/wan/scripted_wmp.h"
 
 namespace ndisconf::conformance {
 namespace {
 
-using drivers::Wmp;
-using drivers::WmpAdapter;
 using drivers::WmpConfig;
 using drivers::wan::Reason;
 using drivers::wan::Warning;
-
-// The reference WMP, plus indications queued by the test and made from the
-// next DPC (before the NIC's own events; the DPC's one
-// NdisMIndicateStatusComplete closes them all).
-class ScriptedWmp : public Wmp {
- public:
-  using Wmp::Wmp;
-  struct Raw {
-    NDIS_STATUS status;
-    PVOID buffer;
-    UINT size;
-  };
-  void Queue(Raw r) { script_.push_back(r); }
-  void OnHandleInterrupt(WmpAdapter& a) override {
-    std::vector<Raw> now;
-    now.swap(script_);
-    for (const Raw& r : now) Indicate(a, r.status, r.buffer, r.size);
-    Wmp::OnHandleInterrupt(a);
-  }
-
- private:
-  std::vector<Raw> script_;
-};
 
 // A status buffer of exactly `size` bytes holding the first `size` bytes of
 // `image` (zero beyond it).

@@ -9,9 +9,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "conformance/framework/fixture.h"
+#include "conformance/suites/wan/scripted_wmp.h"
 
 namespace ndisconf::conformance {
 namespace {
@@ -61,34 +61,6 @@ class MisstepWmp : public Wmp {
   Misstep m_;
 };
 
-// The reference WMP, plus indications queued by the test and made from its
-// next DPC, each with the adapter's spin lock held or not (WAN-003), before
-// the NIC's own events; the DPC's NdisMIndicateStatusComplete follows them.
-class LockScriptWmp : public Wmp {
- public:
-  using Wmp::Wmp;
-  struct Raw {
-    NDIS_STATUS status;
-    PVOID buffer;
-    UINT size;
-    bool under_lock;
-  };
-  void Queue(Raw r) { script_.push_back(r); }
-  void OnHandleInterrupt(WmpAdapter& a) override {
-    std::vector<Raw> now;
-    now.swap(script_);
-    for (const Raw& r : now) {
-      if (r.under_lock) NdisDprAcquireSpinLock(&a.lock);
-      Indicate(a, r.status, r.buffer, r.size);
-      if (r.under_lock) NdisDprReleaseSpinLock(&a.lock);
-    }
-    Wmp::OnHandleInterrupt(a);
-  }
-
- private:
-  std::vector<Raw> script_;
-};
-
 class StatusIndication : public ConformanceTest {
  protected:
   stack::WanTopology Topology(std::function<std::unique_ptr<Wmp>(const WmpConfig&)> make,
@@ -110,14 +82,14 @@ class StatusIndication : public ConformanceTest {
   stack::WanTopology MisstepTopology(Misstep m) {
     return Topology([m](const WmpConfig& c) { return std::make_unique<MisstepWmp>(c, m); });
   }
-  // A LockScriptWmp topology with one outbound call connected; its link.
+  // A ScriptedWmp topology with one outbound call connected; its link.
   const drivers::wan::Link* ScriptedConnect(stack::WanTopology* t, HTAPI_CALL* call) {
-    *t = Topology([](const WmpConfig& c) { return std::make_unique<LockScriptWmp>(c); });
+    *t = Topology([](const WmpConfig& c) { return std::make_unique<ScriptedWmp>(c); });
     if (t->nic == nullptr) return nullptr;
     EXPECT_TRUE(Connect(*t, call));
     return t->ndiswan->core().FindLinkForCall(*call);
   }
-  LockScriptWmp& Script(const stack::WanTopology& t) { return *static_cast<LockScriptWmp*>(t.wmp); }
+  ScriptedWmp& Script(const stack::WanTopology& t) { return *static_cast<ScriptedWmp*>(t.wmp); }
   void RunDpc(const stack::WanTopology& t) {
     model().RaiseInterrupt(t.lower);
     stack().Settle();
