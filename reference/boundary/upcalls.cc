@@ -62,6 +62,7 @@ struct State {
   std::array<Slot, kMaxHandlerTables> slots;
   size_t used = 0;
   std::vector<std::unique_ptr<WorkItemRecord>> work_items;
+  uint64_t resets = 0;  // Reset() calls: SavedSlots knows whether its slots were reused
 };
 
 State& S() {
@@ -192,6 +193,39 @@ void Reset() {
   for (size_t k = 0; k < st.used; ++k) st.slots[k] = Slot{};
   st.used = 0;
   st.work_items.clear();
+  ++st.resets;
+}
+
+struct SavedSlots {
+  std::vector<Slot> slots;  // slots [0, used) as they were
+  size_t work_items = 0;
+  uint64_t resets = 0;
+};
+
+std::shared_ptr<const SavedSlots> SaveSlots() {
+  const State& st = S();
+  auto saved = std::make_shared<SavedSlots>();
+  saved->slots.assign(st.slots.begin(), st.slots.begin() + static_cast<std::ptrdiff_t>(st.used));
+  saved->work_items = st.work_items.size();
+  saved->resets = st.resets;
+  return saved;
+}
+
+void RestoreSlots(const SavedSlots& saved) {
+  State& st = S();
+  const size_t n = saved.slots.size();
+  for (size_t k = n; k < st.used; ++k) st.slots[k] = Slot{};
+  if (st.resets == saved.resets && st.used >= n) {
+    // The same run: its tables are as they were; a thunk may have named its
+    // driver since (H::kNamesDriver).
+    for (size_t k = 0; k < n; ++k) st.slots[k].driver_handle = saved.slots[k].driver_handle;
+  } else {
+    for (size_t k = 0; k < n; ++k) st.slots[k] = saved.slots[k];
+  }
+  st.used = n;
+  // Records of work items queued since: the model they were queued on has
+  // forgotten them too (or was another run's).
+  if (st.work_items.size() > saved.work_items) st.work_items.resize(saved.work_items);
 }
 
 PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Wrap(const NDIS_PROTOCOL_DRIVER_CHARACTERISTICS* chars,
