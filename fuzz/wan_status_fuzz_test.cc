@@ -71,6 +71,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -159,15 +160,15 @@ class IndicationCounter : public EventSink {
   ActorId wmp = kNoActor, ndiswan = kNoActor;
   uint64_t by_wmp = 0, by_ndiswan = 0;
   std::vector<ActorId> actors;  // by Event::index
-  // FNV-1a over each event's function, phase, actor, IRQL, status and slot
-  // count: the run's event sequence, without the heap addresses a handle
-  // or buffer slot holds (those differ from one process state to another).
+  // A hash of each event's function, phase, actor, IRQL, status and slot
+  // count, in order: the run's event sequence, without the heap addresses a
+  // handle or buffer slot holds (those differ from one process state to
+  // another). One multiply-xorshift step per word (not FNV-1a's per byte:
+  // this runs on every event of every input).
   uint64_t sequence_hash = 14695981039346656037ull;
   void Mix(uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
-      sequence_hash ^= (v >> (8 * i)) & 0xff;
-      sequence_hash *= 1099511628211ull;
-    }
+    sequence_hash = (sequence_hash ^ v) * 0x9E3779B97F4A7C15ull;
+    sequence_hash ^= sequence_hash >> 29;
   }
   void OnEvent(const Event& e) override {
     if (actors.size() <= e.index) actors.resize(e.index + 1, kNoActor);
@@ -184,9 +185,13 @@ class IndicationCounter : public EventSink {
 
 // Whether `check` is a driver obligation ("(D)" in its description).
 bool IsDriverObligation(std::string_view check) {
-  for (const monitor::CheckInfo& c : monitor::Monitor::Checks())
-    if (c.check == check) return c.description.rfind("(D)", 0) == 0;
-  return false;
+  static const auto* driver_checks = [] {
+    auto* names = new std::set<std::string_view>;
+    for (const monitor::CheckInfo& c : monitor::Monitor::Checks())
+      if (c.description.rfind("(D)", 0) == 0) names->insert(c.check);
+    return names;
+  }();
+  return driver_checks->count(check) != 0;
 }
 
 class Input {
