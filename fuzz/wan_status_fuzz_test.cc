@@ -24,6 +24,12 @@
 //       ndisconf-violation: <RULE-ID> check=<check> event=<N>
 //     (the first in event order) and aborts.
 //
+// With NDISCONF_WAN_IGNORE_RULES=WAN-033,WAN-003 set (read once, at the
+// first input), violations of those rules do not fail an input: a stop-gap
+// that keeps a campaign going past a known, not yet fixed finding of the
+// implementation under test (as NDISCONF_AF_IGNORE_RULES for af_lifecycle).
+// Unset: every rule counts.
+//
 // The stack is built once per process (for NDISCONF_IMPL's implementation)
 // and put back into its post-setup state after every input: the boundary's
 // run, the model, the WMP, NDISWAN, the protocol, the NIC, the monitor and
@@ -182,6 +188,27 @@ class IndicationCounter : public EventSink {
   }
   ActorId ActorOf(uint64_t index) const { return index < actors.size() ? actors[index] : kNoActor; }
 };
+
+// The rules NDISCONF_WAN_IGNORE_RULES names (comma-separated, spaces
+// allowed), read once.
+bool IgnoredRule(const std::string& rule) {
+  static const std::vector<std::string> ignored = [] {
+    std::vector<std::string> out;
+    const char* env = std::getenv("NDISCONF_WAN_IGNORE_RULES");
+    std::string cur;
+    for (const char* c = env == nullptr ? "" : env;; ++c) {
+      if (*c == ',' || *c == 0) {
+        if (!cur.empty()) out.push_back(cur);
+        cur.clear();
+        if (*c == 0) break;
+      } else if (*c != ' ') {
+        cur += *c;
+      }
+    }
+    return out;
+  }();
+  return std::find(ignored.begin(), ignored.end(), rule) != ignored.end();
+}
 
 // Whether `check` is a driver obligation ("(D)" in its description).
 bool IsDriverObligation(std::string_view check) {
@@ -596,7 +623,8 @@ WanStatusOutcome OutcomeOf(Run& run) {
     o.rules_violated.insert(v.rule);
     const bool harness =
         run.counter.ActorOf(v.event_index) == run.t.wmp_id && IsDriverObligation(v.check);
-    if (!harness && (first == nullptr || v.event_index < first->event_index)) first = &v;
+    if (harness || IgnoredRule(v.rule)) continue;
+    if (first == nullptr || v.event_index < first->event_index) first = &v;
   }
   if (first != nullptr) {
     o.first_rule = first->rule;
@@ -711,6 +739,33 @@ const ndisconf::conformance::Implementation* Selected() {
   }();
   return impl;
 }
+
+// NDISCONF_WAN_STATS=1: at exit, how many inputs ran, on which stack, and
+// their mean boundary events (WanStatusOutcome::events), for the speed
+// figures of docs/performance.md.
+struct Stats {
+  uint64_t inputs = 0, reused = 0, events = 0;
+};
+Stats* g_stats = nullptr;
+
+void PrintStats() {
+  const Stats& s = *g_stats;
+  std::fprintf(stderr,
+               "wan_status: %llu inputs (%llu on the reused stack), %llu events, %.1f per input\n",
+               static_cast<unsigned long long>(s.inputs), static_cast<unsigned long long>(s.reused),
+               static_cast<unsigned long long>(s.events),
+               s.inputs == 0 ? 0.0 : static_cast<double>(s.events) / static_cast<double>(s.inputs));
+}
+
+// Read once, at the first input (LLVMFuzzerInitialize does not run in the
+// plain replay binary).
+Stats* StatsFromEnvironment() {
+  const char* env = std::getenv("NDISCONF_WAN_STATS");
+  if (env == nullptr || *env == 0 || *env == '0') return nullptr;
+  g_stats = new Stats;
+  std::atexit(PrintStats);
+  return g_stats;
+}
 }  // namespace
 
 // An unknown NDISCONF_IMPL stops the run before the first input.
@@ -724,7 +779,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ndisconf::conformance::Implementation* impl = Selected();
   if (impl == nullptr) std::exit(2);
+  static Stats* const stats = StatsFromEnvironment();
   const ndisconf::fuzz::WanStatusOutcome o = ndisconf::fuzz::RunWanStatusInput(*impl, data, size);
+  if (stats != nullptr) {
+    ++stats->inputs;
+    stats->reused += o.reused_stack;
+    stats->events += o.events;
+  }
   if (!o.first_rule.empty()) {
     std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n", o.first_rule.c_str(),
                  o.first_check.c_str(), static_cast<unsigned long long>(o.first_event),
