@@ -24,11 +24,10 @@
 //       ndisconf-violation: <RULE-ID> check=<check> event=<N>
 //     (the first in event order) and aborts.
 //
-// With NDISCONF_WAN_IGNORE_RULES=WAN-033,WAN-003 set (read once, at the
-// first input), violations of those rules do not fail an input: a stop-gap
-// that keeps a campaign going past a known, not yet fixed finding of the
-// implementation under test (as NDISCONF_AF_IGNORE_RULES for af_lifecycle).
-// Unset: every rule counts.
+// With NDISCONF_IGNORE_RULES=WAN-024,WAN-031 set (fuzz/ignored_rules.h),
+// violations of those rules do not fail an input: a stop-gap that keeps a
+// campaign going past a known, not yet fixed finding of the implementation
+// under test. Unset: every rule counts.
 //
 // The stack is built once per process (for NDISCONF_IMPL's implementation)
 // and put back into its post-setup state after every input: the boundary's
@@ -86,6 +85,7 @@
 
 #include "conformance/framework/implementation.h"
 #include "conformance/monitor/monitor.h"
+#include "fuzz/ignored_rules.h"
 #include "fuzz/wan_mutator.h"
 #include "fuzz/wan_status_input.h"
 #include "fuzz/wan_status_recorder.h"
@@ -188,27 +188,6 @@ class IndicationCounter : public EventSink {
   }
   ActorId ActorOf(uint64_t index) const { return index < actors.size() ? actors[index] : kNoActor; }
 };
-
-// The rules NDISCONF_WAN_IGNORE_RULES names (comma-separated, spaces
-// allowed), read once.
-bool IgnoredRule(const std::string& rule) {
-  static const std::vector<std::string> ignored = [] {
-    std::vector<std::string> out;
-    const char* env = std::getenv("NDISCONF_WAN_IGNORE_RULES");
-    std::string cur;
-    for (const char* c = env == nullptr ? "" : env;; ++c) {
-      if (*c == ',' || *c == 0) {
-        if (!cur.empty()) out.push_back(cur);
-        cur.clear();
-        if (*c == 0) break;
-      } else if (*c != ' ') {
-        cur += *c;
-      }
-    }
-    return out;
-  }();
-  return std::find(ignored.begin(), ignored.end(), rule) != ignored.end();
-}
 
 // Whether `check` is a driver obligation ("(D)" in its description).
 bool IsDriverObligation(std::string_view check) {
@@ -623,7 +602,7 @@ WanStatusOutcome OutcomeOf(Run& run) {
     o.rules_violated.insert(v.rule);
     const bool harness =
         run.counter.ActorOf(v.event_index) == run.t.wmp_id && IsDriverObligation(v.check);
-    if (harness || IgnoredRule(v.rule)) continue;
+    if (harness || IgnoredByEnvironment(v.rule)) continue;
     if (first == nullptr || v.event_index < first->event_index) first = &v;
   }
   if (first != nullptr) {
@@ -728,12 +707,13 @@ WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size) {
 
 namespace {
 // NDISCONF_IMPL's implementation (contract 2), or nullptr after saying which
-// names exist.
+// names exist, or what is wrong with NDISCONF_IGNORE_RULES.
 const ndisconf::conformance::Implementation* Selected() {
   static const ndisconf::conformance::Implementation* impl = [] {
     std::string error;
     const ndisconf::conformance::Implementation* i =
         ndisconf::conformance::ImplementationFromEnvironment(&error);
+    if (i != nullptr && ndisconf::fuzz::IgnoredRulesFromEnvironment(&error) == nullptr) i = nullptr;
     if (i == nullptr) std::fprintf(stderr, "wan_status: %s\n", error.c_str());
     return i;
   }();
@@ -768,7 +748,8 @@ Stats* StatsFromEnvironment() {
 }
 }  // namespace
 
-// An unknown NDISCONF_IMPL stops the run before the first input.
+// An unknown NDISCONF_IMPL or a malformed NDISCONF_IGNORE_RULES stops the
+// run before the first input.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (Selected() == nullptr) std::exit(2);
   return 0;
