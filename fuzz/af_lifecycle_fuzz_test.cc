@@ -14,10 +14,10 @@
 // handle names one live object of its kind). Sanitizers and LeakSanitizer
 // catch the rest. Input format: af_lifecycle_input.h.
 //
-// With NDISCONF_AF_IGNORE_RULES=AF-040,AF-062 set (read once, at the first
-// input), violations of those rules do not fail an input: a stop-gap that
-// keeps a campaign going past a known, not yet fixed finding of the
-// implementation under test (docs/af_program.md). Unset: every rule counts.
+// With NDISCONF_IGNORE_RULES=AF-040,AF-062 set (fuzz/ignored_rules.h),
+// violations of those rules do not fail an input: a stop-gap that keeps a
+// campaign going past a known, not yet fixed finding of the implementation
+// under test (docs/af_program.md). Unset: every rule counts.
 //
 // Mutation: LLVMFuzzerCustomMutator / LLVMFuzzerCustomCrossOver below work
 // on the program (af_mutator.h); one mutation in four is libFuzzer's own
@@ -48,6 +48,7 @@
 #include "conformance/trace/trace.h"
 #include "fuzz/af_lifecycle_input.h"
 #include "fuzz/af_mutator.h"
+#include "fuzz/ignored_rules.h"
 #include "reference/boundary/boundary.h"
 #include "reference/ndis/scheduler.h"
 #include "reference/stack/stack.h"
@@ -93,27 +94,6 @@ T* Pick(const std::vector<T*>& v, uint8_t i) {
 }
 
 // Keeps every event of the run (only when a trace is asked for).
-// The rules NDISCONF_AF_IGNORE_RULES names (comma-separated, spaces
-// allowed), read once.
-bool IgnoredRule(const std::string& rule) {
-  static const std::vector<std::string> ignored = [] {
-    std::vector<std::string> out;
-    const char* env = std::getenv("NDISCONF_AF_IGNORE_RULES");
-    std::string cur;
-    for (const char* c = env == nullptr ? "" : env;; ++c) {
-      if (*c == ',' || *c == 0) {
-        if (!cur.empty()) out.push_back(cur);
-        cur.clear();
-        if (*c == 0) break;
-      } else if (*c != ' ') {
-        cur += *c;
-      }
-    }
-    return out;
-  }();
-  return std::find(ignored.begin(), ignored.end(), rule) != ignored.end();
-}
-
 class EventLog : public EventSink {
  public:
   std::vector<Event> events;
@@ -214,7 +194,7 @@ class Run {
     }
     // Violations are stored in event order; the first one that counts.
     for (const monitor::Violation& v : monitor_.violations()) {
-      if (IsBadCall(v.event_index) || IgnoredRule(v.rule)) continue;
+      if (IsBadCall(v.event_index) || fuzz::IgnoredByEnvironment(v.rule)) continue;
       out_.first_rule = v.rule;
       out_.first_check = v.check;
       out_.first_event = v.event_index;
@@ -233,7 +213,7 @@ class Run {
         break;
       }
     }
-    if (accepted_event_ != 0 && !IgnoredRule(rule) &&
+    if (accepted_event_ != 0 && !fuzz::IgnoredByEnvironment(rule) &&
         (out_.first_rule.empty() || accepted_event_ < out_.first_event)) {
       out_.first_rule = rule;
       out_.first_check = check;
@@ -566,6 +546,7 @@ const conformance::Implementation* Selected() {
   static const conformance::Implementation* impl = [] {
     std::string error;
     const conformance::Implementation* i = conformance::ImplementationFromEnvironment(&error);
+    if (i != nullptr && fuzz::IgnoredRulesFromEnvironment(&error) == nullptr) i = nullptr;
     if (i == nullptr) std::fprintf(stderr, "af_lifecycle: %s\n", error.c_str());
     return i;
   }();
@@ -610,7 +591,8 @@ std::optional<AfLifecycleOutcome> RunAfLifecycleInput(const uint8_t* data, size_
 }
 }  // namespace ndisconf::fuzz
 
-// An unknown NDISCONF_IMPL stops the run before the first input.
+// An unknown NDISCONF_IMPL or a malformed NDISCONF_IGNORE_RULES stops the
+// run before the first input.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (!ndisconf::fuzz::RunAfLifecycleInput(nullptr, 0)) std::exit(2);
   return 0;

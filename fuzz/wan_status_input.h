@@ -160,13 +160,26 @@ struct WanStatusOutcome {
   // A hash of the run's event sequence (each event's function, phase,
   // actor, IRQL, status and slot count; not the addresses in its slots).
   uint64_t event_sequence = 0;
+  // The input ran on the implementation's reused stack (WanStack::kReused
+  // and the stack could serve it), not on a stack built for it.
+  bool reused_stack = false;
 };
+
+// Which stack an input runs on. kReused (the fuzz target's): one stack per
+// implementation, built once and put back into its post-setup state after
+// every input (every component's Checkpoint / Rollback), so an input runs as
+// on a new stack. It is used when the implementation's components all have
+// a rollback (the reference's NDISWAN, protocol and WAN host, or a variant
+// known to add no state to them) and the input's scheduler bytes make the
+// setup take the decisions the saved setup took; otherwise, and with
+// kFresh, the input gets a stack of its own, built and torn down around it.
+enum class WanStack : uint8_t { kReused, kFresh };
 
 // Runs one input through the target (defined in wan_status_fuzz_test.cc)
 // with `impl`'s NDISWAN, protocol and WAN host; aborts, as the fuzz target
 // does, if an invariant breaks.
 WanStatusOutcome RunWanStatusInput(const conformance::Implementation& impl, const uint8_t* data,
-                                   size_t size);
+                                   size_t size, WanStack stack = WanStack::kReused);
 // The same with the reference implementation.
 WanStatusOutcome RunWanStatusInput(const uint8_t* data, size_t size);
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "fuzz/wan_status_transitions.h"
 #include "reference/boundary/event.h"
@@ -43,7 +44,7 @@ class TransitionRecorder : public EventSink {
       open_ = true;
       status_ = static_cast<NDIS_STATUS>(e.arg[1]);
       before_ = ndiswan->counters();
-      refused_before_ = Refused();
+      rejections_before_ = model->rejections().size();
       const size_t off = status_ == NDIS_STATUS_WAN_LINE_UP
                              ? offsetof(NDIS_MAC_LINE_UP, NdisLinkContext)
                              : 0;  // NDIS_MAC_LINE_DOWN, NDIS_MAC_FRAGMENT
@@ -64,14 +65,17 @@ class TransitionRecorder : public EventSink {
   bool open_ = false;
   NDIS_STATUS status_ = 0;
   drivers::wan::Counters before_;
-  size_t refused_before_ = 0;
+  size_t rejections_before_ = 0;  // the model's, at the call
   uintptr_t context_ = 0;
   bool link_down_ = false;  // the named link was brought down before
 
-  size_t Refused() const {
-    size_t n = 0;
-    for (const ndis::Rejection& r : model->rejections()) n += r.fn == Fn::NdisMIndicateStatus;
-    return n;
+  // Whether the model refused the indication: a rejection of
+  // NdisMIndicateStatus among those it recorded since the call.
+  bool Refused() const {
+    const std::vector<ndis::Rejection>& r = model->rejections();
+    for (size_t i = rejections_before_; i < r.size(); ++i)
+      if (r[i].fn == Fn::NdisMIndicateStatus) return true;
+    return false;
   }
   // The reason NDISWAN rejected the indication with, if it did.
   std::optional<R> Rejected(const drivers::wan::Counters& c) const {
@@ -80,7 +84,7 @@ class TransitionRecorder : public EventSink {
     return std::nullopt;
   }
   void Classify() {
-    if (Refused() != refused_before_) return Reach(W::kRefusedUnderSpinLock);
+    if (Refused()) return Reach(W::kRefusedUnderSpinLock);
     const drivers::wan::Counters& c = ndiswan->counters();
     const std::optional<R> r = Rejected(c);
     const bool malformed = r == R::kNullBuffer || r == R::kShortBuffer;

@@ -145,6 +145,14 @@ class Monitor : public EventSink {
   // over many inputs; fuzz/af_lifecycle_isolation_test checks that a reset
   // monitor gives a new one's verdicts).
   void Reset();
+  // A monitor that starts every run from the same point (fuzz/wan_status:
+  // the events of a reused stack's setup): Checkpoint() keeps the current
+  // state (shadow state, violations, event count, declared drivers, open
+  // calls); Rollback() returns to it, keeping the storage already allocated,
+  // as Reset() returns to the initial state. Rollback() without a
+  // checkpoint is Reset().
+  void Checkpoint();
+  void Rollback();
 
   // Caps the number of violations stored (later ones are counted only).
   void set_max_violations(size_t n);
@@ -154,6 +162,7 @@ class Monitor : public EventSink {
 
  private:
   std::unique_ptr<State> s_;
+  std::unique_ptr<State> saved_;  // Checkpoint()
 };
 
 }  // namespace ndisconf::monitor

@@ -230,8 +230,11 @@ struct Monitor::State {
   // ---- core (monitor_core.cc) ----
   // Monitor::Reset: every field above except the configuration (profile,
   // dispatch, slots_in/out, max_violations) back to its initial value; a
-  // field added to State must be added there too.
+  // field added to State must be added there too, and to RestoreFrom.
   void Reset();
+  // Monitor::Rollback: every field Reset() resets back to its value in
+  // `saved` (a copy of this state taken earlier; monitor_checkpoint.cc).
+  void RestoreFrom(const State& saved);
   void OnEvent(const Event& e);
   void Finish();
   void Report(Check c, uint64_t index, uint64_t object, std::string message,

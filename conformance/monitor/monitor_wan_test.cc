@@ -809,5 +809,72 @@ TEST(WanRobustness, MalformedEventsNeverCrash) {
   ExpectWellFormedReports(m, events.size());
 }
 
+// A monitor rolled back to a checkpoint gives, for what follows, the
+// verdicts of a new monitor given the events up to the checkpoint and then
+// those (fuzz/wan_status reuses one monitor for every input this way).
+std::vector<Violation> Continue(Monitor& m, const std::vector<Event>& events, size_t from) {
+  for (size_t i = from; i < events.size(); ++i) m.OnEvent(events[i]);
+  m.Finish();
+  return m.violations();
+}
+void ExpectSameViolations(const std::vector<Violation>& a, const std::vector<Violation>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].rule, b[i].rule);
+    EXPECT_EQ(a[i].check, b[i].check);
+    EXPECT_EQ(a[i].event_index, b[i].event_index);
+    EXPECT_EQ(a[i].message, b[i].message);
+  }
+}
+
+TEST(WanCheckpoint, RollbackGivesANewMonitorsVerdictsForWhatFollows) {
+  const size_t setup = W1Builder().events.size();
+  Builder bad = W1Builder();  // an indication from the ISR: WAN-002, WAN-004
+  bad.Call(kWmp, Fn::MiniportISR, {kCtx}, 5);
+  bad.Indicate(NDIS_STATUS_WAN_FRAGMENT, Fragment(kLc, WAN_ERROR_CRC), {}, 5);
+  bad.Ret(kWmp, Fn::MiniportISR, 0, {1, 1}, 5);
+  bad.Complete();
+  const std::vector<Event> good = W3FragmentAndLineDown();  // W1, then W3's steps
+
+  Monitor fresh_bad, fresh_good;
+  const std::vector<Violation> want_bad = Continue(fresh_bad, bad.events, 0);
+  const std::vector<Violation> want_good = Continue(fresh_good, good, 0);
+  ASSERT_FALSE(want_bad.empty());
+  ASSERT_TRUE(want_good.empty());
+
+  Monitor m;
+  for (size_t i = 0; i < setup; ++i) m.OnEvent(bad.events[i]);
+  m.Checkpoint();
+  ExpectSameViolations(Continue(m, bad.events, setup), want_bad);
+  m.Rollback();
+  ExpectSameViolations(Continue(m, good, setup), want_good);
+  m.Rollback();
+  ExpectSameViolations(Continue(m, bad.events, setup), want_bad);
+  EXPECT_EQ(m.event_count(), bad.events.size());
+}
+
+TEST(WanCheckpoint, ACheckpointInsideACallKeepsItOpen) {
+  const std::vector<Event> events = W3FragmentAndLineDown();
+  size_t cut = 0;  // the first call event past W1
+  for (size_t i = W1Builder().events.size(); i < events.size(); ++i) {
+    if (events[i].phase == Phase::kCall) {
+      cut = i + 1;
+      break;
+    }
+  }
+  ASSERT_GT(cut, 0u);
+  Monitor m;
+  for (size_t i = 0; i < cut; ++i) m.OnEvent(events[i]);
+  m.Checkpoint();
+  m.OnEvent(events[cut]);
+  m.Rollback();
+  EXPECT_TRUE(Continue(m, events, cut).empty());
+  // Without a checkpoint, Rollback is Reset.
+  Monitor r;
+  r.OnEvent(events[0]);
+  r.Rollback();
+  EXPECT_EQ(r.event_count(), 0u);
+}
+
 }  // namespace
 }  // namespace ndisconf::monitor

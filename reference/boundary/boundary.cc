@@ -35,6 +35,46 @@ void Boundary::EndRun() {
   upcalls::Reset();
 }
 
+struct Boundary::SavedRun {
+  NdisHost* host = nullptr;
+  NdisWanHost* wan_host = nullptr;
+  std::vector<DriverInfo> drivers;
+  std::vector<EventSink*> sinks;
+  uint64_t next_index = 0;
+  std::shared_ptr<const upcalls::SavedSlots> slots;
+};
+
+// A member added to Boundary is saved and restored here; this size
+// (libstdc++, x86-64) is the reminder.
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+static_assert(
+    sizeof(Boundary) == 104,
+    "Boundary changed: save and restore the new member in SavedRun, then update the size");
+#endif
+
+std::shared_ptr<const Boundary::SavedRun> Boundary::Checkpoint() const {
+  if (!actors_.empty()) return nullptr;
+  auto saved = std::make_shared<SavedRun>();
+  saved->host = host_;
+  saved->wan_host = wan_host_;
+  saved->drivers = drivers_;
+  saved->sinks = sinks_;
+  saved->next_index = next_index_;
+  saved->slots = upcalls::SaveSlots();
+  return saved;
+}
+
+bool Boundary::Rollback(const SavedRun& saved) {
+  if (!actors_.empty()) return false;
+  SetHost(saved.host);
+  wan_host_ = saved.wan_host;
+  drivers_ = saved.drivers;
+  sinks_ = saved.sinks;
+  next_index_ = saved.next_index;
+  upcalls::RestoreSlots(*saved.slots);
+  return true;
+}
+
 ActorId Boundary::DeclareDriver(std::string name) {
   const ActorId id = static_cast<ActorId>(drivers_.size() + 1);
   drivers_.push_back(DriverInfo{id, std::move(name)});

@@ -18,6 +18,7 @@
 #include <ndis.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,19 @@ class Boundary {
   void PopActor() { actors_.pop_back(); }
 
   uint64_t event_count() const { return next_index_; }
+
+  // ---- A reused run (fuzz/wan_status runs every input on one stack). ----
+  // Checkpoint() saves the current run: its host and WAN host, drivers,
+  // sinks and event index, and the handler tables handed to the host.
+  // Rollback(saved) makes that run the current one again as it was, even
+  // after other runs began and ended in between (their tables are replaced
+  // by the saved ones, in place, so the copies the host holds work again);
+  // tables and work items handed out since the checkpoint are forgotten.
+  // Both refuse (nullptr, false) while driver code runs (a non-empty actor
+  // stack).
+  struct SavedRun;
+  std::shared_ptr<const SavedRun> Checkpoint() const;
+  bool Rollback(const SavedRun& saved);
 
   // Stamps index and IRQL on `e` and hands it to every sink.
   void Emit(Event& e) {

@@ -62,6 +62,7 @@ struct State {
   std::array<Slot, kMaxHandlerTables> slots;
   size_t used = 0;
   std::vector<std::unique_ptr<WorkItemRecord>> work_items;
+  uint64_t resets = 0;  // Reset() calls: SavedSlots knows whether its slots were reused
 };
 
 State& S() {
@@ -84,13 +85,16 @@ using HandlerOf = typename MemberOf<std::remove_cv_t<decltype(H::kMember)>>::Typ
 
 // ---- The thunks. ----
 
-template <typename H, size_t kSlot, typename F = HandlerOf<H>>
-struct Thunk;
+// What every slot's thunk of handler H does, given the slot: one
+// instantiation per handler, out of line, so the code (and a fuzzer's
+// coverage counters) does not grow with kMaxHandlerTables.
+template <typename H, typename F = HandlerOf<H>>
+struct Body;
 
-template <typename H, size_t kSlot, typename R, typename... A>
-struct Thunk<H, kSlot, R (*)(A...)> {
-  static R Run(A... a) {
-    Slot& s = S().slots[kSlot];
+template <typename H, typename R, typename... A>
+struct Body<H, R (*)(A...)> {
+  [[gnu::noinline]] static R Run(size_t slot, A... a) {
+    Slot& s = S().slots[slot];
     R (*handler)(A...) = As<TableOf<H>>(s.original).*H::kMember;
     // Only a thunk handed out in an earlier run (its slot since reset) has
     // no handler: nothing to run, and nothing of this run to record.
@@ -118,32 +122,44 @@ struct Thunk<H, kSlot, R (*)(A...)> {
   }
 };
 
-template <typename H, size_t kSlot>
-void Install(TableOf<H>& t) {
-  if (t.*H::kMember != nullptr) t.*H::kMember = &Thunk<H, kSlot>::Run;
+template <typename H, size_t kSlot, typename F = HandlerOf<H>>
+struct Thunk;
+
+// Slot kSlot's entry point for H: a C function pointer carries no closure,
+// so each slot has its own, and it only names its slot. Not instrumented for
+// coverage: kMaxHandlerTables copies of every handler's entry would be most
+// of the counters a fuzz target scans after each input, and say nothing the
+// body's own do not (docs/performance.md).
+template <typename H, size_t kSlot, typename R, typename... A>
+struct Thunk<H, kSlot, R (*)(A...)> {
+  __attribute__((no_sanitize("coverage"))) static R Run(A... a) {
+    return Body<H>::Run(kSlot, a...);
+  }
+};
+
+// Every slot's thunk of H, by slot.
+template <typename H, size_t... kSlot>
+constexpr std::array<HandlerOf<H>, sizeof...(kSlot)> ThunksOf(std::index_sequence<kSlot...>) {
+  return {&Thunk<H, kSlot>::Run...};
+}
+template <typename H>
+constexpr std::array<HandlerOf<H>, kMaxHandlerTables> kThunks =
+    ThunksOf<H>(std::make_index_sequence<kMaxHandlerTables>{});
+
+// Slot `slot`'s table gets slot `slot`'s thunks.
+template <typename H>
+void Install(size_t slot, TableOf<H>& t) {
+  if (t.*H::kMember != nullptr) t.*H::kMember = kThunks<H>[slot];
 }
 
-template <size_t kSlot, typename T, typename... H>
-void InstallAll(T& t, List<H...>) {
-  (Install<H, kSlot>(t), ...);
-}
-
-template <size_t kSlot, typename T, typename L>
-void InstallSlot(T& t) {
-  InstallAll<kSlot>(t, L{});
-}
-
-// One installer per slot: slot k's table gets slot k's thunks.
-template <typename T, typename L, size_t... kSlot>
-constexpr std::array<void (*)(T&), sizeof...(kSlot)> Installers(std::index_sequence<kSlot...>) {
-  return {&InstallSlot<kSlot, T, L>...};
+template <typename T, typename... H>
+void InstallAll(size_t slot, T& t, List<H...>) {
+  (Install<H>(slot, t), ...);
 }
 
 template <typename T, typename L>
 void InstallFor(size_t slot, T& t) {
-  static constexpr auto kInstallers =
-      Installers<T, L>(std::make_index_sequence<kMaxHandlerTables>{});
-  kInstallers[slot](t);
+  InstallAll(slot, t, L{});
 }
 
 // Takes the next slot and fills its original and wrapped tables; NULL when
@@ -177,6 +193,39 @@ void Reset() {
   for (size_t k = 0; k < st.used; ++k) st.slots[k] = Slot{};
   st.used = 0;
   st.work_items.clear();
+  ++st.resets;
+}
+
+struct SavedSlots {
+  std::vector<Slot> slots;  // slots [0, used) as they were
+  size_t work_items = 0;
+  uint64_t resets = 0;
+};
+
+std::shared_ptr<const SavedSlots> SaveSlots() {
+  const State& st = S();
+  auto saved = std::make_shared<SavedSlots>();
+  saved->slots.assign(st.slots.begin(), st.slots.begin() + static_cast<std::ptrdiff_t>(st.used));
+  saved->work_items = st.work_items.size();
+  saved->resets = st.resets;
+  return saved;
+}
+
+void RestoreSlots(const SavedSlots& saved) {
+  State& st = S();
+  const size_t n = saved.slots.size();
+  for (size_t k = n; k < st.used; ++k) st.slots[k] = Slot{};
+  if (st.resets == saved.resets && st.used >= n) {
+    // The same run: its tables are as they were; a thunk may have named its
+    // driver since (H::kNamesDriver).
+    for (size_t k = 0; k < n; ++k) st.slots[k].driver_handle = saved.slots[k].driver_handle;
+  } else {
+    for (size_t k = 0; k < n; ++k) st.slots[k] = saved.slots[k];
+  }
+  st.used = n;
+  // Records of work items queued since: the model they were queued on has
+  // forgotten them too (or was another run's).
+  if (st.work_items.size() > saved.work_items) st.work_items.resize(saved.work_items);
 }
 
 PNDIS_PROTOCOL_DRIVER_CHARACTERISTICS Wrap(const NDIS_PROTOCOL_DRIVER_CHARACTERISTICS* chars,

@@ -18,6 +18,7 @@
 #include <ndis.h>
 
 #include <cstddef>
+#include <memory>
 
 #include "reference/boundary/event.h"
 
@@ -25,6 +26,13 @@ namespace ndisconf::upcalls {
 
 // Forgets every slot and work-item record (Boundary::BeginRun / EndRun).
 void Reset();
+
+// The slots taken so far, to come back to (Boundary::Checkpoint). Restore
+// puts them back in place, even after a Reset and other runs' slots in
+// between, and forgets slots and work-item records taken since.
+struct SavedSlots;
+std::shared_ptr<const SavedSlots> SaveSlots();
+void RestoreSlots(const SavedSlots& saved);
 
 // The copies handed to the host. Each takes a slot attributed to `actor`;
 // `registration` marks a driver's registration table, the one

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <ndis.h>
 
+#include <memory>
 #include <vector>
 
 #include "reference/boundary/boundary.h"
@@ -513,6 +514,49 @@ TEST_F(UpcallTest, AThunkFromAnEndedRunRunsNothingAndRecordsNothing) {
   EXPECT_EQ(stale(Fake(0xC7C7), Fake(0xB1), nullptr), NDIS_STATUS_FAILURE);
   EXPECT_EQ(g_handler_runs, 0);
   EXPECT_TRUE(sink_.events.empty());
+}
+
+TEST_F(UpcallTest, ARolledBackRunIsCurrentAgainWithItsTablesAfterAnotherRun) {
+  const NDIS_HANDLE driver = RegisterProtocol(proto_, false);
+  const uint64_t index = Boundary::Get().event_count();
+  const std::shared_ptr<const Boundary::SavedRun> saved = Boundary::Get().Checkpoint();
+  ASSERT_NE(saved, nullptr);
+  const PROTOCOL_BIND_ADAPTER_EX bind = host_.Driver(driver).protocol.BindAdapterHandlerEx;
+
+  // More of the same run, then another run whose tables take the same slots.
+  RegisterProtocol(other_, false);
+  Boundary::Get().EndRun();
+  PlainHost other_host;
+  Boundary::Get().BeginRun(&other_host);
+  {
+    NDIS_PROTOCOL_DRIVER_CHARACTERISTICS c = ProtocolChars(false);
+    c.BindAdapterHandlerEx = nullptr;
+    NDIS_HANDLE h = nullptr;
+    ScopedActor as(Boundary::Get().DeclareDriver("someone else"));
+    ASSERT_EQ(NdisRegisterProtocolDriver(Fake(0xE1), &c, &h), NDIS_STATUS_SUCCESS);
+  }
+
+  ASSERT_TRUE(Boundary::Get().Rollback(*saved));
+  EXPECT_EQ(Boundary::Get().host(), &host_);
+  EXPECT_EQ(Boundary::Get().event_count(), index);
+  ASSERT_EQ(Boundary::Get().drivers().size(), 2u);
+  EXPECT_EQ(Boundary::Get().drivers()[0].name, "protocol");
+  // The table the host was handed works again, as the run's driver, into
+  // the run's sinks; the slot the later registration took is free again.
+  sink_.events.clear();
+  EXPECT_EQ(bind(Fake(0xC7C7), Fake(0xB1), nullptr), NDIS_STATUS_SUCCESS);
+  EXPECT_EQ(g_actor_in_handler, proto_);
+  ASSERT_EQ(sink_.events.size(), 2u);
+  EXPECT_EQ(sink_.events[0].index, index);
+  EXPECT_EQ(sink_.events[0].actor, proto_);
+  NDIS_STATUS s = NDIS_STATUS_FAILURE;
+  RegisterProtocol(other_, false, &s);
+  EXPECT_EQ(s, NDIS_STATUS_SUCCESS);
+}
+
+TEST_F(UpcallTest, NoCheckpointWhileDriverCodeRuns) {
+  ScopedActor as(proto_);
+  EXPECT_EQ(Boundary::Get().Checkpoint(), nullptr);
 }
 
 }  // namespace

@@ -107,8 +107,11 @@ template <HandleKind K, typename T>
 class HandleTable {
  public:
   explicit HandleTable(const HandleCodec* codec) : codec_(codec) {}
-  HandleTable(const HandleTable&) = delete;
-  HandleTable& operator=(const HandleTable&) = delete;
+  // A copy is a saved state of the table (Model::Checkpoint), assigned back
+  // to the table it was taken from: its slots, generations and free list.
+  // It decodes with the source's codec, so it is no table of another model.
+  HandleTable(const HandleTable&) = default;
+  HandleTable& operator=(const HandleTable&) = default;
 
   // Names `object` with a fresh handle. Slots are reused oldest-freed first,
   // each reuse with a new generation.

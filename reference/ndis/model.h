@@ -111,6 +111,19 @@ class Model : public NdisHost, public NdisWanHost {
   const std::vector<Rejection>& rejections() const;
   ModelStats stats() const;
 
+  // ---- A reused model (fuzz/wan_status runs every input on one stack). ----
+  // Checkpoint() saves the model's state; Rollback() puts it back exactly:
+  // every object at its address with its saved value, the handle tables
+  // (slots, generations, free lists), rejections, counters, spin locks and
+  // interrupts, and forgets every object made since. Checkpoint() refuses
+  // (false, nothing saved) while work is queued, driver memory is
+  // allocated, a spin lock is held or the IRQL is above PASSIVE_LEVEL:
+  // none of those could be put back. Rollback() frees the driver memory
+  // allocated since the checkpoint; false (nothing changed) without one.
+  // Neither touches the boundary (Boundary::Checkpoint) or the drivers.
+  [[nodiscard]] bool Checkpoint();
+  [[nodiscard]] bool Rollback();
+
   // ---- NdisHost: the NDIS functions. Contracts in <ndis.h>. ----
   KIRQL CurrentIrql() override;
   const KIRQL* CurrentIrqlCell() const override;
@@ -205,6 +218,7 @@ class Model : public NdisHost, public NdisWanHost {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Impl> saved_;  // Checkpoint()
 };
 
 }  // namespace ndisconf::ndis

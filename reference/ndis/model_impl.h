@@ -33,6 +33,7 @@
 #include "reference/ndis/handles.h"
 #include "reference/ndis/model.h"
 #include "reference/ndis/rejection.h"
+#include "reference/util/owned_vector.h"
 #include "spec/rule_id.h"
 #include "spec/status_names.h"
 
@@ -333,6 +334,11 @@ struct SpinLockState {
 struct Model::Impl {
   Impl(Settings s, Chooser* c);
   ~Impl();
+  // A copy is Model::Checkpoint's saved state, taken with no driver memory
+  // allocated; assigning it back restores every object in place
+  // (OwnedVector) and every table, counter and queue (checkpoint.cc).
+  Impl(const Impl&) = default;
+  Impl& operator=(const Impl&) = default;
 
   // ---- Shared helpers (model.cc). ----
   // Records a Rejection of `fn`, which returned (or would have) `status`.
@@ -501,20 +507,20 @@ struct Model::Impl {
   HandleTable<HandleKind::kWrapper, Wrapper> wrappers{&codec};
 
   // Owners of every object ever created (see the file comment).
-  std::vector<std::unique_ptr<Driver>> all_drivers;
-  std::vector<std::unique_ptr<Adapter>> all_adapters;
-  std::vector<std::unique_ptr<Binding>> all_bindings;
-  std::vector<std::unique_ptr<BindCtx>> all_bind_ctxs;
-  std::vector<std::unique_ptr<UnbindCtx>> all_unbind_ctxs;
-  std::vector<std::unique_ptr<Registration>> all_registrations;
-  std::vector<std::unique_ptr<AfOpen>> all_afs;
-  std::vector<std::unique_ptr<Sap>> all_saps;
-  std::vector<std::unique_ptr<Vc>> all_vcs;
-  std::vector<std::unique_ptr<WorkItem>> all_work_items;
-  std::vector<std::unique_ptr<Wrapper>> all_wrappers;
+  OwnedVector<Driver> all_drivers;
+  OwnedVector<Adapter> all_adapters;
+  OwnedVector<Binding> all_bindings;
+  OwnedVector<BindCtx> all_bind_ctxs;
+  OwnedVector<UnbindCtx> all_unbind_ctxs;
+  OwnedVector<Registration> all_registrations;
+  OwnedVector<AfOpen> all_afs;
+  OwnedVector<Sap> all_saps;
+  OwnedVector<Vc> all_vcs;
+  OwnedVector<WorkItem> all_work_items;
+  OwnedVector<Wrapper> all_wrappers;
   // Registered NDIS 5 interrupts, by the miniport's NDIS_MINIPORT_INTERRUPT.
   std::map<const void*, Adapter*> interrupts;
-  std::vector<std::unique_ptr<char>> driver_objects;  // opaque DRIVER_OBJECT stand-ins
+  OwnedVector<char> driver_objects;  // opaque DRIVER_OBJECT stand-ins
 
   struct Work {
     uint64_t id;

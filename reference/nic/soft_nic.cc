@@ -163,6 +163,12 @@ SoftNic::SoftNic(const SoftNicConfig& config) : config_(config), rng_(config.see
 
 SoftNic::~SoftNic() = default;
 
+std::unique_ptr<SoftNic> SoftNic::SaveState() const {
+  return std::unique_ptr<SoftNic>(new SoftNic(*this));
+}
+
+void SoftNic::RestoreState(const SoftNic& saved) { *this = saved; }
+
 SoftNic::Channel* SoftNic::Find(ChannelId ch) {
   return ch.value < channels_.size() ? &channels_[ch.value] : nullptr;
 }

@@ -132,8 +132,16 @@ class SoftNic final : public Nic {
   static std::unique_ptr<SoftNic> Create(const SoftNicConfig& config, std::string* error = nullptr);
 
   ~SoftNic() override;
-  SoftNic(const SoftNic&) = delete;
-  SoftNic& operator=(const SoftNic&) = delete;
+
+  // ---- A reused NIC (fuzz/wan_status runs every input on one stack) --------
+  // A copy of this NIC's whole state (configuration, time, channels and
+  // their calls and queues, fault plan, random generators, latched events,
+  // interrupt line and handler), to come back to with RestoreState. The
+  // copy drives nothing: it is only kept.
+  std::unique_ptr<SoftNic> SaveState() const;
+  // Puts this NIC back into the state `saved` (a SaveState of this NIC)
+  // holds. Not from inside the interrupt handler or Advance.
+  void RestoreState(const SoftNic& saved);
 
   // ---- Nic -----------------------------------------------------------------
   uint32_t channel_count() const override;
@@ -201,6 +209,10 @@ class SoftNic final : public Nic {
   using CallContext = soft_nic_internal::CallContext;
 
   explicit SoftNic(const SoftNicConfig& config);
+  // Memberwise, so a member added to SoftNic is saved and restored too;
+  // private: a copy is SaveState's and nobody else's.
+  SoftNic(const SoftNic&) = default;
+  SoftNic& operator=(const SoftNic&) = default;
 
   Channel* Find(ChannelId ch);
   const Channel* Find(ChannelId ch) const;

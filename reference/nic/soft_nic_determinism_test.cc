@@ -32,35 +32,42 @@ struct RunResult {
   uint64_t accepted = 0;  // frames Transmit queued
 };
 
-// A fixed workload: keeps both channels in calls, sends and receives
-// frames, resets hung channels; records every event via the interrupt.
-RunResult RunWorkload(const FaultPlan& plan, uint64_t nic_seed = 7) {
+// One step of a fixed workload: keeps both channels in calls, sends and
+// receives frames, resets hung channels, then lets a tick pass.
+void Step(SoftNic& nic, int step, uint64_t* accepted) {
+  for (uint32_t i = 0; i < 2; ++i) {
+    ChannelId ch{i};
+    ChannelStatus s = *nic.Status(ch);
+    if (s.hung && step % 25 == 0) (void)nic.Reset(ch);
+    if (s.call_state == CallState::kIdle && !s.resetting) (void)nic.Dial(ch, "100");
+    if (s.call_state == CallState::kConnected) {
+      if (nic.Transmit(ch, Bytes(10 + step % 30, static_cast<uint8_t>(step))) ==
+          TxResult::kQueued) {
+        ++*accepted;
+      }
+      if (step % 3 == 0) (void)nic.InjectFrame(ch, Bytes(5 + step % 7));
+    }
+  }
+  nic.Advance(1);
+}
+
+SoftNicConfig WorkloadConfig(uint64_t nic_seed) {
   SoftNicConfig config;
   config.seed = nic_seed;
   config.channels.resize(2);
   config.channels[1].peer.echo = true;
-  std::unique_ptr<SoftNic> nic = SoftNic::Create(config);
+  return config;
+}
+
+// The workload for 400 steps; records every event via the interrupt.
+RunResult RunWorkload(const FaultPlan& plan, uint64_t nic_seed = 7) {
+  std::unique_ptr<SoftNic> nic = SoftNic::Create(WorkloadConfig(nic_seed));
   RunResult out;
   nic->SetInterruptHandler([&] {
     while (auto e = nic->NextEvent()) out.events.push_back(*e);
   });
   EXPECT_TRUE(nic->SetFaultPlan(plan));
-  for (int step = 0; step < 400; ++step) {
-    for (uint32_t i = 0; i < 2; ++i) {
-      ChannelId ch{i};
-      ChannelStatus s = *nic->Status(ch);
-      if (s.hung && step % 25 == 0) (void)nic->Reset(ch);
-      if (s.call_state == CallState::kIdle && !s.resetting) (void)nic->Dial(ch, "100");
-      if (s.call_state == CallState::kConnected) {
-        if (nic->Transmit(ch, Bytes(10 + step % 30, static_cast<uint8_t>(step))) ==
-            TxResult::kQueued) {
-          ++out.accepted;
-        }
-        if (step % 3 == 0) (void)nic->InjectFrame(ch, Bytes(5 + step % 7));
-      }
-    }
-    nic->Advance(1);
-  }
+  for (int step = 0; step < 400; ++step) Step(*nic, step, &out.accepted);
   (void)nic->ResetAll();  // completes whatever is still queued
   nic->Advance(5);
   for (uint32_t i = 0; i < 2; ++i) out.counters.push_back(*nic->Counters(ChannelId{i}));
@@ -80,6 +87,30 @@ TEST(SoftNicDeterminism, SameSeedAndPlanGiveIdenticalEventSequence) {
   ASSERT_GT(a.events.size(), 100u);
   EXPECT_EQ(a.events, b.events);
   EXPECT_EQ(a.counters, b.counters);
+}
+
+TEST(SoftNicDeterminism, ARestoredNicRunsOnAsFromItsSavedState) {
+  std::unique_ptr<SoftNic> nic = SoftNic::Create(WorkloadConfig(7));
+  std::vector<NicEvent> events;
+  nic->SetInterruptHandler([&] {
+    while (auto e = nic->NextEvent()) events.push_back(*e);
+  });
+  ASSERT_TRUE(nic->SetFaultPlan(Parse(kBusyPlan)));
+  uint64_t accepted = 0;
+  for (int step = 0; step < 150; ++step) Step(*nic, step, &accepted);
+  const std::unique_ptr<SoftNic> saved = nic->SaveState();
+  const Ticks now = nic->now();
+
+  events.clear();
+  for (int step = 150; step < 400; ++step) Step(*nic, step, &accepted);
+  const std::vector<NicEvent> first = events;
+  ASSERT_GT(first.size(), 50u);
+
+  nic->RestoreState(*saved);
+  EXPECT_EQ(nic->now(), now);
+  events.clear();
+  for (int step = 150; step < 400; ++step) Step(*nic, step, &accepted);
+  EXPECT_EQ(events, first);  // the same calls, faults and random draws
 }
 
 TEST(SoftNicDeterminism, RandomFaultsFollowTheSeed) {

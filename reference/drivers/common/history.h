@@ -73,6 +73,22 @@ class History {
   void clear() {
     items_.clear();
     head_ = 0;
+    ++clears_;
+  }
+  // Returns to `earlier`, a copy of this history taken before (a reused
+  // stack put back into its saved state, fuzz/wan_status). While nothing
+  // was overwritten or cleared since the copy, only the items pushed since
+  // are dropped; otherwise the copy's items are copied back.
+  void RestoreFrom(const History& earlier) {
+    if (clears_ == earlier.clears_ && items_.size() < Capacity &&
+        items_.size() >= earlier.items_.size()) {
+      items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(earlier.items_.size()),
+                   items_.end());
+    } else {
+      items_ = earlier.items_;
+    }
+    head_ = earlier.head_;
+    clears_ = earlier.clears_;
   }
 
  private:
@@ -80,7 +96,8 @@ class History {
   [[gnu::noinline]] void Grow(T item) { items_.push_back(std::move(item)); }
 
   std::vector<T> items_;
-  size_t head_ = 0;  // the oldest item, once full (0 until then)
+  size_t head_ = 0;    // the oldest item, once full (0 until then)
+  size_t clears_ = 0;  // clear() calls, for RestoreFrom
 };
 
 }  // namespace ndisconf::drivers

@@ -122,6 +122,12 @@ class CallLog {
     entries_.clear();
     counts_ = {};
   }
+  // Returns to `earlier`, a copy of this log taken before (History::RestoreFrom).
+  void RestoreFrom(const CallLog& earlier) {
+    entries_.RestoreFrom(earlier.entries_);
+    counts_ = earlier.counts_;
+    last_ = earlier.last_;
+  }
 
  private:
   // The position of T in Entries; T must appear exactly once.

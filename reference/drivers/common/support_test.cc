@@ -80,6 +80,27 @@ TEST(HistoryTest, KeepsTheMostRecentItemsOldestFirst) {
   EXPECT_EQ(h.back(), 42);
 }
 
+TEST(HistoryTest, RestoreFromAnEarlierCopyDropsWhatCameSince) {
+  History<int, 4> h;
+  h.push_back(1);
+  h.push_back(2);
+  const History<int, 4> saved = h;
+  h.push_back(3);  // pushed since: dropped
+  h.RestoreFrom(saved);
+  EXPECT_EQ(std::vector<int>(h.begin(), h.end()), (std::vector<int>{1, 2}));
+  for (int i = 3; i <= 9; ++i) h.push_back(i);  // wraps: the copy's items come back
+  h.RestoreFrom(saved);
+  EXPECT_EQ(std::vector<int>(h.begin(), h.end()), (std::vector<int>{1, 2}));
+  h.clear();  // cleared, then pushed again to the same size
+  h.push_back(7);
+  h.push_back(8);
+  h.push_back(9);
+  h.RestoreFrom(saved);
+  EXPECT_EQ(std::vector<int>(h.begin(), h.end()), (std::vector<int>{1, 2}));
+  h.push_back(3);
+  EXPECT_EQ(std::vector<int>(h.begin(), h.end()), (std::vector<int>{1, 2, 3}));
+}
+
 TEST(CallLogTest, KeepsEveryEntryInOrderUntilTheHistoryIsFull) {
   TestLog log;
   EXPECT_TRUE(log.entries().empty());

@@ -413,4 +413,26 @@ TapiCall* Core::FindCall(HTAPI_CALL h) {
 
 void Core::EraseLine(HTAPI_LINE h) { lines_.erase(h); }
 
+// A member added to Core is restored below; this size (libstdc++, x86-64)
+// is the reminder.
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+static_assert(sizeof(Core) == 512,
+              "Core changed: restore the new member in RestoreFrom, then update the size");
+#endif
+
+void Core::RestoreFrom(const Core& earlier) {
+  options_ = earlier.options_;
+  adapters_ = earlier.adapters_;
+  links_ = earlier.links_;
+  lines_ = earlier.lines_;
+  calls_ = earlier.calls_;
+  next_link_ = earlier.next_link_;
+  next_line_ = earlier.next_line_;
+  next_call_ = earlier.next_call_;
+  seq_ = earlier.seq_;
+  counters_ = earlier.counters_;
+  rejections_.RestoreFrom(earlier.rejections_);
+  warnings_.RestoreFrom(earlier.warnings_);
+}
+
 }  // namespace ndisconf::drivers::wan

@@ -48,6 +48,7 @@
 #include "reference/drivers/common/logged.h"
 #include "reference/drivers/common/support.h"
 #include "reference/drivers/ndiswan/ndiswan_core.h"
+#include "reference/util/owned_vector.h"
 
 namespace ndisconf::drivers {
 
@@ -216,6 +217,19 @@ class Ndiswan : public LoggingDriver<NdiswanLog> {
   // nothing, while a send is in flight or an upper status bracket is open.
   [[nodiscard]] bool ResetStatusState();
 
+  // ---- A reused driver (fuzz/wan_status runs every input on one stack). ----
+  // Checkpoint() saves this driver's state; Rollback() puts it back exactly
+  // (bindings at their addresses with their saved values, the core's links,
+  // lines and calls, requests, forwarded indications, send accounting,
+  // counters, log) and forgets what was made since. The configuration is
+  // fixed at construction and not part of it, nor is a subclass's own
+  // state. Checkpoint() refuses (false) while a request or a send is in
+  // flight or a deferred work item has not run; Rollback() refuses without a
+  // checkpoint or while a work item has not run, and drops the requests and
+  // sends made since (NDIS and the miniport are rolled back with it).
+  bool Checkpoint();
+  bool Rollback();
+
   // ---- Handler logic. ----
   void OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context, PNDIS_STRING device_name);
   void OnOpenAdapterComplete(WanLowerBinding& b, NDIS_STATUS status, NDIS_STATUS open_error);
@@ -265,7 +279,7 @@ class Ndiswan : public LoggingDriver<NdiswanLog> {
   int in_lower_status_ = 0;
   bool upper_bracket_open_ = false;
   std::vector<WCHAR> name_buffer_;
-  std::vector<std::unique_ptr<WanLowerBinding>> bindings_;
+  OwnedVector<WanLowerBinding> bindings_;
   std::map<PNDIS_REQUEST, std::unique_ptr<Request>> in_flight_;
   std::vector<WanRequestRecord> requests_;
   History<UpperIndication> forwarded_;
@@ -284,6 +298,8 @@ class Ndiswan : public LoggingDriver<NdiswanLog> {
     std::vector<UCHAR> protocol_buffer;
   };
   std::map<uintptr_t, UpperLinkData> upper_data_;
+  struct Saved;
+  std::shared_ptr<Saved> saved_;  // Checkpoint()
 };
 
 }  // namespace ndisconf::drivers

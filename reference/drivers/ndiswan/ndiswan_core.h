@@ -245,6 +245,10 @@ class Core {
   // and restarts the link and call numbering, as before the first
   // indication; adapters and TAPI lines stay (a reused stack, issue 7).
   void ResetLinks();
+  // Returns to `earlier`, a copy of this core taken before (a reused stack
+  // put back into its saved state, fuzz/wan_status): every table, counter
+  // and numbering as it was; the record histories drop what came since.
+  void RestoreFrom(const Core& earlier);
 
   // ---- Links. ----
   Link* FindLink(LinkContext c);

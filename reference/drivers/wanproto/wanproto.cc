@@ -309,4 +309,55 @@ NDIS_STATUS WanProto::OnWanReceive(NDIS_HANDLE link_context, PUCHAR, ULONG size)
   return NDIS_STATUS_SUCCESS;
 }
 
+// ---------------------------------------------------------------------------
+// A reused driver.
+
+// Everything that changes after DriverEntry but the outstanding sends, which
+// Checkpoint requires to be none. The configuration, the slot and the
+// registered name are fixed.
+struct WanProto::Saved {
+  NDIS_HANDLE protocol_handle = nullptr;
+  OwnedVector<WpBinding> bindings;
+  std::map<uint64_t, WpLink> links;
+  History<WpIndication> indications;
+  WanProtoCounters counters;
+  int in_status_complete = 0;
+  WanProtoLog log;
+};
+
+// A member added to WanProto is saved and restored above, or said to be
+// fixed; this size (libstdc++, x86-64) is the reminder.
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+static_assert(sizeof(WanProto) == 800,
+              "WanProto changed: save and restore the new member in Saved, then update the size");
+#endif
+
+bool WanProto::Checkpoint() {
+  if (!packets_.empty() || deferrer_.outstanding() != 0) return false;
+  if (saved_ == nullptr) saved_ = std::make_shared<Saved>();
+  Saved& s = *saved_;
+  s.protocol_handle = protocol_handle_;
+  s.bindings = bindings_;
+  s.links = links_;
+  s.indications = indications_;
+  s.counters = counters_;
+  s.in_status_complete = in_status_complete_;
+  s.log = log_;
+  return true;
+}
+
+bool WanProto::Rollback() {
+  if (saved_ == nullptr || deferrer_.outstanding() != 0) return false;
+  const Saved& s = *saved_;
+  packets_.clear();
+  protocol_handle_ = s.protocol_handle;
+  bindings_ = s.bindings;
+  links_ = s.links;
+  indications_.RestoreFrom(s.indications);
+  counters_ = s.counters;
+  in_status_complete_ = s.in_status_complete;
+  log_.RestoreFrom(s.log);
+  return true;
+}
+
 }  // namespace ndisconf::drivers

@@ -32,6 +32,7 @@
 #include "reference/drivers/common/logged.h"
 #include "reference/drivers/common/support.h"
 #include "reference/drivers/ndiswan/ndiswan_core.h"
+#include "reference/util/owned_vector.h"
 
 namespace ndisconf::drivers {
 
@@ -150,6 +151,18 @@ class WanProto : public LoggingDriver<WanProtoLog> {
   // is outstanding (its completion would name a forgotten link).
   [[nodiscard]] bool ResetStatusState();
 
+  // ---- A reused driver (fuzz/wan_status runs every input on one stack). ----
+  // Checkpoint() saves this driver's state; Rollback() puts it back exactly
+  // (bindings at their addresses with their saved values, links,
+  // indications, counters, log) and forgets what was made since. The
+  // configuration is fixed at construction and not part of it, nor is a
+  // subclass's own state. Checkpoint() refuses (false) while a send is
+  // outstanding or a deferred work item has not run; Rollback() refuses
+  // without a checkpoint or while a work item has not run, and drops the
+  // sends made since (NDIS and the drivers below are rolled back with it).
+  bool Checkpoint();
+  bool Rollback();
+
   // ---- Handler logic. ----
   void OnBindAdapter(PNDIS_STATUS status, NDIS_HANDLE bind_context, PNDIS_STRING device_name);
   void OnOpenAdapterComplete(WpBinding& b, NDIS_STATUS status, NDIS_STATUS open_error);
@@ -177,12 +190,14 @@ class WanProto : public LoggingDriver<WanProtoLog> {
   size_t slot_;
   NDIS_HANDLE protocol_handle_ = nullptr;
   std::vector<WCHAR> name_buffer_;
-  std::vector<std::unique_ptr<WpBinding>> bindings_;
+  OwnedVector<WpBinding> bindings_;
   std::map<uint64_t, WpLink> links_;
   History<WpIndication> indications_;
   WanProtoCounters counters_;
   std::map<PNDIS_WAN_PACKET, std::unique_ptr<Packet>> packets_;
   int in_status_complete_ = 0;
+  struct Saved;
+  std::shared_ptr<Saved> saved_;  // Checkpoint()
 };
 
 }  // namespace ndisconf::drivers

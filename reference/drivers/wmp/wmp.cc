@@ -86,6 +86,39 @@ Wmp::~Wmp() {
   if (slot_ != kNoSlot) g_slots[slot_] = nullptr;
 }
 
+struct Wmp::Saved {
+  NDIS_HANDLE wrapper = nullptr;
+  uintptr_t next_handle = 0;
+  OwnedVector<WmpAdapter> adapters;
+  WmpLog log;
+};
+
+// A member added to Wmp is saved and restored above, or said to be fixed
+// (the configuration); this size (libstdc++, x86-64) is the reminder.
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+static_assert(sizeof(Wmp) == 880,
+              "Wmp changed: save and restore the new member in Saved, then update the size");
+#endif
+
+bool Wmp::Checkpoint() {
+  if (deferrer_.outstanding() != 0) return false;
+  if (saved_ == nullptr) saved_ = std::make_shared<Saved>();
+  saved_->wrapper = wrapper_;
+  saved_->next_handle = next_handle_;
+  saved_->adapters = adapters_;
+  saved_->log = log_;
+  return true;
+}
+
+bool Wmp::Rollback() {
+  if (saved_ == nullptr || deferrer_.outstanding() != 0) return false;
+  wrapper_ = saved_->wrapper;
+  next_handle_ = saved_->next_handle;
+  adapters_ = saved_->adapters;
+  log_.RestoreFrom(saved_->log);
+  return true;
+}
+
 template <size_t kSlot>
 NDIS_STATUS Wmp::InitializeThunk(PNDIS_STATUS open_error, PUINT selected_medium, PNDIS_MEDIUM media,
                                  UINT media_count, NDIS_HANDLE adapter_handle,

@@ -54,6 +54,7 @@
 #include "reference/drivers/common/logged.h"
 #include "reference/drivers/common/support.h"
 #include "reference/nic/nic.h"
+#include "reference/util/owned_vector.h"
 
 namespace ndisconf::drivers {
 
@@ -187,8 +188,8 @@ struct WmpAdapter {
   bool provider_up = false;
   ULONG device_id_base = 0;
   std::vector<WmpLine> lines;
-  std::vector<std::unique_ptr<WmpCall>> calls;   // every call ever; closed ones kept
-  std::vector<std::unique_ptr<WmpLink>> links;   // every link ever
+  OwnedVector<WmpCall> calls;                    // every call ever; closed ones kept
+  OwnedVector<WmpLink> links;                    // every link ever
   std::vector<std::deque<PNDIS_WAN_PACKET>> tx;  // per channel, in Transmit order
   std::vector<uint64_t> speed_bps;               // per channel, last known
   WmpPendingRequest pending;
@@ -232,6 +233,17 @@ class Wmp : public LoggingDriver<WmpLog> {
 
   static constexpr size_t kNoSlot = static_cast<size_t>(-1);
   size_t instance() const { return slot_; }
+
+  // ---- A reused driver (fuzz/wan_status runs every input on one stack). ----
+  // Checkpoint() saves this driver's state; Rollback() puts it back exactly
+  // (adapters, lines, calls and links at their addresses with their saved
+  // values, handle numbering, counters, log) and forgets what was made
+  // since. The configuration is not part of it (mutable_config() changes
+  // stay), nor is a subclass's own state. Both refuse (false) while a work
+  // item the driver deferred has not run; Rollback() also without a
+  // checkpoint.
+  bool Checkpoint();
+  bool Rollback();
 
   // Handlers, virtual so seeded-bug variants can override one step.
   virtual NDIS_STATUS OnInitialize(PUINT selected_medium, PNDIS_MEDIUM media, UINT media_count,
@@ -318,7 +330,9 @@ class Wmp : public LoggingDriver<WmpLog> {
   NDIS_HANDLE wrapper_ = nullptr;
   size_t slot_ = kNoSlot;
   uintptr_t next_handle_ = 0x100;  // hdLine / hdCall values, never reused
-  std::vector<std::unique_ptr<WmpAdapter>> adapters_;
+  OwnedVector<WmpAdapter> adapters_;
+  struct Saved;
+  std::shared_ptr<Saved> saved_;  // Checkpoint()
 };
 
 }  // namespace ndisconf::drivers
