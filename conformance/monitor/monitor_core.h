@@ -92,6 +92,9 @@ struct Frame {
   // (NDISWAN's), so the buffer is an NDIS_WAN_* structure, not NDIS_MAC_*.
   bool upper;
   bool initial_line_up, newcall;
+  // LINE_NEWCALL came with htCall = ulParam2 = 0, so it asks NDISTAPI for a
+  // handle (WAN-062); one that already names a call NDISTAPI may refuse.
+  bool newcall_asks;
   // An initial line-up for a handle whose link is up (reported as WAN-025):
   // NDISWAN may refuse it and leave NdisLinkContext NULL (E-11).
   bool duplicate_line_up;

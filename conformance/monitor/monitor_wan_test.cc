@@ -601,6 +601,28 @@ TEST(WanTapi, NewCallNotWrittenByNdistapiReportsWan062) {
   EXPECT_NE(o.report.find("newcall-htcall-written"), std::string::npos) << o.report;
 }
 
+// A LINE_NEWCALL that already names a call broke WAN-062 on the miniport's
+// side; NDISTAPI may refuse it and leave ulParam2 as it came, which makes no
+// call: a LINE_CALLSTATE naming the handle the miniport put there is WAN-061.
+TEST(WanTapi, NewCallNamingACallMayBeRefusedByNdistapi) {
+  Builder b;
+  b.Setup().OpenLine();
+  Buf md = Zeros(24);
+  Put64(md, 8, kHdLine);
+  Put32(md, 16, LINEMEDIAMODE_DIGITALDATA);
+  b.Set(OID_TAPI_SET_DEFAULT_MEDIA_DETECTION, md);
+  b.Indicate(NDIS_STATUS_TAPI_INDICATION, TapiEvent(kHtLine, 0x55, LINE_NEWCALL, kInHdCall, 0, 0));
+  b.Indicate(NDIS_STATUS_TAPI_INDICATION,
+             TapiEvent(kHtLine, 0, LINE_NEWCALL, kInHdCall + 1, kInHtCall, 0));
+  b.Complete();
+  b.Tapi(kInHtCall, LINE_CALLSTATE, LINECALLSTATE_OFFERING, 0, LINEMEDIAMODE_DIGITALDATA);
+  const Outcome o = Replay(b.events);
+  EXPECT_EQ(o.rules, (Rules{"WAN-061", "WAN-062"})) << o.report;
+  EXPECT_NE(o.report.find("newcall-then-callstate"), std::string::npos) << o.report;
+  EXPECT_EQ(o.report.find("newcall-htcall-written"), std::string::npos) << o.report;
+  EXPECT_NE(o.report.find("tapi-indication-handles"), std::string::npos) << o.report;
+}
+
 TEST(WanTapi, NewCallWithoutMediaDetectionReportsWan063) {
   Builder b;
   b.Setup().OpenLine();

@@ -267,7 +267,7 @@ void Monitor::State::IndicateCall(const Event& e, const uint64_t* a, Frame& f) {
   f.nnotified = 0;
   f.notified_overflow = false;
   f.upper = false;
-  f.initial_line_up = f.newcall = f.duplicate_line_up = false;
+  f.initial_line_up = f.newcall = f.newcall_asks = f.duplicate_line_up = false;
   f.up_handle = f.up_ht_call = f.newcall_hd_call = f.newcall_ht_line = 0;
   f.up_window = 0;
   f.p2_off = f.p2_size = 0;

@@ -69,6 +69,7 @@ void Monitor::State::TapiIndicationCall(const Event& e, Adapter& ad, uint64_t mh
                    ", which has no default media detection set (outbound only)");
       CheckNewCallHdCall(e, mh, p1);
       f.newcall = true;
+      f.newcall_asks = ht_call == 0 && p2 == 0;
       f.newcall_hd_call = p1;
       f.newcall_ht_line = ht_line;
       f.p2_off = spec::wan::TapiEventParam(layout, 2).offset;
@@ -152,7 +153,15 @@ void Monitor::State::NewCallReturn(const Event& e, uint64_t mh, Bytes after, Fra
   const bool forwarded = f.nnotified > 0;
   if (!forwarded || !after.Has(f.p2_off, f.p2_size)) return;
   const uint64_t ht = f.p2_size == 8 ? after.U64(f.p2_off) : after.U32(f.p2_off);
-  if (ht == 0) {
+  if (!f.newcall_asks) {
+    // The miniport broke WAN-062 (reported at the call). NDISTAPI owes it
+    // nothing: a ulParam2 left as it came (or 0) is a refusal, and only a
+    // handle it wrote there is a call.
+    const Bytes before = wan::View(Buf(f).blob, f.blob_len, f.len);
+    if (!before.Has(f.p2_off, f.p2_size)) return;
+    const uint64_t in = f.p2_size == 8 ? before.U64(f.p2_off) : before.U32(f.p2_off);
+    if (ht == 0 || ht == in) return;
+  } else if (ht == 0) {
     Report(kW062Write, e.index, f.newcall_hd_call,
            "LINE_NEWCALL for hdCall " + Hex(f.newcall_hd_call) +
                " returned with ulParam2 (htCall) still 0");
