@@ -51,7 +51,7 @@ Bytes NewRecord(nic::SplitMix64& rng) {
       const auto sel = static_cast<uint8_t>(rng.Below(kSelectors));
       const uint16_t size = kSizes[rng.Below(kSizes.size())];
       return Indicate(sel, kRawStatuses[rng.Below(kRawStatuses.size())], size,
-                      static_cast<uint8_t>(rng.Next() & 0x1E), {});  // never a NULL buffer
+                      static_cast<uint8_t>(rng.Next() & 0x7E), {});  // never a NULL buffer
     }
     case WanOp::kFault:
       return {tag, static_cast<uint8_t>(rng.Below(kFaultKinds)), static_cast<uint8_t>(rng.Next())};
@@ -85,7 +85,7 @@ void MutateOperand(Bytes& r, nic::SplitMix64& rng) {
           size = kSizes[rng.Below(kSizes.size())];
           break;
         case 2:
-          flags ^= static_cast<uint8_t>(1u << rng.Below(5));
+          flags ^= static_cast<uint8_t>(1u << rng.Below(7));  // wan_status_input.h's bits
           break;
         default:
           raw = kRawStatuses[rng.Below(kRawStatuses.size())];

@@ -52,7 +52,9 @@
 //       flags bit 1: write a live NdisLinkContext (link (flags >> 2 & 3) %
 //       count) where the status's structure keeps it;
 //       flags bit 4: hold the adapter's spin lock across the call (WAN-003:
-//       NDIS records and refuses it); payload: exactly
+//       NDIS records and refuses it); flags bits 5 and 6, TAPI_INDICATION
+//       only: write the live htLine (bit 5) or htCall (bit 6) of the
+//       setup's line and call into the NDIS_TAPI_EVENT; payload: exactly
 //       min(size, 64) bytes (the rest of the buffer zero).
 //       Queued; played from the WMP's next DPC.
 //   1 COMPLETE          queue NdisMIndicateStatusComplete
@@ -389,6 +391,12 @@ struct Run {
     return up.empty() ? 0 : up[pick % up.size()];
   }
 
+  // Writes `handle` at `off` of `buffer` when `on` and it fits there.
+  static void WriteHandle(std::vector<uint8_t>& buffer, bool on, size_t off, uint64_t handle) {
+    if (on && off + sizeof handle <= buffer.size())
+      std::memcpy(buffer.data() + off, &handle, sizeof handle);
+  }
+
   // Returns false when the input ends inside the record.
   bool Indicate(Input& in) {
     uint8_t sel_byte, lo, hi, flags;
@@ -439,6 +447,12 @@ struct Run {
         context_off + sizeof(uintptr_t) <= act.buffer.size()) {
       const uintptr_t lc = LiveContext(flags >> 2 & 3);
       std::memcpy(act.buffer.data() + context_off, &lc, sizeof lc);
+    }
+    if (*sel == fuzz::WanStatusSel::kTapiIndication) {
+      WriteHandle(act.buffer, flags & fuzz::kIndicateLiveHtLine, offsetof(NDIS_TAPI_EVENT, htLine),
+                  line);
+      WriteHandle(act.buffer, flags & fuzz::kIndicateLiveHtCall, offsetof(NDIS_TAPI_EVENT, htCall),
+                  call);
     }
     wmp->queue.Commit();
     return true;

@@ -87,6 +87,12 @@ constexpr std::optional<WanStatusSel> WanStatusForSel(uint8_t sel) {
 inline constexpr uint8_t kIndicateNullBuffer = 0x01;   // StatusBuffer NULL, size still passed
 inline constexpr uint8_t kIndicateLiveContext = 0x02;  // write a live NdisLinkContext
 inline constexpr uint8_t kIndicateUnderLock = 0x10;    // hold the adapter's spin lock (WAN-003)
+// TAPI_INDICATION only: write the harness's open htLine / its connected
+// call's htCall into the NDIS_TAPI_EVENT, so an input can name a live line
+// with a wrong call (WAN-061) or hand LINE_NEWCALL a call (WAN-062), which
+// no constant can: the handles are whatever the NDISWAN under test chose.
+inline constexpr uint8_t kIndicateLiveHtLine = 0x20;
+inline constexpr uint8_t kIndicateLiveHtCall = 0x40;
 
 // TAPI's request selector, on the connected call.
 enum class WanTapiOp : uint8_t { kDrop = 0, kCloseCall = 1, kGetId = 2, kMakeCall = 3 };

@@ -72,8 +72,8 @@ Bytes LineUp(const wb::MacLineUp& up, uint8_t flags) {
   return Indicate(WanStatusSel::kLineUp, wb::kMacLineUpSize, flags, b);
 }
 
-Bytes TapiEvent(const wb::TapiEvent& ev, uint16_t size) {
-  return Indicate(WanStatusSel::kTapiIndication, size, 0,
+Bytes TapiEvent(const wb::TapiEvent& ev, uint16_t size, uint8_t flags = 0) {
+  return Indicate(WanStatusSel::kTapiIndication, size, flags,
                   wb::EncodeTapiEvent(ev, wb::TapiEventLayout::kUlongPtr));
 }
 
@@ -124,6 +124,17 @@ std::vector<NamedSeed> Bodies() {
                                  .param3 = 4},
                                 wb::kTapiEventSize),
                       TapiEvent({}, wb::kTapiEventCompatSize)})});
+  // On the setup's open line (the target writes its htLine, and for the
+  // second event also its call's htCall): a line event NDISWAN accepts, a
+  // call event for no call (WAN-061) and a LINE_NEWCALL that already names
+  // a call (WAN-062); NDISWAN rejects the last two.
+  s.push_back({"tapi_events_on_the_live_line",
+               Batch({TapiEvent({.msg = LINE_LINEDEVSTATE, .param1 = LINEDEVSTATE_OTHER},
+                                wb::kTapiEventSize, kIndicateLiveHtLine),
+                      TapiEvent({.msg = LINE_CALLSTATE, .param1 = LINECALLSTATE_IDLE},
+                                wb::kTapiEventSize, kIndicateLiveHtLine),
+                      TapiEvent({.msg = LINE_NEWCALL, .param1 = 7}, wb::kTapiEventSize,
+                                kIndicateLiveHtLine | kIndicateLiveHtCall)})});
   s.push_back({"unknown_and_other_status_codes",
                Batch({Indicate(WanStatusSel::kMediaConnect, 0),
                       Indicate(WanStatusSel::kRaw, 4, 0, Bytes{'a', 'b', 'c', 'd'}, 0x40010099),

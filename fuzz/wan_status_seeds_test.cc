@@ -90,6 +90,9 @@ const Expected kExpected[] = {
     Expected{"line_up_update_and_initial_for_unknown_handle", 2, 0, 2, 0, 0, 0, 4, 0, 1, "WAN-021"},
     // TAPI events with an unknown message and unknown handles, rejected.
     Expected{"tapi_events_unknown_message_and_handles", 2, 0, 1, 0, 0, 0, 4, 0, 2, "WAN-060"},
+    // On the live line: a line event (accepted), a call event for no call
+    // and a LINE_NEWCALL naming a call (both rejected).
+    Expected{"tapi_events_on_the_live_line", 3, 0, 1, 0, 0, 0, 5, 0, 2, "WAN-061"},
     // MEDIA_CONNECT and two raw codes: ignored by NDISWAN ("other").
     Expected{"unknown_and_other_status_codes", 2, 0, 1, 0, 0, 0, 4, 2, 0, ""},
     // A fragment, a CRC fault's fragment, a line-down, a TAPI drop.

@@ -83,6 +83,16 @@ TEST(WanStatusTransitions, TapiRequestsOnTheCall) {
   EXPECT_TRUE(Has(Reached("indications_interleaved_with_faults"), W::kDropLive));
 }
 
+// The live htLine and htCall flags (kIndicateLiveHtLine, kIndicateLiveHtCall)
+// reach the two TAPI rejections no constant handle can.
+TEST(WanStatusTransitions, TapiEventsOnTheLiveLine) {
+  const uint64_t r = Reached("tapi_events_on_the_live_line");
+  EXPECT_TRUE(Has(r, W::kTapiAccepted));
+  EXPECT_TRUE(Has(r, W::kTapiUnknownCall));
+  EXPECT_TRUE(Has(r, W::kTapiBadNewCall));
+  EXPECT_FALSE(Has(r, W::kTapiUnknownLine));
+}
+
 TEST(WanStatusTransitions, NoSeedReachesAnUnreachableOne) {
   uint64_t all = 0;
   for (const NamedSeed& s : WanStatusSeeds())
