@@ -1,4 +1,5 @@
 // ndisconf/conformance/trace/trace.h: the event-trace text format, version 2.
+// docs/trace_format.md is its reference for users (tested examples).
 //
 //   ndisconf-trace 2
 //   driver 1 cm

@@ -23,7 +23,7 @@ namespace {
 constexpr char kHelp[] =
     "usage: trace_check [--key=value ...] [--list-checks] [--] FILE...\n"
     "\n"
-    "Parses each FILE as an ndisconf event trace (format: conformance/trace/trace.h;\n"
+    "Parses each FILE as an ndisconf event trace (format: docs/trace_format.md;\n"
     "event indices must increase), replays it through the rule monitor, runs the\n"
     "end-of-run checks and prints each violation, in event order:\n"
     "  FILE: event INDEX: RULE CHECK: MESSAGE [object 0x..., state S]\n"
