@@ -136,6 +136,12 @@ NumErr ParseU64(std::string_view t, uint64_t* out) {
   return NumErr::kOk;
 }
 
+// The message for a text whose first line is not the header.
+std::string MissingHeader() {
+  return "missing header: the first line must be 'ndisconf-trace <version>', version 1 to " +
+         std::to_string(kTraceVersion);
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
@@ -298,8 +304,7 @@ bool Parser::Value(Event& e, const ArgSpec& spec, std::string_view v, size_t col
 }
 
 bool Parser::HeaderLine(const std::vector<Token>& toks) {
-  if (toks[0].text != kMagic)
-    return Fail(toks[0].column, "missing header: the first line must be 'ndisconf-trace 1'");
+  if (toks[0].text != kMagic) return Fail(toks[0].column, MissingHeader());
   if (toks.size() < 2)
     return Fail(toks[0].column + kMagic.size(), "missing trace version after 'ndisconf-trace'");
   if (toks.size() > 2) return Fail(toks[2].column, "unexpected text after the trace version");
@@ -473,6 +478,7 @@ bool Parser::EventLine(const std::vector<Token>& toks) {
   for (size_t i = 0; i < absent_slots; ++i)
     if (!Slot(e, 0)) return false;
   trace_.events.push_back(e);
+  trace_.lines.push_back(line_no_);
   return true;
 }
 
@@ -501,8 +507,7 @@ std::variant<Trace, ParseError> Parser::Run() {
     if (!ok) return error_;
     if (end == text_.size()) break;
   }
-  if (!have_header_)
-    return ParseError{1, 1, "missing header: the first line must be 'ndisconf-trace 1'"};
+  if (!have_header_) return ParseError{1, 1, MissingHeader()};
   return std::move(trace_);
 }
 

@@ -55,6 +55,9 @@ struct Trace {
   int version = kTraceVersion;
   std::vector<DriverInfo> drivers;
   std::vector<Event> events;
+  // The 1-based line of each event in the text Parse read (lines[i] is
+  // events[i]'s); empty for a trace built in memory. FormatTrace ignores it.
+  std::vector<size_t> lines;
 };
 
 // Where and why a text is not a valid trace. line and column are 1-based.

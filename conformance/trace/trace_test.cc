@@ -4,6 +4,7 @@
 
 #include <sstream>
 #include <variant>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -82,6 +83,7 @@ TEST(TraceFormat, CommentsAndBlankLinesAreIgnored) {
       "# leading comment\n\nndisconf-trace 1  # trailing\ndriver 1 cm\n\n"
       "0 call cm NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1 # note\n");
   EXPECT_EQ(t.events.size(), 1u);
+  EXPECT_EQ(t.lines, std::vector<size_t>{6});  // comments and blank lines count
 }
 
 TEST(TraceFormat, WriterEmitsHeaderDriversAndEvents) {
@@ -160,9 +162,12 @@ TEST_P(MalformedTrace, FailsWithPreciseError) {
 INSTANTIATE_TEST_SUITE_P(
     All, MalformedTrace,
     ::testing::Values(
-        BadCase{"Empty", "", 1, 1, "missing header: the first line must be 'ndisconf-trace 1'"},
-        BadCase{"NoHeader", "0 call 1 NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n", 1,
-                1, "missing header: the first line must be 'ndisconf-trace 1'"},
+        BadCase{
+            "Empty", "", 1, 1,
+            "missing header: the first line must be 'ndisconf-trace <version>', version 1 to 2"},
+        BadCase{
+            "NoHeader", "0 call 1 NdisCloseAdapterEx irql=PASSIVE NdisBindingHandle=0x1\n", 1, 1,
+            "missing header: the first line must be 'ndisconf-trace <version>', version 1 to 2"},
         BadCase{"Version3", "ndisconf-trace 3\n", 1, 16,
                 "unsupported trace version 3 (this reader supports 1 to 2)"},
         BadCase{"Version0", "ndisconf-trace 0\n", 1, 16,

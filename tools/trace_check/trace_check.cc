@@ -14,21 +14,32 @@
 #include <variant>
 #include <vector>
 
+#include "conformance/catalog/catalog.h"
 #include "conformance/monitor/monitor.h"
+#include "conformance/report/report.h"
 #include "conformance/trace/trace.h"
 #include "tools/cli/cli.h"
 
 namespace {
 
 constexpr char kHelp[] =
-    "usage: trace_check [--key=value ...] [--list-checks] [--] FILE...\n"
+    "usage: trace_check [--json] [--key=value ...] [--list-checks] [--] FILE...\n"
     "\n"
     "Parses each FILE as an ndisconf event trace (format: docs/trace_format.md;\n"
     "event indices must increase), replays it through the rule monitor, runs the\n"
     "end-of-run checks and prints each violation, in event order:\n"
-    "  FILE: event INDEX: RULE CHECK: MESSAGE [object 0x..., state S]\n"
-    "then one summary line per file:\n"
-    "  FILE: N event(s), M violation(s)\n"
+    "  FILE:LINE: event INDEX: RULE CHECK: MESSAGE [object 0x..., state S]\n"
+    "(LINE: the event's line in FILE). The first violation is followed by the\n"
+    "rule's level, actor and text from the catalog. Then one summary line per file:\n"
+    "  FILE: conformant: N event(s), D driver(s), 0 violation(s)\n"
+    "  FILE: N event(s), M violation(s); the first at line L: RULE\n"
+    "--json prints one JSON document instead (docs/trace_format.md, \"Checking a trace\"):\n"
+    "{\"files\": [{\"file\", \"verdict\": conformant|violations|malformed|unreadable,\n"
+    "\"events\", \"drivers\", \"violations\": [{\"rule\", \"level\", \"rule_text\", \"check\",\n"
+    "\"event\", \"line\", \"message\", \"object\", \"state\"}], \"not_shown\", \"error\":\n"
+    "{\"line\", \"column\", \"message\"}}]} (an unreadable FILE's error has only\n"
+    "\"message\"); errors go to stderr as well.\n"
+    "\n"
     "The monitor checks the CoNDIS address-family rules (AF-xxx: registration,\n"
     "notify, open and close of AFs, notify-close, SAPs, VCs, unbind and halt with\n"
     "AFs open) and the NDIS 5.1 WAN status-indication rules (WAN-xxx: line-up,\n"
@@ -69,60 +80,151 @@ int Usage(const std::string& error) {
   return 2;
 }
 
-// Reads `path` whole into *text. On failure prints "PATH: why" and returns false.
-bool ReadTrace(const std::string& path, std::string* text) {
+// Reads `path` whole into *text. On failure sets *why ("cannot open: ...")
+// and returns false.
+bool ReadTrace(const std::string& path, std::string* text, std::string* why) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    std::fprintf(stderr, "%s: is a folder, not a trace file\n", path.c_str());
+    *why = "is a folder, not a trace file";
     return false;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::fprintf(stderr, "%s: cannot open: %s\n", path.c_str(), std::strerror(errno));
+    *why = std::string("cannot open: ") + std::strerror(errno);
     return false;
   }
   std::stringstream ss;
   ss << in.rdbuf();
   if (in.bad()) {
-    std::fprintf(stderr, "%s: cannot read: %s\n", path.c_str(), std::strerror(errno));
+    *why = std::string("cannot read: ") + std::strerror(errno);
     return false;
   }
   *text = ss.str();
   return true;
 }
 
-// Replays one parsed trace; prints its violations and summary. True if it
-// has none.
-bool Check(const std::string& file, const ndisconf::trace::Trace& trace,
-           const ndisconf::monitor::Profile& profile) {
+// What one file came to.
+struct FileResult {
+  std::string file;
+  std::string verdict;  // conformant, violations, malformed, unreadable
+  size_t events = 0;
+  size_t drivers = 0;
+  std::vector<ndisconf::monitor::Violation> violations;  // in event order
+  std::vector<size_t> lines;  // the line of each violation's event; 0 if not in the file
+  unsigned long long not_shown = 0;
+  ndisconf::trace::ParseError error;  // when malformed
+};
+
+// The line of the event whose index is `index`, or 0 (indices increase).
+size_t LineOf(const ndisconf::trace::Trace& t, uint64_t index) {
+  const auto it =
+      std::lower_bound(t.events.begin(), t.events.end(), index,
+                       [](const ndisconf::Event& e, uint64_t i) { return e.index < i; });
+  if (it == t.events.end() || it->index != index) return 0;
+  const size_t k = static_cast<size_t>(it - t.events.begin());
+  return k < t.lines.size() ? t.lines[k] : 0;
+}
+
+// Replays one parsed trace through the monitor.
+FileResult Check(const std::string& file, const ndisconf::trace::Trace& trace,
+                 const ndisconf::monitor::Profile& profile) {
   ndisconf::monitor::Monitor monitor(profile);
   monitor.set_max_violations(kMaxShown);
   monitor.DeclareDrivers(trace.drivers);
   for (const auto& e : trace.events) monitor.OnEvent(e);
   monitor.Finish();
-  // The monitor reports the end-of-run checks last; print in event order,
-  // so the first line is the first event that broke a rule.
-  std::vector<ndisconf::monitor::Violation> found = monitor.violations();
-  std::stable_sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
+  FileResult r;
+  r.file = file;
+  r.events = trace.events.size();
+  r.drivers = trace.drivers.size();
+  // The monitor reports the end-of-run checks last; keep event order, so the
+  // first is the first event that broke a rule.
+  r.violations = monitor.violations();
+  std::stable_sort(r.violations.begin(), r.violations.end(), [](const auto& x, const auto& y) {
     if (x.event_index != y.event_index) return x.event_index < y.event_index;
     return x.check < y.check;
   });
-  for (const auto& v : found) {
-    std::printf("%s: event %llu: %s %s: %s", file.c_str(),
+  for (const auto& v : r.violations) r.lines.push_back(LineOf(trace, v.event_index));
+  r.not_shown = monitor.suppressed_violations();
+  r.verdict = r.violations.empty() && r.not_shown == 0 ? "conformant" : "violations";
+  return r;
+}
+
+std::string Hex(uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+void PrintText(const FileResult& r) {
+  for (size_t i = 0; i < r.violations.size(); ++i) {
+    const auto& v = r.violations[i];
+    std::string where = r.file + (r.lines[i] ? ":" + std::to_string(r.lines[i]) : "");
+    std::printf("%s: event %llu: %s %s: %s", where.c_str(),
                 static_cast<unsigned long long>(v.event_index), v.rule.c_str(), v.check.c_str(),
                 v.message.c_str());
-    if (v.object != 0) std::printf(" [object 0x%llx", static_cast<unsigned long long>(v.object));
+    if (v.object != 0) std::printf(" [object %s", Hex(v.object).c_str());
     if (v.object != 0 && !v.state.empty()) std::printf(", state %s", v.state.c_str());
     if (v.object != 0) std::printf("]");
     std::printf("\n");
+    const ndisconf::catalog::Rule* rule = i == 0 ? ndisconf::catalog::FindRule(v.rule) : nullptr;
+    if (rule != nullptr)
+      std::printf("  %s (%s, %s): %s\n", rule->id.c_str(), rule->level.c_str(), rule->actor.c_str(),
+                  rule->text.c_str());
   }
-  const unsigned long long more = monitor.suppressed_violations();
-  if (more > 0) {
-    std::printf("%s: ... and %llu more violation(s) not shown\n", file.c_str(), more);
+  if (r.not_shown > 0)
+    std::printf("%s: ... and %llu more violation(s) not shown\n", r.file.c_str(), r.not_shown);
+  const unsigned long long total = r.violations.size() + r.not_shown;
+  if (total == 0) {
+    std::printf("%s: conformant: %zu event(s), %zu driver(s), 0 violation(s)\n", r.file.c_str(),
+                r.events, r.drivers);
+    return;
   }
-  std::printf("%s: %zu event(s), %llu violation(s)\n", file.c_str(), trace.events.size(),
-              static_cast<unsigned long long>(found.size()) + more);
-  return found.empty() && more == 0;
+  std::printf("%s: %zu event(s), %llu violation(s); the first at ", r.file.c_str(), r.events,
+              total);
+  if (r.lines[0] != 0)
+    std::printf("line %zu: %s\n", r.lines[0], r.violations[0].rule.c_str());
+  else
+    std::printf("event %llu: %s\n", static_cast<unsigned long long>(r.violations[0].event_index),
+                r.violations[0].rule.c_str());
+}
+
+std::string Quoted(std::string_view s) { return "\"" + ndisconf::report::JsonEscape(s) + "\""; }
+
+void PrintJson(const std::vector<FileResult>& results) {
+  std::string out = "{\"files\": [";
+  for (size_t f = 0; f < results.size(); ++f) {
+    const FileResult& r = results[f];
+    out += (f ? ",\n  " : "\n  ");
+    out += "{\"file\": " + Quoted(r.file) + ", \"verdict\": " + Quoted(r.verdict);
+    if (r.verdict == "unreadable")
+      out += ", \"error\": {\"message\": " + Quoted(r.error.message) + "}";
+    if (r.verdict == "malformed") {
+      out += ", \"error\": {\"line\": " + std::to_string(r.error.line) +
+             ", \"column\": " + std::to_string(r.error.column) +
+             ", \"message\": " + Quoted(r.error.message) + "}";
+    }
+    if (r.verdict == "conformant" || r.verdict == "violations") {
+      out += ", \"events\": " + std::to_string(r.events) +
+             ", \"drivers\": " + std::to_string(r.drivers) + ", \"violations\": [";
+      for (size_t i = 0; i < r.violations.size(); ++i) {
+        const auto& v = r.violations[i];
+        const ndisconf::catalog::Rule* rule = ndisconf::catalog::FindRule(v.rule);
+        out += (i ? ",\n    " : "\n    ");
+        out += "{\"rule\": " + Quoted(v.rule) +
+               ", \"level\": " + Quoted(rule ? rule->level : std::string()) +
+               ", \"rule_text\": " + Quoted(rule ? rule->text : std::string()) +
+               ", \"check\": " + Quoted(v.check) + ", \"event\": " + std::to_string(v.event_index) +
+               ", \"line\": " + std::to_string(r.lines[i]) + ", \"message\": " + Quoted(v.message) +
+               ", \"object\": " + Quoted(v.object ? Hex(v.object) : std::string()) +
+               ", \"state\": " + Quoted(v.state) + "}";
+      }
+      out += "], \"not_shown\": " + std::to_string(r.not_shown);
+    }
+    out += "}";
+  }
+  out += "\n]}\n";
+  std::fputs(out.c_str(), stdout);
 }
 
 }  // namespace
@@ -131,6 +233,7 @@ int main(int argc, char** argv) {
   ndisconf::monitor::Profile profile;
   std::vector<std::string> files;
   bool options_done = false;
+  bool json = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
@@ -144,6 +247,10 @@ int main(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(kHelp, stdout);
       return 0;
+    }
+    if (arg == "--json") {
+      json = true;
+      continue;
     }
     if (arg == "--list-checks") {
       for (const auto& c : ndisconf::monitor::Monitor::Checks())
@@ -168,23 +275,32 @@ int main(int argc, char** argv) {
     return Usage(ndisconf::cli::Printable(error));
   }
   if (files.empty()) return Usage("no trace FILE given");
-  bool violated = false;
-  bool malformed = false;
+  std::vector<FileResult> results;
   for (const std::string& file : files) {
-    std::string text;
-    if (!ReadTrace(file, &text)) {
-      malformed = true;
+    std::string text, why;
+    if (!ReadTrace(file, &text, &why)) {
+      std::fprintf(stderr, "%s: %s\n", file.c_str(), why.c_str());
+      results.push_back(
+          FileResult{.file = file, .verdict = "unreadable", .error = {0, 0, std::move(why)}});
       continue;
     }
     auto parsed = ndisconf::trace::Parse(text);
     if (auto* err = std::get_if<ndisconf::trace::ParseError>(&parsed)) {
       // The message may quote bytes of the file: escape what is not printable.
+      err->message = ndisconf::cli::Printable(err->message);
       std::fprintf(stderr, "%s:%zu:%zu: %s\n", file.c_str(), err->line, err->column,
-                   ndisconf::cli::Printable(err->message).c_str());
-      malformed = true;
+                   err->message.c_str());
+      results.push_back(FileResult{.file = file, .verdict = "malformed", .error = *err});
       continue;
     }
-    if (!Check(file, std::get<ndisconf::trace::Trace>(parsed), profile)) violated = true;
+    results.push_back(Check(file, std::get<ndisconf::trace::Trace>(parsed), profile));
+    if (!json) PrintText(results.back());
+  }
+  if (json) PrintJson(results);
+  bool violated = false, malformed = false;
+  for (const FileResult& r : results) {
+    violated |= r.verdict == "violations";
+    malformed |= r.verdict == "malformed" || r.verdict == "unreadable";
   }
   if (malformed) return 2;
   return violated ? 1 : 0;

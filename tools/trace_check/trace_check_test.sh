@@ -39,10 +39,39 @@ err=$("$bin" "$tmp/back.trace" 2>&1 >/dev/null)
   echo "32 ret cl NdisClCloseAddressFamily irql=PASSIVE status=SUCCESS"; } > "$tmp/order.trace"
 out=$("$bin" "$tmp/order.trace"); rc=$?
 [ $rc -eq 1 ] || fail "order.trace should exit 1, got $rc"
-[ "$(echo "$out" | sed -n '1s/.*: event \([0-9]*\): \([A-Z0-9-]*\) .*/\1 \2/p')" = "29 AF-034" ] ||
-  fail "first violation should be event 29 AF-034: $out"
-[ "$(echo "$out" | sed -n '2s/.*: event \([0-9]*\): \([A-Z0-9-]*\) .*/\1 \2/p')" = "32 MON-001" ] ||
-  fail "second violation should be event 32 MON-001: $out"
+found=$(echo "$out" | grep ': event ' | sed 's/.*: event \([0-9]*\): \([A-Z0-9-]*\) .*/\1 \2/')
+[ "$found" = "29 AF-034
+32 MON-001" ] || fail "violations should be event 29 AF-034, then event 32 MON-001: $out"
+# Each names its line in the file; the first is followed by its rule from the catalog.
+line29=$(grep -n '^29 ' "$tmp/order.trace" | cut -d: -f1)
+[ "$(echo "$out" | sed -n 1p | cut -d' ' -f1)" = "$tmp/order.trace:$line29:" ] ||
+  fail "first violation should name line $line29: $out"
+echo "$out" | sed -n 2p | grep -q '^  AF-034 (MUST, CMx): After ProtocolCmOpenAf returned PENDING' ||
+  fail "the first violation's rule text should follow it: $out"
+[ "$(echo "$out" | tail -1)" = "$tmp/order.trace: 33 event(s), 2 violation(s); the first at line $line29: AF-034" ] ||
+  fail "summary: $(echo "$out" | tail -1)"
+[ "$("$bin" "$data/s1_sync_open.trace")" = "$data/s1_sync_open.trace: conformant: 32 event(s), 2 driver(s), 0 violation(s)" ] ||
+  fail "conformant summary: $("$bin" "$data/s1_sync_open.trace")"
+
+# --json: one document for all files, with the verdict of each; exit status as without it.
+"$bin" --json "$tmp/order.trace" "$data/s1_sync_open.trace" "$tmp/dup.trace" "$tmp/none.trace" \
+  > "$tmp/out.json" 2>/dev/null; rc=$?
+[ $rc -eq 2 ] || fail "--json with a malformed file should exit 2, got $rc"
+python3 - "$tmp/out.json" "$tmp" "$line29" <<'PY' || fail "--json: $(cat "$tmp/out.json")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+tmp, line29 = sys.argv[2], int(sys.argv[3])
+f = doc["files"]
+assert [x["verdict"] for x in f] == ["violations", "conformant", "malformed", "unreadable"], f
+v = f[0]["violations"]
+assert [(x["rule"], x["event"], x["line"]) for x in v] == [("AF-034", 29, line29), ("MON-001", 32, line29 + 3)], v
+assert v[0]["level"] == "MUST" and v[0]["rule_text"].startswith("After ProtocolCmOpenAf returned PENDING"), v[0]
+assert v[0]["object"] == "0xaf01" and v[0]["state"] == "OPENING" and v[0]["check"] == "pending-open-completed", v[0]
+assert f[0]["events"] == 33 and f[0]["drivers"] == 2 and f[0]["not_shown"] == 0, f[0]
+assert f[1]["violations"] == [] and f[1]["events"] == 32, f[1]
+assert f[2]["error"] == {"line": 4, "column": 1, "message": "event index 0 is used twice"}, f[2]
+assert f[3]["error"]["message"].startswith("cannot open: "), f[3]
+PY
 
 # Beyond 100000 violations the rest are counted, and the output says so.
 awk 'BEGIN { print "ndisconf-trace 1"; print "driver 1 cl";
@@ -51,7 +80,28 @@ awk 'BEGIN { print "ndisconf-trace 1"; print "driver 1 cl";
 [ $rc -eq 1 ] || fail "many.trace should exit 1, got $rc"
 [ "$(grep -c ': event [0-9]*: MON-001 ' "$tmp/many.out")" -eq 100000 ] || fail "expected 100000 violation lines"
 [ "$(tail -2 "$tmp/many.out")" = "$tmp/many.trace: ... and 3 more violation(s) not shown
-$tmp/many.trace: 100003 event(s), 100003 violation(s)" ] || fail "cap not reported: $(tail -2 "$tmp/many.out")"
+$tmp/many.trace: 100003 event(s), 100003 violation(s); the first at line 3: MON-001" ] ||
+  fail "cap not reported: $(tail -2 "$tmp/many.out")"
+
+# Windows line ends read the same as Unix ones.
+sed 's/$/\r/' "$data/s1_sync_open.trace" > "$tmp/crlf.trace"
+[ "$("$bin" "$tmp/crlf.trace")" = "$tmp/crlf.trace: conformant: 32 event(s), 2 driver(s), 0 violation(s)" ] ||
+  fail "CRLF: $("$bin" "$tmp/crlf.trace" 2>&1)"
+# A trace cut inside a line is malformed at that point; one cut between
+# lines leaves calls open (MON-002).
+head -c 1500 "$data/s1_sync_open.trace" > "$tmp/cut.trace"
+err=$("$bin" "$tmp/cut.trace" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] || fail "a trace cut inside a line should exit 2, got $rc: $err"
+echo "$err" | grep -q "^$tmp/cut.trace:[0-9]*:[0-9]*: " || fail "cut: $err"
+grep -v '^[23][0-9] ' "$data/s1_sync_open.trace" > "$tmp/short.trace"
+out=$("$bin" "$tmp/short.trace"); rc=$?
+[ $rc -eq 1 ] || fail "a trace cut between lines should exit 1, got $rc"
+echo "$out" | grep -q ': MON-002 calls-returned-at-finish: ' || fail "short trace: $out"
+# Binary garbage (every byte value, in a fixed order) is malformed, with its place.
+awk 'BEGIN { for (i = 0; i < 4096; i++) printf "%c", (i * 37 + 11) % 256 }' > "$tmp/garbage.trace"
+err=$("$bin" "$tmp/garbage.trace" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] || fail "garbage should exit 2, got $rc"
+echo "$err" | grep -q "^$tmp/garbage.trace:[0-9]*:[0-9]*: " || fail "garbage: $err"
 
 # Bytes of the file quoted in an error are escaped, not echoed raw.
 printf 'ndisconf-trace 1\n0 call 1 Ndis\007Foo\033[2J irql=PASSIVE\n' > "$tmp/bin.trace"
