@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -153,6 +154,19 @@ class Monitor : public EventSink {
   // checkpoint is Reset().
   void Checkpoint();
   void Rollback();
+
+  // What the monitor knows now of the CoNDIS object a handle names (an
+  // NdisAfHandle, then an NdisSapHandle), and what the rules let happen to
+  // it next, in the terms of the spec's state tables (sections 2.4 and
+  // 2.5): who calls which function, with the table rows and rules. nullopt
+  // for a handle that names neither. trace_check prints it under the first
+  // violation.
+  struct ObjectView {
+    std::string kind;               // "AF" or "SAP"
+    std::string state;              // as in Violation::state
+    std::vector<std::string> next;  // empty: nothing more may happen to it
+  };
+  std::optional<ObjectView> Inspect(uint64_t handle) const;
 
   // Caps the number of violations stored (later ones are counted only).
   void set_max_violations(size_t n);

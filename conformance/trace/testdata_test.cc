@@ -3,6 +3,7 @@
 // the exact set of rule IDs reported; also checks that each file is
 // canonical text apart from its comment lines.
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -198,6 +199,59 @@ TEST(SeededViolation, W3IsCleanInStrictModeToo) {
   p.strict = true;
   const Outcome o = Replay("w3_fragment_and_line_down.trace", p);
   EXPECT_EQ(o.rules, Rules{}) << o.report;
+}
+
+// Monitor::Inspect: the state of an AF or SAP at a point of a canonical
+// sequence, and what the spec's tables (2.4, 2.5) allow next for it.
+std::optional<monitor::Monitor::ObjectView> InspectBefore(const std::string& name, uint64_t end,
+                                                          uint64_t handle) {
+  auto parsed = Parse(Slurp(name));
+  monitor::Monitor m;
+  const Trace& t = std::get<Trace>(parsed);
+  m.DeclareDrivers(t.drivers);
+  for (const Event& e : t.events)
+    if (e.index < end) m.OnEvent(e);
+  return m.Inspect(handle);
+}
+
+TEST(Inspect, PendedOpenAwaitsTheCallManagersCompletionThenIsOpen) {
+  const auto pending = InspectBefore("s2_pended_open.trace", 32, 0xaf01);
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_EQ(pending->kind, "AF");
+  EXPECT_EQ(pending->state, "OPENING");
+  ASSERT_EQ(pending->next.size(), 1u);
+  EXPECT_NE(pending->next[0].find("NdisCmOpenAddressFamilyComplete"), std::string::npos);
+  EXPECT_NE(pending->next[0].find("AF-034"), std::string::npos);
+  // Completed by the CM (event 32), NDIS owes the client its completion.
+  const auto owed = InspectBefore("s2_pended_open.trace", 34, 0xaf01);
+  ASSERT_TRUE(owed.has_value());
+  EXPECT_EQ(owed->state, "OPEN");
+  ASSERT_FALSE(owed->next.empty());
+  EXPECT_NE(owed->next[0].find("ProtocolClOpenAfCompleteEx"), std::string::npos);
+  const auto open = InspectBefore("s2_pended_open.trace", 1000, 0xaf01);
+  ASSERT_TRUE(open.has_value());
+  EXPECT_EQ(open->state, "OPEN");
+  ASSERT_EQ(open->next.size(), 2u);
+  EXPECT_NE(open->next[0].find("NdisClCloseAddressFamily"), std::string::npos);
+  EXPECT_NE(open->next[1].find("NdisCmNotifyCloseAddressFamily"), std::string::npos);
+  EXPECT_FALSE(InspectBefore("s2_pended_open.trace", 1000, 0xdead).has_value());
+}
+
+TEST(Inspect, PendedSapAwaitsRegistrationCompleteOrAnIncomingCall) {
+  const auto sap = InspectBefore("s8_incoming_call_sap_pending.trace", 42, 0x5a01);
+  ASSERT_TRUE(sap.has_value());
+  EXPECT_EQ(sap->kind, "SAP");
+  EXPECT_EQ(sap->state, "REGISTERING");
+  ASSERT_EQ(sap->next.size(), 2u);
+  EXPECT_NE(sap->next[0].find("NdisCmRegisterSapComplete"), std::string::npos);
+  EXPECT_NE(sap->next[1].find("NdisCmDispatchIncomingCall"), std::string::npos);
+}
+
+TEST(Inspect, AClosedAfAllowsNothingMore) {
+  const auto closed = InspectBefore("s4_client_close.trace", 1000, 0xaf01);
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_EQ(closed->state, "CLOSED");
+  EXPECT_TRUE(closed->next.empty());
 }
 
 }  // namespace

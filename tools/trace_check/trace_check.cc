@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <variant>
@@ -30,14 +31,17 @@ constexpr char kHelp[] =
     "end-of-run checks and prints each violation, in event order:\n"
     "  FILE:LINE: event INDEX: RULE CHECK: MESSAGE [object 0x..., state S]\n"
     "(LINE: the event's line in FILE). The first violation is followed by the\n"
-    "rule's level, actor and text from the catalog. Then one summary line per file:\n"
+    "rule's level, actor and text from the catalog and, when its object is an AF\n"
+    "or a SAP, by the object's state at that point and the events the spec's\n"
+    "state tables allow next for it. Then one summary line per file:\n"
     "  FILE: conformant: N event(s), D driver(s), 0 violation(s)\n"
     "  FILE: N event(s), M violation(s); the first at line L: RULE\n"
     "--json prints one JSON document instead (docs/trace_format.md, \"Checking a trace\"):\n"
     "{\"files\": [{\"file\", \"verdict\": conformant|violations|malformed|unreadable,\n"
     "\"events\", \"drivers\", \"violations\": [{\"rule\", \"level\", \"rule_text\", \"check\",\n"
     "\"event\", \"line\", \"message\", \"object\", \"state\"}], \"not_shown\", \"error\":\n"
-    "{\"line\", \"column\", \"message\"}}]} (an unreadable FILE's error has only\n"
+    "{\"line\", \"column\", \"message\"}, \"first_object\": {\"kind\", \"handle\", \"when\",\n"
+    "\"state\", \"allowed_next\"}}]} (an unreadable FILE's error has only\n"
     "\"message\"); errors go to stderr as well.\n"
     "\n"
     "The monitor checks the CoNDIS address-family rules (AF-xxx: registration,\n"
@@ -113,6 +117,11 @@ struct FileResult {
   std::vector<size_t> lines;  // the line of each violation's event; 0 if not in the file
   unsigned long long not_shown = 0;
   ndisconf::trace::ParseError error;  // when malformed
+  // The first violation's object as the monitor saw it at that point (just
+  // before its event, or at the end of the trace for an end-of-run check),
+  // and what the rules allowed next for it.
+  std::optional<ndisconf::monitor::Monitor::ObjectView> first_object;
+  std::string first_object_when;  // "before event N" or "at the end of the trace"
 };
 
 // The line of the event whose index is `index`, or 0 (indices increase).
@@ -132,6 +141,7 @@ FileResult Check(const std::string& file, const ndisconf::trace::Trace& trace,
   monitor.set_max_violations(kMaxShown);
   monitor.DeclareDrivers(trace.drivers);
   for (const auto& e : trace.events) monitor.OnEvent(e);
+  const size_t during_replay = monitor.violations().size();
   monitor.Finish();
   FileResult r;
   r.file = file;
@@ -146,6 +156,30 @@ FileResult Check(const std::string& file, const ndisconf::trace::Trace& trace,
   });
   for (const auto& v : r.violations) r.lines.push_back(LineOf(trace, v.event_index));
   r.not_shown = monitor.suppressed_violations();
+  if (!r.violations.empty() && r.violations[0].object != 0) {
+    const auto& first = r.violations[0];
+    // Reported while replaying (its event broke the rule): the state before
+    // that event, from a second replay of the events before it.
+    bool at_end = true;
+    for (size_t i = 0; i < during_replay; ++i) {
+      const auto& v = monitor.violations()[i];
+      if (v.event_index == first.event_index && v.check == first.check) at_end = false;
+    }
+    if (at_end) {
+      r.first_object = monitor.Inspect(first.object);
+      r.first_object_when = "at the end of the trace";
+    } else {
+      ndisconf::monitor::Monitor before(profile);
+      before.set_max_violations(kMaxShown);
+      before.DeclareDrivers(trace.drivers);
+      for (const auto& e : trace.events) {
+        if (e.index >= first.event_index) break;
+        before.OnEvent(e);
+      }
+      r.first_object = before.Inspect(first.object);
+      r.first_object_when = "before event " + std::to_string(first.event_index);
+    }
+  }
   r.verdict = r.violations.empty() && r.not_shown == 0 ? "conformant" : "violations";
   return r;
 }
@@ -171,6 +205,13 @@ void PrintText(const FileResult& r) {
     if (rule != nullptr)
       std::printf("  %s (%s, %s): %s\n", rule->id.c_str(), rule->level.c_str(), rule->actor.c_str(),
                   rule->text.c_str());
+    if (i == 0 && r.first_object) {
+      const auto& o = *r.first_object;
+      std::printf("  %s %s %s: %s\n", o.kind.c_str(), Hex(v.object).c_str(),
+                  r.first_object_when.c_str(), o.state.c_str());
+      if (o.next.empty()) std::printf("  allowed next: nothing (the handle is no longer valid)\n");
+      for (const std::string& n : o.next) std::printf("  allowed next: %s\n", n.c_str());
+    }
   }
   if (r.not_shown > 0)
     std::printf("%s: ... and %llu more violation(s) not shown\n", r.file.c_str(), r.not_shown);
@@ -220,6 +261,15 @@ void PrintJson(const std::vector<FileResult>& results) {
                ", \"state\": " + Quoted(v.state) + "}";
       }
       out += "], \"not_shown\": " + std::to_string(r.not_shown);
+      if (r.first_object) {
+        const auto& o = *r.first_object;
+        out += ", \"first_object\": {\"kind\": " + Quoted(o.kind) +
+               ", \"handle\": " + Quoted(Hex(r.violations[0].object)) +
+               ", \"when\": " + Quoted(r.first_object_when) + ", \"state\": " + Quoted(o.state) +
+               ", \"allowed_next\": [";
+        for (size_t k = 0; k < o.next.size(); ++k) out += (k ? ", " : "") + Quoted(o.next[k]);
+        out += "]}";
+      }
     }
     out += "}";
   }

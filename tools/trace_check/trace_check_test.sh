@@ -48,6 +48,17 @@ line29=$(grep -n '^29 ' "$tmp/order.trace" | cut -d: -f1)
   fail "first violation should name line $line29: $out"
 echo "$out" | sed -n 2p | grep -q '^  AF-034 (MUST, CMx): After ProtocolCmOpenAf returned PENDING' ||
   fail "the first violation's rule text should follow it: $out"
+# Then the AF as the run left it (AF-034 is an end-of-run check) and what may come next.
+[ "$(echo "$out" | sed -n 3,4p)" = "  AF 0xaf01 at the end of the trace: OPENING
+  allowed next: the call manager calls NdisCmOpenAddressFamilyComplete(Status other than PENDING, NdisAfHandle=0xaf01) (O5, O6; AF-034)" ] ||
+  fail "object and allowed next: $out"
+# A rule broken by an event: the state before that event (AF-120: the client
+# closed its binding with the AF open; it should have closed the AF).
+out=$("$bin" "$data/v_af120_close_adapter_with_af_open.trace")
+[ "$(echo "$out" | sed -n 3,4p)" = "  AF 0xaf01 before event 34: OPEN
+  allowed next: the client calls NdisClRegisterSap, NdisCoCreateVc or NdisClCloseAddressFamily(NdisAfHandle=0xaf01) (S1, C1)" ] ||
+  fail "AF-120 object and allowed next: $out"
+out=$("$bin" "$tmp/order.trace")
 [ "$(echo "$out" | tail -1)" = "$tmp/order.trace: 33 event(s), 2 violation(s); the first at line $line29: AF-034" ] ||
   fail "summary: $(echo "$out" | tail -1)"
 [ "$("$bin" "$data/s1_sync_open.trace")" = "$data/s1_sync_open.trace: conformant: 32 event(s), 2 driver(s), 0 violation(s)" ] ||
@@ -68,6 +79,10 @@ assert [(x["rule"], x["event"], x["line"]) for x in v] == [("AF-034", 29, line29
 assert v[0]["level"] == "MUST" and v[0]["rule_text"].startswith("After ProtocolCmOpenAf returned PENDING"), v[0]
 assert v[0]["object"] == "0xaf01" and v[0]["state"] == "OPENING" and v[0]["check"] == "pending-open-completed", v[0]
 assert f[0]["events"] == 33 and f[0]["drivers"] == 2 and f[0]["not_shown"] == 0, f[0]
+o = f[0]["first_object"]
+assert (o["kind"], o["handle"], o["when"], o["state"]) == ("AF", "0xaf01", "at the end of the trace", "OPENING"), o
+assert len(o["allowed_next"]) == 1 and "NdisCmOpenAddressFamilyComplete" in o["allowed_next"][0], o
+assert "first_object" not in f[1], f[1]
 assert f[1]["violations"] == [] and f[1]["events"] == 32, f[1]
 assert f[2]["error"] == {"line": 4, "column": 1, "message": "event index 0 is used twice"}, f[2]
 assert f[3]["error"]["message"].startswith("cannot open: "), f[3]

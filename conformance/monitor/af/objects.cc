@@ -1,4 +1,9 @@
 // The CoNDIS shadow objects' names and the lookups every CoNDIS family uses.
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "conformance/monitor/monitor_core.h"
 
 namespace ndisconf::monitor {
@@ -132,6 +137,135 @@ const af::Reg* Monitor::State::AnyReg(uint64_t type) const {
   for (const af::Reg& r : regs)
     if (r.live && r.af[0] == type) return &r;
   return nullptr;
+}
+
+namespace {
+
+std::string HexHandle(uint64_t h) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(h));
+  return b;
+}
+
+// What may happen next to an open AF instance (spec 2.4, rows O*, C*, N*).
+std::vector<std::string> AfNext(const af::Af& a, uint64_t handle) {
+  const std::string h = HexHandle(handle);
+  std::vector<std::string> next;
+  if (a.open_complete_owed)
+    next.push_back("NDIS calls the client's ProtocolClOpenAfCompleteEx for " + h +
+                   " (O5, O6; AF-037)");
+  if (a.close_complete_owed)
+    next.push_back("NDIS calls the client's ProtocolClCloseAfComplete for " + h + " (C5; AF-054)");
+  if (a.cm_notify_owed)
+    next.push_back("NDIS calls the call manager's ProtocolCmNotifyCloseAfComplete for " + h +
+                   " (N5; AF-065)");
+  if (a.client_notify_owed)
+    next.push_back("the client calls NdisClNotifyCloseAddressFamilyComplete(NdisAfHandle=" + h +
+                   ") once it has closed what it had on the AF (N2, N5; AF-064, AF-065)");
+  switch (a.state) {
+    case af::AState::kCmOpenCall:
+      next.push_back(
+          "the call manager's ProtocolCmOpenAf returns SUCCESS, PENDING or an error "
+          "(O2-O4; AF-033)");
+      break;
+    case af::AState::kOpening:
+      if (a.open_owed)
+        next.push_back(
+            "the call manager calls NdisCmOpenAddressFamilyComplete(Status other than "
+            "PENDING, NdisAfHandle=" +
+            h + ") (O5, O6; AF-034)");
+      break;
+    case af::AState::kOpen:
+      if (a.notify_active && !a.notify_pending) {
+        next.push_back(
+            "the client's ProtocolClNotifyCloseAf returns SUCCESS once the client has "
+            "closed the AF, or PENDING (N3, N4; AF-067)");
+      }
+      if (!a.notify_active) {
+        next.push_back(
+            "the client calls NdisClRegisterSap, NdisCoCreateVc or "
+            "NdisClCloseAddressFamily(NdisAfHandle=" +
+            h + ") (S1, C1)");
+        next.push_back("the call manager calls NdisCmNotifyCloseAddressFamily(NdisAfHandle=" + h +
+                       ") from ProtocolUnbindAdapterEx or MiniportHaltEx (N1; AF-061)");
+      } else {
+        next.push_back(
+            "the client closes its calls, deregisters its SAPs and calls "
+            "NdisClCloseAddressFamily(NdisAfHandle=" +
+            h + ") (N2; AF-064)");
+      }
+      break;
+    case af::AState::kClosing:
+      if (a.close_owed)
+        next.push_back(
+            "the call manager calls NdisCmCloseAddressFamilyComplete(SUCCESS, "
+            "NdisAfHandle=" +
+            h + ") (C5; AF-053)");
+      else if (!a.cm_done)
+        next.push_back(
+            "the call manager's ProtocolCmCloseAf returns SUCCESS, PENDING or "
+            "NOT_ACCEPTED (C2-C4; AF-052)");
+      break;
+    case af::AState::kClosed:
+    case af::AState::kFailed:
+      break;
+  }
+  return next;
+}
+
+// What may happen next to a SAP (spec 2.5, rows S*).
+std::vector<std::string> SapNext(const af::Sap& s, uint64_t handle) {
+  const std::string h = HexHandle(handle);
+  std::vector<std::string> next;
+  if (s.reg_complete_owed)
+    next.push_back("NDIS calls the client's ProtocolClRegisterSapComplete for " + h +
+                   " (S5, S6; AF-084)");
+  if (s.dereg_complete_owed)
+    next.push_back("NDIS calls the client's ProtocolClDeregisterSapComplete for " + h +
+                   " (S11; AF-091)");
+  switch (s.state) {
+    case af::SState::kCmCall:
+      next.push_back(
+          "the call manager's ProtocolCmRegisterSap returns SUCCESS, PENDING or an "
+          "error (S2-S4; AF-083)");
+      break;
+    case af::SState::kRegistering:
+      if (s.reg_owed)
+        next.push_back("the call manager calls NdisCmRegisterSapComplete(Status, NdisSapHandle=" +
+                       h + ") (S5, S6; AF-083)");
+      next.push_back("the call manager calls NdisCmDispatchIncomingCall(NdisSapHandle=" + h +
+                     ", ...) (S7; AF-086)");
+      break;
+    case af::SState::kRegistered:
+      next.push_back("the client calls NdisClDeregisterSap(NdisSapHandle=" + h + ") (S8; AF-088)");
+      next.push_back("the call manager calls NdisCmDispatchIncomingCall(NdisSapHandle=" + h +
+                     ", ...) (S7; AF-086)");
+      break;
+    case af::SState::kDeregistering:
+      if (s.dereg_owed)
+        next.push_back(
+            "the call manager calls NdisCmDeregisterSapComplete(SUCCESS, NdisSapHandle=" + h +
+            ") (S11; AF-090)");
+      else
+        next.push_back(
+            "the call manager's ProtocolCmDeregisterSap returns SUCCESS or PENDING "
+            "(S9, S10; AF-090)");
+      break;
+    case af::SState::kFailed:
+    case af::SState::kDeregistered:
+      break;
+  }
+  return next;
+}
+
+}  // namespace
+
+std::optional<Monitor::ObjectView> Monitor::Inspect(uint64_t handle) const {
+  if (auto it = s_->afs.find(handle); it != s_->afs.end())
+    return ObjectView{"AF", s_->AfDesc(it->second), AfNext(it->second, handle)};
+  if (auto it = s_->saps.find(handle); it != s_->saps.end())
+    return ObjectView{"SAP", af::SStateName(it->second.state), SapNext(it->second, handle)};
+  return std::nullopt;
 }
 
 }  // namespace ndisconf::monitor
