@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <string_view>
@@ -91,6 +94,26 @@ TEST(WanStatusTransitions, TapiEventsOnTheLiveLine) {
   EXPECT_TRUE(Has(r, W::kTapiUnknownCall));
   EXPECT_TRUE(Has(r, W::kTapiBadNewCall));
   EXPECT_FALSE(Has(r, W::kTapiUnknownLine));
+}
+
+// The committed corpus reaches every reachable transition, so a campaign
+// started from it begins with all of them (and a change that makes one
+// unreachable shows here).
+TEST(WanStatusTransitions, CommittedCorpusReachesEveryReachableTransition) {
+  namespace fs = std::filesystem;
+  uint64_t all = 0;
+  size_t files = 0;
+  std::error_code ec;
+  for (const fs::directory_entry& f : fs::directory_iterator("corpora/wan_status", ec)) {
+    std::ifstream in(f.path(), std::ios::binary);
+    const std::vector<uint8_t> p((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
+    all |= RunWanStatusInput(p.data(), p.size()).transitions;
+    ++files;
+  }
+  ASSERT_GT(files, 0u) << "corpora/wan_status not found";
+  for (const WanTransitionInfo& t : WanTransitions())
+    if (t.reachable) EXPECT_TRUE(Has(all, t.id)) << t.name;
 }
 
 TEST(WanStatusTransitions, NoSeedReachesAnUnreachableOne) {
