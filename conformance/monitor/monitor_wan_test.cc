@@ -572,13 +572,20 @@ TEST(WanTapi, UnknownHtLineOrHtCallReportsWan061) {
   EXPECT_EQ(o.rules, Rules{"WAN-061"}) << o.report;
 }
 
-TEST(WanTapi, NewCallWithoutCallStateReportsWan062) {
+// A line open for incoming calls: OID_TAPI_SET_DEFAULT_MEDIA_DETECTION with
+// digital data on the open line, so a LINE_NEWCALL may follow (WAN-063).
+Builder IncomingCallsEnabled() {
   Builder b;
   b.Setup().OpenLine();
   Buf md = Zeros(24);
   Put64(md, 8, kHdLine);
   Put32(md, 16, LINEMEDIAMODE_DIGITALDATA);
   b.Set(OID_TAPI_SET_DEFAULT_MEDIA_DETECTION, md);
+  return b;
+}
+
+TEST(WanTapi, NewCallWithoutCallStateReportsWan062) {
+  Builder b = IncomingCallsEnabled();
   b.Indicate(NDIS_STATUS_TAPI_INDICATION, TapiEvent(kHtLine, 0, LINE_NEWCALL, kInHdCall, 0, 0),
              TapiEvent(kHtLine, 0, LINE_NEWCALL, kInHdCall, kInHtCall, 0));
   b.Complete();
@@ -588,12 +595,7 @@ TEST(WanTapi, NewCallWithoutCallStateReportsWan062) {
 }
 
 TEST(WanTapi, NewCallNotWrittenByNdistapiReportsWan062) {
-  Builder b;
-  b.Setup().OpenLine();
-  Buf md = Zeros(24);
-  Put64(md, 8, kHdLine);
-  Put32(md, 16, LINEMEDIAMODE_DIGITALDATA);
-  b.Set(OID_TAPI_SET_DEFAULT_MEDIA_DETECTION, md);
+  Builder b = IncomingCallsEnabled();
   b.Indicate(NDIS_STATUS_TAPI_INDICATION, TapiEvent(kHtLine, 0, LINE_NEWCALL, kInHdCall, 0, 0));
   b.Complete();
   const Outcome o = Replay(b.events);
@@ -605,12 +607,7 @@ TEST(WanTapi, NewCallNotWrittenByNdistapiReportsWan062) {
 // side; NDISTAPI may refuse it and leave ulParam2 as it came, which makes no
 // call: a LINE_CALLSTATE naming the handle the miniport put there is WAN-061.
 TEST(WanTapi, NewCallNamingACallMayBeRefusedByNdistapi) {
-  Builder b;
-  b.Setup().OpenLine();
-  Buf md = Zeros(24);
-  Put64(md, 8, kHdLine);
-  Put32(md, 16, LINEMEDIAMODE_DIGITALDATA);
-  b.Set(OID_TAPI_SET_DEFAULT_MEDIA_DETECTION, md);
+  Builder b = IncomingCallsEnabled();
   b.Indicate(NDIS_STATUS_TAPI_INDICATION, TapiEvent(kHtLine, 0x55, LINE_NEWCALL, kInHdCall, 0, 0));
   b.Indicate(NDIS_STATUS_TAPI_INDICATION,
              TapiEvent(kHtLine, 0, LINE_NEWCALL, kInHdCall + 1, kInHtCall, 0));
