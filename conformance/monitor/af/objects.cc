@@ -1,5 +1,4 @@
 // The CoNDIS shadow objects' names and the lookups every CoNDIS family uses.
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -141,15 +140,9 @@ const af::Reg* Monitor::State::AnyReg(uint64_t type) const {
 
 namespace {
 
-std::string HexHandle(uint64_t h) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(h));
-  return b;
-}
-
 // What may happen next to an open AF instance (spec 2.4, rows O*, C*, N*).
 std::vector<std::string> AfNext(const af::Af& a, uint64_t handle) {
-  const std::string h = HexHandle(handle);
+  const std::string h = Hex(handle);
   std::vector<std::string> next;
   if (a.open_complete_owed)
     next.push_back("NDIS calls the client's ProtocolClOpenAfCompleteEx for " + h +
@@ -215,7 +208,7 @@ std::vector<std::string> AfNext(const af::Af& a, uint64_t handle) {
 
 // What may happen next to a SAP (spec 2.5, rows S*).
 std::vector<std::string> SapNext(const af::Sap& s, uint64_t handle) {
-  const std::string h = HexHandle(handle);
+  const std::string h = Hex(handle);
   std::vector<std::string> next;
   if (s.reg_complete_owed)
     next.push_back("NDIS calls the client's ProtocolClRegisterSapComplete for " + h +
