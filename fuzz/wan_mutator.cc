@@ -10,6 +10,7 @@
 
 #include "fuzz/wan_status_input.h"
 #include "reference/nic/splitmix64.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::fuzz {
 namespace {
@@ -44,14 +45,32 @@ Bytes Indicate(uint8_t sel, uint32_t raw, uint16_t size, uint8_t flags, const By
   return r;
 }
 
+// A TAPI_INDICATION's NDIS_TAPI_EVENT (x64 layout): a message of either
+// kind, line or call, or an unknown one (WAN-061, WAN-062, WAN-068); the
+// record's flags may then write the live htLine and htCall into it.
+Bytes TapiEventPayload(nic::SplitMix64& rng) {
+  constexpr std::array<uint32_t, 8> kMessages = {
+      LINE_ADDRESSSTATE, LINE_CALLINFO,     LINE_CALLSTATE, LINE_CLOSE,
+      LINE_DEVSPECIFIC,  LINE_LINEDEVSTATE, LINE_NEWCALL,   0x7FFF};
+  spec::wan::TapiEvent ev;
+  ev.msg = kMessages[rng.Below(kMessages.size())];
+  ev.param1 = rng.Below(4) == 0 ? 0 : uint64_t{1} << rng.Below(12);
+  if (rng.Below(4) == 0) ev.ht_call = 1 + rng.Below(0x100);
+  if (rng.Below(4) == 0) ev.param2 = 1 + rng.Below(0x100);
+  return spec::wan::EncodeTapiEvent(ev, spec::wan::TapiEventLayout::kUlongPtr);
+}
+
 Bytes NewRecord(nic::SplitMix64& rng) {
   const auto tag = static_cast<uint8_t>(rng.Below(kTags));
   switch (*WanOpForTag(tag)) {
     case WanOp::kIndicate: {
       const auto sel = static_cast<uint8_t>(rng.Below(kSelectors));
+      const auto flags = static_cast<uint8_t>(rng.Next() & 0x7E);  // never a NULL buffer
+      if (*WanStatusForSel(sel) == WanStatusSel::kTapiIndication && rng.Below(4) != 0) {
+        return Indicate(sel, 0, spec::wan::kTapiEventSize, flags, TapiEventPayload(rng));
+      }
       const uint16_t size = kSizes[rng.Below(kSizes.size())];
-      return Indicate(sel, kRawStatuses[rng.Below(kRawStatuses.size())], size,
-                      static_cast<uint8_t>(rng.Next() & 0x7E), {});  // never a NULL buffer
+      return Indicate(sel, kRawStatuses[rng.Below(kRawStatuses.size())], size, flags, {});
     }
     case WanOp::kFault:
       return {tag, static_cast<uint8_t>(rng.Below(kFaultKinds)), static_cast<uint8_t>(rng.Next())};
