@@ -409,6 +409,35 @@ TEST(MonitorChecks, PeerCreateVcReturningPendingViolatesAf104) {
   EXPECT_EQ(r.Rules(), (Rules{"AF-103", "AF-104"})) << r.Report();
 }
 
+// Found by the example call manager (examples/acme_cm), which pends
+// ProtocolCoDeleteVc: NDIS deleting the VC anyway and returning SUCCESS is
+// what AF-104 asks of it, so the peer alone is reported.
+TEST(MonitorChecks, PeerDeleteVcReturningPendingViolatesAf104Only) {
+  Trail r;
+  BindAll(r);
+  Open(r);
+  CreateVc(r);
+  r.Call(kCl, Fn::NdisCoDeleteVc, {0x7c01});
+  r.Call(kMp, Fn::MiniportCoDeleteVc, {0xf2}).Ret(kMp, Fn::MiniportCoDeleteVc);
+  r.Call(kCm, Fn::ProtocolCoDeleteVc, {0xc7c1})
+      .Ret(kCm, Fn::ProtocolCoDeleteVc, NDIS_STATUS_PENDING);
+  r.Ret(kCl, Fn::NdisCoDeleteVc);
+  EXPECT_EQ(r.Rules(), Rules{"AF-104"}) << r.Report();
+}
+
+TEST(MonitorChecks, PeerDeleteVcFailingMustFailTheDeleteAf107) {
+  Trail r;
+  BindAll(r);
+  Open(r);
+  CreateVc(r);
+  r.Call(kCl, Fn::NdisCoDeleteVc, {0x7c01});
+  r.Call(kMp, Fn::MiniportCoDeleteVc, {0xf2}).Ret(kMp, Fn::MiniportCoDeleteVc);
+  r.Call(kCm, Fn::ProtocolCoDeleteVc, {0xc7c1})
+      .Ret(kCm, Fn::ProtocolCoDeleteVc, NDIS_STATUS_RESOURCES);
+  r.Ret(kCl, Fn::NdisCoDeleteVc);
+  EXPECT_EQ(r.Rules(), Rules{"AF-107"}) << r.Report();
+}
+
 TEST(MonitorChecks, CreateVcSkippingMiniportViolatesAf103) {
   Trail r;
   BindAll(r);
