@@ -83,4 +83,16 @@ NDIS_STATIC_ASSERT(sizeof(UNICODE_STRING) == 16, "UNICODE_STRING x64 size");
 typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 
+/* A driver's entry point, as the WDK's wdm.h declares it: NTSTATUS is a
+ * LONG (ntdef.h) and NDIS_STATUS values are NTSTATUS values, so
+ * STATUS_SUCCESS is NDIS_STATUS_SUCCESS. A driver may write either
+ * `NTSTATUS DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING)` or
+ * `DRIVER_INITIALIZE DriverEntry;` before its definition. */
+typedef LONG NTSTATUS;
+#ifndef STATUS_SUCCESS
+#define STATUS_SUCCESS ((NTSTATUS)0x00000000L)
+#endif
+typedef NTSTATUS DRIVER_INITIALIZE(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+typedef DRIVER_INITIALIZE* PDRIVER_INITIALIZE;
+
 #endif /* NDISCONF_API_BASE_H_ */
