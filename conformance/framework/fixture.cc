@@ -44,6 +44,21 @@ std::unique_ptr<drivers::Comp> ConformanceTest::MakeMiniport(const drivers::Comp
   return conformance::MakeMiniport(impl(), c);
 }
 
+std::unique_ptr<drivers::Driver> ConformanceTest::MakeCmUnderTest() {
+  if (impl().plugged && impl().plugged->role == PluggedRole::kCallManager) {
+    return impl().plugged->make();
+  }
+  return MakeCm();
+}
+
+void ConformanceTest::SetUp() {
+  if (impl().plugged && !BlackBox()) {
+    NDISCONF_NOT_APPLICABLE(
+        std::string("white-box test of the reference drivers; the plugged-in ") +
+        PluggedRoleName(impl().plugged->role) + " is judged by its role's black-box suite");
+  }
+}
+
 stack::CmTopology ConformanceTest::CmTopology(const drivers::CallManagerConfig& cm,
                                               const drivers::ClientConfig& client,
                                               const ndis::Settings& settings,

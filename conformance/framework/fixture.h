@@ -14,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "conformance/framework/implementation.h"
 #include "conformance/framework/recorder.h"
@@ -47,6 +48,10 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   std::unique_ptr<drivers::Client> MakeClient(const drivers::ClientConfig& config = {});
   std::unique_ptr<drivers::Mcm> MakeMcm(const drivers::McmConfig& config = {});
   std::unique_ptr<drivers::Comp> MakeMiniport(const drivers::CompConfig& config = {});
+  // The implementation's call manager seen as a black box: its plugged-in
+  // driver (conformance/plugin), or else its CallManager with the default
+  // configuration. For black-box suites, which judge it by the boundary only.
+  std::unique_ptr<drivers::Driver> MakeCmUnderTest();
 
   // The spec's topologies (Appendix A), built from the implementation's
   // components with the given configurations; calls NewStack(settings).
@@ -94,7 +99,18 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
 
   // The run so far as trace text (printed when a test fails).
   std::string TraceText() const;
+  // Every boundary event of the run so far, in order: what a black-box
+  // suite asserts on besides the reference drivers' own state.
+  const std::vector<Event>& events() const { return events_.events; }
 
+  // A black-box suite (conformance/suites/roles) drives the implementation
+  // through the NDIS boundary only, so it applies to a plugged-in driver.
+  // Every other suite configures or inspects the reference drivers (their
+  // configuration, logs and state), so SetUp makes each of its tests
+  // NOT_APPLICABLE, with the reason, for an implementation with a plugged-in
+  // driver: none of them would exercise that driver.
+  virtual bool BlackBox() const { return false; }
+  void SetUp() override;
   void TearDown() override;
 
  private:

@@ -53,6 +53,36 @@ std::vector<const Implementation*> SelectedImplementations() {
   return real;
 }
 
+const char* PluggedRoleName(PluggedRole role) {
+  switch (role) {
+    case PluggedRole::kCallManager:
+      return "call_manager";
+  }
+  return "?";
+}
+
+bool RoleIsActor(PluggedRole role, std::string_view actors) {
+  std::vector<std::string_view> mine;
+  switch (role) {
+    case PluggedRole::kCallManager:
+      // A call manager is a CM and a CMx, and a protocol driver; the generic
+      // actors name it too when it is the one acting.
+      mine = {"CM", "CMx", "protocol", "caller", "peer", "all"};
+      break;
+  }
+  size_t start = 0;
+  while (start <= actors.size()) {
+    size_t end = actors.find_first_of(",/", start);
+    if (end == std::string_view::npos) end = actors.size();
+    std::string_view actor = actors.substr(start, end - start);
+    while (!actor.empty() && actor.front() == ' ') actor.remove_prefix(1);
+    while (!actor.empty() && actor.back() == ' ') actor.remove_suffix(1);
+    if (std::find(mine.begin(), mine.end(), actor) != mine.end()) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 std::unique_ptr<drivers::CallManager> MakeCm(const Implementation& impl,
                                              const drivers::CallManagerConfig& config) {
   return impl.cm ? impl.cm(config) : std::make_unique<drivers::CallManager>(config);

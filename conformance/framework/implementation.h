@@ -10,9 +10,12 @@
 #ifndef NDISCONF_CONFORMANCE_FRAMEWORK_IMPLEMENTATION_H_
 #define NDISCONF_CONFORMANCE_FRAMEWORK_IMPLEMENTATION_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reference/boundary/host.h"
@@ -27,6 +30,27 @@
 #include "reference/ndis/model.h"
 
 namespace ndisconf::conformance {
+
+// A role a plugged-in driver plays (conformance/plugin): the roles a
+// black-box suite exists for.
+enum class PluggedRole : uint8_t {
+  kCallManager,  // a stand-alone CoNDIS call manager (conformance/suites/roles)
+};
+
+// "call_manager": the spelling of the Bazel macro's `role` and of reports.
+const char* PluggedRoleName(PluggedRole role);
+// True if the catalog's actor column (e.g. "CL, CMx", "caller / NDIS") names
+// a driver that a plugged-in driver in `role` is: for kCallManager, CM, CMx,
+// or one of the generic actors (protocol, caller, peer, all).
+bool RoleIsActor(PluggedRole role, std::string_view actors);
+
+// A driver under test plugged in whole, as its team wrote it: the suites
+// load it by its DriverEntry and judge it only by what crosses the NDIS
+// boundary. The reference plays every other role.
+struct PluggedDriver {
+  PluggedRole role = PluggedRole::kCallManager;
+  std::function<std::unique_ptr<drivers::Driver>()> make;
+};
 
 struct Implementation {
   std::string name;         // "reference", "bug-cm-open-complete-twice", ...
@@ -52,6 +76,11 @@ struct Implementation {
   std::function<std::unique_ptr<drivers::Ndiswan>(const drivers::NdiswanConfig&)> ndiswan;
   std::function<std::unique_ptr<drivers::WanProto>(const drivers::WanProtoConfig&)> wanproto;
   std::function<std::unique_ptr<NdisWanHost>(ndis::Model&)> wan_host;
+
+  // A driver plugged in whole (conformance/plugin/plugin.bzl). Only the
+  // black-box suite of its role runs against it; every other test is
+  // NOT_APPLICABLE to it, with the reason.
+  std::optional<PluggedDriver> plugged;
 };
 
 // Adds an implementation to the registry (at static-initialization time, via

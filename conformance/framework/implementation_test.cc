@@ -68,3 +68,24 @@ TEST(Components, EmptyFactoriesGiveTheReferenceDrivers) {
 
 }  // namespace
 }  // namespace ndisconf::conformance
+
+namespace ndisconf::conformance {
+namespace {
+
+TEST(PluggedRole, CallManagerIsTheCmAndCmxActors) {
+  EXPECT_STREQ(PluggedRoleName(PluggedRole::kCallManager), "call_manager");
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kCallManager, "CM"));
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kCallManager, "CMx"));
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kCallManager, "CL, CMx"));
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kCallManager, "CM, MCM"));
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kCallManager, "caller / NDIS"));
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kCallManager, "protocol"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kCallManager, "CL / NDIS"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kCallManager, "MCM"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kCallManager, "NDIS, MCM"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kCallManager, "-"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kCallManager, ""));
+}
+
+}  // namespace
+}  // namespace ndisconf::conformance
