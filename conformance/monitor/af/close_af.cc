@@ -130,6 +130,16 @@ void Monitor::State::CloseAfCall(const Event& e, const uint64_t* a, Frame& f) {
       af->close_complete_owed = true;
       af->close_complete_status = st;
       owed_close_complete.push_back(h);
+      if (st != kSuccess) {
+        // The close failed for everyone: the client is told so, and the AF
+        // stays open, as after a failed synchronous close (OQ-07). Using it
+        // afterwards is no use after close.
+        af->state = AState::kOpen;
+        af->since = e.index;
+        af->client_closed = false;
+        af->close_failed = true;
+        break;
+      }
       CloseAf(*af, h, e);
       if (af->notify_pending && af->client_notify_done && !af->cm_notify_owed) {
         af->cm_notify_owed = true;
