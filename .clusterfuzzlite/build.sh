@@ -46,7 +46,14 @@ work=${WORK:-$(mktemp -d)}
 mkdir -p "$OUT" "$work/obj"
 cd "$root"
 
-includes=(-I"$root")
+# The one generated source the targets compile: the rule catalog embedded as
+# a raw string literal, made as the genrule //conformance/catalog:rules_tsv_inc
+# makes it.
+mkdir -p "$work/gen/conformance/catalog"
+{ printf 'R"ndisconf_tsv('; cat conformance/catalog/rules.tsv; printf ')ndisconf_tsv"\n'; } \
+  > "$work/gen/conformance/catalog/rules_tsv.inc"
+
+includes=(-I"$root" -I"$work/gen")
 while read -r kind value; do
   [ "$kind" = include ] && includes+=(-I"$root/$value")
 done < <(grep '^include ' "$list" | sort -u)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# NDISCONF_IGNORE_RULES (fuzz/ignored_rules.h), through both targets' replay
-# binaries: a seed that fails under a seeded bug passes with the broken rule
-# ignored (among others, spaces allowed); ignoring another rule changes
-# nothing; a misspelt rule ID stops the binary with exit 2 and names it.
+# NDISCONF_IGNORE_RULES and NDISCONF_EXPECTATIONS (fuzz/ignored_rules.h),
+# through both targets' replay binaries: a seed that fails under a seeded bug
+# passes with the broken rule ignored (among others, spaces allowed) or
+# listed as a known failure; ignoring another rule changes nothing; a
+# misspelt rule ID or a malformed expectations file stops the binary with
+# exit 2 and names the problem.
 # Then NDISCONF_WAN_STATS's line at exit.
 # Usage: ignore_rules_test.sh AF_REPLAY WAN_REPLAY CORPUS_FILE...
 set -uo pipefail
@@ -29,6 +31,16 @@ check() {
   [[ $? -eq 2 ]] || { echo "$3: a misspelt rule ID did not exit 2"; echo "$out"; exit 1; }
   grep -qF "NDISCONF_IGNORE_RULES: '${rule%-*}-1' is no rule ID of the catalog" <<<"$out" ||
     { echo "$3: no message naming the misspelt ID"; echo "$out"; exit 1; }
+  # The same rule as a known failure of an expectations file.
+  local exp="${TEST_TMPDIR:-/tmp}/expectations"
+  printf '# known failures\n%s  not fixed yet\n' "$rule" >"$exp"
+  NDISCONF_EXPECTATIONS="$exp" "$replay" "$seed" >/dev/null 2>&1 ||
+    { echo "$3: $rule expected: replay still fails"; exit 1; }
+  printf '%s\n' "$rule" >"$exp"
+  out="$(NDISCONF_EXPECTATIONS="$exp" "$replay" "$seed" 2>&1)"
+  [[ $? -eq 2 ]] || { echo "$3: a reasonless expectation did not exit 2"; echo "$out"; exit 1; }
+  grep -qF "NDISCONF_EXPECTATIONS: $exp:1:$((${#rule} + 1)): expected the reason" <<<"$out" ||
+    { echo "$3: no message naming the file, line and column"; echo "$out"; exit 1; }
   unset NDISCONF_IMPL
 }
 

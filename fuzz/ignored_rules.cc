@@ -1,6 +1,11 @@
 #include "fuzz/ignored_rules.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "conformance/catalog/catalog.h"
+#include "conformance/report/expectations.h"
 
 namespace ndisconf::fuzz {
 namespace {
@@ -40,10 +45,36 @@ const RuleSet* IgnoredRulesFromEnvironment(std::string* error) {
     const char* env = std::getenv("NDISCONF_IGNORE_RULES");
     Parsed p;
     p.rules = ParseRuleList(env == nullptr ? "" : env, &p.error);
+    if (!p.rules) {
+      p.error = "NDISCONF_IGNORE_RULES: " + p.error;
+      return p;
+    }
+    const char* file = std::getenv("NDISCONF_EXPECTATIONS");
+    if (file == nullptr || *file == '\0') return p;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      p.rules.reset();
+      p.error = std::string("NDISCONF_EXPECTATIONS: cannot read ") + file;
+      return p;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    report::Expectations known;
+    if (!report::ParseExpectations(file, text.str(), catalog::Catalog(), &known, &p.error)) {
+      p.rules.reset();
+      p.error = "NDISCONF_EXPECTATIONS: " + p.error;
+      return p;
+    }
+    for (const report::KnownFailure& f : known.failures) {
+      // The parser accepted only catalog IDs, which RuleIdFromString knows.
+      if (const std::optional<spec::RuleId> id = spec::RuleIdFromString(f.rule)) {
+        p.rules->set(static_cast<size_t>(*id));
+      }
+    }
     return p;
   }();
   if (!parsed.rules) {
-    *error = "NDISCONF_IGNORE_RULES: " + parsed.error;
+    *error = parsed.error;
     return nullptr;
   }
   return &*parsed.rules;

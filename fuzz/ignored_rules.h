@@ -1,10 +1,13 @@
-// fuzz/ignored_rules.h: NDISCONF_IGNORE_RULES, the rules whose violations
-// fail no fuzz input.
+// fuzz/ignored_rules.h: NDISCONF_IGNORE_RULES and NDISCONF_EXPECTATIONS,
+// the rules whose violations fail no fuzz input.
 //
 // A known finding of the implementation under test that is not fixed yet
 // stops every campaign within seconds. Naming its rule here lets a campaign
 // or a speed measurement go on past it (docs/fuzzing.md). Every fuzz target
-// that fails inputs on monitor violations reads the same variable.
+// that fails inputs on monitor violations reads the same variables, and
+// judges a run only up to its first known failure: what breaks after it
+// (a client left with an AF its call manager failed to close, say) is taken
+// for a consequence, not reported as a finding of its own.
 #ifndef NDISCONF_FUZZ_IGNORED_RULES_H_
 #define NDISCONF_FUZZ_IGNORED_RULES_H_
 
@@ -25,9 +28,12 @@ using RuleSet = std::bitset<spec::kRuleIdCount>;
 // catalog: a misspelt ID would otherwise ignore nothing, silently.
 std::optional<RuleSet> ParseRuleList(std::string_view text, std::string* error);
 
-// The rules NDISCONF_IGNORE_RULES names, parsed
-// once per process (unset or empty: none). nullptr, with `error` set
-// ("NDISCONF_IGNORE_RULES: ..."), when the variable is malformed; a
+// The rules NDISCONF_IGNORE_RULES names, and the known failures of the
+// expectations file NDISCONF_EXPECTATIONS names (conformance/report/
+// expectations.h: an implementation's known failures fail no fuzz input
+// either), parsed once per process (unset or empty: none). nullptr, with
+// `error` set ("NDISCONF_IGNORE_RULES: ..." or "NDISCONF_EXPECTATIONS:
+// FILE:LINE:COL: ..."), when either is malformed or the file unreadable; a
 // target then stops before its first input, as for an unknown
 // NDISCONF_IMPL.
 const RuleSet* IgnoredRulesFromEnvironment(std::string* error);

@@ -611,14 +611,22 @@ WanStatusOutcome OutcomeOf(Run& run) {
   o.transitions = run.transitions.reached;
   o.events = run.counter.actors.size();
   o.event_sequence = run.counter.sequence_hash;
+  // The first violation that counts. A known failure (ignored_rules.h) ends
+  // the judging of the run: what breaks after it is taken for its consequence.
   const monitor::Violation* first = nullptr;
+  uint64_t known_at = UINT64_MAX;
   for (const monitor::Violation& v : run.monitor.violations()) {
     o.rules_violated.insert(v.rule);
     const bool harness =
         run.counter.ActorOf(v.event_index) == run.t.wmp_id && IsDriverObligation(v.check);
-    if (harness || IgnoredByEnvironment(v.rule)) continue;
+    if (harness) continue;
+    if (IgnoredByEnvironment(v.rule)) {
+      known_at = std::min(known_at, v.event_index);
+      continue;
+    }
     if (first == nullptr || v.event_index < first->event_index) first = &v;
   }
+  if (first != nullptr && first->event_index > known_at) first = nullptr;
   if (first != nullptr) {
     o.first_rule = first->rule;
     o.first_check = first->check;
