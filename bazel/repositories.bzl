@@ -59,3 +59,32 @@ filegroup(name = "lcov_merger", srcs = [], visibility = ["//visibility:public"])
 """)
 
 local_coverage_tools = repository_rule(implementation = _coverage_tools_impl)
+
+def ndisconf_dependencies():
+    """Declares every repository ndisconf needs, as its own WORKSPACE does.
+
+    A team's workspace that loads ndisconf as an external repository calls
+    this once, after declaring ndisconf itself (examples/external_repo):
+
+        local_repository(name = "ndisconf", path = "...")
+        load("@ndisconf//bazel:repositories.bzl", "ndisconf_dependencies")
+        ndisconf_dependencies()
+
+    A repository the calling workspace already declares is left alone.
+    """
+    existing = native.existing_rules()
+    if "rules_cc" not in existing:
+        debian_rules_cc(name = "rules_cc")
+    if "rules_java" not in existing:
+        native.local_repository(
+            name = "rules_java",
+            path = "/usr/share/bazel/rules/java",
+        )
+    if "remote_coverage_tools" not in existing:
+        local_coverage_tools(name = "remote_coverage_tools")
+    if "com_google_googletest" not in existing:
+        native.new_local_repository(
+            name = "com_google_googletest",
+            build_file = str(Label("//bazel:googletest.BUILD")),
+            path = "/usr/src/googletest",
+        )

@@ -20,6 +20,7 @@
 #include "conformance/framework/implementation.h"
 #include "conformance/framework/recorder.h"
 #include "conformance/monitor/monitor.h"
+#include "conformance/report/expectations.h"
 #include "conformance/report/report.h"
 #include "tools/cli/cli.h"
 
@@ -48,6 +49,15 @@ Options:
                        recorded reason it is not covered
   --expect-fail=RULE   exit 0 only if RULE's verdict is FAIL (used to prove that
                        the suite rejects a seeded-bug variant with the right rule)
+  --expectations=FILE  the implementation's known failures (docs/plugging_in.md):
+                       exit 0 only if the rules that FAIL are exactly the ones
+                       FILE lists; "none" expects no FAIL
+  --update-expectations=FILE
+                       run, then rewrite FILE so that it lists exactly the
+                       rules that FAIL (keeping the reasons of those it listed)
+  --update-command=TEXT
+                       how the expectations are rewritten, shown when they are
+                       not met (the Bazel macro passes its _update target)
   --verbose            print every test as it runs (GoogleTest's own output);
                        by default stderr shows a progress line (updated in
                        place on a terminal, every 10% otherwise) and each
@@ -55,7 +65,8 @@ Options:
   --help               this text
 
 A relative FILE or DIR is relative to the folder the command was typed in,
-also under `bazel run` (BUILD_WORKING_DIRECTORY).
+also under `bazel run` (BUILD_WORKING_DIRECTORY); an expectations FILE that
+starts with // is relative to the workspace (BUILD_WORKSPACE_DIRECTORY).
 
 Verdicts: PASS (a test checked the rule and passed, and the monitor reported no
 violation of it), FAIL (a citing test failed, or the monitor reported a
@@ -65,8 +76,9 @@ not implement what the rule is about; the test's reason is shown), INCONCLUSIVE
 terminal ($COLUMNS, else its width; 100 columns in a file or pipe) and wraps
 long text; verdicts are coloured on a terminal unless NO_COLOR is set.
 
-Exit status: 0 if no rule FAILs (with --expect-fail: if RULE FAILs); 1
-otherwise; 2 on a usage or I/O error. Every output (--out, --json, --junit,
+Exit status: 0 if no rule FAILs (with --expect-fail: if RULE FAILs; with
+--expectations: if the expectations are met; with --update-expectations: once
+the file is written); 1 otherwise; 2 on a usage or I/O error. Every output (--out, --json, --junit,
 --coverage, --traces) is checked before any test runs; a report is replaced
 only once it has been written in full. Other flags go to GoogleTest (e.g.
 --gtest_filter=*OpenAf*).
@@ -76,6 +88,7 @@ struct Options {
   std::string impl = "reference";
   std::vector<std::string> prefixes = {"AF", "WAN"};
   std::string out_dir, json, junit, coverage, expect_fail, traces;
+  std::string expectations, update_expectations, update_command;
   bool list = false, verbose = false, help = false;
 };
 
@@ -111,7 +124,14 @@ bool ParseOptions(int* argc, char** argv, Options* o, std::string* error) {
         path("--coverage", &o->coverage) || path("--traces", &o->traces)) {
       continue;
     }
-    if (text("--impl", &o->impl) || text("--expect-fail", &o->expect_fail)) continue;
+    if (text("--impl", &o->impl) || text("--expect-fail", &o->expect_fail) ||
+        text("--update-command", &o->update_command)) {
+      continue;
+    }
+    if (text("--expectations", &o->expectations) ||
+        text("--update-expectations", &o->update_expectations)) {
+      continue;
+    }
     if (text("--rules", &rules)) {
       o->prefixes = SplitCommas(rules);
       continue;
@@ -310,6 +330,57 @@ class ProgressPrinter : public ::testing::EmptyTestEventListener {
 
 // Writes `text` to `path` through a temporary file renamed over it, so a
 // failed write leaves the previous report as it was.
+bool WriteFile(const std::string& path, const std::string& text);
+
+// For a plugged-in driver only its role's black-box suite runs, so a rule
+// that no test ran for is of one of two kinds. A rule of another actor
+// (NDIS, a client, a WAN driver: the reference plays those here) is
+// NOT_APPLICABLE to the driver. A rule of the driver's own role that no
+// black-box test checks stays INCONCLUSIVE, saying so: a gap in the suite,
+// never a PASS.
+void ScopeToPluggedRole(PluggedRole role, std::vector<report::RuleVerdict>* verdicts) {
+  for (report::RuleVerdict& v : *verdicts) {
+    if (v.verdict != report::Verdict::kInconclusive || !v.tests.empty()) continue;
+    if (RoleIsActor(role, v.rule->actor)) {
+      if (v.rule->testable()) {
+        v.detail = std::string("no black-box test of the ") + PluggedRoleName(role) +
+                   " role checks this rule yet";
+      }
+      continue;
+    }
+    v.verdict = report::Verdict::kNotApplicable;
+    v.detail = (v.rule->actor == "-" ? std::string("a rule of no driver role")
+                                     : "a rule of " + v.rule->actor) +
+               "; the reference plays the other roles here, and the plugged-in driver is the " +
+               PluggedRoleName(role);
+  }
+}
+
+// An expectations file as given: "//pkg/file" is relative to the workspace
+// (the Bazel macro's spelling), anything else goes through cli::UserPath.
+std::string ExpectationsPath(const std::string& given) {
+  if (given.rfind("//", 0) == 0) {
+    const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+    return (ws != nullptr && *ws != '\0' ? std::string(ws) + "/" : std::string()) + given.substr(2);
+  }
+  return cli::UserPath(given);
+}
+
+// Reads and parses an expectations file. A missing file is an empty list
+// only when `missing_ok` (a first --update-expectations).
+bool LoadExpectations(const std::string& path, bool missing_ok, report::Expectations* out,
+                      std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (missing_ok && !std::filesystem::exists(path)) return true;
+    *error = path + ": cannot read the expectations file";
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return report::ParseExpectations(path, text.str(), catalog::Catalog(), out, error);
+}
+
 bool WriteFile(const std::string& path, const std::string& text) {
   const std::string partial = path + ".partial";
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
@@ -341,6 +412,9 @@ int RunnerMain(int argc, char** argv) {
     for (const Implementation* impl : AllImplementations()) {
       std::cout << impl->name << "\t"
                 << (impl->seeded_rule.empty() ? "" : "[seeded bug: " + impl->seeded_rule + "] ")
+                << (impl->plugged
+                        ? std::string("[plugged-in ") + PluggedRoleName(impl->plugged->role) + "] "
+                        : "")
                 << impl->description << "\n";
     }
     return 0;
@@ -355,6 +429,23 @@ int RunnerMain(int argc, char** argv) {
     return 2;
   }
   if (!CheckRuleSelection(o, &error)) {
+    std::cerr << "ndisconf: " << error << "\n";
+    return 2;
+  }
+  // Expectations are read before the run, so a malformed file costs nothing.
+  report::Expectations expectations;
+  const bool expect_none = o.expectations == "none";
+  const std::string expectations_path =
+      o.update_expectations.empty()
+          ? (expect_none || o.expectations.empty() ? std::string()
+                                                   : ExpectationsPath(o.expectations))
+          : ExpectationsPath(o.update_expectations);
+  if (!o.update_expectations.empty() && !o.expectations.empty()) {
+    std::cerr << "ndisconf: --expectations and --update-expectations exclude each other\n";
+    return 2;
+  }
+  if (!expectations_path.empty() &&
+      !LoadExpectations(expectations_path, !o.update_expectations.empty(), &expectations, &error)) {
     std::cerr << "ndisconf: " << error << "\n";
     return 2;
   }
@@ -443,8 +534,8 @@ int RunnerMain(int argc, char** argv) {
   }
 
   const std::vector<catalog::Rule>& rules = catalog::Catalog();
-  const std::vector<report::RuleVerdict> verdicts =
-      report::ComputeVerdicts(rules, outcomes, o.prefixes);
+  std::vector<report::RuleVerdict> verdicts = report::ComputeVerdicts(rules, outcomes, o.prefixes);
+  if (impl->plugged) ScopeToPluggedRole(impl->plugged->role, &verdicts);
 
   std::cout << "\nndisconf: implementation '" << impl->name << "' (" << impl->description << "), "
             << outcomes.size() << " tests\n\n";
@@ -488,6 +579,22 @@ int RunnerMain(int argc, char** argv) {
   if (!io_ok) return 2;
 
   const report::Counts counts = report::CountVerdicts(verdicts);
+  if (!o.update_expectations.empty()) {
+    std::ostringstream s;
+    report::RewriteExpectations(s, impl->name, expectations, verdicts);
+    if (!WriteFile(expectations_path, s.str())) return 2;
+    std::cout << "\nwrote " << expectations_path << ": " << counts.fail << " known failure(s)\n";
+    return 0;
+  }
+  if (!o.expectations.empty()) {
+    std::cout << "\n";
+    report::PrintExpectationDiff(
+        std::cout, report::CompareExpectations(expectations, verdicts),
+        o.update_command.empty()
+            ? "ndisconf --impl=" + impl->name + " --update-expectations=" + o.expectations
+            : o.update_command);
+    return report::CompareExpectations(expectations, verdicts).ok() ? 0 : 1;
+  }
   if (!o.expect_fail.empty()) {
     for (const report::RuleVerdict& v : verdicts) {
       if (v.rule->id != o.expect_fail) continue;
