@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# docs/plugging_in.md shows two outputs, each under an HTML comment naming the run
+# ("<!-- output of //examples/acme_cm:acme_cm ... -->", "... acme_cm_fixed against
+# acme_cm.expectations ..."). Every line of each block must be a line of that run's output,
+# so the page cannot drift from what the tools print.
+# Usage: plugging_in_test.sh PAGE ACME_CM ACME_CM_FIXED EXPECTATIONS
+set -uo pipefail
+page="$1" acme="$2" fixed="$3" expectations="$4"
+export COLUMNS=100 NO_COLOR=1
+
+# block MARKER: the lines of the fenced block after the comment containing MARKER.
+block() {
+  awk -v marker="$1" '
+    index($0, "<!-- output of " marker) == 1 { armed = 1; next }
+    armed && /^```/ { if (inside) exit; inside = 1; next }
+    inside { print }' "$page"
+}
+
+# check NAME MARKER OUTPUT: every line of the block is a line of OUTPUT.
+check() {
+  local lines missing=0
+  lines="$(block "$2")"
+  [[ -n "$lines" ]] || { echo "FAIL: no block after '<!-- output of $2'"; exit 1; }
+  while IFS= read -r line; do
+    grep -qxF -- "$line" <<<"$3" || { echo "FAIL: $1: not in the output: $line"; missing=1; }
+  done <<<"$lines"
+  if ((missing)); then
+    echo "--- $1 printed:"
+    echo "$3"
+    exit 1
+  fi
+}
+
+check acme_cm "//examples/acme_cm:acme_cm " "$("$acme" --impl=acme_cm 2>/dev/null)"
+check acme_cm_fixed "//examples/acme_cm:acme_cm_fixed against" \
+  "$("$fixed" --impl=acme_cm_fixed --expectations="$expectations" \
+    '--update-command=bazel run //examples/acme_cm:acme_cm_update_expectations' 2>/dev/null)"
+echo PASS
