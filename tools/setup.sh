@@ -21,6 +21,7 @@ PACKAGES=(
   libbenchmark-dev    # Google Benchmark for *_benchmark targets
   python-is-python3   # `python`: Bazel 4's py_binary stub starts with /usr/bin/env python (//tools/fuzz)
   afl++               # AFL++, the campaign command's second engine (--engine=afl)
+  chromium            # headless rendering of the HTML report in //docs:report_html_test
 )
 
 log() { printf 'setup: %s\n' "$*"; }

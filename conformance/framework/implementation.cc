@@ -13,8 +13,8 @@ std::map<std::string, Implementation>& Registry() {
   return registry;
 }
 
-const Implementation*& Selection() {
-  static const Implementation* selected = nullptr;
+std::vector<const Implementation*>& Selection() {
+  static std::vector<const Implementation*> selected;
   return selected;
 }
 
@@ -42,10 +42,17 @@ const Implementation* FindImplementation(const std::string& name) {
   return it == Registry().end() ? nullptr : &it->second;
 }
 
-void SelectImplementation(const Implementation* impl) { Selection() = impl; }
+void SelectImplementation(const Implementation* impl) {
+  Selection() = impl == nullptr ? std::vector<const Implementation*>{}
+                                : std::vector<const Implementation*>{impl};
+}
+
+void SelectImplementations(std::vector<const Implementation*> impls) {
+  Selection() = std::move(impls);
+}
 
 std::vector<const Implementation*> SelectedImplementations() {
-  if (Selection() != nullptr) return {Selection()};
+  if (!Selection().empty()) return Selection();
   std::vector<const Implementation*> real;
   for (const Implementation* impl : AllImplementations()) {
     if (impl->seeded_rule.empty()) real.push_back(impl);

@@ -97,6 +97,9 @@ const Implementation* FindImplementation(const std::string& name);
 // Restricts the suites to one implementation (the main job, before
 // InitGoogleTest). Without a call, every real implementation is selected.
 void SelectImplementation(const Implementation* impl);
+// Restricts the suites to these implementations, in this order (the main
+// job's --impl=a,b,c).
+void SelectImplementations(std::vector<const Implementation*> impls);
 std::vector<const Implementation*> SelectedImplementations();
 
 // The components of `impl` for a run, the reference's where it supplies none.

@@ -21,6 +21,7 @@
 #include "conformance/framework/recorder.h"
 #include "conformance/monitor/monitor.h"
 #include "conformance/report/expectations.h"
+#include "conformance/report/html.h"
 #include "conformance/report/report.h"
 #include "tools/cli/cli.h"
 
@@ -33,15 +34,26 @@ print a per-rule verdict table.
 Usage: ndisconf [options] [gtest flags]
 
 Options:
-  --impl=NAME          implementation under test (default: reference); see --list
+  --impl=NAME[,NAME...]
+                       implementations under test (default: reference); see
+                       --list; "all" for every one. With several, the table has a
+                       verdict column each and --out gets a report per name
   --list               list the implementations (the reference and its seeded-bug
                        variants) and exit
   --rules=R[,R...]     rules to report, each a prefix (AF, WAN) or a rule ID
                        (AF-034); default: AF,WAN; an unknown one is an error
-  --out=DIR            write DIR/<impl>.json (report) and DIR/<impl>.junit.xml;
-                       default under `bazel run`: <workspace>/out/ndisconf
+  --out=DIR            write DIR/<impl>.json (report), DIR/<impl>.junit.xml and
+                       DIR/<impl>.html; default under `bazel run`:
+                       <workspace>/out/ndisconf
   --json=FILE          write the JSON report to FILE
   --junit=FILE         write the JUnit XML report to FILE
+  --html=FILE          write the HTML report (every implementation on one page,
+                       root causes first, filterable) to FILE; default under
+                       --out: <impl>.html, or report.html for several
+  --replay-command=TEXT
+                       the command the HTML report gives to rerun a failing
+                       test, before --impl=<impl> --gtest_filter=<test>
+                       (default: bazel run //tools:ndisconf --)
   --traces=DIR         record each test's run as a trace file in DIR
                        (ndisconf-trace 2; check one with //tools/trace_check)
   --coverage=FILE      write the markdown rule-coverage report to FILE: for each
@@ -88,7 +100,7 @@ struct Options {
   std::string impl = "reference";
   std::vector<std::string> prefixes = {"AF", "WAN"};
   std::string out_dir, json, junit, coverage, expect_fail, traces;
-  std::string expectations, update_expectations, update_command;
+  std::string expectations, update_expectations, update_command, html, replay_command;
   bool list = false, verbose = false, help = false;
 };
 
@@ -121,11 +133,13 @@ bool ParseOptions(int* argc, char** argv, Options* o, std::string* error) {
     };
     std::string rules;
     if (path("--out", &o->out_dir) || path("--json", &o->json) || path("--junit", &o->junit) ||
-        path("--coverage", &o->coverage) || path("--traces", &o->traces)) {
+        path("--html", &o->html) || path("--coverage", &o->coverage) ||
+        path("--traces", &o->traces)) {
       continue;
     }
     if (text("--impl", &o->impl) || text("--expect-fail", &o->expect_fail) ||
-        text("--update-command", &o->update_command)) {
+        text("--update-command", &o->update_command) ||
+        text("--replay-command", &o->replay_command)) {
       continue;
     }
     if (text("--expectations", &o->expectations) ||
@@ -419,10 +433,36 @@ int RunnerMain(int argc, char** argv) {
     }
     return 0;
   }
-  const Implementation* impl = FindImplementation(o.impl);
-  if (impl == nullptr) {
-    std::cerr << "ndisconf: unknown implementation '" << o.impl << "' (see --list)\n";
+  std::vector<const Implementation*> impls;
+  if (o.impl == "all") {
+    impls = AllImplementations();
+  } else {
+    for (const std::string& name : SplitCommas(o.impl)) {
+      const Implementation* found = FindImplementation(name);
+      if (found == nullptr) {
+        std::cerr << "ndisconf: unknown implementation '" << name << "' (see --list)\n";
+        return 2;
+      }
+      if (std::find(impls.begin(), impls.end(), found) == impls.end()) impls.push_back(found);
+    }
+  }
+  if (impls.empty()) {
+    std::cerr << "ndisconf: --impl names no implementation (see --list)\n";
     return 2;
+  }
+  const Implementation* impl = impls[0];
+  const bool several = impls.size() > 1;
+  if (several) {
+    for (const auto& [given, option] :
+         {std::pair{o.expect_fail, "--expect-fail"}, std::pair{o.expectations, "--expectations"},
+          std::pair{o.update_expectations, "--update-expectations"}, std::pair{o.json, "--json"},
+          std::pair{o.junit, "--junit"}}) {
+      if (!given.empty()) {
+        std::cerr << "ndisconf: " << option << " is for one implementation; with several, "
+                  << "--out writes a report per implementation\n";
+        return 2;
+      }
+    }
   }
   if (!o.expect_fail.empty() && catalog::FindRule(o.expect_fail) == nullptr) {
     std::cerr << "ndisconf: --expect-fail: unknown rule '" << o.expect_fail << "'\n";
@@ -458,10 +498,18 @@ int RunnerMain(int argc, char** argv) {
       out_dir = std::string(ws) + "/out/ndisconf";
     }
   }
-  std::string json = o.json, junit = o.junit;
+  // Per implementation: its JSON and JUnit reports (--json and --junit name
+  // them for a single implementation); one HTML page for all.
+  std::vector<std::string> json(impls.size()), junit(impls.size());
+  json[0] = o.json;
+  junit[0] = o.junit;
+  std::string html = o.html;
   if (!out_dir.empty()) {
-    if (json.empty()) json = out_dir + "/" + impl->name + ".json";
-    if (junit.empty()) junit = out_dir + "/" + impl->name + ".junit.xml";
+    for (size_t i = 0; i < impls.size(); ++i) {
+      if (json[i].empty()) json[i] = out_dir + "/" + impls[i]->name + ".json";
+      if (junit[i].empty()) junit[i] = out_dir + "/" + impls[i]->name + ".junit.xml";
+    }
+    if (html.empty()) html = out_dir + "/" + (several ? "report" : impl->name) + ".html";
   }
   {
     struct Output {
@@ -473,12 +521,15 @@ int RunnerMain(int argc, char** argv) {
       if (!given.empty()) return std::string(option) + "=" + path;
       return (o.out_dir.empty() ? "default report " : "--out report ") + path;
     };
-    const Output outputs[] = {
-        {named(o.json, "--json", json), json, false},
-        {named(o.junit, "--junit", junit), junit, false},
+    std::vector<Output> outputs = {
+        {named(o.html, "--html", html), html, false},
         {"--coverage=" + o.coverage, o.coverage, false},
         {"--traces=" + o.traces, o.traces, true},
     };
+    for (size_t i = 0; i < impls.size(); ++i) {
+      outputs.push_back({named(o.json, "--json", json[i]), json[i], false});
+      outputs.push_back({named(o.junit, "--junit", junit[i]), junit[i], false});
+    }
     for (const Output& out : outputs) {
       if (out.path.empty()) continue;
       std::string why;
@@ -490,7 +541,7 @@ int RunnerMain(int argc, char** argv) {
       }
     }
   }
-  SelectImplementation(impl);
+  SelectImplementations(impls);
 
   ::testing::InitGoogleTest(&argc, argv);
   ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
@@ -533,15 +584,54 @@ int RunnerMain(int argc, char** argv) {
     for (const std::string& r : rec.rules) tests_per_rule[r].push_back(out.name);
   }
 
+  // Each implementation's tests are the instances named after it.
   const std::vector<catalog::Rule>& rules = catalog::Catalog();
-  std::vector<report::RuleVerdict> verdicts = report::ComputeVerdicts(rules, outcomes, o.prefixes);
-  if (impl->plugged) ScopeToPluggedRole(impl->plugged->role, &verdicts);
+  std::vector<report::HtmlImplementation> judged;
+  for (const Implementation* each : impls) {
+    const std::string suffix = "/" + ImplementationParamName(each);
+    std::vector<report::TestOutcome> mine;
+    for (const report::TestOutcome& out : outcomes) {
+      if (out.name.size() >= suffix.size() &&
+          out.name.compare(out.name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        mine.push_back(out);
+      }
+    }
+    report::HtmlImplementation j;
+    j.name = each->name;
+    j.description = each->description;
+    j.verdicts = report::ComputeVerdicts(rules, mine, o.prefixes);
+    if (each->plugged) ScopeToPluggedRole(each->plugged->role, &j.verdicts);
+    j.roots = report::RootCauses(mine);
+    j.replay = (o.replay_command.empty() ? std::string("bazel run //tools:ndisconf --")
+                                         : o.replay_command) +
+               " --impl=" + each->name;
+    judged.push_back(std::move(j));
+  }
+  const std::vector<report::RuleVerdict>& verdicts = judged[0].verdicts;
 
-  std::cout << "\nndisconf: implementation '" << impl->name << "' (" << impl->description << "), "
-            << outcomes.size() << " tests\n\n";
-  // Fit the terminal (or 100 columns in a file or pipe); colour only on a terminal.
-  report::PrintTable(std::cout, verdicts,
-                     report::TableStyle{cli::OutputColumns(1, 100), cli::ColorWanted(1)});
+  const report::TableStyle style{cli::OutputColumns(1, 100), cli::ColorWanted(1)};
+  if (!several) {
+    std::cout << "\nndisconf: implementation '" << impl->name << "' (" << impl->description << "), "
+              << outcomes.size() << " tests\n\n";
+    // Fit the terminal (or 100 columns in a file or pipe); colour only on a terminal.
+    report::PrintTable(std::cout, verdicts, style);
+    std::cout << "\n";
+    report::PrintRootCauses(std::cout, judged[0].roots);
+  } else {
+    std::cout << "\nndisconf: " << impls.size() << " implementations, " << outcomes.size()
+              << " tests\n\n";
+    std::vector<report::MatrixColumn> columns;
+    for (const report::HtmlImplementation& j : judged) columns.push_back({j.name, &j.verdicts});
+    report::PrintMatrix(std::cout, columns, style);
+    for (const report::HtmlImplementation& j : judged) {
+      const report::Counts c = report::CountVerdicts(j.verdicts);
+      std::cout << "\n"
+                << j.name << ": " << c.total() << " rules: " << c.pass << " PASS, " << c.fail
+                << " FAIL, " << c.not_applicable << " NOT_APPLICABLE, " << c.inconclusive
+                << " INCONCLUSIVE\n";
+      report::PrintRootCauses(std::cout, j.roots);
+    }
+  }
 
   // Findings on checks that are not catalog rules (the monitor's own
   // consistency checks), shown separately rather than dropped.
@@ -550,21 +640,31 @@ int RunnerMain(int argc, char** argv) {
   }
 
   bool io_ok = true;
-  if (!json.empty()) {
-    std::ostringstream s;
-    report::WriteJson(s, verdicts,
-                      {{"tool", "ndisconf"},
-                       {"implementation", impl->name},
-                       {"description", impl->description},
-                       {"tests", std::to_string(outcomes.size())}});
-    io_ok &= WriteFile(json, s.str());
-    if (io_ok) std::cout << "wrote " << json << "\n";
+  for (size_t i = 0; i < impls.size(); ++i) {
+    if (!json[i].empty()) {
+      std::ostringstream s;
+      report::WriteJson(s, judged[i].verdicts,
+                        {{"tool", "ndisconf"},
+                         {"implementation", impls[i]->name},
+                         {"description", impls[i]->description},
+                         {"tests", std::to_string(outcomes.size() / impls.size())}},
+                        judged[i].roots);
+      io_ok &= WriteFile(json[i], s.str());
+      if (io_ok) std::cout << "wrote " << json[i] << "\n";
+    }
+    if (!junit[i].empty()) {
+      std::ostringstream s;
+      report::WriteJUnit(s, judged[i].verdicts);
+      io_ok &= WriteFile(junit[i], s.str());
+      if (io_ok) std::cout << "wrote " << junit[i] << "\n";
+    }
   }
-  if (!junit.empty()) {
+  if (!html.empty()) {
     std::ostringstream s;
-    report::WriteJUnit(s, verdicts);
-    io_ok &= WriteFile(junit, s.str());
-    if (io_ok) std::cout << "wrote " << junit << "\n";
+    report::WriteHtml(s, judged,
+                      {{"tool", "ndisconf"}, {"tests", std::to_string(outcomes.size())}});
+    io_ok &= WriteFile(html, s.str());
+    if (io_ok) std::cout << "wrote " << html << "\n";
   }
   if (!o.coverage.empty()) {
     report::RuleIndex checks_per_rule;
@@ -607,7 +707,10 @@ int RunnerMain(int argc, char** argv) {
     std::cerr << "ndisconf: --expect-fail=" << o.expect_fail << " is outside --rules\n";
     return 2;  // CheckRuleSelection refuses this before the run
   }
-  return counts.fail == 0 ? 0 : 1;
+  for (const report::HtmlImplementation& j : judged) {
+    if (report::CountVerdicts(j.verdicts).fail != 0) return 1;
+  }
+  return 0;
 }
 
 }  // namespace ndisconf::conformance

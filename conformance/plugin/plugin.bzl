@@ -295,7 +295,14 @@ def ndisconf_implementation(
     cc_binary(
         name = name,
         testonly = True,
-        args = ["--impl=" + name],
+        args = [
+            "--impl=" + name,
+            "'--replay-command=bazel run %s//%s:%s --'" % (
+                native.repository_name() if native.repository_name() != "@" else "",
+                native.package_name(),
+                name,
+            ),
+        ],
         tags = tags,
         visibility = visibility,
         deps = main_deps,

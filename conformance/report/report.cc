@@ -245,11 +245,12 @@ std::vector<RuleVerdict> ComputeVerdicts(const std::vector<Rule>& catalog,
     std::vector<std::string> finding_details;
     std::vector<std::string> failure_details;
     size_t cited = 0, passed = 0, skipped = 0, not_applicable = 0;
-    std::string first_na_detail, first_skip_detail;
+    std::string first_na_detail, first_skip_detail, first_failed_test;
     for (const TestOutcome& t : outcomes) {
       for (const Finding& f : t.findings) {
         if (f.rule != rule.id) continue;
         AddOnce(&v.tests, t.name);
+        if (finding_details.empty()) v.failing_test = t.name;
         finding_details.push_back("event #" + std::to_string(f.event_index) + ": " + f.message +
                                   " [check " + f.check + ", test " + t.name + "]");
       }
@@ -261,6 +262,7 @@ std::vector<RuleVerdict> ComputeVerdicts(const std::vector<Rule>& catalog,
           ++passed;
           break;
         case TestOutcome::kFailed:
+          if (failure_details.empty()) first_failed_test = t.name;
           failure_details.push_back(WithReason("test " + t.name + " failed", t.message));
           break;
         case TestOutcome::kSkipped:
@@ -275,6 +277,7 @@ std::vector<RuleVerdict> ComputeVerdicts(const std::vector<Rule>& catalog,
     if (failures > 0) {
       v.verdict = Verdict::kFail;
       v.detail = finding_details.empty() ? failure_details.front() : finding_details.front();
+      if (finding_details.empty()) v.failing_test = first_failed_test;
       if (failures > 1) v.detail += " (+" + std::to_string(failures - 1) + " more)";
     } else if (passed > 0) {
       v.verdict = Verdict::kPass;
@@ -408,8 +411,113 @@ std::string JsonEscape(std::string_view s) {
 
 std::string XmlEscape(std::string_view s) { return XmlEscapeImpl(s, /*attribute=*/true); }
 
+void PrintMatrix(std::ostream& out, const std::vector<MatrixColumn>& columns,
+                 const TableStyle& style) {
+  if (columns.empty() || columns[0].verdicts == nullptr) return;
+  auto abbreviation = [](Verdict v) -> std::string {
+    switch (v) {
+      case Verdict::kPass:
+        return "PASS";
+      case Verdict::kFail:
+        return "FAIL";
+      case Verdict::kNotApplicable:
+        return "N/A";
+      case Verdict::kInconclusive:
+        return "INC";
+    }
+    return "?";
+  };
+  std::vector<size_t> width;
+  out << "ID       LEVEL     ";
+  for (const MatrixColumn& c : columns) {
+    width.push_back(std::max<size_t>(c.name.size(), 4));
+    out << c.name << std::string(width.back() - c.name.size() + 2, ' ');
+  }
+  out << "\n";
+  const std::vector<RuleVerdict>& rows = *columns[0].verdicts;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Rule& r = *rows[i].rule;
+    out << r.id << std::string(r.id.size() < 9 ? 9 - r.id.size() : 1, ' ') << r.level
+        << std::string(r.level.size() < 10 ? 10 - r.level.size() : 1, ' ');
+    for (size_t k = 0; k < columns.size(); ++k) {
+      const std::vector<RuleVerdict>* vs = columns[k].verdicts;
+      const bool known = vs != nullptr && i < vs->size();
+      const std::string text = known ? abbreviation((*vs)[i].verdict) : "?";
+      const std::string pad(width[k] - text.size() + 2, ' ');
+      if (known && style.color) {
+        out << VerdictColor((*vs)[i].verdict) << text << "\x1b[0m" << pad;
+      } else {
+        out << text << pad;
+      }
+    }
+    out << "\n";
+  }
+}
+
+std::vector<RootCause> RootCauses(const std::vector<TestOutcome>& outcomes) {
+  std::vector<RootCause> roots;
+  for (const TestOutcome& t : outcomes) {
+    if (t.findings.empty() && t.result != TestOutcome::kFailed) continue;
+    RootCause here;
+    std::string where = t.name;
+    if (!t.findings.empty()) {
+      const Finding* first = &t.findings[0];
+      for (const Finding& f : t.findings) {
+        if (f.event_index < first->event_index) first = &f;
+      }
+      here.rule = first->rule;
+      here.check = first->check;
+      here.message = "event #" + std::to_string(first->event_index) + ": " + first->message;
+      where += " (event #" + std::to_string(first->event_index) + ")";
+    } else {
+      here.message = "test " + t.name + " failed: " + t.message;
+    }
+    std::set<std::string> failing;
+    for (const Finding& f : t.findings) failing.insert(f.rule);
+    if (t.result == TestOutcome::kFailed) failing.insert(t.rules.begin(), t.rules.end());
+    failing.erase(here.rule);
+    RootCause* root = nullptr;
+    if (!here.rule.empty()) {
+      for (RootCause& r : roots) {
+        if (r.rule == here.rule && r.check == here.check) root = &r;
+      }
+    }
+    if (root == nullptr) {
+      roots.push_back(std::move(here));
+      root = &roots.back();
+    }
+    root->tests.push_back(where);
+    std::set<std::string> merged(root->consequences.begin(), root->consequences.end());
+    merged.insert(failing.begin(), failing.end());
+    root->consequences.assign(merged.begin(), merged.end());
+  }
+  std::stable_sort(roots.begin(), roots.end(), [](const RootCause& a, const RootCause& b) {
+    const size_t wa = a.consequences.size() + a.tests.size();
+    const size_t wb = b.consequences.size() + b.tests.size();
+    if (wa != wb) return wa > wb;
+    return a.rule < b.rule;
+  });
+  return roots;
+}
+
+void PrintRootCauses(std::ostream& out, const std::vector<RootCause>& roots) {
+  if (roots.empty()) return;
+  out << "Root causes (fix these first):\n";
+  for (const RootCause& r : roots) {
+    out << "  " << (r.rule.empty() ? std::string("a test failure") : r.rule + " [" + r.check + "]")
+        << ": " << r.message << "; in " << r.tests.size() << " test(s)";
+    if (!r.consequences.empty()) {
+      out << "; consequences:";
+      for (size_t i = 0; i < r.consequences.size(); ++i) {
+        out << (i ? ", " : " ") << r.consequences[i];
+      }
+    }
+    out << "\n";
+  }
+}
+
 void WriteJson(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
-               const Metadata& metadata) {
+               const Metadata& metadata, const std::vector<RootCause>& roots) {
   out << "{\n  \"metadata\": {";
   for (size_t i = 0; i < metadata.size(); ++i) {
     out << (i ? "," : "") << "\n    " << Quoted(metadata[i].first) << ": "
@@ -420,6 +528,20 @@ void WriteJson(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
   out << "  \"summary\": {\"total\": " << c.total() << ", \"PASS\": " << c.pass
       << ", \"FAIL\": " << c.fail << ", \"NOT_APPLICABLE\": " << c.not_applicable
       << ", \"INCONCLUSIVE\": " << c.inconclusive << "},\n";
+  out << "  \"root_causes\": [";
+  for (size_t i = 0; i < roots.size(); ++i) {
+    const RootCause& r = roots[i];
+    out << (i ? "," : "") << "\n    {\"rule\": " << Quoted(r.rule)
+        << ", \"check\": " << Quoted(r.check) << ", \"message\": " << Quoted(r.message)
+        << ", \"tests\": [";
+    for (size_t k = 0; k < r.tests.size(); ++k) out << (k ? ", " : "") << Quoted(r.tests[k]);
+    out << "], \"consequences\": [";
+    for (size_t k = 0; k < r.consequences.size(); ++k) {
+      out << (k ? ", " : "") << Quoted(r.consequences[k]);
+    }
+    out << "]}";
+  }
+  out << (roots.empty() ? "],\n" : "\n  ],\n");
   out << "  \"rules\": [";
   for (size_t i = 0; i < verdicts.size(); ++i) {
     const RuleVerdict& v = verdicts[i];

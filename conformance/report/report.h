@@ -50,6 +50,7 @@ struct RuleVerdict {
   Verdict verdict = Verdict::kInconclusive;
   std::vector<std::string> tests;  // tests citing the rule or reporting a finding on it
   std::string detail;              // why: failing event or test, or why inconclusive
+  std::string failing_test;        // FAIL: the test the detail names; empty otherwise
 };
 
 // One verdict per catalog rule whose ID prefix ("AF") or whole ID ("AF-034") is in `prefixes`
@@ -72,6 +73,27 @@ std::vector<RuleVerdict> ComputeVerdicts(const std::vector<catalog::Rule>& catal
 // catalog that lags the spec), sorted, each once.
 std::vector<std::string> UnknownRuleIds(const std::vector<catalog::Rule>& catalog,
                                         const std::vector<TestOutcome>& outcomes);
+
+// The defect behind failures. When one defect makes many rules FAIL (a client never notified
+// fails dozens of later rules), the report leads with the root: in each test that failed or
+// had a monitor finding, the earliest finding (by event) is the root, and every other rule
+// that failed in that test (its other findings' rules, and its cited rules if it failed) is a
+// consequence. A test that failed without any finding is a root of its own, named by its
+// failure. Roots are grouped by (rule, check) across tests.
+struct RootCause {
+  std::string rule;                // the root finding's rule; empty for a failure without a finding
+  std::string check;               // its monitor check; empty likewise
+  std::string message;             // the first test's finding message, or its failure message
+  std::vector<std::string> tests;  // where it is the root: "test (event #N)"
+  std::vector<std::string> consequences;  // rule IDs, sorted, each once, without `rule`
+};
+// Sorted by how much each explains (consequences and tests), most first, then by rule ID.
+std::vector<RootCause> RootCauses(const std::vector<TestOutcome>& outcomes);
+
+// "AF-061 [cm-unbind-closes-afs]: <message>; in N test(s); consequences: AF-121, ..." lines,
+// one per root, under the heading "Root causes (fix these first):"; nothing when there are
+// none.
+void PrintRootCauses(std::ostream& out, const std::vector<RootCause>& roots);
 
 // Number of verdicts of each kind.
 struct Counts {
@@ -96,14 +118,29 @@ struct TableStyle {
 void PrintTable(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
                 const TableStyle& style = TableStyle{});
 
+// One implementation's verdicts as a column of PrintMatrix; `verdicts` is not owned.
+struct MatrixColumn {
+  std::string name;
+  const std::vector<RuleVerdict>* verdicts = nullptr;
+};
+
+// Several implementations side by side: ID, LEVEL, then a column per implementation headed by
+// its name, with PASS, FAIL, N/A (NOT_APPLICABLE) or INC (INCONCLUSIVE); no rule text. The
+// columns must list the same rules in the same order (the first column's order is used;
+// a column that is shorter shows "?"). Verdicts are coloured as in PrintTable when
+// `style.color`.
+void PrintMatrix(std::ostream& out, const std::vector<MatrixColumn>& columns,
+                 const TableStyle& style = TableStyle{});
+
 // Run metadata written into the JSON report, in order (e.g. {"implementation", "reference"}).
 using Metadata = std::vector<std::pair<std::string, std::string>>;
 
-// JSON object {"metadata": {...}, "summary": {...}, "rules": [...]}; every string is escaped
+// JSON object {"metadata": {...}, "summary": {...}, "root_causes": [...], "rules": [...]};
+// every string is escaped
 // (quotes, backslash, control characters as \uXXXX or short escapes; invalid UTF-8 bytes
 // become U+FFFD), so the output is valid JSON whatever the test messages contain.
 void WriteJson(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
-               const Metadata& metadata);
+               const Metadata& metadata, const std::vector<RootCause>& roots = {});
 
 // JUnit XML: one <testsuite> per rule prefix, one <testcase> per rule (classname
 // "ndisconf.<prefix>", name = rule ID), <failure> for FAIL, <skipped> for NOT_APPLICABLE and

@@ -114,6 +114,14 @@ TEST(ComputeVerdictsTest, FindingIsPreferredOverTestFailureAndOthersAreCounted) 
   const RuleVerdict& v = VerdictFor(vs, "TA-001");
   EXPECT_EQ(v.verdict, Verdict::kFail);
   EXPECT_EQ(v.detail, "event #3: m1 [check c, test T2] (+3 more)");
+  EXPECT_EQ(v.failing_test, "T2");  // the test the detail names, not the first citing one
+  const auto no_finding =
+      ComputeVerdicts(cat,
+                      {Outcome("T0", {"TA-001"}, TestOutcome::kPassed),
+                       Outcome("T1", {"TA-001"}, TestOutcome::kFailed, "expected SUCCESS")},
+                      {});
+  EXPECT_EQ(VerdictFor(no_finding, "TA-001").failing_test, "T1");
+  EXPECT_EQ(VerdictFor(no_finding, "TA-002").failing_test, "");
 }
 
 TEST(ComputeVerdictsTest, PassAndNotApplicableIsPass) {
@@ -332,7 +340,7 @@ TEST(WriteJsonTest, ExactOutput) {
   cat.resize(2);
   std::ostringstream out;
   WriteJson(out, ComputeVerdicts(cat, SmallOutcomes(), {}),
-            {{"implementation", "reference"}, {"note", "tab\there"}});
+            {{"implementation", "reference"}, {"note", "tab\there"}}, RootCauses(SmallOutcomes()));
   EXPECT_EQ(
       out.str(),
       "{\n"
@@ -342,6 +350,10 @@ TEST(WriteJsonTest, ExactOutput) {
       "  },\n"
       "  \"summary\": {\"total\": 2, \"PASS\": 1, \"FAIL\": 1, \"NOT_APPLICABLE\": 0, "
       "\"INCONCLUSIVE\": 0},\n"
+      "  \"root_causes\": [\n"
+      "    {\"rule\": \"TA-002\", \"check\": \"close_ledger\", \"message\": \"event #17: close "
+      "never completed\", \"tests\": [\"CloseAf.Block (event #17)\"], \"consequences\": []}\n"
+      "  ],\n"
       "  \"rules\": [\n"
       "    {\"id\": \"TA-001\", \"level\": \"MUST\", \"actor\": \"NDIS\", \"section\": \"5.1\", "
       "\"verdict\": \"PASS\", \"tests\": [\"OpenAf.Sync\"], \"detail\": \"\", \"testability\": "
@@ -360,7 +372,49 @@ TEST(WriteJsonTest, EmptyInputIsValid) {
   WriteJson(out, {}, {});
   EXPECT_EQ(out.str(),
             "{\n  \"metadata\": {},\n  \"summary\": {\"total\": 0, \"PASS\": 0, \"FAIL\": 0, "
-            "\"NOT_APPLICABLE\": 0, \"INCONCLUSIVE\": 0},\n  \"rules\": []\n}\n");
+            "\"NOT_APPLICABLE\": 0, \"INCONCLUSIVE\": 0},\n  \"root_causes\": [],\n"
+            "  \"rules\": []\n}\n");
+}
+
+// A client never notified: one finding early in each of two tests, and the later rules those
+// tests break are grouped under it; a failure without a finding is a root of its own.
+TEST(RootCausesTest, GroupsLaterFailuresUnderTheEarliestFinding) {
+  const std::vector<TestOutcome> outcomes = {
+      Outcome("Notify.A", {"AF-020", "AF-030"}, TestOutcome::kFailed, "x",
+              {Finding{"AF-031", "later", 40, "m2"}, Finding{"AF-004", "notify", 12, "m1"}}),
+      Outcome("Notify.B", {"AF-033"}, TestOutcome::kFailed, "y",
+              {Finding{"AF-004", "notify", 7, "m3"}}),
+      Outcome("Plain.C", {"AF-090"}, TestOutcome::kFailed, "Expected 0"),
+      Outcome("Clean.D", {"AF-001"}, TestOutcome::kPassed),
+      Outcome("Finding.E", {"AF-001"}, TestOutcome::kPassed, "",
+              {Finding{"AF-104", "vc", 3, "pended"}}),
+  };
+  const std::vector<RootCause> roots = RootCauses(outcomes);
+  ASSERT_EQ(roots.size(), 3u);
+  EXPECT_EQ(roots[0].rule, "AF-004");
+  EXPECT_EQ(roots[0].check, "notify");
+  EXPECT_EQ(roots[0].message, "event #12: m1");
+  EXPECT_EQ(roots[0].tests,
+            (std::vector<std::string>{"Notify.A (event #12)", "Notify.B (event #7)"}));
+  EXPECT_EQ(roots[0].consequences,
+            (std::vector<std::string>{"AF-020", "AF-030", "AF-031", "AF-033"}));
+  EXPECT_EQ(roots[1].rule, "");
+  EXPECT_EQ(roots[1].message, "test Plain.C failed: Expected 0");
+  EXPECT_EQ(roots[1].consequences, (std::vector<std::string>{"AF-090"}));
+  EXPECT_EQ(roots[2].rule, "AF-104");
+  EXPECT_TRUE(roots[2].consequences.empty());
+  std::ostringstream out;
+  PrintRootCauses(out, roots);
+  EXPECT_EQ(out.str(),
+            "Root causes (fix these first):\n"
+            "  AF-004 [notify]: event #12: m1; in 2 test(s); consequences: AF-020, AF-030, "
+            "AF-031, AF-033\n"
+            "  a test failure: test Plain.C failed: Expected 0; in 1 test(s); consequences: "
+            "AF-090\n"
+            "  AF-104 [vc]: event #3: pended; in 1 test(s)\n");
+  std::ostringstream none;
+  PrintRootCauses(none, RootCauses({outcomes[3]}));
+  EXPECT_EQ(none.str(), "");
 }
 
 TEST(WriteJUnitTest, ExactOutput) {
