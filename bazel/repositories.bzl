@@ -11,6 +11,8 @@ packages install (see tools/setup.sh for the package list):
                          llvm-cov instead (tools/coverage.sh).
   com_google_googletest  /usr/src/googletest (Debian googletest 1.12),
                          built from source with bazel/googletest.BUILD.
+  nlohmann_json          /usr/include/nlohmann (Debian nlohmann-json3-dev
+                         3.11), header-only, with bazel/nlohmann_json.BUILD.
 """
 
 def _debian_rules_cc_impl(rctx):
@@ -82,6 +84,12 @@ def ndisconf_dependencies():
         )
     if "remote_coverage_tools" not in existing:
         local_coverage_tools(name = "remote_coverage_tools")
+    if "nlohmann_json" not in existing:
+        native.new_local_repository(
+            name = "nlohmann_json",
+            build_file = str(Label("//bazel:nlohmann_json.BUILD")),
+            path = "/usr/include",
+        )
     if "com_google_googletest" not in existing:
         native.new_local_repository(
             name = "com_google_googletest",

@@ -18,6 +18,7 @@ PACKAGES=(
   lld                 # the linker of the asan and fuzz configs (.bazelrc says why)
   clang-format        # tools/check_format.sh, run by CI
   googletest          # GoogleTest/GoogleMock sources at /usr/src/googletest
+  nlohmann-json3-dev  # nlohmann/json (header-only): capability profiles
   libbenchmark-dev    # Google Benchmark for *_benchmark targets
   python-is-python3   # `python`: Bazel 4's py_binary stub starts with /usr/bin/env python (//tools/fuzz)
   afl++               # AFL++, the campaign command's second engine (--engine=afl)

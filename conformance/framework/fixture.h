@@ -52,6 +52,10 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // driver (conformance/plugin), or else its CallManager with the default
   // configuration. For black-box suites, which judge it by the boundary only.
   std::unique_ptr<drivers::Driver> MakeCmUnderTest();
+  // The implementation's capability profile, or nullptr if it declares none.
+  const profile::CapabilityProfile* profile() const {
+    return impl().profile ? &*impl().profile : nullptr;
+  }
 
   // The spec's topologies (Appendix A), built from the implementation's
   // components with the given configurations; calls NewStack(settings).

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conformance/profile/profile.h"
 #include "reference/boundary/host.h"
 #include "reference/boundary/wan_host.h"
 #include "reference/drivers/client/client.h"
@@ -81,6 +82,10 @@ struct Implementation {
   // black-box suite of its role runs against it; every other test is
   // NOT_APPLICABLE to it, with the reason.
   std::optional<PluggedDriver> plugged;
+  // What the implementation declares it is and does (conformance/profile):
+  // the black-box suites make a test that needs more NOT_APPLICABLE, naming
+  // the profile field. None: every capability a test needs is assumed.
+  std::optional<profile::CapabilityProfile> profile;
 };
 
 // Adds an implementation to the registry (at static-initialization time, via

@@ -521,15 +521,14 @@ int RunnerMain(int argc, char** argv) {
       if (!given.empty()) return std::string(option) + "=" + path;
       return (o.out_dir.empty() ? "default report " : "--out report ") + path;
     };
-    std::vector<Output> outputs = {
-        {named(o.html, "--html", html), html, false},
-        {"--coverage=" + o.coverage, o.coverage, false},
-        {"--traces=" + o.traces, o.traces, true},
-    };
+    std::vector<Output> outputs;
     for (size_t i = 0; i < impls.size(); ++i) {
       outputs.push_back({named(o.json, "--json", json[i]), json[i], false});
       outputs.push_back({named(o.junit, "--junit", junit[i]), junit[i], false});
     }
+    outputs.push_back({named(o.html, "--html", html), html, false});
+    outputs.push_back({"--coverage=" + o.coverage, o.coverage, false});
+    outputs.push_back({"--traces=" + o.traces, o.traces, true});
     for (const Output& out : outputs) {
       if (out.path.empty()) continue;
       std::string why;

@@ -104,6 +104,12 @@ _isolated_driver = rule(
 
 def _registration_impl(ctx):
     out = ctx.actions.declare_file(ctx.label.name + ".cc")
+    profile = "nullptr"
+    profile_file = ""
+    if ctx.file.profile_inc:
+        inc = ctx.file.profile_inc
+        profile = '#include "%s"' % inc.path[len(inc.root.path) + 1:]
+        profile_file = ctx.attr.profile_name
     ctx.actions.expand_template(
         template = ctx.file._template,
         output = out,
@@ -112,6 +118,8 @@ def _registration_impl(ctx):
             "NDISCONF_PLUGGED_NAME": ctx.attr.implementation,
             "NDISCONF_PLUGGED_ROLE": _ROLES[ctx.attr.role],
             "NDISCONF_PLUGGED_DESCRIPTION": ctx.attr.description,
+            "NDISCONF_PLUGGED_PROFILE_FILE": profile_file,
+            "NDISCONF_PLUGGED_PROFILE": profile,
         },
     )
     return [DefaultInfo(files = depset([out]))]
@@ -122,6 +130,8 @@ _registration_source = rule(
         "description": attr.string(),
         "implementation": attr.string(mandatory = True),
         "prefix": attr.string(mandatory = True),
+        "profile_inc": attr.label(allow_single_file = True),
+        "profile_name": attr.string(),
         "role": attr.string(mandatory = True, values = _ROLES.keys()),
         "_template": attr.label(default = Label("//conformance/plugin:registration.cc.in"), allow_single_file = True),
     },
@@ -230,6 +240,7 @@ def ndisconf_implementation(
         deps = [],
         copts = [],
         expectations = None,
+        profile = None,
         description = None,
         tags = [],
         visibility = None):
@@ -245,6 +256,10 @@ def ndisconf_implementation(
       copts: extra compiler options for the sources (e.g. -D flags).
       expectations: the file of known failures NAME_test compares against
         (docs/plugging_in.md, "Expectations"); None expects every rule to pass.
+      profile: the driver's capability profile, a JSON file
+        (conformance/profile/profile.h); checked at build time, and a test
+        that needs what it does not offer is NOT_APPLICABLE. None: the
+        driver is taken to offer everything a test needs.
       description: one line for --list and the reports.
       tags: added to every declared target.
       visibility: of every target declared.
@@ -261,8 +276,23 @@ def ndisconf_implementation(
         tags = tags,
         visibility = visibility,
     )
+    profile_inc = None
+    if profile:
+        profile_inc = name + "_profile.inc"
+        native.genrule(
+            name = name + "_profile",
+            testonly = True,
+            srcs = [profile],
+            outs = [profile_inc],
+            cmd = "$(location %s) %s $< $@" % (Label("//conformance/profile:profile_embed"), role),
+            tools = [Label("//conformance/profile:profile_embed")],
+            tags = tags,
+            visibility = ["//visibility:private"],
+        )
     _registration_source(
         name = name + "_registration_cc",
+        profile_inc = (":" + profile_inc) if profile_inc else None,
+        profile_name = "%s/%s" % (native.package_name(), profile) if profile else "",
         testonly = True,
         implementation = _string_literal_safe(name, "name"),
         prefix = prefix,
@@ -277,12 +307,13 @@ def ndisconf_implementation(
     cc_library(
         name = name + "_registration",
         testonly = True,
-        srcs = [":" + name + "_registration_cc"],
+        srcs = [":" + name + "_registration_cc"] + ([":" + profile_inc] if profile_inc else []),
         tags = tags,
         deps = [
             ":" + name + "_driver",
             Label("//conformance/framework:implementation"),
             Label("//conformance/plugin:plugged_driver"),
+            Label("//conformance/profile"),
             Label("//reference/api:ndis_api"),
         ],
         alwayslink = True,

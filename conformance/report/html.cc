@@ -150,12 +150,13 @@ bool WriteHtml(std::ostream& out, const std::vector<HtmlImplementation>& impls,
     const catalog::Rule& rule = *rows[i].rule;
     std::string verdicts;
     for (const HtmlImplementation& impl : impls) {
-      verdicts += (verdicts.empty() ? "" : " ") + std::string(VerdictName(impl.verdicts[i].verdict));
+      verdicts +=
+          (verdicts.empty() ? "" : " ") + std::string(VerdictName(impl.verdicts[i].verdict));
     }
     out << "<tr id=\"rule-" << E(rule.id) << "\" data-family=\"" << E(rule.prefix())
-        << "\" data-verdicts=\"" << verdicts << "\"><td class=\"id\">" << E(rule.id)
-        << "</td><td>" << E(rule.level) << "</td><td>" << E(rule.actor) << "</td><td>"
-        << E(rule.text) << "<div class=\"src\">sources: " << E(rule.sources) << "</div></td>";
+        << "\" data-verdicts=\"" << verdicts << "\"><td class=\"id\">" << E(rule.id) << "</td><td>"
+        << E(rule.level) << "</td><td>" << E(rule.actor) << "</td><td>" << E(rule.text)
+        << "<div class=\"src\">sources: " << E(rule.sources) << "</div></td>";
     for (const HtmlImplementation& impl : impls) {
       const RuleVerdict& v = impl.verdicts[i];
       out << "<td><span class=\"v " << VerdictName(v.verdict) << "\">" << VerdictName(v.verdict)

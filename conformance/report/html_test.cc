@@ -43,8 +43,11 @@ HtmlImplementation Acme() {
                      {"Impl/CmRole.Other/acme_cm", "Impl/CmRole.Close/acme_cm"}),
                    V("AF-054", Verdict::kNotApplicable, "a rule of NDIS"),
                    V("WAN-011", Verdict::kPass)};
-  impl.roots = {RootCause{"AF-053", "close-complete-once-success", "event #123: x",
-                          {"Impl/CmRole.Close/acme_cm (event #123)"}, {"AF-082"}}};
+  impl.roots = {RootCause{"AF-053",
+                          "close-complete-once-success",
+                          "event #123: x",
+                          {"Impl/CmRole.Close/acme_cm (event #123)"},
+                          {"AF-082"}}};
   impl.replay = "bazel run //examples/acme_cm --";
   return impl;
 }
@@ -76,8 +79,7 @@ TEST(WriteHtml, EscapesEveryTextAndLinksRootCausesToTheirRules) {
   EXPECT_NE(page.find("<a class=\"id\" href=\"#rule-AF-053\">AF-053</a> "
                       "[close-complete-once-success]"),
             std::string::npos);
-  EXPECT_NE(page.find("then: <a class=\"id\" href=\"#rule-AF-082\">AF-082</a>"),
-            std::string::npos);
+  EXPECT_NE(page.find("then: <a class=\"id\" href=\"#rule-AF-082\">AF-082</a>"), std::string::npos);
   // The replay command of the failing rule's first test, quoted for a shell.
   EXPECT_NE(page.find("<code class=\"replay\">bazel run //examples/acme_cm -- "
                       "&apos;--gtest_filter=Impl/CmRole.Close/acme_cm&apos; "

@@ -10,11 +10,14 @@
 // and the order of the call manager's own NDIS calls in the event stream; the
 // rule monitor checks every crossing on top. Nothing here reads the call
 // manager's configuration, log or state, so a driver the project never saw
-// is judged exactly like the reference.
+// is judged exactly like the reference. Its capability profile, when it has
+// one (conformance/profile), declines features (a test that needs one is
+// NOT_APPLICABLE, naming the field) and names the AFs it must register.
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <memory>
+#include <set>
 
 #include "conformance/framework/fixture.h"
 #include "conformance/framework/recorder.h"
@@ -33,6 +36,16 @@ using drivers::SapSpec;
 // serves the Q.2931 AF must either accept or reject with a documented
 // status (AF-082).
 const SapSpec kSap{1, {0x10, 0x20, 0x30}};
+
+// Ends the test as NOT_APPLICABLE when the implementation's capability
+// profile declines `feature` (a member of profile::Features).
+#define NDISCONF_NEEDS_FEATURE(feature)                                                \
+  do {                                                                                 \
+    if (profile() != nullptr && !profile()->features.feature) {                        \
+      NDISCONF_NOT_APPLICABLE("the capability profile declines it (features." #feature \
+                              " is false)");                                           \
+    }                                                                                  \
+  } while (0)
 
 class CmRole : public ConformanceTest {
  protected:
@@ -101,6 +114,17 @@ TEST_P(CmRole, RegistersItsAfOnEachBinding) {
   EXPECT_LT(FirstCmCall(Fn::NdisOpenAdapterEx), FirstCmCall(Fn::NdisCmRegisterAddressFamilyEx));
   ASSERT_EQ(client().afs().size(), 1u);
   EXPECT_EQ(client().afs()[0]->af.AddressFamily, static_cast<ULONG>(CO_ADDRESS_FAMILY_Q2931));
+  // The AFs it registered on the binding are the ones its profile declares.
+  if (profile() != nullptr) {
+    std::set<uint64_t> registered, declared;
+    for (const Event& e : events()) {
+      if (e.actor == cm_ && e.fn == Fn::NdisCmRegisterAddressFamilyEx && e.phase == Phase::kCall) {
+        registered.insert(e.arg[1]);  // AddressFamily (reference/boundary/fn.cc)
+      }
+    }
+    for (uint32_t af : profile()->address_families) declared.insert(af);
+    EXPECT_EQ(registered, declared) << "the AFs registered differ from address_families";
+  }
 }
 
 // S2: the client's open succeeds, synchronously or after exactly one
@@ -129,6 +153,7 @@ TEST_P(CmRole, ClosesTheAf) {
 // S7: a SAP registered and deregistered on the open AF.
 TEST_P(CmRole, RegistersAndDeregistersASap) {
   NDISCONF_RULES("AF-083", "AF-090");
+  NDISCONF_NEEDS_FEATURE(saps);
   Build();
   ASSERT_TRUE(OneOpenAf());
   size_t sap = 0;
@@ -143,6 +168,7 @@ TEST_P(CmRole, RegistersAndDeregistersASap) {
 // NDIS_STATUS_INVALID_DATA, and the first stays registered.
 TEST_P(CmRole, RefusesADuplicateSapWithInvalidData) {
   NDISCONF_RULES("AF-082");
+  NDISCONF_NEEDS_FEATURE(saps);
   Build();
   ASSERT_TRUE(OneOpenAf());
   size_t first = 0, second = 0;
@@ -158,6 +184,7 @@ TEST_P(CmRole, RefusesADuplicateSapWithInvalidData) {
 // other deregistered), its close completes with NDIS_STATUS_SUCCESS.
 TEST_P(CmRole, ClosesTheAfAfterARefusedSap) {
   NDISCONF_RULES("AF-053");
+  NDISCONF_NEEDS_FEATURE(saps);
   Build();
   ASSERT_TRUE(OneOpenAf());
   size_t first = 0, second = 0;
@@ -188,6 +215,7 @@ TEST_P(CmRole, CreatesAndDeletesAVc) {
 // carried a call is deleted at once like any other (AF-104).
 TEST_P(CmRole, MakesAndClosesACall) {
   NDISCONF_RULES("AF-104");
+  NDISCONF_NEEDS_FEATURE(calls);
   Build();
   ASSERT_TRUE(OneOpenAf());
   size_t vc = 0;

@@ -1,0 +1,171 @@
+#include "conformance/profile/profile.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace ndisconf::profile {
+
+const AfName kAfNames[] = {
+    {"Q2931", 0x1}, {"PSCHED", 0x2},     {"L2TP", 0x3},        {"IRDA", 0x4},
+    {"1394", 0x5},  {"PPP", 0x6},        {"INFINIBAND", 0x7},  {"TAPI", 0x800},
+    {"TAPI_PROXY", 0x801},
+};
+const size_t kAfNameCount = sizeof(kAfNames) / sizeof(kAfNames[0]);
+
+namespace {
+
+using nlohmann::json;
+
+// The roles ndisconf_implementation takes (conformance/plugin/plugin.bzl).
+constexpr std::string_view kRoles[] = {"call_manager"};
+constexpr std::string_view kFields[] = {"role", "ndis_version", "address_families", "features"};
+constexpr std::string_view kFeatures[] = {"saps", "calls"};
+
+template <size_t N>
+std::string OneOf(const std::string_view (&names)[N]) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+template <size_t N>
+bool In(const std::string_view (&names)[N], const std::string& s) {
+  return std::find(std::begin(names), std::end(names), s) != std::end(names);
+}
+
+// What a JSON value is, for messages.
+std::string Kind(const json& v) {
+  if (v.is_string()) return "the string \"" + v.get<std::string>() + "\"";
+  return std::string("a value of type ") + v.type_name();
+}
+
+class Reader {
+ public:
+  Reader(std::string_view file, std::string* error) : file_(file), error_(error) {}
+
+  bool Fail(const std::string& field, const std::string& expected, const json* found) {
+    *error_ = std::string(file_) + ": field '" + field + "': expected " + expected +
+              (found ? ", found " + Kind(*found) : std::string(", but it is missing"));
+    return false;
+  }
+
+  bool Read(const json& doc, CapabilityProfile* out) {
+    if (!doc.is_object()) {
+      *error_ = std::string(file_) + ": expected a JSON object with the fields " +
+                OneOf(kFields) + ", found " + Kind(doc);
+      return false;
+    }
+    for (const auto& [key, value] : doc.items()) {
+      if (!In(kFields, key)) return Fail(key, "no such field (known: " + OneOf(kFields) + ")", &value);
+    }
+    // role
+    auto role = doc.find("role");
+    if (role == doc.end() || !role->is_string() || !In(kRoles, role->get<std::string>())) {
+      return Fail("role", "one of " + OneOf(kRoles), role == doc.end() ? nullptr : &*role);
+    }
+    out->role = role->get<std::string>();
+    // ndis_version
+    auto version = doc.find("ndis_version");
+    const json* found = version == doc.end() ? nullptr : &*version;
+    int major = 0, minor = 0;
+    char rest = 0;
+    if (found == nullptr || !found->is_string() ||
+        std::sscanf(found->get<std::string>().c_str(), "%d.%d%c", &major, &minor, &rest) != 2 ||
+        major < 0 || minor < 0) {
+      return Fail("ndis_version", "a string \"MAJOR.MINOR\" such as \"6.0\"", found);
+    }
+    if (major < 6) return Fail("ndis_version", "6.0 or later for a call_manager (CoNDIS 6)", found);
+    out->ndis_major = major;
+    out->ndis_minor = minor;
+    // address_families
+    auto afs = doc.find("address_families");
+    found = afs == doc.end() ? nullptr : &*afs;
+    if (found == nullptr || !found->is_array() || found->empty()) {
+      return Fail("address_families", "a non-empty array of AF names or numbers", found);
+    }
+    for (size_t i = 0; i < found->size(); ++i) {
+      const json& af = (*found)[i];
+      const std::string field = "address_families[" + std::to_string(i) + "]";
+      uint32_t value = 0;
+      if (af.is_number_unsigned() && af.get<uint64_t>() <= 0xffffffffu) {
+        value = static_cast<uint32_t>(af.get<uint64_t>());
+      } else if (af.is_string()) {
+        const std::string name = af.get<std::string>();
+        const AfName* known = std::find_if(kAfNames, kAfNames + kAfNameCount,
+                                           [&](const AfName& n) { return n.name == name; });
+        if (known == kAfNames + kAfNameCount) return Fail(field, "an AF name " + AfNames(), &af);
+        value = known->value;
+      } else {
+        return Fail(field, "an AF name " + AfNames() + " or an NDIS_AF number", &af);
+      }
+      out->address_families.push_back(value);
+    }
+    // features
+    out->features = Features{};
+    if (auto features = doc.find("features"); features != doc.end()) {
+      if (!features->is_object()) {
+        return Fail("features", "an object of booleans (" + OneOf(kFeatures) + ")", &*features);
+      }
+      for (const auto& [key, value] : features->items()) {
+        if (!In(kFeatures, key)) {
+          return Fail("features." + key, "no such feature (known: " + OneOf(kFeatures) + ")",
+                      &value);
+        }
+        if (!value.is_boolean()) return Fail("features." + key, "true or false", &value);
+        const bool on = value.get<bool>();
+        if (key == "saps") out->features.saps = on;
+        if (key == "calls") out->features.calls = on;
+      }
+    }
+    return true;
+  }
+
+ private:
+  static std::string AfNames() {
+    std::string out = "(";
+    for (size_t i = 0; i < kAfNameCount; ++i) {
+      out += (i ? ", " : "") + std::string(kAfNames[i].name);
+    }
+    return out + ")";
+  }
+
+  std::string_view file_;
+  std::string* error_;
+};
+
+}  // namespace
+
+bool ParseProfile(std::string_view file, std::string_view text, CapabilityProfile* out,
+                  std::string* error) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    // e.byte is 1-based and points just past the offending character.
+    const size_t at = e.byte == 0 ? 0 : std::min<size_t>(e.byte - 1, text.size());
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < at; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    // nlohmann's message after its own position: "syntax error while parsing ...".
+    std::string what = e.what();
+    if (size_t at_col = what.find("column "); at_col != std::string::npos) {
+      if (size_t colon = what.find(": ", at_col); colon != std::string::npos) {
+        what = what.substr(colon + 2);
+      }
+    }
+    *error = std::string(file) + ":" + std::to_string(line) + ":" + std::to_string(col) +
+             ": not valid JSON: " + what;
+    return false;
+  }
+  *out = CapabilityProfile{};
+  return Reader(file, error).Read(doc, out);
+}
+
+}  // namespace ndisconf::profile

@@ -1,0 +1,66 @@
+// conformance/profile/profile.h: an implementation's capability profile.
+//
+// A driver team declares, in a checked-in JSON file, what its driver is and
+// does, so that the suites judge it on that and not on what it never claimed:
+//
+//   {
+//     "role": "call_manager",
+//     "ndis_version": "6.0",
+//     "address_families": ["Q2931"],
+//     "features": {"saps": true, "calls": true}
+//   }
+//
+// role (required): the role it plays, as ndisconf_implementation spells it.
+// ndis_version (required): "MAJOR.MINOR" of the NDIS it is written for; the
+//   roles here need 6.0 or later (CoNDIS 6).
+// address_families (required, non-empty): the AFs it registers, by name
+//   (Q2931, PPP, TAPI, TAPI_PROXY, ...: kAfNames) or as a number.
+// features (optional): saps (it accepts SAP registrations; default true),
+//   calls (it serves the calls clients make; default true). The suites test
+//   what a client can ask of a call manager, so these are the features a
+//   profile can decline.
+//
+// Tests that need something the profile does not offer are NOT_APPLICABLE,
+// naming the profile field (docs/plugging_in.md, "Capability profile"). The
+// file is read with nlohmann/json; every error names the file, the field and
+// what was expected, and an unknown field is an error (a misspelt one would
+// otherwise be ignored).
+#ifndef NDISCONF_CONFORMANCE_PROFILE_PROFILE_H_
+#define NDISCONF_CONFORMANCE_PROFILE_PROFILE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ndisconf::profile {
+
+struct Features {
+  bool saps = true;
+  bool calls = true;
+};
+
+struct CapabilityProfile {
+  std::string role;
+  int ndis_major = 0, ndis_minor = 0;
+  std::vector<uint32_t> address_families;  // NDIS_AF values
+  Features features;
+};
+
+// The known AF names and their NDIS_AF values (CO_ADDRESS_FAMILY_*).
+struct AfName {
+  std::string_view name;
+  uint32_t value;
+};
+extern const AfName kAfNames[];
+extern const size_t kAfNameCount;
+
+// Parses `text`, the contents of `file` (named in messages only). On error
+// returns false and sets `*error` to "FILE: ..." (or "FILE:LINE:COL: ..." for
+// malformed JSON) naming the field and what was expected.
+bool ParseProfile(std::string_view file, std::string_view text, CapabilityProfile* out,
+                  std::string* error);
+
+}  // namespace ndisconf::profile
+
+#endif  // NDISCONF_CONFORMANCE_PROFILE_PROFILE_H_

@@ -1,0 +1,86 @@
+#include "conformance/profile/profile.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ndisconf::profile {
+namespace {
+
+std::string Error(const std::string& text) {
+  CapabilityProfile p;
+  std::string error;
+  EXPECT_FALSE(ParseProfile("p.json", text, &p, &error)) << text;
+  return error;
+}
+
+TEST(Profile, ReadsEveryField) {
+  CapabilityProfile p;
+  std::string error;
+  ASSERT_TRUE(ParseProfile("p.json", R"({
+    "role": "call_manager", "ndis_version": "6.20",
+    "address_families": ["Q2931", 2048, "TAPI_PROXY"],
+    "features": {"saps": false}
+  })",
+                           &p, &error))
+      << error;
+  EXPECT_EQ(p.role, "call_manager");
+  EXPECT_EQ(p.ndis_major, 6);
+  EXPECT_EQ(p.ndis_minor, 20);
+  EXPECT_EQ(p.address_families, (std::vector<uint32_t>{0x1, 0x800, 0x801}));
+  EXPECT_FALSE(p.features.saps);
+  EXPECT_TRUE(p.features.calls);  // default
+}
+
+TEST(Profile, OptionalFieldsHaveTheirDefaults) {
+  CapabilityProfile p;
+  std::string error;
+  ASSERT_TRUE(ParseProfile(
+      "p.json", R"({"role": "call_manager", "ndis_version": "6.0", "address_families": [1]})", &p,
+      &error))
+      << error;
+  EXPECT_TRUE(p.features.saps);
+  EXPECT_TRUE(p.features.calls);
+}
+
+TEST(Profile, NamesTheFileTheFieldAndWhatWasExpected) {
+  const std::string base = R"("role": "call_manager", "ndis_version": "6.0")";
+  EXPECT_EQ(Error("{" + base + "}"),
+            "p.json: field 'address_families': expected a non-empty array of AF names or "
+            "numbers, but it is missing");
+  EXPECT_EQ(Error(R"({"role": "miniport", "ndis_version": "6.0", "address_families": [1]})"),
+            "p.json: field 'role': expected one of call_manager, found the string \"miniport\"");
+  EXPECT_EQ(Error(R"({"role": "call_manager", "ndis_version": 6, "address_families": [1]})"),
+            "p.json: field 'ndis_version': expected a string \"MAJOR.MINOR\" such as \"6.0\", "
+            "found a value of type number");
+  EXPECT_EQ(Error(R"({"role": "call_manager", "ndis_version": "5.1", "address_families": [1]})"),
+            "p.json: field 'ndis_version': expected 6.0 or later for a call_manager (CoNDIS 6), "
+            "found the string \"5.1\"");
+  EXPECT_EQ(Error("{" + base + R"(, "address_families": ["Q2931", "ATM"]})"),
+            "p.json: field 'address_families[1]': expected an AF name (Q2931, PSCHED, L2TP, IRDA, "
+            "1394, PPP, INFINIBAND, TAPI, TAPI_PROXY), found the string \"ATM\"");
+  EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "features": {"sap": true}})"),
+            "p.json: field 'features.sap': expected no such feature (known: saps, calls), found "
+            "a value of type boolean");
+  EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "features": {"saps": "yes"}})"),
+            "p.json: field 'features.saps': expected true or false, found the string \"yes\"");
+  EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "may_pend": []})"),
+            "p.json: field 'may_pend': expected no such field (known: role, ndis_version, "
+            "address_families, features), found a value of type array");
+  EXPECT_EQ(Error("[1]"),
+            "p.json: expected a JSON object with the fields role, ndis_version, "
+            "address_families, features, found a value of type array");
+}
+
+TEST(Profile, MalformedJsonGivesLineAndColumn) {
+  // The column is the last character of the token that does not fit.
+  EXPECT_EQ(Error("{\n  \"role\": \"call_manager\",\n  \"ndis_version\" \"6.0\"\n}"),
+            "p.json:3:22: not valid JSON: syntax error while parsing object separator - "
+            "unexpected string literal; expected ':'");
+  EXPECT_EQ(Error(""),
+            "p.json:1:1: not valid JSON: syntax error while parsing value - unexpected end of "
+            "input; expected '[', '{', or a literal");
+}
+
+}  // namespace
+}  // namespace ndisconf::profile
