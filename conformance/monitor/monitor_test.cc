@@ -437,33 +437,33 @@ TEST(MonitorChecks, PeerCreateVcReturningPendingViolatesAf104) {
   EXPECT_EQ(r.Rules(), (Rules{"AF-103", "AF-104"})) << r.Report();
 }
 
-// Found by the example call manager (examples/acme_cm), which pends
-// ProtocolCoDeleteVc: NDIS deleting the VC anyway and returning SUCCESS is
-// what AF-104 asks of it, so the peer alone is reported.
-TEST(MonitorChecks, PeerDeleteVcReturningPendingViolatesAf104Only) {
-  Trail r;
-  BindAll(r);
-  Open(r);
-  CreateVc(r);
+// A client's NdisCoDeleteVc of the VC CreateVc made, the CM's ProtocolCoDeleteVc answering
+// `peer_status`, and NDIS returning SUCCESS.
+void DeleteVcWithPeerStatus(Trail& r, int32_t peer_status) {
   r.Call(kCl, Fn::NdisCoDeleteVc, {0x7c01});
   r.Call(kMp, Fn::MiniportCoDeleteVc, {0xf2}).Ret(kMp, Fn::MiniportCoDeleteVc);
-  r.Call(kCm, Fn::ProtocolCoDeleteVc, {0xc7c1})
-      .Ret(kCm, Fn::ProtocolCoDeleteVc, NDIS_STATUS_PENDING);
+  r.Call(kCm, Fn::ProtocolCoDeleteVc, {0xc7c1}).Ret(kCm, Fn::ProtocolCoDeleteVc, peer_status);
   r.Ret(kCl, Fn::NdisCoDeleteVc);
-  EXPECT_EQ(r.Rules(), Rules{"AF-104"}) << r.Report();
 }
 
-TEST(MonitorChecks, PeerDeleteVcFailingMustFailTheDeleteAf107) {
-  Trail r;
-  BindAll(r);
-  Open(r);
-  CreateVc(r);
-  r.Call(kCl, Fn::NdisCoDeleteVc, {0x7c01});
-  r.Call(kMp, Fn::MiniportCoDeleteVc, {0xf2}).Ret(kMp, Fn::MiniportCoDeleteVc);
-  r.Call(kCm, Fn::ProtocolCoDeleteVc, {0xc7c1})
-      .Ret(kCm, Fn::ProtocolCoDeleteVc, NDIS_STATUS_RESOURCES);
-  r.Ret(kCl, Fn::NdisCoDeleteVc);
-  EXPECT_EQ(r.Rules(), Rules{"AF-107"}) << r.Report();
+// Found by the example call manager (examples/acme_cm), which pends
+// ProtocolCoDeleteVc: NDIS deleting the VC anyway and returning SUCCESS is
+// what AF-104 asks of it, so the peer alone is reported. A real failure
+// from the peer must reach the caller (OQ-14), so SUCCESS then breaks AF-107.
+TEST(MonitorChecks, PeerDeleteVcPendingViolatesAf104OnlyAndFailingAf107) {
+  Trail pended;
+  BindAll(pended);
+  Open(pended);
+  CreateVc(pended);
+  DeleteVcWithPeerStatus(pended, NDIS_STATUS_PENDING);
+  EXPECT_EQ(pended.Rules(), Rules{"AF-104"}) << pended.Report();
+
+  Trail failed;
+  BindAll(failed);
+  Open(failed);
+  CreateVc(failed);
+  DeleteVcWithPeerStatus(failed, NDIS_STATUS_RESOURCES);
+  EXPECT_EQ(failed.Rules(), Rules{"AF-107"}) << failed.Report();
 }
 
 TEST(MonitorChecks, CreateVcSkippingMiniportViolatesAf103) {
