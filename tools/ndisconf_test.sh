@@ -108,4 +108,28 @@ echo "$out" | awk -v n="$inconclusive" '
   END { exit !(rows == n && shown == n && missing == 0) }' ||
   fail "an INCONCLUSIVE row has no 'why:' reason"
 
+# Several implementations in one run: a verdict column each, a report each
+# under --out, one HTML page; the seeded bug's rule FAILs, so exit 1.
+out=$("$bin" --impl=reference,bug-cm-open-complete-twice --rules=AF-034 --out="$tmp/several" \
+  2>/dev/null); rc=$?
+[ $rc -eq 1 ] || fail "a run with a failing implementation should exit 1, got $rc"
+echo "$out" | grep -qx 'ID       LEVEL     reference  bug-cm-open-complete-twice  ' ||
+  fail "no verdict column per implementation: $out"
+echo "$out" | grep -qx 'AF-034   MUST      PASS       FAIL                        ' ||
+  fail "AF-034 should be PASS and FAIL side by side: $out"
+echo "$out" | grep -q '^  AF-034 \[open-complete-exactly-once\]: ' ||
+  fail "no root cause for the seeded bug: $out"
+for f in reference.json reference.junit.xml bug-cm-open-complete-twice.json report.html; do
+  [ -s "$tmp/several/$f" ] || fail "--out with several implementations did not write $f"
+done
+grep -q '"root_causes": \[$' "$tmp/several/bug-cm-open-complete-twice.json" ||
+  fail "the JSON report has no root causes"
+out=$("$bin" --impl=reference,bug-cm-open-complete-twice --json="$tmp/x.json" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "--json with several implementations should exit 2, got $rc"
+[ "$out" = "ndisconf: --json is for one implementation; with several, --out writes a report per implementation" ] ||
+  fail "unexpected message for --json with several: $out"
+out=$("$bin" --impl=reference,nope 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$out" = "ndisconf: unknown implementation 'nope' (see --list)" ] ||
+  fail "an unknown name in --impl should exit 2 naming it, got $rc: $out"
+
 echo PASS

@@ -90,8 +90,9 @@ long text; verdicts are coloured on a terminal unless NO_COLOR is set.
 
 Exit status: 0 if no rule FAILs (with --expect-fail: if RULE FAILs; with
 --expectations: if the expectations are met; with --update-expectations: once
-the file is written); 1 otherwise; 2 on a usage or I/O error. Every output (--out, --json, --junit,
---coverage, --traces) is checked before any test runs; a report is replaced
+the file is written); 1 otherwise; 2 on a usage or I/O error. Every output
+(--out, --json, --junit, --html, --coverage, --traces) is checked before any
+test runs; a report is replaced
 only once it has been written in full. Other flags go to GoogleTest (e.g.
 --gtest_filter=*OpenAf*).
 )";
@@ -342,10 +343,6 @@ class ProgressPrinter : public ::testing::EmptyTestEventListener {
   size_t total_ = 0, done_ = 0, failed_ = 0;
 };
 
-// Writes `text` to `path` through a temporary file renamed over it, so a
-// failed write leaves the previous report as it was.
-bool WriteFile(const std::string& path, const std::string& text);
-
 // For a plugged-in driver only its role's black-box suite runs, so a rule
 // that no test ran for is of one of two kinds. A rule of another actor
 // (NDIS, a client, a WAN driver: the reference plays those here) is
@@ -395,6 +392,8 @@ bool LoadExpectations(const std::string& path, bool missing_ok, report::Expectat
   return report::ParseExpectations(path, text.str(), catalog::Catalog(), out, error);
 }
 
+// Writes `text` to `path` through a temporary file renamed over it, so a
+// failed write leaves the previous report as it was.
 bool WriteFile(const std::string& path, const std::string& text) {
   const std::string partial = path + ".partial";
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
@@ -586,6 +585,7 @@ int RunnerMain(int argc, char** argv) {
   // Each implementation's tests are the instances named after it.
   const std::vector<catalog::Rule>& rules = catalog::Catalog();
   std::vector<report::HtmlImplementation> judged;
+  std::vector<size_t> tests_of;  // per implementation
   for (const Implementation* each : impls) {
     const std::string suffix = "/" + ImplementationParamName(each);
     std::vector<report::TestOutcome> mine;
@@ -605,6 +605,7 @@ int RunnerMain(int argc, char** argv) {
                                          : o.replay_command) +
                " --impl=" + each->name;
     judged.push_back(std::move(j));
+    tests_of.push_back(mine.size());
   }
   const std::vector<report::RuleVerdict>& verdicts = judged[0].verdicts;
 
@@ -646,7 +647,7 @@ int RunnerMain(int argc, char** argv) {
                         {{"tool", "ndisconf"},
                          {"implementation", impls[i]->name},
                          {"description", impls[i]->description},
-                         {"tests", std::to_string(outcomes.size() / impls.size())}},
+                         {"tests", std::to_string(tests_of[i])}},
                         judged[i].roots);
       io_ok &= WriteFile(json[i], s.str());
       if (io_ok) std::cout << "wrote " << json[i] << "\n";
