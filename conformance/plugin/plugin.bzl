@@ -6,6 +6,7 @@
         role = "call_manager",
         srcs = ["acme_cm.c"],
         expectations = "acme_cm.expectations",
+        profile = "acme_cm.profile.json",
     )
 
 declares, in the caller's package:
@@ -15,6 +16,9 @@ declares, in the caller's package:
                 rules that FAIL are exactly the ones `expectations` lists;
   NAME_update_expectations
                 `bazel run` it: rewrites `expectations` from a fresh run;
+  NAME_af_lifecycle_fuzz_test, NAME_af_lifecycle_fuzzer
+                for a call manager: the af_lifecycle corpus replayed with
+                the driver, and its libFuzzer binary (--config=fuzz);
   NAME_driver   the driver as one isolated object (see below), and
   NAME_registration
                 the implementation's registration, for linking into other
@@ -23,11 +27,13 @@ declares, in the caller's package:
 The sources are not edited. They are compiled against <ndis.h>, <ndiswan.h>
 and <ndistapi.h> (//reference/api:ndis_api), then linked with `ld -r` into
 one relocatable object in which every global symbol is made local except
-the driver's `DriverEntry` (renamed NAME_DriverEntry) and the bounds of its
-writable data (driver_state.ld). So the driver's global names cannot clash
-with the project's or with another plugged-in driver's, and it can reach
-only what <ndis.h> declares. Each test loads it afresh, its globals as they
-were at start-up (plugged_driver.h). A guide: docs/plugging_in.md.
+the driver's `DriverEntry` (renamed ndisconf_plugged_NAME_driver_DriverEntry)
+and the bounds of its writable data (driver_state.ld). So the driver's
+global names cannot clash with the project's or with another plugged-in
+driver's, and it can reach only what <ndis.h> declares. Each test loads it
+afresh, its globals as they were at start-up (plugged_driver.h). A capability
+profile (conformance/profile/profile.h) is checked when the target is built.
+A guide: docs/plugging_in.md.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
