@@ -13,7 +13,37 @@ _Static_assert(NDIS_STATUS_TAPI_NODEVICE == (NDIS_STATUS)0xC001201EL, "TAPI NODE
 _Static_assert(LINE_NEWCALL == 500, "LINE_NEWCALL");
 _Static_assert(NDIS_STATUS_FAILURE == (NDIS_STATUS)0xC0000001L, "FAILURE value");
 
+/* A driver's list of its contexts, kept with the wdm.h list functions. */
+typedef struct _ITEM {
+  int Value;
+  LIST_ENTRY Link;
+} ITEM;
+
+/* 0 if the list functions, CONTAINING_RECORD and the helpers behave as
+ * wdm.h's do; otherwise the number of the first check that failed. */
+static int CheckHelpers(void) {
+  LIST_ENTRY head;
+  ITEM a = {1, {0, 0}}, b = {2, {0, 0}}, c = {3, {0, 0}};
+  LONG count = 0;
+  UNREFERENCED_PARAMETER(count);
+  InitializeListHead(&head);
+  if (!IsListEmpty(&head)) return 1;
+  if (RemoveHeadList(&head) != &head) return 2; /* empty: the head itself */
+  InsertTailList(&head, &b.Link);
+  InsertHeadList(&head, &a.Link);
+  InsertTailList(&head, &c.Link); /* a b c */
+  if (CONTAINING_RECORD(head.Flink, ITEM, Link)->Value != 1) return 3;
+  if (CONTAINING_RECORD(head.Blink, ITEM, Link)->Value != 3) return 4;
+  if (RemoveEntryList(&b.Link)) return 5; /* a c: not empty */
+  if (CONTAINING_RECORD(RemoveTailList(&head), ITEM, Link) != &c) return 6;
+  if (!RemoveEntryList(&a.Link) || !IsListEmpty(&head)) return 7;
+  if (NdisInterlockedIncrement(&count) != 1 || NdisInterlockedDecrement(&count) != 0) return 8;
+  if (!NdisEqualMemory("abc", "abc", 3) || NdisEqualMemory("abc", "abd", 3)) return 9;
+  return 0;
+}
+
 int main(void) {
   CO_ADDRESS_FAMILY af = {CO_ADDRESS_FAMILY_Q2931, 1, 0};
-  return af.AddressFamily == 1 && af.MajorVersion == 1 ? 0 : 1;
+  if (af.AddressFamily != 1 || af.MajorVersion != 1) return 100;
+  return CheckHelpers();
 }

@@ -95,4 +95,60 @@ typedef LONG NTSTATUS;
 typedef NTSTATUS DRIVER_INITIALIZE(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
 typedef DRIVER_INITIALIZE* PDRIVER_INITIALIZE;
 
+/* What drivers use from wdm.h and ntdef.h besides NDIS: doubly linked lists
+ * with a sentinel head (LIST_ENTRY and the inline functions of wdm.h, same
+ * names, arguments and results), CONTAINING_RECORD and
+ * UNREFERENCED_PARAMETER. Plain C, no NDIS call: nothing here crosses the
+ * boundary or is recorded. */
+typedef struct _LIST_ENTRY {
+  struct _LIST_ENTRY* Flink;
+  struct _LIST_ENTRY* Blink;
+} LIST_ENTRY, *PLIST_ENTRY;
+NDIS_STATIC_ASSERT(sizeof(LIST_ENTRY) == 16, "LIST_ENTRY x64 size");
+
+#define CONTAINING_RECORD(address, type, field) \
+  ((type*)((unsigned char*)(address) - offsetof(type, field)))
+#ifndef UNREFERENCED_PARAMETER
+#define UNREFERENCED_PARAMETER(P) ((void)(P))
+#endif
+
+static inline VOID InitializeListHead(PLIST_ENTRY ListHead) {
+  ListHead->Flink = ListHead->Blink = ListHead;
+}
+static inline BOOLEAN IsListEmpty(const LIST_ENTRY* ListHead) {
+  return (BOOLEAN)(ListHead->Flink == ListHead);
+}
+/* Unlinks Entry; TRUE if the list is empty afterwards. */
+static inline BOOLEAN RemoveEntryList(PLIST_ENTRY Entry) {
+  PLIST_ENTRY Next = Entry->Flink, Prev = Entry->Blink;
+  Prev->Flink = Next;
+  Next->Blink = Prev;
+  return (BOOLEAN)(Next == Prev);
+}
+/* On an empty list these return ListHead itself, as wdm.h's do. */
+static inline PLIST_ENTRY RemoveHeadList(PLIST_ENTRY ListHead) {
+  PLIST_ENTRY Entry = ListHead->Flink;
+  RemoveEntryList(Entry);
+  return Entry;
+}
+static inline PLIST_ENTRY RemoveTailList(PLIST_ENTRY ListHead) {
+  PLIST_ENTRY Entry = ListHead->Blink;
+  RemoveEntryList(Entry);
+  return Entry;
+}
+static inline VOID InsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry) {
+  PLIST_ENTRY Last = ListHead->Blink;
+  Entry->Flink = ListHead;
+  Entry->Blink = Last;
+  Last->Flink = Entry;
+  ListHead->Blink = Entry;
+}
+static inline VOID InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry) {
+  PLIST_ENTRY First = ListHead->Flink;
+  Entry->Flink = First;
+  Entry->Blink = ListHead;
+  First->Blink = Entry;
+  ListHead->Flink = Entry;
+}
+
 #endif /* NDISCONF_API_BASE_H_ */

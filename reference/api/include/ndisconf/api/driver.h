@@ -384,6 +384,12 @@ VOID NdisFreeMemoryWithTagPriority(NDIS_HANDLE NdisHandle, PVOID VirtualAddress,
 /* Macros in the WDK too (over RtlZeroMemory / RtlCopyMemory). */
 #define NdisZeroMemory(Destination, Length) memset((Destination), 0, (Length))
 #define NdisMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+/* 1 if the Length bytes are equal, else 0 (WDK: RtlEqualMemory). */
+#define NdisEqualMemory(Source1, Source2, Length) (memcmp((Source1), (Source2), (Length)) == 0)
+/* The model runs one thread, so these are plain updates; they return the
+ * new value, as InterlockedIncrement / InterlockedDecrement do. */
+static inline LONG NdisInterlockedIncrement(LONG* Addend) { return ++*Addend; }
+static inline LONG NdisInterlockedDecrement(LONG* Addend) { return --*Addend; }
 
 NDIS_EXTERN_C_END
 

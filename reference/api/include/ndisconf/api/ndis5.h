@@ -18,12 +18,7 @@
 
 NDIS_EXTERN_C_BEGIN
 
-/* ---- WAN packets (WDK7:ndis.h NDIS_WAN_PACKET) ---- */
-typedef struct _LIST_ENTRY {
-  struct _LIST_ENTRY* Flink;
-  struct _LIST_ENTRY* Blink;
-} LIST_ENTRY, *PLIST_ENTRY;
-
+/* ---- WAN packets (WDK7:ndis.h NDIS_WAN_PACKET; LIST_ENTRY is in base.h) ---- */
 typedef struct _NDIS_WAN_PACKET {
   LIST_ENTRY WanPacketQueue;
   PUCHAR CurrentBuffer;
