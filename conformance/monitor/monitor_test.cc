@@ -265,7 +265,12 @@ TEST(MonitorChecks, CmCloseAfWithWrongContextViolatesAf035) {
   EXPECT_EQ(r.Rules(), (Rules{"AF-035"})) << r.Report();
 }
 
-TEST(MonitorChecks, CloseCompleteWithFailureStatusViolatesAf053) {
+// After the failed completion the AF is still open, for NDIS and the client
+// alike (OQ-07), so a SAP registered on it and a second, clean close are not
+// uses after close (AF-056). Fuzzing the example call manager
+// (examples/acme_cm), whose close completes with a stale status, found that
+// the monitor counted the AF closed.
+TEST(MonitorChecks, CloseCompleteWithFailureStatusViolatesAf053AndKeepsTheAfOpen) {
   Trail r;
   BindAll(r);
   Open(r);
@@ -277,23 +282,6 @@ TEST(MonitorChecks, CloseCompleteWithFailureStatusViolatesAf053) {
       .Ret(kCm, Fn::NdisCmCloseAddressFamilyComplete);
   r.Call(kCl, Fn::ProtocolClCloseAfComplete, {fail, 0xa1}).Ret(kCl, Fn::ProtocolClCloseAfComplete);
   EXPECT_EQ(r.Rules(), (Rules{"AF-053"})) << r.Report();
-}
-
-// Found fuzzing the example call manager (examples/acme_cm): after a close
-// completed with a failure the AF is still open, for NDIS and the client
-// alike, so a SAP registered on it and a second, clean close are not
-// reported as uses after close.
-TEST(MonitorChecks, AfStaysOpenAfterACloseCompletedWithAFailure) {
-  Trail r;
-  BindAll(r);
-  Open(r);
-  r.Call(kCl, Fn::NdisClCloseAddressFamily, {0xaf01});
-  r.Call(kCm, Fn::ProtocolCmCloseAf, {0xca1}).Ret(kCm, Fn::ProtocolCmCloseAf, NDIS_STATUS_PENDING);
-  r.Ret(kCl, Fn::NdisClCloseAddressFamily, NDIS_STATUS_PENDING);
-  const uint32_t fail = static_cast<uint32_t>(NDIS_STATUS_INVALID_DATA);
-  r.Call(kCm, Fn::NdisCmCloseAddressFamilyComplete, {fail, 0xaf01})
-      .Ret(kCm, Fn::NdisCmCloseAddressFamilyComplete);
-  r.Call(kCl, Fn::ProtocolClCloseAfComplete, {fail, 0xa1}).Ret(kCl, Fn::ProtocolClCloseAfComplete);
   r.Call(kCl, Fn::NdisClRegisterSap, {0xaf01, 0x5a1, 0x8000, 0});
   r.Call(kCm, Fn::ProtocolCmRegisterSap, {0xca1, 0x8000, 0, 0x5a01})
       .Ret(kCm, Fn::ProtocolCmRegisterSap, 0, {0xc5a1});
