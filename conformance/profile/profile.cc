@@ -7,9 +7,8 @@
 namespace ndisconf::profile {
 
 const AfName kAfNames[] = {
-    {"Q2931", 0x1}, {"PSCHED", 0x2},     {"L2TP", 0x3},        {"IRDA", 0x4},
-    {"1394", 0x5},  {"PPP", 0x6},        {"INFINIBAND", 0x7},  {"TAPI", 0x800},
-    {"TAPI_PROXY", 0x801},
+    {"Q2931", 0x1}, {"PSCHED", 0x2},     {"L2TP", 0x3},   {"IRDA", 0x4},         {"1394", 0x5},
+    {"PPP", 0x6},   {"INFINIBAND", 0x7}, {"TAPI", 0x800}, {"TAPI_PROXY", 0x801},
 };
 const size_t kAfNameCount = sizeof(kAfNames) / sizeof(kAfNames[0]);
 
@@ -52,12 +51,13 @@ class Reader {
 
   bool Read(const json& doc, CapabilityProfile* out) {
     if (!doc.is_object()) {
-      *error_ = std::string(file_) + ": expected a JSON object with the fields " +
-                OneOf(kFields) + ", found " + Kind(doc);
+      *error_ = std::string(file_) + ": expected a JSON object with the fields " + OneOf(kFields) +
+                ", found " + Kind(doc);
       return false;
     }
     for (const auto& [key, value] : doc.items()) {
-      if (!In(kFields, key)) return Fail(key, "no such field (known: " + OneOf(kFields) + ")", &value);
+      if (!In(kFields, key))
+        return Fail(key, "no such field (known: " + OneOf(kFields) + ")", &value);
     }
     // role
     auto role = doc.find("role");

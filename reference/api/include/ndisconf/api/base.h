@@ -107,7 +107,7 @@ typedef struct _LIST_ENTRY {
 NDIS_STATIC_ASSERT(sizeof(LIST_ENTRY) == 16, "LIST_ENTRY x64 size");
 
 #define CONTAINING_RECORD(address, type, field) \
-  ((type*)((unsigned char*)(address) - offsetof(type, field)))
+  ((type*)((unsigned char*)(address)-offsetof(type, field)))
 #ifndef UNREFERENCED_PARAMETER
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 #endif
