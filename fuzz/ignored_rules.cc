@@ -1,8 +1,6 @@
 #include "fuzz/ignored_rules.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "conformance/catalog/catalog.h"
 #include "conformance/report/expectations.h"
@@ -51,16 +49,9 @@ const RuleSet* IgnoredRulesFromEnvironment(std::string* error) {
     }
     const char* file = std::getenv("NDISCONF_EXPECTATIONS");
     if (file == nullptr || *file == '\0') return p;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      p.rules.reset();
-      p.error = std::string("NDISCONF_EXPECTATIONS: cannot read ") + file;
-      return p;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
     report::Expectations known;
-    if (!report::ParseExpectations(file, text.str(), catalog::Catalog(), &known, &p.error)) {
+    if (!report::LoadExpectations(file, /*missing_ok=*/false, catalog::Catalog(), &known,
+                                  &p.error)) {
       p.rules.reset();
       p.error = "NDISCONF_EXPECTATIONS: " + p.error;
       return p;

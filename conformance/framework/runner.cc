@@ -377,21 +377,6 @@ std::string ExpectationsPath(const std::string& given) {
   return cli::UserPath(given);
 }
 
-// Reads and parses an expectations file. A missing file is an empty list
-// only when `missing_ok` (a first --update-expectations).
-bool LoadExpectations(const std::string& path, bool missing_ok, report::Expectations* out,
-                      std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (missing_ok && !std::filesystem::exists(path)) return true;
-    *error = path + ": cannot read the expectations file";
-    return false;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return report::ParseExpectations(path, text.str(), catalog::Catalog(), out, error);
-}
-
 // Writes `text` to `path` through a temporary file renamed over it, so a
 // failed write leaves the previous report as it was.
 bool WriteFile(const std::string& path, const std::string& text) {
@@ -484,7 +469,8 @@ int RunnerMain(int argc, char** argv) {
     return 2;
   }
   if (!expectations_path.empty() &&
-      !LoadExpectations(expectations_path, !o.update_expectations.empty(), &expectations, &error)) {
+      !report::LoadExpectations(expectations_path, !o.update_expectations.empty(),
+                                catalog::Catalog(), &expectations, &error)) {
     std::cerr << "ndisconf: " << error << "\n";
     return 2;
   }

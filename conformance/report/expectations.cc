@@ -1,6 +1,9 @@
 #include "conformance/report/expectations.h"
 
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace ndisconf::report {
 namespace {
@@ -71,6 +74,24 @@ bool ParseExpectations(std::string_view file, std::string_view text,
     out->failures.push_back({id, std::string(line.substr(reason, reason_end - reason)), line_no});
   }
   return true;
+}
+
+bool LoadExpectations(const std::string& path, bool missing_ok,
+                      const std::vector<catalog::Rule>& rules, Expectations* out,
+                      std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (missing_ok && !std::filesystem::exists(path, ec)) {
+      out->failures.clear();
+      return true;
+    }
+    *error = path + ": cannot read the expectations file";
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseExpectations(path, text.str(), rules, out, error);
 }
 
 ExpectationDiff CompareExpectations(const Expectations& expected,

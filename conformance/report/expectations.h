@@ -45,6 +45,13 @@ bool ParseExpectations(std::string_view file, std::string_view text,
                        const std::vector<catalog::Rule>& rules, Expectations* out,
                        std::string* error);
 
+// Reads the file at `path` and parses it as above. A file that does not exist
+// is an empty list when `missing_ok` (a first rewrite), and otherwise, like
+// any unreadable file, an error "PATH: cannot read the expectations file".
+bool LoadExpectations(const std::string& path, bool missing_ok,
+                      const std::vector<catalog::Rule>& rules, Expectations* out,
+                      std::string* error);
+
 // How the verdicts of a run differ from the expectations. Only the rules
 // the run judged (those in `verdicts`) are compared.
 struct ExpectationDiff {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -121,6 +122,22 @@ TEST(Expectations, RewriteKeepsReasonsAndParsesBack) {
   EXPECT_EQ(after.failures[1].rule, "AF-104");
   EXPECT_EQ(after.failures[1].reason, "ours");
   EXPECT_TRUE(CompareExpectations(after, verdicts).ok());
+}
+
+TEST(Expectations, LoadsAFileAndTellsAMissingOneApart) {
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/known.expectations";
+  std::ofstream(path) << "AF-053 known\n";
+  Expectations e;
+  std::string error;
+  ASSERT_TRUE(LoadExpectations(path, false, Rules(), &e, &error)) << error;
+  ASSERT_EQ(e.failures.size(), 1u);
+  EXPECT_EQ(e.failures[0].rule, "AF-053");
+  const std::string missing = dir + "/none.expectations";
+  EXPECT_TRUE(LoadExpectations(missing, /*missing_ok=*/true, Rules(), &e, &error));
+  EXPECT_TRUE(e.failures.empty());
+  EXPECT_FALSE(LoadExpectations(missing, /*missing_ok=*/false, Rules(), &e, &error));
+  EXPECT_EQ(error, missing + ": cannot read the expectations file");
 }
 
 }  // namespace
