@@ -21,11 +21,12 @@ WanTopology BuildWanTopology(Stack& stack, WanTopologyParts parts) {
   // installs it), so it reads the adapter id through a shared cell.
   auto lower = std::make_shared<AdapterId>(0);
   Stack* s = &stack;
-  t.wmp = &stack.Load(parts.wmp(*t.nic,
-                                [s, lower](NDIS_HANDLE) {
-                                  if (*lower != 0) s->model().RaiseInterrupt(*lower);
-                                }),
-                      &t.wmp_id);
+  auto line = [s, lower](NDIS_HANDLE) {
+    if (*lower != 0) s->model().RaiseInterrupt(*lower);
+  };
+  stack.Own(std::make_unique<nic::WanNicSlots>()).Insert(*t.nic, line);
+  t.wmp_driver = &stack.Load(parts.wmp(*t.nic, line), &t.wmp_id);
+  t.wmp = dynamic_cast<Wmp*>(t.wmp_driver);
   t.lower = stack.AddAdapter(t.wmp_id, "WMP0", NdisMediumWan, &t.wmp_init_status);
   *lower = t.lower;
   stack.Settle();

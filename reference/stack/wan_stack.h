@@ -6,7 +6,9 @@
 //   WMP --NdisMIndicateStatus--> NDISWAN --NdisMIndicateStatus--> WanProto
 //
 // Each driver comes from a factory, so a conformance suite can swap in a
-// variant. The Stack owns the NIC (it outlives the drivers).
+// variant, or a WAN miniport written in C, which finds the NIC through
+// <wan_nic.h>: the topology puts the NIC in the current WanNicSlots. The
+// Stack owns the NIC and the slots (they outlive the drivers).
 #ifndef NDISCONF_REFERENCE_STACK_WAN_STACK_H_
 #define NDISCONF_REFERENCE_STACK_WAN_STACK_H_
 
@@ -17,6 +19,7 @@
 #include "reference/drivers/wanproto/wanproto.h"
 #include "reference/drivers/wmp/wmp.h"
 #include "reference/nic/soft_nic.h"
+#include "reference/nic/wan_nic_slots.h"
 #include "reference/stack/stack.h"
 
 namespace ndisconf::stack {
@@ -27,6 +30,9 @@ using drivers::Wmp;
 
 struct WanTopology {
   nic::SoftNic* nic = nullptr;
+  // The WAN miniport; `wmp` is it when it is the reference's (or a variant
+  // of it), nullptr for any other driver (a plugged-in one).
+  drivers::Driver* wmp_driver = nullptr;
   Wmp* wmp = nullptr;
   Ndiswan* ndiswan = nullptr;
   WanProto* proto = nullptr;
@@ -39,9 +45,10 @@ struct WanTopology {
 struct WanTopologyParts {
   nic::SoftNicConfig nic;
   // Builds the WAN miniport over `nic`. `raise_interrupt` is the hardware's
-  // interrupt line into NDIS; the factory puts it in the config.
-  std::function<std::unique_ptr<Wmp>(nic::Nic& nic,
-                                     std::function<void(NDIS_HANDLE)> raise_interrupt)>
+  // interrupt line into NDIS; the factory puts it in the config. (A driver
+  // that is no Wmp gets the same NIC and line through <wan_nic.h>.)
+  std::function<std::unique_ptr<drivers::Driver>(nic::Nic& nic,
+                                                 std::function<void(NDIS_HANDLE)> raise_interrupt)>
       wmp = [](nic::Nic& nic, std::function<void(NDIS_HANDLE)> raise) {
         drivers::WmpConfig c;
         c.nics = {&nic};
