@@ -52,10 +52,17 @@ std::unique_ptr<drivers::Driver> ConformanceTest::MakeCmUnderTest() {
 }
 
 void ConformanceTest::SetUp() {
-  if (impl().plugged && !BlackBox()) {
+  if (!impl().plugged) return;
+  const std::optional<PluggedRole> role = BlackBoxRole();
+  if (!role) {
     NDISCONF_NOT_APPLICABLE(
         std::string("white-box test of the reference drivers; the plugged-in ") +
         PluggedRoleName(impl().plugged->role) + " is judged by its role's black-box suite");
+  }
+  if (*role != impl().plugged->role) {
+    NDISCONF_NOT_APPLICABLE(std::string("black-box test of the ") + PluggedRoleName(*role) +
+                            " role; the plugged-in driver is the " +
+                            PluggedRoleName(impl().plugged->role));
   }
 }
 
@@ -89,7 +96,13 @@ stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
   stack::Stack& s = NewStack(settings);
   stack::WanTopologyParts parts;
   parts.nic = nic;
-  parts.wmp = [&](nic::Nic& n, std::function<void(NDIS_HANDLE)> raise) {
+  parts.wmp = [&](nic::Nic& n,
+                  std::function<void(NDIS_HANDLE)> raise) -> std::unique_ptr<drivers::Driver> {
+    // A plugged-in WAN miniport finds the NIC through <wan_nic.h> and is
+    // configured by nobody: `wmp` is the reference's configuration.
+    if (impl().plugged && impl().plugged->role == PluggedRole::kWanMiniport) {
+      return impl().plugged->make();
+    }
     drivers::WmpConfig c = wmp;
     c.nics = {&n};
     c.raise_interrupt = std::move(raise);

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -69,7 +70,9 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
 
   // The NDIS WAN topology (W1-W3) from the implementation's WMP, NDISWAN
   // and protocol: `wmp.nics` and `wmp.raise_interrupt` are filled in (the
-  // software NIC from `nic`). Calls NewStack(settings).
+  // software NIC from `nic`). A plugged-in WAN miniport takes the WMP's
+  // place (t.wmp_driver; t.wmp is nullptr) and ignores `wmp`. Calls
+  // NewStack(settings).
   stack::WanTopology WanTopology(const drivers::WmpConfig& wmp = {},
                                  const drivers::NdiswanConfig& ndiswan = {},
                                  const drivers::WanProtoConfig& proto = {},
@@ -107,13 +110,15 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // suite asserts on besides the reference drivers' own state.
   const std::vector<Event>& events() const { return events_.events; }
 
-  // A black-box suite (conformance/suites/roles) drives the implementation
-  // through the NDIS boundary only, so it applies to a plugged-in driver.
-  // Every other suite configures or inspects the reference drivers (their
-  // configuration, logs and state), so SetUp makes each of its tests
-  // NOT_APPLICABLE, with the reason, for an implementation with a plugged-in
-  // driver: none of them would exercise that driver.
-  virtual bool BlackBox() const { return false; }
+  // A black-box suite (conformance/suites/roles) drives the implementation's
+  // driver in one role through the NDIS boundary only, so it applies to a
+  // driver plugged in in that role; it returns the role. Every other suite
+  // configures or inspects the reference drivers (their configuration, logs
+  // and state). For an implementation with a plugged-in driver, SetUp makes
+  // each test NOT_APPLICABLE, with the reason, unless its suite is the
+  // black-box suite of the plugged-in driver's role: no other test would
+  // exercise that driver.
+  virtual std::optional<PluggedRole> BlackBoxRole() const { return std::nullopt; }
   void SetUp() override;
   void TearDown() override;
 

@@ -64,6 +64,8 @@ const char* PluggedRoleName(PluggedRole role) {
   switch (role) {
     case PluggedRole::kCallManager:
       return "call_manager";
+    case PluggedRole::kWanMiniport:
+      return "wan_miniport";
   }
   return "?";
 }
@@ -75,6 +77,11 @@ bool RoleIsActor(PluggedRole role, std::string_view actors) {
       // A call manager is a CM and a CMx, and a protocol driver; the generic
       // actors name it too when it is the one acting.
       mine = {"CM", "CMx", "protocol", "caller", "peer", "all"};
+      break;
+    case PluggedRole::kWanMiniport:
+      // A WAN miniport is the WMP (and the actor of the rules a miniport
+      // shares with NDISTAPI or NDISWAN); it is no protocol driver.
+      mine = {"WMP", "caller", "peer", "all"};
       break;
   }
   size_t start = 0;

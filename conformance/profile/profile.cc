@@ -17,9 +17,11 @@ namespace {
 using nlohmann::json;
 
 // The roles ndisconf_implementation takes (conformance/plugin/plugin.bzl).
-constexpr std::string_view kRoles[] = {"call_manager"};
+constexpr std::string_view kRoles[] = {"call_manager", "wan_miniport"};
 constexpr std::string_view kFields[] = {"role", "ndis_version", "address_families", "features"};
-constexpr std::string_view kFeatures[] = {"saps", "calls"};
+// The features each role may decline.
+constexpr std::string_view kCmFeatures[] = {"saps", "calls"};
+constexpr std::string_view kWmpFeatures[] = {"incoming_calls"};
 
 template <size_t N>
 std::string OneOf(const std::string_view (&names)[N]) {
@@ -75,12 +77,26 @@ class Reader {
         major < 0 || minor < 0) {
       return Fail("ndis_version", "a string \"MAJOR.MINOR\" such as \"6.0\"", found);
     }
-    if (major < 6) return Fail("ndis_version", "6.0 or later for a call_manager (CoNDIS 6)", found);
+    const bool wmp = out->role == "wan_miniport";
+    if (wmp && major != 5) {
+      return Fail("ndis_version", "5.x for a wan_miniport (NDIS 5 WAN miniports; NDIS 6 has none)",
+                  found);
+    }
+    if (!wmp && major < 6) {
+      return Fail("ndis_version", "6.0 or later for a call_manager (CoNDIS 6)", found);
+    }
     out->ndis_major = major;
     out->ndis_minor = minor;
     // address_families
     auto afs = doc.find("address_families");
     found = afs == doc.end() ? nullptr : &*afs;
+    if (wmp) {
+      if (found != nullptr) {
+        return Fail("address_families", "no such field for a wan_miniport (it registers no AF)",
+                    found);
+      }
+      return ReadFeatures(doc, kWmpFeatures, out);
+    }
     if (found == nullptr || !found->is_array() || found->empty()) {
       return Fail("address_families", "a non-empty array of AF names or numbers", found);
     }
@@ -101,22 +117,29 @@ class Reader {
       }
       out->address_families.push_back(value);
     }
-    // features
+    return ReadFeatures(doc, kCmFeatures, out);
+  }
+
+  // features: the booleans `known` names, for out->role.
+  template <size_t N>
+  bool ReadFeatures(const json& doc, const std::string_view (&known)[N], CapabilityProfile* out) {
     out->features = Features{};
-    if (auto features = doc.find("features"); features != doc.end()) {
-      if (!features->is_object()) {
-        return Fail("features", "an object of booleans (" + OneOf(kFeatures) + ")", &*features);
+    auto features = doc.find("features");
+    if (features == doc.end()) return true;
+    if (!features->is_object()) {
+      return Fail("features", "an object of booleans (" + OneOf(known) + ")", &*features);
+    }
+    for (const auto& [key, value] : features->items()) {
+      if (!In(known, key)) {
+        return Fail("features." + key,
+                    "no such feature for a " + out->role + " (known: " + OneOf(known) + ")",
+                    &value);
       }
-      for (const auto& [key, value] : features->items()) {
-        if (!In(kFeatures, key)) {
-          return Fail("features." + key, "no such feature (known: " + OneOf(kFeatures) + ")",
-                      &value);
-        }
-        if (!value.is_boolean()) return Fail("features." + key, "true or false", &value);
-        const bool on = value.get<bool>();
-        if (key == "saps") out->features.saps = on;
-        if (key == "calls") out->features.calls = on;
-      }
+      if (!value.is_boolean()) return Fail("features." + key, "true or false", &value);
+      const bool on = value.get<bool>();
+      if (key == "saps") out->features.saps = on;
+      if (key == "calls") out->features.calls = on;
+      if (key == "incoming_calls") out->features.incoming_calls = on;
     }
     return true;
   }

@@ -10,15 +10,27 @@
 //     "features": {"saps": true, "calls": true}
 //   }
 //
-// role (required): the role it plays, as ndisconf_implementation spells it.
-// ndis_version (required): "MAJOR.MINOR" of the NDIS it is written for; the
-//   roles here need 6.0 or later (CoNDIS 6).
-// address_families (required, non-empty): the AFs it registers, by name
-//   (Q2931, PPP, TAPI, TAPI_PROXY, ...: kAfNames) or as a number.
-// features (optional): saps (it accepts SAP registrations; default true),
-//   calls (it serves the calls clients make; default true). The suites test
-//   what a client can ask of a call manager, so these are the features a
-//   profile can decline.
+//   {
+//     "role": "wan_miniport",
+//     "ndis_version": "5.1",
+//     "features": {"incoming_calls": false}
+//   }
+//
+// role (required): the role it plays, as ndisconf_implementation spells it:
+//   call_manager or wan_miniport.
+// ndis_version (required): "MAJOR.MINOR" of the NDIS it is written for: 6.0
+//   or later for a call_manager (CoNDIS 6), 5.x for a wan_miniport (NDIS
+//   WAN miniports register with NdisMRegisterMiniport).
+// address_families (a call_manager's, required, non-empty): the AFs it
+//   registers, by name (Q2931, PPP, TAPI, TAPI_PROXY, ...: kAfNames) or as a
+//   number. A wan_miniport registers none, so it has no such field.
+// features (optional), per role, each true by default:
+//   call_manager: saps (it accepts SAP registrations), calls (it serves the
+//     calls clients make);
+//   wan_miniport: incoming_calls (it offers the NIC's incoming calls to
+//     TAPI with LINE_NEWCALL once media detection is on).
+//   The suites test what the other roles can ask of the driver, so these
+//   are the features a profile can decline.
 //
 // Tests that need something the profile does not offer are NOT_APPLICABLE,
 // naming the profile field (docs/plugging_in.md, "Capability profile"). The
@@ -36,14 +48,15 @@
 namespace ndisconf::profile {
 
 struct Features {
-  bool saps = true;
-  bool calls = true;
+  bool saps = true;            // call_manager
+  bool calls = true;           // call_manager
+  bool incoming_calls = true;  // wan_miniport
 };
 
 struct CapabilityProfile {
   std::string role;
   int ndis_major = 0, ndis_minor = 0;
-  std::vector<uint32_t> address_families;  // NDIS_AF values
+  std::vector<uint32_t> address_families;  // NDIS_AF values; none for a wan_miniport
   Features features;
 };
 

@@ -49,7 +49,8 @@ TEST(Profile, NamesTheFileTheFieldAndWhatWasExpected) {
             "p.json: field 'address_families': expected a non-empty array of AF names or "
             "numbers, but it is missing");
   EXPECT_EQ(Error(R"({"role": "miniport", "ndis_version": "6.0", "address_families": [1]})"),
-            "p.json: field 'role': expected one of call_manager, found the string \"miniport\"");
+            "p.json: field 'role': expected one of call_manager, wan_miniport, found the string "
+            "\"miniport\"");
   EXPECT_EQ(Error(R"({"role": "call_manager", "ndis_version": 6, "address_families": [1]})"),
             "p.json: field 'ndis_version': expected a string \"MAJOR.MINOR\" such as \"6.0\", "
             "found a value of type number");
@@ -60,8 +61,8 @@ TEST(Profile, NamesTheFileTheFieldAndWhatWasExpected) {
             "p.json: field 'address_families[1]': expected an AF name (Q2931, PSCHED, L2TP, IRDA, "
             "1394, PPP, INFINIBAND, TAPI, TAPI_PROXY), found the string \"ATM\"");
   EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "features": {"sap": true}})"),
-            "p.json: field 'features.sap': expected no such feature (known: saps, calls), found "
-            "a value of type boolean");
+            "p.json: field 'features.sap': expected no such feature for a call_manager (known: "
+            "saps, calls), found a value of type boolean");
   EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "features": {"saps": "yes"}})"),
             "p.json: field 'features.saps': expected true or false, found the string \"yes\"");
   EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "may_pend": []})"),
@@ -70,6 +71,39 @@ TEST(Profile, NamesTheFileTheFieldAndWhatWasExpected) {
   EXPECT_EQ(Error("[1]"),
             "p.json: expected a JSON object with the fields role, ndis_version, "
             "address_families, features, found a value of type array");
+}
+
+// A WAN miniport is NDIS 5.x, registers no AF and has its own features.
+TEST(Profile, ReadsAWanMiniportsProfile) {
+  CapabilityProfile p;
+  std::string error;
+  ASSERT_TRUE(ParseProfile(
+      "p.json",
+      R"({"role": "wan_miniport", "ndis_version": "5.1", "features": {"incoming_calls": false}})",
+      &p, &error))
+      << error;
+  EXPECT_EQ(p.role, "wan_miniport");
+  EXPECT_EQ(p.ndis_major, 5);
+  EXPECT_EQ(p.ndis_minor, 1);
+  EXPECT_TRUE(p.address_families.empty());
+  EXPECT_FALSE(p.features.incoming_calls);
+  ASSERT_TRUE(
+      ParseProfile("p.json", R"({"role": "wan_miniport", "ndis_version": "5.0"})", &p, &error))
+      << error;
+  EXPECT_TRUE(p.features.incoming_calls);  // default
+}
+
+TEST(Profile, RejectsWhatAWanMiniportCannotDeclare) {
+  EXPECT_EQ(Error(R"({"role": "wan_miniport", "ndis_version": "6.0"})"),
+            "p.json: field 'ndis_version': expected 5.x for a wan_miniport (NDIS 5 WAN "
+            "miniports; NDIS 6 has none), found the string \"6.0\"");
+  EXPECT_EQ(
+      Error(R"({"role": "wan_miniport", "ndis_version": "5.1", "address_families": ["PPP"]})"),
+      "p.json: field 'address_families': expected no such field for a wan_miniport (it "
+      "registers no AF), found a value of type array");
+  EXPECT_EQ(Error(R"({"role": "wan_miniport", "ndis_version": "5.1", "features": {"saps": 1}})"),
+            "p.json: field 'features.saps': expected no such feature for a wan_miniport (known: "
+            "incoming_calls), found a value of type number");
 }
 
 TEST(Profile, MalformedJsonGivesLineAndColumn) {

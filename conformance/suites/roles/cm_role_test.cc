@@ -49,7 +49,7 @@ const SapSpec kSap{1, {0x10, 0x20, 0x30}};
 
 class CmRole : public ConformanceTest {
  protected:
-  bool BlackBox() const override { return true; }
+  std::optional<PluggedRole> BlackBoxRole() const override { return PluggedRole::kCallManager; }
 
   // S1: the call manager, a client that opens every Q.2931 AF it is offered,
   // and a CoNDIS miniport whose adapter arrives last, so that both protocols
