@@ -16,8 +16,9 @@ declares, in the caller's package:
                 rules that FAIL are exactly the ones `expectations` lists;
   NAME_update_expectations
                 `bazel run` it: rewrites `expectations` from a fresh run;
-  NAME_af_lifecycle_fuzz_test, NAME_af_lifecycle_fuzzer
-                for a call manager: the af_lifecycle corpus replayed with
+  NAME_TARGET_fuzz_test, NAME_TARGET_fuzzer
+                the role's fuzz target (af_lifecycle for a call manager,
+                wan_miniport for a WAN miniport): its corpus replayed with
                 the driver, and its libFuzzer binary (--config=fuzz);
   NAME_driver   the driver as one isolated object (see below), and
   NAME_registration
@@ -25,8 +26,9 @@ declares, in the caller's package:
                 binaries (a fuzz target, a team's own test).
 
 The sources are not edited. They are compiled against <ndis.h>, <ndiswan.h>
-and <ndistapi.h> (//reference/api:ndis_api), then linked with `ld -r` into
-one relocatable object in which every global symbol is made local except
+and <ndistapi.h> (//reference/api:ndis_api), and <wan_nic.h> for a WAN
+miniport's hardware (//reference/nic:wan_nic_c_api), then linked with
+`ld -r` into one relocatable object in which every global symbol is made local except
 the driver's `DriverEntry` (renamed ndisconf_plugged_NAME_driver_DriverEntry)
 and the bounds of its writable data (driver_state.ld). So the driver's
 global names cannot clash with the project's or with another plugged-in
@@ -43,6 +45,7 @@ load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
 # macro's `role` spells them, with the enumerator they register as.
 _ROLES = {
     "call_manager": "kCallManager",
+    "wan_miniport": "kWanMiniport",
 }
 
 def _isolated_driver_impl(ctx):
@@ -143,35 +146,42 @@ _registration_source = rule(
     },
 )
 
-def _af_lifecycle_fuzzers(name, expectations, tags):
-    """NAME_af_lifecycle_fuzz_test and NAME_af_lifecycle_fuzzer.
+# The fuzz target (fuzz/TARGET_fuzz_test.cc) that exercises each role.
+_ROLE_FUZZ_TARGETS = {
+    "call_manager": "af_lifecycle",
+    "wan_miniport": "wan_miniport",
+}
 
-    The af_lifecycle fuzz target (fuzz/af_lifecycle_fuzz_test.cc) with the
-    plugged-in call manager in place of the reference's: the test replays
-    the committed corpus through it, the fuzzer (manual; build it with
-    --config=fuzz) explores further. Both select the implementation with
-    NDISCONF_IMPL and ignore its known failures (NDISCONF_EXPECTATIONS).
+def _role_fuzzers(name, target, expectations, tags):
+    """NAME_TARGET_fuzz_test and NAME_TARGET_fuzzer.
+
+    The role's fuzz target (fuzz/TARGET_fuzz_test.cc) with the plugged-in
+    driver in its role: the test replays the committed corpus through it,
+    the fuzzer (manual; build it with --config=fuzz) explores further. Both
+    select the implementation with NDISCONF_IMPL and ignore its known
+    failures (NDISCONF_EXPECTATIONS).
     """
+    corpus = Label("//corpora:" + target)
     env = {"NDISCONF_IMPL": name}
-    data = [Label("//corpora:af_lifecycle")]
+    data = [corpus]
     if expectations:
         env["NDISCONF_EXPECTATIONS"] = "$(rootpath %s)" % expectations
         data.append(expectations)
     deps = [
         ":" + name + "_registration",
-        Label("//fuzz:af_lifecycle_fuzz_target"),
+        Label("//fuzz:%s_fuzz_target" % target),
     ]
     cc_test(
-        name = name + "_af_lifecycle_fuzz_test",
+        name = "%s_%s_fuzz_test" % (name, target),
         size = "small",
-        args = ["$(rootpaths %s)" % Label("//corpora:af_lifecycle")],
+        args = ["$(rootpaths %s)" % corpus],
         data = data,
         env = env,
         tags = tags,
         deps = deps + [Label("//fuzz:replay_main")],
     )
     cc_binary(
-        name = name + "_af_lifecycle_fuzzer",
+        name = "%s_%s_fuzzer" % (name, target),
         testonly = True,
         data = data,
         env = env,
@@ -214,7 +224,10 @@ def ndisconf_driver(name, srcs, hdrs = [], deps = [], copts = [], tags = [], vis
         hdrs = hdrs,
         copts = copts,
         tags = tags,
-        deps = deps + [Label("//reference/api:ndis_api")],
+        deps = deps + [
+            Label("//reference/api:ndis_api"),
+            Label("//reference/nic:wan_nic_c_api"),
+        ],
         linkstatic = True,
         visibility = ["//visibility:private"],
     )
@@ -254,8 +267,9 @@ def ndisconf_implementation(
 
     Args:
       name: the implementation's name, as --impl and the reports spell it.
-      role: the role the driver plays; "call_manager" (a stand-alone CoNDIS
-        call manager). The reference plays every other role.
+      role: the role the driver plays: "call_manager" (a stand-alone CoNDIS
+        call manager) or "wan_miniport" (an NDIS 5.x WAN miniport over the
+        NIC of <wan_nic.h>). The reference plays every other role.
       srcs: the driver's C (or C++) sources and private headers, unedited.
       hdrs: headers the sources include by path, if any.
       deps: libraries the sources need besides <ndis.h>.
@@ -362,8 +376,7 @@ def ndisconf_implementation(
         tags = tags,
         deps = main_deps,
     )
-    if role == "call_manager":
-        _af_lifecycle_fuzzers(name, expectations, tags)
+    _role_fuzzers(name, _ROLE_FUZZ_TARGETS[role], expectations, tags)
     if expectations:
         cc_binary(
             name = name + "_update_expectations",
