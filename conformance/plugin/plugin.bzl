@@ -17,9 +17,10 @@ declares, in the caller's package:
   NAME_update_expectations
                 `bazel run` it: rewrites `expectations` from a fresh run;
   NAME_TARGET_fuzz_test, NAME_TARGET_fuzzer
-                the role's fuzz target (af_lifecycle for a call manager,
-                wan_miniport for a WAN miniport): its corpus replayed with
-                the driver, and its libFuzzer binary (--config=fuzz);
+                for each fuzz target of the role (af_lifecycle for a call
+                manager; wan_miniport and the differential
+                wan_miniport_diff for a WAN miniport): its corpus replayed
+                with the driver, and its libFuzzer binary (--config=fuzz);
   NAME_driver   the driver as one isolated object (see below), and
   NAME_registration
                 the implementation's registration, for linking into other
@@ -146,10 +147,10 @@ _registration_source = rule(
     },
 )
 
-# The fuzz target (fuzz/TARGET_fuzz_test.cc) that exercises each role.
+# The fuzz targets (fuzz/TARGET_fuzz_test.cc) that exercise each role.
 _ROLE_FUZZ_TARGETS = {
-    "call_manager": "af_lifecycle",
-    "wan_miniport": "wan_miniport",
+    "call_manager": ["af_lifecycle"],
+    "wan_miniport": ["wan_miniport", "wan_miniport_diff"],
 }
 
 def _role_fuzzers(name, target, expectations, tags):
@@ -376,7 +377,8 @@ def ndisconf_implementation(
         tags = tags,
         deps = main_deps,
     )
-    _role_fuzzers(name, _ROLE_FUZZ_TARGETS[role], expectations, tags)
+    for target in _ROLE_FUZZ_TARGETS[role]:
+        _role_fuzzers(name, target, expectations, tags)
     if expectations:
         cc_binary(
             name = name + "_update_expectations",
