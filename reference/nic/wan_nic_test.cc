@@ -151,7 +151,8 @@ TEST_F(WanNicTest, ReceivedFramesAreCopiedUpToTheBuffer) {
 
 TEST_F(WanNicTest, IncomingCallCarriesCallerIdAndBearer) {
   PWAN_NIC handle = Open();
-  ASSERT_EQ(nic_->InjectIncomingCall(ChannelId{1}, "4085550100", Bearer::kDataModem), OpStatus::kOk);
+  ASSERT_EQ(nic_->InjectIncomingCall(ChannelId{1}, "4085550100", Bearer::kDataModem),
+            OpStatus::kOk);
   WAN_NIC_EVENT e;
   ASSERT_TRUE(WanNicNextEvent(handle, &e, nullptr, 0));
   EXPECT_EQ(e.Kind, WanNicEventIncomingCall);

@@ -93,7 +93,7 @@ typedef enum _WAN_NIC_EVENT_KIND {
   WanNicEventSpeedChanged = 2,   /* LinkSpeedBps */
   WanNicEventRemoteRinging = 3,  /* - (an outbound call rings at the remote) */
   WanNicEventIncomingCall = 4,   /* CallerId, Bearer; the channel is offered */
-  WanNicEventCallConnected = 5,/* - */
+  WanNicEventCallConnected = 5,  /* - */
   WanNicEventRemoteHangUp = 6,   /* Reason; the call is idle */
   WanNicEventDialFailed = 7,     /* Reason; the call is idle */
   WanNicEventFrameReceived = 8,  /* the frame, in the data buffer */
