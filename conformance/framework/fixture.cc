@@ -51,6 +51,25 @@ std::unique_ptr<drivers::Driver> ConformanceTest::MakeCmUnderTest() {
   return MakeCm();
 }
 
+void ConformanceTest::Pended(const std::string& operation) {
+  const profile::CapabilityProfile* p = profile();
+  if (p != nullptr && p->may_pend) {
+    if (std::find(p->may_pend->begin(), p->may_pend->end(), operation) == p->may_pend->end()) {
+      ADD_FAILURE() << operation
+                    << " returned NDIS_STATUS_PENDING, but the capability profile's may_pend "
+                       "does not list it";
+      return;
+    }
+    Recorder::Get().AllowedWay(CurrentTestName(),
+                               operation + " pended (the profile's may_pend lists it)");
+    return;
+  }
+  Recorder::Get().AllowedWay(CurrentTestName(),
+                             operation +
+                                 " pended (no may_pend in a profile: every allowed way "
+                                 "is accepted)");
+}
+
 void ConformanceTest::SetUp() {
   if (!impl().plugged) return;
   const std::optional<PluggedRole> role = BlackBoxRole();
@@ -150,6 +169,7 @@ void ConformanceTest::TearDown() {
   stack_->Settle();
   monitor_->Finish();
   const std::string test = CurrentTestName();
+  if (HasFailure()) Recorder::Get().ChecksFailed(test);
   std::set<std::string> seen;
   for (const monitor::Violation& v : monitor_->violations()) {
     if (expected_.count(v.rule) != 0) {
@@ -162,6 +182,7 @@ void ConformanceTest::TearDown() {
   }
   for (const std::string& rule : expected_) {
     if (seen.count(rule) == 0) {
+      Recorder::Get().ChecksFailed(test);
       ADD_FAILURE() << "the monitor did not report the expected violation of " << rule;
     }
   }

@@ -53,6 +53,14 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // driver (conformance/plugin), or else its CallManager with the default
   // configuration. For black-box suites, which judge it by the boundary only.
   std::unique_ptr<drivers::Driver> MakeCmUnderTest();
+  // The driver under test pended `operation` (a name of profile::kCmMayPend
+  // or kWmpMayPend), which the spec allows as well as finishing it at once.
+  // With a profile whose may_pend lists it, or a profile (or none) that
+  // makes no may_pend claim, records the allowed way: the test's rules are
+  // then ACCEPTABLE, naming what justified it. With a may_pend that does
+  // not list it, fails the test: the driver does what its profile says it
+  // does not.
+  void Pended(const std::string& operation);
   // The implementation's capability profile, or nullptr if it declares none.
   const profile::CapabilityProfile* profile() const {
     return impl().profile ? &*impl().profile : nullptr;

@@ -23,6 +23,10 @@ void Recorder::AddFinding(const std::string& test, Finding finding) {
   records_[test].findings.push_back(std::move(finding));
 }
 
+void Recorder::AllowedWay(const std::string& test, std::string way) {
+  records_[test].allowed_ways.push_back(std::move(way));
+}
+
 std::string CurrentTestName() {
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   if (info == nullptr) return "(no test)";

@@ -31,6 +31,13 @@ struct TestRecord {
   bool not_applicable = false;
   std::string not_applicable_reason;
   std::vector<Finding> findings;
+  // The test's own checks failed (an assertion, or a violation it expected
+  // and did not see), as opposed to failing only on unexpected monitor
+  // findings, which fail the rules they name.
+  bool checks_failed = false;
+  // The outcomes the spec allows in several ways that the test saw the
+  // driver take one way of, with what justified it (ACCEPTABLE verdicts).
+  std::vector<std::string> allowed_ways;
 };
 
 class Recorder {
@@ -41,6 +48,8 @@ class Recorder {
   void Cite(const std::string& test, std::string_view rule);
   void NotApplicable(const std::string& test, std::string reason);
   void AddFinding(const std::string& test, Finding finding);
+  void AllowedWay(const std::string& test, std::string way);
+  void ChecksFailed(const std::string& test) { records_[test].checks_failed = true; }
 
   const std::map<std::string, TestRecord>& records() const { return records_; }
   void Clear() {

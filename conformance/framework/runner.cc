@@ -565,6 +565,9 @@ int RunnerMain(int argc, char** argv) {
     for (const Finding& f : rec.findings) {
       out.findings.push_back({f.rule, f.check, f.event_index, f.message});
     }
+    out.allowed_ways = rec.allowed_ways;
+    out.failed_on_findings_only =
+        out.result == report::TestOutcome::kFailed && !rec.checks_failed && !rec.findings.empty();
     for (const std::string& r : rec.rules) tests_per_rule[r].push_back(out.name);
   }
 
@@ -611,10 +614,7 @@ int RunnerMain(int argc, char** argv) {
     report::PrintMatrix(std::cout, columns, style);
     for (const report::HtmlImplementation& j : judged) {
       const report::Counts c = report::CountVerdicts(j.verdicts);
-      std::cout << "\n"
-                << j.name << ": " << c.total() << " rules: " << c.pass << " PASS, " << c.fail
-                << " FAIL, " << c.not_applicable << " NOT_APPLICABLE, " << c.inconclusive
-                << " INCONCLUSIVE\n";
+      std::cout << "\n" << j.name << ": " << report::SummaryLine(c) << "\n";
       report::PrintRootCauses(std::cout, j.roots);
     }
   }

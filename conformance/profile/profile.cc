@@ -12,13 +12,23 @@ const AfName kAfNames[] = {
 };
 const size_t kAfNameCount = sizeof(kAfNames) / sizeof(kAfNames[0]);
 
+// What a client or NDIS asks of a call manager that it may pend, and the
+// requests NDISTAPI makes that a WAN miniport may pend (each one a role
+// suite can see pended).
+const std::string_view kCmMayPend[] = {"open_af", "close_af", "register_sap", "deregister_sap"};
+const size_t kCmMayPendCount = sizeof(kCmMayPend) / sizeof(kCmMayPend[0]);
+const std::string_view kWmpMayPend[] = {"OID_TAPI_MAKE_CALL", "OID_TAPI_GET_ID", "OID_TAPI_ANSWER",
+                                        "OID_TAPI_DROP"};
+const size_t kWmpMayPendCount = sizeof(kWmpMayPend) / sizeof(kWmpMayPend[0]);
+
 namespace {
 
 using nlohmann::json;
 
 // The roles ndisconf_implementation takes (conformance/plugin/plugin.bzl).
 constexpr std::string_view kRoles[] = {"call_manager", "wan_miniport"};
-constexpr std::string_view kFields[] = {"role", "ndis_version", "address_families", "features"};
+constexpr std::string_view kFields[] = {"role", "ndis_version", "address_families", "features",
+                                        "may_pend"};
 // The features each role may decline.
 constexpr std::string_view kCmFeatures[] = {"saps", "calls"};
 constexpr std::string_view kWmpFeatures[] = {"incoming_calls"};
@@ -95,7 +105,8 @@ class Reader {
         return Fail("address_families", "no such field for a wan_miniport (it registers no AF)",
                     found);
       }
-      return ReadFeatures(doc, kWmpFeatures, out);
+      return ReadFeatures(doc, kWmpFeatures, out) &&
+             ReadMayPend(doc, kWmpMayPend, kWmpMayPendCount, out);
     }
     if (found == nullptr || !found->is_array() || found->empty()) {
       return Fail("address_families", "a non-empty array of AF names or numbers", found);
@@ -117,7 +128,35 @@ class Reader {
       }
       out->address_families.push_back(value);
     }
-    return ReadFeatures(doc, kCmFeatures, out);
+    return ReadFeatures(doc, kCmFeatures, out) &&
+           ReadMayPend(doc, kCmMayPend, kCmMayPendCount, out);
+  }
+
+  // may_pend: names of `known`, each once, for out->role.
+  bool ReadMayPend(const json& doc, const std::string_view* known, size_t count,
+                   CapabilityProfile* out) {
+    out->may_pend.reset();
+    auto field = doc.find("may_pend");
+    if (field == doc.end()) return true;
+    std::string names;
+    for (size_t i = 0; i < count; ++i) names += (i ? ", " : "") + std::string(known[i]);
+    if (!field->is_array())
+      return Fail("may_pend", "an array of operations (" + names + ")", &*field);
+    std::vector<std::string> ops;
+    for (size_t i = 0; i < field->size(); ++i) {
+      const json& op = (*field)[i];
+      const std::string where = "may_pend[" + std::to_string(i) + "]";
+      if (!op.is_string() ||
+          std::find(known, known + count, op.get<std::string>()) == known + count) {
+        return Fail(where, "an operation a " + out->role + " may pend (" + names + ")", &op);
+      }
+      if (std::find(ops.begin(), ops.end(), op.get<std::string>()) != ops.end()) {
+        return Fail(where, "each operation once", &op);
+      }
+      ops.push_back(op.get<std::string>());
+    }
+    out->may_pend = std::move(ops);
+    return true;
   }
 
   // features: the booleans `known` names, for out->role.

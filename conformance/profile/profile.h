@@ -7,7 +7,8 @@
 //     "role": "call_manager",
 //     "ndis_version": "6.0",
 //     "address_families": ["Q2931"],
-//     "features": {"saps": true, "calls": true}
+//     "features": {"saps": true, "calls": true},
+//     "may_pend": ["open_af", "close_af"]
 //   }
 //
 //   {
@@ -31,6 +32,13 @@
 //     TAPI with LINE_NEWCALL once media detection is on).
 //   The suites test what the other roles can ask of the driver, so these
 //   are the features a profile can decline.
+// may_pend (optional): the operations the driver may complete later, with
+//   NDIS_STATUS_PENDING, where the spec allows that as well as finishing at
+//   once (kCmMayPend, kWmpMayPend). A test that sees the driver pend one
+//   records the allowed way, and its rules are ACCEPTABLE rather than PASS,
+//   with the field that justified it; an operation pended that the list
+//   does not name fails the test (the driver does what its profile says it
+//   does not). Absent: no claim, every allowed way is accepted.
 //
 // Tests that need something the profile does not offer are NOT_APPLICABLE,
 // naming the profile field (docs/plugging_in.md, "Capability profile"). The
@@ -41,6 +49,7 @@
 #define NDISCONF_CONFORMANCE_PROFILE_PROFILE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +67,15 @@ struct CapabilityProfile {
   int ndis_major = 0, ndis_minor = 0;
   std::vector<uint32_t> address_families;  // NDIS_AF values; none for a wan_miniport
   Features features;
+  // may_pend as given, or nullopt when the profile has no such field.
+  std::optional<std::vector<std::string>> may_pend;
 };
+
+// The operations may_pend can name, per role.
+extern const std::string_view kCmMayPend[];
+extern const size_t kCmMayPendCount;
+extern const std::string_view kWmpMayPend[];
+extern const size_t kWmpMayPendCount;
 
 // The known AF names and their NDIS_AF values (CO_ADDRESS_FAMILY_*).
 struct AfName {

@@ -65,12 +65,12 @@ TEST(Profile, NamesTheFileTheFieldAndWhatWasExpected) {
             "saps, calls), found a value of type boolean");
   EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "features": {"saps": "yes"}})"),
             "p.json: field 'features.saps': expected true or false, found the string \"yes\"");
-  EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "may_pend": []})"),
-            "p.json: field 'may_pend': expected no such field (known: role, ndis_version, "
-            "address_families, features), found a value of type array");
+  EXPECT_EQ(Error("{" + base + R"(, "address_families": [1], "multipoint": []})"),
+            "p.json: field 'multipoint': expected no such field (known: role, ndis_version, "
+            "address_families, features, may_pend), found a value of type array");
   EXPECT_EQ(Error("[1]"),
             "p.json: expected a JSON object with the fields role, ndis_version, "
-            "address_families, features, found a value of type array");
+            "address_families, features, may_pend, found a value of type array");
 }
 
 // A WAN miniport is NDIS 5.x, registers no AF and has its own features.
@@ -104,6 +104,38 @@ TEST(Profile, RejectsWhatAWanMiniportCannotDeclare) {
   EXPECT_EQ(Error(R"({"role": "wan_miniport", "ndis_version": "5.1", "features": {"saps": 1}})"),
             "p.json: field 'features.saps': expected no such feature for a wan_miniport (known: "
             "incoming_calls), found a value of type number");
+}
+
+// may_pend: absent is no claim; present, the operations of the role, each once.
+TEST(Profile, ReadsMayPendPerRole) {
+  CapabilityProfile p;
+  std::string error;
+  ASSERT_TRUE(ParseProfile(
+      "p.json", R"({"role": "call_manager", "ndis_version": "6.0", "address_families": [1]})", &p,
+      &error));
+  EXPECT_FALSE(p.may_pend.has_value());
+  ASSERT_TRUE(ParseProfile("p.json",
+                           R"({"role": "call_manager", "ndis_version": "6.0",
+                               "address_families": [1], "may_pend": ["close_af", "open_af"]})",
+                           &p, &error))
+      << error;
+  EXPECT_EQ(p.may_pend, (std::vector<std::string>{"close_af", "open_af"}));
+  ASSERT_TRUE(ParseProfile(
+      "p.json", R"({"role": "wan_miniport", "ndis_version": "5.1", "may_pend": []})", &p, &error))
+      << error;
+  EXPECT_EQ(p.may_pend, std::vector<std::string>{});
+  EXPECT_EQ(Error(R"({"role": "wan_miniport", "ndis_version": "5.1", "may_pend": ["open_af"]})"),
+            "p.json: field 'may_pend[0]': expected an operation a wan_miniport may pend "
+            "(OID_TAPI_MAKE_CALL, OID_TAPI_GET_ID, OID_TAPI_ANSWER, OID_TAPI_DROP), found the "
+            "string \"open_af\"");
+  EXPECT_EQ(Error(R"({"role": "call_manager", "ndis_version": "6.0", "address_families": [1],
+                      "may_pend": ["open_af", "open_af"]})"),
+            "p.json: field 'may_pend[1]': expected each operation once, found the string "
+            "\"open_af\"");
+  EXPECT_EQ(Error(R"({"role": "call_manager", "ndis_version": "6.0", "address_families": [1],
+                      "may_pend": "open_af"})"),
+            "p.json: field 'may_pend': expected an array of operations (open_af, close_af, "
+            "register_sap, deregister_sap), found the string \"open_af\"");
 }
 
 TEST(Profile, MalformedJsonGivesLineAndColumn) {

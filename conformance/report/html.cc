@@ -20,6 +20,7 @@ th { background: #f3f3f3; position: sticky; top: 0; }
 .meta td, .meta th { border: none; padding: .1em .6em .1em 0; background: none; position: static; }
 .v { display: inline-block; min-width: 8.5em; font-weight: 600; padding: 0 .3em; border-radius: 3px; }
 .PASS { background: #d7f5dd; color: #0b5d1e; }
+.ACCEPTABLE { background: #dbe8fb; color: #123f7a; }
 .FAIL { background: #fbd5d5; color: #8a1111; }
 .NOT_APPLICABLE { background: #e8e8e8; color: #444; }
 .INCONCLUSIVE { background: #fff1c2; color: #6b4f00; }
@@ -99,7 +100,8 @@ bool WriteHtml(std::ostream& out, const std::vector<HtmlImplementation>& impls,
     const Counts c = CountVerdicts(impl.verdicts);
     out << "<h2 id=\"impl-" << E(impl.name) << "\">" << E(impl.name) << ": " << E(impl.description)
         << "</h2>\n<p class=\"summary\">" << c.total() << " rules: <span class=\"v PASS\">"
-        << c.pass << " PASS</span> <span class=\"v FAIL\">" << c.fail
+        << c.pass << " PASS</span> <span class=\"v ACCEPTABLE\">" << c.acceptable
+        << " ACCEPTABLE</span> <span class=\"v FAIL\">" << c.fail
         << " FAIL</span> <span class=\"v NOT_APPLICABLE\">" << c.not_applicable
         << " NOT_APPLICABLE</span> <span class=\"v INCONCLUSIVE\">" << c.inconclusive
         << " INCONCLUSIVE</span></p>\n";
@@ -133,7 +135,7 @@ bool WriteHtml(std::ostream& out, const std::vector<HtmlImplementation>& impls,
   for (const RuleVerdict& v : rows) families.insert(std::string(v.rule->prefix()));
   out << "<div class=\"filters\">\n<label>Verdict <select id=\"verdict\">"
          "<option value=\"\">any</option>";
-  for (const char* name : {"FAIL", "PASS", "NOT_APPLICABLE", "INCONCLUSIVE"}) {
+  for (const char* name : {"FAIL", "PASS", "ACCEPTABLE", "NOT_APPLICABLE", "INCONCLUSIVE"}) {
     out << "<option>" << name << "</option>";
   }
   out << "</select></label>\n<label>Family <select id=\"family\"><option value=\"\">all</option>";

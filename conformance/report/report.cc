@@ -116,6 +116,8 @@ const char* VerdictColor(Verdict verdict) {
   switch (verdict) {
     case Verdict::kPass:
       return "\x1b[32m";  // green
+    case Verdict::kAcceptable:
+      return "\x1b[34m";  // blue
     case Verdict::kFail:
       return "\x1b[1;31m";  // bold red
     case Verdict::kNotApplicable:
@@ -224,6 +226,8 @@ const char* VerdictName(Verdict verdict) {
   switch (verdict) {
     case Verdict::kPass:
       return "PASS";
+    case Verdict::kAcceptable:
+      return "ACCEPTABLE";
     case Verdict::kFail:
       return "FAIL";
     case Verdict::kNotApplicable:
@@ -245,7 +249,7 @@ std::vector<RuleVerdict> ComputeVerdicts(const std::vector<Rule>& catalog,
     std::vector<std::string> finding_details;
     std::vector<std::string> failure_details;
     size_t cited = 0, passed = 0, skipped = 0, not_applicable = 0;
-    std::string first_na_detail, first_skip_detail, first_failed_test;
+    std::string first_na_detail, first_skip_detail, first_failed_test, first_allowed_way;
     for (const TestOutcome& t : outcomes) {
       for (const Finding& f : t.findings) {
         if (f.rule != rule.id) continue;
@@ -258,12 +262,18 @@ std::vector<RuleVerdict> ComputeVerdicts(const std::vector<Rule>& catalog,
       AddOnce(&v.tests, t.name);
       ++cited;
       switch (t.result) {
+        case TestOutcome::kFailed:
+          if (!t.failed_on_findings_only) {
+            if (failure_details.empty()) first_failed_test = t.name;
+            failure_details.push_back(WithReason("test " + t.name + " failed", t.message));
+            break;
+          }
+          [[fallthrough]];  // its own checks passed; the findings fail their rules above
         case TestOutcome::kPassed:
           ++passed;
-          break;
-        case TestOutcome::kFailed:
-          if (failure_details.empty()) first_failed_test = t.name;
-          failure_details.push_back(WithReason("test " + t.name + " failed", t.message));
+          if (first_allowed_way.empty() && !t.allowed_ways.empty()) {
+            first_allowed_way = t.allowed_ways.front() + " [test " + t.name + "]";
+          }
           break;
         case TestOutcome::kSkipped:
           if (skipped++ == 0) first_skip_detail = WithReason(t.name, t.message);
@@ -279,6 +289,9 @@ std::vector<RuleVerdict> ComputeVerdicts(const std::vector<Rule>& catalog,
       v.detail = finding_details.empty() ? failure_details.front() : finding_details.front();
       if (finding_details.empty()) v.failing_test = first_failed_test;
       if (failures > 1) v.detail += " (+" + std::to_string(failures - 1) + " more)";
+    } else if (passed > 0 && !first_allowed_way.empty()) {
+      v.verdict = Verdict::kAcceptable;
+      v.detail = "allowed: " + first_allowed_way;
     } else if (passed > 0) {
       v.verdict = Verdict::kPass;
     } else if (cited > 0 && not_applicable == cited) {
@@ -323,6 +336,9 @@ Counts CountVerdicts(const std::vector<RuleVerdict>& verdicts) {
       case Verdict::kPass:
         ++c.pass;
         break;
+      case Verdict::kAcceptable:
+        ++c.acceptable;
+        break;
       case Verdict::kFail:
         ++c.fail;
         break;
@@ -361,9 +377,14 @@ void PrintTable(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
       out << blank << (k ? std::string(kWhy.size(), ' ') : std::string(kWhy)) << why[k] << "\n";
     }
   }
-  Counts c = CountVerdicts(verdicts);
-  out << c.total() << " rules: " << c.pass << " PASS, " << c.fail << " FAIL, " << c.not_applicable
-      << " NOT_APPLICABLE, " << c.inconclusive << " INCONCLUSIVE\n";
+  out << SummaryLine(CountVerdicts(verdicts)) << "\n";
+}
+
+std::string SummaryLine(const Counts& c) {
+  return std::to_string(c.total()) + " rules: " + std::to_string(c.pass) + " PASS, " +
+         std::to_string(c.acceptable) + " ACCEPTABLE, " + std::to_string(c.fail) + " FAIL, " +
+         std::to_string(c.not_applicable) + " NOT_APPLICABLE, " + std::to_string(c.inconclusive) +
+         " INCONCLUSIVE";
 }
 
 std::string JsonEscape(std::string_view s) {
@@ -418,6 +439,8 @@ void PrintMatrix(std::ostream& out, const std::vector<MatrixColumn>& columns,
     switch (v) {
       case Verdict::kPass:
         return "PASS";
+      case Verdict::kAcceptable:
+        return "ACC";
       case Verdict::kFail:
         return "FAIL";
       case Verdict::kNotApplicable:
@@ -474,7 +497,9 @@ std::vector<RootCause> RootCauses(const std::vector<TestOutcome>& outcomes) {
     }
     std::set<std::string> failing;
     for (const Finding& f : t.findings) failing.insert(f.rule);
-    if (t.result == TestOutcome::kFailed) failing.insert(t.rules.begin(), t.rules.end());
+    if (t.result == TestOutcome::kFailed && !t.failed_on_findings_only) {
+      failing.insert(t.rules.begin(), t.rules.end());
+    }
     failing.erase(here.rule);
     RootCause* root = nullptr;
     if (!here.rule.empty()) {
@@ -526,8 +551,9 @@ void WriteJson(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
   out << (metadata.empty() ? "},\n" : "\n  },\n");
   Counts c = CountVerdicts(verdicts);
   out << "  \"summary\": {\"total\": " << c.total() << ", \"PASS\": " << c.pass
-      << ", \"FAIL\": " << c.fail << ", \"NOT_APPLICABLE\": " << c.not_applicable
-      << ", \"INCONCLUSIVE\": " << c.inconclusive << "},\n";
+      << ", \"ACCEPTABLE\": " << c.acceptable << ", \"FAIL\": " << c.fail
+      << ", \"NOT_APPLICABLE\": " << c.not_applicable << ", \"INCONCLUSIVE\": " << c.inconclusive
+      << "},\n";
   out << "  \"root_causes\": [";
   for (size_t i = 0; i < roots.size(); ++i) {
     const RootCause& r = roots[i];
@@ -597,6 +623,10 @@ void WriteJUnit(std::ostream& out, const std::vector<RuleVerdict>& verdicts) {
         }
         out << "      <failure message=\"" << XmlEscape(v->detail) << "\">"
             << XmlEscapeImpl(body, /*attribute=*/false) << "</failure>\n";
+      } else if (v->verdict == Verdict::kAcceptable) {
+        // A pass: JUnit has no such verdict, so the way allowed goes to the output.
+        out << "      <system-out>" << XmlEscapeImpl("ACCEPTABLE: " + v->detail, false)
+            << "</system-out>\n";
       } else {
         out << "      <skipped message=\""
             << XmlEscape(std::string(VerdictName(v->verdict)) + ": " + v->detail) << "\"/>\n";

@@ -38,11 +38,17 @@ struct TestOutcome {
   Result result = kPassed;
   std::string message;  // first failure message (kFailed), reason (kSkipped/kNotApplicable)
   std::vector<Finding> findings;  // monitor violations seen while the test ran
+  // kFailed only because of `findings`: the test's own checks passed. Its cited rules are
+  // then judged as passed; each finding fails the rule it names.
+  bool failed_on_findings_only = false;
+  // Outcomes the spec allows in several ways that the driver took one way of, each with
+  // what justified it ("open_af pended (the profile's may_pend lists it)").
+  std::vector<std::string> allowed_ways;
 };
 
-enum class Verdict { kPass, kFail, kNotApplicable, kInconclusive };
+enum class Verdict { kPass, kAcceptable, kFail, kNotApplicable, kInconclusive };
 
-// "PASS", "FAIL", "NOT_APPLICABLE", "INCONCLUSIVE".
+// "PASS", "ACCEPTABLE", "FAIL", "NOT_APPLICABLE", "INCONCLUSIVE".
 const char* VerdictName(Verdict verdict);
 
 struct RuleVerdict {
@@ -55,9 +61,13 @@ struct RuleVerdict {
 
 // One verdict per catalog rule whose ID prefix ("AF") or whole ID ("AF-034") is in `prefixes`
 // (all rules if `prefixes` is empty), in catalog order:
-//   FAIL            a monitor finding (in any test) names the rule, or a test citing it failed;
+//   FAIL            a monitor finding (in any test) names the rule, or a test citing it failed
+//                   its own checks (not only on findings, which fail the rules they name);
 //                   detail is the first such finding ("event #17: <message> [check <c>, test
 //                   <t>]") or failure ("test <t> failed: <message>"), then "(+N more)".
+//   ACCEPTABLE      otherwise, if at least one citing test passed and a passing citing test
+//                   got there by one of the outcomes the spec allows in several ways (its
+//                   allowed_ways); detail: the first such way and its test.
 //   PASS            otherwise, if at least one citing test passed.
 //   NOT_APPLICABLE  otherwise, if the rule is cited and every citing test was not applicable.
 //   INCONCLUSIVE    otherwise: no citing test (detail: the catalog's "untestable: ..." reason,
@@ -77,7 +87,7 @@ std::vector<std::string> UnknownRuleIds(const std::vector<catalog::Rule>& catalo
 // The defect behind failures. When one defect makes many rules FAIL (a client never notified
 // fails dozens of later rules), the report leads with the root: in each test that failed or
 // had a monitor finding, the earliest finding (by event) is the root, and every other rule
-// that failed in that test (its other findings' rules, and its cited rules if it failed) is a
+// that failed in that test (its other findings' rules, and its cited rules if its own checks failed) is a
 // consequence. A test that failed without any finding is a root of its own, named by its
 // failure. Roots are grouped by (rule, check) across tests.
 struct RootCause {
@@ -97,10 +107,12 @@ void PrintRootCauses(std::ostream& out, const std::vector<RootCause>& roots);
 
 // Number of verdicts of each kind.
 struct Counts {
-  int pass = 0, fail = 0, not_applicable = 0, inconclusive = 0;
-  int total() const { return pass + fail + not_applicable + inconclusive; }
+  int pass = 0, acceptable = 0, fail = 0, not_applicable = 0, inconclusive = 0;
+  int total() const { return pass + acceptable + fail + not_applicable + inconclusive; }
 };
 Counts CountVerdicts(const std::vector<RuleVerdict>& verdicts);
+// "<n> rules: <p> PASS, <a> ACCEPTABLE, <f> FAIL, <na> NOT_APPLICABLE, <i> INCONCLUSIVE".
+std::string SummaryLine(const Counts& counts);
 
 // How the text table is laid out: the width to fit (in columns) and whether verdicts carry
 // ANSI colour (only when the output is a terminal that wants it; see tools/cli).
@@ -112,9 +124,9 @@ struct TableStyle {
 // Aligned text table: ID, LEVEL, VERDICT, RULE. The rule text wraps at word boundaries to fit
 // `style.columns` (never narrower than 20 columns of text); nothing is cut. A verdict with a
 // detail (the failing event or test for FAIL, the reason for NOT_APPLICABLE and
-// INCONCLUSIVE) gets it on the following lines, "why: ...", wrapped the same way. Control
-// characters print as spaces and invalid UTF-8 as U+FFFD. Ends with the line
-// "<n> rules: <p> PASS, <f> FAIL, <na> NOT_APPLICABLE, <i> INCONCLUSIVE".
+// INCONCLUSIVE, the allowed way for ACCEPTABLE) gets it on the following lines, "why: ...",
+// wrapped the same way. Control characters print as spaces and invalid UTF-8 as U+FFFD. Ends
+// with SummaryLine.
 void PrintTable(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
                 const TableStyle& style = TableStyle{});
 
@@ -125,7 +137,8 @@ struct MatrixColumn {
 };
 
 // Several implementations side by side: ID, LEVEL, then a column per implementation headed by
-// its name, with PASS, FAIL, N/A (NOT_APPLICABLE) or INC (INCONCLUSIVE); no rule text. The
+// its name, with PASS, ACC (ACCEPTABLE), FAIL, N/A (NOT_APPLICABLE) or INC (INCONCLUSIVE); no
+// rule text. The
 // columns must list the same rules in the same order (the first column's order is used;
 // a column that is shorter shows "?"). Verdicts are coloured as in PrintTable when
 // `style.color`.
@@ -144,7 +157,7 @@ void WriteJson(std::ostream& out, const std::vector<RuleVerdict>& verdicts,
 
 // JUnit XML: one <testsuite> per rule prefix, one <testcase> per rule (classname
 // "ndisconf.<prefix>", name = rule ID), <failure> for FAIL, <skipped> for NOT_APPLICABLE and
-// INCONCLUSIVE. Text is XML-escaped; characters XML 1.0 cannot carry (most control characters,
+// INCONCLUSIVE, a passing testcase with the allowed way in <system-out> for ACCEPTABLE. Text is XML-escaped; characters XML 1.0 cannot carry (most control characters,
 // invalid UTF-8) become U+FFFD.
 void WriteJUnit(std::ostream& out, const std::vector<RuleVerdict>& verdicts);
 

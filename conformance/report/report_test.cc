@@ -76,6 +76,52 @@ TEST(ComputeVerdictsTest, PassingCitingTestPasses) {
   EXPECT_EQ(VerdictFor(vs, "TA-001").detail, "");
 }
 
+// A passing test that took one of several allowed ways makes its rules
+// ACCEPTABLE, naming the way and the test; a failure still wins.
+TEST(ComputeVerdictsTest, PassThroughAnAllowedWayIsAcceptable) {
+  std::vector<Rule> cat = SmallCatalog();
+  TestOutcome pended = Outcome("T2", {"TA-001", "TA-002"}, TestOutcome::kPassed);
+  pended.allowed_ways = {"open_af pended (the profile's may_pend lists it)"};
+  auto vs = ComputeVerdicts(cat,
+                            {Outcome("T1", {"TA-001"}, TestOutcome::kPassed), pended,
+                             Outcome("T3", {"TA-002"}, TestOutcome::kFailed, "boom")},
+                            {});
+  const RuleVerdict& v = VerdictFor(vs, "TA-001");
+  EXPECT_EQ(v.verdict, Verdict::kAcceptable);
+  EXPECT_EQ(v.detail, "allowed: open_af pended (the profile's may_pend lists it) [test T2]");
+  EXPECT_EQ(VerdictFor(vs, "TA-002").verdict, Verdict::kFail);
+  const Counts c = CountVerdicts(vs);
+  EXPECT_EQ(c.acceptable, 1);
+  EXPECT_EQ(SummaryLine(c),
+            "4 rules: 0 PASS, 1 ACCEPTABLE, 1 FAIL, 0 NOT_APPLICABLE, 2 INCONCLUSIVE");
+  std::ostringstream junit;
+  WriteJUnit(junit, vs);
+  EXPECT_NE(junit.str().find("<system-out>ACCEPTABLE: allowed: open_af pended"), std::string::npos)
+      << junit.str();
+}
+
+// A test that failed only on a monitor finding of another rule (its own
+// checks passed) fails that rule, not the rules it cites; and the finding is
+// its root with no consequences.
+TEST(ComputeVerdictsTest, FailureOnFindingsOnlyFailsOnlyTheFindingsRules) {
+  std::vector<Rule> cat = SmallCatalog();
+  TestOutcome t = Outcome("T1", {"TA-001"}, TestOutcome::kFailed, "monitor: TA-002",
+                          {{"TA-002", "close_ledger", 17, "close never completed"}});
+  t.failed_on_findings_only = true;
+  auto vs = ComputeVerdicts(cat, {t}, {});
+  EXPECT_EQ(VerdictFor(vs, "TA-001").verdict, Verdict::kPass);
+  EXPECT_EQ(VerdictFor(vs, "TA-002").verdict, Verdict::kFail);
+  std::vector<RootCause> roots = RootCauses({t});
+  ASSERT_EQ(roots.size(), 1u);
+  EXPECT_EQ(roots[0].rule, "TA-002");
+  EXPECT_TRUE(roots[0].consequences.empty());
+  // The same failure with the test's own checks failing fails TA-001 too.
+  t.failed_on_findings_only = false;
+  vs = ComputeVerdicts(cat, {t}, {});
+  EXPECT_EQ(VerdictFor(vs, "TA-001").verdict, Verdict::kFail);
+  EXPECT_EQ(RootCauses({t})[0].consequences, std::vector<std::string>{"TA-001"});
+}
+
 TEST(ComputeVerdictsTest, FailingCitingTestFailsEvenIfAnotherPassed) {
   std::vector<Rule> cat = SmallCatalog();
   auto vs = ComputeVerdicts(cat,
@@ -205,6 +251,7 @@ TEST(UnknownRuleIdsTest, ListsCitedAndFoundIdsMissingFromCatalog) {
 
 TEST(VerdictNameTest, Names) {
   EXPECT_STREQ(VerdictName(Verdict::kPass), "PASS");
+  EXPECT_STREQ(VerdictName(Verdict::kAcceptable), "ACCEPTABLE");
   EXPECT_STREQ(VerdictName(Verdict::kFail), "FAIL");
   EXPECT_STREQ(VerdictName(Verdict::kNotApplicable), "NOT_APPLICABLE");
   EXPECT_STREQ(VerdictName(Verdict::kInconclusive), "INCONCLUSIVE");
@@ -269,7 +316,7 @@ TEST(PrintTableTest, ExactOutput) {
             "                                  why: untestable: a definition\n"
             "TW-001  SHOULD    NOT_APPLICABLE  Short.\n"
             "                                  why: not applicable: Wan.LineUp: no WAN model\n"
-            "4 rules: 1 PASS, 1 FAIL, 1 NOT_APPLICABLE, 1 INCONCLUSIVE\n");
+            "4 rules: 1 PASS, 0 ACCEPTABLE, 1 FAIL, 1 NOT_APPLICABLE, 1 INCONCLUSIVE\n");
 }
 
 TEST(PrintTableTest, WrapsLongRuleTextWithinTheWidthAndCutsNothing) {
@@ -298,7 +345,7 @@ TEST(PrintTableTest, WrapsLongRuleTextWithinTheWidthAndCutsNothing) {
             "                                  end\n"
             "                                  why: test T failed: line1\n"
             "                                       line2\n"
-            "1 rules: 0 PASS, 1 FAIL, 0 NOT_APPLICABLE, 0 INCONCLUSIVE\n");
+            "1 rules: 0 PASS, 0 ACCEPTABLE, 1 FAIL, 0 NOT_APPLICABLE, 0 INCONCLUSIVE\n");
 }
 
 TEST(PrintTableTest, EveryLineFitsTheWidthAndEveryReasonIsShown) {
@@ -348,7 +395,8 @@ TEST(WriteJsonTest, ExactOutput) {
       "    \"implementation\": \"reference\",\n"
       "    \"note\": \"tab\\there\"\n"
       "  },\n"
-      "  \"summary\": {\"total\": 2, \"PASS\": 1, \"FAIL\": 1, \"NOT_APPLICABLE\": 0, "
+      "  \"summary\": {\"total\": 2, \"PASS\": 1, \"ACCEPTABLE\": 0, \"FAIL\": 1, "
+      "\"NOT_APPLICABLE\": 0, "
       "\"INCONCLUSIVE\": 0},\n"
       "  \"root_causes\": [\n"
       "    {\"rule\": \"TA-002\", \"check\": \"close_ledger\", \"message\": \"event #17: close "
@@ -371,7 +419,8 @@ TEST(WriteJsonTest, EmptyInputIsValid) {
   std::ostringstream out;
   WriteJson(out, {}, {});
   EXPECT_EQ(out.str(),
-            "{\n  \"metadata\": {},\n  \"summary\": {\"total\": 0, \"PASS\": 0, \"FAIL\": 0, "
+            "{\n  \"metadata\": {},\n  \"summary\": {\"total\": 0, \"PASS\": 0, \"ACCEPTABLE\": 0, "
+            "\"FAIL\": 0, "
             "\"NOT_APPLICABLE\": 0, \"INCONCLUSIVE\": 0},\n  \"root_causes\": [],\n"
             "  \"rules\": []\n}\n");
 }
@@ -501,8 +550,9 @@ TEST(WritersTest, RunOnTheRealCatalog) {
   WriteJson(json, vs, {});
   WriteJUnit(junit, vs);
   WriteCoverage(coverage, cat, {}, {});
-  EXPECT_NE(table.str().find("98 rules: 0 PASS, 0 FAIL, 0 NOT_APPLICABLE, 98 INCONCLUSIVE"),
-            std::string::npos);
+  EXPECT_NE(
+      table.str().find("98 rules: 0 PASS, 0 ACCEPTABLE, 0 FAIL, 0 NOT_APPLICABLE, 98 INCONCLUSIVE"),
+      std::string::npos);
   EXPECT_NE(coverage.str().find("| All | 169 | 0 | 0 | 0 | 10 | 159 |"), std::string::npos);
 }
 
