@@ -98,8 +98,9 @@ std::optional<Divergence> Differ(const char* rule, const std::string& what, T re
 std::optional<Divergence> FirstDivergence(const WanMiniportOutcome& reference,
                                           const WanMiniportOutcome& impl) {
   if (reference.built != impl.built) {
-    return Divergence{"WAN-095", std::string("the topology came up with ") +
-                                     (reference.built ? "the reference only" : "the implementation only")};
+    return Divergence{"WAN-095",
+                      std::string("the topology came up with ") +
+                          (reference.built ? "the reference only" : "the implementation only")};
   }
   const size_t calls = std::min(reference.calls.size(), impl.calls.size());
   for (size_t i = 0; i < calls; ++i) {
@@ -116,8 +117,9 @@ std::optional<Divergence> FirstDivergence(const WanMiniportOutcome& reference,
     if (auto d = Differ("WAN-050", call + ": fragments", r.fragments, m.fragments)) return d;
     if (r.fragment_errors != m.fragment_errors) {
       char text[96];
-      std::snprintf(text, sizeof text, "fragment error bits: the reference 0x%x, the implementation 0x%x",
-                    static_cast<unsigned>(r.fragment_errors), static_cast<unsigned>(m.fragment_errors));
+      std::snprintf(
+          text, sizeof text, "fragment error bits: the reference 0x%x, the implementation 0x%x",
+          static_cast<unsigned>(r.fragment_errors), static_cast<unsigned>(m.fragment_errors));
       return Divergence{"WAN-051", call + ": " + text};
     }
     if (auto d = Differ("WAN-025", call + ": receives", r.receives, m.receives)) return d;
@@ -143,9 +145,9 @@ std::optional<Divergence> FirstDivergence(const WanMiniportOutcome& reference,
     const WanRequestObservation& extra = (ref_more ? reference : impl).requests[requests];
     return Divergence{OidRuleId(extra.oid),
                       "NDISWAN made " + std::to_string(reference.requests.size()) +
-                          " requests of the reference and " +
-                          std::to_string(impl.requests.size()) + " of the implementation; " +
-                          "the first extra one is " + OidName(extra.oid)};
+                          " requests of the reference and " + std::to_string(impl.requests.size()) +
+                          " of the implementation; " + "the first extra one is " +
+                          OidName(extra.oid)};
   }
   if (reference.calls.size() != impl.calls.size()) {
     return Divergence{"WAN-062", "the reference had " + std::to_string(reference.calls.size()) +

@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ndisconf;
   const conformance::Implementation* impl = fuzz::WanMiniportImplementation("wan_miniport_diff");
   if (impl == nullptr) std::exit(2);
-  const fuzz::WanMiniportOutcome mine = fuzz::RunWanMiniportProgram(*impl, data, size, TheMonitor());
+  const fuzz::WanMiniportOutcome mine =
+      fuzz::RunWanMiniportProgram(*impl, data, size, TheMonitor());
   if (!mine.first_rule.empty()) {
     std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n",
                  mine.first_rule.c_str(), mine.first_check.c_str(),

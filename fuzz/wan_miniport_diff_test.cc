@@ -2,10 +2,11 @@
 // the committed programs; seeded WAN-miniport defects diverge with the rule
 // they break; and FirstDivergence accepts what the spec allows (failure
 // codes, optional states) while naming the first real difference.
-#include <ndistapi.h>
-#include <ndiswan.h>
+#include "fuzz/wan_miniport_diff.h"
 
 #include <gtest/gtest.h>
+#include <ndistapi.h>
+#include <ndiswan.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,7 +16,6 @@
 #include <vector>
 
 #include "conformance/framework/implementation.h"
-#include "fuzz/wan_miniport_diff.h"
 #include "fuzz/wan_miniport_program.h"
 
 namespace ndisconf::fuzz {
@@ -68,8 +68,7 @@ TEST(WanMiniportDiff, FragmentsWithoutErrorBitsDivergeOnWan051) {
       FirstDivergence(RunAs("reference", program), RunAs("bug-wmp-fragment-errors-zero", program));
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->rule, "WAN-051");
-  EXPECT_EQ(d->what,
-            "call 0: fragment error bits: the reference 0x3f, the implementation 0x0");
+  EXPECT_EQ(d->what, "call 0: fragment error bits: the reference 0x3f, the implementation 0x0");
 }
 
 TEST(WanMiniportDiff, ADropThatNeverReachesIdleDivergesOnWan085) {
@@ -78,8 +77,9 @@ TEST(WanMiniportDiff, ADropThatNeverReachesIdleDivergesOnWan085) {
       FirstDivergence(RunAs("reference", program), RunAs("bug-wmp-drop-without-idle", program));
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->rule, "WAN-085");
-  EXPECT_EQ(d->what, "call 0: states CONNECTED IDLE on the reference, CONNECTED on the "
-                     "implementation");
+  EXPECT_EQ(d->what,
+            "call 0: states CONNECTED IDLE on the reference, CONNECTED on the "
+            "implementation");
 }
 
 WanMiniportOutcome Outcome(std::vector<WanRequestObservation> requests,
@@ -101,8 +101,9 @@ TEST(WanMiniportDiff, RequestsCompareBySuccessOnly) {
       FirstDivergence(ref, Outcome({{OID_TAPI_GET_ID, false}, {OID_TAPI_DROP, false}}, {}));
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->rule, "WAN-085");
-  EXPECT_EQ(d->what, "request 1 (OID_TAPI_DROP) succeeded on the reference and failed on the "
-                     "implementation");
+  EXPECT_EQ(d->what,
+            "request 1 (OID_TAPI_DROP) succeeded on the reference and failed on the "
+            "implementation");
 }
 
 // Calls are compared before requests, and a missing DISCONNECTED names
@@ -112,8 +113,8 @@ TEST(WanMiniportDiff, AMissingDisconnectedNamesWan087) {
   hung_up.milestones = {LINECALLSTATE_CONNECTED, LINECALLSTATE_DISCONNECTED};
   WanCallObservation silent;
   silent.milestones = {LINECALLSTATE_CONNECTED};
-  const std::optional<Divergence> d = FirstDivergence(
-      Outcome({{OID_TAPI_DROP, true}}, {hung_up}), Outcome({{OID_TAPI_DROP, false}}, {silent}));
+  const std::optional<Divergence> d = FirstDivergence(Outcome({{OID_TAPI_DROP, true}}, {hung_up}),
+                                                      Outcome({{OID_TAPI_DROP, false}}, {silent}));
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->rule, "WAN-087");
 }

@@ -50,9 +50,9 @@ struct WanCallObservation {
   // a miniport must indicate. The others (DIALING, PROCEEDING, ...) are
   // optional, so they are not compared.
   std::vector<ULONG> milestones;
-  uint32_t line_ups = 0;    // links NDISWAN accepted for the call
-  uint32_t line_downs = 0;  // of those, links taken down
-  uint64_t fragments = 0;   // fragment indications on its links
+  uint32_t line_ups = 0;      // links NDISWAN accepted for the call
+  uint32_t line_downs = 0;    // of those, links taken down
+  uint64_t fragments = 0;     // fragment indications on its links
   ULONG fragment_errors = 0;  // OR of their Errors
   uint64_t receives = 0;      // receives on its links
 };
