@@ -4,7 +4,9 @@
 // their notify) and closed, SAPs, VCs and calls, every pending completion
 // run when the scheduler bytes say, and calls with bad handles on purpose.
 // The implementation NDISCONF_IMPL names (default: the reference) supplies
-// every component; the rule monitor watches every crossing.
+// every component (a plugged-in call manager or client is loaded once per
+// run, and only the reference clients take client requests); the rule
+// monitor watches every crossing.
 //
 // An input fails (abort, after the line
 //   ndisconf-violation: <RULE-ID> check=<check> event=<N>
@@ -298,6 +300,18 @@ class Run {
   }
 
   void LoadClient(uint8_t cfg) {
+    if (impl_.plugged && impl_.plugged->role == conformance::PluggedRole::kClient) {
+      // A plugged-in client (conformance/plugin) decides for itself what it
+      // opens and pends; `cfg` configures only the reference's. It is a black
+      // box, so the records that ask a client for something skip it (it is
+      // no member of clients_), and its image is loaded once per run.
+      if (plugged_client_loaded_) return (void)Skip();
+      plugged_client_loaded_ = true;
+      ActorId id = kNoActor;
+      stack_.Load(impl_.plugged->make(), &id);
+      protocols_.push_back(&Add(id));
+      return;
+    }
     if (clients_.size() >= kMaxDrivers) return (void)Skip();
     drivers::ClientConfig c;
     switch (cfg & 3) {
@@ -551,6 +565,7 @@ class Run {
   std::vector<Driver*> cms_, mcms_, clients_, miniports_, protocols_;
   std::vector<ndis::AdapterId> adapters_;
   std::vector<uint64_t> bad_call_events_;
+  bool plugged_client_loaded_ = false;
   uint64_t accepted_event_ = 0;  // the return of the first bad call NDIS accepted
   // For a BAD_CREATE_VC: its call event, where the monitor names the rule.
   uint64_t accepted_rule_event_ = 0;

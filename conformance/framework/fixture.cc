@@ -51,6 +51,26 @@ std::unique_ptr<drivers::Driver> ConformanceTest::MakeCmUnderTest() {
   return MakeCm();
 }
 
+std::unique_ptr<drivers::Driver> ConformanceTest::MakeClientUnderTest() {
+  if (impl().plugged && impl().plugged->role == PluggedRole::kClient) {
+    return impl().plugged->make();
+  }
+  return MakeClient();
+}
+
+size_t ConformanceTest::CountCalls(ActorId actor, Fn fn) const {
+  size_t n = 0;
+  for (const Event& e : events()) n += e.actor == actor && e.fn == fn && e.phase == Phase::kCall;
+  return n;
+}
+
+uint64_t ConformanceTest::FirstCall(ActorId actor, Fn fn) const {
+  for (const Event& e : events()) {
+    if (e.actor == actor && e.fn == fn && e.phase == Phase::kCall) return e.index;
+  }
+  return UINT64_MAX;
+}
+
 void ConformanceTest::Pended(const std::string& operation) {
   const profile::CapabilityProfile* p = profile();
   if (p != nullptr && p->may_pend) {

@@ -53,6 +53,9 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // driver (conformance/plugin), or else its CallManager with the default
   // configuration. For black-box suites, which judge it by the boundary only.
   std::unique_ptr<drivers::Driver> MakeCmUnderTest();
+  // Likewise the implementation's client: its plugged-in client, or else its
+  // Client with the default configuration.
+  std::unique_ptr<drivers::Driver> MakeClientUnderTest();
   // The driver under test pended `operation` (a name of profile::kCmMayPend
   // or kWmpMayPend), which the spec allows as well as finishing it at once.
   // With a profile whose may_pend lists it, or a profile (or none) that
@@ -117,6 +120,10 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // Every boundary event of the run so far, in order: what a black-box
   // suite asserts on besides the reference drivers' own state.
   const std::vector<Event>& events() const { return events_.events; }
+  // How many calls of `fn` by (or into) `actor` the run has seen, and the
+  // event index of the first one (UINT64_MAX if none).
+  size_t CountCalls(ActorId actor, Fn fn) const;
+  uint64_t FirstCall(ActorId actor, Fn fn) const;
 
   // A black-box suite (conformance/suites/roles) drives the implementation's
   // driver in one role through the NDIS boundary only, so it applies to a

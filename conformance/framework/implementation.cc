@@ -66,6 +66,8 @@ const char* PluggedRoleName(PluggedRole role) {
       return "call_manager";
     case PluggedRole::kWanMiniport:
       return "wan_miniport";
+    case PluggedRole::kClient:
+      return "client";
   }
   return "?";
 }
@@ -82,6 +84,9 @@ bool RoleIsActor(PluggedRole role, std::string_view actors) {
       // A WAN miniport is the WMP (and the actor of the rules a miniport
       // shares with NDISTAPI or NDISWAN); it is no protocol driver.
       mine = {"WMP", "caller", "peer", "all"};
+      break;
+    case PluggedRole::kClient:
+      mine = {"CL", "protocol", "caller", "peer", "all"};
       break;
   }
   size_t start = 0;

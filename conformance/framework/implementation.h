@@ -37,14 +37,15 @@ namespace ndisconf::conformance {
 enum class PluggedRole : uint8_t {
   kCallManager,  // a stand-alone CoNDIS call manager (cm_role_test.cc)
   kWanMiniport,  // an NDIS 5.x WAN miniport over a NIC (wmp_role_test.cc)
+  kClient,       // a CoNDIS client (cl_role_test.cc)
 };
 
-// "call_manager", "wan_miniport": the spelling of the Bazel macro's `role` and of reports.
+// "call_manager", "wan_miniport", "client": the spelling of the Bazel macro's `role` and of reports.
 const char* PluggedRoleName(PluggedRole role);
 // True if the catalog's actor column (e.g. "CL, CMx", "caller / NDIS") names
 // a driver that a plugged-in driver in `role` is: for kCallManager, CM, CMx,
 // or one of the generic actors (protocol, caller, peer, all); for
-// kWanMiniport, WMP, or caller, peer, all.
+// kWanMiniport, WMP, or caller, peer, all; for kClient, CL or a generic one.
 bool RoleIsActor(PluggedRole role, std::string_view actors);
 
 // A driver under test plugged in whole, as its team wrote it: the suites

@@ -18,7 +18,7 @@ declares, in the caller's package:
                 `bazel run` it: rewrites `expectations` from a fresh run;
   NAME_TARGET_fuzz_test, NAME_TARGET_fuzzer
                 for each fuzz target of the role (af_lifecycle for a call
-                manager; wan_miniport and the differential
+                manager or a client; wan_miniport and the differential
                 wan_miniport_diff for a WAN miniport): its corpus replayed
                 with the driver, and its libFuzzer binary (--config=fuzz);
   NAME_driver   the driver as one isolated object (see below), and
@@ -47,6 +47,7 @@ load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
 _ROLES = {
     "call_manager": "kCallManager",
     "wan_miniport": "kWanMiniport",
+    "client": "kClient",
 }
 
 def _isolated_driver_impl(ctx):
@@ -151,6 +152,7 @@ _registration_source = rule(
 _ROLE_FUZZ_TARGETS = {
     "call_manager": ["af_lifecycle"],
     "wan_miniport": ["wan_miniport", "wan_miniport_diff"],
+    "client": ["af_lifecycle"],
 }
 
 def _role_fuzzers(name, target, expectations, tags):
@@ -269,8 +271,9 @@ def ndisconf_implementation(
     Args:
       name: the implementation's name, as --impl and the reports spell it.
       role: the role the driver plays: "call_manager" (a stand-alone CoNDIS
-        call manager) or "wan_miniport" (an NDIS 5.x WAN miniport over the
-        NIC of <wan_nic.h>). The reference plays every other role.
+        call manager), "client" (a CoNDIS client) or "wan_miniport" (an
+        NDIS 5.x WAN miniport over the NIC of <wan_nic.h>). The reference
+        plays every other role.
       srcs: the driver's C (or C++) sources and private headers, unedited.
       hdrs: headers the sources include by path, if any.
       deps: libraries the sources need besides <ndis.h>.

@@ -20,13 +20,16 @@ const size_t kCmMayPendCount = sizeof(kCmMayPend) / sizeof(kCmMayPend[0]);
 const std::string_view kWmpMayPend[] = {"OID_TAPI_MAKE_CALL", "OID_TAPI_GET_ID", "OID_TAPI_ANSWER",
                                         "OID_TAPI_DROP"};
 const size_t kWmpMayPendCount = sizeof(kWmpMayPend) / sizeof(kWmpMayPend[0]);
+// What NDIS asks of a client that it may pend.
+const std::string_view kClMayPend[] = {"notify_close_af"};
+const size_t kClMayPendCount = sizeof(kClMayPend) / sizeof(kClMayPend[0]);
 
 namespace {
 
 using nlohmann::json;
 
 // The roles ndisconf_implementation takes (conformance/plugin/plugin.bzl).
-constexpr std::string_view kRoles[] = {"call_manager", "wan_miniport"};
+constexpr std::string_view kRoles[] = {"call_manager", "client", "wan_miniport"};
 constexpr std::string_view kFields[] = {"role", "ndis_version", "address_families", "features",
                                         "may_pend"};
 // The features each role may decline.
@@ -93,7 +96,7 @@ class Reader {
                   found);
     }
     if (!wmp && major < 6) {
-      return Fail("ndis_version", "6.0 or later for a call_manager (CoNDIS 6)", found);
+      return Fail("ndis_version", "6.0 or later for a " + out->role + " (CoNDIS 6)", found);
     }
     out->ndis_major = major;
     out->ndis_minor = minor;
@@ -127,6 +130,14 @@ class Reader {
         return Fail(field, "an AF name " + AfNames() + " or an NDIS_AF number", &af);
       }
       out->address_families.push_back(value);
+    }
+    if (out->role == "client") {
+      // The suite asks a client nothing it could decline.
+      if (auto features = doc.find("features"); features != doc.end()) {
+        return Fail("features", "no such field for a client (it has no optional features)",
+                    &*features);
+      }
+      return ReadMayPend(doc, kClMayPend, kClMayPendCount, out);
     }
     return ReadFeatures(doc, kCmFeatures, out) &&
            ReadMayPend(doc, kCmMayPend, kCmMayPendCount, out);

@@ -18,23 +18,25 @@
 //   }
 //
 // role (required): the role it plays, as ndisconf_implementation spells it:
-//   call_manager or wan_miniport.
+//   call_manager, client or wan_miniport.
 // ndis_version (required): "MAJOR.MINOR" of the NDIS it is written for: 6.0
-//   or later for a call_manager (CoNDIS 6), 5.x for a wan_miniport (NDIS
-//   WAN miniports register with NdisMRegisterMiniport).
-// address_families (a call_manager's, required, non-empty): the AFs it
-//   registers, by name (Q2931, PPP, TAPI, TAPI_PROXY, ...: kAfNames) or as a
-//   number. A wan_miniport registers none, so it has no such field.
+//   or later for a call_manager or a client (CoNDIS 6), 5.x for a
+//   wan_miniport (NDIS WAN miniports register with NdisMRegisterMiniport).
+// address_families (a call_manager's or a client's, required, non-empty):
+//   the AFs a call manager registers, or a client opens when offered, by
+//   name (Q2931, PPP, TAPI, TAPI_PROXY, ...: kAfNames) or as a number. A
+//   wan_miniport registers none, so it has no such field.
 // features (optional), per role, each true by default:
 //   call_manager: saps (it accepts SAP registrations), calls (it serves the
 //     calls clients make);
 //   wan_miniport: incoming_calls (it offers the NIC's incoming calls to
-//     TAPI with LINE_NEWCALL once media detection is on).
+//     TAPI with LINE_NEWCALL once media detection is on);
+//   client: none (the field is an error).
 //   The suites test what the other roles can ask of the driver, so these
 //   are the features a profile can decline.
 // may_pend (optional): the operations the driver may complete later, with
 //   NDIS_STATUS_PENDING, where the spec allows that as well as finishing at
-//   once (kCmMayPend, kWmpMayPend). A test that sees the driver pend one
+//   once (kCmMayPend, kWmpMayPend, kClMayPend). A test that sees the driver pend one
 //   records the allowed way, and its rules are ACCEPTABLE rather than PASS,
 //   with the field that justified it; an operation pended that the list
 //   does not name fails the test (the driver does what its profile says it
@@ -76,6 +78,8 @@ extern const std::string_view kCmMayPend[];
 extern const size_t kCmMayPendCount;
 extern const std::string_view kWmpMayPend[];
 extern const size_t kWmpMayPendCount;
+extern const std::string_view kClMayPend[];
+extern const size_t kClMayPendCount;
 
 // The known AF names and their NDIS_AF values (CO_ADDRESS_FAMILY_*).
 struct AfName {

@@ -49,8 +49,8 @@ TEST(Profile, NamesTheFileTheFieldAndWhatWasExpected) {
             "p.json: field 'address_families': expected a non-empty array of AF names or "
             "numbers, but it is missing");
   EXPECT_EQ(Error(R"({"role": "miniport", "ndis_version": "6.0", "address_families": [1]})"),
-            "p.json: field 'role': expected one of call_manager, wan_miniport, found the string "
-            "\"miniport\"");
+            "p.json: field 'role': expected one of call_manager, client, wan_miniport, found the "
+            "string \"miniport\"");
   EXPECT_EQ(Error(R"({"role": "call_manager", "ndis_version": 6, "address_families": [1]})"),
             "p.json: field 'ndis_version': expected a string \"MAJOR.MINOR\" such as \"6.0\", "
             "found a value of type number");
@@ -136,6 +136,32 @@ TEST(Profile, ReadsMayPendPerRole) {
                       "may_pend": "open_af"})"),
             "p.json: field 'may_pend': expected an array of operations (open_af, close_af, "
             "register_sap, deregister_sap), found the string \"open_af\"");
+}
+
+// A client names the AFs it opens; it has no features, and may pend only a
+// notify-close.
+TEST(Profile, ReadsAClientsProfile) {
+  CapabilityProfile p;
+  std::string error;
+  ASSERT_TRUE(ParseProfile("p.json",
+                           R"({"role": "client", "ndis_version": "6.20",
+                               "address_families": ["Q2931"], "may_pend": ["notify_close_af"]})",
+                           &p, &error))
+      << error;
+  EXPECT_EQ(p.role, "client");
+  EXPECT_EQ(p.address_families, std::vector<uint32_t>{0x1});
+  EXPECT_EQ(p.may_pend, std::vector<std::string>{"notify_close_af"});
+  EXPECT_EQ(Error(R"({"role": "client", "ndis_version": "5.1", "address_families": [1]})"),
+            "p.json: field 'ndis_version': expected 6.0 or later for a client (CoNDIS 6), found "
+            "the string \"5.1\"");
+  EXPECT_EQ(Error(R"({"role": "client", "ndis_version": "6.0", "address_families": [1],
+                      "features": {"saps": true}})"),
+            "p.json: field 'features': expected no such field for a client (it has no optional "
+            "features), found a value of type object");
+  EXPECT_EQ(Error(R"({"role": "client", "ndis_version": "6.0", "address_families": [1],
+                      "may_pend": ["open_af"]})"),
+            "p.json: field 'may_pend[0]': expected an operation a client may pend "
+            "(notify_close_af), found the string \"open_af\"");
 }
 
 TEST(Profile, MalformedJsonGivesLineAndColumn) {

@@ -72,19 +72,10 @@ class CmRole : public ConformanceTest {
     return s;
   }
 
-  // How many times the call manager called (or was called through) `fn`.
-  size_t CmCalls(Fn fn) const {
-    size_t n = 0;
-    for (const Event& e : events()) n += e.actor == cm_ && e.fn == fn && e.phase == Phase::kCall;
-    return n;
-  }
-  // The index of the call manager's first call of `fn`, or SIZE_MAX.
-  size_t FirstCmCall(Fn fn) const {
-    for (const Event& e : events()) {
-      if (e.actor == cm_ && e.fn == fn && e.phase == Phase::kCall) return e.index;
-    }
-    return SIZE_MAX;
-  }
+  // How many times the call manager called (or was called through) `fn`,
+  // and the index of its first such call (UINT64_MAX if none).
+  size_t CmCalls(Fn fn) const { return CountCalls(cm_, fn); }
+  uint64_t FirstCmCall(Fn fn) const { return FirstCall(cm_, fn); }
 
   // The client has exactly one AF from this call manager, open.
   ::testing::AssertionResult OneOpenAf() {
