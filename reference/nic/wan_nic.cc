@@ -190,12 +190,11 @@ WAN_NIC_OP_STATUS WanNicResetAll(PWAN_NIC Nic) {
   return nic == nullptr ? WanNicOpNoNic : Op(nic->ResetAll());
 }
 
-WAN_NIC_OP_STATUS WanNicSetFraming(PWAN_NIC Nic, ULONG Channel, WAN_NIC_FRAMING Framing) {
+WAN_NIC_OP_STATUS WanNicSetFraming(PWAN_NIC Nic, ULONG Channel, ULONG Framing) {
   ndisconf::nic::Nic* nic = NicOf(Nic);
   if (nic == nullptr) return WanNicOpNoNic;
-  const auto value = static_cast<int>(Framing);
-  if (value < WanNicFramingPpp || value > WanNicFramingTransparent) return WanNicOpInvalidArgument;
-  return Op(nic->SetFraming(ChannelId{Channel}, static_cast<ndisconf::nic::Framing>(value)));
+  if (Framing > WanNicFramingTransparent) return WanNicOpInvalidArgument;
+  return Op(nic->SetFraming(ChannelId{Channel}, static_cast<ndisconf::nic::Framing>(Framing)));
 }
 
 WAN_NIC_TX_RESULT WanNicTransmit(PWAN_NIC Nic, ULONG Channel, const UCHAR* Frame, ULONG Length) {

@@ -170,7 +170,7 @@ TEST_F(WanNicTest, BadArgumentsGetTheirDocumentedValues) {
   EXPECT_EQ(WanNicDial(handle, 0, "555-1234"), WanNicOpInvalidArgument);
   EXPECT_EQ(WanNicDial(handle, 0, std::string(65, '1').c_str()), WanNicOpInvalidArgument);
   EXPECT_EQ(WanNicDial(handle, 9, "1"), WanNicOpInvalidChannel);
-  EXPECT_EQ(WanNicSetFraming(handle, 0, static_cast<WAN_NIC_FRAMING>(7)), WanNicOpInvalidArgument);
+  EXPECT_EQ(WanNicSetFraming(handle, 0, 7), WanNicOpInvalidArgument);
   EXPECT_EQ(WanNicSetFraming(handle, 0, WanNicFramingRawHdlc), WanNicOpOk);
   const UCHAR frame[1] = {0};
   EXPECT_EQ(WanNicTransmit(handle, 0, nullptr, 1), WanNicTxInvalidFrame);

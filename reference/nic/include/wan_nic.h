@@ -178,7 +178,9 @@ WAN_NIC_OP_STATUS WanNicHangUp(PWAN_NIC Nic, ULONG Channel);
 WAN_NIC_OP_STATUS WanNicReset(PWAN_NIC Nic, ULONG Channel);
 WAN_NIC_OP_STATUS WanNicResetAll(PWAN_NIC Nic);
 
-WAN_NIC_OP_STATUS WanNicSetFraming(PWAN_NIC Nic, ULONG Channel, WAN_NIC_FRAMING Framing);
+/* Framing is a WAN_NIC_FRAMING value, passed as a ULONG so that any value a
+ * caller passes is checked (WanNicOpInvalidArgument), not assumed. */
+WAN_NIC_OP_STATUS WanNicSetFraming(PWAN_NIC Nic, ULONG Channel, ULONG Framing);
 
 /* Queues one frame (copied). */
 WAN_NIC_TX_RESULT WanNicTransmit(PWAN_NIC Nic, ULONG Channel, const UCHAR* Frame, ULONG Length);
