@@ -19,13 +19,6 @@
 #include "fuzz/wan_miniport_diff.h"
 #include "fuzz/wan_miniport_program.h"
 
-namespace {
-ndisconf::monitor::Monitor& TheMonitor() {
-  static ndisconf::monitor::Monitor* const monitor = new ndisconf::monitor::Monitor();
-  return *monitor;
-}
-}  // namespace
-
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (ndisconf::fuzz::WanMiniportImplementation("wan_miniport_diff") == nullptr) std::exit(2);
   return 0;
@@ -33,18 +26,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ndisconf;
-  const conformance::Implementation* impl = fuzz::WanMiniportImplementation("wan_miniport_diff");
-  if (impl == nullptr) std::exit(2);
-  const fuzz::WanMiniportOutcome mine =
-      fuzz::RunWanMiniportProgram(*impl, data, size, TheMonitor());
-  if (!mine.first_rule.empty()) {
-    std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n",
-                 mine.first_rule.c_str(), mine.first_check.c_str(),
-                 static_cast<unsigned long long>(mine.first_event), mine.first_message.c_str());
-    std::abort();
-  }
+  const fuzz::WanMiniportOutcome mine = fuzz::RunSelectedOrAbort("wan_miniport_diff", data, size);
   const fuzz::WanMiniportOutcome reference = fuzz::RunWanMiniportProgram(
-      *conformance::FindImplementation("reference"), data, size, TheMonitor());
+      *conformance::FindImplementation("reference"), data, size, fuzz::SharedMonitor());
   const std::optional<fuzz::Divergence> d = fuzz::FirstDivergence(reference, mine);
   if (d && !fuzz::IgnoredByEnvironment(d->rule)) {
     std::fprintf(stderr, "ndisconf-divergence: %s %s\n", d->rule.c_str(), d->what.c_str());

@@ -22,17 +22,9 @@
 // Every input runs on a new stack (a plugged-in driver's image is loaded
 // afresh, its globals as at start-up), so inputs are independent.
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 
 #include "fuzz/wan_miniport_program.h"
-
-namespace {
-ndisconf::monitor::Monitor& TheMonitor() {
-  static ndisconf::monitor::Monitor* const monitor = new ndisconf::monitor::Monitor();
-  return *monitor;
-}
-}  // namespace
 
 // An unknown NDISCONF_IMPL or a malformed NDISCONF_IGNORE_RULES /
 // NDISCONF_EXPECTATIONS stops the run before the first input.
@@ -42,16 +34,6 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const ndisconf::conformance::Implementation* impl =
-      ndisconf::fuzz::WanMiniportImplementation("wan_miniport");
-  if (impl == nullptr) std::exit(2);
-  const ndisconf::fuzz::WanMiniportOutcome o =
-      ndisconf::fuzz::RunWanMiniportProgram(*impl, data, size, TheMonitor());
-  if (!o.first_rule.empty()) {
-    std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n", o.first_rule.c_str(),
-                 o.first_check.c_str(), static_cast<unsigned long long>(o.first_event),
-                 o.first_message.c_str());
-    std::abort();
-  }
+  (void)ndisconf::fuzz::RunSelectedOrAbort("wan_miniport", data, size);
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <span>
@@ -240,6 +241,24 @@ const conformance::Implementation* WanMiniportImplementation(const char* target)
     return i;
   }();
   return impl;
+}
+
+monitor::Monitor& SharedMonitor() {
+  static monitor::Monitor* const monitor = new monitor::Monitor();
+  return *monitor;
+}
+
+WanMiniportOutcome RunSelectedOrAbort(const char* target, const uint8_t* data, size_t size) {
+  const conformance::Implementation* impl = WanMiniportImplementation(target);
+  if (impl == nullptr) std::exit(2);
+  WanMiniportOutcome o = RunWanMiniportProgram(*impl, data, size, SharedMonitor());
+  if (!o.first_rule.empty()) {
+    std::fprintf(stderr, "ndisconf-violation: %s check=%s event=%llu\n%s\n", o.first_rule.c_str(),
+                 o.first_check.c_str(), static_cast<unsigned long long>(o.first_event),
+                 o.first_message.c_str());
+    std::abort();
+  }
+  return o;
 }
 
 WanMiniportOutcome RunWanMiniportProgram(const conformance::Implementation& impl,

@@ -86,6 +86,17 @@ WanMiniportOutcome RunWanMiniportProgram(const conformance::Implementation& impl
 // `target`) when any is bad.
 const conformance::Implementation* WanMiniportImplementation(const char* target);
 
+// One monitor for every run of the process (its construction is most of the
+// cost of a short input); RunWanMiniportProgram resets it.
+monitor::Monitor& SharedMonitor();
+
+// A fuzz target's input: runs `data` against NDISCONF_IMPL's implementation
+// (WanMiniportImplementation(target); exit 2 when the environment is bad)
+// and, on a monitor violation that counts, prints
+//   ndisconf-violation: <RULE-ID> check=<check> event=<N>
+// and the message, then aborts. Otherwise returns the outcome.
+WanMiniportOutcome RunSelectedOrAbort(const char* target, const uint8_t* data, size_t size);
+
 }  // namespace ndisconf::fuzz
 
 #endif  // NDISCONF_FUZZ_WAN_MINIPORT_PROGRAM_H_
