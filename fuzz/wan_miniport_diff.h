@@ -30,7 +30,7 @@
 namespace ndisconf::fuzz {
 
 struct Divergence {
-  std::string rule;  // the rule the difference breaks, or "-" when no rule of the catalog names it
+  std::string rule;  // the catalog rule the difference breaks
   std::string what;  // "call 0: the reference indicated CONNECTED, the implementation did not"
 };
 

@@ -4,7 +4,7 @@
 // reference NDISWAN, protocol and NIC, and what the rest of the stack
 // observed is compared over the outcomes the spec allows
 // (fuzz/wan_miniport_diff.h). An input fails (abort, after the line
-//   ndisconf-divergence: <RULE-ID|-> <what differs>
+//   ndisconf-divergence: <RULE-ID> <what differs>
 // ) on the first difference. The monitor runs too, as in wan_miniport: a
 // violation fails the input first (ndisconf-violation), and the known
 // failures of NDISCONF_IGNORE_RULES / NDISCONF_EXPECTATIONS are ignored; a

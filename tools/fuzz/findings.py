@@ -2,7 +2,9 @@
 
 A finding is keyed (docs/fuzzing.md) by the target's violation line
 (`ndisconf-violation: RULE check=CHECK event=N`: key "RULE CHECK", whatever
-the event number) or, for anything else, by the sanitizer's or libFuzzer's
+the event number), by a differential target's divergence line
+(`ndisconf-divergence: RULE WHAT`: key "RULE divergence", whatever the
+counts in WHAT) or, for anything else, by the sanitizer's or libFuzzer's
 report kind plus the top three frames of its stack that are project code.
 The key is computed from a fresh replay of the input alone, never from a
 fuzzing log (where reports of several inputs may interleave).
@@ -17,6 +19,7 @@ import subprocess
 from tools.fuzz import corpus
 
 VIOLATION = re.compile(r"^ndisconf-violation: (\S+) check=(\S+) event=(\d+)", re.M)
+DIVERGENCE = re.compile(r"^ndisconf-divergence: (\S+) ", re.M)
 SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer|"
                        r"MemorySanitizer|ThreadSanitizer): ([A-Za-z][\w-]*(?: [a-z][\w-]*)*)")
 UBSAN = re.compile(r"SUMMARY: UndefinedBehaviorSanitizer: ([\w-]+)")
@@ -65,6 +68,10 @@ def classify(report, exit_code):
     if m:
         return Finding(m.group(1), "violation %s %s" % (m.group(1), m.group(2)), report,
                        rule=m.group(1), check=m.group(2))
+    m = DIVERGENCE.search(report)
+    if m:
+        return Finding(m.group(1), "divergence %s" % m.group(1), report, rule=m.group(1),
+                       check="divergence")
     kind = None
     m = SANITIZER.search(report)
     if m:
@@ -289,8 +296,12 @@ def write_finding(target, finding, original, folder, impl, scratch, minimize=Tru
     with open(os.path.join(tmp, "replay.txt"), "w") as f:
         f.write("NDISCONF_IMPL=%s bazel run --config=fuzz //fuzz:%s_fuzzer -- %s\n" %
                 (impl, target.name, os.path.join(folder, "input")))
-    what = ("a violation of %s (monitor check %s)" % (finding.rule, finding.check)
-            if finding.rule else "a %s report (%s)" % (finding.label, finding.key))
+    if finding.check == "divergence":
+        what = "a divergence from the reference (%s)" % finding.rule
+    elif finding.rule:
+        what = "a violation of %s (monitor check %s)" % (finding.rule, finding.check)
+    else:
+        what = "a %s report (%s)" % (finding.label, finding.key)
     quoted = ""
     if readable is not None:
         quoted = "// Readable form (bazel run //fuzz:%s_text -- print FILE):\n" % target.name

@@ -35,6 +35,15 @@ def alive(pid):
 
 
 class FindingsTest(unittest.TestCase):
+    def test_divergence_key_ignores_what_differs(self):
+        a = findings.classify("ndisconf-divergence: WAN-051 call 0: fragment error bits: "
+                              "the reference 0x3f, the implementation 0x0\n", -6)
+        b = findings.classify("ndisconf-divergence: WAN-051 call 2: fragment error bits: "
+                              "the reference 0x1, the implementation 0x0\n", -6)
+        self.assertEqual(a.key, b.key)
+        self.assertEqual(a.label, "WAN-051")
+        self.assertEqual(a.check, "divergence")
+
     def test_violation_key_ignores_event_number(self):
         a = findings.classify("x\nndisconf-violation: AF-040 check=open_af event=3\n", -6)
         b = findings.classify("ndisconf-violation: AF-040 check=open_af event=9\n", -6)
