@@ -56,8 +56,9 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // Likewise the implementation's client: its plugged-in client, or else its
   // Client with the default configuration.
   std::unique_ptr<drivers::Driver> MakeClientUnderTest();
-  // The driver under test pended `operation` (a name of profile::kCmMayPend
-  // or kWmpMayPend), which the spec allows as well as finishing it at once.
+  // The driver under test pended `operation` (a name of profile::kCmMayPend,
+  // kClMayPend or kWmpMayPend), which the spec allows as well as finishing
+  // it at once.
   // With a profile whose may_pend lists it, or a profile (or none) that
   // makes no may_pend claim, records the allowed way: the test's rules are
   // then ACCEPTABLE, naming what justified it. With a may_pend that does
