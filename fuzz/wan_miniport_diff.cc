@@ -4,6 +4,8 @@
 #include <ndistapi.h>
 #include <ndiswan.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -68,22 +70,42 @@ std::string States(const std::vector<ULONG>& states) {
   return out.empty() ? "none" : out;
 }
 
-// The rule a missing or extra milestone breaks: the one that requires it.
+// The rule the first differing milestone breaks. At the first position
+// where the two differ, the implementation either indicated a state the
+// reference did not (the reference's state there comes later in the
+// implementation's list, or the reference's list ended): an extra CONNECTED
+// is one indicated before the line-up the reference waited for (WAN-022),
+// an extra OFFERING a call offered that should not be (WAN-063). Or it left
+// out the reference's state: the rule that requires that state.
 const char* MilestoneRule(const std::vector<ULONG>& reference, const std::vector<ULONG>& impl) {
   size_t i = 0;
   while (i < reference.size() && i < impl.size() && reference[i] == impl[i]) ++i;
-  const ULONG s = i < reference.size() ? reference[i] : impl[i];
-  switch (s) {
+  const bool extra =
+      i < impl.size() &&
+      (i == reference.size() || std::find(impl.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                          impl.end(), reference[i]) != impl.end());
+  if (extra) {
+    switch (impl[i]) {
+      case LINECALLSTATE_OFFERING:
+        return "WAN-063";
+      case LINECALLSTATE_CONNECTED:
+        return "WAN-022";
+      case LINECALLSTATE_DISCONNECTED:
+        return "WAN-087";
+      case LINECALLSTATE_IDLE:
+        return "WAN-085";
+    }
+    return "WAN-064";
+  }
+  switch (reference[i]) {
     case LINECALLSTATE_OFFERING:
       return "WAN-062";
-    case LINECALLSTATE_CONNECTED:
-      return "WAN-064";
     case LINECALLSTATE_DISCONNECTED:
       return "WAN-087";
     case LINECALLSTATE_IDLE:
       return "WAN-085";
   }
-  return "WAN-064";
+  return "WAN-064";  // every change of state is indicated
 }
 
 template <class T>

@@ -119,5 +119,26 @@ TEST(WanMiniportDiff, AMissingDisconnectedNamesWan087) {
   EXPECT_EQ(d->rule, "WAN-087");
 }
 
+// A CONNECTED the reference held back (no line-up yet) but the
+// implementation indicated is WAN-022, not the DISCONNECTED after it (found
+// by fuzzing globex_wan: a call connected and hung up without a GET_ID).
+TEST(WanMiniportDiff, AnEarlyConnectedNamesWan022) {
+  WanCallObservation held;
+  held.milestones = {LINECALLSTATE_DISCONNECTED};
+  WanCallObservation early;
+  early.milestones = {LINECALLSTATE_CONNECTED, LINECALLSTATE_DISCONNECTED};
+  const std::optional<Divergence> d = FirstDivergence(Outcome({}, {held}), Outcome({}, {early}));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->rule, "WAN-022");
+  EXPECT_EQ(d->what,
+            "call 0: states DISCONNECTED on the reference, CONNECTED DISCONNECTED on the "
+            "implementation");
+  // The other way round the implementation left a required state out.
+  const std::optional<Divergence> missing =
+      FirstDivergence(Outcome({}, {early}), Outcome({}, {held}));
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->rule, "WAN-064");
+}
+
 }  // namespace
 }  // namespace ndisconf::fuzz
