@@ -8,9 +8,11 @@
 // LINECALLSTATE milestones and its links (line-ups, line-downs, fragments
 // and their error bits, receives, sends completed). It compares the set of
 // outcomes the spec allows, not the reference's one choice:
-//   - a request's final status: success against success, any failure
-//     against any failure (the spec gives each OID several failure codes),
-//     and whether it was pended or finished at once is not compared;
+//   - a required request's final status (WAN-081): success against
+//     success, any failure against any failure (the spec gives each OID
+//     several failure codes); an optional one (ACCEPT, ANSWER, ...) may
+//     succeed on one and be declined on the other (WAN-080); whether it was
+//     pended or finished at once is not compared;
 //   - call states: only the milestones every miniport must indicate
 //     (OFFERING, CONNECTED, DISCONNECTED, IDLE), in order; the optional
 //     ones (DIALING, PROCEEDING, RINGBACK, ...) and repeats are ignored;
