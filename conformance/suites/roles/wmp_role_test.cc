@@ -20,7 +20,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <set>
 #include <string>
 #include <utility>
@@ -29,6 +28,7 @@
 #include "conformance/framework/recorder.h"
 #include "reference/drivers/ndiswan/ndiswan.h"
 #include "reference/nic/fault_plan.h"
+#include "spec/wan_buffers.h"
 
 namespace ndisconf::conformance {
 namespace {
@@ -75,10 +75,11 @@ class WmpRole : public ConformanceTest {
         continue;
       }
       if (status == NDIS_STATUS_TAPI_INDICATION) {
-        NDIS_TAPI_EVENT te{};
-        if (e.blob_len < sizeof te) continue;
-        std::memcpy(&te, e.blob, sizeof te);
-        if (te.ulMsg != msg || te.ulParam1 != param1) continue;
+        // The buffer as the boundary recorded it, decoded as the monitor
+        // decodes it (the x64 NDIS_TAPI_EVENT).
+        const spec::wan::Decoded<spec::wan::TapiEvent> te = spec::wan::DecodeTapiEvent(
+            spec::wan::ByteView(e.blob, e.blob_len), spec::wan::TapiEventLayout::kUlongPtr);
+        if (!te.ok() || te->msg != msg || te->param1 != param1) continue;
       }
       out.push_back(e.index);
     }
