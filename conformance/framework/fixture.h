@@ -163,4 +163,15 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
         return ::ndisconf::conformance::ImplementationParamName(info.param);                     \
       })
 
+// In a black-box role test: ends the test as NOT_APPLICABLE when the
+// implementation's capability profile declines `feature` (a member of
+// profile::Features), naming the field.
+#define NDISCONF_NEEDS_FEATURE(feature)                                                \
+  do {                                                                                 \
+    if (profile() != nullptr && !profile()->features.feature) {                        \
+      NDISCONF_NOT_APPLICABLE("the capability profile declines it (features." #feature \
+                              " is false)");                                           \
+    }                                                                                  \
+  } while (0)
+
 #endif  // NDISCONF_CONFORMANCE_FRAMEWORK_FIXTURE_H_

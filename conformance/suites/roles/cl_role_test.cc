@@ -27,6 +27,15 @@ namespace {
 using drivers::CallManager;
 using drivers::CmAfState;
 
+// Ends the test as NOT_APPLICABLE when the client's capability profile says
+// it does not open Q.2931, the AF the tests offer it.
+#define NDISCONF_NEEDS_Q2931()                                                                \
+  do {                                                                                        \
+    if (!OpensQ2931()) {                                                                      \
+      NDISCONF_NOT_APPLICABLE("the capability profile's address_families do not list Q2931"); \
+    }                                                                                         \
+  } while (0)
+
 class ClRole : public ConformanceTest {
  protected:
   std::optional<PluggedRole> BlackBoxRole() const override { return PluggedRole::kClient; }
@@ -101,9 +110,7 @@ TEST_P(ClRole, RegistersAndBindsAsACoNdisClient) {
 // ProtocolCoAfRegisterNotify, and the open succeeds at the call manager.
 TEST_P(ClRole, OpensTheAfItIsOffered) {
   NDISCONF_RULES("AF-030", "AF-039", "AF-040");
-  if (!OpensQ2931()) {
-    NDISCONF_NOT_APPLICABLE("the capability profile's address_families do not list Q2931");
-  }
+  NDISCONF_NEEDS_Q2931();
   Build();
   const Span notify = FirstSpan(client_, Fn::ProtocolCoAfRegisterNotify);
   const uint64_t open = FirstClientCall(Fn::NdisClOpenAddressFamilyEx);
@@ -120,9 +127,7 @@ TEST_P(ClRole, OpensTheAfItIsOffered) {
 // unbind finishes with its binding closed.
 TEST_P(ClRole, ClosesTheAfWhenNotified) {
   NDISCONF_RULES("AF-056", "AF-058", "AF-060", "AF-064", "AF-065");
-  if (!OpensQ2931()) {
-    NDISCONF_NOT_APPLICABLE("the capability profile's address_families do not list Q2931");
-  }
+  NDISCONF_NEEDS_Q2931();
   Build();
   ASSERT_EQ(CmAfs(CmAfState::kOpen), 1u);
   ASSERT_TRUE(model().UnbindProtocol(cm_id_, adapter_));
@@ -142,9 +147,7 @@ TEST_P(ClRole, ClosesTheAfWhenNotified) {
 // pended is completed once, after that.
 TEST_P(ClRole, ClosesTheAfWhenNotifiedAndTheClosePends) {
   NDISCONF_RULES("AF-058", "AF-060", "AF-064", "AF-065");
-  if (!OpensQ2931()) {
-    NDISCONF_NOT_APPLICABLE("the capability profile's address_families do not list Q2931");
-  }
+  NDISCONF_NEEDS_Q2931();
   drivers::CallManagerConfig cm;
   cm.close_af = drivers::OpPolicy::Pending();
   Build(cm);
@@ -167,9 +170,7 @@ TEST_P(ClRole, ClosesTheAfWhenNotifiedAndTheClosePends) {
 // closes the binding, and the unbind completes with the binding closed.
 TEST_P(ClRole, UnbindClosesTheAfBeforeTheBinding) {
   NDISCONF_RULES("AF-120", "AF-122", "AF-123");
-  if (!OpensQ2931()) {
-    NDISCONF_NOT_APPLICABLE("the capability profile's address_families do not list Q2931");
-  }
+  NDISCONF_NEEDS_Q2931();
   Build();
   ASSERT_EQ(CmAfs(CmAfState::kOpen), 1u);
   ASSERT_TRUE(model().UnbindProtocol(client_, adapter_));

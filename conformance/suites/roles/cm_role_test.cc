@@ -37,16 +37,6 @@ using drivers::SapSpec;
 // status (AF-082).
 const SapSpec kSap{1, {0x10, 0x20, 0x30}};
 
-// Ends the test as NOT_APPLICABLE when the implementation's capability
-// profile declines `feature` (a member of profile::Features).
-#define NDISCONF_NEEDS_FEATURE(feature)                                                \
-  do {                                                                                 \
-    if (profile() != nullptr && !profile()->features.feature) {                        \
-      NDISCONF_NOT_APPLICABLE("the capability profile declines it (features." #feature \
-                              " is false)");                                           \
-    }                                                                                  \
-  } while (0)
-
 class CmRole : public ConformanceTest {
  protected:
   std::optional<PluggedRole> BlackBoxRole() const override { return PluggedRole::kCallManager; }

@@ -312,10 +312,7 @@ TEST_P(WmpRole, SendsAndReceivesOnTheLink) {
 // answered and connected, GET_ID lines it up with that htCall.
 TEST_P(WmpRole, OffersAnIncomingCallAndAnswersIt) {
   NDISCONF_RULES("WAN-021", "WAN-027", "WAN-062", "WAN-063");
-  if (profile() != nullptr && !profile()->features.incoming_calls) {
-    NDISCONF_NOT_APPLICABLE(
-        "the capability profile declines it (features.incoming_calls is false)");
-  }
+  NDISCONF_NEEDS_FEATURE(incoming_calls);
   Build();
   const HTAPI_LINE line = OpenLine();
   ASSERT_EQ(
