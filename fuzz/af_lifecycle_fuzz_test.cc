@@ -4,7 +4,7 @@
 // their notify) and closed, SAPs, VCs and calls, every pending completion
 // run when the scheduler bytes say, and calls with bad handles on purpose.
 // The implementation NDISCONF_IMPL names (default: the reference) supplies
-// every component (a plugged-in call manager or client is loaded once per
+// every component (a plugged-in call manager, MCM or client is loaded once per
 // run, and only the reference clients take client requests); the rule
 // monitor watches every crossing.
 //
@@ -269,7 +269,20 @@ class Run {
     c.close_call = Pend(cfg & 64);
     ActorId id = kNoActor;
     Driver* d = nullptr;
-    if (mcm) {
+    const bool plugged_here =
+        impl_.plugged && impl_.plugged->role == (mcm ? conformance::PluggedRole::kMcm
+                                                     : conformance::PluggedRole::kCallManager);
+    if (plugged_here) {
+      // A plugged-in call manager or MCM (conformance/plugin) decides for
+      // itself what to pend; `cfg` only chooses the reference's AFs. It is
+      // a black box: it never dispatches an incoming call on request. Its
+      // image is loaded once per run, as a system loads a driver once.
+      if (!list.empty()) return (void)Skip();
+      stack_.Load(impl_.plugged->make(), &id);
+      d = &Add(id);
+      d->miniport = mcm;
+      d->mcm = mcm;
+    } else if (mcm) {
       drivers::McmConfig mc;
       static_cast<drivers::CmConfig&>(mc) = c;
       drivers::Mcm& m = stack_.Load(conformance::MakeMcm(impl_, mc), &id);
@@ -277,14 +290,6 @@ class Run {
       d->cm = &m;
       d->miniport = true;
       d->mcm = true;
-    } else if (impl_.plugged && impl_.plugged->role == conformance::PluggedRole::kCallManager) {
-      // A plugged-in call manager (conformance/plugin) decides for itself
-      // what to pend; `cfg` only chooses its AFs for the reference's. It is
-      // a black box: it never dispatches an incoming call on request. Its
-      // image is loaded once per run, as a system loads a driver once.
-      if (!cms_.empty()) return (void)Skip();
-      stack_.Load(impl_.plugged->make(), &id);
-      d = &Add(id);
     } else {
       drivers::CallManagerConfig cc;
       static_cast<drivers::CmConfig&>(cc) = c;

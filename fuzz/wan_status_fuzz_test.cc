@@ -165,8 +165,11 @@ class ScriptedWmp : public drivers::Wmp {
 // event's actor so a violation can be attributed.
 class IndicationCounter : public EventSink {
  public:
-  ActorId wmp = kNoActor, ndiswan = kNoActor;
-  uint64_t by_wmp = 0, by_ndiswan = 0;
+  ActorId wmp = kNoActor, ndiswan = kNoActor, proto = kNoActor;
+  // NdisMIndicateStatus calls by the WMP and by NDISWAN; ProtocolStatus
+  // calls into the protocol above NDISWAN (counted at the boundary, so a
+  // plugged-in protocol is counted like the reference's).
+  uint64_t by_wmp = 0, by_ndiswan = 0, to_proto = 0;
   std::vector<ActorId> actors;  // by Event::index
   // A hash of each event's function, phase, actor, IRQL, status and slot
   // count, in order: the run's event sequence, without the heap addresses a
@@ -184,7 +187,9 @@ class IndicationCounter : public EventSink {
     Mix(static_cast<uint64_t>(e.fn) | uint64_t{static_cast<uint8_t>(e.phase)} << 16 |
         uint64_t{e.irql} << 24 | uint64_t{e.arg_count} << 32);
     Mix(static_cast<uint64_t>(e.actor) << 32 | static_cast<uint32_t>(e.status));
-    if (e.fn != Fn::NdisMIndicateStatus || e.phase != Phase::kCall) return;
+    if (e.phase != Phase::kCall) return;
+    to_proto += e.fn == Fn::ProtocolStatus && e.actor == proto;
+    if (e.fn != Fn::NdisMIndicateStatus) return;
     by_wmp += e.actor == wmp;
     by_ndiswan += e.actor == ndiswan;
   }
@@ -290,7 +295,14 @@ struct Run {
     Boundary::Get().AddSink(&transitions);
     stack::WanTopologyParts parts;
     parts.ndiswan = [this] { return conformance::MakeNdiswan(impl, {}); };
-    parts.proto = [this] { return conformance::MakeWanProto(impl, {}); };
+    parts.proto = [this]() -> std::unique_ptr<drivers::Driver> {
+      // A plugged-in protocol (conformance/plugin) is judged by what
+      // crosses the boundary: its status handler is fed what NDISWAN
+      // indicates, and the monitor checks what it does.
+      if (impl.plugged && impl.plugged->role == conformance::PluggedRole::kWanProtocol)
+        return impl.plugged->make();
+      return conformance::MakeWanProto(impl, {});
+    };
     parts.nic.channel_count = 1;
     parts.wmp = [this](nic::Nic& n, std::function<void(NDIS_HANDLE)> raise) {
       drivers::WmpConfig c;
@@ -304,6 +316,7 @@ struct Run {
     if (t.nic == nullptr || t.wmp_init_status != NDIS_STATUS_SUCCESS) return false;
     counter.wmp = t.wmp_id;
     counter.ndiswan = t.ndiswan_id;
+    counter.proto = t.proto_id;
     (void)Tapi([&] { return t.ndiswan->ProviderInitialize(0, 0); });
     (void)Tapi([&] { return t.ndiswan->Open(0, 0, &line); });
     (void)Tapi([&] { return t.ndiswan->MakeCall(line, "1", &call); });
@@ -356,6 +369,7 @@ struct Run {
     counter.sequence_hash = saved.counter.sequence_hash;
     counter.by_wmp = saved.counter.by_wmp;
     counter.by_ndiswan = saved.counter.by_ndiswan;
+    counter.to_proto = saved.counter.to_proto;
     transitions = saved.transitions;
     line = saved.line;
     call = saved.call;
@@ -540,9 +554,8 @@ struct Run {
                                c.tapi_events + c.other_status + c.rejected_total();
     if (accounted != c.indications)
       Fail("NDISWAN outcomes per indication", accounted, c.indications);
-    if (t.proto->counters().indications != counter.by_ndiswan)
-      Fail("NDISWAN indications reaching the protocol", t.proto->counters().indications,
-           counter.by_ndiswan);
+    if (counter.to_proto != counter.by_ndiswan)
+      Fail("NDISWAN indications reaching the protocol", counter.to_proto, counter.by_ndiswan);
     for (const monitor::Violation& v : monitor.violations()) {
       if (v.rule.rfind("MON-", 0) == 0) {
         std::fprintf(stderr, "monitor self-check %s at event %llu: %s\n", v.rule.c_str(),
@@ -607,7 +620,7 @@ WanStatusOutcome OutcomeOf(Run& run) {
   for (const ndis::Rejection& r : run.stack.model().rejections())
     o.refused_by_ndis += r.fn == Fn::NdisMIndicateStatus;
   o.ndiswan = run.t.ndiswan->counters();
-  o.protocol_indications = run.t.proto->counters().indications;
+  o.protocol_indications = run.counter.to_proto;
   o.transitions = run.transitions.reached;
   o.events = run.counter.actors.size();
   o.event_sequence = run.counter.sequence_hash;
@@ -653,9 +666,10 @@ constexpr std::string_view kStatelessWanVariants[] = {
 // Whether every component of `impl` that the target runs has a rollback:
 // the target's WMP is always the scripted reference one; NDISWAN, the
 // protocol and the WAN host are the reference's, or a variant listed above.
-// Any other implementation (a third party's driver) gets a new stack per
-// input: its state could not be put back.
+// Any other implementation (a third party's driver, C++ or plugged in) gets
+// a new stack per input: its state could not be put back.
 bool Reusable(const conformance::Implementation& impl) {
+  if (impl.plugged) return false;
   if (!impl.ndiswan && !impl.wanproto && !impl.wan_host) return true;
   for (std::string_view name : kStatelessWanVariants)
     if (impl.name == name) return true;

@@ -58,6 +58,13 @@ std::unique_ptr<drivers::Driver> ConformanceTest::MakeClientUnderTest() {
   return MakeClient();
 }
 
+std::unique_ptr<drivers::Driver> ConformanceTest::MakeMcmUnderTest() {
+  if (impl().plugged && impl().plugged->role == PluggedRole::kMcm) {
+    return impl().plugged->make();
+  }
+  return MakeMcm();
+}
+
 size_t ConformanceTest::CountCalls(ActorId actor, Fn fn) const {
   size_t n = 0;
   for (const Event& e : events()) n += e.actor == actor && e.fn == fn && e.phase == Phase::kCall;
@@ -148,15 +155,22 @@ stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
     return conformance::MakeWmp(impl(), c);
   };
   parts.ndiswan = [&] { return conformance::MakeNdiswan(impl(), ndiswan); };
-  parts.proto = [&] { return conformance::MakeWanProto(impl(), proto); };
+  parts.proto = [&]() -> std::unique_ptr<drivers::Driver> {
+    if (impl().plugged && impl().plugged->role == PluggedRole::kWanProtocol) {
+      return impl().plugged->make();
+    }
+    return conformance::MakeWanProto(impl(), proto);
+  };
   return stack::BuildWanTopology(s, parts);
 }
 
-::testing::AssertionResult ConformanceTest::Connect(const stack::WanTopology& t, HTAPI_CALL* call) {
+::testing::AssertionResult ConformanceTest::Connect(const stack::WanTopology& t, HTAPI_CALL* call,
+                                                    HTAPI_LINE* open_line) {
   if (t.nic == nullptr || t.ndiswan == nullptr) {
     return ::testing::AssertionFailure() << "the WAN topology has no NIC or no NDISWAN";
   }
-  HTAPI_LINE line = 0;
+  HTAPI_LINE own = 0;
+  HTAPI_LINE& line = open_line != nullptr ? *open_line : own;
   // PROVIDER_INITIALIZE, MAKE_CALL and GET_ID may pend (Tapi gives the
   // final status); only a failure stops the dial.
   auto failed = [](const char* what, NDIS_STATUS s) {
@@ -164,10 +178,13 @@ stack::WanTopology ConformanceTest::WanTopology(const drivers::WmpConfig& wmp,
     std::snprintf(status, sizeof status, "0x%08x", static_cast<uint32_t>(s));
     return ::testing::AssertionFailure() << what << " returned " << status;
   };
-  NDIS_STATUS s = Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); });
-  if (s == NDIS_STATUS_FAILURE) return failed("PROVIDER_INITIALIZE", s);
-  s = Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); });
-  if (s != NDIS_STATUS_SUCCESS) return failed("OPEN", s);
+  NDIS_STATUS s = NDIS_STATUS_SUCCESS;
+  if (line == 0) {
+    s = Tapi(t, [&] { return t.ndiswan->ProviderInitialize(0, 0); });
+    if (s == NDIS_STATUS_FAILURE) return failed("PROVIDER_INITIALIZE", s);
+    s = Tapi(t, [&] { return t.ndiswan->Open(0, 0, &line); });
+    if (s != NDIS_STATUS_SUCCESS) return failed("OPEN", s);
+  }
   s = Tapi(t, [&] { return t.ndiswan->MakeCall(line, "5551234", call); });
   if (s == NDIS_STATUS_FAILURE) return failed("MAKE_CALL", s);
   Pump(t, 10);

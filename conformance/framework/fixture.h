@@ -56,6 +56,9 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // Likewise the implementation's client: its plugged-in client, or else its
   // Client with the default configuration.
   std::unique_ptr<drivers::Driver> MakeClientUnderTest();
+  // Likewise its MCM: its plugged-in MCM, or else its Mcm with the default
+  // configuration.
+  std::unique_ptr<drivers::Driver> MakeMcmUnderTest();
   // The driver under test pended `operation` (a name of profile::kCmMayPend,
   // kClMayPend or kWmpMayPend), which the spec allows as well as finishing
   // it at once.
@@ -83,8 +86,9 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // The NDIS WAN topology (W1-W3) from the implementation's WMP, NDISWAN
   // and protocol: `wmp.nics` and `wmp.raise_interrupt` are filled in (the
   // software NIC from `nic`). A plugged-in WAN miniport takes the WMP's
-  // place (t.wmp_driver; t.wmp is nullptr) and ignores `wmp`. Calls
-  // NewStack(settings).
+  // place (t.wmp_driver; t.wmp is nullptr) and ignores `wmp`; a plugged-in
+  // protocol above NDISWAN takes the reference protocol's (t.proto_driver;
+  // t.proto is nullptr) and ignores `proto`. Calls NewStack(settings).
   stack::WanTopology WanTopology(const drivers::WmpConfig& wmp = {},
                                  const drivers::NdiswanConfig& ndiswan = {},
                                  const drivers::WanProtoConfig& proto = {},
@@ -109,7 +113,10 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   // TAPI application would: PROVIDER_INITIALIZE, OPEN, MAKE_CALL, NIC time
   // to connect, then OID_TAPI_GET_ID (whose line-up NDISWAN must see). A
   // failure names the step; `*call` is the htCall of the connected call.
-  ::testing::AssertionResult Connect(const stack::WanTopology& t, HTAPI_CALL* call);
+  // With `line`, a non-zero *line is a line already open, dialled again
+  // without PROVIDER_INITIALIZE and OPEN; a zero one gets the line opened.
+  ::testing::AssertionResult Connect(const stack::WanTopology& t, HTAPI_CALL* call,
+                                     HTAPI_LINE* line = nullptr);
 
   // The test provokes a violation of `rule` on purpose (e.g. a stub driver
   // that breaks it, to see what NDIS does); TearDown then requires the

@@ -68,6 +68,10 @@ const char* PluggedRoleName(PluggedRole role) {
       return "wan_miniport";
     case PluggedRole::kClient:
       return "client";
+    case PluggedRole::kMcm:
+      return "mcm";
+    case PluggedRole::kWanProtocol:
+      return "wan_protocol";
   }
   return "?";
 }
@@ -87,6 +91,17 @@ bool RoleIsActor(PluggedRole role, std::string_view actors) {
       break;
     case PluggedRole::kClient:
       mine = {"CL", "protocol", "caller", "peer", "all"};
+      break;
+    case PluggedRole::kMcm:
+      // An MCM is a miniport with a call manager inside: the MCM and a CMx,
+      // but no protocol driver (it binds to nothing).
+      mine = {"MCM", "CMx", "caller", "peer", "all"};
+      break;
+    case PluggedRole::kWanProtocol:
+      // A protocol above NDISWAN is the spec's PROTO. The "protocol" rules
+      // (AF-122, AF-123) are NDIS 6 binding rules, which an NDIS 5.x
+      // protocol's NdisCloseAdapter does not reach.
+      mine = {"PROTO", "caller", "peer", "all"};
       break;
   }
   size_t start = 0;

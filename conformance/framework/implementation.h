@@ -38,14 +38,19 @@ enum class PluggedRole : uint8_t {
   kCallManager,  // a stand-alone CoNDIS call manager (cm_role_test.cc)
   kWanMiniport,  // an NDIS 5.x WAN miniport over a NIC (wmp_role_test.cc)
   kClient,       // a CoNDIS client (cl_role_test.cc)
+  kMcm,          // a miniport call manager (mcm_role_test.cc)
+  kWanProtocol,  // an NDIS 5.x protocol bound above NDISWAN (wan_protocol_role_test.cc)
 };
 
-// "call_manager", "wan_miniport", "client": the spelling of the Bazel macro's `role` and of reports.
+// "call_manager", "wan_miniport", "client", "mcm", "wan_protocol": the
+// spelling of the Bazel macro's `role` and of reports.
 const char* PluggedRoleName(PluggedRole role);
 // True if the catalog's actor column (e.g. "CL, CMx", "caller / NDIS") names
 // a driver that a plugged-in driver in `role` is: for kCallManager, CM, CMx,
 // or one of the generic actors (protocol, caller, peer, all); for
-// kWanMiniport, WMP, or caller, peer, all; for kClient, CL or a generic one.
+// kWanMiniport, WMP, or caller, peer, all; for kClient, CL or a generic one;
+// for kMcm, MCM, CMx, or caller, peer, all; for kWanProtocol, PROTO, or
+// caller, peer, all.
 bool RoleIsActor(PluggedRole role, std::string_view actors);
 
 // A driver under test plugged in whole, as its team wrote it: the suites

@@ -18,8 +18,9 @@ declares, in the caller's package:
                 `bazel run` it: rewrites `expectations` from a fresh run;
   NAME_TARGET_fuzz_test, NAME_TARGET_fuzzer
                 for each fuzz target of the role (af_lifecycle for a call
-                manager or a client; wan_miniport and the differential
-                wan_miniport_diff for a WAN miniport): its corpus replayed
+                manager, an MCM or a client; wan_miniport and the
+                differential wan_miniport_diff for a WAN miniport;
+                wan_status for a protocol above NDISWAN): its corpus replayed
                 with the driver, and its libFuzzer binary (--config=fuzz);
   NAME_driver   the driver as one isolated object (see below), and
   NAME_registration
@@ -48,6 +49,8 @@ _ROLES = {
     "call_manager": "kCallManager",
     "wan_miniport": "kWanMiniport",
     "client": "kClient",
+    "mcm": "kMcm",
+    "wan_protocol": "kWanProtocol",
 }
 
 def _isolated_driver_impl(ctx):
@@ -153,6 +156,8 @@ _ROLE_FUZZ_TARGETS = {
     "call_manager": ["af_lifecycle"],
     "wan_miniport": ["wan_miniport", "wan_miniport_diff"],
     "client": ["af_lifecycle"],
+    "mcm": ["af_lifecycle"],
+    "wan_protocol": ["wan_status"],
 }
 
 def _role_fuzzers(name, target, expectations, tags):
@@ -271,9 +276,10 @@ def ndisconf_implementation(
     Args:
       name: the implementation's name, as --impl and the reports spell it.
       role: the role the driver plays: "call_manager" (a stand-alone CoNDIS
-        call manager), "client" (a CoNDIS client) or "wan_miniport" (an
-        NDIS 5.x WAN miniport over the NIC of <wan_nic.h>). The reference
-        plays every other role.
+        call manager), "mcm" (a CoNDIS miniport call manager), "client" (a
+        CoNDIS client), "wan_miniport" (an NDIS 5.x WAN miniport over the
+        NIC of <wan_nic.h>) or "wan_protocol" (an NDIS 5.x protocol bound
+        above NDISWAN). The reference plays every other role.
       srcs: the driver's C (or C++) sources and private headers, unedited.
       hdrs: headers the sources include by path, if any.
       deps: libraries the sources need besides <ndis.h>.

@@ -29,7 +29,8 @@ namespace {
 using nlohmann::json;
 
 // The roles ndisconf_implementation takes (conformance/plugin/plugin.bzl).
-constexpr std::string_view kRoles[] = {"call_manager", "client", "wan_miniport"};
+constexpr std::string_view kRoles[] = {"call_manager", "client", "mcm", "wan_miniport",
+                                       "wan_protocol"};
 constexpr std::string_view kFields[] = {"role", "ndis_version", "address_families", "features",
                                         "may_pend"};
 // The features each role may decline.
@@ -47,6 +48,9 @@ template <size_t N>
 bool In(const std::string_view (&names)[N], const std::string& s) {
   return std::find(std::begin(names), std::end(names), s) != std::end(names);
 }
+
+// "a call_manager", "an mcm": a role with its article, for messages.
+std::string A(const std::string& role) { return (role == "mcm" ? "an " : "a ") + role; }
 
 // What a JSON value is, for messages.
 std::string Kind(const json& v) {
@@ -91,12 +95,17 @@ class Reader {
       return Fail("ndis_version", "a string \"MAJOR.MINOR\" such as \"6.0\"", found);
     }
     const bool wmp = out->role == "wan_miniport";
+    const bool wan_protocol = out->role == "wan_protocol";
     if (wmp && major != 5) {
       return Fail("ndis_version", "5.x for a wan_miniport (NDIS 5 WAN miniports; NDIS 6 has none)",
                   found);
     }
-    if (!wmp && major < 6) {
-      return Fail("ndis_version", "6.0 or later for a " + out->role + " (CoNDIS 6)", found);
+    if (wan_protocol && major != 5) {
+      return Fail("ndis_version",
+                  "5.x for a wan_protocol (NDISWAN's NDIS_WAN_LINE_UP path is NDIS 5's)", found);
+    }
+    if (!wmp && !wan_protocol && major < 6) {
+      return Fail("ndis_version", "6.0 or later for " + A(out->role) + " (CoNDIS 6)", found);
     }
     out->ndis_major = major;
     out->ndis_minor = minor;
@@ -110,6 +119,16 @@ class Reader {
       }
       return ReadFeatures(doc, kWmpFeatures, out) &&
              ReadMayPend(doc, kWmpMayPend, kWmpMayPendCount, out);
+    }
+    if (wan_protocol) {
+      // It opens no AF, and the suite asks it nothing it could decline or
+      // pend.
+      for (const char* field : {"address_families", "features", "may_pend"}) {
+        if (auto f = doc.find(field); f != doc.end()) {
+          return Fail(field, "no such field for a wan_protocol", &*f);
+        }
+      }
+      return true;
     }
     if (found == nullptr || !found->is_array() || found->empty()) {
       return Fail("address_families", "a non-empty array of AF names or numbers", found);
@@ -159,7 +178,7 @@ class Reader {
       const std::string where = "may_pend[" + std::to_string(i) + "]";
       if (!op.is_string() ||
           std::find(known, known + count, op.get<std::string>()) == known + count) {
-        return Fail(where, "an operation a " + out->role + " may pend (" + names + ")", &op);
+        return Fail(where, "an operation " + A(out->role) + " may pend (" + names + ")", &op);
       }
       if (std::find(ops.begin(), ops.end(), op.get<std::string>()) != ops.end()) {
         return Fail(where, "each operation once", &op);
@@ -182,7 +201,7 @@ class Reader {
     for (const auto& [key, value] : features->items()) {
       if (!In(known, key)) {
         return Fail("features." + key,
-                    "no such feature for a " + out->role + " (known: " + OneOf(known) + ")",
+                    "no such feature for " + A(out->role) + " (known: " + OneOf(known) + ")",
                     &value);
       }
       if (!value.is_boolean()) return Fail("features." + key, "true or false", &value);

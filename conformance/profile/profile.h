@@ -18,20 +18,22 @@
 //   }
 //
 // role (required): the role it plays, as ndisconf_implementation spells it:
-//   call_manager, client or wan_miniport.
+//   call_manager, mcm, client, wan_miniport or wan_protocol.
 // ndis_version (required): "MAJOR.MINOR" of the NDIS it is written for: 6.0
-//   or later for a call_manager or a client (CoNDIS 6), 5.x for a
-//   wan_miniport (NDIS WAN miniports register with NdisMRegisterMiniport).
-// address_families (a call_manager's or a client's, required, non-empty):
-//   the AFs a call manager registers, or a client opens when offered, by
-//   name (Q2931, PPP, TAPI, TAPI_PROXY, ...: kAfNames) or as a number. A
-//   wan_miniport registers none, so it has no such field.
+//   or later for a call_manager, an mcm or a client (CoNDIS 6), 5.x for a
+//   wan_miniport (NDIS WAN miniports register with NdisMRegisterMiniport)
+//   or a wan_protocol (NDISWAN indicates NDIS_WAN_LINE_UP to NDIS 5.x
+//   protocols).
+// address_families (a call_manager's, an mcm's or a client's, required,
+//   non-empty): the AFs a call manager registers, or a client opens when
+//   offered, by name (Q2931, PPP, TAPI, TAPI_PROXY, ...: kAfNames) or as a
+//   number. A wan_miniport or a wan_protocol has none, so no such field.
 // features (optional), per role, each true by default:
-//   call_manager: saps (it accepts SAP registrations), calls (it serves the
-//     calls clients make);
+//   call_manager and mcm: saps (it accepts SAP registrations), calls (it
+//     serves the calls clients make);
 //   wan_miniport: incoming_calls (it offers the NIC's incoming calls to
 //     TAPI with LINE_NEWCALL once media detection is on);
-//   client: none (the field is an error).
+//   client, wan_protocol: none (the field is an error).
 //   The suites test what the other roles can ask of the driver, so these
 //   are the features a profile can decline.
 // may_pend (optional): the operations the driver may complete later, with
@@ -40,7 +42,8 @@
 //   records the allowed way, and its rules are ACCEPTABLE rather than PASS,
 //   with the field that justified it; an operation pended that the list
 //   does not name fails the test (the driver does what its profile says it
-//   does not). Absent: no claim, every allowed way is accepted.
+//   does not). Absent: no claim, every allowed way is accepted. An mcm may
+//   pend what a call_manager may; a wan_protocol has no such field.
 //
 // Tests that need something the profile does not offer are NOT_APPLICABLE,
 // naming the profile field (docs/plugging_in.md, "Capability profile"). The
@@ -59,8 +62,8 @@
 namespace ndisconf::profile {
 
 struct Features {
-  bool saps = true;            // call_manager
-  bool calls = true;           // call_manager
+  bool saps = true;            // call_manager, mcm
+  bool calls = true;           // call_manager, mcm
   bool incoming_calls = true;  // wan_miniport
 };
 

@@ -49,8 +49,8 @@ TEST(Profile, NamesTheFileTheFieldAndWhatWasExpected) {
             "p.json: field 'address_families': expected a non-empty array of AF names or "
             "numbers, but it is missing");
   EXPECT_EQ(Error(R"({"role": "miniport", "ndis_version": "6.0", "address_families": [1]})"),
-            "p.json: field 'role': expected one of call_manager, client, wan_miniport, found the "
-            "string \"miniport\"");
+            "p.json: field 'role': expected one of call_manager, client, mcm, wan_miniport, "
+            "wan_protocol, found the string \"miniport\"");
   EXPECT_EQ(Error(R"({"role": "call_manager", "ndis_version": 6, "address_families": [1]})"),
             "p.json: field 'ndis_version': expected a string \"MAJOR.MINOR\" such as \"6.0\", "
             "found a value of type number");
@@ -162,6 +162,41 @@ TEST(Profile, ReadsAClientsProfile) {
                       "may_pend": ["open_af"]})"),
             "p.json: field 'may_pend[0]': expected an operation a client may pend "
             "(notify_close_af), found the string \"open_af\"");
+}
+
+// An MCM declares what a call manager does; a protocol above NDISWAN is an
+// NDIS 5.x driver that declares nothing else.
+TEST(Profile, ReadsAnMcmsAndAWanProtocolsProfile) {
+  CapabilityProfile p;
+  std::string error;
+  ASSERT_TRUE(ParseProfile("p.json",
+                           R"({"role": "mcm", "ndis_version": "6.0",
+                               "address_families": ["TAPI_PROXY"], "features": {"calls": false},
+                               "may_pend": ["close_af"]})",
+                           &p, &error))
+      << error;
+  EXPECT_EQ(p.role, "mcm");
+  EXPECT_EQ(p.address_families, std::vector<uint32_t>{0x801});
+  EXPECT_FALSE(p.features.calls);
+  EXPECT_TRUE(p.features.saps);
+  EXPECT_EQ(p.may_pend, std::vector<std::string>{"close_af"});
+  EXPECT_EQ(Error(R"({"role": "mcm", "ndis_version": "5.1", "address_families": [1]})"),
+            "p.json: field 'ndis_version': expected 6.0 or later for an mcm (CoNDIS 6), found "
+            "the string \"5.1\"");
+
+  ASSERT_TRUE(
+      ParseProfile("p.json", R"({"role": "wan_protocol", "ndis_version": "5.1"})", &p, &error))
+      << error;
+  EXPECT_EQ(p.role, "wan_protocol");
+  EXPECT_EQ(p.ndis_major, 5);
+  EXPECT_TRUE(p.address_families.empty());
+  EXPECT_FALSE(p.may_pend.has_value());
+  EXPECT_EQ(Error(R"({"role": "wan_protocol", "ndis_version": "6.0"})"),
+            "p.json: field 'ndis_version': expected 5.x for a wan_protocol (NDISWAN's "
+            "NDIS_WAN_LINE_UP path is NDIS 5's), found the string \"6.0\"");
+  EXPECT_EQ(Error(R"({"role": "wan_protocol", "ndis_version": "5.1", "may_pend": []})"),
+            "p.json: field 'may_pend': expected no such field for a wan_protocol, found a value "
+            "of type array");
 }
 
 TEST(Profile, MalformedJsonGivesLineAndColumn) {

@@ -13,7 +13,8 @@ WanTopology BuildWanTopology(Stack& stack, WanTopologyParts parts) {
   t.nic = &stack.Own(std::move(soft));
 
   t.ndiswan = &stack.Load(parts.ndiswan(), &t.ndiswan_id);
-  t.proto = &stack.Load(parts.proto(), &t.proto_id);
+  t.proto_driver = &stack.Load(parts.proto(), &t.proto_id);
+  t.proto = dynamic_cast<WanProto*>(t.proto_driver);
   t.upper = stack.AddAdapter(t.ndiswan_id, "NDISWAN", NdisMediumWan);
   stack.Settle();
 

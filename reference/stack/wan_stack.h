@@ -6,7 +6,8 @@
 //   WMP --NdisMIndicateStatus--> NDISWAN --NdisMIndicateStatus--> WanProto
 //
 // Each driver comes from a factory, so a conformance suite can swap in a
-// variant, or a WAN miniport written in C, which finds the NIC through
+// variant, a protocol written in C, or a WAN miniport written in C, which
+// finds the NIC through
 // <wan_nic.h>: the topology puts the NIC in the current WanNicSlots. The
 // Stack owns the NIC and the slots (they outlive the drivers).
 #ifndef NDISCONF_REFERENCE_STACK_WAN_STACK_H_
@@ -35,6 +36,9 @@ struct WanTopology {
   drivers::Driver* wmp_driver = nullptr;
   Wmp* wmp = nullptr;
   Ndiswan* ndiswan = nullptr;
+  // The protocol above NDISWAN; `proto` is it when it is the reference's
+  // (or a variant of it), nullptr for any other driver (a plugged-in one).
+  drivers::Driver* proto_driver = nullptr;
   WanProto* proto = nullptr;
   ActorId wmp_id = kNoActor, ndiswan_id = kNoActor, proto_id = kNoActor;
   AdapterId lower = 0;  // the WAN miniport's adapter
@@ -56,7 +60,7 @@ struct WanTopologyParts {
         return std::make_unique<Wmp>(c);
       };
   Factory<Ndiswan> ndiswan = [] { return std::make_unique<Ndiswan>(); };
-  Factory<WanProto> proto = [] { return std::make_unique<WanProto>(); };
+  Factory<drivers::Driver> proto = [] { return std::make_unique<WanProto>(); };
 };
 
 // Loads NDISWAN and the protocol, adds NDISWAN's virtual adapter, then loads

@@ -15,73 +15,31 @@
 // NOT_APPLICABLE, naming the field) and names the AFs it must register.
 #include <gtest/gtest.h>
 
-#include <cstddef>
-#include <memory>
-#include <set>
-
-#include "conformance/framework/fixture.h"
 #include "conformance/framework/recorder.h"
-#include "reference/drivers/client/client.h"
+#include "conformance/suites/roles/cmx_role.h"
 
 namespace ndisconf::conformance {
 namespace {
 
 using drivers::ClAfState;
-using drivers::Client;
-using drivers::ClSapState;
-using drivers::ClVcState;
-using drivers::SapSpec;
 
-// The SAP the tests register: a type and address every call manager that
-// serves the Q.2931 AF must either accept or reject with a documented
-// status (AF-082).
-const SapSpec kSap{1, {0x10, 0x20, 0x30}};
-
-class CmRole : public ConformanceTest {
+class CmRole : public CmxRole {
  protected:
   std::optional<PluggedRole> BlackBoxRole() const override { return PluggedRole::kCallManager; }
 
   // S1: the call manager, a client that opens every Q.2931 AF it is offered,
   // and a CoNDIS miniport whose adapter arrives last, so that both protocols
   // bind to it. Runs until nothing is left to do.
-  void Build() {
+  void Build() override {
     stack::Stack& s = NewStack();
-    s.Load(MakeCmUnderTest(), &cm_);
+    s.Load(MakeCmUnderTest(), &cmx_);
     client_ = &s.Load(MakeClient(), &client_id_);
     s.Load(MakeMiniport(), &miniport_);
     adapter_ = s.AddAdapter(miniport_, "comp0", NdisMediumAtm);
     s.Settle();
   }
 
-  Client& client() { return *client_; }
-  // Runs a client request as the client, then everything it set off.
-  template <class F>
-  NDIS_STATUS AsClient(F&& f) {
-    const NDIS_STATUS s = stack().As(client_id_, f);
-    stack().Settle();
-    return s;
-  }
-
-  // How many times the call manager called (or was called through) `fn`,
-  // and the index of its first such call (UINT64_MAX if none).
-  size_t CmCalls(Fn fn) const { return CountCalls(cm_, fn); }
-  uint64_t FirstCmCall(Fn fn) const { return FirstCall(cm_, fn); }
-
-  // The client has exactly one AF from this call manager, open.
-  ::testing::AssertionResult OneOpenAf() {
-    if (client().afs().size() != 1) {
-      return ::testing::AssertionFailure() << client().afs().size() << " AF(s) offered, not 1";
-    }
-    if (client().afs()[0]->state != ClAfState::kOpen) {
-      return ::testing::AssertionFailure()
-             << "the AF is not open: open status 0x" << std::hex << client().afs()[0]->open_status;
-    }
-    return ::testing::AssertionSuccess();
-  }
-
-  ActorId cm_ = kNoActor, client_id_ = kNoActor, miniport_ = kNoActor;
-  ndis::AdapterId adapter_{};
-  Client* client_ = nullptr;
+  ActorId miniport_ = kNoActor;
 };
 
 // S1: bound to a CoNDIS adapter, the call manager registers its AF there,
@@ -91,127 +49,41 @@ class CmRole : public ConformanceTest {
 TEST_P(CmRole, RegistersItsAfOnEachBinding) {
   NDISCONF_RULES("AF-001", "AF-010", "AF-069", "AF-131", "AF-137");
   Build();
-  EXPECT_GE(CmCalls(Fn::NdisCmRegisterAddressFamilyEx), 1u);
-  EXPECT_LT(FirstCmCall(Fn::NdisOpenAdapterEx), FirstCmCall(Fn::NdisCmRegisterAddressFamilyEx));
+  EXPECT_GE(CmxCalls(Fn::NdisCmRegisterAddressFamilyEx), 1u);
+  EXPECT_LT(FirstCmxCall(Fn::NdisOpenAdapterEx), FirstCmxCall(Fn::NdisCmRegisterAddressFamilyEx));
   ASSERT_EQ(client().afs().size(), 1u);
   EXPECT_EQ(client().afs()[0]->af.AddressFamily, static_cast<ULONG>(CO_ADDRESS_FAMILY_Q2931));
   // The AFs it registered on the binding are the ones its profile declares.
-  if (profile() != nullptr) {
-    std::set<uint64_t> registered, declared;
-    for (const Event& e : events()) {
-      if (e.actor == cm_ && e.fn == Fn::NdisCmRegisterAddressFamilyEx && e.phase == Phase::kCall) {
-        registered.insert(e.arg[1]);  // AddressFamily (reference/boundary/fn.cc)
-      }
-    }
-    for (uint32_t af : profile()->address_families) declared.insert(af);
-    EXPECT_EQ(registered, declared) << "the AFs registered differ from address_families";
-  }
+  ExpectProfileAfs(Fn::NdisCmRegisterAddressFamilyEx);
 }
 
-// S2: the client's open succeeds, synchronously or after exactly one
-// completion with a final status.
 TEST_P(CmRole, OpensTheAfForTheClient) {
   NDISCONF_RULES("AF-033", "AF-034", "AF-036");
-  Build();
-  ASSERT_TRUE(OneOpenAf());
-  EXPECT_EQ(client().afs()[0]->open_status, NDIS_STATUS_SUCCESS);
-  EXPECT_LE(CmCalls(Fn::NdisCmOpenAddressFamilyComplete), 1u);
-  if (CmCalls(Fn::NdisCmOpenAddressFamilyComplete) == 1) Pended("open_af");
+  OpensTheAfForTheClient();
 }
-
-// S4: the client closes the AF; the close succeeds, and a pended close is
-// completed once, with NDIS_STATUS_SUCCESS.
 TEST_P(CmRole, ClosesTheAf) {
   NDISCONF_RULES("AF-052", "AF-053", "AF-055");
-  Build();
-  ASSERT_TRUE(OneOpenAf());
-  const NDIS_STATUS s = AsClient([&] { return client().CloseAf(0); });
-  EXPECT_TRUE(s == NDIS_STATUS_SUCCESS || s == NDIS_STATUS_PENDING) << std::hex << s;
-  EXPECT_EQ(client().afs()[0]->state, ClAfState::kClosed);
-  EXPECT_EQ(client().afs()[0]->close_status, NDIS_STATUS_SUCCESS);
-  EXPECT_LE(CmCalls(Fn::NdisCmCloseAddressFamilyComplete), 1u);
-  if (CmCalls(Fn::NdisCmCloseAddressFamilyComplete) == 1) Pended("close_af");
+  ClosesTheAf();
 }
-
-// S7: a SAP registered and deregistered on the open AF.
 TEST_P(CmRole, RegistersAndDeregistersASap) {
   NDISCONF_RULES("AF-083", "AF-090");
-  NDISCONF_NEEDS_FEATURE(saps);
-  Build();
-  ASSERT_TRUE(OneOpenAf());
-  size_t sap = 0;
-  AsClient([&] { return client().RegisterSap(0, kSap, &sap); });
-  ASSERT_EQ(client().saps().at(sap)->state, ClSapState::kRegistered)
-      << std::hex << client().saps().at(sap)->register_status;
-  AsClient([&] { return client().DeregisterSap(sap); });
-  EXPECT_EQ(client().saps().at(sap)->state, ClSapState::kDeregistered);
-  if (CmCalls(Fn::NdisCmRegisterSapComplete) == 1) Pended("register_sap");
-  if (CmCalls(Fn::NdisCmDeregisterSapComplete) == 1) Pended("deregister_sap");
+  RegistersAndDeregistersASap();
 }
-
-// AF-082: the same SAP a second time is refused with
-// NDIS_STATUS_INVALID_DATA, and the first stays registered.
 TEST_P(CmRole, RefusesADuplicateSapWithInvalidData) {
   NDISCONF_RULES("AF-082");
-  NDISCONF_NEEDS_FEATURE(saps);
-  Build();
-  ASSERT_TRUE(OneOpenAf());
-  size_t first = 0, second = 0;
-  AsClient([&] { return client().RegisterSap(0, kSap, &first); });
-  ASSERT_EQ(client().saps().at(first)->state, ClSapState::kRegistered);
-  AsClient([&] { return client().RegisterSap(0, kSap, &second); });
-  EXPECT_EQ(client().saps().at(second)->state, ClSapState::kFailed);
-  EXPECT_EQ(client().saps().at(second)->register_status, NDIS_STATUS_INVALID_DATA);
-  EXPECT_EQ(client().saps().at(first)->state, ClSapState::kRegistered);
+  RefusesADuplicateSapWithInvalidData();
 }
-
-// S4 after a refusal: whatever the AF went through (here a SAP refused, the
-// other deregistered), its close completes with NDIS_STATUS_SUCCESS.
 TEST_P(CmRole, ClosesTheAfAfterARefusedSap) {
   NDISCONF_RULES("AF-053");
-  NDISCONF_NEEDS_FEATURE(saps);
-  Build();
-  ASSERT_TRUE(OneOpenAf());
-  size_t first = 0, second = 0;
-  AsClient([&] { return client().RegisterSap(0, kSap, &first); });
-  AsClient([&] { return client().RegisterSap(0, kSap, &second); });
-  ASSERT_EQ(client().saps().at(second)->state, ClSapState::kFailed);
-  AsClient([&] { return client().DeregisterSap(first); });
-  ASSERT_EQ(client().saps().at(first)->state, ClSapState::kDeregistered);
-  AsClient([&] { return client().CloseAf(0); });
-  EXPECT_EQ(client().afs()[0]->state, ClAfState::kClosed);
-  EXPECT_EQ(client().afs()[0]->close_status, NDIS_STATUS_SUCCESS);
+  ClosesTheAfAfterARefusedSap();
 }
-
-// S7: a VC the client creates and deletes without a call: the call
-// manager's ProtocolCoCreateVc and ProtocolCoDeleteVc answer at once
-// (AF-104), so both of the client's requests succeed.
 TEST_P(CmRole, CreatesAndDeletesAVc) {
   NDISCONF_RULES("AF-104");
-  Build();
-  ASSERT_TRUE(OneOpenAf());
-  size_t vc = 0;
-  ASSERT_EQ(AsClient([&] { return client().CreateVc(0, &vc); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(AsClient([&] { return client().DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(client().vcs().at(vc)->state, ClVcState::kDeleted);
+  CreatesAndDeletesAVc();
 }
-
-// S7 with a call: made and closed on the VC, then the VC deleted; a VC that
-// carried a call is deleted at once like any other (AF-104).
 TEST_P(CmRole, MakesAndClosesACall) {
   NDISCONF_RULES("AF-104");
-  NDISCONF_NEEDS_FEATURE(calls);
-  Build();
-  ASSERT_TRUE(OneOpenAf());
-  size_t vc = 0;
-  ASSERT_EQ(AsClient([&] { return client().CreateVc(0, &vc); }), NDIS_STATUS_SUCCESS);
-  AsClient([&] { return client().MakeCall(vc); });
-  ASSERT_EQ(client().vcs().at(vc)->state, ClVcState::kActive)
-      << std::hex << client().vcs().at(vc)->call_status;
-  AsClient([&] { return client().CloseCall(vc); });
-  EXPECT_EQ(client().vcs().at(vc)->state, ClVcState::kInactive);
-  EXPECT_EQ(AsClient([&] { return client().DeleteVc(vc); }), NDIS_STATUS_SUCCESS);
-  EXPECT_EQ(client().vcs().at(vc)->state, ClVcState::kDeleted);
+  MakesAndClosesACall();
 }
 
 // S5: unbinding the call manager with the AF open: from its unbind it
@@ -220,11 +92,11 @@ TEST_P(CmRole, MakesAndClosesACall) {
 TEST_P(CmRole, UnbindNotifyClosesTheOpenAf) {
   NDISCONF_RULES("AF-061", "AF-121");
   Build();
-  ASSERT_TRUE(OneOpenAf());
-  ASSERT_TRUE(model().UnbindProtocol(cm_, adapter_));
+  ASSERT_TRUE(FirstAfOpen());
+  ASSERT_TRUE(model().UnbindProtocol(cmx_, adapter_));
   stack().Settle();
-  EXPECT_EQ(CmCalls(Fn::NdisCmNotifyCloseAddressFamily), 1u);
-  EXPECT_LT(FirstCmCall(Fn::NdisCmNotifyCloseAddressFamily), FirstCmCall(Fn::NdisCloseAdapterEx));
+  EXPECT_EQ(CmxCalls(Fn::NdisCmNotifyCloseAddressFamily), 1u);
+  EXPECT_LT(FirstCmxCall(Fn::NdisCmNotifyCloseAddressFamily), FirstCmxCall(Fn::NdisCloseAdapterEx));
   EXPECT_EQ(client().afs()[0]->state, ClAfState::kClosed);
 }
 
@@ -232,13 +104,13 @@ TEST_P(CmRole, UnbindNotifyClosesTheOpenAf) {
 TEST_P(CmRole, UnbindWithNoOpenAfClosesTheBinding) {
   NDISCONF_RULES("AF-061", "AF-121");
   Build();
-  ASSERT_TRUE(OneOpenAf());
+  ASSERT_TRUE(FirstAfOpen());
   AsClient([&] { return client().CloseAf(0); });
   ASSERT_EQ(client().afs()[0]->state, ClAfState::kClosed);
-  ASSERT_TRUE(model().UnbindProtocol(cm_, adapter_));
+  ASSERT_TRUE(model().UnbindProtocol(cmx_, adapter_));
   stack().Settle();
-  EXPECT_EQ(CmCalls(Fn::NdisCmNotifyCloseAddressFamily), 0u);
-  EXPECT_EQ(CmCalls(Fn::NdisCloseAdapterEx), 1u);
+  EXPECT_EQ(CmxCalls(Fn::NdisCmNotifyCloseAddressFamily), 0u);
+  EXPECT_EQ(CmxCalls(Fn::NdisCloseAdapterEx), 1u);
 }
 
 NDISCONF_INSTANTIATE(CmRole);
