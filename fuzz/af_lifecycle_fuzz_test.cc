@@ -121,10 +121,7 @@ class Run {
         chooser_(schedule),
         stack_({}, &chooser_) {
     if (reused != nullptr) reused->Reset();
-    if (impl_.host) {
-      host_ = impl_.host(stack_.model());
-      Boundary::Get().SetHost(host_.get());
-    }
+    hosts_ = conformance::InstallHosts(impl_, stack_.model());
     Boundary::Get().AddSink(&monitor_);
     if (observer != nullptr) Boundary::Get().AddSink(observer);
     if (const char* path = std::getenv("NDISCONF_AF_TRACE"); path != nullptr && *path != 0) {
@@ -564,7 +561,7 @@ class Run {
   EventLog log_;
   std::string trace_path_;
   ndis::ByteChooser chooser_;
-  std::unique_ptr<NdisHost> host_;  // before the stack: destroyed after it
+  conformance::RunHosts hosts_;  // before the stack: destroyed after it
   stack::Stack stack_;
   std::vector<std::unique_ptr<Driver>> drivers_;
   std::vector<Driver*> cms_, mcms_, clients_, miniports_, protocols_;

@@ -15,7 +15,7 @@ namespace {
 // The process's one WAN stack (the boundary serves one run at a time).
 struct World {
   const conformance::Implementation* impl = nullptr;
-  std::unique_ptr<NdisWanHost> wan_host;  // before the stack: destroyed after it
+  conformance::RunHosts hosts;  // before the stack: destroyed after it
   std::unique_ptr<stack::Stack> stack;
   stack::WanTopology t;
   drivers::WpBinding* proto_binding = nullptr;
@@ -65,10 +65,7 @@ bool Build(const conformance::Implementation& impl) {
   auto w = std::make_unique<World>();
   w->impl = &impl;
   w->stack = std::make_unique<stack::Stack>();
-  if (impl.wan_host) {
-    w->wan_host = impl.wan_host(w->stack->model());
-    Boundary::Get().SetWanHost(w->wan_host.get());
-  }
+  w->hosts = conformance::InstallHosts(impl, w->stack->model());
   stack::WanTopologyParts parts;
   parts.ndiswan = [&impl] { return conformance::MakeNdiswan(impl, {}); };
   parts.proto = [&impl] { return conformance::MakeWanProto(impl, {}); };

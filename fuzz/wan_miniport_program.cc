@@ -33,14 +33,7 @@ class Run {
       monitor::Monitor& monitor)
       : impl_(impl), monitor_(monitor), chooser_(schedule), stack_({}, &chooser_) {
     monitor_.Reset();
-    if (impl_.host) {
-      host_ = impl_.host(stack_.model());
-      Boundary::Get().SetHost(host_.get());
-    }
-    if (impl_.wan_host) {
-      wan_host_ = impl_.wan_host(stack_.model());
-      Boundary::Get().SetWanHost(wan_host_.get());
-    }
+    hosts_ = conformance::InstallHosts(impl_, stack_.model());
     Boundary::Get().AddSink(&monitor_);
     stack::WanTopologyParts parts;
     parts.nic.channel_count = kChannels;
@@ -222,8 +215,7 @@ class Run {
   monitor::Monitor& monitor_;
   ndis::ByteChooser chooser_;
   stack::Stack stack_;
-  std::unique_ptr<NdisHost> host_;
-  std::unique_ptr<NdisWanHost> wan_host_;
+  conformance::RunHosts hosts_;
   stack::WanTopology t_;
   HTAPI_LINE line_ = 0;
   std::vector<HTAPI_CALL> calls_;

@@ -277,7 +277,7 @@ struct Run {
   IndicationCounter counter;
   fuzz::TransitionRecorder transitions;
   InputChooser chooser;
-  std::unique_ptr<NdisWanHost> wan_host;  // before the stack: destroyed after it
+  conformance::RunHosts hosts;  // before the stack: destroyed after it
   stack::Stack stack;
   stack::WanTopology t;
   ScriptedWmp* wmp = nullptr;
@@ -286,10 +286,7 @@ struct Run {
   uint64_t skipped = 0;  // records with an unknown tag or selector
 
   bool Build() {
-    if (impl.wan_host) {
-      wan_host = impl.wan_host(stack.model());
-      Boundary::Get().SetWanHost(wan_host.get());
-    }
+    hosts = conformance::InstallHosts(impl, stack.model());
     Boundary::Get().AddSink(&monitor);
     Boundary::Get().AddSink(&counter);
     Boundary::Get().AddSink(&transitions);
@@ -665,11 +662,15 @@ constexpr std::string_view kStatelessWanVariants[] = {
 
 // Whether every component of `impl` that the target runs has a rollback:
 // the target's WMP is always the scripted reference one; NDISWAN, the
-// protocol and the WAN host are the reference's, or a variant listed above.
-// Any other implementation (a third party's driver, C++ or plugged in) gets
-// a new stack per input: its state could not be put back.
+// protocol and the WAN host are the reference's, or a variant listed above;
+// an NDIS host is none, or a seeded bug's (a ForwardingHost that overrides
+// one CoNDIS function and keeps no state: conformance/seeded_bugs). Any
+// other implementation (a third party's driver, C++ or plugged in, or its
+// own NDIS host) gets a new stack per input: its state could not be put
+// back.
 bool Reusable(const conformance::Implementation& impl) {
   if (impl.plugged) return false;
+  if (impl.host && impl.seeded_rule.empty()) return false;
   if (!impl.ndiswan && !impl.wanproto && !impl.wan_host) return true;
   for (std::string_view name : kStatelessWanVariants)
     if (impl.name == name) return true;

@@ -17,14 +17,7 @@ stack::Stack& ConformanceTest::NewStack(const ndis::Settings& settings, ndis::Ch
   EXPECT_EQ(stack_, nullptr) << "NewStack called twice in one test";
   monitor_ = std::make_unique<monitor::Monitor>(ProfileFor(settings));
   stack_ = std::make_unique<stack::Stack>(settings, chooser);
-  if (impl().host) {
-    host_ = impl().host(stack_->model());
-    Boundary::Get().SetHost(host_.get());
-  }
-  if (impl().wan_host) {
-    wan_host_ = impl().wan_host(stack_->model());
-    Boundary::Get().SetWanHost(wan_host_.get());
-  }
+  hosts_ = InstallHosts(impl(), stack_->model());
   Boundary::Get().AddSink(monitor_.get());
   events_.events.clear();
   Boundary::Get().AddSink(&events_);
@@ -251,8 +244,7 @@ void ConformanceTest::TearDown() {
   // The model's run ends before the drivers go (Stack's own order); the
   // sinks are detached with it.
   stack_.reset();
-  host_.reset();
-  wan_host_.reset();
+  hosts_ = {};
   monitor_.reset();
 }
 

@@ -43,6 +43,8 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
   stack::Stack& stack() { return *stack_; }
   ndis::Model& model() { return stack_->model(); }
   monitor::Monitor& monitor() { return *monitor_; }
+  // The implementation's NDIS hosts for this run (InstallHosts), if any.
+  const RunHosts& hosts() const { return hosts_; }
 
   // Components from the implementation under test.
   std::unique_ptr<drivers::CallManager> MakeCm(const drivers::CallManagerConfig& config = {});
@@ -148,8 +150,7 @@ class ConformanceTest : public ::testing::TestWithParam<const Implementation*> {
  private:
   std::unique_ptr<monitor::Monitor> monitor_;
   std::unique_ptr<stack::Stack> stack_;
-  std::unique_ptr<NdisHost> host_;
-  std::unique_ptr<NdisWanHost> wan_host_;
+  RunHosts hosts_;
   // Keeps the run's events, for the trace printed when a test fails.
   class EventLog : public EventSink {
    public:

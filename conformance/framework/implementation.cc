@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "reference/boundary/boundary.h"
+
 namespace ndisconf::conformance {
 namespace {
 
@@ -58,6 +60,21 @@ std::vector<const Implementation*> SelectedImplementations() {
     if (impl->seeded_rule.empty()) real.push_back(impl);
   }
   return real;
+}
+
+RunHosts InstallHosts(const Implementation& impl, ndis::Model& model) {
+  RunHosts hosts;
+  if (impl.host) {
+    hosts.host = impl.host(model);
+    Boundary::Get().SetHost(hosts.host.get());
+  }
+  if (impl.wan_host) {
+    hosts.wan_host = impl.wan_host(model);
+    Boundary::Get().SetWanHost(hosts.wan_host.get());
+  } else if (auto* both = dynamic_cast<NdisWanHost*>(hosts.host.get())) {
+    Boundary::Get().SetWanHost(both);
+  }
+  return hosts;
 }
 
 const char* PluggedRoleName(PluggedRole role) {

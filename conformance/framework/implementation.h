@@ -74,8 +74,11 @@ struct Implementation {
   std::function<std::unique_ptr<drivers::Client>(const drivers::ClientConfig&)> client;
   std::function<std::unique_ptr<drivers::Mcm>(const drivers::McmConfig&)> mcm;
   std::function<std::unique_ptr<drivers::Comp>(const drivers::CompConfig&)> miniport;
-  // Interposes a host in front of the model (an NDIS-side variant); the
-  // returned host forwards to the model it is given. Empty: the model.
+  // Interposes a host in front of the model (an NDIS-side variant, or a
+  // team's own NDIS code); the returned host forwards to the model it is
+  // given what it does not serve itself. An object that implements
+  // NdisWanHost too serves the NDIS 5.1 WAN functions as well, unless
+  // `wan_host` is set (InstallHosts). Empty: the model.
   std::function<std::unique_ptr<NdisHost>(ndis::Model&)> host;
 
   // The NDIS WAN path: the WAN miniport (over the NIC it is given), NDISWAN
@@ -114,6 +117,19 @@ void SelectImplementation(const Implementation* impl);
 // job's --impl=a,b,c).
 void SelectImplementations(std::vector<const Implementation*> impls);
 std::vector<const Implementation*> SelectedImplementations();
+
+// The NDIS hosts `impl` puts in front of `model` for one run, made and
+// installed on the boundary: `host` (Boundary::SetHost), then the WAN host:
+// `wan_host` when the implementation has a factory for it, else `host`
+// itself when that object implements NdisWanHost too (one object serving
+// both, as examples/initech_ndis does), else the model's. Either is empty
+// when the model serves. Keep the result alive for the run: destroy it
+// after the stack.
+struct RunHosts {
+  std::unique_ptr<NdisHost> host;
+  std::unique_ptr<NdisWanHost> wan_host;
+};
+RunHosts InstallHosts(const Implementation& impl, ndis::Model& model);
 
 // The components of `impl` for a run, the reference's where it supplies none.
 // The conformance fixture and the fuzz targets build every stack with these,
