@@ -235,6 +235,13 @@ bool Model::IsBound(ActorId protocol, AdapterId adapter) const {
   return b != nullptr && b->state == Binding::State::kBound;
 }
 
+std::optional<std::string> Model::RunningAdapterName(NDIS_HANDLE handle) const {
+  Cause why;
+  const Adapter* a = impl_->Resolve(impl_->adapters, handle, "MiniportAdapterHandle", &why);
+  if (a == nullptr || a->state != Adapter::State::kRunning || a->in_halt) return std::nullopt;
+  return a->name;
+}
+
 bool Model::RunOne() { return impl_->RunOne(); }
 
 size_t Model::RunUntilIdle(size_t limit) {

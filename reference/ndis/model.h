@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,16 @@ class Model : public NdisHost, public NdisWanHost {
   // Removes an adapter: MiniportHaltEx and unbinding of its protocols, in
   // the order settings().halt_before_unbind gives.
   bool HaltAdapter(AdapterId adapter);
+
+  // For an NDIS host in front of the model that implements some adapter-
+  // facing functions itself (examples/initech_ndis): the name of the running
+  // adapter (initialized, not halting) whose MiniportAdapterHandle is
+  // `handle`, the name protocols pass to NdisOpenAdapter; nullopt for any
+  // other handle (an adapter initializing or halting, a stale or forged
+  // handle). The harness starts and stops adapters (it plays the PnP
+  // manager), so this is how a host learns which adapter a miniport's call
+  // is about. Records nothing.
+  std::optional<std::string> RunningAdapterName(NDIS_HANDLE handle) const;
 
   // The hardware's interrupt line of an NDIS 5 adapter: NDIS calls
   // MiniportISR at device IRQL (kDeviceIrql); if it recognizes the interrupt

@@ -2,6 +2,9 @@
 // 1.2, 2.7, 3.9): bind, open, pended bind and unbind, and halt.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "reference/ndis/model.h"
 #include "reference/ndis/stub_drivers.h"
 #include "reference/ndis/stub_wan_drivers.h"
@@ -65,6 +68,21 @@ TEST(WanBinding, UnbindClosesTheBindingAndItsHandleIsStale) {
   EXPECT_EQ(s, NDIS_STATUS_FAILURE);
   EXPECT_TRUE(Rejected(st.model, Outcome(Fn::NdisCloseAdapter, NDIS_STATUS_FAILURE,
                                          Reason::kStaleHandle, std::nullopt, "NdisBindingHandle")));
+}
+
+// What a host in front of the model asks: the running adapter's name, and
+// nothing for a forged handle or an adapter that has halted.
+TEST(WanBinding, RunningAdapterNameNamesOnlyARunningAdapter) {
+  WanStack st;
+  st.Start();
+  EXPECT_EQ(st.model.RunningAdapterName(st.mh()), std::optional<std::string>("WAN1"));
+  int forged = 0;
+  EXPECT_EQ(st.model.RunningAdapterName(&forged), std::nullopt);
+  EXPECT_EQ(st.model.RunningAdapterName(nullptr), std::nullopt);
+  const NDIS_HANDLE handle = st.mh();
+  ASSERT_TRUE(st.model.HaltAdapter(st.adapter));
+  EXPECT_EQ(st.model.RunningAdapterName(handle), std::nullopt);
+  EXPECT_TRUE(st.model.rejections().empty()) << "a query records nothing";
 }
 
 TEST(WanBinding, PendedUnbindCompletesThroughNdisCompleteUnbindAdapter) {
