@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# docs/plugging_in.md shows four outputs, each under an HTML comment naming the run
+# docs/plugging_in.md shows five outputs, each under an HTML comment naming the run
 # ("<!-- output of //examples/acme_cm:acme_cm ... -->", "... acme_cm_fixed against
 # acme_cm.expectations ...", "... //examples/globex_wan:globex_wan ...", "...
-# globex_wan_fixed ..."). Every line of each block must be a line of that run's output, so
-# the page cannot drift from what the tools print.
+# globex_wan_fixed ...", "... //examples/initech_ndis:initech_ndis ..."). Every line of each
+# block must be a line of that run's output, so the page cannot drift from what the tools
+# print.
 # Usage: plugging_in_test.sh PAGE ACME_CM ACME_CM_FIXED EXPECTATIONS GLOBEX_WAN GLOBEX_WAN_FIXED
+#                            INITECH_NDIS
 set -uo pipefail
-page="$1" acme="$2" fixed="$3" expectations="$4" globex="$5" globex_fixed="$6"
+page="$1" acme="$2" fixed="$3" expectations="$4" globex="$5" globex_fixed="$6" initech="$7"
 export COLUMNS=100 NO_COLOR=1
 
 # block MARKER: the lines of the fenced block after the comment containing MARKER.
@@ -39,4 +41,6 @@ check acme_cm_fixed "//examples/acme_cm:acme_cm_fixed against" \
 check globex_wan "//examples/globex_wan:globex_wan " "$("$globex" --impl=globex_wan 2>/dev/null)"
 check globex_wan_fixed "//examples/globex_wan:globex_wan_fixed " \
   "$("$globex_fixed" --impl=globex_wan_fixed 2>/dev/null)"
+check initech_ndis "//examples/initech_ndis:initech_ndis " \
+  "$("$initech" --impl=initech-ndis 2>/dev/null)"
 echo PASS
