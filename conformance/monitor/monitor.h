@@ -155,15 +155,17 @@ class Monitor : public EventSink {
   void Checkpoint();
   void Rollback();
 
-  // What the monitor knows now of the CoNDIS object a handle names (an
-  // NdisAfHandle, then an NdisSapHandle), and what the rules let happen to
-  // it next, in the terms of the spec's state tables (sections 2.4 and
-  // 2.5): who calls which function, with the table rows and rules. nullopt
-  // for a handle that names neither. trace_check prints it under the first
-  // violation.
+  // What the monitor knows now of the object a handle names, and what the
+  // rules let happen to it next: who calls which function, with the rules
+  // (and for the CoNDIS objects the rows of the spec's state tables,
+  // sections 2.4 and 2.5). The handle is looked up as an NdisAfHandle, an
+  // NdisSapHandle, then as the NDIS 5.1 WAN objects' (sections 2.7-2.9): an
+  // NdisLinkContext, an htCall, an htLine, a MiniportAdapterHandle, and last
+  // a miniport's hdCall or hdLine. nullopt for a handle that names none.
+  // trace_check prints it under the first violation.
   struct ObjectView {
-    std::string kind;               // "AF" or "SAP"
-    std::string state;              // as in Violation::state
+    std::string kind;   // "AF", "SAP", "WAN link", "TAPI call", "TAPI line", "WAN adapter"
+    std::string state;  // as in Violation::state
     std::vector<std::string> next;  // empty: nothing more may happen to it
   };
   std::optional<ObjectView> Inspect(uint64_t handle) const;

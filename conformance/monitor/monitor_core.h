@@ -388,6 +388,8 @@ struct Monitor::State {
     return it == links.end() ? nullptr : &it->second;
   }
   wan::Link* UpLinkOfCall(const wan::Call& c);
+  // Monitor::Inspect for the WAN objects (wan/inspect.cc).
+  std::optional<Monitor::ObjectView> InspectWan(uint64_t handle) const;
   bool LiveCallHd(uint64_t mh, uint64_t hd);
   // Whether `actor` (a miniport driver) also has an NDIS 5 protocol binding
   // open below it: an intermediate driver such as NDISWAN.

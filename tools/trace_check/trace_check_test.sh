@@ -58,6 +58,20 @@ out=$("$bin" "$data/v_af120_close_adapter_with_af_open.trace")
 [ "$(echo "$out" | sed -n 3,4p)" = "  AF 0xaf01 before event 34: OPEN
   allowed next: the client calls NdisClRegisterSap, NdisCoCreateVc or NdisClCloseAddressFamily(NdisAfHandle=0xaf01) (S1, C1)" ] ||
   fail "AF-120 object and allowed next: $out"
+# The WAN objects too: a link that went down has nothing next (WAN-043); a
+# call whose GET_ID is in progress owes its line-up first (WAN-021); an
+# adapter whose driver holds a spin lock releases it first (WAN-003).
+out=$("$bin" "$data/wv_wan043_fragment_after_line_down.trace")
+[ "$(echo "$out" | sed -n 3,4p)" = "  WAN link 0x61 before event 62: DOWN
+  allowed next: nothing (the handle is no longer valid)" ] || fail "WAN-043 link: $out"
+out=$("$bin" "$data/wv_wan021_get_id_without_line_up.trace")
+[ "$(echo "$out" | sed -n 3,4p)" = "  TAPI call 0x41 before event 31: DIALING
+  allowed next: the miniport lines the call up (NDIS_STATUS_WAN_LINE_UP with NdisLinkContext zero) before it completes the OID_TAPI_GET_ID it is handling (WAN-021, WAN-023, WAN-034)" ] ||
+  fail "WAN-021 call: $out"
+out=$("$bin" "$data/wv_wan003_indicate_under_spin_lock.trace")
+[ "$(echo "$out" | sed -n 3,4p)" = "  WAN adapter 0xa001 before event 58: RUNNING, its driver holding 1 spin lock(s)
+  allowed next: the miniport releases its spin locks (NdisReleaseSpinLock, NdisDprReleaseSpinLock) before it indicates status or completes a bracket (WAN-003)" ] ||
+  fail "WAN-003 adapter: $out"
 out=$("$bin" "$tmp/order.trace")
 [ "$(echo "$out" | tail -1)" = "$tmp/order.trace: 33 event(s), 2 violation(s); the first at line $line29: AF-034" ] ||
   fail "summary: $(echo "$out" | tail -1)"

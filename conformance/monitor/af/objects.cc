@@ -258,7 +258,7 @@ std::optional<Monitor::ObjectView> Monitor::Inspect(uint64_t handle) const {
     return ObjectView{"AF", s_->AfDesc(it->second), AfNext(it->second, handle)};
   if (auto it = s_->saps.find(handle); it != s_->saps.end())
     return ObjectView{"SAP", af::SStateName(it->second.state), SapNext(it->second, handle)};
-  return std::nullopt;
+  return s_->InspectWan(handle);
 }
 
 }  // namespace ndisconf::monitor
