@@ -41,6 +41,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -203,6 +204,14 @@ class Ndiswan : public LoggingDriver<NdiswanLog> {
   NDIS_STATUS Answer(HTAPI_CALL ht_call);
   NDIS_STATUS Drop(HTAPI_CALL ht_call);
   NDIS_STATUS CloseCall(HTAPI_CALL ht_call);
+  // Any request NDISTAPI may pass down unchanged: a query (or a set) of
+  // `oid` with a copy of `buffer` (at most kMaxRawRequest bytes) as its
+  // information buffer, for one NDISWAN does not build itself (an optional
+  // TAPI OID, a handle the miniport never gave out). NDISWAN keeps nothing
+  // of its outcome but the record in requests(). FAILURE without calling
+  // NDIS for an unknown binding or a buffer too large.
+  static constexpr size_t kMaxRawRequest = 4096;
+  NDIS_STATUS RawRequest(size_t binding, bool query, NDIS_OID oid, std::span<const uint8_t> buffer);
   // Counts GET_ID "ndis" answers whose DeviceID names no UP link of the call.
   uint64_t get_id_mismatches() const { return get_id_mismatches_; }
 

@@ -7,6 +7,8 @@
 
 #include <cstring>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "reference/drivers/ndiswan/ndiswan.h"
 #include "reference/drivers/wanproto/wanproto.h"
@@ -169,6 +171,32 @@ TEST_P(WanE2e, W1OutboundCallLinesUpThenConnectsAndSendsStayInWindow) {
   EXPECT_EQ(st->outstanding, 0u);
   EXPECT_EQ(st->queued_total, n - link->send_window);  // the rest waited for a slot
   EXPECT_EQ(proto_->counters().send_completes, n);
+}
+
+// A request NDISWAN does not build itself goes down as given (a set or a
+// query, the exact buffer), and its outcome is recorded; a buffer over the
+// limit or an unknown binding fails without calling NDIS.
+TEST_P(WanE2e, RawRequestsGoDownAsGivenAndAreRecorded) {
+  HTAPI_LINE line = 0;
+  HTAPI_CALL call = 0;
+  ConnectOutbound(&line, &call);
+  const size_t before = ndiswan_->requests().size();
+  uint64_t buffer[8] = {};
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(buffer), sizeof(buffer));
+  // OID_TAPI_DIAL is optional, and the reference miniport declines it (WAN-080).
+  const NDIS_STATUS s =
+      AsNdiswan([&] { return ndiswan_->RawRequest(0, false, OID_TAPI_DIAL, bytes); });
+  EXPECT_EQ(s, NDIS_STATUS_TAPI_OPERATIONUNAVAIL);
+  ASSERT_EQ(ndiswan_->requests().size(), before + 1);
+  EXPECT_EQ(ndiswan_->requests().back().oid, static_cast<NDIS_OID>(OID_TAPI_DIAL));
+  EXPECT_EQ(ndiswan_->requests().back().final_status, NDIS_STATUS_TAPI_OPERATIONUNAVAIL);
+  EXPECT_TRUE(ndiswan_->requests().back().completed);
+  std::vector<uint8_t> huge(Ndiswan::kMaxRawRequest + 1);
+  EXPECT_EQ(AsNdiswan([&] { return ndiswan_->RawRequest(0, true, OID_TAPI_GET_ID, huge); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(AsNdiswan([&] { return ndiswan_->RawRequest(7, false, OID_TAPI_DIAL, bytes); }),
+            NDIS_STATUS_FAILURE);
+  EXPECT_EQ(ndiswan_->requests().size(), before + 1) << "neither went down";
 }
 
 TEST_P(WanE2e, W3FragmentCountsAndNotifiesThenLineDownDegradesAndTeardownSucceeds) {

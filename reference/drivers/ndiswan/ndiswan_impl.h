@@ -30,6 +30,7 @@ struct Ndiswan::Request {
     kAnswer,
     kDrop,
     kCloseCall,
+    kRaw,  // RawRequest: passed down as given, its outcome only recorded
   };
   Kind kind = Kind::kWanInfo;
   NDIS_OID oid = 0;
@@ -39,6 +40,9 @@ struct Ndiswan::Request {
   uintptr_t subject = 0;
   bool issuing = false;
   bool finished = false;
+  // kRaw: a query (else a set), and the information buffer's exact length.
+  bool raw_query = false;
+  ULONG raw_length = 0;
 
   Request(Kind k, NDIS_OID o, size_t bytes, uintptr_t subj = 0)
       : kind(k), oid(o), storage((bytes + 7) / 8, 0), subject(subj) {}

@@ -40,12 +40,13 @@ NDIS_STATUS Ndiswan::Issue(WanLowerBinding& b, std::unique_ptr<Request> owned) {
   r.record = requests_.size();
   requests_.push_back(
       WanRequestRecord{r.oid, b.index, r.subject, NDIS_STATUS_PENDING, NDIS_STATUS_PENDING, false});
-  const bool query = IsQueryOid(r.oid);
+  const bool raw = r.kind == Request::Kind::kRaw;
+  const bool query = raw ? r.raw_query : IsQueryOid(r.oid);
   r.req.RequestType = query ? NdisRequestQueryInformation : NdisRequestSetInformation;
   // QUERY_INFORMATION and SET_INFORMATION share their layout.
   r.req.DATA.QUERY_INFORMATION.Oid = r.oid;
   r.req.DATA.QUERY_INFORMATION.InformationBuffer = r.data();
-  r.req.DATA.QUERY_INFORMATION.InformationBufferLength = r.size();
+  r.req.DATA.QUERY_INFORMATION.InformationBufferLength = raw ? r.raw_length : r.size();
   PNDIS_REQUEST key = &r.req;
   in_flight_[key] = std::move(owned);
   r.issuing = true;
@@ -187,6 +188,8 @@ void Ndiswan::Finish(WanLowerBinding& b, Request& r, NDIS_STATUS status) {
     case K::kAnswer:
     case K::kDrop:
       break;  // the call's state changes arrive as LINE_CALLSTATE events
+    case K::kRaw:
+      break;  // only its outcome, in requests()
   }
 }
 
@@ -355,6 +358,17 @@ NDIS_STATUS Ndiswan::Drop(HTAPI_CALL ht_call) {
   auto r = std::make_unique<Request>(Request::Kind::kDrop, OID_TAPI_DROP, sizeof(NDIS_TAPI_DROP),
                                      ht_call);
   r->as<NDIS_TAPI_DROP>()->hdCall = call->hd_call;
+  return Issue(*b, std::move(r));
+}
+
+NDIS_STATUS Ndiswan::RawRequest(size_t binding, bool query, NDIS_OID oid,
+                                std::span<const uint8_t> buffer) {
+  WanLowerBinding* b = Binding(binding);
+  if (b == nullptr || buffer.size() > kMaxRawRequest) return NDIS_STATUS_FAILURE;
+  auto r = std::make_unique<Request>(Request::Kind::kRaw, oid, buffer.size());
+  r->raw_query = query;
+  r->raw_length = static_cast<ULONG>(buffer.size());
+  if (!buffer.empty()) std::memcpy(r->data(), buffer.data(), buffer.size());
   return Issue(*b, std::move(r));
 }
 
