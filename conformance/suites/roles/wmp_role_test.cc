@@ -20,9 +20,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "conformance/framework/fixture.h"
 #include "conformance/framework/recorder.h"
@@ -102,6 +105,35 @@ class WmpRole : public ConformanceTest {
     return ::testing::AssertionFailure()
            << "the miniport's last NdisMIndicateStatus (event " << indicated
            << ") has no NdisMIndicateStatusComplete after it";
+  }
+
+  // A TAPI request NDISWAN does not build itself, passed down as NDISTAPI
+  // would, and its final status (a pended one's completion).
+  template <class T>
+  NDIS_STATUS Raw(bool query, NDIS_OID oid, const T& request) {
+    std::vector<uint8_t> bytes(sizeof(T));
+    std::memcpy(bytes.data(), &request, sizeof(T));
+    return RawBytes(query, oid, bytes);
+  }
+  NDIS_STATUS RawBytes(bool query, NDIS_OID oid, std::span<const uint8_t> bytes) {
+    return Tapi(t_, [&] { return t_.ndiswan->RawRequest(0, query, oid, bytes); });
+  }
+  // OID_TAPI_GET_ID as NDISTAPI lays it out (OQ-23): the request, room for
+  // the DeviceID, then the device class and its NUL.
+  NDIS_STATUS GetId(ULONG select, HDRV_LINE hd_line, HDRV_CALL hd_call, std::string_view cls) {
+    constexpr ULONG kIdBody = 36;
+    const ULONG class_offset = sizeof(NDIS_TAPI_GET_ID) + kIdBody;
+    std::vector<uint8_t> bytes(class_offset + cls.size() + 1, 0);
+    NDIS_TAPI_GET_ID r{};
+    r.hdLine = hd_line;
+    r.hdCall = hd_call;
+    r.ulSelect = select;
+    r.ulDeviceClassSize = static_cast<ULONG>(cls.size()) + 1;
+    r.ulDeviceClassOffset = class_offset;
+    r.DeviceID.ulTotalSize = sizeof(VAR_STRING) + kIdBody;
+    std::memcpy(bytes.data(), &r, sizeof(r));
+    std::memcpy(bytes.data() + class_offset, cls.data(), cls.size());
+    return RawBytes(true, OID_TAPI_GET_ID, bytes);
   }
 
   // Injects each of the six receive errors (CRC, framing, hardware and
@@ -352,6 +384,77 @@ TEST_P(WmpRole, OffersNoCallWithoutMediaDetection) {
   for (const wan::TapiEvent& e : t_.ndiswan->tapi_events()) {
     EXPECT_NE(e.msg, static_cast<ULONG>(LINE_NEWCALL));
   }
+}
+
+// WAN-073: GET_ID naming a line or call handle the miniport never gave
+// out fails with one of the listed codes; for a device class the miniport
+// has no ID for, the answer is one of them too (or an ID).
+TEST_P(WmpRole, AnswersGetIdOnlyWithTheListedCodes) {
+  NDISCONF_RULES("WAN-073");
+  Build();
+  HTAPI_CALL call = 0;
+  ASSERT_TRUE(Connect(t_, &call));
+  ASSERT_NE(CallOf(call), nullptr);
+  const HDRV_CALL hd_call = CallOf(call)->hd_call;
+  const std::set<NDIS_STATUS> errors = {
+      NDIS_STATUS_TAPI_INVALLINEHANDLE, NDIS_STATUS_TAPI_INVALADDRESSID,
+      NDIS_STATUS_TAPI_INVALCALLHANDLE, NDIS_STATUS_TAPI_NODEVICE,
+      NDIS_STATUS_TAPI_RESOURCEUNAVAIL, NDIS_STATUS_FAILURE};
+  const NDIS_STATUS bad_call = GetId(LINECALLSELECT_CALL, 0, hd_call ^ 0xDEAD0000, "ndis");
+  EXPECT_EQ(errors.count(bad_call), 1u) << "unknown hdCall: 0x" << std::hex << bad_call;
+  const NDIS_STATUS bad_line = GetId(LINECALLSELECT_LINE, 0xBEEF0000, 0, "tapi/line");
+  EXPECT_EQ(errors.count(bad_line), 1u) << "unknown hdLine: 0x" << std::hex << bad_line;
+  const NDIS_STATUS other_class = GetId(LINECALLSELECT_CALL, 0, hd_call, "comm/datamodem");
+  EXPECT_TRUE(other_class == NDIS_STATUS_SUCCESS || errors.count(other_class) == 1)
+      << "class comm/datamodem: 0x" << std::hex << other_class;
+}
+
+// WAN-080: an optional TAPI request the miniport does not support is
+// declined with NDIS_STATUS_TAPI_OPERATIONUNAVAIL (not NOT_SUPPORTED or
+// INVALID_OID); one it supports is answered as a TAPI request. Either way
+// the call goes on.
+TEST_P(WmpRole, DeclinesOptionalTapiRequestsWithOperationUnavail) {
+  NDISCONF_RULES("WAN-080");
+  Build();
+  HTAPI_CALL call = 0;
+  ASSERT_TRUE(Connect(t_, &call));
+  uint64_t zeros[16] = {};
+  const std::pair<NDIS_OID, bool> optional[] = {
+      {OID_TAPI_DIAL, false}, {OID_TAPI_SECURE_CALL, false}, {OID_TAPI_GET_EXTENSION_ID, true}};
+  for (const auto& [oid, query] : optional) {
+    const NDIS_STATUS st = Raw(query, oid, zeros);
+    EXPECT_TRUE(st != NDIS_STATUS_NOT_SUPPORTED && st != NDIS_STATUS_INVALID_OID &&
+                st != NDIS_STATUS_NOT_RECOGNIZED)
+        << "OID 0x" << std::hex << oid << " declined with 0x" << st;
+  }
+  ASSERT_NE(CallOf(call), nullptr);
+  EXPECT_EQ(CallOf(call)->state, static_cast<ULONG>(LINECALLSTATE_CONNECTED));
+  EXPECT_NE(LinkOf(call), nullptr);
+}
+
+// WAN-088 (OQ-37): CLOSE of a line with a call still up cannot fail; the
+// miniport ends the call first (its link goes down), and afterwards
+// requests naming the line or the call fail.
+TEST_P(WmpRole, ClosesALineWithALiveCallByEndingItFirst) {
+  NDISCONF_RULES("WAN-088");
+  Build();
+  HTAPI_LINE line = 0;
+  HTAPI_CALL call = 0;
+  ASSERT_TRUE(Connect(t_, &call, &line));
+  ASSERT_NE(CallOf(call), nullptr);
+  const HDRV_CALL hd_call = CallOf(call)->hd_call;
+  ASSERT_NE(t_.ndiswan->core().FindLine(line), nullptr);
+  const HDRV_LINE hd_line = t_.ndiswan->core().FindLine(line)->hd_line;
+  EXPECT_EQ(Tapi(t_, [&] { return t_.ndiswan->Close(line); }), NDIS_STATUS_SUCCESS);
+  Pump(t_, 2);
+  EXPECT_EQ(LinkOf(call), nullptr) << "the call's link is still up";
+  NDIS_TAPI_DROP drop{};
+  drop.hdCall = hd_call;
+  EXPECT_NE(Raw(false, OID_TAPI_DROP, drop), NDIS_STATUS_SUCCESS);
+  NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION md{};
+  md.hdLine = hd_line;
+  md.ulMediaModes = LINEMEDIAMODE_DIGITALDATA;
+  EXPECT_NE(Raw(false, OID_TAPI_SET_DEFAULT_MEDIA_DETECTION, md), NDIS_STATUS_SUCCESS);
 }
 
 NDISCONF_INSTANTIATE(WmpRole);
