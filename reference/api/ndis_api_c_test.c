@@ -19,7 +19,7 @@ typedef struct _ITEM {
   LIST_ENTRY Link;
 } ITEM;
 
-/* 0 if the list functions, CONTAINING_RECORD and the helpers behave as
+/* 0 if the list functions, CONTAINING_RECORD, FIELD_OFFSET and the helpers behave as
  * wdm.h's do; otherwise the number of the first check that failed. */
 static int CheckHelpers(void) {
   LIST_ENTRY head;
@@ -34,7 +34,8 @@ static int CheckHelpers(void) {
   InsertTailList(&head, &c.Link); /* a b c */
   if (CONTAINING_RECORD(head.Flink, ITEM, Link)->Value != 1) return 3;
   if (CONTAINING_RECORD(head.Blink, ITEM, Link)->Value != 3) return 4;
-  if (RemoveEntryList(&b.Link)) return 5; /* a c: not empty */
+  if (FIELD_OFFSET(ITEM, Link) != 8) return 4; /* after int Value, 8-aligned on x64 */
+  if (RemoveEntryList(&b.Link)) return 5;      /* a c: not empty */
   if (CONTAINING_RECORD(RemoveTailList(&head), ITEM, Link) != &c) return 6;
   if (!RemoveEntryList(&a.Link) || !IsListEmpty(&head)) return 7;
   if (NdisInterlockedIncrement(&count) != 1 || NdisInterlockedDecrement(&count) != 0) return 8;

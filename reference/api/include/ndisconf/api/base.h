@@ -97,7 +97,7 @@ typedef DRIVER_INITIALIZE* PDRIVER_INITIALIZE;
 
 /* What drivers use from wdm.h and ntdef.h besides NDIS: doubly linked lists
  * with a sentinel head (LIST_ENTRY and the inline functions of wdm.h, same
- * names, arguments and results), CONTAINING_RECORD and
+ * names, arguments and results), CONTAINING_RECORD, FIELD_OFFSET and
  * UNREFERENCED_PARAMETER. Plain C, no NDIS call: nothing here crosses the
  * boundary or is recorded. */
 typedef struct _LIST_ENTRY {
@@ -108,6 +108,8 @@ NDIS_STATIC_ASSERT(sizeof(LIST_ENTRY) == 16, "LIST_ENTRY x64 size");
 
 #define CONTAINING_RECORD(address, type, field) \
   ((type*)((unsigned char*)(address)-offsetof(type, field)))
+/* ntdef.h: a member's byte offset, as a LONG. */
+#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
 #ifndef UNREFERENCED_PARAMETER
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 #endif
