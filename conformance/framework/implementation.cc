@@ -103,8 +103,10 @@ bool RoleIsActor(PluggedRole role, std::string_view actors) {
       break;
     case PluggedRole::kWanMiniport:
       // A WAN miniport is the WMP (and the actor of the rules a miniport
-      // shares with NDISTAPI or NDISWAN); it is no protocol driver.
-      mine = {"WMP", "caller", "peer", "all"};
+      // shares with NDISTAPI or NDISWAN); it is no protocol driver. The
+      // generic actors (caller, peer, all) are those of CoNDIS VC and NDIS 6
+      // object-header rules, which an NDIS 5 WAN driver never meets.
+      mine = {"WMP"};
       break;
     case PluggedRole::kClient:
       mine = {"CL", "protocol", "caller", "peer", "all"};
@@ -117,8 +119,9 @@ bool RoleIsActor(PluggedRole role, std::string_view actors) {
     case PluggedRole::kWanProtocol:
       // A protocol above NDISWAN is the spec's PROTO. The "protocol" rules
       // (AF-122, AF-123) are NDIS 6 binding rules, which an NDIS 5.x
-      // protocol's NdisCloseAdapter does not reach.
-      mine = {"PROTO", "caller", "peer", "all"};
+      // protocol's NdisCloseAdapter does not reach; the generic actors are
+      // CoNDIS ones, as for a WAN miniport.
+      mine = {"PROTO"};
       break;
   }
   size_t start = 0;

@@ -48,9 +48,9 @@ const char* PluggedRoleName(PluggedRole role);
 // True if the catalog's actor column (e.g. "CL, CMx", "caller / NDIS") names
 // a driver that a plugged-in driver in `role` is: for kCallManager, CM, CMx,
 // or one of the generic actors (protocol, caller, peer, all); for
-// kWanMiniport, WMP, or caller, peer, all; for kClient, CL or a generic one;
-// for kMcm, MCM, CMx, or caller, peer, all; for kWanProtocol, PROTO, or
-// caller, peer, all.
+// kWanMiniport, WMP; for kClient, CL or a generic one; for kMcm, MCM, CMx,
+// or caller, peer, all; for kWanProtocol, PROTO. (The generic actors name
+// CoNDIS and NDIS 6 rules, which the NDIS 5 WAN roles never meet.)
 bool RoleIsActor(PluggedRole role, std::string_view actors);
 
 // A driver under test plugged in whole, as its team wrote it: the suites

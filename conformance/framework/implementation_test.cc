@@ -87,5 +87,29 @@ TEST(PluggedRole, CallManagerIsTheCmAndCmxActors) {
   EXPECT_FALSE(RoleIsActor(PluggedRole::kCallManager, ""));
 }
 
+// The other roles: an MCM is the MCM and a CMx (no protocol); the NDIS 5
+// WAN roles are their own actor only, the generic actors naming CoNDIS
+// rules they never meet.
+TEST(PluggedRole, EachRoleIsItsOwnActors) {
+  EXPECT_STREQ(PluggedRoleName(PluggedRole::kMcm), "mcm");
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kMcm, "NDIS, MCM"));
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kMcm, "CL, CMx"));
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kMcm, "caller"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kMcm, "CM"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kMcm, "protocol"));
+  EXPECT_STREQ(PluggedRoleName(PluggedRole::kClient), "client");
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kClient, "CL / NDIS"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kClient, "CMx"));
+  EXPECT_STREQ(PluggedRoleName(PluggedRole::kWanMiniport), "wan_miniport");
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kWanMiniport, "WMP / NDISTAPI"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kWanMiniport, "caller"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kWanMiniport, "all"));
+  EXPECT_STREQ(PluggedRoleName(PluggedRole::kWanProtocol), "wan_protocol");
+  EXPECT_TRUE(RoleIsActor(PluggedRole::kWanProtocol, "PROTO"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kWanProtocol, "protocol"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kWanProtocol, "NDISWAN"));
+  EXPECT_FALSE(RoleIsActor(PluggedRole::kWanProtocol, "peer"));
+}
+
 }  // namespace
 }  // namespace ndisconf::conformance
